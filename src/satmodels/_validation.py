@@ -1,0 +1,125 @@
+"""Reusable validated types and the pydantic-to-InputError boundary.
+
+Array types follow torax's ``pydantic_types.py``: a ``BeforeValidator``
+turns the input into float64 with :func:`numpy.asarray`, and
+``AfterValidator`` s check dimension and finiteness. Validation happens once,
+at the public boundary, never inside kernels.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, TypeVar
+
+import numpy as np
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
+from pydantic import ValidationError as _PydanticValidationError
+
+from ._typing import FloatArray
+from .exceptions import InputError
+
+__all__ = [
+    "ConfidenceLevel",
+    "FiniteVector",
+    "FrozenModel",
+    "NanPolicy",
+    "check_confidence_level",
+    "check_nan_policy",
+    "validated",
+]
+
+NanPolicy = Literal["propagate", "omit", "raise"]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class FrozenModel(BaseModel):
+    """Base of every validated input model (torax ``BaseModelFrozen``)."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        validate_default=True,
+        arbitrary_types_allowed=True,
+    )
+
+
+def _as_float_array(value: Any) -> FloatArray:  # noqa: ANN401 - any array-like
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        msg = f"expected numbers, got {value!r}"
+        raise ValueError(msg) from exc
+
+
+def _is_vector(arr: FloatArray) -> FloatArray:
+    if arr.ndim != 1:
+        msg = f"expected a 1-D array, got shape {arr.shape}"
+        raise ValueError(msg)
+    return arr
+
+
+def _is_finite(arr: FloatArray) -> FloatArray:
+    if not np.all(np.isfinite(arr)):
+        bad = np.flatnonzero(~np.isfinite(arr.ravel()))[0]
+        msg = f"expected finite values, got {arr.ravel()[bad]!r} at position {bad}"
+        raise ValueError(msg)
+    return arr
+
+
+FiniteVector = Annotated[
+    FloatArray,
+    BeforeValidator(_as_float_array),
+    AfterValidator(_is_vector),
+    AfterValidator(_is_finite),
+]
+
+
+def _check_level(value: float) -> float:
+    if not 0.0 < value < 1.0:
+        msg = f"must lie strictly between 0 and 1, got {value!r}"
+        raise ValueError(msg)
+    return value
+
+
+ConfidenceLevel = Annotated[float, AfterValidator(_check_level)]
+
+
+def validated(model: type[M], where: str, **values: Any) -> M:  # noqa: ANN401
+    """Build ``model(**values)``; re-raise pydantic errors as :class:`InputError`.
+
+    The message keeps pydantic's field path, e.g. ``"Invalid input to
+    satisfaction_ratio: 'thresholds': ..."``.
+    """
+    try:
+        return model(**values)
+    except _PydanticValidationError as exc:
+        parts = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"]) or "input"
+            parts.append(f"'{loc}': {err['msg']} (got {err.get('input')!r})")
+        msg = f"Invalid input to {where}: " + "; ".join(parts)
+        raise InputError(msg) from exc
+
+
+def check_confidence_level(value: float, where: str) -> float:
+    """Check that ``confidence_level`` lies in (0, 1)."""
+    if not isinstance(value, (int, float)) or not 0.0 < float(value) < 1.0:
+        msg = (
+            f"The 'confidence_level' parameter of {where} must lie strictly "
+            f"between 0 and 1. Got {value!r} instead."
+        )
+        raise InputError(msg)
+    return float(value)
+
+
+def check_nan_policy(
+    value: str, where: str, allowed: tuple[str, ...] = ("propagate", "omit", "raise")
+) -> str:
+    """Check a ``nan_policy`` option against the allowed spellings."""
+    if value not in allowed:
+        msg = (
+            f"The 'nan_policy' parameter of {where} must be one of {allowed}. "
+            f"Got {value!r} instead."
+        )
+        raise InputError(msg)
+    return value
