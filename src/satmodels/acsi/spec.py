@@ -1,0 +1,756 @@
+r"""Structural equation model specifications as validated data.
+
+A :class:`ModelSpec` is the path diagram of an ACSI-type model: measurement
+*blocks* (a latent variable and its indicators, reflective mode A or
+formative mode B) and *structural paths* between latents. It is plain,
+frozen data (a pydantic model): it can be written in lavaan-style text, as
+a Python dictionary or as JSON, checked once, and shipped by an embedding
+product.
+
+Syntax (lavaan's operators, Rosseel 2012)::
+
+    SAT =~ sat1 + sat2 + sat3     # reflective block (mode A)
+    IMAG <~ img1 + img2           # formative block (mode B)
+    SAT ~ EXPE + QUAL + VAL       # structural regression: paths into SAT
+
+Lines may be separated by newlines or ``;``; ``#`` starts a comment.
+
+The checks raise :class:`~satmodels.exceptions.SpecificationError` naming
+the culprit: a path to or from an unknown latent, an indicator in two
+blocks (or named like a latent), a latent without indicators, a duplicated
+block or path, and a cycle in the structural model (PLS path modelling and
+the recursive ML models here need a directed acyclic inner model; Wold
+1982).
+
+Presets take the user's indicator names: :func:`acsi` (Fornell et al.
+1996), :func:`ecsi` (ECSI Technical Committee 1998; Tenenhaus et al. 2005),
+:func:`scsb` (Fornell 1992) and :func:`ccsi` (a CCSI-style model, see its
+docstring).
+
+References
+----------
+.. [1] Fornell, C. (1992). A national customer satisfaction barometer: the
+   Swedish experience. Journal of Marketing, 56(1), 6-21.
+.. [2] Fornell, C., Johnson, M. D., Anderson, E. W., Cha, J., & Bryant,
+   B. E. (1996). The American Customer Satisfaction Index: nature, purpose,
+   and findings. Journal of Marketing, 60(4), 7-18.
+.. [3] Tenenhaus, M., Esposito Vinzi, V., Chatelin, Y.-M., & Lauro, C.
+   (2005). PLS path modeling. Computational Statistics & Data Analysis,
+   48(1), 159-205.
+.. [4] Rosseel, Y. (2012). lavaan: an R package for structural equation
+   modeling. Journal of Statistical Software, 48(2), 1-36.
+.. [5] Wold, H. (1982). Soft modeling: the basic design and some
+   extensions. In K. G. Joreskog & H. Wold (Eds.), Systems under indirect
+   observation, Part II (pp. 1-54). North-Holland.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from pydantic import ValidationError, field_validator, model_validator
+
+from .._validation import FrozenModel
+from ..exceptions import SpecificationError
+
+__all__ = ["Block", "ModelSpec", "Path", "acsi", "ccsi", "ecsi", "scsb"]
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
+
+
+def _check_name(value: str, what: str) -> str:
+    if not isinstance(value, str) or not _NAME.match(value):
+        msg = (
+            f"{what} name {value!r} is not a valid identifier (letters, digits, "
+            "'_' and '.', not starting with a digit)"
+        )
+        raise ValueError(msg)
+    return value
+
+
+class Block(FrozenModel):
+    """One measurement block: a latent variable and its indicators.
+
+    Attributes
+    ----------
+    latent : str
+        Name of the latent variable.
+    indicators : tuple of str
+        Names of its manifest variables (survey items), at least one.
+    mode : {"A", "B"}
+        ``"A"``: reflective (outer weights from simple regressions of each
+        indicator on the inner estimate); ``"B"``: formative (weights from a
+        multiple regression of the inner estimate on the block).
+    """
+
+    latent: str
+    indicators: tuple[str, ...]
+    mode: Literal["A", "B"] = "A"
+
+    @model_validator(mode="after")
+    def _has_indicators(self) -> Block:
+        if not self.indicators:
+            msg = f"latent {self.latent!r} is a latent without indicators"
+            raise ValueError(msg)
+        return self
+
+    @field_validator("latent")
+    @classmethod
+    def _latent_name(cls, value: str) -> str:
+        return _check_name(value, "latent")
+
+    @field_validator("indicators")
+    @classmethod
+    def _indicator_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        seen: set[str] = set()
+        for v in value:
+            _check_name(v, "indicator")
+            if v in seen:
+                msg = f"indicator {v!r} is listed twice"
+                raise ValueError(msg)
+            seen.add(v)
+        return value
+
+
+class Path(FrozenModel):
+    """One structural path ``source -> target`` (a regression coefficient).
+
+    Attributes
+    ----------
+    source, target : str
+        Latent names: ``target`` is regressed on ``source``.
+    """
+
+    source: str
+    target: str
+
+    @field_validator("source", "target")
+    @classmethod
+    def _names(cls, value: str) -> str:
+        return _check_name(value, "latent")
+
+
+def _require(value: object, kind: type, what: str) -> None:
+    """Raise :class:`SpecificationError` unless ``value`` is a ``kind``."""
+    if not isinstance(value, kind):
+        msg = f"{what}, got {type(value).__name__}"
+        raise SpecificationError(msg)
+
+
+def _errors_text(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"])
+        text = str(err["msg"]).removeprefix("Value error, ")
+        parts.append(f"{loc}: {text}" if loc else text)
+    return "; ".join(parts)
+
+
+class ModelSpec(FrozenModel):
+    """A structural equation model: measurement blocks and structural paths.
+
+    Build it with :meth:`from_syntax`, :meth:`from_dict`, :meth:`from_json`
+    or a preset (:func:`acsi`, :func:`ecsi`, :func:`scsb`, :func:`ccsi`);
+    direct construction also raises :class:`SpecificationError`.
+
+    Attributes
+    ----------
+    blocks : tuple of Block
+        One block per latent variable.
+    paths : tuple of Path
+        Structural paths between latents (a directed acyclic graph).
+
+    Raises
+    ------
+    SpecificationError
+        Unknown latent in a path, indicator in two blocks, latent without
+        indicators, duplicated block or path, or a cycle.
+
+    Examples
+    --------
+    >>> from satmodels.acsi import ModelSpec
+    >>> spec = ModelSpec.from_syntax('''
+    ...     EXPE =~ e1 + e2
+    ...     SAT =~ s1 + s2 + s3
+    ...     SAT ~ EXPE
+    ... ''')
+    >>> spec.latents, spec.predecessors("SAT")
+    (('EXPE', 'SAT'), ('EXPE',))
+    >>> print(spec.to_syntax())
+    EXPE =~ e1 + e2
+    SAT =~ s1 + s2 + s3
+    SAT ~ EXPE
+    """
+
+    blocks: tuple[Block, ...]
+    paths: tuple[Path, ...] = ()
+
+    def __init__(self, **data: Any) -> None:  # noqa: ANN401 - pydantic fields
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise SpecificationError(
+                "Invalid model specification: " + _errors_text(exc)
+            ) from exc
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ModelSpec:
+        if not self.blocks:
+            msg = "the model has no measurement block"
+            raise ValueError(msg)
+        latents: list[str] = []
+        owner: dict[str, str] = {}
+        for b in self.blocks:
+            if b.latent in latents:
+                msg = f"latent {b.latent!r} has two measurement blocks"
+                raise ValueError(msg)
+            latents.append(b.latent)
+            for ind in b.indicators:
+                if ind in owner:
+                    msg = (
+                        f"indicator {ind!r} is in two blocks: {owner[ind]!r} and "
+                        f"{b.latent!r}"
+                    )
+                    raise ValueError(msg)
+                owner[ind] = b.latent
+        clash = sorted(set(latents) & set(owner))
+        if clash:
+            msg = f"name {clash[0]!r} is used both as a latent and as an indicator"
+            raise ValueError(msg)
+        seen: set[tuple[str, str]] = set()
+        for p in self.paths:
+            for end in (p.source, p.target):
+                if end not in latents:
+                    hint = (
+                        "it is an indicator, not a latent"
+                        if end in owner
+                        else "a latent without indicators (no '=~' or '<~' block)"
+                    )
+                    msg = (
+                        f"path {p.source} -> {p.target} names unknown latent "
+                        f"{end!r}: {hint}; latents are {tuple(latents)}"
+                    )
+                    raise ValueError(msg)
+            if (p.source, p.target) in seen:
+                msg = f"path {p.source} -> {p.target} is listed twice"
+                raise ValueError(msg)
+            seen.add((p.source, p.target))
+        cycle = _find_cycle(tuple(latents), self.paths)
+        if cycle:
+            msg = "the structural model has a cycle: " + " -> ".join(cycle)
+            raise ValueError(msg)
+        return self
+
+    # ------------------------------------------------------------ accessors
+    @property
+    def latents(self) -> tuple[str, ...]:
+        """Latent names in topological order (causes before effects).
+
+        Ties keep the order of the blocks (Kahn's algorithm).
+        """
+        return _topological(tuple(b.latent for b in self.blocks), self.paths)
+
+    @property
+    def indicators(self) -> tuple[str, ...]:
+        """All indicator names, block by block in the order of :attr:`latents`."""
+        return tuple(i for lv in self.latents for i in self.block(lv).indicators)
+
+    @property
+    def endogenous(self) -> tuple[str, ...]:
+        """Latents with at least one incoming path, in topological order."""
+        targets = {p.target for p in self.paths}
+        return tuple(lv for lv in self.latents if lv in targets)
+
+    @property
+    def exogenous(self) -> tuple[str, ...]:
+        """Latents without an incoming path, in topological order."""
+        targets = {p.target for p in self.paths}
+        return tuple(lv for lv in self.latents if lv not in targets)
+
+    def block(self, latent: str) -> Block:
+        """Return the measurement block of ``latent``.
+
+        Raises
+        ------
+        SpecificationError
+            ``latent`` is not in the model.
+        """
+        for b in self.blocks:
+            if b.latent == latent:
+                return b
+        msg = f"unknown latent {latent!r}; latents are {self.latents}"
+        raise SpecificationError(msg)
+
+    def predecessors(self, latent: str) -> tuple[str, ...]:
+        """Latents with a path into ``latent``, in topological order."""
+        self.block(latent)
+        sources = {p.source for p in self.paths if p.target == latent}
+        return tuple(lv for lv in self.latents if lv in sources)
+
+    def successors(self, latent: str) -> tuple[str, ...]:
+        """Latents that ``latent`` has a path into, in topological order."""
+        self.block(latent)
+        targets = {p.target for p in self.paths if p.source == latent}
+        return tuple(lv for lv in self.latents if lv in targets)
+
+    # ------------------------------------------------------------ text forms
+    @classmethod
+    def from_syntax(cls, text: str) -> ModelSpec:
+        """Parse lavaan-style model text.
+
+        ``=~`` defines a reflective (mode A) block, ``<~`` a formative
+        (mode B) block and ``~`` the paths into a latent. Each statement is
+        on its own line or separated by ``;``; ``#`` starts a comment.
+
+        Raises
+        ------
+        SpecificationError
+            Unparseable line, or any of the model checks.
+        """
+        _require(text, str, "model syntax must be a string")
+        blocks: list[dict[str, Any]] = []
+        paths: list[dict[str, str]] = []
+        statements = [
+            (k + 1, part.strip())
+            for k, line in enumerate(text.splitlines())
+            for part in line.split("#", 1)[0].split(";")
+        ]
+        for lineno, stmt in statements:
+            if not stmt:
+                continue
+            op = next((o for o in ("=~", "<~", "~") if o in stmt), None)
+            if op is None or stmt.count("~") != 1:
+                msg = (
+                    f"line {lineno}: cannot parse {stmt!r}; expected 'LV =~ x1 + "
+                    "x2', 'LV <~ x1 + x2' or 'LV ~ LV1 + LV2'"
+                )
+                raise SpecificationError(msg)
+            lhs, rhs = (s.strip() for s in stmt.split(op, 1))
+            terms = [t.strip() for t in rhs.split("+")]
+            if not lhs or any(not t for t in terms):
+                msg = f"line {lineno}: empty name in {stmt!r}"
+                raise SpecificationError(msg)
+            if op == "~":
+                paths.extend({"source": t, "target": lhs} for t in terms)
+            else:
+                blocks.append(
+                    {
+                        "latent": lhs,
+                        "indicators": tuple(terms),
+                        "mode": "A" if op == "=~" else "B",
+                    }
+                )
+        return cls(blocks=tuple(blocks), paths=tuple(paths))
+
+    def to_syntax(self) -> str:
+        """Render as lavaan-style text (blocks first, then regressions).
+
+        ``ModelSpec.from_syntax(spec.to_syntax()) == spec`` holds.
+        """
+        lines = [
+            f"{b.latent} {'=~' if b.mode == 'A' else '<~'} " + " + ".join(b.indicators)
+            for b in self.blocks
+        ]
+        targets: list[str] = []
+        for p in self.paths:
+            if p.target not in targets:
+                targets.append(p.target)
+        lines.extend(
+            f"{t} ~ " + " + ".join(p.source for p in self.paths if p.target == t)
+            for t in targets
+        )
+        return "\n".join(lines)
+
+    # ------------------------------------------------------------ dict / json
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ModelSpec:
+        """Build from a plain dictionary.
+
+        Two shapes are accepted:
+
+        * compact: ``{"measurement": {"SAT": ["s1", "s2"], ...},
+          "structural": {"SAT": ["EXPE", "QUAL"], ...},
+          "modes": {"IMAG": "B"}}`` (``structural`` maps each target to
+          its sources; ``modes`` is optional, default ``"A"``);
+        * explicit (what :meth:`to_dict` returns): ``{"blocks": [{"latent":
+          ..., "indicators": [...], "mode": "A"}, ...], "paths":
+          [{"source": ..., "target": ...}, ...]}``.
+
+        Raises
+        ------
+        SpecificationError
+            Unknown keys, wrong shapes, or any of the model checks.
+        """
+        _require(data, Mapping, "model dictionary must be a mapping")
+        keys = set(data)
+        if keys <= {"blocks", "paths"} and "blocks" in keys:
+            return cls(blocks=data["blocks"], paths=data.get("paths", ()))
+        if not keys <= {"measurement", "structural", "modes"} or (
+            "measurement" not in keys
+        ):
+            msg = (
+                "model dictionary needs keys 'measurement' (and optionally "
+                "'structural', 'modes'), or 'blocks' and 'paths'; got "
+                f"{sorted(keys)}"
+            )
+            raise SpecificationError(msg)
+        measurement = data["measurement"]
+        structural = data.get("structural", {}) or {}
+        modes = data.get("modes", {}) or {}
+        for name, value in (
+            ("measurement", measurement),
+            ("structural", structural),
+            ("modes", modes),
+        ):
+            if not isinstance(value, Mapping):
+                msg = f"'{name}' must be a mapping, got {type(value).__name__}"
+                raise SpecificationError(msg)
+        unknown = sorted(set(modes) - set(measurement))
+        if unknown:
+            msg = f"'modes' names unknown latent {unknown[0]!r}"
+            raise SpecificationError(msg)
+        blocks = []
+        for lv, inds in measurement.items():
+            if isinstance(inds, str):
+                inds = (inds,)  # noqa: PLW2901 - one indicator given bare
+            blocks.append(
+                {"latent": lv, "indicators": tuple(inds), "mode": modes.get(lv, "A")}
+            )
+        paths: list[dict[str, str]] = []
+        for target, sources in structural.items():
+            srcs = (sources,) if isinstance(sources, str) else tuple(sources)
+            paths.extend({"source": s, "target": target} for s in srcs)
+        return cls(blocks=tuple(blocks), paths=tuple(paths))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the explicit JSON-safe dictionary (``blocks`` and ``paths``)."""
+        return {
+            "blocks": [
+                {"latent": b.latent, "indicators": list(b.indicators), "mode": b.mode}
+                for b in self.blocks
+            ],
+            "paths": [{"source": p.source, "target": p.target} for p in self.paths],
+        }
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> ModelSpec:
+        """Parse the JSON written by :meth:`to_json` (or the compact dict form)."""
+        try:
+            data = json.loads(text)
+        except (TypeError, ValueError) as exc:
+            msg = f"model JSON cannot be parsed: {exc}"
+            raise SpecificationError(msg) from exc
+        return cls.from_dict(data)
+
+    def to_json(self) -> str:
+        """Serialise to JSON (the :meth:`to_dict` form)."""
+        return json.dumps(self.to_dict())
+
+
+def _topological(latents: tuple[str, ...], paths: Sequence[Path]) -> tuple[str, ...]:
+    """Kahn's algorithm, ties broken by declaration order."""
+    indeg = dict.fromkeys(latents, 0)
+    for p in paths:
+        indeg[p.target] += 1
+    order: list[str] = []
+    ready = [lv for lv in latents if indeg[lv] == 0]
+    while ready:
+        lv = ready.pop(0)
+        order.append(lv)
+        for p in paths:
+            if p.source == lv:
+                indeg[p.target] -= 1
+                if indeg[p.target] == 0:
+                    ready.append(p.target)
+        ready.sort(key=latents.index)
+    return tuple(order)
+
+
+def _find_cycle(latents: tuple[str, ...], paths: Sequence[Path]) -> list[str]:
+    """Return one directed cycle as a list of names (closed), or ``[]``."""
+    succ: dict[str, list[str]] = {lv: [] for lv in latents}
+    for p in paths:
+        if p.source in succ:
+            succ[p.source].append(p.target)
+    state = dict.fromkeys(latents, 0)  # 0 new, 1 on stack, 2 done
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        state[node] = 1
+        stack.append(node)
+        for nxt in succ[node]:
+            if state.get(nxt) == 1:
+                return [*stack[stack.index(nxt) :], nxt]
+            if state.get(nxt) == 0:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return []
+
+    for lv in latents:
+        if state[lv] == 0:
+            found = visit(lv)
+            if found:
+                return found
+    return []
+
+
+# ---------------------------------------------------------------- presets
+def _preset(
+    blocks: Sequence[tuple[str, Sequence[str], str]],
+    paths: Sequence[tuple[str, str]],
+    where: str,
+) -> ModelSpec:
+    built = []
+    for latent, inds, arg in blocks:
+        if isinstance(inds, str):
+            inds = (inds,)  # noqa: PLW2901 - a single indicator given bare
+        if not inds:
+            msg = f"The '{arg}' parameter of {where} needs at least one indicator."
+            raise SpecificationError(msg)
+        built.append({"latent": latent, "indicators": tuple(inds), "mode": "A"})
+    return ModelSpec(
+        blocks=tuple(built),
+        paths=tuple({"source": s, "target": t} for s, t in paths),
+    )
+
+
+_ACSI_PATHS = (
+    ("EXPE", "QUAL"),
+    ("EXPE", "VAL"),
+    ("QUAL", "VAL"),
+    ("EXPE", "SAT"),
+    ("QUAL", "SAT"),
+    ("VAL", "SAT"),
+    ("SAT", "COMP"),
+    ("SAT", "LOY"),
+    ("COMP", "LOY"),
+)
+
+_ECSI_PATHS = (
+    ("IMAG", "EXPE"),
+    ("IMAG", "SAT"),
+    ("IMAG", "LOY"),
+    ("EXPE", "QUAL"),
+    ("EXPE", "VAL"),
+    ("EXPE", "SAT"),
+    ("QUAL", "VAL"),
+    ("QUAL", "SAT"),
+    ("VAL", "SAT"),
+    ("SAT", "COMP"),
+    ("SAT", "LOY"),
+    ("COMP", "LOY"),
+)
+
+
+def acsi(
+    *,
+    expectations: Sequence[str],
+    quality: Sequence[str],
+    value: Sequence[str],
+    satisfaction: Sequence[str],
+    complaints: Sequence[str],
+    loyalty: Sequence[str],
+) -> ModelSpec:
+    """Build the American Customer Satisfaction Index model (Fornell et al. 1996).
+
+    Six latents (all reflective): customer expectations ``EXPE``,
+    perceived quality ``QUAL``, perceived value ``VAL``, customer
+    satisfaction (the ACSI) ``SAT``, customer complaints ``COMP`` and
+    customer loyalty ``LOY``, with the nine paths of Fornell et al. (1996,
+    Figure 1): EXPE -> QUAL, EXPE -> VAL, QUAL -> VAL, EXPE -> SAT,
+    QUAL -> SAT, VAL -> SAT, SAT -> COMP, SAT -> LOY, COMP -> LOY.
+
+    Parameters
+    ----------
+    expectations, quality, value, satisfaction, complaints, loyalty : sequence of str
+        Indicator (survey item) names of each latent.
+
+    Returns
+    -------
+    ModelSpec
+
+    Examples
+    --------
+    >>> from satmodels.acsi import acsi
+    >>> spec = acsi(
+    ...     expectations=["e1", "e2"],
+    ...     quality=["q1", "q2"],
+    ...     value=["v1", "v2"],
+    ...     satisfaction=["s1", "s2"],
+    ...     complaints=["c1"],
+    ...     loyalty=["l1", "l2"],
+    ... )
+    >>> spec.predecessors("SAT")
+    ('EXPE', 'QUAL', 'VAL')
+    """
+    return _preset(
+        [
+            ("EXPE", expectations, "expectations"),
+            ("QUAL", quality, "quality"),
+            ("VAL", value, "value"),
+            ("SAT", satisfaction, "satisfaction"),
+            ("COMP", complaints, "complaints"),
+            ("LOY", loyalty, "loyalty"),
+        ],
+        _ACSI_PATHS,
+        "acsi",
+    )
+
+
+def ecsi(
+    *,
+    image: Sequence[str],
+    expectations: Sequence[str],
+    quality: Sequence[str],
+    value: Sequence[str],
+    satisfaction: Sequence[str],
+    complaints: Sequence[str],
+    loyalty: Sequence[str],
+) -> ModelSpec:
+    """Build the European Customer Satisfaction Index (ECSI) model.
+
+    The ACSI latents plus corporate image ``IMAG``, with the twelve paths
+    of the ECSI model as estimated by Tenenhaus et al. (2005, Figure 8) on
+    the mobile-phone data (ECSI Technical Committee 1998): IMAG -> EXPE,
+    IMAG -> SAT, IMAG -> LOY, EXPE -> QUAL, EXPE -> VAL, EXPE -> SAT,
+    QUAL -> VAL, QUAL -> SAT, VAL -> SAT, SAT -> COMP, SAT -> LOY,
+    COMP -> LOY. This is also the path matrix of the R plspm and seminr
+    ``mobi`` examples.
+
+    Parameters
+    ----------
+    image, expectations, quality, value, satisfaction, complaints, loyalty : list
+        Indicator names (sequences of str) of each latent.
+
+    Returns
+    -------
+    ModelSpec
+
+    Examples
+    --------
+    >>> from satmodels.acsi import ecsi
+    >>> spec = ecsi(
+    ...     image=["i1", "i2"],
+    ...     expectations=["e1"],
+    ...     quality=["q1"],
+    ...     value=["v1"],
+    ...     satisfaction=["s1"],
+    ...     complaints=["c1"],
+    ...     loyalty=["l1"],
+    ... )
+    >>> spec.latents
+    ('IMAG', 'EXPE', 'QUAL', 'VAL', 'SAT', 'COMP', 'LOY')
+    """
+    return _preset(
+        [
+            ("IMAG", image, "image"),
+            ("EXPE", expectations, "expectations"),
+            ("QUAL", quality, "quality"),
+            ("VAL", value, "value"),
+            ("SAT", satisfaction, "satisfaction"),
+            ("COMP", complaints, "complaints"),
+            ("LOY", loyalty, "loyalty"),
+        ],
+        _ECSI_PATHS,
+        "ecsi",
+    )
+
+
+def scsb(
+    *,
+    expectations: Sequence[str],
+    value: Sequence[str],
+    satisfaction: Sequence[str],
+    complaints: Sequence[str],
+    loyalty: Sequence[str],
+) -> ModelSpec:
+    """Build the Swedish Customer Satisfaction Barometer model (Fornell 1992).
+
+    Five latents: customer expectations ``EXPE``, perceived performance
+    (value: quality relative to price) ``VAL``, customer satisfaction
+    ``SAT``, voice (complaints) ``COMP`` and loyalty ``LOY``, with the six
+    paths of Fornell (1992, Figure 1): EXPE -> VAL, EXPE -> SAT,
+    VAL -> SAT, SAT -> COMP, SAT -> LOY, COMP -> LOY. The ACSI (Fornell et
+    al. 1996) was built from it by adding perceived quality.
+
+    Parameters
+    ----------
+    expectations, value, satisfaction, complaints, loyalty : sequence of str
+        Indicator names of each latent.
+
+    Returns
+    -------
+    ModelSpec
+    """
+    return _preset(
+        [
+            ("EXPE", expectations, "expectations"),
+            ("VAL", value, "value"),
+            ("SAT", satisfaction, "satisfaction"),
+            ("COMP", complaints, "complaints"),
+            ("LOY", loyalty, "loyalty"),
+        ],
+        (
+            ("EXPE", "VAL"),
+            ("EXPE", "SAT"),
+            ("VAL", "SAT"),
+            ("SAT", "COMP"),
+            ("SAT", "LOY"),
+            ("COMP", "LOY"),
+        ),
+        "scsb",
+    )
+
+
+def ccsi(
+    *,
+    image: Sequence[str],
+    expectations: Sequence[str],
+    quality: Sequence[str],
+    value: Sequence[str],
+    satisfaction: Sequence[str],
+    loyalty: Sequence[str],
+) -> ModelSpec:
+    """Build a CCSI-style model (China Customer Satisfaction Index).
+
+    The China Customer Satisfaction Index developed at Tsinghua University
+    with the China National Institute of Standardization (early 2000s) is
+    described in the Chinese quality-management training literature that
+    this project's requirements come from (MISSION.md section 5) only by its
+    constructs: brand image ``IMAG``, expectations (predicted quality)
+    ``EXPE``, perceived quality ``QUAL``, perceived value ``VAL``,
+    satisfaction ``SAT`` and loyalty ``LOY``, without the complaints
+    construct. We found no authoritative path list we could verify, so
+    this preset is *our* reading: the ECSI paths (Tenenhaus et al. 2005)
+    with complaints removed. Paths: IMAG -> EXPE, IMAG -> SAT, IMAG -> LOY,
+    EXPE -> QUAL, EXPE -> VAL, EXPE -> SAT, QUAL -> VAL, QUAL -> SAT, VAL -> SAT,
+    SAT -> LOY. Published CCSI variants differ (some add QUAL -> LOY or
+    keep complaints); build a variant with :meth:`ModelSpec.from_syntax`.
+
+    Parameters
+    ----------
+    image, expectations, quality, value, satisfaction, loyalty : sequence of str
+        Indicator names of each latent.
+
+    Returns
+    -------
+    ModelSpec
+    """
+    return _preset(
+        [
+            ("IMAG", image, "image"),
+            ("EXPE", expectations, "expectations"),
+            ("QUAL", quality, "quality"),
+            ("VAL", value, "value"),
+            ("SAT", satisfaction, "satisfaction"),
+            ("LOY", loyalty, "loyalty"),
+        ],
+        tuple(p for p in _ECSI_PATHS if "COMP" not in p),
+        "ccsi",
+    )
