@@ -1,0 +1,131 @@
+"""Helpers shared by the CSI modules: data, weights, segments, intervals.
+
+Private: numpy-only kernels and small boundary helpers used by every public
+function of :mod:`satmodels.csi`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from .. import _frames
+from .._typing import FloatArray
+from ..exceptions import InputError
+from ..moments import _weights_vector
+
+__all__ = [
+    "column_data",
+    "normal_quantile",
+    "segment_labels",
+    "wilson_interval",
+]
+
+
+def normal_quantile(confidence_level: float) -> float:
+    """Two-sided standard-normal critical value ``z_{1 - (1 - level) / 2}``."""
+    return float(stats.norm.ppf(0.5 + confidence_level / 2.0))
+
+
+def column_data(
+    data: object,
+    *,
+    columns: str | Sequence[str] | None,
+    weights: object,
+    name: str,
+    where: str,
+    single: bool = False,
+) -> tuple[FloatArray, tuple[str, ...], FloatArray | None, str | None]:
+    """Read ``data`` into a float matrix plus validated case weights.
+
+    Returns the values (n, p), the column names, the weights (or None) and
+    the preferred ``to_frame`` backend. With ``single=True`` the data must
+    have exactly one column (after selection).
+    """
+    if isinstance(columns, str):
+        columns = [columns]
+    weight_col = weights if isinstance(weights, str) else None
+    tab = _frames.as_table(data, columns=columns, name=name, where=where)
+    if weight_col is not None and weight_col in tab.columns:
+        msg = (
+            f"The weights column {weight_col!r} of {where} is also one of the "
+            f"'{name}' columns."
+        )
+        raise InputError(msg)
+    if single and tab.values.shape[1] != 1:
+        msg = (
+            f"The '{name}' parameter of {where} must hold one column (pass "
+            f"'columns' to pick it). Got {tab.values.shape[1]} columns: "
+            f"{list(tab.columns)}."
+        )
+        raise InputError(msg)
+    w = _weights_vector(data, weights, tab.values.shape[0], where)
+    return tab.values, tab.columns, w, tab.backend
+
+
+def segment_labels(
+    data: object, segments: object, n_rows: int, where: str
+) -> np.ndarray[Any, Any] | None:
+    """Segment label per row (a column name of ``data`` or an array), as str."""
+    if segments is None:
+        return None
+    if isinstance(segments, str):
+        raw = _frames.values_of(data, segments, name="data", where=where)
+    else:
+        raw = np.asarray(segments)
+    if raw.ndim != 1 or raw.shape[0] != n_rows:
+        msg = (
+            f"The 'segments' parameter of {where} must have one label per row "
+            f"({n_rows}). Got shape {raw.shape} instead."
+        )
+        raise InputError(msg)
+    labels = np.array([str(v) for v in raw.tolist()], dtype=object)
+    missing = np.array(
+        [v is None or (isinstance(v, float) and math.isnan(v)) for v in raw.tolist()]
+    )
+    if missing.any():
+        row = int(np.flatnonzero(missing)[0])
+        msg = (
+            f"The 'segments' parameter of {where} has {int(missing.sum())} "
+            f"missing label(s); first in row {row}."
+        )
+        raise InputError(msg)
+    return labels
+
+
+def missing_policy(
+    values: FloatArray, columns: Sequence[str], nan_policy: str, where: str
+) -> FloatArray:
+    """Boolean mask of complete rows; raise under ``nan_policy='raise'``."""
+    miss = np.isnan(values)
+    if nan_policy == "raise" and miss.any():
+        row, col = (int(v) for v in np.argwhere(miss)[0])
+        msg = (
+            f"The data of {where} has {int(miss.sum())} missing value(s) and "
+            f"nan_policy='raise'; first in column '{columns[col]}', row {row}."
+        )
+        raise InputError(msg)
+    return np.asarray(~miss.any(axis=1))
+
+
+def wilson_interval(p: float, n: float, confidence_level: float) -> tuple[float, float]:
+    r"""Wilson (1927) score interval for a proportion.
+
+    .. math::
+
+        \frac{\hat p + z^2/(2n) \pm z \sqrt{\hat p(1-\hat p)/n + z^2/(4n^2)}}
+             {1 + z^2/n}
+
+    ``n`` may be an effective (Kish) sample size for weighted data.
+    """
+    if n <= 0:
+        return (math.nan, math.nan)
+    z = normal_quantile(confidence_level)
+    z2 = z * z
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = z * math.sqrt(max(p * (1 - p) / n + z2 / (4 * n * n), 0.0)) / (1 + z2 / n)
+    return (max(centre - half, 0.0), min(centre + half, 1.0))
