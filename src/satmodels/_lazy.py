@@ -1,26 +1,969 @@
-"""Sufficient statistics computed on lazy engines (placeholder)."""
+r"""Sufficient statistics computed on lazy engines (Dask, PySpark, DuckDB, polars).
+
+A lazy frame is never collected. Its counts, sums and sums of products are
+written as narwhals expressions; the engine evaluates them in parallel over
+its partitions and only one small row (or, for the bootstrap, one row per
+replicate) comes back to Python, from which the same :class:`Moments` as the
+in-memory path is assembled (DESIGN.md, "Scale").
+
+Listwise deletion takes two passes over the data, the *corrected two-pass
+algorithm* of Chan, Golub & LeVeque (1983, eq. 1.7): the first pass counts
+rows and missing cells and sums the (weighted) values, giving the means
+:math:`\bar x`; the second sums, over the complete rows,
+
+.. math::
+
+    s_i = \sum_r w_r (x_{ri} - \bar x_i), \qquad
+    P_{ij} = \sum_r w_r (x_{ri} - \bar x_i)(x_{rj} - \bar x_j),
+
+and the co-moment is :math:`C = P - s s^\top / W`; the correction term
+:math:`s s^\top / W` removes the rounding error of the first-pass mean.
+Pairwise deletion sums the same products per pair of columns over the rows
+observing both, centred by a pilot mean of each column (the ``x_i + 0 x_j``
+expression is missing whenever either value is, and engines skip missing
+values in sums).
+
+The Poisson bootstrap (Hanley & MacGibbon 2006) gives row r an independent
+Poisson(1) multiplicity :math:`k_{rb}` in replicate b, so every replicate's
+sums are one more weighted sum over the rows and need no global
+coordination. narwhals has no random expressions, so the multiplicities are
+drawn per engine: Dask partitions run numpy with generators spawned from the
+caller's ``rng``; DuckDB and polars hash a row number, the replicate index
+and a seed drawn from ``rng`` into a uniform; PySpark uses ``rand(seed)``.
+The uniform becomes a Poisson(1) draw by its inverse CDF,
+:math:`k = \#\{j : u \ge F(j)\}`.
+
+References
+----------
+.. [1] Chan, T. F., Golub, G. H., & LeVeque, R. J. (1983). Algorithms for
+   computing the sample variance: analysis and recommendations. The
+   American Statistician, 37(3), 242-247.
+.. [2] Hanley, J. A., & MacGibbon, B. (2006). Creating non-parametric
+   bootstrap samples using Poisson frequencies. Computer Methods and
+   Programs in Biomedicine, 83(1), 57-62.
+.. [3] Chamandy, N., Muralidharan, O., Najmi, A., & Naidu, S. (2012).
+   Estimating uncertainty for massive data streams. Google Technical Report.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import math
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
+import narwhals.stable.v2 as nw
+import numpy as np
+
+from ._typing import FloatArray
 from .exceptions import InputError
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from .moments import Moments
 
+__all__ = [
+    "POISSON_MAX",
+    "engine_name",
+    "lazy_category_counts",
+    "lazy_moments",
+    "lazy_pair_counts",
+    "lazy_poisson_bootstrap",
+    "poisson_thresholds",
+    "to_lazy",
+]
 
-def lazy_moments(data: object, **kwargs: object) -> Moments:
-    """Compute Moments on a lazy engine."""
-    msg = "lazy frames are not supported yet"
-    raise InputError(msg)
+#: Largest multiplicity the inverse-CDF ladder produces; P(Poisson(1) > 15)
+#: is below 1e-13, far under the resolution of any bootstrap.
+POISSON_MAX = 15
+
+_INF = float("inf")
+
+
+def poisson_thresholds(kmax: int = POISSON_MAX) -> list[float]:
+    r"""Poisson(1) CDF values :math:`F(0), \dots, F(k_{\max} - 1)`.
+
+    A uniform ``u`` becomes the Poisson(1) draw :math:`\#\{j : u \ge F(j)\}`
+    (inversion; Devroye 1986, section X.3.3).
+
+    Examples
+    --------
+    >>> [round(t, 4) for t in poisson_thresholds(3)]
+    [0.3679, 0.7358, 0.9197]
+    """
+    out: list[float] = []
+    term = math.exp(-1.0)
+    total = 0.0
+    for k in range(kmax):
+        total += term
+        out.append(total)
+        term /= k + 1
+    return out
+
+
+# ------------------------------------------------------------------ helpers
+def to_lazy(data: object) -> nw.LazyFrame[Any]:
+    """Wrap a native lazy frame in narwhals (quietly for Dask)."""
+    with warnings.catch_warnings():
+        # narwhals announces that Dask support moves to a plug-in package;
+        # the built-in support still works and is what we use.
+        warnings.simplefilter("ignore", FutureWarning)
+        frame = nw.from_native(data, pass_through=True)
+    if not isinstance(frame, nw.LazyFrame):
+        msg = f"Expected a lazy frame. Got {type(data).__name__} instead."
+        raise InputError(msg)
+    return frame
+
+
+def engine_name(frame: nw.LazyFrame[Any]) -> str:
+    """Lower-case engine name: "dask", "duckdb", "polars", "pyspark", ..."""
+    return str(frame.implementation).rsplit(".", 1)[-1].lower()
+
+
+def _schema(frame: nw.LazyFrame[Any]) -> dict[str, Any]:
+    return dict(frame.collect_schema())
+
+
+def _resolve_columns(
+    frame: nw.LazyFrame[Any],
+    columns: Sequence[str] | None,
+    weights: object,
+    where: str,
+    *,
+    numeric: bool = True,
+) -> tuple[tuple[str, ...], str | None]:
+    """Check the selected columns (numeric) and the weights column name."""
+    schema = _schema(frame)
+    names = list(schema)
+    if isinstance(columns, str):
+        columns = [columns]
+    cols = tuple(str(c) for c in columns) if columns is not None else tuple(names)
+    unknown = [c for c in cols if c not in schema]
+    if unknown:
+        msg = (
+            f"The 'data' data of {where} has no column(s) {unknown}. "
+            f"Available columns: {names}."
+        )
+        raise InputError(msg)
+    if not cols:
+        msg = f"The 'data' parameter of {where} has no columns."
+        raise InputError(msg)
+    if numeric:
+        for c in cols:
+            dtype = schema[c]
+            if not (dtype.is_numeric() or dtype == nw.Boolean):
+                msg = (
+                    f"Column '{c}' of the 'data' parameter of {where} must be "
+                    f"numeric. Got dtype {dtype} instead."
+                )
+                raise InputError(msg)
+    weight_col: str | None = None
+    if weights is not None:
+        if not isinstance(weights, str):
+            msg = (
+                f"The 'weights' parameter of {where} must name a column of a "
+                f"lazy frame (rows of a lazy frame have no fixed order to align "
+                f"an array with). Got {type(weights).__name__} instead."
+            )
+            raise InputError(msg)
+        if weights not in schema:
+            msg = (
+                f"The 'weights' column {weights!r} of {where} is not in the "
+                f"data. Available columns: {names}."
+            )
+            raise InputError(msg)
+        if not schema[weights].is_numeric():
+            msg = (
+                f"The weights column {weights!r} of {where} must be numeric. "
+                f"Got dtype {schema[weights]} instead."
+            )
+            raise InputError(msg)
+        if weights in cols:
+            msg = f"The weights column {weights!r} is also listed in 'columns'."
+            raise InputError(msg)
+        weight_col = weights
+    return cols, weight_col
+
+
+def _clean(column: str) -> nw.Expr:
+    """Return the column as float64 with NaN turned into null (both missing)."""
+    e = nw.col(column).cast(nw.Float64)
+    return nw.when(~e.is_nan()).then(e)
+
+
+def _num(value: object) -> float:
+    """Convert an engine's scalar (None, Decimal, numpy, Python) to float."""
+    if value is None:
+        return 0.0
+    if isinstance(value, Decimal):
+        return float(value)
+    f = float(value)  # type: ignore[arg-type]
+    return 0.0 if math.isnan(f) else f
+
+
+def _collect_row(frame: nw.LazyFrame[Any], exprs: list[nw.Expr]) -> dict[str, float]:
+    """Evaluate aggregate expressions on the engine; collect one row."""
+    out = frame.select(*exprs).collect()
+    return {name: _num(v) for name, v in zip(out.columns, out.row(0), strict=True)}
+
+
+def _int(row: dict[str, float], key: str) -> int:
+    return round(row[key])
+
+
+def _bool_sum(expr: nw.Expr, name: str) -> nw.Expr:
+    return expr.cast(nw.Int64).sum().alias(name)
+
+
+# ------------------------------------------------------------- first pass
+@dataclass(frozen=True, slots=True)
+class _Pilot:
+    """What the first pass found: validation counts, report and shift."""
+
+    columns: tuple[str, ...]
+    weight: str | None
+    listwise: bool
+    rows_total: int
+    rows_used: int
+    reasons: dict[str, int]
+    column_missing: dict[str, int]
+    shift: FloatArray
+    wsum: float
+    wsq: float
+
+
+def _weight_expr(weight: str | None) -> nw.Expr | None:
+    return None if weight is None else _clean(weight)
+
+
+def _used_expr(cols: Sequence[str], weight: str | None) -> nw.Expr:
+    """Listwise: the row is complete and has a positive weight."""
+    complete = nw.all_horizontal(
+        *(~_clean(c).is_null() for c in cols), ignore_nulls=True
+    )
+    if weight is None:
+        return complete
+    return complete & (_clean(weight) > 0)
+
+
+def _observed(column: str, weight: str | None) -> nw.Expr:
+    """Pairwise: the value is observed and its row has a positive weight."""
+    obs = ~_clean(column).is_null()
+    return obs if weight is None else obs & (_clean(weight) > 0)
+
+
+def _first_pass(
+    frame: nw.LazyFrame[Any],
+    cols: tuple[str, ...],
+    weight: str | None,
+    *,
+    listwise: bool,
+    nan_policy: str,
+    where: str,
+) -> _Pilot:
+    p = len(cols)
+    exprs: list[nw.Expr] = [nw.len().alias("n")]
+    for i, c in enumerate(cols):
+        x = _clean(c)
+        exprs.append(_bool_sum(x.is_null(), f"miss{i}"))
+        exprs.append(_bool_sum(x.abs() == _INF, f"inf{i}"))
+    w = _weight_expr(weight)
+    if w is not None:
+        bad = w.is_null() | (w.abs() == _INF) | (w < 0)
+        exprs.append(_bool_sum(bad, "badw"))
+    if listwise:
+        complete = nw.all_horizontal(
+            *(~_clean(c).is_null() for c in cols), ignore_nulls=True
+        )
+        used_e = _used_expr(cols, weight)
+        exprs.append(_bool_sum(complete, "complete"))
+        exprs.append(_bool_sum(used_e, "used"))
+        if w is not None:
+            exprs.append(_bool_sum(complete & (w == 0), "zero"))
+            exprs.append(nw.when(used_e).then(w).sum().alias("wsum"))
+            exprs.append(nw.when(used_e).then(w * w).sum().alias("wsq"))
+        for i, c in enumerate(cols):
+            term = _clean(c) if w is None else w * _clean(c)
+            exprs.append(nw.when(used_e).then(term).sum().alias(f"sum{i}"))
+    else:
+        any_obs = nw.any_horizontal(
+            *(_observed(c, weight) for c in cols), ignore_nulls=True
+        )
+        exprs.append(_bool_sum(any_obs, "used"))
+        if w is not None:
+            exprs.append(_bool_sum(w == 0, "zero"))
+        for i, c in enumerate(cols):
+            obs = _observed(c, weight)
+            exprs.append(_bool_sum(obs, f"nobs{i}"))
+            exprs.append(nw.when(obs).then(_clean(c)).sum().alias(f"sum{i}"))
+    row = _collect_row(frame, exprs)
+
+    n_rows = _int(row, "n")
+    inf = [_int(row, f"inf{i}") for i in range(p)]
+    if any(inf):
+        k = next(i for i in range(p) if inf[i])
+        msg = (
+            f"The 'data' parameter of {where} has {inf[k]} infinite value(s) in "
+            f"column '{cols[k]}'."
+        )
+        raise InputError(msg)
+    if w is not None and _int(row, "badw"):
+        msg = (
+            f"The 'weights' parameter of {where} must be finite and "
+            f"non-negative. Got {_int(row, 'badw')} missing, infinite or "
+            f"negative value(s) in column {weight!r}."
+        )
+        raise InputError(msg)
+    col_missing = {c: _int(row, f"miss{i}") for i, c in enumerate(cols)}
+    total_missing = sum(col_missing.values())
+    if total_missing and nan_policy == "raise":
+        first = next(c for c in cols if col_missing[c])
+        msg = (
+            f"The 'data' parameter of {where} has {total_missing} missing "
+            f"value(s) and nan_policy='raise'; {col_missing[first]} in column "
+            f"'{first}'."
+        )
+        raise InputError(msg)
+    reasons: dict[str, int] = {}
+    used = _int(row, "used")
+    if listwise:
+        n_drop = n_rows - _int(row, "complete")
+        if n_drop:
+            reasons["missing value (listwise)"] = n_drop
+        if w is not None and _int(row, "zero"):
+            reasons["zero weight"] = _int(row, "zero")
+        if w is None:
+            wsum = wsq = float(used)
+        else:
+            wsum, wsq = row["wsum"], row["wsq"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shift = np.array([row[f"sum{i}"] for i in range(p)]) / wsum
+    else:
+        zero = _int(row, "zero") if w is not None else 0
+        if zero:
+            reasons["zero weight"] = zero
+        if n_rows - used - zero > 0:
+            reasons["no observed value"] = n_rows - used - zero
+        nobs = np.array([row[f"nobs{i}"] for i in range(p)])
+        sums = np.array([row[f"sum{i}"] for i in range(p)])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shift = np.where(nobs > 0, sums / nobs, 0.0)
+        wsum = wsq = 0.0
+    if used == 0:
+        msg = (
+            f"The 'data' parameter of {where} has no usable row: all "
+            f"{n_rows} row(s) were excluded ({reasons or 'empty input'})."
+        )
+        raise InputError(msg)
+    return _Pilot(
+        columns=cols,
+        weight=weight,
+        listwise=listwise,
+        rows_total=n_rows,
+        rows_used=used,
+        reasons=reasons,
+        column_missing=col_missing,
+        shift=np.nan_to_num(shift),
+        wsum=float(wsum),
+        wsq=float(wsq),
+    )
+
+
+# ----------------------------------------------------------- second pass
+def _sum_exprs(
+    pilot: _Pilot, mult: nw.Expr | None, *, with_counts: bool
+) -> list[nw.Expr]:
+    """Build the aggregates that give the (replicate's) shifted raw sums.
+
+    ``mult`` multiplies every row's contribution (the Poisson multiplicity;
+    None for 1). Listwise the frame is already filtered to the used rows.
+    Names: ``c``, ``w``, ``q`` (count, weight and squared-weight sums), ``s{i}``
+    or ``s{i}_{j}``, ``p{i}_{j}`` (products, i <= j), ``sq{i}_{j}``.
+    """
+    cols, p = pilot.columns, len(pilot.columns)
+    w = None if pilot.weight is None else nw.col(pilot.weight).cast(nw.Float64)
+    exprs: list[nw.Expr] = []
+
+    def times(e: nw.Expr | None, other: nw.Expr | None) -> nw.Expr | None:
+        if e is None:
+            return other
+        return e if other is None else e * other
+
+    mw = times(mult, w)  # the row's weight in this replicate
+    if pilot.listwise:
+        d = [
+            nw.col(c).cast(nw.Float64) - float(pilot.shift[i])
+            for i, c in enumerate(cols)
+        ]
+        if with_counts:
+            one = nw.lit(1.0) if mult is None else mult
+            exprs.append(one.sum().alias("c"))
+            exprs.append((one if w is None else one * w).sum().alias("w"))
+            exprs.append((one if w is None else one * w * w).sum().alias("q"))
+        exprs.extend(
+            (d[i] if mw is None else mw * d[i]).sum().alias(f"s{i}") for i in range(p)
+        )
+        for i in range(p):
+            di = d[i] if mw is None else mw * d[i]
+            exprs.extend((di * d[j]).sum().alias(f"p{i}_{j}") for j in range(i, p))
+        return exprs
+    x0 = [
+        nw.when(_observed(c, pilot.weight)).then(_clean(c) - float(pilot.shift[i]))
+        for i, c in enumerate(cols)
+    ]
+    zero = [e * 0.0 for e in x0]  # null where the value is missing
+    one = nw.lit(1.0) if mult is None else mult
+    for i in range(p):
+        for j in range(i, p):
+            both = zero[i] + zero[j]
+            exprs.append((one + both).sum().alias(f"c{i}_{j}"))
+            if w is not None:
+                exprs.append((one * w + both).sum().alias(f"w{i}_{j}"))
+                exprs.append((one * w * w + both).sum().alias(f"q{i}_{j}"))
+            prod = x0[i] * x0[j]
+            exprs.append((prod if mw is None else mw * prod).sum().alias(f"p{i}_{j}"))
+    for i in range(p):
+        xi = x0[i] if mw is None else mw * x0[i]
+        sqi = xi * x0[i]
+        for j in range(p):
+            extra = zero[j] if j != i else None
+            exprs.append((xi if extra is None else xi + extra).sum().alias(f"s{i}_{j}"))
+            exprs.append(
+                (sqi if extra is None else sqi + extra).sum().alias(f"sq{i}_{j}")
+            )
+    return exprs
+
+
+def _arrays_from_rows(
+    pilot: _Pilot, rows: list[dict[str, float]]
+) -> tuple[
+    np.ndarray[Any, np.dtype[np.int64]],
+    FloatArray,
+    FloatArray,
+    FloatArray,
+    FloatArray,
+    FloatArray,
+]:
+    """Stack per-replicate sums into (B, p, p) arrays for ``_pairs_from_sums``."""
+    b, p = len(rows), len(pilot.columns)
+    count = np.zeros((b, p, p))
+    wsum = np.zeros((b, p, p))
+    wsq = np.zeros((b, p, p))
+    s = np.zeros((b, p, p))
+    prod = np.zeros((b, p, p))
+    sq = np.zeros((b, p, p))
+    weighted = pilot.weight is not None
+    for k, row in enumerate(rows):
+        if pilot.listwise:
+            c = row.get("c", float(pilot.rows_used))
+            ws = row.get("w", pilot.wsum)
+            wq = row.get("q", pilot.wsq)
+            count[k], wsum[k], wsq[k] = c, ws, wq
+            s1 = np.array([row[f"s{i}"] for i in range(p)])
+            s[k] = s1[:, None]
+            for i in range(p):
+                for j in range(i, p):
+                    prod[k, i, j] = prod[k, j, i] = row[f"p{i}_{j}"]
+            sq[k] = np.diag(prod[k])[:, None]
+        else:
+            for i in range(p):
+                for j in range(i, p):
+                    c = row[f"c{i}_{j}"]
+                    count[k, i, j] = count[k, j, i] = c
+                    ws = row[f"w{i}_{j}"] if weighted else c
+                    wq = row[f"q{i}_{j}"] if weighted else c
+                    wsum[k, i, j] = wsum[k, j, i] = ws
+                    wsq[k, i, j] = wsq[k, j, i] = wq
+                    prod[k, i, j] = prod[k, j, i] = row[f"p{i}_{j}"]
+                for j in range(p):
+                    s[k, i, j] = row[f"s{i}_{j}"]
+                    sq[k, i, j] = row[f"sq{i}_{j}"]
+    return count.round().astype(np.int64), wsum, wsq, s, prod, sq
+
+
+def _assemble(pilot: _Pilot, rows: list[dict[str, float]], *, batch: bool) -> Moments:
+    from .moments import MissingReport, Moments, _pairs_from_sums  # noqa: PLC0415
+
+    count, wsum, wsq, s, prod, sq = _arrays_from_rows(pilot, rows)
+    res: tuple[Any, ...] = _pairs_from_sums(count, wsum, wsq, s, prod, sq, pilot.shift)
+    if not batch:
+        res = tuple(a[0] for a in res)
+    missing = "listwise" if pilot.listwise else "pairwise"
+    report = MissingReport(
+        rows_total=pilot.rows_total,
+        rows_used=pilot.rows_used,
+        rows_excluded=pilot.rows_total - pilot.rows_used,
+        reasons=dict(pilot.reasons),
+        column_missing=dict(pilot.column_missing),
+        missing=missing,
+    )
+    return Moments(
+        columns=pilot.columns,
+        count=res[0],
+        weight_sum=res[1],
+        weight_sq_sum=res[2],
+        pair_mean=res[3],
+        comoment=res[4],
+        pair_sumsq=res[5],
+        missing=missing,  # type: ignore[arg-type]
+        weighted=pilot.weight is not None,
+        report=report,
+        _backend=None,
+    )
+
+
+def _pilot_for(
+    data: object,
+    *,
+    columns: Sequence[str] | None,
+    weights: object,
+    missing: str,
+    nan_policy: str,
+    where: str,
+) -> tuple[nw.LazyFrame[Any], _Pilot]:
+    frame = to_lazy(data)
+    cols, weight = _resolve_columns(frame, columns, weights, where)
+    keep = [*cols, *([weight] if weight is not None else [])]
+    frame = frame.select(*keep)
+    pilot = _first_pass(
+        frame,
+        cols,
+        weight,
+        listwise=missing == "listwise",
+        nan_policy=nan_policy,
+        where=where,
+    )
+    if pilot.listwise:
+        frame = frame.filter(_used_expr(cols, weight))
+    return frame, pilot
+
+
+def lazy_moments(
+    data: object,
+    *,
+    columns: Sequence[str] | None = None,
+    weights: object = None,
+    missing: str = "listwise",
+    nan_policy: str = "omit",
+) -> Moments:
+    """Moments of a lazy frame, aggregated on its engine (two passes).
+
+    Called by :meth:`satmodels.Moments.from_data` for Dask, PySpark, DuckDB
+    and polars lazy frames; the result equals the in-memory one (to
+    rounding) including its :class:`~satmodels.moments.MissingReport`.
+
+    Parameters
+    ----------
+    data : lazy frame
+        Dask DataFrame, PySpark DataFrame, DuckDB relation, polars LazyFrame
+        (any lazy frame narwhals supports).
+    columns : sequence of str, optional
+        Columns to use (default all).
+    weights : str, optional
+        Name of a case-weight column.
+    missing : {"listwise", "pairwise"}
+        Missing-data method.
+    nan_policy : {"omit", "raise"}
+        ``"raise"``: any NaN or null is an :class:`InputError`.
+
+    Returns
+    -------
+    Moments
+
+    Raises
+    ------
+    InputError
+        Unknown or non-numeric columns, a weights array instead of a column
+        name, negative/missing/infinite weights, infinite values, missing
+        values under ``nan_policy="raise"``, or no usable row.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from satmodels import Moments
+    >>> lf = pl.LazyFrame({"a": [1.0, 2.0, None, 4.0], "b": [2.0, 4.0, 5.0, 9.0]})
+    >>> m = Moments.from_data(lf)
+    >>> m.mean.round(3).tolist(), m.report.reasons
+    ([2.333, 5.0], {'missing value (listwise)': 1})
+    """
+    where = "Moments.from_data"
+    frame, pilot = _pilot_for(
+        data,
+        columns=columns,
+        weights=weights,
+        missing=missing,
+        nan_policy=nan_policy,
+        where=where,
+    )
+    row = _collect_row(frame, _sum_exprs(pilot, None, with_counts=not pilot.listwise))
+    return _assemble(pilot, [row], batch=False)
+
+
+# ------------------------------------------------------------- bootstrap
+def _poisson_expr(u: nw.Expr) -> nw.Expr:
+    """Poisson(1) draw from a uniform column by inversion (a sum of steps)."""
+    steps = [(u >= t).cast(nw.Float64) for t in poisson_thresholds()]
+    total = steps[0]
+    for step in steps[1:]:
+        total = total + step
+    return total
+
+
+def _seed(rng: np.random.Generator) -> int:
+    return int(rng.integers(0, 2**31 - 1))
+
+
+def _replicated_polars(native: Any, n_rep: int, seed: int) -> Any:  # noqa: ANN401
+    import polars as pl  # noqa: PLC0415
+
+    reps = pl.LazyFrame({"__b": np.arange(n_rep, dtype=np.int64)})
+    key = pl.col("__row").cast(pl.UInt64) * n_rep + pl.col("__b").cast(pl.UInt64)
+    u = (key.hash(seed) // 2048).cast(pl.Float64) * 2.0**-53
+    return (
+        native.with_row_index("__row")
+        .join(reps, how="cross")
+        .with_columns(u.alias("__u"))
+    )
+
+
+def _replicated_duckdb(native: Any, n_rep: int, seed: int) -> Any:  # noqa: ANN401
+    # Only integers are formatted into the query.
+    sql = (
+        "SELECT t.*, b.range AS __b, "  # noqa: S608
+        f"(hash(t.__row, b.range, {seed}) >> 11)::DOUBLE * pow(2, -53) AS __u "
+        "FROM (SELECT *, row_number() OVER () AS __row FROM __src) AS t "
+        f"CROSS JOIN range({n_rep}) AS b"
+    )
+    return native.query("__src", sql)
+
+
+def _replicated_spark(native: Any, n_rep: int, seed: int) -> Any:  # noqa: ANN401
+    from pyspark.sql import functions as F  # noqa: N812, PLC0415
+
+    return native.withColumn(
+        "__b", F.explode(F.sequence(F.lit(0), F.lit(n_rep - 1)))
+    ).withColumn("__u", F.rand(seed))
+
+
+_REPLICATORS: dict[str, Callable[[Any, int, int], Any]] = {
+    "polars": _replicated_polars,
+    "duckdb": _replicated_duckdb,
+    "pyspark": _replicated_spark,
+}
+
+
+def _dask_partition_sums(
+    part: Any,  # noqa: ANN401 - a pandas DataFrame
+    seed: np.random.SeedSequence,
+    pilot: _Pilot,
+    n_rep: int,
+) -> FloatArray:
+    """One Dask partition's replicate sums, ``(B, q)``, from numpy."""
+    from .moments import _row_products  # noqa: PLC0415
+
+    cols, p = list(pilot.columns), len(pilot.columns)
+    x = np.asarray(part[cols].to_numpy(dtype=np.float64, na_value=np.nan))
+    n = x.shape[0]
+    w = (
+        np.ones(n)
+        if pilot.weight is None
+        else np.asarray(part[pilot.weight].to_numpy(dtype=np.float64, na_value=np.nan))
+    )
+    if pilot.listwise:
+        obs = np.repeat((~np.isnan(x).any(axis=1))[:, None], p, axis=1)
+    else:
+        obs = ~np.isnan(x)
+    obs = (obs & (w > 0)[:, None]).astype(np.float64)
+    x0 = np.where(obs > 0, x - pilot.shift, 0.0)
+    z = _row_products(x0, obs, np.where(w > 0, w, 0.0), pilot.listwise)
+    gen = np.random.default_rng(seed)
+    out = np.zeros((n_rep, z.shape[1]))
+    block = max(1, 2_000_000 // max(n, 1))
+    for a in range(0, n_rep, block):
+        b = min(n_rep, a + block)
+        out[a:b] = gen.poisson(1.0, size=(b - a, n)).astype(np.float64) @ z
+    return out
+
+
+def _dask_bootstrap(
+    frame: nw.LazyFrame[Any], pilot: _Pilot, n_rep: int, rng: np.random.Generator
+) -> list[dict[str, float]]:
+    import dask  # noqa: PLC0415
+
+    dk = cast("Any", dask)
+
+    native = frame.to_native()
+    parts = native.to_delayed()
+    seeds = np.random.SeedSequence(int(rng.integers(0, 2**63 - 1))).spawn(len(parts))
+    func = dk.delayed(_dask_partition_sums, pure=True)
+    pieces = [
+        func(part, sd, pilot, n_rep) for part, sd in zip(parts, seeds, strict=True)
+    ]
+    add = dk.delayed(np.add, pure=True)
+    while len(pieces) > 1:
+        nxt = [add(pieces[k], pieces[k + 1]) for k in range(0, len(pieces) - 1, 2)]
+        if len(pieces) % 2:
+            nxt.append(pieces[-1])
+        pieces = nxt
+    (total,) = dk.compute(pieces[0])
+    return _rows_from_products(pilot, np.asarray(total))
+
+
+def _rows_from_products(pilot: _Pilot, total: FloatArray) -> list[dict[str, float]]:
+    """Name the columns of ``moments._row_products`` sums like ``_sum_exprs``."""
+    p = len(pilot.columns)
+    rows: list[dict[str, float]] = []
+    for vec in total:
+        row: dict[str, float] = {}
+        if pilot.listwise:
+            row["c"], row["w"], row["q"] = float(vec[0]), float(vec[1]), float(vec[2])
+            for i in range(p):
+                row[f"s{i}"] = float(vec[3 + i])
+            prod = vec[3 + p :].reshape(p, p)
+            for i in range(p):
+                for j in range(i, p):
+                    row[f"p{i}_{j}"] = float(prod[i, j])
+        else:
+            blocks = vec.reshape(6, p, p)
+            for i in range(p):
+                for j in range(p):
+                    row[f"s{i}_{j}"] = float(blocks[3, i, j])
+                    row[f"sq{i}_{j}"] = float(blocks[5, i, j])
+                    if j >= i:
+                        row[f"c{i}_{j}"] = float(blocks[0, i, j])
+                        row[f"w{i}_{j}"] = float(blocks[1, i, j])
+                        row[f"q{i}_{j}"] = float(blocks[2, i, j])
+                        row[f"p{i}_{j}"] = float(blocks[4, i, j])
+        rows.append(row)
+    return rows
 
 
 def lazy_poisson_bootstrap(
-    data: object, *, rng: np.random.Generator, **kwargs: object
+    data: object,
+    *,
+    n_replicates: int,
+    rng: np.random.Generator,
+    columns: Sequence[str] | None = None,
+    weights: object = None,
+    missing: str = "listwise",
 ) -> Moments:
-    """Poisson bootstrap on a lazy engine."""
-    msg = "lazy frames are not supported yet"
-    raise InputError(msg)
+    """Poisson(1) bootstrap replicates of the Moments of a lazy frame.
+
+    Called by :meth:`satmodels.Moments.bootstrap` with ``method="poisson"``.
+    One pass computes the means (and the missing-data account); a second
+    pass draws each row's Poisson(1) multiplicity in every replicate on the
+    engine and sums all replicates' statistics at once.
+
+    Reproducibility for a fixed ``rng``: Dask, when the partitioning is the
+    same (each partition has its own generator); polars and DuckDB, when the
+    row order is the same (multiplicities hash the row number); PySpark,
+    when the partitioning is the same (``rand(seed)`` is per partition).
+
+    Returns
+    -------
+    Moments
+        A batch with a leading axis of length ``n_replicates``.
+
+    Raises
+    ------
+    InputError
+        As :func:`lazy_moments`, and for engines without a bootstrap.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import polars as pl
+    >>> from satmodels import Moments
+    >>> x = np.random.default_rng(0).normal(size=(300, 2))
+    >>> lf = pl.LazyFrame({"a": x[:, 0], "b": x[:, 1]})
+    >>> reps = Moments.bootstrap(lf, n_replicates=20, method="poisson", rng=1)
+    >>> reps.covariance().shape
+    (20, 2, 2)
+    """
+    where = "Moments.bootstrap"
+    frame, pilot = _pilot_for(
+        data,
+        columns=columns,
+        weights=weights,
+        missing=missing,
+        nan_policy="omit",
+        where=where,
+    )
+    engine = engine_name(frame)
+    if engine == "dask":
+        rows = _dask_bootstrap(frame, pilot, n_replicates, rng)
+    elif engine in _REPLICATORS:
+        native = _REPLICATORS[engine](frame.to_native(), n_replicates, _seed(rng))
+        rep = to_lazy(native)
+        k = _poisson_expr(nw.col("__u"))
+        out = (
+            rep.group_by("__b")
+            .agg(*_sum_exprs(pilot, k, with_counts=True))
+            .sort("__b")
+            .collect()
+        )
+        names = [c for c in out.columns if c != "__b"]
+        rows = [
+            {
+                name: _num(v)
+                for name, v in zip(out.columns, r, strict=True)
+                if name in names
+            }
+            for r in out.iter_rows()
+        ]
+    else:
+        msg = (
+            f"{where} has no Poisson bootstrap for the {engine!r} engine; "
+            "supported: dask, duckdb, polars, pyspark."
+        )
+        raise InputError(msg)
+    return _assemble(pilot, rows, batch=True)
+
+
+# --------------------------------------------------------- category counts
+def lazy_category_counts(
+    data: object,
+    *,
+    columns: Sequence[str] | None,
+    categories: Sequence[float],
+    weights: str | None,
+    where: str,
+) -> dict[str, Any]:
+    """Per-column counts of each category on the engine (one pass).
+
+    Returns a dict with ``columns``, ``rows_total``, ``counts`` (p, K),
+    ``weighted`` (p, K), ``missing`` (p,), ``other`` (p,) (answers outside
+    ``categories``) and ``other_value`` (one such value per column, or None).
+    """
+    frame = to_lazy(data)
+    cols, weight = _resolve_columns(frame, columns, weights, where)
+    w = _weight_expr(weight)
+    exprs: list[nw.Expr] = [nw.len().alias("n")]
+    if w is not None:
+        bad = w.is_null() | (w.abs() == _INF) | (w < 0)
+        exprs.append(_bool_sum(bad, "badw"))
+    cats = [float(c) for c in categories]
+    for i, c in enumerate(cols):
+        x = _clean(c)
+        exprs.append(_bool_sum(x.is_null(), f"miss{i}"))
+        known = nw.lit(value=False)
+        for k, v in enumerate(cats):
+            hit = x == v
+            known = known | hit
+            exprs.append(_bool_sum(hit, f"n{i}_{k}"))
+            if w is not None:
+                exprs.append(nw.when(hit).then(w).sum().alias(f"w{i}_{k}"))
+        other = ~x.is_null() & ~known
+        exprs.append(_bool_sum(other, f"other{i}"))
+        exprs.append(nw.when(other).then(x).min().alias(f"ov{i}"))
+    out = frame.select(*exprs).collect()
+    raw = dict(zip(out.columns, out.row(0), strict=True))
+    row = {k: _num(v) for k, v in raw.items()}
+    if w is not None and _int(row, "badw"):
+        msg = (
+            f"The 'weights' parameter of {where} must be finite and "
+            f"non-negative. Got {_int(row, 'badw')} missing, infinite or "
+            f"negative value(s) in column {weight!r}."
+        )
+        raise InputError(msg)
+    p, kk = len(cols), len(cats)
+    counts = np.array(
+        [[_int(row, f"n{i}_{k}") for k in range(kk)] for i in range(p)], dtype=np.int64
+    ).reshape(p, kk)
+    weighted = (
+        counts.astype(np.float64)
+        if w is None
+        else np.array(
+            [[row[f"w{i}_{k}"] for k in range(kk)] for i in range(p)]
+        ).reshape(p, kk)
+    )
+    return {
+        "columns": cols,
+        "rows_total": _int(row, "n"),
+        "counts": counts,
+        "weighted": weighted,
+        "missing": np.array([_int(row, f"miss{i}") for i in range(p)], dtype=np.int64),
+        "other": np.array([_int(row, f"other{i}") for i in range(p)], dtype=np.int64),
+        "other_value": [raw[f"ov{i}"] for i in range(p)],
+    }
+
+
+def lazy_pair_counts(
+    data: object,
+    *,
+    pairs: Sequence[tuple[str, str]],
+    categories_a: Sequence[float],
+    categories_b: Sequence[float],
+    weights: str | None,
+    where: str,
+) -> dict[str, Any]:
+    """Joint counts of (a, b) categories per column pair on the engine.
+
+    Returns ``rows_total``, ``counts`` (m, Ka, Kb), ``weighted`` (m, Ka, Kb),
+    ``missing`` (m,) (rows with a or b missing), ``other`` (m,) and
+    ``other_value`` (m,) for answers outside the categories.
+    """
+    frame = to_lazy(data)
+    flat = list(dict.fromkeys(c for pair in pairs for c in pair))
+    _cols, weight = _resolve_columns(frame, flat, weights, where)
+    w = _weight_expr(weight)
+    exprs: list[nw.Expr] = [nw.len().alias("n")]
+    if w is not None:
+        bad = w.is_null() | (w.abs() == _INF) | (w < 0)
+        exprs.append(_bool_sum(bad, "badw"))
+    ca = [float(c) for c in categories_a]
+    cb = [float(c) for c in categories_b]
+    for m, (a, b) in enumerate(pairs):
+        xa, xb = _clean(a), _clean(b)
+        miss = xa.is_null() | xb.is_null()
+        exprs.append(_bool_sum(miss, f"miss{m}"))
+        known_a = nw.lit(value=False)
+        for v in ca:
+            known_a = known_a | (xa == v)
+        known_b = nw.lit(value=False)
+        for v in cb:
+            known_b = known_b | (xb == v)
+        bad_a = ~xa.is_null() & ~known_a
+        bad_b = ~xb.is_null() & ~known_b
+        exprs.append(_bool_sum(bad_a | bad_b, f"other{m}"))
+        exprs.append(nw.when(bad_a).then(xa).min().alias(f"ova{m}"))
+        exprs.append(nw.when(bad_b).then(xb).min().alias(f"ovb{m}"))
+        for i, va in enumerate(ca):
+            for j, vb in enumerate(cb):
+                hit = (xa == va) & (xb == vb)
+                exprs.append(_bool_sum(hit, f"n{m}_{i}_{j}"))
+                if w is not None:
+                    exprs.append(nw.when(hit).then(w).sum().alias(f"w{m}_{i}_{j}"))
+    out = frame.select(*exprs).collect()
+    raw = dict(zip(out.columns, out.row(0), strict=True))
+    row = {k: _num(v) for k, v in raw.items()}
+    if w is not None and _int(row, "badw"):
+        msg = (
+            f"The 'weights' parameter of {where} must be finite and "
+            f"non-negative. Got {_int(row, 'badw')} missing, infinite or "
+            f"negative value(s) in column {weight!r}."
+        )
+        raise InputError(msg)
+    mm, ka, kb = len(pairs), len(ca), len(cb)
+    counts = np.zeros((mm, ka, kb), dtype=np.int64)
+    weighted = np.zeros((mm, ka, kb))
+    for m in range(mm):
+        for i in range(ka):
+            for j in range(kb):
+                counts[m, i, j] = _int(row, f"n{m}_{i}_{j}")
+                weighted[m, i, j] = (
+                    counts[m, i, j] if w is None else row[f"w{m}_{i}_{j}"]
+                )
+    other_value = [
+        raw[f"ova{m}"] if raw[f"ova{m}"] is not None else raw[f"ovb{m}"]
+        for m in range(mm)
+    ]
+    return {
+        "rows_total": _int(row, "n"),
+        "counts": counts,
+        "weighted": weighted,
+        "missing": np.array([_int(row, f"miss{m}") for m in range(mm)], dtype=np.int64),
+        "other": np.array([_int(row, f"other{m}") for m in range(mm)], dtype=np.int64),
+        "other_value": other_value,
+    }
