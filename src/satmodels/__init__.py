@@ -22,6 +22,7 @@ from .exceptions import (
     SpecificationError,
 )
 from .moments import MissingReport, Moments
+from .ratio import RatioResult, satisfaction_ratio
 from .scales import CSM_SEVEN, FIVE_LEVEL, Scale
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "InputError",
     "MissingReport",
     "Moments",
+    "RatioResult",
     "SatmodelsError",
     "SatmodelsWarning",
     "Scale",
@@ -41,4 +43,5 @@ __all__ = [
     "SpecificationError",
     "Summary",
     "__version__",
+    "satisfaction_ratio",
 ]

@@ -833,8 +833,9 @@ def lazy_category_counts(
     """Per-column counts of each category on the engine (one pass).
 
     Returns a dict with ``columns``, ``rows_total``, ``counts`` (p, K),
-    ``weighted`` (p, K), ``missing`` (p,), ``other`` (p,) (answers outside
-    ``categories``) and ``other_value`` (one such value per column, or None).
+    ``weighted`` (p, K), ``weighted_sq`` (p, K), ``missing`` (p,), ``other``
+    (p,) (answers outside ``categories``) and ``other_value`` (one such value
+    per column, or None).
     """
     frame = to_lazy(data)
     cols, weight = _resolve_columns(frame, columns, weights, where)
@@ -854,6 +855,7 @@ def lazy_category_counts(
             exprs.append(_bool_sum(hit, f"n{i}_{k}"))
             if w is not None:
                 exprs.append(nw.when(hit).then(w).sum().alias(f"w{i}_{k}"))
+                exprs.append(nw.when(hit).then(w * w).sum().alias(f"q{i}_{k}"))
         other = ~x.is_null() & ~known
         exprs.append(_bool_sum(other, f"other{i}"))
         exprs.append(nw.when(other).then(x).min().alias(f"ov{i}"))
@@ -878,11 +880,19 @@ def lazy_category_counts(
             [[row[f"w{i}_{k}"] for k in range(kk)] for i in range(p)]
         ).reshape(p, kk)
     )
+    weighted_sq = (
+        counts.astype(np.float64)
+        if w is None
+        else np.array(
+            [[row[f"q{i}_{k}"] for k in range(kk)] for i in range(p)]
+        ).reshape(p, kk)
+    )
     return {
         "columns": cols,
         "rows_total": _int(row, "n"),
         "counts": counts,
         "weighted": weighted,
+        "weighted_sq": weighted_sq,
         "missing": np.array([_int(row, f"miss{i}") for i in range(p)], dtype=np.int64),
         "other": np.array([_int(row, f"other{i}") for i in range(p)], dtype=np.int64),
         "other_value": [raw[f"ov{i}"] for i in range(p)],

@@ -95,8 +95,11 @@ def validated(model: type[M], where: str, **values: Any) -> M:  # noqa: ANN401
     except _PydanticValidationError as exc:
         parts = []
         for err in exc.errors():
-            loc = ".".join(str(p) for p in err["loc"]) or "input"
-            parts.append(f"'{loc}': {err['msg']} (got {err.get('input')!r})")
+            loc = ".".join(str(p) for p in err["loc"])
+            if loc:
+                parts.append(f"'{loc}': {err['msg']} (got {err.get('input')!r})")
+            else:  # a rule across fields: the message names the values
+                parts.append(str(err["msg"]))
         msg = f"Invalid input to {where}: " + "; ".join(parts)
         raise InputError(msg) from exc
 

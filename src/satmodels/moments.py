@@ -707,7 +707,7 @@ def _weights_vector(
         row = int(np.flatnonzero(bad)[0])
         msg = (
             f"The 'weights' parameter of {where} must be finite and non-negative. "
-            f"Got {w[row]!r} in row {row} ({int(bad.sum())} such row(s))."
+            f"Got {float(w[row])!r} in row {row} ({int(bad.sum())} such row(s))."
         )
         raise InputError(msg)
     return w
@@ -858,8 +858,9 @@ def _listwise_kernel(x: FloatArray, w: FloatArray | None) -> _Arrays:
 
 def _pairwise_kernel(x: FloatArray, obs: FloatArray, w: FloatArray | None) -> _Arrays:
     """Per-pair moments from masked products, centred by a pilot shift."""
-    with np.errstate(invalid="ignore"):
-        shift = np.nan_to_num(np.nanmean(np.where(obs > 0, x, np.nan), axis=0))
+    n_obs = obs.sum(axis=0)
+    total = np.where(obs > 0, x, 0.0).sum(axis=0)
+    shift = np.divide(total, n_obs, out=np.zeros_like(total), where=n_obs > 0)
     x0 = np.where(obs > 0, x - shift, 0.0)
     ow = obs if w is None else obs * w[:, None]
     count = (obs.T @ obs).round().astype(np.int64)
@@ -888,7 +889,9 @@ def _pairs_from_sums(  # noqa: PLR0917 - six sums of one kernel
         pss = np.where(wsum > 0, sq - s * s / wsum, 0.0)
     pss = np.maximum(pss, 0.0)
     com = 0.5 * (com + np.swapaxes(com, -1, -2))
-    return count, wsum, wsq, m + shift[..., :, None], com, pss
+    # Cells of pairs never observed together hold 0 (merge treats them as empty).
+    pmean = np.where(wsum > 0, m + shift[..., :, None], 0.0)
+    return count, wsum, wsq, pmean, com, pss
 
 
 def _multiplicities(

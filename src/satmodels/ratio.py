@@ -161,9 +161,13 @@ class RatioResult(ResultMixin):
         when weights are given).
     item_grade : tuple of str
         Grade of each item's ratio of means.
+    overall_n : int
+        Respondents answering every item (the overall aggregates use them).
+    overall_expected_mean, overall_perceived_mean : float
+        Mean over those respondents of their item-averaged a and b.
     overall_mean_ratio, overall_ratio_of_means : float
-        The same aggregates over respondents' item averages (respondents
-        answering every item).
+        The two aggregates over respondents' item averages, with standard
+        errors ``overall_mean_ratio_se`` and ``overall_ratio_of_means_se``.
     overall_grade : str
         Grade of the overall ratio of means.
     ratios : ndarray, shape (respondents, items)
@@ -188,6 +192,8 @@ class RatioResult(ResultMixin):
     grade_counts: FloatArray
     item_grade: tuple[str, ...]
     overall_n: int
+    overall_expected_mean: float
+    overall_perceived_mean: float
     overall_mean_ratio: float
     overall_mean_ratio_se: float
     overall_ratio_of_means: float
@@ -305,6 +311,8 @@ class RatioResult(ResultMixin):
             "items": jsonable(self._records()),
             "overall": {
                 "n": self.overall_n,
+                "expected_mean": jsonable(self.overall_expected_mean),
+                "perceived_mean": jsonable(self.overall_perceived_mean),
                 "mean_ratio": jsonable(self.overall_mean_ratio),
                 "mean_ratio_se": jsonable(self.overall_mean_ratio_se),
                 "ratio_of_means": jsonable(self.overall_ratio_of_means),
@@ -341,8 +349,8 @@ class RatioResult(ResultMixin):
             (
                 "overall",
                 self.overall_n,
-                float(np.nan),
-                float(np.nan),
+                self.overall_expected_mean,
+                self.overall_perceived_mean,
                 self.overall_ratio_of_means,
                 f"[{olo:.3f}, {ohi:.3f}]",
                 self.overall_mean_ratio,
@@ -508,7 +516,7 @@ def satisfaction_ratio(
         r, c = (int(v) for v in np.argwhere(bad_a)[0])
         msg = (
             f"The 'expected' parameter of {where} must be positive (c = b / a); "
-            f"column '{names[c]}', row {r} is {a[r, c]!r} "
+            f"column '{names[c]}', row {r} is {float(a[r, c])!r} "
             f"({int(bad_a.sum())} such value(s))."
         )
         raise InputError(msg)
@@ -517,7 +525,7 @@ def satisfaction_ratio(
         r, c = (int(v) for v in np.argwhere(bad_b)[0])
         msg = (
             f"The 'perceived' parameter of {where} must not be negative; column "
-            f"'{names[c]}', row {r} is {b[r, c]!r}."
+            f"'{names[c]}', row {r} is {float(b[r, c])!r}."
         )
         raise InputError(msg)
     w = _weights(weights, n_rows, where)
@@ -559,7 +567,7 @@ def _weights(weights: object, n: int, where: str) -> FloatArray:
         r = int(np.flatnonzero(bad)[0])
         msg = (
             f"The 'weights' parameter of {where} must be finite and non-negative. "
-            f"Got {w[r]!r} in row {r}."
+            f"Got {float(w[r])!r} in row {r}."
         )
         raise InputError(msg)
     if w.sum() <= 0:
@@ -705,6 +713,8 @@ def _fit(  # noqa: PLR0917
         grade_counts=counts,
         item_grade=tuple(item_grade),
         overall_n=n_full,
+        overall_expected_mean=oa,
+        overall_perceived_mean=ob,
         overall_mean_ratio=oc,
         overall_mean_ratio_se=ose_c,
         overall_ratio_of_means=orom,

@@ -70,15 +70,6 @@ class Scale(FrozenModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Scale:
-        if not np.isfinite(self.minimum) or not np.isfinite(self.maximum):
-            msg = "minimum and maximum must be finite"
-            raise ValueError(msg)
-        if self.maximum <= self.minimum:
-            msg = (
-                f"maximum ({self.maximum}) must be greater than minimum "
-                f"({self.minimum})"
-            )
-            raise ValueError(msg)
         if self.kind == "levels":
             if not self.values or len(self.values) < 2:
                 msg = "a 'levels' scale needs at least two values"
@@ -89,7 +80,16 @@ class Scale(FrozenModel):
             if self.values[0] != self.minimum or self.values[-1] != self.maximum:
                 msg = "minimum and maximum must equal the first and last value"
                 raise ValueError(msg)
-        elif self.kind == "likert":
+        if not np.isfinite(self.minimum) or not np.isfinite(self.maximum):
+            msg = "minimum and maximum must be finite"
+            raise ValueError(msg)
+        if self.maximum <= self.minimum:
+            msg = (
+                f"maximum ({self.maximum}) must be greater than minimum "
+                f"({self.minimum})"
+            )
+            raise ValueError(msg)
+        if self.kind == "likert":
             if not (
                 float(self.minimum).is_integer() and float(self.maximum).is_integer()
             ):
@@ -98,7 +98,7 @@ class Scale(FrozenModel):
             if self.values is not None:
                 msg = "a Likert scale takes no explicit values"
                 raise ValueError(msg)
-        elif self.values is not None:
+        elif self.kind == "interval" and self.values is not None:
             msg = "an interval scale takes no explicit values"
             raise ValueError(msg)
         if self.labels is not None:
@@ -214,7 +214,7 @@ class Scale(FrozenModel):
             msg = (
                 f"The '{name}' parameter of {where} has {total} answer(s) outside "
                 f"the {self.describe()} scale; first in column '{label}', row "
-                f"{row}: {mat[row, col]!r}."
+                f"{row}: {float(mat[row, col])!r}."
             )
             raise InputError(msg)
 

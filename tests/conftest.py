@@ -1,0 +1,53 @@
+"""Shared fixtures: the eager-frame constructors and the hypothesis profile."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "satmodels",
+    deadline=None,
+    max_examples=60,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("satmodels")
+
+
+def _numpy(data: dict[str, np.ndarray[Any, Any]]) -> object:
+    return np.column_stack(list(data.values()))
+
+
+def _pandas(data: dict[str, np.ndarray[Any, Any]]) -> object:
+    pd = pytest.importorskip("pandas")
+    return pd.DataFrame(data)
+
+
+def _polars(data: dict[str, np.ndarray[Any, Any]]) -> object:
+    pl = pytest.importorskip("polars")
+    return pl.DataFrame(data, nan_to_null=True)
+
+
+def _pyarrow(data: dict[str, np.ndarray[Any, Any]]) -> object:
+    pa = pytest.importorskip("pyarrow")
+    return pa.table({k: pa.array(v, from_pandas=True) for k, v in data.items()})
+
+
+CONSTRUCTORS: dict[str, Callable[[dict[str, np.ndarray[Any, Any]]], object]] = {
+    "numpy": _numpy,
+    "pandas": _pandas,
+    "polars": _polars,
+    "pyarrow": _pyarrow,
+}
+
+
+@pytest.fixture(params=list(CONSTRUCTORS))
+def constructor_eager(
+    request: pytest.FixtureRequest,
+) -> Callable[[dict[str, np.ndarray[Any, Any]]], object]:
+    """Build the same columns as numpy, pandas, polars or pyarrow input."""
+    return CONSTRUCTORS[request.param]

@@ -1,0 +1,268 @@
+"""Moments: exactness of merge, missing data, weights, frames, bootstrap.
+
+Independent references: numpy ``np.cov`` (with ``aweights``) and pandas
+``DataFrame.cov``/``corr`` (pairwise-complete), and the merge formula of Chan,
+Golub & LeVeque (1979) checked by splitting rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from satmodels import InputError, Moments
+
+finite = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
+
+
+def _data(n: int = 300, p: int = 4, missing: float = 0.0, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, p)) @ rng.normal(size=(p, p)) + 5.0
+    if missing:
+        x[rng.random((n, p)) < missing] = np.nan
+    return x
+
+
+def test_matches_numpy_cov_and_mean() -> None:
+    x = _data()
+    m = Moments.from_data(x)
+    np.testing.assert_allclose(m.covariance(), np.cov(x.T), rtol=1e-12)
+    np.testing.assert_allclose(m.correlation(), np.corrcoef(x.T), rtol=1e-12)
+    np.testing.assert_allclose(m.mean, x.mean(axis=0), rtol=1e-13)
+    assert m.n == 300
+    assert m.report.rows_excluded == 0
+
+
+def test_weighted_matches_numpy_aweights() -> None:
+    x = _data()
+    w = np.random.default_rng(3).uniform(0.2, 3.0, size=300)
+    m = Moments.from_data(x, weights=w)
+    np.testing.assert_allclose(m.covariance(), np.cov(x.T, aweights=w), rtol=1e-12)
+    np.testing.assert_allclose(m.mean, np.average(x, axis=0, weights=w), rtol=1e-13)
+    # Kish (1965) effective n = (sum w)^2 / sum w^2
+    np.testing.assert_allclose(m.effective_n(), w.sum() ** 2 / (w @ w))
+
+
+def test_unit_weights_equal_no_weights() -> None:
+    x = _data(missing=0.1)
+    for missing in ("listwise", "pairwise"):
+        a = Moments.from_data(x, missing=missing)
+        b = Moments.from_data(x, weights=np.ones(len(x)), missing=missing)
+        np.testing.assert_allclose(a.covariance(), b.covariance(), rtol=1e-12)
+        np.testing.assert_allclose(a.mean, b.mean, rtol=1e-13)
+
+
+def test_listwise_excludes_and_counts() -> None:
+    x = _data(missing=0.1)
+    m = Moments.from_data(x)
+    complete = ~np.isnan(x).any(axis=1)
+    np.testing.assert_allclose(m.covariance(), np.cov(x[complete].T), rtol=1e-12)
+    assert m.n == int(complete.sum())
+    assert m.report.rows_excluded == int((~complete).sum())
+    assert m.report.reasons == {"missing value (listwise)": int((~complete).sum())}
+    assert m.report.column_missing == {
+        f"x{i}": int(np.isnan(x[:, i]).sum()) for i in range(4)
+    }
+
+
+def test_pairwise_matches_pandas() -> None:
+    pd = pytest.importorskip("pandas")
+    x = _data(missing=0.15)
+    m = Moments.from_data(x, missing="pairwise")
+    frame = pd.DataFrame(x)
+    np.testing.assert_allclose(m.covariance(), frame.cov().to_numpy(), rtol=1e-11)
+    np.testing.assert_allclose(m.correlation(), frame.corr().to_numpy(), rtol=1e-11)
+    np.testing.assert_array_equal(m.count, frame.notna().astype(int).T @ frame.notna())
+
+
+def test_zero_weight_rows_counted() -> None:
+    x = _data(n=50)
+    w = np.ones(50)
+    w[:5] = 0.0
+    m = Moments.from_data(x, weights=w)
+    assert m.n == 45
+    assert m.report.reasons == {"zero weight": 5}
+    np.testing.assert_allclose(m.covariance(), np.cov(x[5:].T), rtol=1e-12)
+
+
+@given(
+    arrays(
+        np.float64, st.tuples(st.integers(4, 40), st.integers(1, 4)), elements=finite
+    ),
+    st.data(),
+    st.sampled_from(["listwise", "pairwise"]),
+)
+def test_merge_any_split_equals_whole(
+    x: np.ndarray, data: st.DataObject, missing: str
+) -> None:
+    n = x.shape[0]
+    holes = data.draw(arrays(np.bool_, x.shape)) & (missing == "pairwise")
+    x = np.where(holes, np.nan, x)
+    cut = data.draw(st.integers(1, n - 1))
+    try:
+        whole = Moments.from_data(x, missing=missing)  # type: ignore[arg-type]
+        left = Moments.from_data(x[:cut], missing=missing)  # type: ignore[arg-type]
+        right = Moments.from_data(x[cut:], missing=missing)  # type: ignore[arg-type]
+    except InputError:  # no usable row (all missing) cannot form Moments
+        return
+    merged = left.merge(right)
+    scale = max(1.0, float(np.nanmax(np.abs(whole.comoment))))
+    np.testing.assert_allclose(merged.comoment, whole.comoment, atol=1e-10 * scale)
+    np.testing.assert_allclose(merged.pair_mean, whole.pair_mean, rtol=1e-10, atol=1e-9)
+    np.testing.assert_array_equal(merged.count, whole.count)
+    assert merged.report.rows_total == n
+
+
+@given(
+    arrays(
+        np.float64, st.tuples(st.integers(3, 30), st.integers(1, 3)), elements=finite
+    ),
+    st.randoms(),
+)
+def test_permuting_rows_changes_nothing(x: np.ndarray, rnd: Any) -> None:
+    perm = list(range(x.shape[0]))
+    rnd.shuffle(perm)
+    a = Moments.from_data(x)
+    b = Moments.from_data(x[perm])
+    scale = max(1.0, float(np.abs(a.comoment).max()))
+    np.testing.assert_allclose(a.comoment, b.comoment, atol=1e-10 * scale)
+    np.testing.assert_allclose(a.mean, b.mean, rtol=1e-10, atol=1e-10)
+
+
+def test_merge_relative_error_on_large_offset() -> None:
+    # Chan et al. (1979): the pairwise update stays accurate with a large mean.
+    x = _data(n=10_000) + 1e6
+    chunks = np.array_split(x, 7)
+    merged = Moments.from_data(chunks[0])
+    for c in chunks[1:]:
+        merged = merged + Moments.from_data(c)
+    np.testing.assert_allclose(merged.covariance(), np.cov(x.T), rtol=1e-9)
+
+
+def test_frames_give_identical_numbers(
+    constructor_eager: Callable[[dict[str, np.ndarray]], object],
+) -> None:
+    x = _data(missing=0.1)
+    cols = {f"c{i}": x[:, i] for i in range(4)}
+    native = constructor_eager(cols)
+    names = None if isinstance(native, np.ndarray) else list(cols)
+    for missing in ("listwise", "pairwise"):
+        ref = Moments.from_data(x, missing=missing)
+        got = Moments.from_data(native, columns=names, missing=missing)
+        np.testing.assert_allclose(got.covariance(), ref.covariance(), rtol=1e-12)
+        np.testing.assert_allclose(got.mean, ref.mean, rtol=1e-13)
+        assert got.report.rows_used == ref.report.rows_used
+
+
+def test_weights_by_column_name() -> None:
+    pd = pytest.importorskip("pandas")
+    x = _data(n=80)
+    w = np.linspace(0.5, 2.0, 80)
+    frame = pd.DataFrame({"a": x[:, 0], "b": x[:, 1], "w": w})
+    m = Moments.from_data(frame, columns=["a", "b"], weights="w")
+    np.testing.assert_allclose(
+        m.covariance(), np.cov(x[:, :2].T, aweights=w), rtol=1e-12
+    )
+
+
+def test_from_covariance_round_trip() -> None:
+    x = _data()
+    m = Moments.from_covariance(np.cov(x.T), n=300, mean=x.mean(axis=0))
+    np.testing.assert_allclose(m.covariance(), np.cov(x.T), rtol=1e-12)
+    np.testing.assert_allclose(m.correlation(), np.corrcoef(x.T), rtol=1e-12)
+
+
+def test_select_and_outputs() -> None:
+    x = _data()
+    m = Moments.from_data(x, columns=["a", "b", "c", "d"])
+    sub = m.select(["c", "a"])
+    np.testing.assert_allclose(sub.covariance(), np.cov(x[:, [2, 0]].T), rtol=1e-12)
+    json.dumps(m.to_dict())
+    assert "mean" in str(m.summary())
+    assert "<table>" in m._repr_html_()
+    frame = m.to_frame("polars")
+    assert frame.height == 4 * 3 + 16
+    with pytest.raises(InputError, match="unknown column"):
+        m.select(["zz"])
+
+
+def test_bootstrap_matches_explicit_resampling() -> None:
+    # Each replicate equals the Moments of the rows drawn with the same indices.
+    x = _data(n=60, missing=0.05)
+    for missing in ("listwise", "pairwise"):
+        reps = Moments.bootstrap(x, n_replicates=5, rng=7, missing=missing)
+        gen = np.random.default_rng(7)
+        for b in range(5):
+            idx = gen.integers(0, 60, size=60)
+            ref = Moments.from_data(x[idx], missing=missing)
+            np.testing.assert_allclose(
+                reps.replicate(b).covariance(), ref.covariance(), rtol=1e-10
+            )
+            np.testing.assert_allclose(reps.replicate(b).mean, ref.mean, rtol=1e-12)
+
+
+def test_bootstrap_se_of_mean_matches_analytic() -> None:
+    # Efron (1979): the bootstrap SE of a mean approaches s / sqrt(n).
+    x = _data(n=400, p=2, seed=5)
+    reps = Moments.bootstrap(x, n_replicates=2000, rng=11)
+    se_boot = reps.mean.std(axis=0)
+    se_true = x.std(axis=0, ddof=0) / np.sqrt(400)
+    np.testing.assert_allclose(se_boot, se_true, rtol=0.08)
+    pois = Moments.bootstrap(x, n_replicates=2000, rng=11, method="poisson")
+    np.testing.assert_allclose(pois.mean.std(axis=0), se_true, rtol=0.08)
+
+
+def test_bootstrap_is_seeded() -> None:
+    x = _data(n=50)
+    a = Moments.bootstrap(x, n_replicates=4, rng=3).covariance()
+    b = Moments.bootstrap(x, n_replicates=4, rng=3).covariance()
+    np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"data": np.empty((0, 3))}, "at least 1 row"),
+        (
+            {"data": np.array([[1.0, np.nan]]), "nan_policy": "raise"},
+            "column 'x1', row 0",
+        ),
+        ({"data": np.array([[1.0, np.inf]])}, "infinite value in column 'x1'"),
+        ({"data": np.ones((3, 2)), "weights": [1, 2]}, "'weights'"),
+        ({"data": np.ones((3, 2)), "weights": [1, -2, 1]}, "row 1"),
+        ({"data": np.array([[np.nan, 1.0]])}, "no usable row"),
+        ({"data": np.ones((2, 2, 2))}, "1-D or 2-D"),
+        ({"data": [["a", "b"]]}, "numeric"),
+        ({"data": np.ones((3, 2)), "missing": "drop"}, "'missing'"),
+    ],
+)
+def test_bad_input(kwargs: dict[str, Any], match: str) -> None:
+    data = kwargs.pop("data")
+    with pytest.raises(InputError, match=match):
+        Moments.from_data(data, **kwargs)
+
+
+def test_merge_rejects_mismatch() -> None:
+    a = Moments.from_data(_data(), columns=list("abcd"))
+    b = Moments.from_data(_data(), columns=list("abce"))
+    with pytest.raises(InputError, match="same columns"):
+        a.merge(b)
+    c = Moments.from_data(_data(), columns=list("abcd"), missing="pairwise")
+    with pytest.raises(InputError, match="missing-data method"):
+        a.merge(c)
+
+
+def test_frame_errors_name_the_column() -> None:
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"a": [1.0, 2.0], "s": ["x", "y"]})
+    with pytest.raises(InputError, match="Column 's'"):
+        Moments.from_data(frame)
+    with pytest.raises(InputError, match=r"no column\(s\) \['zz'\]"):
+        Moments.from_data(frame, columns=["zz"])
