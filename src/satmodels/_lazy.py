@@ -202,6 +202,11 @@ def _num(value: object) -> float:
     return 0.0 if math.isnan(f) else f
 
 
+def _plain(value: object) -> float | None:
+    """Return an engine's scalar as a Python float (None stays None)."""
+    return None if value is None else _num(value)
+
+
 def _collect_row(frame: nw.LazyFrame[Any], exprs: list[nw.Expr]) -> dict[str, float]:
     """Evaluate aggregate expressions on the engine; collect one row."""
     out = frame.select(*exprs).collect()
@@ -895,7 +900,7 @@ def lazy_category_counts(
         "weighted_sq": weighted_sq,
         "missing": np.array([_int(row, f"miss{i}") for i in range(p)], dtype=np.int64),
         "other": np.array([_int(row, f"other{i}") for i in range(p)], dtype=np.int64),
-        "other_value": [raw[f"ov{i}"] for i in range(p)],
+        "other_value": [_plain(raw[f"ov{i}"]) for i in range(p)],
     }
 
 
@@ -912,7 +917,7 @@ def lazy_pair_counts(
 
     Returns ``rows_total``, ``counts`` (m, Ka, Kb), ``weighted`` (m, Ka, Kb),
     ``missing`` (m,) (rows with a or b missing), ``other`` (m,) and
-    ``other_value`` (m,) for answers outside the categories.
+    ``other_value`` (m,): (column, value) of an answer outside the categories.
     """
     frame = to_lazy(data)
     flat = list(dict.fromkeys(c for pair in pairs for c in pair))
@@ -966,8 +971,10 @@ def lazy_pair_counts(
                     counts[m, i, j] if w is None else row[f"w{m}_{i}_{j}"]
                 )
     other_value = [
-        raw[f"ova{m}"] if raw[f"ova{m}"] is not None else raw[f"ovb{m}"]
-        for m in range(mm)
+        (a, _plain(raw[f"ova{m}"]))
+        if raw[f"ova{m}"] is not None
+        else (b, _plain(raw[f"ovb{m}"]))
+        for m, (a, b) in enumerate(pairs)
     ]
     return {
         "rows_total": _int(row, "n"),

@@ -414,7 +414,7 @@ class PairCounts(ResultMixin):
                 f"{a} x {b} (missing: {int(self.missing[m])})",
                 header,
                 [
-                    (_label(ca), *(int(v) for v in self.counts[m, i]))
+                    (f"{a}={_label(ca)}", *(int(v) for v in self.counts[m, i]))
                     for i, ca in enumerate(self.categories_a)
                 ],
             )
@@ -502,10 +502,11 @@ def pair_counts(
         )
         for m, (a, b) in enumerate(opts.pairs):
             if res["other"][m]:
+                col, value = res["other_value"][m]
                 msg = (
-                    f"The column pair ('{a}', '{b}') of {where} has "
-                    f"{int(res['other'][m])} row(s) with an answer outside the "
-                    f"categories, e.g. {res['other_value'][m]!r}."
+                    f"Column '{col}' of the 'data' parameter of {where} (pair "
+                    f"('{a}', '{b}')) has {int(res['other'][m])} row(s) with an "
+                    f"answer outside the categories, e.g. {value!r}."
                 )
                 raise InputError(msg)
         names = [f"{a}/{b}" for a, b in opts.pairs]
@@ -628,7 +629,7 @@ def _codes(
         msg = (
             f"Column '{cols[c]}' of the 'data' parameter of {where} has "
             f"{n_bad} answer(s) outside the categories {cats.tolist()}; first "
-            f"in row {r}: {x[r, c]!r}."
+            f"in row {r}: {float(x[r, c])!r}."
         )
         raise InputError(msg)
     return np.where(nan, -1, order[pos]).astype(np.int64)
