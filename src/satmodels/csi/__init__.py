@@ -2,12 +2,33 @@
 
 MISSION.md section 2. Every statistic is computed from sufficient statistics
 (:class:`~satmodels.Moments` or category sums), so it also runs where only
-those can be computed (lazy engines, merged partitions).
+those can be computed (merged partitions, lazy engines).
 """
 
 from __future__ import annotations
 
+from ._aggregate import AggregateResult, aggregate
 from ._ahp import RANDOM_INDEX, AHPResult, InconsistencyWarning, ahp
+from ._csm import CSMResult, csm
+from ._demo import demo_section
+from ._drivers import (
+    ImportanceResult,
+    key_drivers,
+    relative_weights,
+    shapley_importance,
+)
+from ._hierarchy import (
+    CUSTOMER_ORIENTATION,
+    CSINode,
+    CSIResult,
+    CSITree,
+    NodeScore,
+    csi_index,
+    customer_orientation,
+    customer_orientation_tree,
+)
+from ._ipa import IPAResult, PRCAResult, ipa, prca
+from ._reliability import AlphaResult, cronbach_alpha
 from ._scores import (
     CESResult,
     CSATResult,
@@ -20,16 +41,39 @@ from ._scores import (
 )
 
 __all__ = [
+    "CUSTOMER_ORIENTATION",
     "RANDOM_INDEX",
     "AHPResult",
+    "AggregateResult",
+    "AlphaResult",
     "CESResult",
     "CSATResult",
+    "CSINode",
+    "CSIResult",
+    "CSITree",
+    "CSMResult",
+    "IPAResult",
+    "ImportanceResult",
     "InconsistencyWarning",
     "NPSDifferenceResult",
     "NPSResult",
+    "NodeScore",
+    "PRCAResult",
+    "aggregate",
     "ahp",
     "ces",
+    "cronbach_alpha",
     "csat",
+    "csi_index",
+    "csm",
+    "customer_orientation",
+    "customer_orientation_tree",
+    "demo_section",
+    "ipa",
+    "key_drivers",
     "nps",
     "nps_difference",
+    "prca",
+    "relative_weights",
+    "shapley_importance",
 ]
