@@ -1,0 +1,108 @@
+"""One conformance test over every public function (sklearn estimator_checks style).
+
+For each public entry point it checks that empty input, NaN under
+``nan_policy="raise"``, wrong shapes and off-scale answers raise
+``InputError`` with a message naming the parameter, that the result is
+frozen, JSON-safe (``to_dict``), converts to pandas and polars frames, and
+renders its repr, text summary and HTML.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pytest
+
+from satmodels import InputError, Moments, satisfaction_ratio
+
+Fn = Callable[[np.ndarray], Any]
+
+
+@dataclass(frozen=True)
+class Case:
+    """How to call one public function with a respondents x items matrix."""
+
+    call: Fn
+    good: np.ndarray
+    parameter: str  # the parameter name the messages must mention
+    off_scale: np.ndarray | None = None
+    wrong_shape: Fn | None = None
+
+
+def _likert(
+    n: int = 40, k: int = 3, lo: int = 1, hi: int = 7, seed: int = 0
+) -> np.ndarray:
+    return np.random.default_rng(seed).integers(lo, hi + 1, size=(n, k)).astype(float)
+
+
+def _with(x: np.ndarray, row: int, col: int, value: float) -> np.ndarray:
+    y = x.copy()
+    y[row, col] = value
+    return y
+
+
+CASES: dict[str, Case] = {
+    "Moments.from_data": Case(
+        call=lambda x: Moments.from_data(x, nan_policy="raise"),
+        good=_likert(),
+        parameter="'data'",
+        wrong_shape=lambda x: Moments.from_data(x[None]),
+    ),
+    "satisfaction_ratio": Case(
+        call=lambda x: satisfaction_ratio(x, x + 1.0, scale=(1, 8)),
+        good=_likert(),
+        parameter="'(perceived|expected)'",
+        off_scale=_with(_likert(), 2, 1, 9.0),
+        wrong_shape=lambda x: satisfaction_ratio(x, x[:, :2] + 1.0),
+    ),
+}
+
+
+@pytest.fixture(params=sorted(CASES))
+def case(request: pytest.FixtureRequest) -> Case:
+    return CASES[request.param]
+
+
+def test_empty_input_raises(case: Case) -> None:
+    with pytest.raises(InputError, match=case.parameter):
+        case.call(case.good[:0])
+
+
+def test_nan_raises_under_raise_policy(case: Case) -> None:
+    with pytest.raises(InputError, match=case.parameter):
+        case.call(_with(case.good, 1, 0, np.nan))
+
+
+def test_wrong_shape_raises(case: Case) -> None:
+    if case.wrong_shape is None:
+        pytest.skip("function takes a single matrix of any shape")
+    with pytest.raises(InputError):
+        case.wrong_shape(case.good)
+
+
+def test_off_scale_raises(case: Case) -> None:
+    if case.off_scale is None:
+        pytest.skip("function has no declared answer scale")
+    with pytest.raises(InputError, match=case.parameter):
+        case.call(case.off_scale)
+
+
+def test_result_contract(case: Case) -> None:
+    res = case.call(case.good)
+    assert dataclasses.is_dataclass(res)
+    field = dataclasses.fields(res)[0].name
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(res, field, None)
+    json.dumps(res.to_dict())
+    assert len(res.to_frame("pandas")) > 0
+    assert res.to_frame("polars").height > 0
+    assert repr(res)
+    assert str(res.summary())
+    assert "<table>" in res._repr_html_()
+    with pytest.raises(TypeError):
+        iter(res)
