@@ -381,13 +381,13 @@ class ACSIMLResult(ResultMixin):
         hdr = ["", "estimate", "se", "z", "p", "std"]
 
         def rows(items: tuple[MLEstimate, ...], fmt: str) -> list[tuple[object, ...]]:
+            # fixed parameters (marker loadings, zero residuals) show blank
+            # inference columns, as in lavaan's summary
             return [
                 (
                     fmt.format(lhs=e.lhs, rhs=e.rhs),
                     e.estimate,
-                    e.se,
-                    e.z,
-                    e.p,
+                    *((e.se, e.z, e.p) if e.free else (None, None, None)),
                     e.std_estimate,
                 )
                 for e in items
@@ -415,7 +415,11 @@ class ACSIMLResult(ResultMixin):
                     digits=1,
                 )
             )
+        miss = self.missing
+        reasons = "; ".join(f"{k}: {v}" for k, v in miss.reasons.items())
         notes = [
+            f"Rows: {miss.rows_used} of {miss.rows_total} used, "
+            f"{miss.rows_excluded} excluded" + (f" ({reasons})." if reasons else "."),
             f"n = {self.n} ({self.n_note}); standard errors from the expected "
             "information (semopy); fit statistics computed by satmodels from S "
             "and Sigma (Joreskog 1969; Bentler 1990; Steiger 1990; Hu & Bentler "
