@@ -73,7 +73,7 @@ class AggregateResult(ResultMixin):
     confidence_level: float
 
     def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
-        """Normal interval of the national index at another level."""
+        """Return the normal interval of the national index at another level."""
         level = check_confidence_level(
             confidence_level, "AggregateResult.confidence_interval"
         )
@@ -125,7 +125,10 @@ class AggregateResult(ResultMixin):
 def _column(data: object, name: str, where: str) -> np.ndarray[Any, Any]:
     if isinstance(data, Mapping):
         if name not in data:
-            msg = f"The 'data' of {where} has no column {name!r}. Available: {list(data)}."
+            msg = (
+                f"The 'data' of {where} has no column {name!r}. Available: "
+                f"{list(data)}."
+            )
             raise InputError(msg)
         return np.asarray(data[name])
     return _frames.values_of(data, name, name="data", where=where)
@@ -141,7 +144,10 @@ def _floats(
         raise InputError(msg) from exc
     if not np.all(np.isfinite(arr)):
         row = int(np.flatnonzero(~np.isfinite(arr))[0])
-        msg = f"The column {name!r} of {where} must be finite; row {row} holds {arr[row]!r}."
+        msg = (
+            f"The column {name!r} of {where} must be finite; row {row} holds "
+            f"{arr[row]!r}."
+        )
         raise InputError(msg)
     return arr
 
@@ -207,7 +213,10 @@ def aggregate(
     level = check_confidence_level(confidence_level, where)
     levs = list(levels)
     if not levs or len(set(levs)) != len(levs) or "national" in levs:
-        msg = f"The 'levels' parameter of {where} must name distinct label columns (not 'national'). Got {levs}."
+        msg = (
+            f"The 'levels' parameter of {where} must name distinct label columns (not "
+            f"'national'). Got {levs}."
+        )
         raise InputError(msg)
     values = _floats(_column(data, index, where), index, where)
     n = values.shape[0]
@@ -217,7 +226,10 @@ def aggregate(
         else np.ones(n)
     )
     if np.any(w < 0) or not w.sum() > 0:
-        msg = f"The weights column {weights!r} of {where} must be non-negative with a positive sum."
+        msg = (
+            f"The weights column {weights!r} of {where} must be non-negative with a "
+            "positive sum."
+        )
         raise InputError(msg)
     s = (
         _floats(_column(data, se, where), se, where)
@@ -241,7 +253,10 @@ def aggregate(
     lw = dict(level_weights or {})
     unknown = set(lw) - set(levs[1:])
     if unknown:
-        msg = f"The 'level_weights' parameter of {where} names unknown or unit levels {sorted(unknown)}; use one of {levs[1:]}."
+        msg = (
+            f"The 'level_weights' parameter of {where} names unknown or unit levels "
+            f"{sorted(unknown)}; use one of {levs[1:]}."
+        )
         raise InputError(msg)
     idx_out: dict[str, dict[str, float]] = {
         levs[0]: dict(zip(labels[0].tolist(), values.tolist(), strict=True))
@@ -257,14 +272,20 @@ def aggregate(
         parent: dict[str, str] = {}
         for unit, par in zip(labels[k].tolist(), labels[k + 1].tolist(), strict=True):
             if parent.setdefault(unit, par) != par:
-                msg = f"{where}: the {lev} {unit!r} belongs to two {up} units ({parent[unit]!r} and {par!r})."
+                msg = (
+                    f"{where}: the {lev} {unit!r} belongs to two {up} units "
+                    f"({parent[unit]!r} and {par!r})."
+                )
                 raise InputError(msg)
         units = list(idx_out[lev])
         if lev in lw:
             given = lw[lev]
             missing = [u for u in units if u not in given]
             if missing:
-                msg = f"The 'level_weights' of {where} for {lev!r} miss the unit(s) {missing}."
+                msg = (
+                    f"The 'level_weights' of {where} for {lev!r} miss the unit(s) "
+                    f"{missing}."
+                )
                 raise InputError(msg)
             unit_w = {u: float(given[u]) for u in units}
             if any(v < 0 for v in unit_w.values()):
@@ -283,7 +304,10 @@ def aggregate(
         for g, members in groups.items():
             total = sum(unit_w[u] for u in members)
             if total <= 0:
-                msg = f"{where}: the weights of the {lev} units in {up} {g!r} sum to zero."
+                msg = (
+                    f"{where}: the weights of the {lev} units in {up} {g!r} sum to "
+                    "zero."
+                )
                 raise InputError(msg)
             share = {u: unit_w[u] / total for u in members}
             idx_out[up][g] = sum(share[u] * idx_out[lev][u] for u in members)

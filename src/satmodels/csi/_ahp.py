@@ -60,7 +60,7 @@ class InconsistencyWarning(SatmodelsWarning):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AHPResult(ResultMixin):
-    """AHP priority weights and consistency statistics.
+    r"""AHP priority weights and consistency statistics.
 
     Attributes
     ----------
@@ -69,7 +69,7 @@ class AHPResult(ResultMixin):
     lambda_max : float
         Principal eigenvalue.
     consistency_index : float
-        :math:`(\\lambda_{\\max} - n) / (n - 1)`.
+        :math:`(\lambda_{\max} - n) / (n - 1)`.
     random_index : float
         Saaty's :math:`RI_n`.
     consistency_ratio : float
@@ -116,15 +116,24 @@ def _check_matrix(
         msg = f"The 'matrix' parameter of ahp must be numeric: {exc}."
         raise InputError(msg) from exc
     if a.ndim != 2 or a.shape[0] != a.shape[1] or a.shape[0] == 0:
-        msg = f"The 'matrix' parameter of ahp must be square. Got shape {a.shape} instead."
+        msg = (
+            f"The 'matrix' parameter of ahp must be square. Got shape {a.shape} "
+            "instead."
+        )
         raise InputError(msg)
     n = a.shape[0]
     names = tuple(labels) if labels is not None else tuple(f"x{i}" for i in range(n))
     if len(names) != n:
-        msg = f"The 'labels' parameter of ahp names {len(names)} items but the matrix has {n}."
+        msg = (
+            f"The 'labels' parameter of ahp names {len(names)} items but the matrix "
+            f"has {n}."
+        )
         raise InputError(msg)
     if n > max(RANDOM_INDEX):
-        msg = f"ahp supports at most {max(RANDOM_INDEX)} items (Saaty's random index table). Got {n}."
+        msg = (
+            f"ahp supports at most {max(RANDOM_INDEX)} items (Saaty's random index "
+            f"table). Got {n}."
+        )
         raise InputError(msg)
     if not np.all(np.isfinite(a)) or np.any(a <= 0):
         i, j = (int(v) for v in np.argwhere(~np.isfinite(a) | (a <= 0))[0])
@@ -136,14 +145,18 @@ def _check_matrix(
     bad_diag = np.flatnonzero(np.abs(np.diagonal(a) - 1.0) > tolerance)
     if bad_diag.size:
         i = int(bad_diag[0])
-        msg = f"The 'matrix' parameter of ahp must have ones on the diagonal. Got {a[i, i]!r} for {names[i]!r}."
+        msg = (
+            "The 'matrix' parameter of ahp must have ones on the diagonal. Got "
+            f"{a[i, i]!r} for {names[i]!r}."
+        )
         raise InputError(msg)
     prod = a * a.T
     bad = np.abs(prod - 1.0) > tolerance
     if bad.any():
         i, j = (int(v) for v in np.argwhere(np.triu(bad, 1))[0])
         msg = (
-            f"The 'matrix' parameter of ahp is not reciprocal: a[{names[i]}, {names[j]}] = "
+            f"The 'matrix' parameter of ahp is not reciprocal: a[{names[i]}, "
+            f"{names[j]}] = "
             f"{a[i, j]:g} but a[{names[j]}, {names[i]}] = {a[j, i]:g} (expected "
             f"{1 / a[i, j]:g}; product {prod[i, j]:g}, tolerance {tolerance:g})."
         )
@@ -152,7 +165,7 @@ def _check_matrix(
 
 
 def _principal_eigen(a: FloatArray) -> tuple[float, FloatArray]:
-    """Principal eigenvalue and eigenvector (normalised to sum 1) of a positive matrix.
+    """Return the principal eigenvalue and eigenvector (summing to 1).
 
     By Perron-Frobenius the largest eigenvalue of a positive matrix is real
     and simple and its eigenvector can be taken positive.
@@ -223,10 +236,16 @@ def ahp(
     ([0.62, 0.24, 0.1, 0.05], 4.39)
     """
     if on_inconsistent not in ("warn", "raise", "ignore"):
-        msg = f"The 'on_inconsistent' parameter of ahp must be 'warn', 'raise' or 'ignore'. Got {on_inconsistent!r} instead."
+        msg = (
+            "The 'on_inconsistent' parameter of ahp must be 'warn', 'raise' or "
+            f"'ignore'. Got {on_inconsistent!r} instead."
+        )
         raise InputError(msg)
     if not 0 < max_ratio < 1:
-        msg = f"The 'max_ratio' parameter of ahp must lie in (0, 1). Got {max_ratio!r} instead."
+        msg = (
+            f"The 'max_ratio' parameter of ahp must lie in (0, 1). Got {max_ratio!r} "
+            "instead."
+        )
         raise InputError(msg)
     a, names = _check_matrix(matrix, labels, tolerance)
     n = a.shape[0]

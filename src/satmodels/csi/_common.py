@@ -16,9 +16,9 @@ from scipy import stats
 from .. import _frames
 from .._typing import FloatArray
 from ..exceptions import InputError
-from ..moments import _weights_vector
 
 __all__ = [
+    "case_weights",
     "column_data",
     "normal_quantile",
     "segment_labels",
@@ -63,7 +63,7 @@ def column_data(
             f"{list(tab.columns)}."
         )
         raise InputError(msg)
-    w = _weights_vector(data, weights, tab.values.shape[0], where)
+    w = case_weights(data, weights, tab.values.shape[0], where)
     return tab.values, tab.columns, w, tab.backend
 
 
@@ -129,3 +129,39 @@ def wilson_interval(p: float, n: float, confidence_level: float) -> tuple[float,
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
     half = z * math.sqrt(max(p * (1 - p) / n + z2 / (4 * n * n), 0.0)) / (1 + z2 / n)
     return (max(centre - half, 0.0), min(centre + half, 1.0))
+
+
+def case_weights(
+    data: object, weights: object, n_rows: int, where: str
+) -> FloatArray | None:
+    """Validate case weights: one finite non-negative value per row.
+
+    ``weights`` is an array or the name of a column of ``data`` (the same
+    rules as :meth:`satmodels.Moments.from_data`).
+    """
+    if weights is None:
+        return None
+    if isinstance(weights, str):
+        raw = _frames.values_of(data, weights, name="data", where=where)
+    else:
+        raw = np.asarray(weights)
+    try:
+        w = np.asarray(raw, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        msg = f"The 'weights' parameter of {where} must be numeric."
+        raise InputError(msg) from exc
+    if w.ndim != 1 or w.shape[0] != n_rows:
+        msg = (
+            f"The 'weights' parameter of {where} must have one entry per row "
+            f"({n_rows}). Got shape {w.shape} instead."
+        )
+        raise InputError(msg)
+    bad = ~np.isfinite(w) | (w < 0)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        msg = (
+            f"The 'weights' parameter of {where} must be finite and non-negative. "
+            f"Got {w[row]!r} in row {row} ({int(bad.sum())} such row(s))."
+        )
+        raise InputError(msg)
+    return w

@@ -75,7 +75,7 @@ class CSMResult(ResultMixin):
     by_segment: dict[str, CSMResult] = field(default_factory=dict)
 
     def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
-        """Normal interval of the overall CSM at another level."""
+        """Return the normal interval of the overall CSM at another level."""
         level = check_confidence_level(
             confidence_level, "CSMResult.confidence_interval"
         )
@@ -122,7 +122,8 @@ class CSMResult(ResultMixin):
                 ),
             ),
             notes=(
-                "CSM = sum of item scores / number of items (item score = mean over respondents).",
+                "CSM = sum of item scores / number of items (item score = mean over "
+                "respondents).",
             ),
         )
 
@@ -178,7 +179,7 @@ def csm(
     confidence_level: float = 0.95,
     nan_policy: Literal["omit", "raise"] = "omit",
 ) -> CSMResult:
-    r"""Customer Satisfaction Measure per item and overall.
+    r"""Compute the Customer Satisfaction Measure per item and overall.
 
     Parameters
     ----------
@@ -230,7 +231,10 @@ def csm(
     level = check_confidence_level(confidence_level, where)
     check_nan_policy(nan_policy, where, ("omit", "raise"))
     if scale.kind != "levels" and codes is None and scale.kind != "likert":
-        msg = f"The 'scale' parameter of {where} must be a discrete scale. Got {scale.describe()}."
+        msg = (
+            f"The 'scale' parameter of {where} must be a discrete scale. Got "
+            f"{scale.describe()}."
+        )
         raise InputError(msg)
     x, cols, w, _ = column_data(
         scores, columns=columns, weights=weights, name="scores", where=where
@@ -238,7 +242,10 @@ def csm(
     miss = np.isnan(x)
     if nan_policy == "raise" and miss.any():
         row, col = (int(v) for v in np.argwhere(miss)[0])
-        msg = f"The 'scores' parameter of {where} has a missing value and nan_policy='raise': column '{cols[col]}', row {row}."
+        msg = (
+            f"The 'scores' parameter of {where} has a missing value and "
+            f"nan_policy='raise': column '{cols[col]}', row {row}."
+        )
         raise InputError(msg)
     if codes is not None:
         x = _map_codes(x, codes, scale, cols)

@@ -131,7 +131,9 @@ def demo_section(survey: Mapping[str, Any]) -> Summary:
         title="CSI indicators",
         tables=tuple(tables),
         notes=(
-            f"NPS n_missing = {r_nps.n_missing}; CSI n = {r_csi.n} ({r_csi.n_missing} excluded for missing answers).",
-            f"AHP consistency ratio of the dimension weights: {cr:.3f} (Saaty 1980; < 0.10 is acceptable).",
+            f"NPS n_missing = {r_nps.n_missing}; CSI n = {r_csi.n} ({r_csi.n_missing} "
+            "excluded for missing answers).",
+            f"AHP consistency ratio of the dimension weights: {cr:.3f} (Saaty 1980; < "
+            "0.10 is acceptable).",
         ),
     )

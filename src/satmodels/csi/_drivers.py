@@ -106,7 +106,10 @@ class ImportanceResult(ResultMixin):
             confidence_level, "ImportanceResult.confidence_interval"
         )
         if self._replicates is None:
-            msg = "This ImportanceResult has no bootstrap replicates; call it with n_bootstrap > 0."
+            msg = (
+                "This ImportanceResult has no bootstrap replicates; call it with "
+                "n_bootstrap > 0."
+            )
             raise InputError(msg)
         lo, hi = _percentiles(self._replicates, level)
         names = list(self.importance)
@@ -145,7 +148,8 @@ class ImportanceResult(ResultMixin):
                 ),
             ),
             notes=(
-                f"R-squared = {self.r_squared:.4f}, n = {self.n} ({self.n_missing} excluded).",
+                f"R-squared = {self.r_squared:.4f}, n = {self.n} ({self.n_missing} "
+                "excluded).",
             ),
         )
 
@@ -186,8 +190,11 @@ def _subset_r2(R: FloatArray, r: FloatArray) -> FloatArray:
 
 
 def _shapley_from_r2(r2: FloatArray, p: int) -> FloatArray:
-    r"""Shapley values :math:`\phi_j = \sum_{S \not\ni j} \frac{|S|!(p-|S|-1)!}{p!}
-    (R^2(S \cup j) - R^2(S))` (Lipovetsky & Conklin 2001, eq. 9)."""
+    r"""Return the Shapley values of the subset R-squared function.
+
+    :math:`\phi_j = \sum_{S \not\ni j} \frac{|S|!(p-|S|-1)!}{p!}
+    (R^2(S \cup j) - R^2(S))` (Lipovetsky & Conklin 2001, eq. 9).
+    """
     masks = np.arange(1 << p, dtype=np.int64)
     sizes = _popcount(masks, p)
     weights = np.array(
@@ -220,8 +227,7 @@ def _relative_weights(R: FloatArray, r: FloatArray) -> FloatArray:
 
 
 def _importance_kernel(C: FloatArray, method: str) -> tuple[FloatArray, float]:
-    """Importance and R-squared from the (p+1) x (p+1) correlation matrix
-    (outcome last)."""
+    """Return importance and R-squared from the correlation matrix (outcome last)."""
     R = C[:-1, :-1]
     r = C[:-1, -1]
     p = R.shape[0]
@@ -230,7 +236,7 @@ def _importance_kernel(C: FloatArray, method: str) -> tuple[FloatArray, float]:
     if method == "correlation":
         return r.copy(), r2
     if method == "regression":
-        return beta, r2
+        return np.asarray(beta, dtype=np.float64), r2
     if method == "relative_weights":
         return _relative_weights(R, r), r2
     return _shapley_from_r2(_subset_r2(R, r), p), r2
@@ -251,8 +257,11 @@ def _driver_moments(
     nan_policy: Literal["omit", "raise"],
     where: str,
 ) -> tuple[Moments, tuple[str, ...], str, FloatArray | None, FloatArray | None]:
-    """Moments of (drivers..., outcome); also the in-memory matrix and
-    weights when available (for the bootstrap)."""
+    """Return the Moments of (drivers..., outcome) and the rows.
+
+    The in-memory matrix and weights are returned when available (for the
+    bootstrap), else None.
+    """
     if isinstance(overall, str):
         if isinstance(drivers, Moments):
             names = (
@@ -261,7 +270,10 @@ def _driver_moments(
                 else tuple(c for c in drivers.columns if c != overall)
             )
             if overall not in drivers.columns:
-                msg = f"The 'overall' column {overall!r} of {where} is not in the Moments columns {list(drivers.columns)}."
+                msg = (
+                    f"The 'overall' column {overall!r} of {where} is not in the "
+                    f"Moments columns {list(drivers.columns)}."
+                )
                 raise InputError(msg)
             return drivers.select([*names, overall]), names, overall, None, None
         if _frames.is_lazy(drivers):
@@ -277,7 +289,10 @@ def _driver_moments(
             )
             return m, names, overall, None, None
         if not _frames.is_frame(drivers):
-            msg = f"The 'overall' parameter of {where} is a column name ({overall!r}), so 'drivers' must be a dataframe or Moments."
+            msg = (
+                f"The 'overall' parameter of {where} is a column name ({overall!r}), "
+                "so 'drivers' must be a dataframe or Moments."
+            )
             raise InputError(msg)
         if columns is None:
             allc = _frames.as_table(drivers, name="drivers", where=where).columns
@@ -304,7 +319,10 @@ def _driver_moments(
             )
             raise InputError(msg) from exc
         if y.ndim != 1 or y.shape[0] != xd.shape[0]:
-            msg = f"The 'overall' parameter of {where} must have one value per respondent ({xd.shape[0]}). Got shape {y.shape}."
+            msg = (
+                f"The 'overall' parameter of {where} must have one value per "
+                f"respondent ({xd.shape[0]}). Got shape {y.shape}."
+            )
             raise InputError(msg)
         names = dcols
         overall = "overall"
@@ -331,7 +349,7 @@ def key_drivers(
     confidence_level: float = 0.95,
     rng: np.random.Generator | int | None = None,
 ) -> ImportanceResult:
-    r"""Derived importance of drivers for an outcome (key-driver analysis).
+    r"""Estimate the derived importance of drivers (key-driver analysis).
 
     Parameters
     ----------
@@ -378,11 +396,17 @@ def key_drivers(
     """
     where = "key_drivers"
     if method not in _METHODS:
-        msg = f"The 'method' parameter of {where} must be one of {_METHODS}. Got {method!r} instead."
+        msg = (
+            f"The 'method' parameter of {where} must be one of {_METHODS}. Got "
+            f"{method!r} instead."
+        )
         raise InputError(msg)
     level = check_confidence_level(confidence_level, where)
     if not isinstance(n_bootstrap, int) or n_bootstrap < 0:
-        msg = f"The 'n_bootstrap' parameter of {where} must be a non-negative integer. Got {n_bootstrap!r}."
+        msg = (
+            f"The 'n_bootstrap' parameter of {where} must be a non-negative integer. "
+            f"Got {n_bootstrap!r}."
+        )
         raise InputError(msg)
     m, names, outcome, x, w = _driver_moments(
         drivers,
@@ -394,7 +418,10 @@ def key_drivers(
     )
     p = len(names)
     if method == "shapley" and p > _MAX_SHAPLEY:
-        msg = f"Shapley importance needs 2^p subset regressions; p = {p} drivers exceeds the limit of {_MAX_SHAPLEY}."
+        msg = (
+            f"Shapley importance needs 2^p subset regressions; p = {p} drivers "
+            f"exceeds the limit of {_MAX_SHAPLEY}."
+        )
         raise InputError(msg)
     C = m.correlation()
     if not np.all(np.isfinite(C)):
@@ -403,11 +430,17 @@ def key_drivers(
             for c, v in zip(m.columns, np.diagonal(C), strict=True)
             if not np.isfinite(v)
         ]
-        msg = f"{where}: column(s) {bad} have no variance (or too few rows); importance is undefined."
+        msg = (
+            f"{where}: column(s) {bad} have no variance (or too few rows); importance "
+            "is undefined."
+        )
         raise EstimationError(msg)
     eig = np.linalg.eigvalsh(C[:-1, :-1])
     if eig[0] <= 1e-10 * max(eig[-1], 1.0):
-        msg = f"{where}: the drivers {list(names)} are perfectly collinear (smallest eigenvalue of their correlation matrix {eig[0]:.3g})."
+        msg = (
+            f"{where}: the drivers {list(names)} are perfectly collinear (smallest "
+            f"eigenvalue of their correlation matrix {eig[0]:.3g})."
+        )
         raise EstimationError(msg)
     imp, r2 = _importance_kernel(C, method)
     reps = None
@@ -415,7 +448,10 @@ def key_drivers(
     hi_d: dict[str, float] = {}
     if n_bootstrap > 0:
         if x is None:
-            msg = f"{where}: the bootstrap needs the rows in memory (arrays or eager frames), not Moments or a lazy frame."
+            msg = (
+                f"{where}: the bootstrap needs the rows in memory (arrays or eager "
+                "frames), not Moments or a lazy frame."
+            )
             raise InputError(msg)
         batch = Moments.bootstrap(
             x, n_replicates=n_bootstrap, columns=list(m.columns), weights=w, rng=rng

@@ -44,7 +44,7 @@ from ..exceptions import InputError
 from ..moments import Moments
 from ..scales import Scale
 from ._ahp import AHPResult, InconsistencyWarning, ahp
-from ._common import normal_quantile
+from ._common import case_weights, normal_quantile
 
 __all__ = [
     "CUSTOMER_ORIENTATION",
@@ -90,26 +90,41 @@ class CSINode(FrozenModel):
     def _consistent(self) -> CSINode:
         if self.children:
             if self.column is not None:
-                msg = f"node {self.name!r} has children and so cannot name a column ({self.column!r})"
+                msg = (
+                    f"node {self.name!r} has children and so cannot name a column "
+                    f"({self.column!r})"
+                )
                 raise ValueError(msg)
             given = [c.weight is not None for c in self.children]
             if any(given) and not all(given):
                 missing = [c.name for c in self.children if c.weight is None]
-                msg = f"the children of {self.name!r} must all have weights or none; missing for {missing}"
+                msg = (
+                    f"the children of {self.name!r} must all have weights or none; "
+                    f"missing for {missing}"
+                )
                 raise ValueError(msg)
             if all(given):
                 if self.pairwise is not None:
-                    msg = f"node {self.name!r} has both child weights and a pairwise matrix"
+                    msg = (
+                        f"node {self.name!r} has both child weights and a pairwise "
+                        "matrix"
+                    )
                     raise ValueError(msg)
                 total = sum(float(c.weight or 0.0) for c in self.children)
                 if abs(total - 1.0) > _WEIGHT_TOL:
-                    msg = f"the weights of the children of {self.name!r} must sum to 1; got {total:.6g}"
+                    msg = (
+                        f"the weights of the children of {self.name!r} must sum to 1; "
+                        f"got {total:.6g}"
+                    )
                     raise ValueError(msg)
             if self.pairwise is not None and (
                 len(self.pairwise) != len(self.children)
                 or any(len(r) != len(self.children) for r in self.pairwise)
             ):
-                msg = f"the pairwise matrix of {self.name!r} must be {len(self.children)} x {len(self.children)} (one row per child)"
+                msg = (
+                    f"the pairwise matrix of {self.name!r} must be "
+                    f"{len(self.children)} x {len(self.children)} (one row per child)"
+                )
                 raise ValueError(msg)
         elif self.pairwise is not None:
             msg = f"leaf {self.name!r} cannot have a pairwise matrix"
@@ -199,7 +214,7 @@ class CSITree(FrozenModel):
         return validated(cls, "CSITree", **data)
 
     def columns(self) -> tuple[str, ...]:
-        """Data columns of the leaves, depth-first."""
+        """Return the data columns of the leaves, depth-first."""
         return tuple(n.item for n, _, _ in self.root.walk() if not n.children)
 
     def with_weights(self, weights: Mapping[str, float]) -> CSITree:
@@ -211,7 +226,10 @@ class CSITree(FrozenModel):
         """
         unknown = set(weights) - {n.name for n, _, _ in self.root.walk()}
         if unknown:
-            msg = f"The 'weights' parameter of CSITree.with_weights names unknown nodes: {sorted(unknown)}."
+            msg = (
+                "The 'weights' parameter of CSITree.with_weights names unknown "
+                f"nodes: {sorted(unknown)}."
+            )
             raise InputError(msg)
 
         def rebuild(node: CSINode) -> dict[str, Any]:
@@ -223,11 +241,17 @@ class CSITree(FrozenModel):
             if kids and any(hit):
                 if not all(hit):
                     missing = [c.name for c in node.children if c.name not in weights]
-                    msg = f"CSITree.with_weights: give weights for all children of {node.name!r}; missing {missing}."
+                    msg = (
+                        "CSITree.with_weights: give weights for all children of "
+                        f"{node.name!r}; missing {missing}."
+                    )
                     raise InputError(msg)
                 total = sum(float(weights[c.name]) for c in node.children)
                 if total <= 0:
-                    msg = f"CSITree.with_weights: weights of the children of {node.name!r} sum to {total}."
+                    msg = (
+                        "CSITree.with_weights: weights of the children of "
+                        f"{node.name!r} sum to {total}."
+                    )
                     raise InputError(msg)
                 for kid, c in zip(kids, node.children, strict=True):
                     kid["weight"] = float(weights[c.name]) / total
@@ -320,7 +344,7 @@ class CSIResult(ResultMixin):
     confidence_level: float
 
     def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
-        """Normal interval of the index at another level."""
+        """Return the normal interval of the index at another level."""
         level = check_confidence_level(
             confidence_level, "CSIResult.confidence_interval"
         )
@@ -376,10 +400,12 @@ class CSIResult(ResultMixin):
             "percent",
         ]
         notes = [
-            f"n = {self.n} ({self.n_missing} excluded); scores on 0-100, {self.confidence_level:.0%} normal intervals."
+            f"n = {self.n} ({self.n_missing} excluded); scores on 0-100, "
+            f"{self.confidence_level:.0%} normal intervals."
         ]
         notes.extend(
-            f"AHP at {k}: CR = {a.consistency_ratio:.3f} ({'ok' if a.consistent else 'INCONSISTENT'})"
+            f"AHP at {k}: CR = {a.consistency_ratio:.3f} "
+            f"({'ok' if a.consistent else 'INCONSISTENT'})"
             for k, a in self.ahp.items()
         )
         return Summary(
@@ -397,8 +423,11 @@ def _leaf_weights(
     FloatArray,
     dict[str, AHPResult],
 ]:
-    """Walk the tree: per node (node, depth, parent, weight, global weight),
-    the nodes x leaves matrix of effective leaf weights, and AHP results."""
+    """Walk the tree and collect the effective leaf weights of every node.
+
+    Returns per node (node, depth, parent, weight, global weight), the
+    nodes x leaves matrix of effective leaf weights, and the AHP results.
+    """
     leaves = tree.columns()
     pos = {c: i for i, c in enumerate(leaves)}
     entries: list[tuple[CSINode, int, str | None, float, float]] = []
@@ -428,8 +457,10 @@ def _leaf_weights(
                 ahps[node.name] = res
                 if not res.consistent and on_inconsistent != "ignore":
                     msg = (
-                        f"The AHP matrix of node {node.name!r} is inconsistent: consistency ratio "
-                        f"{res.consistency_ratio:.3f} >= {res.max_ratio:g} (Saaty 1980)."
+                        f"The AHP matrix of node {node.name!r} is inconsistent: "
+                        "consistency ratio "
+                        f"{res.consistency_ratio:.3f} >= {res.max_ratio:g} (Saaty "
+                        "1980)."
                     )
                     if on_inconsistent == "raise":
                         raise InputError(msg)
@@ -459,7 +490,7 @@ def _mean_covariance(m: Moments) -> FloatArray:
 def csi_index(
     data: object,
     *,
-    tree: CSITree,
+    tree: CSITree | Mapping[str, Any],
     columns: Sequence[str] | None = None,
     weights: object = None,
     confidence_level: float = 0.95,
@@ -475,8 +506,9 @@ def csi_index(
         the columns in ``tree.columns()`` order, or named by ``columns``),
         or precomputed :class:`~satmodels.Moments` of those columns (e.g.
         from a lazy engine).
-    tree : CSITree
-        The validated hierarchy.
+    tree : CSITree or mapping
+        The validated hierarchy (a dict or JSON-like mapping is validated
+        with :meth:`CSITree.from_dict`).
     columns : sequence of str, optional
         Names of an array's columns (default: ``tree.columns()``).
     weights : array_like or str, optional
@@ -540,10 +572,12 @@ def csi_index(
     where = "csi_index"
     level = check_confidence_level(confidence_level, where)
     if not isinstance(tree, CSITree):
-        msg = f"The 'tree' parameter of {where} must be a CSITree. Got {type(tree).__name__}."
-        raise InputError(msg)
+        tree = CSITree.from_dict(tree)
     if on_inconsistent not in ("warn", "raise", "ignore"):
-        msg = f"The 'on_inconsistent' parameter of {where} must be 'warn', 'raise' or 'ignore'. Got {on_inconsistent!r}."
+        msg = (
+            f"The 'on_inconsistent' parameter of {where} must be 'warn', 'raise' or "
+            f"'ignore'. Got {on_inconsistent!r}."
+        )
         raise InputError(msg)
     leaves = tree.columns()
     if isinstance(data, Moments):
@@ -560,7 +594,10 @@ def csi_index(
             if not tree.scale.minimum <= v <= tree.scale.maximum
         ]
         if bad:
-            msg = f"The item means of {bad} in the 'data' Moments of {where} lie outside the {tree.scale.describe()} scale."
+            msg = (
+                f"The item means of {bad} in the 'data' Moments of {where} lie "
+                f"outside the {tree.scale.describe()} scale."
+            )
             raise InputError(msg)
     elif _frames.is_lazy(data):
         m = Moments.from_data(
@@ -583,7 +620,10 @@ def csi_index(
                 else None
             )
             if idx is None:
-                msg = f"The 'columns' of {where} must include every leaf of the tree: {list(leaves)}. Got {list(tab.columns)}."
+                msg = (
+                    f"The 'columns' of {where} must include every leaf of the tree: "
+                    f"{list(leaves)}. Got {list(tab.columns)}."
+                )
                 raise InputError(msg)
             values = tab.values[:, idx]
         else:
@@ -591,9 +631,7 @@ def csi_index(
         tree.scale.check(values, columns=leaves, name="data", where=where)
         w = None
         if weights is not None:
-            from ..moments import _weights_vector  # noqa: PLC0415
-
-            w = _weights_vector(data, weights, values.shape[0], where)
+            w = case_weights(data, weights, values.shape[0], where)
         m = Moments.from_data(values, columns=leaves, weights=w, nan_policy=nan_policy)
     entries, amat, ahps = _leaf_weights(tree, on_inconsistent)
     lo, hi = tree.scale.minimum, tree.scale.maximum
@@ -660,7 +698,7 @@ def customer_orientation_tree(
     categories: Sequence[str] | None = None,
     columns: Sequence[str] | None = None,
 ) -> CSITree:
-    """The customer-orientation self-assessment as a ready :class:`CSITree`.
+    """Build the customer-orientation self-assessment as a ready tree.
 
     Seven categories with maximum totals 35, 25, 20, 35, 20, 35 and 30
     (MISSION.md section 2), i.e. 7, 5, 4, 7, 4, 7 and 6 items scored 1-5,
@@ -684,12 +722,18 @@ def customer_orientation_tree(
         else [f"category_{i + 1}" for i in range(7)]
     )
     if len(names) != 7:
-        msg = f"The 'categories' parameter of customer_orientation_tree must name 7 categories. Got {len(names)}."
+        msg = (
+            "The 'categories' parameter of customer_orientation_tree must name 7 "
+            f"categories. Got {len(names)}."
+        )
         raise InputError(msg)
     default_cols = [f"co{i + 1}_{j + 1}" for i, s in enumerate(sizes) for j in range(s)]
     cols = list(columns) if columns is not None else default_cols
     if len(cols) != sum(sizes):
-        msg = f"The 'columns' parameter of customer_orientation_tree must name {sum(sizes)} items. Got {len(cols)}."
+        msg = (
+            "The 'columns' parameter of customer_orientation_tree must name "
+            f"{sum(sizes)} items. Got {len(cols)}."
+        )
         raise InputError(msg)
     children = []
     start = 0

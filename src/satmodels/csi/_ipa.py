@@ -130,8 +130,10 @@ class IPAResult(ResultMixin):
                 ),
             ),
             notes=(
-                f"Cross-hairs ({self.centre}-centred): performance {self.performance_centre:.3f}, "
-                f"importance {self.importance_centre:.3f}; importance {self.importance_source} "
+                f"Cross-hairs ({self.centre}-centred): performance "
+                f"{self.performance_centre:.3f}, "
+                f"importance {self.importance_centre:.3f}; importance "
+                f"{self.importance_source} "
                 "(Martilla & James 1977).",
             ),
         )
@@ -212,8 +214,10 @@ class PRCAResult(ResultMixin):
                 ),
             ),
             notes=(
-                f"Low = {list(self.low_values)}, high = {list(self.high_values)}; R-squared = {self.r_squared:.3f}, "
-                f"n = {self.n}. basic: penalty outweighs reward, excitement: reward outweighs penalty "
+                f"Low = {list(self.low_values)}, high = {list(self.high_values)}; "
+                f"R-squared = {self.r_squared:.3f}, "
+                f"n = {self.n}. basic: penalty outweighs reward, excitement: reward "
+                "outweighs penalty "
                 f"(t-test at {self.confidence_level:.0%}).",
             ),
         )
@@ -285,7 +289,10 @@ def ipa(
     """
     where = "ipa"
     if centre not in ("data", "scale"):
-        msg = f"The 'centre' parameter of {where} must be 'data' or 'scale'. Got {centre!r}."
+        msg = (
+            f"The 'centre' parameter of {where} must be 'data' or 'scale'. Got "
+            f"{centre!r}."
+        )
         raise InputError(msg)
     attrs = list(attributes)
     if not attrs:
@@ -296,11 +303,17 @@ def ipa(
         unknown = set(importance) - set(attrs)
         missing = [a for a in attrs if a not in importance]
         if unknown or missing:
-            msg = f"The 'importance' parameter of {where} must have one entry per attribute; unknown {sorted(unknown)}, missing {missing}."
+            msg = (
+                f"The 'importance' parameter of {where} must have one entry per "
+                f"attribute; unknown {sorted(unknown)}, missing {missing}."
+            )
             raise InputError(msg)
         stated_cols = [v for v in importance.values() if isinstance(v, str)]
     elif overall is None:
-        msg = f"{where} needs stated 'importance' or an 'overall' column to derive it from."
+        msg = (
+            f"{where} needs stated 'importance' or an 'overall' column to derive it "
+            "from."
+        )
         raise InputError(msg)
     extra = (
         [overall] if overall is not None and importance is None else []
@@ -317,7 +330,10 @@ def ipa(
         )
         names = [*attrs, *extra]
         if x.shape[1] != len(names):
-            msg = f"The array 'data' of {where} must have one column per attribute (+ overall / stated columns): {names}. Got {x.shape[1]} columns."
+            msg = (
+                f"The array 'data' of {where} must have one column per attribute (+ "
+                f"overall / stated columns): {names}. Got {x.shape[1]} columns."
+            )
             raise InputError(msg)
         cols = tuple(names)
     if scale is not None:
@@ -465,28 +481,27 @@ def prca(
     level = check_confidence_level(confidence_level, where)
     pts = np.asarray(scale.points(), dtype=np.float64)
     if pts.size < 3:
-        msg = f"The 'scale' parameter of {where} must be discrete with at least 3 points. Got {scale.describe()}."
+        msg = (
+            f"The 'scale' parameter of {where} must be discrete with at least 3 "
+            f"points. Got {scale.describe()}."
+        )
         raise InputError(msg)
     mid = (scale.minimum + scale.maximum) / 2
     lows = tuple(float(v) for v in (low if low is not None else pts[pts < mid]))
     highs = tuple(float(v) for v in (high if high is not None else pts[pts > mid]))
     if set(lows) & set(highs) or not lows or not highs:
-        msg = f"The 'low' and 'high' parameters of {where} must be non-empty and disjoint. Got low={lows}, high={highs}."
+        msg = (
+            f"The 'low' and 'high' parameters of {where} must be non-empty and "
+            f"disjoint. Got low={lows}, high={highs}."
+        )
         raise InputError(msg)
     attrs = list(attributes)
-    from .. import _frames  # noqa: PLC0415
 
-    if _frames.is_frame(data):
-        x, cols, w, _ = column_data(
-            data, columns=[*attrs, overall], weights=weights, name="data", where=where
-        )
-    else:
-        x, cols, w, _ = column_data(
-            data, columns=[*attrs, overall], weights=weights, name="data", where=where
-        )
+    x, _, w, _ = column_data(
+        data, columns=[*attrs, overall], weights=weights, name="data", where=where
+    )
     scale.check(x[:, :-1], columns=attrs, name="data", where=where)
     perf = x[:, :-1]
-    nan_rows = np.isnan(x).any(axis=1)
     low_d = np.where(np.isnan(perf), np.nan, np.isin(perf, lows).astype(np.float64))
     high_d = np.where(np.isnan(perf), np.nan, np.isin(perf, highs).astype(np.float64))
     design = np.column_stack([low_d, high_d, x[:, -1]])
@@ -495,7 +510,10 @@ def prca(
     var = m.variance()[:-1]
     if np.any(~(var > 0)):
         bad = [c for c, v in zip(dcols[:-1], var, strict=True) if not v > 0]
-        msg = f"{where}: no variation in the dummy/dummies {bad} (nobody, or everybody, in that group); choose other 'low'/'high' answers."
+        msg = (
+            f"{where}: no variation in the dummy/dummies {bad} (nobody, or everybody, "
+            "in that group); choose other 'low'/'high' answers."
+        )
         raise EstimationError(msg)
     q = 2 * len(attrs)
     if m.n <= q + 1:
@@ -519,7 +537,6 @@ def prca(
         else:
             factor[a] = "performance"
     ia = (rew - np.abs(pen)) / (rew + np.abs(pen))
-    del nan_rows
     return PRCAResult(
         penalty=dict(zip(attrs, pen.tolist(), strict=True)),
         reward=dict(zip(attrs, rew.tolist(), strict=True)),

@@ -183,7 +183,10 @@ def cronbach_alpha(
         msg = f"The 'items' parameter of {where} needs at least 2 items. Got {k}."
         raise InputError(msg)
     if m.n < 3:
-        msg = f"The 'items' parameter of {where} needs at least 3 complete respondents. Got {m.n}."
+        msg = (
+            f"The 'items' parameter of {where} needs at least 3 complete respondents. "
+            f"Got {m.n}."
+        )
         raise InputError(msg)
     S = m.covariance()
     if not S.sum() > 0:

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 from scipy import stats
@@ -51,6 +51,7 @@ __all__ = [
     "nps_difference",
 ]
 
+_R = TypeVar("_R")
 NPSMethod = Literal["wald", "adjusted_wald"]
 _NPS_SCALE = Scale.likert(0, 10)
 
@@ -334,7 +335,7 @@ class CESResult(ResultMixin):
     _se: float = field(default=math.nan, repr=False)
 
     def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
-        """t interval of the mean at another level."""
+        """Return the t interval of the mean at another level."""
         level = check_confidence_level(
             confidence_level, "CESResult.confidence_interval"
         )
@@ -371,7 +372,7 @@ class CESResult(ResultMixin):
 def _point_sums(
     x: FloatArray, points: FloatArray, w: FloatArray | None
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Counts, weight sums and squared-weight sums per scale point.
+    """Return counts, weight sums and squared-weight sums per scale point.
 
     ``x`` holds finite answers on the scale (missing rows already removed).
     These three vectors are the sufficient statistics of every function in
@@ -382,8 +383,8 @@ def _point_sums(
     counts = np.bincount(idx, minlength=k).astype(np.float64)
     if w is None:
         return counts, counts.copy(), counts.copy()
-    wsum = np.bincount(idx, weights=w, minlength=k)
-    w2sum = np.bincount(idx, weights=w * w, minlength=k)
+    wsum = np.asarray(np.bincount(idx, weights=w, minlength=k), dtype=np.float64)
+    w2sum = np.asarray(np.bincount(idx, weights=w * w, minlength=k), dtype=np.float64)
     return counts, wsum, w2sum
 
 
@@ -641,10 +642,8 @@ def nps(
     return result
 
 
-def _with_segments(result: Any, parts: dict[str, Any]) -> Any:  # noqa: ANN401
-    from dataclasses import replace  # noqa: PLC0415
-
-    return replace(result, by_segment=parts)
+def _with_segments(result: _R, parts: dict[str, Any]) -> _R:
+    return replace(result, by_segment=parts)  # type: ignore[type-var]
 
 
 def nps_difference(
@@ -711,7 +710,10 @@ def nps_difference(
 def _top_values(scale: Scale, top_box: int, where: str) -> tuple[float, ...]:
     pts = scale.points()
     if not pts:
-        msg = f"The 'scale' parameter of {where} must be a discrete (Likert or levels) scale."
+        msg = (
+            f"The 'scale' parameter of {where} must be a discrete (Likert or levels) "
+            "scale."
+        )
         raise InputError(msg)
     if not 1 <= top_box < len(pts):
         msg = (
@@ -748,7 +750,7 @@ def csat(
     confidence_level: float = 0.95,
     nan_policy: Literal["omit", "raise"] = "omit",
 ) -> CSATResult:
-    r"""Customer satisfaction as the top-box share, with Wilson's interval.
+    r"""Compute customer satisfaction as the top-box share (Wilson interval).
 
     Parameters
     ----------
@@ -814,7 +816,7 @@ def csat(
 
     result = one(x, w, n_missing)
     parts = {label: one(xs, ws, 0) for label, xs, ws in _split(x, w, seg)}
-    return _with_segments(result, parts) if parts else result  # type: ignore[no-any-return]
+    return _with_segments(result, parts) if parts else result
 
 
 # ---------------------------------------------------------------------- CES
@@ -829,7 +831,7 @@ def ces(
     confidence_level: float = 0.95,
     nan_policy: Literal["omit", "raise"] = "omit",
 ) -> CESResult:
-    r"""Customer Effort Score: mean answer and the share agreeing.
+    r"""Compute the Customer Effort Score: mean answer and share agreeing.
 
     Parameters
     ----------
@@ -911,4 +913,4 @@ def ces(
 
     result = one(x, w, n_missing)
     parts = {label: one(xs, ws, 0) for label, xs, ws in _split(x, w, seg)}
-    return _with_segments(result, parts) if parts else result  # type: ignore[no-any-return]
+    return _with_segments(result, parts) if parts else result
