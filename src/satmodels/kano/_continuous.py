@@ -5,14 +5,21 @@ dislike as 4, 2, 0, -1, -2 and dysfunctional answers as -2, -1, 0, 2, 4
 (Berger et al. 1993, section IVb, p. 20 ff.). Per attribute the mean and
 standard deviation of both scores place the attribute on the DuMouchel
 diagram (dysfunctional mean on the horizontal axis, functional mean on the
-vertical one). The quadrant split is at ``threshold`` (2, the middle of the
-0-4 range of the diagram):
+vertical one). The quadrant split is strict, at ``threshold`` (2 by
+default):
 
 ==========================  =====================  ===================
-                            dysfunctional < thr    dysfunctional >= thr
-functional >= thr           A (attractive)         O (one-dimensional)
-functional < thr            I (indifferent)        M (must-be)
+                            dysfunctional <= thr   dysfunctional > thr
+functional > thr            A (attractive)         O (one-dimensional)
+functional <= thr           I (indifferent)        M (must-be)
 ==========================  =====================  ===================
+
+With the DuMouchel scores the unanimous answer pattern of each category
+(like/live-with for A, like/dislike for O, must-be/dislike for M,
+neutral/neutral for I) falls inside its own quadrant exactly when the split
+lies in [2, 4) with a strict inequality, because must-be scores 2 on the
+functional axis and live-with 2 on the dysfunctional one; 2 keeps the
+middle of the 0-4 range of the diagram.
 
 A negative mean on either axis (respondents prefer the attribute absent) is
 labelled R; that reading is ours, not DuMouchel's, and is documented as such.
@@ -199,10 +206,10 @@ def _quadrants(mf: FloatArray, md: FloatArray, thr: float) -> tuple[str, ...]:
             out.append("")
         elif f < 0 or d < 0:
             out.append("R")
-        elif f >= thr:
-            out.append("O" if d >= thr else "A")
+        elif f > thr:
+            out.append("O" if d > thr else "A")
         else:
-            out.append("M" if d >= thr else "I")
+            out.append("M" if d > thr else "I")
     return tuple(out)
 
 
@@ -230,7 +237,7 @@ def continuous(
     scores : {"dumouchel", "symmetric"} or (functional scores, dysfunctional scores)
         Answer scores; ``dumouchel`` is 4, 2, 0, -1, -2 / -2, -1, 0, 2, 4.
     threshold : float
-        Quadrant split on both axes (2 for the DuMouchel scores).
+        Strict quadrant split on both axes (2 for the DuMouchel scores).
     importance, importance_scale
         Self-stated importance, reported as ``importance_mean``.
     confidence_level : float

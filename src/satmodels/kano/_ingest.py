@@ -35,9 +35,9 @@ def frame_columns(data: object) -> list[str]:
     """Column names of a mapping or an eager frame."""
     if isinstance(data, Mapping):
         return [str(k) for k in data]
-    cols = getattr(data, "columns", None)
+    cols = getattr(data, "column_names", None)  # pyarrow's .columns are arrays
     if cols is None:
-        cols = getattr(data, "column_names", None)
+        cols = getattr(data, "columns", None)
     if cols is None:  # pragma: no cover - every narwhals eager frame has one
         msg = f"cannot read the column names of {type(data).__name__}"
         raise InputError(msg)
