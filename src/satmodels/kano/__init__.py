@@ -7,6 +7,7 @@
   coefficients with Wilson and bootstrap intervals, total and category
   strength, Fong's test, importance weighting, segments, and per-respondent
   Q/R/missing counts with flags;
+* :func:`from_tables` - the same from joint answer counts computed elsewhere;
 * :func:`continuous` - DuMouchel's continuous scores and quadrants;
 * :func:`compare_waves` - change of categories between two survey waves.
 
@@ -42,6 +43,7 @@ from ._core import (
     KanoResult,
     analyze,
     classify,
+    from_tables,
 )
 from ._table import (
     ANSWER_NAMES,
@@ -73,6 +75,7 @@ __all__ = [
     "compare_waves",
     "continuous",
     "demo_section",
+    "from_tables",
 ]
 
 

@@ -80,6 +80,7 @@ __all__ = [
     "KanoResult",
     "analyze",
     "classify",
+    "from_tables",
 ]
 
 #: Default tie rule: M > O > A > I (Matzler & Hinterhuber 1998), then R, Q.
@@ -1108,6 +1109,109 @@ def analyze(
         codes=codes,
         segments=seg_results,
         backend=pr.backend,
+    )
+
+
+def from_tables(
+    tables: npt.ArrayLike,
+    *,
+    attributes: Sequence[str] | None = None,
+    n_missing: npt.ArrayLike | None = None,
+    table: KanoTable = STANDARD_TABLE,
+    tie_rule: str | Sequence[str] = DEFAULT_TIE_RULE,
+    confidence_level: float = 0.95,
+    n_bootstrap: int = 0,
+    rng: np.random.Generator | int | None = None,
+    fong_z: float = 1.65,
+) -> KanoResult:
+    """Kano analysis from joint answer counts (no rows needed).
+
+    For counts computed elsewhere (SQL, a streaming job, chunks added up):
+    ``tables[j, i, k]`` is the number of respondents who gave functional
+    answer ``i`` and dysfunctional answer ``k`` to attribute ``j`` (answers
+    like, must-be, neutral, live-with, dislike). A (p, 6, 6) array with the
+    missing row/column (``KanoResult.tables``) is accepted as is.
+
+    Parameters
+    ----------
+    tables : array_like, shape (p, 5, 5) or (p, 6, 6)
+        Non-negative integer counts.
+    attributes : sequence of str, optional
+        Attribute names (default ``attribute_1`` ...).
+    n_missing : array_like, shape (p,), optional
+        Pairs with a missing answer, for (p, 5, 5) tables.
+    table, tie_rule, confidence_level, n_bootstrap, rng, fong_z
+        As in :func:`analyze`.
+
+    Returns
+    -------
+    KanoResult
+        Without per-respondent fields.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from satmodels import kano
+    >>> t = np.zeros((1, 5, 5))
+    >>> t[0, 0, 4], t[0, 0, 3], t[0, 1, 4] = 5, 3, 2  # O, A, M
+    >>> res = kano.from_tables(t, attributes=["fast"])
+    >>> res.category, float(res.better[0])
+    (('O',), 0.8)
+    """
+    where = "kano.from_tables"
+    opts = _options(
+        where,
+        table=table,
+        tie_rule=tie_rule,
+        confidence_level=confidence_level,
+        n_bootstrap=n_bootstrap,
+        fong_z=fong_z,
+    )
+    try:
+        arr = np.asarray(tables, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        msg = f"The 'tables' parameter of {where} must be numeric counts."
+        raise InputError(msg) from exc
+    if arr.ndim == 2:
+        arr = arr[None]
+    if arr.ndim != 3 or arr.shape[1:] not in ((5, 5), (6, 6)) or arr.shape[0] == 0:
+        msg = (
+            f"The 'tables' parameter of {where} must have shape (p, 5, 5) or "
+            f"(p, 6, 6). Got {arr.shape}."
+        )
+        raise InputError(msg)
+    if not np.isfinite(arr).all() or (arr < 0).any() or (arr != np.rint(arr)).any():
+        msg = f"The 'tables' parameter of {where} must hold non-negative whole counts."
+        raise InputError(msg)
+    p = arr.shape[0]
+    full = np.zeros((p, 6, 6))
+    full[:, : arr.shape[1], : arr.shape[2]] = arr
+    if n_missing is not None:
+        if arr.shape[1] == 6:
+            msg = f"{where}: n_missing is only for (p, 5, 5) tables."
+            raise InputError(msg)
+        miss = np.asarray(n_missing, dtype=np.float64).reshape(-1)
+        if miss.shape != (p,) or (miss < 0).any() or not np.isfinite(miss).all():
+            msg = (
+                f"The 'n_missing' parameter of {where} must hold {p} "
+                f"non-negative counts. Got {miss.tolist()}."
+            )
+            raise InputError(msg)
+        full[:, 5, 5] = miss
+    if attributes is None:
+        names = tuple(f"attribute_{j + 1}" for j in range(p))
+    else:
+        names = tuple(str(a) for a in attributes)
+        if len(names) != p or len(set(names)) != p:
+            msg = (
+                f"The 'attributes' parameter of {where} must name {p} distinct "
+                f"attributes. Got {list(names)}."
+            )
+            raise InputError(msg)
+    gen = np.random.default_rng(rng) if opts.n_bootstrap > 0 else None
+    n_resp = int(full[0].sum())
+    return _result_from_tables(
+        full, attributes=names, opts=opts, n_respondents=n_resp, rng=gen
     )
 
 
