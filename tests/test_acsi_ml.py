@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
@@ -404,6 +404,27 @@ def test_srmr_by_hand(sim: tuple[np.ndarray, list[str], ACSIMLResult]) -> None:
         for j in range(i + 1):
             total += ((s[i, j] - sig[i, j]) / math.sqrt(s[i, i] * s[j, j])) ** 2
     assert res.fit.srmr == pytest.approx(math.sqrt(total / (p * (p + 1) / 2)))
+
+
+_SCALE_X, _SCALE_NAMES = simulate_acsi(300, np.random.default_rng(21))
+_SCALE_REF = quiet_fit(Moments.from_data(_SCALE_X, columns=_SCALE_NAMES), SPEC)
+
+
+@settings(max_examples=8)
+@given(factors=st.lists(st.floats(0.2, 5.0, allow_nan=False), min_size=16, max_size=16))
+def test_ml_fit_is_scale_invariant(factors: list[float]) -> None:
+    # ML with marker scaling is scale invariant (Browne 1982; Cudeck 1989):
+    # rescaling indicators leaves chi2, every fit index and every
+    # completely standardized estimate unchanged.
+    c = np.array(factors)
+    res = quiet_fit(Moments.from_data(_SCALE_X * c, columns=_SCALE_NAMES), SPEC)
+    ref = _SCALE_REF
+    for key in ("chi2", "cfi", "tli", "rmsea", "rmsea_ci_high", "srmr"):
+        assert getattr(res.fit, key) == pytest.approx(getattr(ref.fit, key), rel=1e-4)
+    for a, b in zip(
+        (*res.paths, *res.loadings), (*ref.paths, *ref.loadings), strict=True
+    ):
+        assert a.std_estimate == pytest.approx(b.std_estimate, rel=1e-3, abs=1e-4)
 
 
 # ------------------------------------------------------------- simulation
