@@ -1,0 +1,281 @@
+"""Key-driver importance, IPA and PRCA against independent computations."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from satmodels import EstimationError, InputError, Moments, Scale
+from satmodels.csi import (
+    ipa,
+    key_drivers,
+    prca,
+    relative_weights,
+    shapley_importance,
+)
+
+GOLDEN = json.loads(
+    (Path(__file__).parent / "golden" / "csi_r_reference.json").read_text()
+)
+
+
+def _r2_lstsq(
+    x: np.ndarray[Any, Any], y: np.ndarray[Any, Any], cols: tuple[int, ...]
+) -> float:
+    if not cols:
+        return 0.0
+    design = np.column_stack([np.ones(len(y)), x[:, list(cols)]])
+    beta, *_ = np.linalg.lstsq(design, y, rcond=None)
+    resid = y - design @ beta
+    return float(1 - resid @ resid / ((y - y.mean()) @ (y - y.mean())))
+
+
+def _lmg_bruteforce(
+    x: np.ndarray[Any, Any], y: np.ndarray[Any, Any]
+) -> np.ndarray[Any, Any]:
+    """LMG written out: average sequential R2 gain over all p! orders
+    (Lindeman, Merenda & Gold 1980), each R2 by least squares on the rows."""
+    p = x.shape[1]
+    total = np.zeros(p)
+    orders = list(itertools.permutations(range(p)))
+    for order in orders:
+        prev = 0.0
+        for k in range(p):
+            cur = _r2_lstsq(x, y, tuple(sorted(order[: k + 1])))
+            total[order[k]] += cur - prev
+            prev = cur
+    return total / len(orders)
+
+
+def _correlated(n: int = 300, p: int = 4, seed: int = 0) -> tuple[Any, Any]:
+    rng = np.random.default_rng(seed)
+    z = rng.normal(size=(n, p))
+    x = z @ np.linalg.cholesky(0.4 * np.eye(p) + 0.6).T
+    y = x @ np.linspace(0.6, 0.1, p) + rng.normal(size=n)
+    return x, y
+
+
+def test_shapley_equals_bruteforce_permutations() -> None:
+    x, y = _correlated()
+    r = shapley_importance(x, y)
+    np.testing.assert_allclose(
+        list(r.importance.values()), _lmg_bruteforce(x, y), rtol=1e-10
+    )
+    assert sum(r.importance.values()) == pytest.approx(_r2_lstsq(x, y, (0, 1, 2, 3)))
+
+
+def test_shapley_against_r_on_swiss() -> None:
+    # Independent implementation: R, lm() over all 120 orders on the swiss
+    # data (tests/golden/csi_r_reference.R); the data of Groemping (2006).
+    sw = GOLDEN["swiss"]
+    data = np.array(sw["data"], dtype=float)
+    cols = sw["columns"]
+    df = pd.DataFrame(data, columns=cols)
+    r = shapley_importance(df, "Fertility")
+    for k, v in sw["lmg"].items():
+        assert r.importance[k] == pytest.approx(v, rel=1e-9)
+    assert r.r_squared == pytest.approx(sw["r_squared"], rel=1e-12)
+    rw = relative_weights(df, "Fertility")
+    for k, v in sw["relative_weights"].items():
+        assert rw.importance[k] == pytest.approx(v, rel=1e-9)
+
+
+@settings(deadline=None, max_examples=25)
+@given(st.integers(2, 7), st.integers(0, 10_000))
+def test_weights_sum_to_r_squared(p: int, seed: int) -> None:
+    x, y = _correlated(n=80, p=p, seed=seed)
+    sh = shapley_importance(x, y)
+    rw = relative_weights(x, y)
+    assert sum(sh.importance.values()) == pytest.approx(sh.r_squared, abs=1e-10)
+    assert sum(rw.importance.values()) == pytest.approx(rw.r_squared, abs=1e-10)
+    assert all(v >= -1e-12 for v in rw.importance.values())
+
+
+def test_orthogonal_drivers_give_squared_correlations() -> None:
+    rng = np.random.default_rng(8)
+    q, _ = np.linalg.qr(rng.normal(size=(200, 4)) - rng.normal(size=(200, 4)).mean(0))
+    x = q - q.mean(axis=0)
+    x, _ = np.linalg.qr(x)  # orthonormal, and still centred
+    x = x - x.mean(axis=0)
+    corr = np.corrcoef(x, rowvar=False)
+    assert np.allclose(corr, np.eye(4), atol=1e-10)
+    y = x @ np.array([3.0, 2.0, 1.0, 0.0]) + rng.normal(size=200) * 0.1
+    r2 = np.array([np.corrcoef(x[:, j], y)[0, 1] ** 2 for j in range(4)])
+    for fn in (shapley_importance, relative_weights):
+        np.testing.assert_allclose(list(fn(x, y).importance.values()), r2, atol=1e-10)
+
+
+def test_regression_and_correlation_methods() -> None:
+    x, y = _correlated(seed=2)
+    zx = (x - x.mean(0)) / x.std(0)
+    zy = (y - y.mean()) / y.std()
+    beta, *_ = np.linalg.lstsq(zx, zy, rcond=None)
+    r = key_drivers(x, y, method="regression")
+    np.testing.assert_allclose(list(r.importance.values()), beta, rtol=1e-10)
+    c = key_drivers(x, y, method="correlation")
+    np.testing.assert_allclose(
+        list(c.importance.values()), [np.corrcoef(x[:, j], y)[0, 1] for j in range(4)]
+    )
+
+
+def test_inputs_agree_and_moments_path() -> None:
+    x, y = _correlated(seed=3)
+    cols = ["a", "b", "c", "d"]
+    df = pd.DataFrame(x, columns=cols).assign(sat=y)
+    base = shapley_importance(x, y, columns=cols)
+    for r in (
+        shapley_importance(df, "sat"),
+        shapley_importance(pl.from_pandas(df), "sat", columns=cols),
+        shapley_importance(Moments.from_data(df), "sat"),
+    ):
+        np.testing.assert_allclose(
+            list(r.importance.values()), list(base.importance.values())
+        )
+    assert list(base.importance) == cols
+
+
+def test_bootstrap_intervals_seeded() -> None:
+    x, y = _correlated(seed=4)
+    a = shapley_importance(x, y, n_bootstrap=60, rng=1)
+    b = shapley_importance(x, y, n_bootstrap=60, rng=1)
+    assert a.ci_low == b.ci_low
+    for k, v in a.importance.items():
+        assert a.ci_low[k] <= v <= a.ci_high[k]
+    lo, hi = a.confidence_interval(0.5)
+    assert all(a.ci_low[k] <= lo[k] <= hi[k] <= a.ci_high[k] for k in lo)
+    with pytest.raises(InputError, match="bootstrap"):
+        shapley_importance(x, y).confidence_interval()
+
+
+def test_weighted_drivers_match_replicated_rows() -> None:
+    x, y = _correlated(n=60, seed=5)
+    w = np.tile([1.0, 2.0, 3.0], 20)
+    rep = np.repeat(np.arange(60), w.astype(int))
+    a = shapley_importance(x, y, weights=w)
+    b = shapley_importance(x[rep], y[rep])
+    np.testing.assert_allclose(
+        list(a.importance.values()), list(b.importance.values()), rtol=1e-8
+    )
+
+
+def test_driver_errors() -> None:
+    x, y = _correlated(seed=6)
+    x[:, 3] = x[:, 0] + x[:, 1]
+    with pytest.raises(EstimationError, match="collinear"):
+        shapley_importance(x, y)
+    with pytest.raises(InputError, match="one value per respondent"):
+        shapley_importance(x, y[:10])
+    with pytest.raises(InputError, match="method"):
+        key_drivers(x, y, method="magic")  # type: ignore[arg-type]
+    missing = x.copy()
+    missing[0, 0] = np.nan
+    r = relative_weights(missing[:, :3], y)
+    assert r.n_missing == 1 and r.n == len(y) - 1
+    json.dumps(r.to_dict())
+
+
+# --------------------------------------------------------------------- IPA
+def test_ipa_stated_quadrants_by_hand() -> None:
+    x = np.array([[5, 2, 4, 1], [4, 3, 5, 2], [5, 2, 3, 2], [3, 4, 4, 1]], dtype=float)
+    imp = {"a": 0.1, "b": 0.5, "c": 0.3, "d": 0.1}
+    r = ipa(x, attributes=["a", "b", "c", "d"], importance=imp)
+    # performance means 4.25, 2.75, 4.0, 1.5 -> centre 3.125; importance centre 0.25
+    assert r.performance_centre == pytest.approx(3.125)
+    assert r.importance_centre == pytest.approx(0.25)
+    assert r.quadrant == {
+        "a": "possible overkill",
+        "b": "concentrate here",
+        "c": "keep up the good work",
+        "d": "low priority",
+    }
+    s = ipa(
+        x,
+        attributes=["a", "b", "c", "d"],
+        importance=imp,
+        centre="scale",
+        scale=Scale.likert(1, 5),
+    )
+    assert s.performance_centre == 3.0
+    assert s.performance_100["a"] == pytest.approx(81.25)
+
+
+def test_ipa_derived_and_stated_columns() -> None:
+    x, y = _correlated(seed=7)
+    df = pd.DataFrame(x, columns=["a", "b", "c", "d"]).assign(overall=y)
+    r = ipa(
+        df,
+        attributes=["a", "b", "c", "d"],
+        overall="overall",
+        method="relative_weights",
+    )
+    ref = relative_weights(df, "overall")
+    assert r.importance == pytest.approx(ref.importance)
+    assert r.drivers is not None
+    df = df.assign(imp_a=7.0, imp_b=5.0, imp_c=2.0, imp_d=1.0)
+    stated = ipa(
+        df,
+        attributes=["a", "b", "c", "d"],
+        importance={"a": "imp_a", "b": "imp_b", "c": "imp_c", "d": "imp_d"},
+        centre="scale",
+        importance_scale=Scale.likert(1, 7),
+    )
+    assert stated.importance == {"a": 7.0, "b": 5.0, "c": 2.0, "d": 1.0}
+    assert stated.importance_centre == 4.0
+    with pytest.raises(InputError, match="one entry per attribute"):
+        ipa(df, attributes=["a", "b"], importance={"a": 1.0})
+    assert len(stated.to_frame()) == 4
+
+
+# -------------------------------------------------------------------- PRCA
+def test_prca_matches_least_squares_on_dummies() -> None:
+    rng = np.random.default_rng(9)
+    x = rng.integers(1, 6, size=(300, 3)).astype(float)
+    y = (
+        6
+        - 1.5 * (x[:, 0] <= 2)
+        + 0.2 * (x[:, 0] >= 4)
+        + 1.5 * (x[:, 1] >= 4)
+        - 0.1 * (x[:, 1] <= 2)
+        - 0.8 * (x[:, 2] <= 2)
+        + 0.8 * (x[:, 2] >= 4)
+        + rng.normal(size=300) * 0.8
+    )
+    data = np.column_stack([x, y])
+    r = prca(data, attributes=["a", "b", "c"], overall="y", scale=Scale.likert(1, 5))
+    design = np.column_stack([np.ones(300), x <= 2, x >= 4]).astype(float)
+    beta, *_ = np.linalg.lstsq(design, y, rcond=None)
+    np.testing.assert_allclose(list(r.penalty.values()), beta[1:4], rtol=1e-9)
+    np.testing.assert_allclose(list(r.reward.values()), beta[4:7], rtol=1e-9)
+    resid = y - design @ beta
+    sigma2 = resid @ resid / (300 - 7)
+    cov = sigma2 * np.linalg.inv(design.T @ design)
+    assert r.penalty_se["a"] == pytest.approx(math.sqrt(cov[1, 1]), rel=1e-8)
+    assert r.factor == {"a": "basic", "b": "excitement", "c": "performance"}
+    assert r.low_values == (1.0, 2.0) and r.high_values == (4.0, 5.0)
+    json.dumps(r.to_dict())
+    assert "basic" in str(r.summary())
+
+
+def test_prca_errors() -> None:
+    x = np.column_stack([np.full(20, 5.0), np.arange(20.0)])
+    with pytest.raises(EstimationError, match="no variation"):
+        prca(x, attributes=["a"], overall="y", scale=Scale.likert(1, 5))
+    with pytest.raises(InputError, match="disjoint"):
+        prca(
+            x,
+            attributes=["a"],
+            overall="y",
+            scale=Scale.likert(1, 5),
+            low=[1, 2],
+            high=[2],
+        )
