@@ -623,3 +623,23 @@ def test_lazy_duckdb_relation() -> None:
     res = kano.analyze(rel, pairs=pairs)
     np.testing.assert_array_equal(res.counts, eager.counts)
     np.testing.assert_array_equal(res.n_missing, eager.n_missing)
+
+
+def test_lazy_continuous_matches_eager() -> None:
+    pl = pytest.importorskip("polars")
+    pytest.importorskip("satmodels.counts")
+    cols = _survey_columns(150, seed=4)
+    pairs = [(f"f{a}", f"d{a}") for a in range(3)]
+    eager = kano.continuous(cols, pairs=pairs)
+    lazy = kano.continuous(pl.DataFrame(cols, nan_to_null=True).lazy(), pairs=pairs)
+    np.testing.assert_allclose(lazy.functional_mean, eager.functional_mean)
+    np.testing.assert_allclose(lazy.dysfunctional_sd, eager.dysfunctional_sd)
+    assert lazy.quadrant == eager.quadrant
+
+
+def test_importance_error_names_the_attribute() -> None:
+    imp = np.array([[1.0, 2.0], [3.0, -4.0]])
+    with pytest.raises(InputError, match=r"'b'.*row 1"):
+        kano.analyze(
+            [[1, 1], [1, 1]], [[5, 5], [5, 5]], attributes=["a", "b"], importance=imp
+        )

@@ -32,20 +32,28 @@ pairs with both answers present), so they need no rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 from scipy import stats
 
+from .._frames import backend_of, is_lazy
 from .._results import ConfidenceInterval, ResultMixin, jsonable
 from .._summary import Summary, table
 from .._typing import FloatArray, IntArray
 from ..exceptions import InputError
 from ..scales import Scale
 from . import _kernels as K  # noqa: N812 - short kernel namespace
-from ._core import _encode_pairs, _importance_matrix, _options, _read_pairs
+from ._core import (
+    KanoOptions,
+    _encode_pairs,
+    _importance_matrix,
+    _lazy_tables,
+    _options,
+    _read_pairs,
+)
 from ._table import DEFAULT_ANSWERS, KanoAnswers
 
 __all__ = ["SCORE_PRESETS", "ContinuousKanoResult", "continuous"]
@@ -298,6 +306,37 @@ def continuous(
     if not np.isfinite(threshold):
         msg = f"The 'threshold' parameter of {where} must be finite. Got {threshold!r}."
         raise InputError(msg)
+    if (
+        pairs is not None
+        and not isinstance(functional, Mapping | np.ndarray | list | tuple)
+        and is_lazy(functional)
+    ):
+        if importance is not None:
+            msg = f"{where} on a lazy frame does not take importance yet."
+            raise InputError(msg)
+        tables, _ = _lazy_tables(functional, pairs, opts, where)
+        names = (
+            tuple(str(a) for a in attributes)
+            if attributes is not None
+            else tuple(str(q[0]) for q in pairs)
+        )
+        if len(names) != len(pairs):
+            msg = (
+                f"The 'attributes' parameter of {where} names {len(names)} "
+                f"attributes but pairs has {len(pairs)}."
+            )
+            raise InputError(msg)
+        return _continuous_result(
+            tables,
+            names,
+            f_scores=f_scores,
+            d_scores=d_scores,
+            name=name,
+            threshold=float(threshold),
+            opts=opts,
+            imp_mean=None,
+            backend=backend_of(functional),
+        )
     pr = _read_pairs(
         functional,
         dysfunctional,
@@ -308,15 +347,12 @@ def continuous(
     )
     fi, di = _encode_pairs(pr, opts, where)
     tables = K.tables_from_joint(K.joint_codes(fi, di))[0]
-    n, mf, md, vf, vd, cov = K.score_moments(
-        tables, np.asarray(f_scores), np.asarray(d_scores)
-    )
     imp_mean = None
     if importance is not None:
         imp = _importance_matrix(
             importance,
             functional,
-            p=len(pr.attributes),
+            attributes=pr.attributes,
             n=fi.shape[0],
             scale=importance_scale,
             where=where,
@@ -327,21 +363,49 @@ def continuous(
                 for j in range(imp.shape[1])
             ]
         )
+    return _continuous_result(
+        tables,
+        pr.attributes,
+        f_scores=f_scores,
+        d_scores=d_scores,
+        name=name,
+        threshold=float(threshold),
+        opts=opts,
+        imp_mean=imp_mean,
+        backend=pr.backend,
+    )
+
+
+def _continuous_result(
+    tables: FloatArray,
+    attributes: tuple[str, ...],
+    *,
+    f_scores: tuple[float, ...],
+    d_scores: tuple[float, ...],
+    name: str,
+    threshold: float,
+    opts: KanoOptions,
+    imp_mean: FloatArray | None,
+    backend: str | None,
+) -> ContinuousKanoResult:
+    n, mf, md, vf, vd, cov = K.score_moments(
+        tables, np.asarray(f_scores), np.asarray(d_scores)
+    )
     return ContinuousKanoResult(
-        attributes=pr.attributes,
+        attributes=attributes,
         n=np.rint(n).astype(np.int64),
         functional_mean=mf,
         dysfunctional_mean=md,
         functional_sd=np.sqrt(vf),
         dysfunctional_sd=np.sqrt(vd),
         covariance=cov,
-        quadrant=_quadrants(mf, md, float(threshold)),
+        quadrant=_quadrants(mf, md, threshold),
         distance=np.hypot(mf, md),
         importance_mean=imp_mean,
         scores=name,
         functional_scores=tuple(f_scores),
         dysfunctional_scores=tuple(d_scores),
-        threshold=float(threshold),
+        threshold=threshold,
         confidence_level=opts.confidence_level,
-        _backend=pr.backend,
+        _backend=backend,
     )

@@ -790,11 +790,12 @@ def _importance_matrix(
     importance: object,
     data: object,
     *,
-    p: int,
+    attributes: tuple[str, ...],
     n: int,
     scale: Scale | None,
     where: str,
 ) -> FloatArray:
+    p = len(attributes)
     if (
         isinstance(importance, Sequence)
         and not isinstance(importance, str)
@@ -828,8 +829,8 @@ def _importance_matrix(
         if bad.any():
             row, col = (int(v) for v in np.argwhere(bad)[0])
             msg = (
-                f"The 'importance' of attribute {col} in {where}: row {row} is "
-                f"{arr[row, col]!r}, outside the scale {scale.name!r}."
+                f"The 'importance' of attribute {attributes[col]!r} in {where}: "
+                f"row {row} is {arr[row, col]!r}, outside the scale {scale.name!r}."
             )
             raise InputError(msg)
         arr = scale.rescale(arr)
@@ -838,8 +839,8 @@ def _importance_matrix(
         row, col = (int(v) for v in np.argwhere(~finite | (np.nan_to_num(arr) < 0))[0])
         msg = (
             f"The 'importance' parameter of {where} must be finite and "
-            f"non-negative (or NaN for missing). Row {row}, column {col} is "
-            f"{arr[row, col]!r}."
+            f"non-negative (or NaN for missing). Attribute {attributes[col]!r}, "
+            f"row {row} is {arr[row, col]!r}."
         )
         raise InputError(msg)
     return arr
@@ -1051,7 +1052,12 @@ def analyze(
     imp = None
     if importance is not None:
         imp = _importance_matrix(
-            importance, functional, p=p, n=n, scale=importance_scale, where=where
+            importance,
+            functional,
+            attributes=pr.attributes,
+            n=n,
+            scale=importance_scale,
+            where=where,
         )
         w = np.where(np.isnan(imp), 0.0, imp)
         weighted = K.tables_from_joint(joint, weights=w)[0]
