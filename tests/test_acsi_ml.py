@@ -38,6 +38,7 @@ from satmodels.acsi.ml import ACSIMLResult, demo_section, fit_ml
 from satmodels.acsi.spec import ModelSpec, acsi, ecsi
 from satmodels.exceptions import (
     AdmissibilityWarning,
+    ConvergenceWarning,
     EstimationError,
     InputError,
     SpecificationError,
@@ -532,6 +533,31 @@ def test_collinear_latents_warn_without_real_data() -> None:
 
 
 # ------------------------------------------------------------------ errors
+def test_non_convergence_warns(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_semopy_backend, "_OPTIONS", {"maxiter": 2})
+    x, names = simulate_acsi(300, np.random.default_rng(0))
+    with pytest.warns(ConvergenceWarning, match="did not converge"):
+        res = quiet_fit(Moments.from_data(x, columns=names), SPEC)
+    assert not res.converged
+    assert "converged           False" in str(res.summary()).replace(" False", "False")
+
+
+def test_saturated_model_has_zero_df() -> None:
+    # One factor, three indicators: q = 6 = p(p+1)/2, so chi2 = 0 on 0 df,
+    # CFI = 1, RMSEA = 0 and TLI undefined (0/0), reported as NaN / None.
+    x, names = simulate_acsi(500, np.random.default_rng(1))
+    spec = ModelSpec.from_syntax("E =~ expe1 + expe2 + expe3")
+    res = fit_ml(Moments.from_data(x, columns=names), spec)
+    assert res.fit.df == 0
+    assert res.fit.chi2 == pytest.approx(0.0, abs=1e-5)
+    assert res.fit.cfi == pytest.approx(1.0)
+    assert res.fit.rmsea == 0.0
+    assert math.isnan(res.fit.tli)
+    assert json.loads(json.dumps(res.to_dict()))["fit"]["tli"] is None
+    assert res.r_squared == {}
+    assert res.paths == ()
+
+
 def test_semopy_failures_become_estimation_errors(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
