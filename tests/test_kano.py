@@ -643,3 +643,15 @@ def test_importance_error_names_the_attribute() -> None:
         kano.analyze(
             [[1, 1], [1, 1]], [[5, 5], [5, 5]], attributes=["a", "b"], importance=imp
         )
+
+
+def test_label_answers_from_frames_with_missing() -> None:
+    pl = pytest.importorskip("polars")
+    f = pl.DataFrame({"wifi": ["like", None, "must-be", "like"]})
+    d = pl.DataFrame({"wifi": ["dislike", "like", "dislike", ""]})
+    res = kano.analyze(f, d, answers=ANSWERS)
+    assert res.counts[0].tolist() == [0, 1, 1, 0, 0, 0]
+    assert res.n_missing.tolist() == [2]
+    assert res._backend == "polars"
+    with pytest.raises(InputError, match=r"'wifi'.*'maybe'"):
+        kano.analyze(pl.DataFrame({"wifi": ["maybe"]}), d[:1], answers=ANSWERS)

@@ -132,7 +132,9 @@ def encode(
             values = values.astype(np.int8)
         idx, bad = encode_numeric(values, tuple(float(c) for c in answers.codes))
     else:
-        idx, bad = encode_labels(values.astype(object), answers.codes)
+        if values.dtype.kind not in "USO":
+            values = values.astype(object)
+        idx, bad = encode_labels(values, answers.codes)
     if bad is not None:
         row, col = (int(v) for v in np.argwhere(bad)[0])
         value = values[row, col]

@@ -105,26 +105,35 @@ def encode_numeric(
     return idx, (bad if bad.any() else None)
 
 
+def _is_missing_label(value: object) -> bool:
+    return (
+        value is None
+        or (isinstance(value, str) and value == "")
+        or (isinstance(value, float) and bool(np.isnan(value)))
+    )
+
+
+_missing_label = np.frompyfunc(_is_missing_label, 1, 1)
+
+
 def encode_labels(
     x: npt.NDArray[np.generic], codes: tuple[object, ...]
 ) -> tuple[Int8Array, BoolArray | None]:
-    """Map label answers (strings) to indices 0-4; None/NaN/"" to 5."""
-    flat = x.ravel()
-    idx = np.full(flat.shape, -1, dtype=np.int8)
-    lookup = {code: k for k, code in enumerate(codes)}
-    for k, value in enumerate(flat.tolist()):
-        hit = lookup.get(value)
-        if hit is not None:
-            idx[k] = hit
-        elif (
-            value is None
-            or value == ""
-            or (isinstance(value, float) and np.isnan(value))
-        ):
-            idx[k] = MISSING
+    """Map label answers (strings) to indices 0-4; None/NaN/"" to 5.
+
+    One vectorized comparison per code (numpy string or object arrays).
+    """
+    idx = np.full(x.shape, -1, dtype=np.int8)
+    for k, code in enumerate(codes):
+        idx[np.asarray(x == code, dtype=bool)] = k
+    rest = idx < 0
+    if rest.any():  # only unmatched entries can be missing answers
+        idx[rest] = np.where(
+            np.asarray(_missing_label(x[rest]), dtype=bool), MISSING, -1
+        ).astype(np.int8)
     bad = idx < 0
     idx[bad] = 0
-    return idx.reshape(x.shape), (bad.reshape(x.shape) if bad.any() else None)
+    return idx, (bad if bad.any() else None)
 
 
 def joint_codes(f_idx: Int8Array, d_idx: Int8Array) -> Int8Array:
