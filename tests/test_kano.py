@@ -655,3 +655,19 @@ def test_label_answers_from_frames_with_missing() -> None:
     assert res._backend == "polars"
     with pytest.raises(InputError, match=r"'wifi'.*'maybe'"):
         kano.analyze(pl.DataFrame({"wifi": ["maybe"]}), d[:1], answers=ANSWERS)
+
+
+def test_importance_all_missing_for_one_attribute() -> None:
+    imp = np.array([[np.nan, 2.0], [np.nan, 4.0]])
+    res = kano.analyze(
+        [[1, 1], [1, 2]], [[5, 5], [4, 5]], importance=imp, segments=["a", "b"]
+    )
+    assert res.importance_mean is not None
+    assert np.isnan(res.importance_mean[0])
+    assert res.importance_mean[1] == pytest.approx(3.0)
+    assert res.better_weighted is not None
+    assert np.isnan(res.better_weighted[0])  # no weight at all
+    assert res.better_weighted[1] == pytest.approx(2.0 / 6.0)
+    cont = kano.continuous([[1, 1], [1, 2]], [[5, 5], [4, 5]], importance=imp)
+    assert cont.importance_mean is not None
+    assert np.isnan(cont.importance_mean[0])

@@ -53,6 +53,7 @@ from ._core import (
     _lazy_tables,
     _options,
     _read_pairs,
+    nanmean_columns,
 )
 from ._table import DEFAULT_ANSWERS, KanoAnswers
 
@@ -357,12 +358,7 @@ def continuous(
             scale=importance_scale,
             where=where,
         )
-        imp_mean = np.asarray(
-            [
-                np.nanmean(imp[:, j]) if (~np.isnan(imp[:, j])).any() else np.nan
-                for j in range(imp.shape[1])
-            ]
-        )
+        imp_mean = nanmean_columns(imp)
     return _continuous_result(
         tables,
         pr.attributes,

@@ -846,6 +846,14 @@ def _importance_matrix(
     return arr
 
 
+def nanmean_columns(x: FloatArray) -> FloatArray:
+    """Column means ignoring NaN; NaN (no warning) for an all-NaN column."""
+    count = (~np.isnan(x)).sum(axis=0)
+    total = np.nansum(x, axis=0)
+    out: FloatArray = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    return out
+
+
 def _lazy_tables(
     data: object, pairs: Sequence[tuple[str, str]], opts: KanoOptions, where: str
 ) -> tuple[FloatArray, int]:
@@ -1044,7 +1052,7 @@ def analyze(
     )
     fi, di = _encode_pairs(pr, opts, where)
     joint = K.joint_codes(fi, di)
-    n, p = joint.shape
+    n = joint.shape[0]
     lut = K.category_lut(opts.table.cells, CATEGORIES)
     codes = lut[joint]
     tables = K.tables_from_joint(joint)[0]
@@ -1061,12 +1069,7 @@ def analyze(
         )
         w = np.where(np.isnan(imp), 0.0, imp)
         weighted = K.tables_from_joint(joint, weights=w)[0]
-        with np.errstate(invalid="ignore"):
-            imp_mean = (
-                np.nanmean(np.where(np.isnan(imp), np.nan, imp), axis=0)
-                if (~np.isnan(imp)).any()
-                else np.full(p, np.nan)
-            )
+        imp_mean = nanmean_columns(imp)
     seg_results: dict[str, KanoResult] = {}
     if segments is not None:
         groups, labels = _segment_codes(segments, functional, n, where)
@@ -1085,15 +1088,7 @@ def analyze(
         for g, label in enumerate(labels):
             seg_imp = None
             if imp is not None:
-                sub = imp[groups == g]
-                seg_imp = np.asarray(
-                    [
-                        np.nanmean(sub[:, j])
-                        if (~np.isnan(sub[:, j])).any()
-                        else np.nan
-                        for j in range(p)
-                    ]
-                )
+                seg_imp = nanmean_columns(imp[groups == g])
             seg_results[label] = _result_from_tables(
                 seg_tables[g],
                 attributes=pr.attributes,
