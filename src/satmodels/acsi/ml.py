@@ -75,7 +75,7 @@ from typing import Any
 import numpy as np
 from scipy import optimize, stats
 
-from .._results import ConfidenceInterval, ResultMixin
+from .._results import ConfidenceInterval, ResultMixin, jsonable
 from .._summary import Summary, table
 from .._typing import FloatArray
 from .._validation import check_confidence_level
@@ -187,8 +187,6 @@ class MLFitIndices:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the statistics as a JSON-safe dictionary."""
-        from .._results import jsonable  # noqa: PLC0415 - tiny helper
-
         return {k: jsonable(getattr(self, k)) for k in self.__dataclass_fields__}
 
 
@@ -273,7 +271,6 @@ class ACSIMLResult(ResultMixin):
         rmsea, rmsea_ci_low, rmsea_ci_high, srmr, aic, bic, ...),
         ``"indices"``, ``"latent_correlation"``, ``"admissibility"``.
         """
-        from .._results import jsonable  # noqa: PLC0415
 
         def rec(e: MLEstimate, a: str, b: str) -> dict[str, Any]:
             return {
