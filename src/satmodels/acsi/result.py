@@ -397,6 +397,25 @@ class PLSResult(ResultMixin):
             return {}
         return dict(zip(self.latents, self.indices.tolist(), strict=True))
 
+    def fornell_larcker(self) -> tuple[FloatArray, dict[str, bool]]:
+        """Fornell-Larcker matrix and criterion (Fornell & Larcker 1981).
+
+        Returns
+        -------
+        matrix : ndarray, (J, J)
+            Latent correlations with the square root of each AVE on the
+            diagonal.
+        satisfied : dict of str to bool
+            Per latent: its sqrt(AVE) exceeds its absolute correlation with
+            every other latent.
+        """
+        mat = self.latent_correlation.copy()
+        root = np.sqrt(self.ave)
+        np.fill_diagonal(mat, root)
+        off = np.abs(self.latent_correlation - np.eye(len(self.latents)))
+        ok = {lv: bool(root[k] > off[k].max()) for k, lv in enumerate(self.latents)}
+        return mat, ok
+
     def confidence_interval(
         self,
         confidence_level: float = 0.95,
@@ -544,13 +563,15 @@ class PLSResult(ResultMixin):
                 )
         return out
 
-    def _quality_dict(self) -> dict[str, dict[str, float]]:
+    def _quality_dict(self) -> dict[str, dict[str, float | bool]]:
+        _, fl_ok = self.fornell_larcker()
         return {
             lv: {
                 "cronbach_alpha": float(self.cronbach_alpha[k]),
                 "rho_c": float(self.rho_c[k]),
                 "rho_a": float(self.rho_a[k]),
                 "ave": float(self.ave[k]),
+                "fornell_larcker": fl_ok[lv],
             }
             for k, lv in enumerate(self.latents)
         }
@@ -735,14 +756,22 @@ class PLSResult(ResultMixin):
                 outer,
             )
         )
+        _, fl_ok = self.fornell_larcker()
         rel = [
-            (lv, self.cronbach_alpha[k], self.rho_c[k], self.rho_a[k], self.ave[k])
+            (
+                lv,
+                self.cronbach_alpha[k],
+                self.rho_c[k],
+                self.rho_a[k],
+                self.ave[k],
+                "yes" if fl_ok[lv] else "no",
+            )
             for k, lv in enumerate(self.latents)
         ]
         tables.append(
             table(
                 "Reliability and validity",
-                ("latent", "alpha", "rho_C", "rho_A", "AVE"),
+                ("latent", "alpha", "rho_C", "rho_A", "AVE", "Fornell-Larcker"),
                 rel,
             )
         )

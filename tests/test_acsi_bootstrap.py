@@ -1,0 +1,192 @@
+"""Tests of the batched PLS bootstrap: intervals, jackknife, batch == loop."""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from satmodels import Moments
+from satmodels.acsi import fit_pls
+from satmodels.acsi.bootstrap import bca_interval, percentile_interval, summarize
+from satmodels.acsi.pls import PLSOptions, _Data, _jackknife
+from satmodels.exceptions import ConvergenceWarning, EstimationError, InputError
+
+MODEL = """
+A =~ a1 + a2 + a3
+B =~ b1 + b2
+C =~ c1 + c2 + c3
+B ~ A
+C ~ A + B
+"""
+COLS = ["a1", "a2", "a3", "b1", "b2", "c1", "c2", "c3"]
+
+
+def _data(n: int = 120, seed: int = 5) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    a = rng.normal(size=n)
+    b = 0.6 * a + 0.8 * rng.normal(size=n)
+    c = 0.4 * a + 0.3 * b + 0.8 * rng.normal(size=n)
+    lat = np.column_stack([a, a, a, b, b, c, c, c])
+    x = 0.8 * lat + 0.6 * rng.normal(size=(n, 8))
+    return np.clip(np.round(5.5 + 2 * x), 1, 10)
+
+
+@pytest.mark.parametrize("method", ["BCa", "percentile"])
+def test_intervals_match_scipy_bootstrap(method: Literal["BCa", "percentile"]) -> None:
+    # scipy.stats.bootstrap (Efron & Tibshirani 1993, 14.3 and 15.4) given
+    # the same replicates and leave-one-out values
+    x = np.random.default_rng(0).gamma(2.0, size=60)
+    res = stats.bootstrap(
+        (x,), np.mean, n_resamples=999, method=method, rng=np.random.default_rng(1)
+    )
+    reps = res.bootstrap_distribution[:, None]
+    est = np.array([x.mean()])
+    if method == "BCa":
+        jack = np.array([np.delete(x, i).mean() for i in range(len(x))])[:, None]
+        lo, hi = bca_interval(reps, est, jack, 0.95)
+    else:
+        lo, hi = percentile_interval(reps, 0.95)
+    assert lo[0] == pytest.approx(res.confidence_interval.low, rel=1e-12)
+    assert hi[0] == pytest.approx(res.confidence_interval.high, rel=1e-12)
+
+
+def test_summarize_se_t_p() -> None:
+    reps = np.random.default_rng(2).normal(0.5, 0.1, size=(4000, 1))
+    iv = summarize(reps, np.array([0.5]), None, 0.95)
+    assert iv.se[0] == pytest.approx(reps.std(ddof=1))
+    assert iv.t[0] == pytest.approx(0.5 / iv.se[0])
+    assert iv.p_value[0] == pytest.approx(2 * stats.norm.sf(iv.t[0]))
+    # zero acceleration, symmetric replicates: BCa ~ percentile
+    assert iv.bca_low[0] == pytest.approx(iv.percentile_low[0], abs=0.01)
+
+
+def test_batch_equals_loop_of_single_fits() -> None:
+    x = _data()
+    res = fit_pls(x, MODEL, columns=COLS, n_bootstrap=25, rng=11, scale=(1, 10))
+    boot = res.bootstrap
+    assert boot is not None and boot.n_failed == 0
+    reps = Moments.bootstrap(
+        x, n_replicates=25, columns=COLS, rng=np.random.default_rng(11)
+    )
+    rows_paths = boot.rows("paths")
+    rows_idx = boot.rows("indices")
+    rows_htmt = boot.rows("htmt")
+    for b in range(25):
+        single = fit_pls(reps.replicate(b), MODEL, scale=(1, 10))
+        want = [single.path(*boot.label[k].split(" -> ")) for k in rows_paths]
+        np.testing.assert_allclose(boot._replicates[b, rows_paths], want, atol=1e-6)
+        assert single.indices is not None
+        np.testing.assert_allclose(
+            boot._replicates[b, rows_idx], single.indices, atol=1e-6
+        )
+        np.testing.assert_allclose(
+            boot._replicates[b, rows_htmt],
+            single.htmt[np.triu_indices(3, 1)],
+            atol=1e-10,
+        )
+
+
+def test_jackknife_complements_equal_leave_one_out() -> None:
+    x = _data(40)
+    opts = PLSOptions()
+    data = _Data(
+        moments=Moments.from_data(x, columns=COLS),
+        rows=x,
+        case_weights=None,
+        backend=None,
+        lazy=False,
+        source=x,
+        columns=tuple(COLS),
+    )
+    comps = _jackknife(data, tuple(COLS), opts, np.random.default_rng(0))
+    assert len(comps) == 40  # n <= JACKKNIFE_GROUPS: delete-one
+    covs = np.stack([c.covariance() for c in comps])
+    for i in range(40):
+        direct = np.cov(np.delete(x, i, axis=0), rowvar=False)
+        gap = np.abs(covs - direct).max(axis=(1, 2)).min()
+        assert gap < 1e-10
+
+
+def test_reproducible_and_reported() -> None:
+    x = _data()
+    a = fit_pls(x, MODEL, columns=COLS, n_bootstrap=60, rng=3, scale=(1, 10))
+    b = fit_pls(x, MODEL, columns=COLS, n_bootstrap=60, rng=3, scale=(1, 10))
+    c = fit_pls(x, MODEL, columns=COLS, n_bootstrap=60, rng=4, scale=(1, 10))
+    assert a.bootstrap is not None and b.bootstrap is not None
+    assert c.bootstrap is not None
+    np.testing.assert_array_equal(a.bootstrap.se, b.bootstrap.se)
+    assert not np.array_equal(a.bootstrap.se, c.bootstrap.se)
+    assert a.bootstrap.jackknife_groups == 120
+    d = a.to_dict()
+    json.dumps(d)
+    assert d["bootstrap"]["n_replicates"] == 60
+    assert {"se", "ci_low", "ci_high", "p_value"} <= set(d["paths"][0])
+    assert "BCa" in str(a.summary())
+    assert "bca low" in str(a.bootstrap.summary())
+    assert len(a.bootstrap.to_frame()) == len(a.bootstrap.label)
+
+
+def test_confidence_interval_api() -> None:
+    x = _data()
+    res = fit_pls(x, MODEL, columns=COLS, n_bootstrap=200, rng=9, scale=(1, 10))
+    ci = res.confidence_interval()
+    assert set(ci.low) == {"A -> B", "A -> C", "B -> C"}
+    for k, v in ci.low.items():
+        assert v < res.path(*k.split(" -> ")) < ci.high[k]
+    wide = res.confidence_interval(0.99, statistic="indices", method="percentile")
+    narrow = res.confidence_interval(0.8, statistic="indices", method="percentile")
+    for lv in ("A", "B", "C"):
+        assert wide.low[lv] < narrow.low[lv] < narrow.high[lv] < wide.high[lv]
+    assert set(res.confidence_interval(statistic="htmt").low) == {
+        "A ~ B",
+        "A ~ C",
+        "B ~ C",
+    }
+    assert set(res.confidence_interval(statistic="indirect_effects").low) == {"A -> C"}
+    with pytest.raises(InputError, match="'statistic'"):
+        res.confidence_interval(statistic="gof")
+    with pytest.raises(InputError, match="'method'"):
+        res.confidence_interval(method="normal")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="confidence_level"):
+        res.confidence_interval(2.0)
+    plain = fit_pls(x, MODEL, columns=COLS)
+    with pytest.raises(InputError, match="n_bootstrap"):
+        plain.confidence_interval()
+
+
+def test_failed_replicates_are_counted() -> None:
+    x = _data()
+    # the full sample needs 13 iterations at tol=1e-12; replicates that need
+    # more stop unconverged and must be counted, not silently used
+    res = fit_pls(x, MODEL, columns=COLS, n_bootstrap=50, rng=1, max_iter=13, tol=1e-12)
+    assert res.converged
+    assert res.bootstrap is not None
+    assert 0 < res.bootstrap.n_failed < 50
+    assert res.bootstrap._replicates.shape[0] == 50 - res.bootstrap.n_failed
+    assert f"{res.bootstrap.n_failed} not converged" in str(res.summary())
+    # when every replicate fails: an error, not NaN intervals
+    with pytest.warns(ConvergenceWarning), pytest.raises(EstimationError, match="0 of"):
+        fit_pls(x, MODEL, columns=COLS, n_bootstrap=10, rng=1, max_iter=1, tol=1e-15)
+
+
+def test_bootstrap_needs_rows() -> None:
+    x = _data()
+    with pytest.raises(InputError, match="rows"):
+        fit_pls(Moments.from_data(x, columns=COLS), MODEL, n_bootstrap=10)
+
+
+def test_lazy_frame_uses_poisson_bootstrap() -> None:
+    pl = pytest.importorskip("polars")
+    x = _data()
+    lazy = pl.DataFrame(x, schema=COLS).lazy()
+    res = fit_pls(lazy, MODEL, n_bootstrap=40, rng=2)
+    eager = fit_pls(x, MODEL, columns=COLS)
+    np.testing.assert_allclose(res.outer_weights, eager.outer_weights, rtol=1e-8)
+    assert res.scores is None
+    assert res.bootstrap is not None
+    assert res.bootstrap.method == "poisson"
+    assert res.bootstrap.jackknife_groups == 0
