@@ -671,3 +671,14 @@ def test_importance_all_missing_for_one_attribute() -> None:
     cont = kano.continuous([[1, 1], [1, 2]], [[5, 5], [4, 5]], importance=imp)
     assert cont.importance_mean is not None
     assert np.isnan(cont.importance_mean[0])
+
+
+def test_importance_by_column_names_in_pairs_mode() -> None:
+    data = {
+        "f1": np.array([1, 1, 2]),
+        "d1": np.array([5, 4, 5]),
+        "imp1": np.array([5.0, 1.0, 4.0]),
+    }
+    res = kano.analyze(data, pairs=[("f1", "d1")], importance=["imp1"])
+    assert res.better_weighted is not None
+    assert res.better_weighted[0] == pytest.approx((5 + 1) / 10)
