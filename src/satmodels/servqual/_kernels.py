@@ -30,6 +30,9 @@ from .._typing import FloatArray, IntArray
 
 __all__: list[str] = []
 
+#: Relative size below which a variance computed by cancellation is zero.
+_RTOL = 1e-10
+
 
 def _item_stats(  # noqa: PLR0917 - the arrays of one Moments
     count: IntArray,
@@ -63,14 +66,11 @@ def _item_stats(  # noqa: PLR0917 - the arrays of one Moments
         b = minus
         n = count[a, b].astype(np.int64)
         mean = pair_mean[a, b] - pair_mean[b, a]
+        spread = pair_sumsq[a, b] + pair_sumsq[b, a]
         with np.errstate(divide="ignore", invalid="ignore"):
-            var = np.where(
-                n > 1,
-                (pair_sumsq[a, b] + pair_sumsq[b, a] - 2.0 * comoment[a, b])
-                / (n - 1.0),
-                np.nan,
-            )
-        var = np.maximum(var, 0.0)
+            var = np.where(n > 1, (spread - 2.0 * comoment[a, b]) / (n - 1.0), np.nan)
+            # rounding: a difference that is constant has variance exactly 0
+            var = np.where(var <= _RTOL * spread / (n - 1.0), 0.0, var)
         cross = (
             cov[np.ix_(a, a)]
             - cov[np.ix_(a, b)]
@@ -107,6 +107,8 @@ def _combine(
     used = weights != 0
     sig = np.nan_to_num(sigma)
     var = np.einsum("ri,ij,rj->r", weights, sig, weights)
+    size = np.einsum("ri,ij,rj->r", np.abs(weights), np.abs(sig), np.abs(weights))
+    var = np.where(np.abs(var) <= _RTOL * size, 0.0, var)
     nan_item = ~np.isfinite(np.diagonal(sigma))
     bad = (used & nan_item[None, :]).any(axis=1)
     se = np.where(bad | (var < 0), np.nan, np.sqrt(np.maximum(var, 0.0)))

@@ -1,0 +1,455 @@
+"""Tests of satmodels.servqual: gaps, SERVPERF, comparisons, five gaps, input checks."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from satmodels import InputError, Moments, Scale
+from satmodels.servqual import (
+    SERVQUAL_22,
+    TEN_DETERMINANTS,
+    Estimates,
+    GapsResult,
+    Instrument,
+    compare,
+    demo_section,
+    five_gaps,
+    gaps,
+    servperf,
+)
+
+GOLDEN = json.loads(
+    (Path(__file__).parent / "golden" / "servqual_published.json").read_text()
+)
+SMALL = Instrument.define({"speed": ["s1", "s2"], "staff": ["f1"]}, name="small")
+# Hand example: 3 respondents x 3 items (s1, s2 -> speed; f1 -> staff).
+P_HAND = np.array([[5, 6, 7], [4, 4, 6], [6, 5, 7]], dtype=float)
+E_HAND = np.array([[7, 7, 6], [6, 5, 6], [7, 7, 7]], dtype=float)
+
+
+def _survey(
+    n: int = 60, seed: int = 0, k: int = 22
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    rng = np.random.default_rng(seed)
+    e = rng.integers(4, 8, size=(n, k)).astype(float)
+    p = np.clip(e - rng.integers(-1, 3, size=(n, k)), 1, 7)
+    return p, e
+
+
+# ---------------------------------------------------------------- numbers
+def test_hand_example() -> None:
+    # Item gaps P - E per respondent:
+    #   s1: 5-7=-2, 4-6=-2, 6-7=-1 -> mean -5/3
+    #   s2: 6-7=-1, 4-5=-1, 5-7=-2 -> mean -4/3
+    #   f1: 7-6=+1, 6-6=0,  7-7=0  -> mean 1/3
+    # speed = (-5/3 + -4/3) / 2 = -3/2; staff = 1/3
+    # unweighted = (-3/2 + 1/3) / 2 = -7/12
+    # weighted (speed 60, staff 40) = 0.6 * -3/2 + 0.4 * 1/3 = -0.9 + 2/15 = -23/30
+    res = gaps(P_HAND, E_HAND, instrument=SMALL, weights={"speed": 60, "staff": 40})
+    gold = GOLDEN["hand_example"]
+    assert res.items.estimate == pytest.approx([-5 / 3, -4 / 3, 1 / 3], abs=1e-12)
+    assert res.items.as_mapping() == pytest.approx(gold["item_gaps"], abs=1e-12)
+    assert res.to_dict()["dimensions"] == pytest.approx(
+        {"speed": -1.5, "staff": 1 / 3}, abs=1e-12
+    )
+    assert res.unweighted_score == pytest.approx(-7 / 12, abs=1e-12)
+    assert res.weighted_score == pytest.approx(-23 / 30, abs=1e-12)
+    assert res.unweighted_score == pytest.approx(gold["unweighted_score"], abs=1e-12)
+    # P and E means per item: s1 P = 15/3 = 5, E = 20/3
+    assert res.item_perception[0] == pytest.approx(5.0)
+    assert res.item_expectation[0] == pytest.approx(20 / 3)
+    # Item s1 standard error by hand: gaps -2, -2, -1; mean -5/3;
+    # deviations -1/3, -1/3, 2/3; s^2 = (1/9 + 1/9 + 4/9) / 2 = 1/3;
+    # se = sqrt(1/3 / 3) = 1/3.
+    assert res.items.std_error[0] == pytest.approx(1 / 3, abs=1e-12)
+    assert res.items.df[0] == 2
+
+
+def test_published_unweighted_average() -> None:
+    # 12manage.com forum answer (see golden file): dimension gaps
+    # -0.65, -1.10, -0.83, -0.70, -1.01 give an unweighted score of -0.86.
+    gold = GOLDEN["unweighted_from_dimension_means"]
+    dims = gold["dimension_gaps"]
+    # respondents whose item gaps equal the dimension gap on every item,
+    # plus/minus a symmetric spread so the means are exact
+    gap_row = np.array([dims[i.dimension] for i in SERVQUAL_22.items], dtype=float)
+    e = np.full((2, 22), 5.0)
+    # an interval scale, since the gaps are not whole numbers
+    p = np.vstack([e[0] + gap_row + 0.5, e[1] + gap_row - 0.5])
+    res = gaps(p, e, scale=Scale.interval(1, 7))
+    assert res.to_dict()["dimensions"] == pytest.approx(dims, abs=1e-12)
+    assert res.unweighted_score == pytest.approx(
+        gold["unweighted_score_printed"], abs=gold["tolerance_printed"]
+    )
+    assert res.unweighted_score == pytest.approx(
+        gold["unweighted_score_exact"], abs=1e-12
+    )
+
+
+def test_item_interval_matches_scipy_ttest_rel() -> None:
+    p, e = _survey(n=40, seed=3)
+    res = gaps(p, e, confidence_level=0.9)
+    for i in range(22):
+        ref = stats.ttest_rel(p[:, i], e[:, i])
+        ci = ref.confidence_interval(confidence_level=0.9)
+        assert res.items.statistic[i] == pytest.approx(ref.statistic, rel=1e-10)
+        assert res.items.pvalue[i] == pytest.approx(ref.pvalue, rel=1e-8)
+        assert res.items.ci_low[i] == pytest.approx(ci.low, rel=1e-10)
+        assert res.items.ci_high[i] == pytest.approx(ci.high, rel=1e-10)
+
+
+def test_dimension_and_scores_match_respondent_level_ttests() -> None:
+    # With complete data the Moments-based dimension interval equals the
+    # paired t-test of the per-respondent dimension means (scipy).
+    p, e = _survey(n=35, seed=4)
+    w = np.array([20.0, 30.0, 15.0, 15.0, 20.0])
+    res = gaps(p, e, weights=w)
+    for j, d in enumerate(SERVQUAL_22.dimensions):
+        cols = [int(i) - 1 for i in SERVQUAL_22.item_ids(d)]
+        ref = stats.ttest_rel(p[:, cols].mean(axis=1), e[:, cols].mean(axis=1))
+        ci = ref.confidence_interval()
+        assert res.dimensions.statistic[j] == pytest.approx(ref.statistic, rel=1e-9)
+        assert res.dimensions.ci_low[j] == pytest.approx(ci.low, rel=1e-9)
+        assert res.dimensions.ci_high[j] == pytest.approx(ci.high, rel=1e-9)
+    per = res.respondent_scores()
+    ref_u = stats.ttest_1samp(per.mean(axis=1), 0.0)
+    assert res.unweighted.statistic[0] == pytest.approx(ref_u.statistic, rel=1e-9)
+    ref_w = stats.ttest_1samp(per @ (w / 100), 0.0)
+    assert res.weighted is not None
+    assert res.weighted.pvalue[0] == pytest.approx(ref_w.pvalue, rel=1e-8)
+    low, high = res.confidence_interval(level="weighted")
+    ci_w = ref_w.confidence_interval()
+    assert (float(low[0]), float(high[0])) == pytest.approx((ci_w.low, ci_w.high))
+
+
+def test_per_respondent_weights_by_hand() -> None:
+    # Respondent dimension gaps (from the hand example):
+    #   r0: speed (-2 + -1)/2 = -1.5, staff 1
+    #   r1: speed (-2 + -1)/2 = -1.5, staff 0
+    #   r2: speed (-1 + -2)/2 = -1.5, staff 0
+    # points: r0 (50, 50), r1 (80, 20), r2 (100, 0)
+    #   scores: r0 0.5*-1.5 + 0.5*1 = -0.25; r1 0.8*-1.5 = -1.2; r2 -1.5
+    w = np.array([[50, 50], [80, 20], [100, 0]], dtype=float)
+    res = gaps(P_HAND, E_HAND, instrument=SMALL, weights=w)
+    scores = np.array([-0.25, -1.2, -1.5])
+    assert res.weighted_score == pytest.approx(scores.mean(), abs=1e-12)
+    ref = stats.ttest_1samp(scores, 0.0)
+    assert res.weighted is not None
+    assert res.weighted.statistic[0] == pytest.approx(ref.statistic, rel=1e-10)
+    assert res.importance == pytest.approx({"speed": 230 / 3, "staff": 70 / 3})
+    # the same allocations given as a mapping of dimension to arrays
+    res2 = gaps(
+        P_HAND, E_HAND, instrument=SMALL, weights={"speed": w[:, 0], "staff": w[:, 1]}
+    )
+    assert res2.weighted_score == pytest.approx(res.weighted_score)
+
+
+def test_missing_answers_are_counted_and_pairwise() -> None:
+    p, e = _survey(n=30, seed=5)
+    p[[0, 4], 2] = np.nan
+    e[7, 2] = np.nan
+    e[9, 10] = np.nan
+    res = gaps(p, e)
+    keep = np.isfinite(p[:, 2]) & np.isfinite(e[:, 2])
+    ref = stats.ttest_rel(p[keep, 2], e[keep, 2])
+    assert res.items.n[2] == 27
+    assert res.items.statistic[2] == pytest.approx(ref.statistic, rel=1e-10)
+    assert res.items.n[10] == 29
+    assert res.items.n[0] == 30
+    miss = res.missing.column_missing
+    assert miss["perceptions:3"] == 2
+    assert miss["expectations:3"] == 1
+    assert sum(miss.values()) == 4
+    # dimension gap with missing data = mean of its item gaps
+    cols = [int(i) - 1 for i in SERVQUAL_22.item_ids("tangibles")]
+    assert res.dimensions["tangibles"] == pytest.approx(res.items.estimate[cols].mean())
+    with pytest.raises(InputError, match=r"nan_policy='raise'.*perceptions\[3\]"):
+        gaps(p, e, nan_policy="raise")
+
+
+def test_reverse_items_are_reflected() -> None:
+    inst = Instrument.define({"d": ["a", "b"]}, reverse=["b"])
+    p = np.array([[6, 2], [5, 3], [7, 1]], dtype=float)
+    e = np.array([[7, 1], [6, 2], [7, 1]], dtype=float)
+    res = gaps(p, e, instrument=inst)
+    # item b reflected on 1..7: x' = 8 - x, so its gap is E - P = -1, -1, 0
+    assert res.items["b"] == pytest.approx(-2 / 3)
+    assert res.items["a"] == pytest.approx(-2 / 3)
+    assert res.item_perception[1] == pytest.approx(8 - 2.0)
+
+
+def test_servperf_matches_one_sample_t() -> None:
+    p, _ = _survey(n=25, seed=6)
+    res = servperf(p, weights=dict.fromkeys(SERVQUAL_22.dimensions, 20))
+    for i in (0, 10, 21):
+        ref = stats.ttest_1samp(p[:, i], 0.0)
+        assert res.items.statistic[i] == pytest.approx(ref.statistic, rel=1e-10)
+    cols = [int(i) - 1 for i in SERVQUAL_22.item_ids("empathy")]
+    assert res.dimensions["empathy"] == pytest.approx(p[:, cols].mean())
+    assert res.weighted_score == pytest.approx(res.unweighted_score)
+    d = res.to_dict()
+    assert {"dimensions", "items", "unweighted_score", "weighted_score"} <= set(d)
+    json.dumps(d)
+
+
+# ------------------------------------------------------------ comparisons
+def test_compare_independent_matches_welch() -> None:
+    p1, e1 = _survey(n=30, seed=7)
+    p2, e2 = _survey(n=45, seed=8)
+    a, b = gaps(p1, e1), gaps(p2, e2)
+    res = compare(a, b, labels=("A", "B"))
+    for i in (0, 5, 21):
+        ref = stats.ttest_ind(p1[:, i] - e1[:, i], p2[:, i] - e2[:, i], equal_var=False)
+        assert res.items.statistic[i] == pytest.approx(ref.statistic, rel=1e-9)
+        assert res.items.pvalue[i] == pytest.approx(ref.pvalue, rel=1e-8)
+    assert res.dimensions.estimate == pytest.approx(
+        a.dimensions.estimate - b.dimensions.estimate
+    )
+    assert not res.paired
+    json.dumps(res.to_dict())
+
+
+def test_compare_paired_matches_ttest_rel_of_gaps() -> None:
+    p1, e1 = _survey(n=30, seed=9)
+    p2 = np.clip(p1 + np.random.default_rng(1).integers(-1, 2, p1.shape), 1, 7)
+    a, b = gaps(p2, e1), gaps(p1, e1)
+    res = compare(a, b, paired=True)
+    g2, g1 = p2 - e1, p1 - e1
+    for i in (1, 12):
+        ref = stats.ttest_rel(g2[:, i], g1[:, i])
+        assert res.items.statistic[i] == pytest.approx(ref.statistic, rel=1e-9)
+    ref_u = stats.ttest_rel(
+        a.respondent_scores().mean(axis=1), b.respondent_scores().mean(axis=1)
+    )
+    assert res.unweighted.statistic[0] == pytest.approx(ref_u.statistic, rel=1e-9)
+    with pytest.raises(InputError, match="same respondents"):
+        compare(a, gaps(p1[:10], e1[:10]), paired=True)
+    with pytest.raises(InputError, match="GapsResult"):
+        compare(a, servperf(p1))
+
+
+def test_five_gaps_side_by_side() -> None:
+    g5 = gaps(P_HAND, E_HAND, instrument=SMALL)
+    staff = np.array([-1.0, 0.0, -0.5, -0.5])
+    res = five_gaps(g5, gap1={"speed": -0.4, "overall": -0.2}, gap3=staff, gap4=0.3)
+    assert res.gaps[2] is None
+    gap1 = res.gaps[1]
+    assert gap1 is not None
+    assert gap1.as_mapping() == {"speed": -0.4, "overall": -0.2}
+    gap3 = res.gaps[3]
+    assert gap3 is not None
+    ref = stats.ttest_1samp(staff, 0.0)
+    assert gap3.statistic[0] == pytest.approx(ref.statistic)
+    gap5 = res.gaps[5]
+    assert gap5 is not None
+    assert gap5["overall"] == pytest.approx(-7 / 12)
+    assert gap5["speed"] == pytest.approx(-1.5)
+    d = res.to_dict()
+    assert d["gaps"]["2"] is None
+    json.dumps(d)
+    assert "Five-gap model" in str(res.summary())
+    with pytest.raises(InputError, match="unknown dimension"):
+        five_gaps(g5, gap2={"tangibles": 1.0})
+    with pytest.raises(InputError, match="shape"):
+        five_gaps(g5, gap2=np.zeros((3, 4)))
+    with pytest.raises(InputError, match="GapsResult"):
+        five_gaps(servperf(P_HAND, instrument=SMALL))  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------- segments
+def test_segments_equal_subset_results() -> None:
+    p, e = _survey(n=50, seed=10)
+    seg = np.array(["north", "south"] * 25, dtype=object)
+    seg[3] = None
+    res = gaps(p, e, segments=seg)
+    assert sorted(res.segments) == ["north", "south"]
+    mask = seg == "south"
+    sub = gaps(p[mask], e[mask])
+    assert res.segments["south"].dimensions.estimate == pytest.approx(
+        sub.dimensions.estimate
+    )
+    assert res.missing.reasons["missing segment label"] == 1
+    assert "Dimension gaps by segment" in str(res.summary())
+
+
+# ---------------------------------------------------------------- inputs
+def _frames_of(
+    constructor: Callable[[dict[str, np.ndarray[Any, Any]]], object],
+    p: np.ndarray[Any, Any],
+    e: np.ndarray[Any, Any],
+) -> tuple[object, object]:
+    fp = constructor({f"sq_p{i + 1}": p[:, i] for i in range(p.shape[1])})
+    fe = constructor({f"sq_e{i + 1}": e[:, i] for i in range(e.shape[1])})
+    return fp, fe
+
+
+def test_frames_give_the_numpy_result(
+    constructor_eager: Callable[[dict[str, np.ndarray[Any, Any]]], object],
+) -> None:
+    p, e = _survey(n=20, seed=11)
+    p[2, 3] = np.nan
+    ref = gaps(p, e)
+    fp, fe = _frames_of(constructor_eager, p, e)
+    res = gaps(fp, fe)
+    assert res.items.estimate == pytest.approx(ref.items.estimate)
+    assert res.items.std_error == pytest.approx(ref.items.std_error)
+    both = constructor_eager(
+        {
+            **{f"sq_p{i + 1}": p[:, i] for i in range(22)},
+            **{f"sq_e{i + 1}": e[:, i] for i in range(22)},
+        }
+    )
+    if not isinstance(both, np.ndarray):
+        res2 = gaps(
+            [f"sq_p{i}" for i in range(1, 23)],
+            [f"sq_e{i}" for i in range(1, 23)],
+            data=both,
+        )
+        assert res2.dimensions.estimate == pytest.approx(ref.dimensions.estimate)
+
+
+def test_lazy_frame_and_moments_input() -> None:
+    pl = pytest.importorskip("polars")
+    p, e = _survey(n=40, seed=12, k=3)
+    p[5, 0] = np.nan
+    cols = {f"p{i}": p[:, i - 1] for i in range(1, 4)}
+    cols |= {f"e{i}": e[:, i - 1] for i in range(1, 4)}
+    pc, ec = ["p1", "p2", "p3"], ["e1", "e2", "e3"]
+    ref = gaps(p, e, instrument=SMALL)
+    lazy = gaps(pc, ec, data=pl.LazyFrame(cols), instrument=SMALL)
+    assert lazy.items.std_error == pytest.approx(ref.items.std_error, rel=1e-10)
+    assert lazy.unweighted_score == pytest.approx(ref.unweighted_score, rel=1e-12)
+    m = Moments.from_data(pl.DataFrame(cols), columns=pc + ec, missing="pairwise")
+    from_m = gaps(pc, ec, data=m, instrument=SMALL, weights=[50, 50])
+    assert from_m.dimensions.std_error == pytest.approx(ref.dimensions.std_error)
+    with pytest.raises(InputError, match="respondent_scores needs the rows"):
+        from_m.respondent_scores()
+    with pytest.raises(InputError, match="Per-respondent"):
+        gaps(pc, ec, data=m, instrument=SMALL, weights=np.full((40, 2), 50.0))
+    with pytest.raises(InputError, match="segments"):
+        gaps(pc, ec, data=pl.LazyFrame(cols), instrument=SMALL, segments=np.zeros(40))
+    with pytest.raises(InputError, match="missing"):
+        gaps(pc, ec, data=pl.LazyFrame(cols), instrument=SMALL, nan_policy="raise")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        ({"weights": {"speed": 50, "staff": 40}}, "allocate 100 points.*Got 90"),
+        ({"weights": {"speed": 100}}, r"missing: \['staff'\]"),
+        ({"weights": {"speed": 50, "staff": 50, "x": 0}}, r"Unknown: \['x'\]"),
+        ({"weights": {"speed": 120, "staff": -20}}, "non-negative.*'staff'"),
+        ({"weights": np.array([[50, 50], [60, 50], [100, 0]])}, "Row 1 sums to 110"),
+        ({"weights": [100.0]}, "must give 2 points"),
+        ({"confidence_level": 1.5}, "confidence_level"),
+        ({"nan_policy": "propagate"}, "nan_policy"),
+        ({"scale": "1-7"}, "'scale' parameter"),
+        ({"instrument": {"speed": ["s1"]}}, "'instrument' parameter"),
+        ({"segments": ["a", "b"]}, "one label per respondent"),
+    ],
+)
+def test_bad_options(kwargs: dict[str, Any], pattern: str) -> None:
+    base: dict[str, Any] = {"instrument": SMALL}
+    base.update(kwargs)
+    with pytest.raises(InputError, match=pattern):
+        gaps(P_HAND, E_HAND, **base)
+
+
+def test_bad_data() -> None:
+    with pytest.raises(InputError, match="same respondents"):
+        gaps(P_HAND, E_HAND[:2], instrument=SMALL)
+    with pytest.raises(InputError, match="3 items"):
+        gaps(P_HAND[:, :2], E_HAND[:, :2], instrument=SMALL)
+    off = P_HAND.copy()
+    off[1, 2] = 9
+    with pytest.raises(InputError, match=r"perceptions\[f1\]', row 1: 9"):
+        gaps(off, E_HAND, instrument=SMALL)
+    with pytest.raises(InputError, match="column names"):
+        gaps("p1", ["e1", "e2", "e3"], data={"p1": [1]}, instrument=SMALL)
+    with pytest.raises(InputError, match="one column per item"):
+        gaps(["a", "b"], ["c", "d"], data=Moments.from_data(P_HAND), instrument=SMALL)
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(P_HAND, columns=["s1", "zz", "f1"])
+    frame["extra"] = 1.0
+    with pytest.raises(InputError, match=r"items not found: \['s2'\].*'zz', 'extra'"):
+        gaps(frame, frame, instrument=SMALL)
+
+
+def test_instrument_validation() -> None:
+    assert SERVQUAL_22.n_items == 22
+    sizes = [len(SERVQUAL_22.item_ids(d)) for d in SERVQUAL_22.dimensions]
+    assert sizes == [4, 5, 4, 4, 5]
+    assert [d.name for d in TEN_DETERMINANTS][:3] == [
+        "tangibles",
+        "reliability",
+        "responsiveness",
+    ]
+    assert len(TEN_DETERMINANTS) == 10
+    assert {d.dimension for d in TEN_DETERMINANTS} <= set(SERVQUAL_22.dimensions)
+    with pytest.raises(InputError, match="unique"):
+        Instrument.define({"a": ["x"], "b": ["x"]})
+    with pytest.raises(InputError, match="reverse"):
+        Instrument.define({"a": ["x"]}, reverse=["y"])
+    with pytest.raises(InputError, match="Unknown dimension"):
+        SERVQUAL_22.item_ids("courtesy")
+    round_trip = Instrument.model_validate_json(SERVQUAL_22.model_dump_json())
+    assert round_trip == SERVQUAL_22
+
+
+# ---------------------------------------------------------------- results
+def test_result_contract() -> None:
+    p, e = _survey(n=30, seed=13)
+    res = gaps(p, e, weights=dict.fromkeys(SERVQUAL_22.dimensions, 20))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.confidence_level = 0.9  # type: ignore[misc]
+    d = res.to_dict()
+    text = json.dumps(d)
+    assert "NaN" not in text
+    assert set(d["dimensions"]) == set(SERVQUAL_22.dimensions)
+    assert len(d["items"]) == 22
+    assert {"unweighted_score", "weighted_score", "missing"} <= set(d)
+    frame = res.to_frame()
+    assert len(frame) == 22 + 5 + 2
+    pl = pytest.importorskip("polars")
+    assert isinstance(res.to_frame("polars"), pl.DataFrame)
+    assert "SERVQUAL scores" in str(res.summary())
+    assert "<table>" in res._repr_html_()
+    low, high = res.confidence_interval(0.99, level="item")
+    low95, high95 = res.confidence_interval(level="item")
+    assert np.all(low < low95)
+    assert np.all(high > high95)
+    with pytest.raises(InputError, match="level"):
+        res.confidence_interval(level="segment")
+    assert isinstance(res.items, Estimates)
+    with pytest.raises(InputError, match="No estimate"):
+        res.items["99"]
+    unweighted = gaps(p, e)
+    assert "weighted_score" not in unweighted.to_dict()
+    assert unweighted.weighted_score is None
+
+
+def test_demo_section() -> None:
+    rng = np.random.default_rng(2)
+    survey: dict[str, Any] = {
+        f"sq_e{i}": rng.integers(4, 8, 90).astype(float) for i in range(1, 23)
+    }
+    survey |= {f"sq_p{i}": rng.integers(3, 8, 90).astype(float) for i in range(1, 23)}
+    survey["segment"] = rng.choice(["north", "south", "west"], 90)
+    out = demo_section(survey)
+    text = str(out)
+    assert "Cronbach's alpha" in text
+    assert "Dimension gaps by segment" in text
+    assert isinstance(
+        gaps(
+            survey["sq_p1"], survey["sq_e1"], instrument=Instrument.define({"x": ["1"]})
+        ),
+        GapsResult,
+    )
