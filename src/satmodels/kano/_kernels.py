@@ -82,6 +82,8 @@ def encode_numeric(
             bad = ut > 4
             idx = t.astype(np.int8)
             return idx, (bad if bad.any() else None)
+    if np.issubdtype(x.dtype, np.floating) and consecutive and -128 <= c[0] <= 123:
+        return _encode_float_consecutive(np.asarray(x), int(c[0]))
     xf = np.asarray(x, dtype=np.float64)
     missing = np.isnan(xf)
     any_missing = bool(missing.any())
@@ -103,6 +105,28 @@ def encode_numeric(
         ok |= missing
     bad = ~ok
     return idx, (bad if bad.any() else None)
+
+
+def _encode_float_consecutive(
+    x: npt.NDArray[np.floating[Any]], lo: int
+) -> tuple[Int8Array, BoolArray | None]:
+    """Fast path for float answers with integer codes lo..lo+4.
+
+    Cast to int8 (values outside int8 give arbitrary results, silenced),
+    then keep only entries whose cast equals the value exactly and lies in
+    lo..lo+4; NaN is looked for only when some entry failed.
+    """
+    with np.errstate(invalid="ignore", over="ignore"):
+        k = x.astype(np.int8)
+    ok = k == x
+    t = k - np.int8(lo)
+    ok &= t.view(np.uint8) <= 4
+    if ok.all():
+        return t, None
+    missing = np.isnan(x)
+    t[missing] = MISSING
+    bad = ~(ok | missing)
+    return t, (bad if bad.any() else None)
 
 
 def _is_missing_label(value: object) -> bool:
