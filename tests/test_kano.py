@@ -682,3 +682,19 @@ def test_importance_by_column_names_in_pairs_mode() -> None:
     res = kano.analyze(data, pairs=[("f1", "d1")], importance=["imp1"])
     assert res.better_weighted is not None
     assert res.better_weighted[0] == pytest.approx((5 + 1) / 10)
+
+
+@pytest.mark.parametrize(
+    "bad", [1e300, -1e300, np.inf, -np.inf, 129.0, -127.0, 257.0, 1.5, 0.0]
+)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_float_fast_path_rejects_every_non_code(bad: float, dtype: Any) -> None:
+    if dtype is np.float32 and abs(bad) == 1e300:
+        bad = np.copysign(np.inf, bad)
+    f = np.array([[1.0], [np.nan], [bad]], dtype=dtype)
+    d = np.array([[5.0], [5.0], [5.0]], dtype=dtype)
+    with pytest.raises(InputError, match="row 2"):
+        kano.analyze(f, d)
+    ok = kano.analyze(f[:2], d[:2])
+    assert ok.counts[0].tolist() == [0, 1, 0, 0, 0, 0]
+    assert ok.n_missing.tolist() == [1]
