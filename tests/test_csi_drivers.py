@@ -279,3 +279,14 @@ def test_prca_errors() -> None:
             low=[1, 2],
             high=[2],
         )
+
+
+def test_lazy_frame_uses_engine_moments() -> None:
+    x, y = _correlated(seed=10)
+    cols = ["a", "b", "c", "d"]
+    df = pl.DataFrame(x, schema=cols).with_columns(sat=pl.Series(y))
+    lazy = shapley_importance(df.lazy(), "sat", columns=cols)
+    eager = shapley_importance(x, y, columns=cols)
+    assert lazy.importance == pytest.approx(eager.importance)
+    with pytest.raises(InputError, match="columns"):
+        shapley_importance(df.lazy(), "sat")

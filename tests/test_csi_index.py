@@ -371,3 +371,15 @@ def test_aggregate_errors() -> None:
     data["revenue"] = [-1.0, 1.0]
     with pytest.raises(InputError, match="non-negative"):
         aggregate(data)
+
+
+def test_csi_and_alpha_on_lazy_frame() -> None:
+    from satmodels.csi import cronbach_alpha
+
+    tree = CSITree.from_dict(TREE_SPEC)
+    x = _data()
+    df = pl.DataFrame(x, schema=list(tree.columns()))
+    assert csi_index(df.lazy(), tree=tree).index == pytest.approx(
+        csi_index(x, tree=tree).index
+    )
+    assert cronbach_alpha(df.lazy()).alpha == pytest.approx(cronbach_alpha(x).alpha)

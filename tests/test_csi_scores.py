@@ -209,3 +209,33 @@ def test_ces_options() -> None:
         ces([1, 2], scale=Scale.likert(1, 5), agree_from=9)
     with pytest.raises(InputError, match="outside"):
         ces([1, 8])
+
+
+def test_counts_and_lazy_inputs_agree() -> None:
+    # NPS/CSAT/CES need only category sums: merged CategoryCounts of two
+    # halves and a polars LazyFrame (counted on the engine) give the same.
+    from satmodels.counts import CategoryCounts
+
+    rng = np.random.default_rng(21)
+    x = rng.integers(0, 11, 200).astype(float)
+    x[5] = np.nan
+    w = rng.uniform(0.5, 2.0, 200)
+    df = pl.DataFrame({"ltr": x, "w": w}).with_columns(pl.col("ltr").fill_nan(None))
+    base = nps(x, weights=w, method="adjusted_wald")
+    halves = CategoryCounts.from_data(
+        df[:90], columns=["ltr"], categories=range(11), weights="w"
+    ) + CategoryCounts.from_data(
+        df[90:], columns=["ltr"], categories=range(11), weights="w"
+    )
+    lazy = nps(df.lazy(), columns="ltr", weights="w", method="adjusted_wald")
+    for r in (nps(halves, method="adjusted_wald"), lazy):
+        assert r.nps == pytest.approx(base.nps)
+        assert r.se == pytest.approx(base.se)
+        assert r.n_missing == 1
+    sc = Scale.likert(0, 10)
+    assert csat(df.lazy(), columns="ltr", scale=sc).csat == pytest.approx(
+        csat(x, scale=sc).csat
+    )
+    assert ces(halves, scale=sc).mean == pytest.approx(ces(x, scale=sc, weights=w).mean)
+    with pytest.raises(InputError, match="segments"):
+        nps(halves, segments=["a"])

@@ -193,22 +193,25 @@ def _shapley_from_r2(r2: FloatArray, p: int) -> FloatArray:
     r"""Return the Shapley values of the subset R-squared function.
 
     :math:`\phi_j = \sum_{S \not\ni j} \frac{|S|!(p-|S|-1)!}{p!}
-    (R^2(S \cup j) - R^2(S))` (Lipovetsky & Conklin 2001, eq. 9).
+    (R^2(S \cup j) - R^2(S))` (Lipovetsky & Conklin 2001, eq. 9), evaluated
+    as :math:`\phi_j = \sum_{S \ni j} c_{|S|-1} R^2(S) - \sum_{S \not\ni j}
+    c_{|S|} R^2(S)` with :math:`c_s = s!(p-s-1)!/p!`: two products of the
+    :math:`2^p \times p` membership matrix with weighted R-squared vectors.
     """
     masks = np.arange(1 << p, dtype=np.int64)
-    sizes = _popcount(masks, p)
-    weights = np.array(
+    member = ((masks[:, None] >> np.arange(p)) & 1).astype(np.float64)
+    sizes = member.sum(axis=1).astype(np.int64)
+    c = np.array(
         [
             math.factorial(s) * math.factorial(p - s - 1) / math.factorial(p)
             for s in range(p)
         ]
     )
-    phi = np.empty(p)
-    for j in range(p):
-        without = masks[(masks >> j) & 1 == 0]
-        gain = r2[without | (1 << j)] - r2[without]
-        phi[j] = float(weights[sizes[without]] @ gain)
-    return phi
+    c_in = np.concatenate([[0.0], c])[sizes]  # c_{|S|-1}, S containing j
+    c_out = np.concatenate([c, [0.0]])[sizes]  # c_{|S|}, S without j
+    gain_in = member.T @ (c_in * r2)
+    loss_out = (1.0 - member).T @ (c_out * r2)
+    return np.asarray(gain_in - loss_out, dtype=np.float64)
 
 
 def _relative_weights(R: FloatArray, r: FloatArray) -> FloatArray:

@@ -32,10 +32,12 @@ from typing import Any, Literal, TypeVar
 import numpy as np
 from scipy import stats
 
+from .. import _frames
 from .._results import ConfidenceInterval, ResultMixin
 from .._summary import Summary, table
 from .._typing import FloatArray
 from .._validation import check_confidence_level, check_nan_policy
+from ..counts import CategoryCounts
 from ..exceptions import InputError
 from ..scales import Scale
 from ._common import column_data, normal_quantile, segment_labels, wilson_interval
@@ -453,7 +455,54 @@ def _nps_kernel(
 
 
 # ----------------------------------------------------------------- helpers
-def _prepare(
+_Sums = tuple[FloatArray, FloatArray, FloatArray]
+
+
+def _from_counts(
+    cc: CategoryCounts,
+    *,
+    columns: str | Sequence[str] | None,
+    points: FloatArray,
+    scale: Scale,
+    nan_policy: str,
+    where: str,
+) -> tuple[_Sums, int]:
+    """Per-point sums of one column of a :class:`CategoryCounts`."""
+    cols = [columns] if isinstance(columns, str) else list(columns or cc.columns)
+    if len(cols) != 1 or cols[0] not in cc.columns:
+        msg = (
+            f"The 'scores' CategoryCounts of {where} must be reduced to one column "
+            f"with 'columns'. Got columns={columns!r} for {list(cc.columns)}."
+        )
+        raise InputError(msg)
+    j = cc.columns.index(cols[0])
+    cats = np.asarray(cc.categories, dtype=np.float64)
+    off = ~np.isin(cats, points) & (cc.counts[j] > 0)
+    if off.any():
+        msg = (
+            f"The 'scores' parameter of {where} has answers outside the "
+            f"{scale.describe()} scale in column '{cols[0]}': "
+            f"{cats[off].tolist()}."
+        )
+        raise InputError(msg)
+    if nan_policy == "raise" and cc.missing[j] > 0:
+        msg = (
+            f"The 'scores' parameter of {where} has {int(cc.missing[j])} missing "
+            f"value(s) in column '{cols[0]}' and nan_policy='raise'."
+        )
+        raise InputError(msg)
+    out = []
+    for arr in (cc.counts[j], cc.weighted_counts[j], cc.weight_sq_sums[j]):
+        vec = np.zeros(points.shape[0])
+        for k, c in enumerate(cats):
+            hit = np.flatnonzero(points == c)
+            if hit.size:
+                vec[hit[0]] = float(arr[k])
+        out.append(vec)
+    return (out[0], out[1], out[2]), int(cc.missing[j])
+
+
+def _gather(
     scores: object,
     *,
     columns: str | Sequence[str] | None,
@@ -462,10 +511,50 @@ def _prepare(
     nan_policy: str,
     scale: Scale,
     where: str,
-) -> tuple[FloatArray, FloatArray | None, np.ndarray[Any, Any] | None, int]:
-    """Validate one answer column; return answers, weights, segments, n_missing."""
+) -> tuple[_Sums, dict[str, _Sums], int, bool]:
+    """Validate one answer column and reduce it to per-scale-point sums.
+
+    Returns the sums (counts, weight sums, squared-weight sums over
+    ``scale.points()``) overall and per segment, the number of missing or
+    zero-weight answers and whether case weights were used. A
+    :class:`~satmodels.counts.CategoryCounts` or a lazy frame (counted on
+    its engine) gives the same sums without the rows.
+    """
     check_nan_policy(nan_policy, where, ("omit", "raise"))
-    x, cols, w, _ = column_data(
+    points = np.asarray(scale.points(), dtype=np.float64)
+    if isinstance(scores, CategoryCounts) or _frames.is_lazy(scores):
+        if segments is not None:
+            msg = (
+                f"The 'segments' parameter of {where} needs the rows in memory; "
+                "for counts or lazy frames, count each segment separately."
+            )
+            raise InputError(msg)
+        if isinstance(scores, CategoryCounts):
+            cc = scores
+            weighted = cc.weighted
+        else:
+            cols = [columns] if isinstance(columns, str) else columns
+            cc = CategoryCounts.from_data(
+                scores,
+                columns=cols,
+                categories=points.tolist(),
+                weights=weights,
+                nan_policy="omit",
+            )
+            weighted = weights is not None
+        sums, n_missing = _from_counts(
+            cc,
+            columns=columns,
+            points=points,
+            scale=scale,
+            nan_policy=nan_policy,
+            where=where,
+        )
+        if sums[0].sum() == 0:
+            msg = f"The 'scores' parameter of {where} has no usable answer."
+            raise InputError(msg)
+        return sums, {}, n_missing, weighted
+    x, cols_t, w, _ = column_data(
         scores,
         columns=columns,
         weights=weights,
@@ -480,48 +569,59 @@ def _prepare(
         row = int(np.flatnonzero(miss)[0])
         msg = (
             f"The 'scores' parameter of {where} has {int(miss.sum())} missing "
-            f"value(s) and nan_policy='raise'; first in column '{cols[0]}', row {row}."
+            f"value(s) and nan_policy='raise'; first in column '{cols_t[0]}', "
+            f"row {row}."
         )
         raise InputError(msg)
-    scale.check(col, columns=cols, name="scores", where=where)
+    scale.check(col, columns=cols_t, name="scores", where=where)
     keep = ~miss
     if w is not None:
         keep &= w > 0
-    n_missing = int((~keep).sum())
     if not keep.any():
         msg = f"The 'scores' parameter of {where} has no usable (non-missing) answer."
         raise InputError(msg)
+    xk = col[keep]
+    wk = None if w is None else w[keep]
+    total = _point_sums(xk, points, wk)
+    parts: dict[str, _Sums] = {}
+    if seg is not None:
+        sk = seg[keep]
+        for label in sorted(set(sk.tolist())):
+            mask = sk == label
+            parts[str(label)] = _point_sums(
+                xk[mask], points, None if wk is None else wk[mask]
+            )
+    return total, parts, int((~keep).sum()), w is not None
+
+
+def _collapse(sums: _Sums, groups: list[np.ndarray[Any, Any]]) -> _Sums:
+    """Sum the per-point sums within groups of points (boolean masks)."""
+    c, ws, w2 = sums
     return (
-        col[keep],
-        None if w is None else w[keep],
-        None if seg is None else seg[keep],
-        n_missing,
+        np.array([c[g].sum() for g in groups]),
+        np.array([ws[g].sum() for g in groups]),
+        np.array([w2[g].sum() for g in groups]),
     )
 
 
-def _split(
-    x: FloatArray, w: FloatArray | None, seg: np.ndarray[Any, Any] | None
-) -> list[tuple[str, FloatArray, FloatArray | None]]:
-    if seg is None:
-        return []
-    out = []
-    for label in sorted(set(seg.tolist())):
-        mask = seg == label
-        out.append((str(label), x[mask], None if w is None else w[mask]))
-    return out
-
-
 # ---------------------------------------------------------------------- NPS
+_NPS_POINTS = np.arange(11.0)
+_NPS_GROUPS = [
+    _NPS_POINTS <= 6,
+    (_NPS_POINTS >= 7) & (_NPS_POINTS <= 8),
+    _NPS_POINTS >= 9,
+]
+
+
 def _nps_one(
-    x: FloatArray,
-    w: FloatArray | None,
+    sums: _Sums,
     *,
+    weighted: bool,
     confidence_level: float,
     method: str,
     n_missing: int,
 ) -> NPSResult:
-    cat = np.where(x >= 9, 2.0, np.where(x >= 7, 1.0, 0.0))
-    counts, wsum, w2sum = _point_sums(cat, np.array([0.0, 1.0, 2.0]), w)
+    counts, wsum, w2sum = _collapse(sums, _NPS_GROUPS)
     res = _nps_kernel(counts, wsum, w2sum, confidence_level, method)
     shares = np.asarray(res["shares"])
     return NPSResult(
@@ -538,7 +638,7 @@ def _nps_one(
         detractor_share=100.0 * float(shares[0]),
         method=method,
         confidence_level=confidence_level,
-        weighted=w is not None,
+        weighted=weighted,
         effective_n=float(res["n_eff"]),
         n_missing=n_missing,
         _centre=float(res["centre"]),
@@ -623,7 +723,7 @@ def nps(
             f"Got {method!r} instead."
         )
         raise InputError(msg)
-    x, w, seg, n_missing = _prepare(
+    total, segs, n_missing, weighted = _gather(
         scores,
         columns=columns,
         weights=weights,
@@ -632,14 +732,20 @@ def nps(
         scale=_NPS_SCALE,
         where=where,
     )
-    result = _nps_one(x, w, confidence_level=level, method=method, n_missing=n_missing)
+    result = _nps_one(
+        total,
+        weighted=weighted,
+        confidence_level=level,
+        method=method,
+        n_missing=n_missing,
+    )
     parts = {
-        label: _nps_one(xs, ws, confidence_level=level, method=method, n_missing=0)
-        for label, xs, ws in _split(x, w, seg)
+        k: _nps_one(
+            v, weighted=weighted, confidence_level=level, method=method, n_missing=0
+        )
+        for k, v in segs.items()
     }
-    if parts:
-        return _with_segments(result, parts)
-    return result
+    return _with_segments(result, parts) if parts else result
 
 
 def _with_segments(result: _R, parts: dict[str, Any]) -> _R:
@@ -725,13 +831,10 @@ def _top_values(scale: Scale, top_box: int, where: str) -> tuple[float, ...]:
 
 
 def _share_one(
-    x: FloatArray,
-    w: FloatArray | None,
-    hit: FloatArray,
-    level: float,
+    sums: _Sums, hit: np.ndarray[Any, Any], level: float
 ) -> tuple[float, float, float, int, int, float]:
     """Share of hits with Wilson interval; returns (p, lo, hi, hits, n, n_eff)."""
-    counts, wsum, w2sum = _point_sums(hit, np.array([0.0, 1.0]), w)
+    counts, wsum, w2sum = _collapse(sums, [~hit, hit])
     total = float(wsum.sum())
     p = float(wsum[1]) / total
     n_eff = total * total / float(w2sum.sum())
@@ -788,7 +891,7 @@ def csat(
     level = check_confidence_level(confidence_level, where)
     sc = scale if scale is not None else Scale.likert(1, 5)
     tops = _top_values(sc, top_box, where)
-    x, w, seg, n_missing = _prepare(
+    total, segs, n_missing, weighted = _gather(
         scores,
         columns=columns,
         weights=weights,
@@ -797,10 +900,10 @@ def csat(
         scale=sc,
         where=where,
     )
+    hit = np.isin(np.asarray(sc.points()), tops)
 
-    def one(xs: FloatArray, ws: FloatArray | None, miss: int) -> CSATResult:
-        hit = np.isin(xs, tops).astype(np.float64)
-        p, lo, hi, k, n, n_eff = _share_one(xs, ws, hit, level)
+    def one(sums: _Sums, miss: int) -> CSATResult:
+        p, lo, hi, k, n, n_eff = _share_one(sums, hit, level)
         return CSATResult(
             csat=100.0 * p,
             ci_low=100.0 * lo,
@@ -809,13 +912,13 @@ def csat(
             n=n,
             top_values=tops,
             confidence_level=level,
-            weighted=ws is not None,
+            weighted=weighted,
             effective_n=n_eff,
             n_missing=miss,
         )
 
-    result = one(x, w, n_missing)
-    parts = {label: one(xs, ws, 0) for label, xs, ws in _split(x, w, seg)}
+    result = one(total, n_missing)
+    parts = {k: one(v, 0) for k, v in segs.items()}
     return _with_segments(result, parts) if parts else result
 
 
@@ -878,7 +981,7 @@ def ces(
             f"({sc.minimum:g}, {sc.maximum:g}]. Got {agree_from!r} instead."
         )
         raise InputError(msg)
-    x, w, seg, n_missing = _prepare(
+    total, segs, n_missing, weighted = _gather(
         scores,
         columns=columns,
         weights=weights,
@@ -888,13 +991,12 @@ def ces(
         where=where,
     )
 
-    def one(xs: FloatArray, ws: FloatArray | None, miss: int) -> CESResult:
-        counts, wsum, w2sum = _point_sums(xs, pts, ws)
+    def one(sums: _Sums, miss: int) -> CESResult:
+        counts, wsum, w2sum = sums
         n = float(counts.sum())
         mean, se = _linearised_mean(pts, wsum, w2sum, n)
         t = float(stats.t.ppf(0.5 + level / 2, max(n - 1, 1)))
-        hit = (xs >= threshold).astype(np.float64)
-        p, lo, hi, _, _, n_eff = _share_one(xs, ws, hit, level)
+        p, lo, hi, _, _, n_eff = _share_one(sums, pts >= threshold, level)
         return CESResult(
             mean=mean,
             mean_ci_low=mean - t * se,
@@ -905,12 +1007,12 @@ def ces(
             n=int(n),
             agree_from=threshold,
             confidence_level=level,
-            weighted=ws is not None,
+            weighted=weighted,
             effective_n=n_eff,
             n_missing=miss,
             _se=se,
         )
 
-    result = one(x, w, n_missing)
-    parts = {label: one(xs, ws, 0) for label, xs, ws in _split(x, w, seg)}
+    result = one(total, n_missing)
+    parts = {k: one(v, 0) for k, v in segs.items()}
     return _with_segments(result, parts) if parts else result
