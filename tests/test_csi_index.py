@@ -383,3 +383,22 @@ def test_csi_and_alpha_on_lazy_frame() -> None:
         csi_index(x, tree=tree).index
     )
     assert cronbach_alpha(df.lazy()).alpha == pytest.approx(cronbach_alpha(x).alpha)
+
+
+def test_tree_weights_from_driver_importance() -> None:
+    from satmodels.csi import shapley_importance
+
+    x = _data(seed=3)
+    y = x @ np.array([0.6, 0.3, 0.1, 0.0, 0.2, 0.1]) + np.random.default_rng(1).normal(
+        size=len(x)
+    )
+    spec = {
+        "scale": {"kind": "likert", "minimum": 1, "maximum": 5},
+        "root": {"name": "CSI", "children": [{"name": f"q{i}"} for i in range(1, 7)]},
+    }
+    cols = [f"q{i}" for i in range(1, 7)]
+    imp = shapley_importance(x, y, columns=cols)
+    tree = CSITree.from_dict(spec).with_weights(imp.share)
+    r = csi_index(x, tree=tree)
+    s = (x.mean(axis=0) - 1) / 4 * 100
+    assert r.index == pytest.approx(float(np.dot(list(imp.share.values()), s)))
