@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ._aggregate import AggregateResult, aggregate
 from ._ahp import RANDOM_INDEX, AHPResult, InconsistencyWarning, ahp
+from ._csat import CESResult, CSATResult, ces, csat
 from ._csm import CSMResult, csm
 from ._demo import demo_section
 from ._drivers import (
@@ -17,28 +18,15 @@ from ._drivers import (
     relative_weights,
     shapley_importance,
 )
-from ._hierarchy import (
+from ._hierarchy import CSINode, CSIResult, CSITree, NodeScore, csi_index
+from ._ipa import IPAResult, PRCAResult, ipa, prca
+from ._nps import NPSDifferenceResult, NPSResult, nps, nps_difference
+from ._orientation import (
     CUSTOMER_ORIENTATION,
-    CSINode,
-    CSIResult,
-    CSITree,
-    NodeScore,
-    csi_index,
     customer_orientation,
     customer_orientation_tree,
 )
-from ._ipa import IPAResult, PRCAResult, ipa, prca
 from ._reliability import AlphaResult, cronbach_alpha
-from ._scores import (
-    CESResult,
-    CSATResult,
-    NPSDifferenceResult,
-    NPSResult,
-    ces,
-    csat,
-    nps,
-    nps_difference,
-)
 
 __all__ = [
     "CUSTOMER_ORIENTATION",

@@ -9,9 +9,10 @@ import numpy as np
 
 from .._summary import Summary, SummaryTable, table
 from ..scales import Scale
+from ._csat import csat
 from ._drivers import shapley_importance
 from ._hierarchy import CSITree, csi_index
-from ._scores import csat, nps
+from ._nps import nps
 
 __all__ = ["demo_section"]
 
