@@ -460,3 +460,17 @@ def test_demo_section_runs_on_sample_survey() -> None:
     assert "SAT -> LOY" in text and "Indices" in text
     with pytest.raises(InputError, match="no column"):
         acsi_mod.demo_section({"expe1": np.ones(3)})
+
+
+def test_scores_with_missing_answers_only_miss_their_block() -> None:
+    x, cols = _small(60)
+    x[3, 1] = np.nan  # block A
+    x[5, 6] = np.nan  # block C
+    res = fit_pls(x, MODEL, columns=cols, missing="pairwise")
+    assert res.scores is not None
+    assert np.isnan(res.scores[3, 0]) and not np.isnan(res.scores[3, 1:]).any()
+    assert np.isnan(res.scores[5, 2]) and not np.isnan(res.scores[5, :2]).any()
+    mean = np.nanmean(x, axis=0)
+    sd = np.nanstd(x, axis=0, ddof=1)
+    want = ((x[5, 3:5] - mean[3:5]) / sd[3:5]) @ res.outer_weights[3:5]
+    assert res.scores[5, 1] == pytest.approx(want)

@@ -520,12 +520,18 @@ def _scores(
     lay: Layout,
     scaled: bool,
 ) -> FloatArray:
-    z = rows - mean
-    if scaled:
-        z = z / sd
-    out = np.empty((rows.shape[0], lay.j))
-    for k, idx in enumerate(lay.members):
-        out[:, k] = z[:, idx] @ w[idx, k]
+    """Latent scores ``Y = ((X - mean) / sd) W`` in one matrix product.
+
+    A missing answer makes only its own block's score missing: rows with a
+    NaN are recomputed block by block.
+    """
+    wr = w / sd[:, None] if scaled else w
+    out = np.asarray(rows @ wr - mean @ wr, dtype=np.float64)
+    bad = np.flatnonzero(np.isnan(out).any(axis=1))
+    if bad.size:
+        sub = rows[bad] - mean
+        for k, idx in enumerate(lay.members):
+            out[bad, k] = sub[:, idx] @ wr[idx, k]
     return out
 
 
