@@ -290,3 +290,25 @@ def test_lazy_frame_uses_engine_moments() -> None:
     assert lazy.importance == pytest.approx(eager.importance)
     with pytest.raises(InputError, match="columns"):
         shapley_importance(df.lazy(), "sat")
+
+
+MOBI = Path("/work/shared/data/ecsi/mobi.csv")
+
+
+def test_real_ecsi_mobi_against_r() -> None:
+    # Real survey (ECSI mobile phone, n = 250); R values from lm() over all
+    # 2^9 subsets and psych::alpha (tests/golden/csi_r_reference.R).
+    if not MOBI.exists():
+        pytest.skip("real ECSI data not available")
+    from satmodels.csi import cronbach_alpha
+
+    ref = GOLDEN["mobi"]
+    df = pd.read_csv(MOBI)
+    r = shapley_importance(df, ref["outcome"], columns=ref["drivers"])
+    for k, v in ref["lmg"].items():
+        assert r.importance[k] == pytest.approx(v, rel=1e-9)
+    assert r.r_squared == pytest.approx(ref["r_squared"], rel=1e-12)
+    a = cronbach_alpha(df, columns=ref["alpha_items"])
+    assert a.alpha == pytest.approx(ref["alpha"], abs=1e-10)
+    assert a.ci_low == pytest.approx(ref["feldt_lower"], abs=1e-10)
+    assert a.ci_high == pytest.approx(ref["feldt_upper"], abs=1e-10)

@@ -48,6 +48,51 @@ names(rw) <- xs
 
 a <- psych::alpha(attitude)
 
+# 4. Real data (not shipped in the repository): the ECSI mobile-phone survey
+#    (mobi, n = 250) at /work/shared/data/ecsi/mobi.csv. LMG of CUSA1 on the
+#    perceived quality and value items by the subset formula
+#    sum_S |S|!(p-|S|-1)!/p! (R2(S+j) - R2(S)) with lm() per subset, and
+#    psych::alpha of PERQ1-PERQ7.
+mobi_path <- "/work/shared/data/ecsi/mobi.csv"
+mobi_out <- NULL
+if (file.exists(mobi_path)) {
+  mobi <- read.csv(mobi_path)
+  drv <- c(paste0("PERQ", 1:7), "PERV1", "PERV2")
+  p <- length(drv)
+  r2m <- function(vars) {
+    if (length(vars) == 0) return(0)
+    summary(lm(reformulate(vars, "CUSA1"), data = mobi))$r.squared
+  }
+  cache <- list()
+  key <- function(v) paste0("k:", paste(sort(v), collapse = "+"))
+  getr2 <- function(v) {
+    k <- key(v)
+    if (is.null(cache[[k]])) cache[[k]] <<- r2m(v)
+    cache[[k]]
+  }
+  shap <- setNames(rep(0, p), drv)
+  for (j in seq_len(p)) {
+    others <- drv[-j]
+    for (m in 0:(p - 1)) {
+      subsets <- if (m == 0) list(character(0)) else combn(others, m, simplify = FALSE)
+      wt <- factorial(m) * factorial(p - m - 1) / factorial(p)
+      for (S in subsets) shap[j] <- shap[j] + wt * (getr2(c(S, drv[j])) - getr2(S))
+    }
+  }
+  am <- psych::alpha(mobi[, paste0("PERQ", 1:7)])
+  mobi_out <- list(
+    path = mobi_path,
+    outcome = "CUSA1",
+    drivers = drv,
+    lmg = as.list(shap),
+    r_squared = r2m(drv),
+    alpha_items = paste0("PERQ", 1:7),
+    alpha = am$total$raw_alpha,
+    feldt_lower = am$feldt$lower.ci$raw_alpha,
+    feldt_upper = am$feldt$upper.ci$raw_alpha
+  )
+}
+
 out <- list(
   source = "R datasets::swiss / datasets::attitude; see tests/golden/csi_r_reference.R",
   swiss = list(
@@ -66,6 +111,7 @@ out <- list(
     feldt_lower = a$feldt$lower.ci$raw_alpha,
     feldt_upper = a$feldt$upper.ci$raw_alpha,
     tolerance = 1e-8
-  )
+  ),
+  mobi = mobi_out
 )
 writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, pretty = TRUE), "tests/golden/csi_r_reference.json")
