@@ -29,7 +29,9 @@ import numpy as np
 from .._results import ResultMixin
 from .._summary import Summary, table
 from .._typing import FloatArray
+from .._validation import validated
 from ..exceptions import InputError, SatmodelsWarning
+from ._options import AHPOptions
 
 __all__ = ["RANDOM_INDEX", "AHPResult", "InconsistencyWarning", "ahp"]
 
@@ -235,18 +237,13 @@ def ahp(
     >>> [round(v, 2) for v in r.weights.values()], round(r.lambda_max, 2)
     ([0.62, 0.24, 0.1, 0.05], 4.39)
     """
-    if on_inconsistent not in ("warn", "raise", "ignore"):
-        msg = (
-            "The 'on_inconsistent' parameter of ahp must be 'warn', 'raise' or "
-            f"'ignore'. Got {on_inconsistent!r} instead."
-        )
-        raise InputError(msg)
-    if not 0 < max_ratio < 1:
-        msg = (
-            f"The 'max_ratio' parameter of ahp must lie in (0, 1). Got {max_ratio!r} "
-            "instead."
-        )
-        raise InputError(msg)
+    validated(
+        AHPOptions,
+        "ahp",
+        max_ratio=max_ratio,
+        on_inconsistent=on_inconsistent,
+        tolerance=tolerance,
+    )
     a, names = _check_matrix(matrix, labels, tolerance)
     n = a.shape[0]
     lam, w = _principal_eigen(a)

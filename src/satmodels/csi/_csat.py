@@ -26,11 +26,12 @@ from scipy import stats
 
 from .._results import ConfidenceInterval, ResultMixin
 from .._summary import Summary, table
-from .._validation import check_confidence_level
+from .._validation import check_confidence_level, validated
 from ..exceptions import InputError
 from ..scales import Scale
 from ._category import Sums, gather, linearised_mean, share_one, with_segments
 from ._common import wilson_interval
+from ._options import CESOptions, CSATOptions
 
 __all__ = ["CESResult", "CSATResult", "ces", "csat"]
 
@@ -238,7 +239,13 @@ def csat(
     (50.0, 3)
     """
     where = "csat"
-    level = check_confidence_level(confidence_level, where)
+    level = validated(
+        CSATOptions,
+        where,
+        top_box=top_box,
+        confidence_level=confidence_level,
+        nan_policy=nan_policy,
+    ).confidence_level
     sc = scale if scale is not None else Scale.likert(1, 5)
     tops = _top_values(sc, top_box, where)
     total, segs, n_missing, weighted = gather(
@@ -317,7 +324,13 @@ def ces(
     (5.0, 66.7)
     """
     where = "ces"
-    level = check_confidence_level(confidence_level, where)
+    level = validated(
+        CESOptions,
+        where,
+        agree_from=agree_from,
+        confidence_level=confidence_level,
+        nan_policy=nan_policy,
+    ).confidence_level
     sc = scale if scale is not None else Scale.likert(1, 7)
     pts = np.asarray(sc.points(), dtype=np.float64)
     if pts.size == 0:

@@ -21,11 +21,12 @@ import numpy as np
 from .._results import ConfidenceInterval, ResultMixin
 from .._summary import Summary, table
 from .._typing import FloatArray
-from .._validation import check_confidence_level, check_nan_policy
+from .._validation import check_confidence_level, validated
 from ..exceptions import InputError
 from ..moments import Moments
 from ..scales import CSM_SEVEN, Scale
 from ._common import column_data, normal_quantile, segment_labels
+from ._options import CSMOptions
 
 __all__ = ["CSMResult", "csm"]
 
@@ -228,8 +229,9 @@ def csm(
     (10.0, 'acceptable')
     """
     where = "csm"
-    level = check_confidence_level(confidence_level, where)
-    check_nan_policy(nan_policy, where, ("omit", "raise"))
+    level = validated(
+        CSMOptions, where, confidence_level=confidence_level, nan_policy=nan_policy
+    ).confidence_level
     if scale.kind != "levels" and codes is None and scale.kind != "likert":
         msg = (
             f"The 'scale' parameter of {where} must be a discrete scale. Got "

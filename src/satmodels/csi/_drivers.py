@@ -41,10 +41,11 @@ from .. import _frames
 from .._results import ConfidenceInterval, ResultMixin
 from .._summary import Summary, table
 from .._typing import FloatArray
-from .._validation import check_confidence_level
+from .._validation import check_confidence_level, validated
 from ..exceptions import EstimationError, InputError
 from ..moments import Moments
 from ._common import column_data
+from ._options import DriverMethod, DriverOptions
 
 __all__ = [
     "ImportanceResult",
@@ -53,8 +54,6 @@ __all__ = [
     "shapley_importance",
 ]
 
-DriverMethod = Literal["shapley", "relative_weights", "correlation", "regression"]
-_METHODS = ("shapley", "relative_weights", "correlation", "regression")
 _MAX_SHAPLEY = 24
 #: Elements of the batched (m, k, k) subset matrices solved at once.
 _CHUNK = 2_000_000
@@ -398,19 +397,15 @@ def key_drivers(
     on the ``swiss`` data (Grömping 2006 uses the same data) in the tests.
     """
     where = "key_drivers"
-    if method not in _METHODS:
-        msg = (
-            f"The 'method' parameter of {where} must be one of {_METHODS}. Got "
-            f"{method!r} instead."
-        )
-        raise InputError(msg)
-    level = check_confidence_level(confidence_level, where)
-    if not isinstance(n_bootstrap, int) or n_bootstrap < 0:
-        msg = (
-            f"The 'n_bootstrap' parameter of {where} must be a non-negative integer. "
-            f"Got {n_bootstrap!r}."
-        )
-        raise InputError(msg)
+    opts = validated(
+        DriverOptions,
+        where,
+        method=method,
+        n_bootstrap=n_bootstrap,
+        confidence_level=confidence_level,
+        nan_policy=nan_policy,
+    )
+    level, n_bootstrap = opts.confidence_level, opts.n_bootstrap
     m, names, outcome, x, w = _driver_moments(
         drivers,
         overall,

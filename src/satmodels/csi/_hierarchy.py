@@ -45,6 +45,7 @@ from ..moments import Moments
 from ..scales import Scale
 from ._ahp import AHPResult, InconsistencyWarning, ahp
 from ._common import case_weights, normal_quantile
+from ._options import CSIOptions
 
 __all__ = [
     "CSINode",
@@ -567,15 +568,15 @@ def csi_index(
     (77.5, 79.17)
     """
     where = "csi_index"
-    level = check_confidence_level(confidence_level, where)
+    level = validated(
+        CSIOptions,
+        where,
+        confidence_level=confidence_level,
+        nan_policy=nan_policy,
+        on_inconsistent=on_inconsistent,
+    ).confidence_level
     if not isinstance(tree, CSITree):
         tree = CSITree.from_dict(tree)
-    if on_inconsistent not in ("warn", "raise", "ignore"):
-        msg = (
-            f"The 'on_inconsistent' parameter of {where} must be 'warn', 'raise' or "
-            f"'ignore'. Got {on_inconsistent!r}."
-        )
-        raise InputError(msg)
     leaves = tree.columns()
     if isinstance(data, Moments):
         missing_cols = [c for c in leaves if c not in data.columns]

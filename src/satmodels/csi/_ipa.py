@@ -44,12 +44,13 @@ from scipy import stats
 from .._results import ResultMixin
 from .._summary import Summary, table
 from .._typing import FloatArray
-from .._validation import check_confidence_level
+from .._validation import validated
 from ..exceptions import EstimationError, InputError
 from ..moments import Moments
 from ..scales import Scale
 from ._common import column_data
 from ._drivers import DriverMethod, ImportanceResult, key_drivers
+from ._options import IPAOptions, PRCAOptions
 
 __all__ = ["IPAResult", "PRCAResult", "ipa", "prca"]
 
@@ -288,12 +289,7 @@ def ipa(
     'concentrate here'
     """
     where = "ipa"
-    if centre not in ("data", "scale"):
-        msg = (
-            f"The 'centre' parameter of {where} must be 'data' or 'scale'. Got "
-            f"{centre!r}."
-        )
-        raise InputError(msg)
+    validated(IPAOptions, where, method=method, centre=centre, nan_policy=nan_policy)
     attrs = list(attributes)
     if not attrs:
         msg = f"The 'attributes' parameter of {where} must name at least one column."
@@ -478,7 +474,9 @@ def prca(
     {'a': 'basic', 'b': 'excitement'}
     """
     where = "prca"
-    level = check_confidence_level(confidence_level, where)
+    level = validated(
+        PRCAOptions, where, confidence_level=confidence_level, nan_policy=nan_policy
+    ).confidence_level
     pts = np.asarray(scale.points(), dtype=np.float64)
     if pts.size < 3:
         msg = (

@@ -27,11 +27,11 @@ from scipy import stats
 from .._results import ConfidenceInterval, ResultMixin
 from .._summary import Summary, table
 from .._typing import FloatArray
-from .._validation import check_confidence_level
-from ..exceptions import InputError
+from .._validation import check_confidence_level, validated
 from ..scales import Scale
 from ._category import Sums, collapse, gather, with_segments
 from ._common import normal_quantile
+from ._options import NPSOptions
 
 __all__ = ["NPSDifferenceResult", "NPSResult", "nps", "nps_difference"]
 
@@ -368,13 +368,14 @@ def nps(
     (5, 3, 2)
     """
     where = "nps"
-    level = check_confidence_level(confidence_level, where)
-    if method not in ("wald", "adjusted_wald"):
-        msg = (
-            f"The 'method' parameter of {where} must be 'wald' or 'adjusted_wald'. "
-            f"Got {method!r} instead."
-        )
-        raise InputError(msg)
+    opts = validated(
+        NPSOptions,
+        where,
+        method=method,
+        confidence_level=confidence_level,
+        nan_policy=nan_policy,
+    )
+    level, method = opts.confidence_level, opts.method
     total, segs, n_missing, weighted = gather(
         scores,
         columns=columns,

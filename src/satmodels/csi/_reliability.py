@@ -34,9 +34,10 @@ from .. import _frames
 from .._results import ConfidenceInterval, ResultMixin
 from .._summary import Summary, table
 from .._typing import FloatArray
-from .._validation import check_confidence_level
+from .._validation import check_confidence_level, validated
 from ..exceptions import EstimationError, InputError
 from ..moments import Moments
+from ._options import AlphaOptions
 
 __all__ = ["AlphaResult", "cronbach_alpha"]
 
@@ -167,7 +168,9 @@ def cronbach_alpha(
     0.9333
     """
     where = "cronbach_alpha"
-    level = check_confidence_level(confidence_level, where)
+    level = validated(
+        AlphaOptions, where, confidence_level=confidence_level, nan_policy=nan_policy
+    ).confidence_level
     if isinstance(items, Moments):
         m = items.select(columns) if columns is not None else items
     elif _frames.is_lazy(items):
