@@ -49,8 +49,8 @@ from ..exceptions import EstimationError, InputError
 from ..moments import Moments
 from ..scales import Scale
 from ._common import column_data
-from ._drivers import DriverMethod, ImportanceResult, key_drivers
-from ._options import IPAOptions, PRCAOptions
+from ._drivers import ImportanceResult, key_drivers
+from ._options import DriverMethod, IPAOptions, PRCAOptions
 
 __all__ = ["IPAResult", "PRCAResult", "ipa", "prca"]
 
