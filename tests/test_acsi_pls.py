@@ -474,3 +474,31 @@ def test_scores_with_missing_answers_only_miss_their_block() -> None:
     sd = np.nanstd(x, axis=0, ddof=1)
     want = ((x[5, 3:5] - mean[3:5]) / sd[3:5]) @ res.outer_weights[3:5]
     assert res.scores[5, 1] == pytest.approx(want)
+
+
+def test_isolated_block_is_first_principal_component() -> None:
+    # a latent without paths has no inner estimate: it uses its own score,
+    # so the mode A iteration is the power method on its correlation matrix
+    x, cols = _small()
+    res = fit_pls(x[:, :3], "A =~ a1 + a2 + a3", columns=cols[:3], tol=1e-12)
+    vals, vecs = np.linalg.eigh(np.corrcoef(x[:, :3], rowvar=False))
+    v = vecs[:, -1] / math.sqrt(vals[-1])
+    np.testing.assert_allclose(res.outer_weights, v * np.sign(v.sum()), rtol=1e-8)
+    assert math.isnan(res.gof)
+    json.dumps(res.to_dict())
+    assert "HTMT" not in str(res.summary())
+
+
+def test_case_weights_equal_row_duplication() -> None:
+    import pandas as pd
+
+    x, cols = _small(150)
+    w = np.random.default_rng(4).integers(1, 4, size=150).astype(float)
+    weighted = fit_pls(x, MODEL, columns=cols, weights=w, scale=(-10, 10))
+    repeated = fit_pls(np.repeat(x, w.astype(int), axis=0), MODEL, columns=cols)
+    np.testing.assert_allclose(weighted.outer_weights, repeated.outer_weights)
+    np.testing.assert_allclose(weighted.path_coefficients, repeated.path_coefficients)
+    df = pd.DataFrame(x, columns=cols).assign(wt=w)
+    by_name = fit_pls(df, MODEL, weights="wt", n_bootstrap=20, rng=0)
+    np.testing.assert_allclose(by_name.outer_weights, weighted.outer_weights)
+    assert by_name.bootstrap is not None and by_name.bootstrap.n_failed == 0

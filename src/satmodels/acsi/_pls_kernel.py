@@ -107,13 +107,19 @@ def _normalize(w: FloatArray, s: FloatArray) -> FloatArray:
 
 
 def _inner_weights(c: FloatArray, lay: Layout, scheme: str) -> FloatArray:
-    """Inner weights E (B, J, J): ``Z_k = sum_j Y_j E[j, k]``."""
+    """Inner weights E (B, J, J): ``Z_k = sum_j Y_j E[j, k]``.
+
+    A latent without any structural path has no inner estimate; it uses
+    its own score (``E[k, k] = 1``), so a mode A block converges to its
+    first principal component and a mode B block keeps equal weights.
+    """
     adj = lay.adjacency
+    isolated = np.diag(~adj.any(axis=0)).astype(np.float64)
     if scheme == "centroid":
-        return np.sign(c) * adj
+        return np.sign(c) * adj + isolated
     if scheme == "factorial":
-        return c * adj
-    e = np.zeros_like(c)
+        return c * adj + isolated
+    e = np.broadcast_to(isolated, c.shape).copy()
     for k in range(lay.j):
         pred = lay.predecessors[k]
         if pred.size:

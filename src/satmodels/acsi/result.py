@@ -821,6 +821,6 @@ class PLSResult(ResultMixin):
             notes.append("WARNING: the PLS iterations did not converge.")
         return Summary(
             title="PLS path model (PLS-PM, Wold 1982; Lohmöller 1989)",
-            tables=tuple(tables),
+            tables=tuple(t for t in tables if t.rows),
             notes=tuple(notes),
         )
