@@ -334,7 +334,9 @@ def test_agrees_with_semopy_on_raw_rows() -> None:
     x, names = simulate_acsi(3000, np.random.default_rng(11))
     res = quiet_fit(Moments.from_data(x, columns=names), SPEC)
     model = semopy.Model(to_semopy_syntax(SPEC))
-    with warnings.catch_warnings():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    # single-threaded BLAS, as fit_ml runs semopy (see _one_blas_thread)
+    with warnings.catch_warnings(), threadpoolctl.threadpool_limits(1, "blas"):
         warnings.simplefilter("ignore")
         model.fit(pd.DataFrame(x, columns=names), options={"ftol": 1e-10})
         table = model.inspect()
