@@ -374,6 +374,8 @@ def test_fit_dispatch_and_model_forms() -> None:
     np.testing.assert_allclose(a.outer_weights, b.outer_weights)
     with pytest.raises(InputError, match="'method'"):
         acsi_mod.fit(x, MODEL, columns=cols, method="gls")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="unknown option"):
+        acsi_mod.fit(x, MODEL, columns=cols, n_boot=10)
     with pytest.raises(InputError, match="'model'"):
         fit_pls(x, 3, columns=cols)  # type: ignore[arg-type]
     with pytest.raises(SpecificationError):

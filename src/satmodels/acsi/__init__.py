@@ -45,6 +45,20 @@ __all__ = [
 ]
 
 
+_PLS_OPTIONS = frozenset(
+    {
+        "scheme",
+        "scaled",
+        "tol",
+        "max_iter",
+        "n_bootstrap",
+        "confidence_level",
+        "rng",
+        "scores",
+    }
+)
+
+
 def fit(
     data: object,
     model: ModelSpec | str | Mapping[str, Any],
@@ -102,6 +116,13 @@ def fit(
     """
     chosen = str(method)
     if chosen == "pls":
+        unknown = sorted(set(options) - _PLS_OPTIONS)
+        if unknown:
+            msg = (
+                f"acsi.fit(method='pls') got unknown option(s) {unknown}; "
+                f"PLS takes {sorted(_PLS_OPTIONS)}."
+            )
+            raise InputError(msg)
         return fit_pls(
             data,
             model,

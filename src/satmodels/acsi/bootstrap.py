@@ -15,7 +15,10 @@ step and counted by the caller.
   :math:`\Phi(\hat z_0 + (\hat z_0 + z_q)/(1 - \hat a(\hat z_0 + z_q)))`.
   The leave-one-out values come cheaply from Moments: the statistics of the
   sample without row i (or, for large n, without one of G random groups of
-  rows - the grouped jackknife, Efron & Tibshirani 1993, section 11.5).
+  rows - the grouped jackknife, Efron & Tibshirani 1993, section 11.5; the
+  acceleration is a ratio of third to 3/2-th power of second moments of
+  the influence values, so summing them over groups of m rows leaves its
+  expectation unchanged).
   Matches ``scipy.stats.bootstrap(method="BCa")`` given the same replicates.
 * Standard error: the replicates' standard deviation; ``t = estimate / se``;
   two-sided p from the standard normal (SmartPLS and seminr report the same
