@@ -332,3 +332,17 @@ def test_shapley_recovers_population_values() -> None:
     est = shapley_importance(x, y)
     np.testing.assert_allclose(list(est.importance.values()), truth, atol=0.006)
     assert truth.sum() == pytest.approx(1 - 1 / var_y)
+
+
+def test_ipa_from_moments_and_lazy() -> None:
+    x, y = _correlated(seed=12)
+    cols = ["a", "b", "c", "d"]
+    df = pl.DataFrame(x + 3.0, schema=cols).with_columns(overall=pl.Series(y))
+    eager = ipa(df, attributes=cols, overall="overall")
+    for r in (
+        ipa(Moments.from_data(df), attributes=cols, overall="overall"),
+        ipa(df.lazy(), attributes=cols, overall="overall"),
+    ):
+        assert r.performance == pytest.approx(eager.performance)
+        assert r.importance == pytest.approx(eager.importance)
+        assert r.quadrant == eager.quadrant

@@ -421,3 +421,22 @@ def test_csi_interval_coverage_simulation() -> None:
         r = csi_index(x, tree=tree)
         hits += r.ci_low <= truth <= r.ci_high
     assert 0.91 <= hits / reps <= 0.99
+
+
+def test_csm_from_moments_and_lazy() -> None:
+    rng = np.random.default_rng(30)
+    x = rng.choice(np.array(CSM_SEVEN.points()), size=(50, 3))
+    x[0, 1] = np.nan
+    df = pl.DataFrame(x, schema=["a", "b", "c"]).with_columns(
+        pl.col("b").fill_nan(None)
+    )
+    eager = csm(x, columns=["a", "b", "c"])
+    for r in (
+        csm(Moments.from_data(df, missing="pairwise")),
+        csm(df.lazy()),
+    ):
+        assert r.csm == pytest.approx(eager.csm)
+        assert r.se == pytest.approx(eager.se)
+        assert r.item_n == eager.item_n
+    with pytest.raises(InputError, match="segments"):
+        csm(df.lazy(), segments=["x"] * 50)

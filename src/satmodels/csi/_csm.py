@@ -18,6 +18,7 @@ from typing import Literal
 
 import numpy as np
 
+from .. import _frames
 from .._results import ConfidenceInterval, ResultMixin
 from .._summary import Summary, table
 from .._typing import FloatArray
@@ -184,8 +185,10 @@ def csm(
 
     Parameters
     ----------
-    scores : array_like or dataframe, shape (n, k)
-        Respondents x items, answers on ``scale`` (or raw ``codes``).
+    scores : array_like, dataframe, lazy frame or Moments, shape (n, k)
+        Respondents x items, answers on ``scale`` (or raw ``codes``); or
+        their pairwise :class:`~satmodels.Moments` (a lazy frame is reduced
+        to Moments on its engine). ``segments`` and ``codes`` need rows.
     scale : Scale
         Level scale (default :data:`~satmodels.CSM_SEVEN`, -90 ... 90; use
         :data:`~satmodels.FIVE_LEVEL` for 100/80/60/30/0 or any
@@ -238,25 +241,9 @@ def csm(
             f"{scale.describe()}."
         )
         raise InputError(msg)
-    x, cols, w, _ = column_data(
-        scores, columns=columns, weights=weights, name="scores", where=where
-    )
-    miss = np.isnan(x)
-    if nan_policy == "raise" and miss.any():
-        row, col = (int(v) for v in np.argwhere(miss)[0])
-        msg = (
-            f"The 'scores' parameter of {where} has a missing value and "
-            f"nan_policy='raise': column '{cols[col]}', row {row}."
-        )
-        raise InputError(msg)
-    if codes is not None:
-        x = _map_codes(x, codes, scale, cols)
-    else:
-        scale.check(x, columns=cols, name="scores", where=where)
-    seg = segment_labels(scores, segments, x.shape[0], where)
 
-    def one(xs: FloatArray, ws: FloatArray | None) -> CSMResult:
-        m = Moments.from_data(xs, columns=cols, weights=ws, missing="pairwise")
+    def one(m: Moments) -> CSMResult:
+        cols = m.columns
         mean, item_se, overall, se = _csm_from_moments(m)
         z = normal_quantile(level)
         labelled = scale.labels is not None
@@ -280,11 +267,60 @@ def csm(
             confidence_level=level,
         )
 
-    result = one(x, w)
+    if isinstance(scores, Moments) or _frames.is_lazy(scores):
+        if segments is not None or codes is not None:
+            msg = (
+                f"The 'segments' and 'codes' parameters of {where} need the rows "
+                "in memory; compute Moments per segment instead."
+            )
+            raise InputError(msg)
+        if isinstance(scores, Moments):
+            m = scores.select(columns) if columns is not None else scores
+        else:
+            m = Moments.from_data(
+                scores,
+                columns=columns,
+                weights=weights,
+                missing="pairwise",
+                nan_policy=nan_policy,
+            )
+        bad = [
+            c
+            for c, v in zip(m.columns, m.mean, strict=True)
+            if not scale.minimum <= v <= scale.maximum
+        ]
+        if bad:
+            msg = (
+                f"The item means of {bad} in the 'scores' of {where} lie outside "
+                f"the {scale.describe()} scale."
+            )
+            raise InputError(msg)
+        return one(m)
+    x, cols, w, _ = column_data(
+        scores, columns=columns, weights=weights, name="scores", where=where
+    )
+    miss = np.isnan(x)
+    if nan_policy == "raise" and miss.any():
+        row, col = (int(v) for v in np.argwhere(miss)[0])
+        msg = (
+            f"The 'scores' parameter of {where} has a missing value and "
+            f"nan_policy='raise': column '{cols[col]}', row {row}."
+        )
+        raise InputError(msg)
+    if codes is not None:
+        x = _map_codes(x, codes, scale, cols)
+    else:
+        scale.check(x, columns=cols, name="scores", where=where)
+    seg = segment_labels(scores, segments, x.shape[0], where)
+
+    def of_rows(xs: FloatArray, ws: FloatArray | None) -> Moments:
+        return Moments.from_data(xs, columns=cols, weights=ws, missing="pairwise")
+
+    result = one(of_rows(x, w))
     if seg is None:
         return result
     parts = {}
     for label in sorted(set(seg.tolist())):
         mask = seg == label
-        parts[str(label)] = one(x[mask], None if w is None else w[mask])
+        parts[str(label)] = one(of_rows(x[mask], None if w is None else w[mask]))
     return replace(result, by_segment=parts)

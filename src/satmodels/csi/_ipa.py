@@ -241,9 +241,10 @@ def ipa(
 
     Parameters
     ----------
-    data : dataframe or array_like
+    data : dataframe, array_like, lazy frame or Moments
         Respondents x columns holding the attributes (and the overall
-        rating / stated-importance columns).
+        rating / stated-importance columns), or their Moments (a lazy frame
+        is reduced to Moments on its engine).
     attributes : sequence of str
         Performance columns (for an array: its column names in order).
     overall : str, optional
@@ -316,27 +317,51 @@ def ipa(
     ) + stated_cols
     from .. import _frames  # noqa: PLC0415
 
-    if _frames.is_frame(data):
-        x, cols, w, _ = column_data(
-            data, columns=[*attrs, *extra], weights=weights, name="data", where=where
+    needed = list(dict.fromkeys([*attrs, *extra]))
+    listwise: Moments | None = None
+    if isinstance(data, Moments):
+        m = data.select(needed)
+        listwise = m
+    elif _frames.is_lazy(data):
+        m = Moments.from_data(
+            data,
+            columns=needed,
+            weights=weights,
+            missing="pairwise",
+            nan_policy=nan_policy,
         )
-    else:
-        x, cols, w, _ = column_data(
-            data, columns=None, weights=weights, name="data", where=where
-        )
-        names = [*attrs, *extra]
-        if x.shape[1] != len(names):
-            msg = (
-                f"The array 'data' of {where} must have one column per attribute (+ "
-                f"overall / stated columns): {names}. Got {x.shape[1]} columns."
+        if importance is None:
+            listwise = Moments.from_data(
+                data, columns=needed, weights=weights, nan_policy=nan_policy
             )
-            raise InputError(msg)
-        cols = tuple(names)
-    if scale is not None:
-        scale.check(x[:, : len(attrs)], columns=attrs, name="data", where=where)
-    m = Moments.from_data(
-        x, columns=cols, weights=w, missing="pairwise", nan_policy=nan_policy
-    )
+    else:
+        if _frames.is_frame(data):
+            x, cols, w, _ = column_data(
+                data, columns=needed, weights=weights, name="data", where=where
+            )
+        else:
+            x, cols, w, _ = column_data(
+                data, columns=None, weights=weights, name="data", where=where
+            )
+            names = needed
+            if x.shape[1] != len(names):
+                msg = (
+                    f"The array 'data' of {where} must have one column per "
+                    f"attribute (+ overall / stated columns): {names}. Got "
+                    f"{x.shape[1]} columns."
+                )
+                raise InputError(msg)
+            cols = tuple(names)
+        if scale is not None:
+            scale.check(x[:, : len(attrs)], columns=attrs, name="data", where=where)
+        m = Moments.from_data(
+            x, columns=cols, weights=w, missing="pairwise", nan_policy=nan_policy
+        )
+        if importance is None:
+            listwise = Moments.from_data(
+                x, columns=cols, weights=w, nan_policy=nan_policy
+            )
+    cols = m.columns
     means = dict(zip(cols, m.mean.tolist(), strict=True))
     perf = {a: float(means[a]) for a in attrs}
     perf100 = {
@@ -352,7 +377,7 @@ def ipa(
         source = "stated"
     else:
         assert overall is not None  # noqa: S101 - checked above
-        listwise = Moments.from_data(x, columns=cols, weights=w, nan_policy=nan_policy)
+        assert listwise is not None  # noqa: S101 - computed above
         drivers = key_drivers(listwise, overall, columns=attrs, method=method)
         imp = dict(drivers.importance)
         source = f"derived ({method})"
