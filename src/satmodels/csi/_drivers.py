@@ -395,6 +395,17 @@ def key_drivers(
     squared correlations. The Shapley values are checked against a brute
     force average over all p! orders and against R (``lm`` over all orders)
     on the ``swiss`` data (Grömping 2006 uses the same data) in the tests.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from satmodels.csi import key_drivers
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(1000, 2))
+    >>> y = 0.8 * x[:, 0] + 0.2 * x[:, 1] + rng.normal(scale=0.5, size=1000)
+    >>> r = key_drivers(x, y, method="regression", columns=["price", "staff"])
+    >>> {k: round(v, 1) for k, v in r.importance.items()}
+    {'price': 0.8, 'staff': 0.2}
     """
     where = "key_drivers"
     opts = validated(

@@ -53,6 +53,17 @@ def customer_orientation_tree(
     columns : sequence of 40 str, optional
         Item columns in order (default ``co1_1`` ... ``co7_6``: category,
         item).
+
+    Returns
+    -------
+    CSITree
+
+    Examples
+    --------
+    >>> from satmodels.csi import customer_orientation_tree
+    >>> tree = customer_orientation_tree()
+    >>> len(tree.columns()), [len(c.children) for c in tree.root.children]
+    (40, [7, 5, 4, 7, 4, 7, 6])
     """
     sizes = [m // 5 for m in CUSTOMER_ORIENTATION_MAXIMA]
     names = (
