@@ -242,20 +242,47 @@ def _weight_expr(weight: str | None) -> nw.Expr | None:
     return None if weight is None else _clean(weight)
 
 
-def _used_expr(cols: Sequence[str], weight: str | None) -> nw.Expr:
-    """Listwise: the row is complete and has a positive weight."""
+def _x(i: int) -> nw.Expr:
+    """Return internal column i: float64, null where missing."""
+    return nw.col(f"__x{i}")
+
+
+def _d(i: int) -> nw.Expr:
+    """Return internal column i centred by the pilot; null where not used."""
+    return nw.col(f"__d{i}")
+
+
+def _z(i: int) -> nw.Expr:
+    """Return 0 where column i is used, null elsewhere (null propagation)."""
+    return nw.col(f"__z{i}")
+
+
+_W = "__w"
+_USED = "__used"
+
+
+def _prepared(
+    frame: nw.LazyFrame[Any], cols: Sequence[str], weight: str | None
+) -> nw.LazyFrame[Any]:
+    """Select the columns once, cleaned, with the row flags the passes use.
+
+    Internal columns ``__x{i}`` (NaN and null both null), ``__w`` (weight),
+    ``__used`` (listwise: complete with positive weight) and ``__o{i}``
+    (pairwise: value observed with positive weight). Precomputing them keeps
+    every aggregate a small expression, which matters on engines whose
+    expressions are built remotely (PySpark over py4j).
+    """
+    exprs = [_clean(c).alias(f"__x{i}") for i, c in enumerate(cols)]
+    if weight is not None:
+        exprs.append(_clean(weight).alias(_W))
+    frame = frame.select(*exprs)
+    positive = nw.lit(value=True) if weight is None else nw.col(_W) > 0
     complete = nw.all_horizontal(
-        *(~_clean(c).is_null() for c in cols), ignore_nulls=True
+        *(~_x(i).is_null() for i in range(len(cols))), ignore_nulls=True
     )
-    if weight is None:
-        return complete
-    return complete & (_clean(weight) > 0)
-
-
-def _observed(column: str, weight: str | None) -> nw.Expr:
-    """Pairwise: the value is observed and its row has a positive weight."""
-    obs = ~_clean(column).is_null()
-    return obs if weight is None else obs & (_clean(weight) > 0)
+    flags = [(complete & positive).alias(_USED)]
+    flags += [(~_x(i).is_null() & positive).alias(f"__o{i}") for i in range(len(cols))]
+    return frame.with_columns(*flags)
 
 
 def _first_pass(
@@ -269,39 +296,36 @@ def _first_pass(
 ) -> _Pilot:
     p = len(cols)
     exprs: list[nw.Expr] = [nw.len().alias("n")]
-    for i, c in enumerate(cols):
-        x = _clean(c)
-        exprs.append(_bool_sum(x.is_null(), f"miss{i}"))
-        exprs.append(_bool_sum(x.abs() == _INF, f"inf{i}"))
-    w = _weight_expr(weight)
+    for i in range(p):
+        exprs.append(_bool_sum(_x(i).is_null(), f"miss{i}"))
+        exprs.append(_bool_sum(_x(i).abs() == _INF, f"inf{i}"))
+    w = None if weight is None else nw.col(_W)
     if w is not None:
         bad = w.is_null() | (w.abs() == _INF) | (w < 0)
         exprs.append(_bool_sum(bad, "badw"))
     if listwise:
+        used_e = nw.col(_USED)
         complete = nw.all_horizontal(
-            *(~_clean(c).is_null() for c in cols), ignore_nulls=True
+            *(~_x(i).is_null() for i in range(p)), ignore_nulls=True
         )
-        used_e = _used_expr(cols, weight)
         exprs.append(_bool_sum(complete, "complete"))
         exprs.append(_bool_sum(used_e, "used"))
         if w is not None:
             exprs.append(_bool_sum(complete & (w == 0), "zero"))
             exprs.append(nw.when(used_e).then(w).sum().alias("wsum"))
             exprs.append(nw.when(used_e).then(w * w).sum().alias("wsq"))
-        for i, c in enumerate(cols):
-            term = _clean(c) if w is None else w * _clean(c)
+        for i in range(p):
+            term = _x(i) if w is None else w * _x(i)
             exprs.append(nw.when(used_e).then(term).sum().alias(f"sum{i}"))
     else:
-        any_obs = nw.any_horizontal(
-            *(_observed(c, weight) for c in cols), ignore_nulls=True
-        )
+        obs = [nw.col(f"__o{i}") for i in range(p)]
+        any_obs = nw.any_horizontal(*obs, ignore_nulls=True)
         exprs.append(_bool_sum(any_obs, "used"))
         if w is not None:
             exprs.append(_bool_sum(w == 0, "zero"))
-        for i, c in enumerate(cols):
-            obs = _observed(c, weight)
-            exprs.append(_bool_sum(obs, f"nobs{i}"))
-            exprs.append(nw.when(obs).then(_clean(c)).sum().alias(f"sum{i}"))
+        for i in range(p):
+            exprs.append(_bool_sum(obs[i], f"nobs{i}"))
+            exprs.append(nw.when(obs[i]).then(_x(i)).sum().alias(f"sum{i}"))
     row = _collect_row(frame, exprs)
 
     n_rows = _int(row, "n")
@@ -376,18 +400,37 @@ def _first_pass(
 
 
 # ----------------------------------------------------------- second pass
+def _centred(frame: nw.LazyFrame[Any], pilot: _Pilot) -> nw.LazyFrame[Any]:
+    """Add ``__d{i}`` (centred by the pilot shift) and ``__z{i}`` columns.
+
+    Listwise the rows are first filtered to the used ones.
+    """
+    p = len(pilot.columns)
+    keep = [_W] if pilot.weight is not None else []
+    if pilot.listwise:
+        frame = frame.filter(nw.col(_USED))
+        centred = [(_x(i) - float(pilot.shift[i])).alias(f"__d{i}") for i in range(p)]
+        return frame.select(*centred, *keep)
+    centred = [
+        nw.when(nw.col(f"__o{i}")).then(_x(i) - float(pilot.shift[i])).alias(f"__d{i}")
+        for i in range(p)
+    ]
+    frame = frame.select(*centred, *keep)
+    return frame.with_columns(*((_d(i) * 0.0).alias(f"__z{i}") for i in range(p)))
+
+
 def _sum_exprs(
     pilot: _Pilot, mult: nw.Expr | None, *, with_counts: bool
 ) -> list[nw.Expr]:
     """Build the aggregates that give the (replicate's) shifted raw sums.
 
-    ``mult`` multiplies every row's contribution (the Poisson multiplicity;
-    None for 1). Listwise the frame is already filtered to the used rows.
-    Names: ``c``, ``w``, ``q`` (count, weight and squared-weight sums), ``s{i}``
-    or ``s{i}_{j}``, ``p{i}_{j}`` (products, i <= j), ``sq{i}_{j}``.
+    They run on the frame from :func:`_centred`. ``mult`` multiplies every
+    row's contribution (the Poisson multiplicity; None for 1). Names: ``c``,
+    ``w``, ``q`` (count, weight and squared-weight sums), ``s{i}`` or
+    ``s{i}_{j}``, ``p{i}_{j}`` (products, i <= j), ``sq{i}_{j}``.
     """
-    cols, p = pilot.columns, len(pilot.columns)
-    w = None if pilot.weight is None else nw.col(pilot.weight).cast(nw.Float64)
+    p = len(pilot.columns)
+    w = None if pilot.weight is None else nw.col(_W)
     exprs: list[nw.Expr] = []
 
     def times(e: nw.Expr | None, other: nw.Expr | None) -> nw.Expr | None:
@@ -396,43 +439,33 @@ def _sum_exprs(
         return e if other is None else e * other
 
     mw = times(mult, w)  # the row's weight in this replicate
+    one = nw.lit(1.0) if mult is None else mult
     if pilot.listwise:
-        d = [
-            nw.col(c).cast(nw.Float64) - float(pilot.shift[i])
-            for i, c in enumerate(cols)
-        ]
         if with_counts:
-            one = nw.lit(1.0) if mult is None else mult
             exprs.append(one.sum().alias("c"))
             exprs.append((one if w is None else one * w).sum().alias("w"))
             exprs.append((one if w is None else one * w * w).sum().alias("q"))
         exprs.extend(
-            (d[i] if mw is None else mw * d[i]).sum().alias(f"s{i}") for i in range(p)
+            (_d(i) if mw is None else mw * _d(i)).sum().alias(f"s{i}") for i in range(p)
         )
         for i in range(p):
-            di = d[i] if mw is None else mw * d[i]
-            exprs.extend((di * d[j]).sum().alias(f"p{i}_{j}") for j in range(i, p))
+            di = _d(i) if mw is None else mw * _d(i)
+            exprs.extend((di * _d(j)).sum().alias(f"p{i}_{j}") for j in range(i, p))
         return exprs
-    x0 = [
-        nw.when(_observed(c, pilot.weight)).then(_clean(c) - float(pilot.shift[i]))
-        for i, c in enumerate(cols)
-    ]
-    zero = [e * 0.0 for e in x0]  # null where the value is missing
-    one = nw.lit(1.0) if mult is None else mult
     for i in range(p):
         for j in range(i, p):
-            both = zero[i] + zero[j]
+            both = _z(i) + _z(j)
             exprs.append((one + both).sum().alias(f"c{i}_{j}"))
             if w is not None:
                 exprs.append((one * w + both).sum().alias(f"w{i}_{j}"))
                 exprs.append((one * w * w + both).sum().alias(f"q{i}_{j}"))
-            prod = x0[i] * x0[j]
+            prod = _d(i) * _d(j)
             exprs.append((prod if mw is None else mw * prod).sum().alias(f"p{i}_{j}"))
     for i in range(p):
-        xi = x0[i] if mw is None else mw * x0[i]
-        sqi = xi * x0[i]
+        xi = _d(i) if mw is None else mw * _d(i)
+        sqi = xi * _d(i)
         for j in range(p):
-            extra = zero[j] if j != i else None
+            extra = _z(j) if j != i else None
             exprs.append((xi if extra is None else xi + extra).sum().alias(f"s{i}_{j}"))
             exprs.append(
                 (sqi if extra is None else sqi + extra).sum().alias(f"sq{i}_{j}")
@@ -488,7 +521,8 @@ def _arrays_from_rows(
 
 
 def _assemble(pilot: _Pilot, rows: list[dict[str, float]], *, batch: bool) -> Moments:
-    from .moments import MissingReport, Moments, _pairs_from_sums  # noqa: PLC0415
+    from ._moments_kernels import _pairs_from_sums  # noqa: PLC0415
+    from .moments import MissingReport, Moments  # noqa: PLC0415
 
     count, wsum, wsq, s, prod, sq = _arrays_from_rows(pilot, rows)
     res: tuple[Any, ...] = _pairs_from_sums(count, wsum, wsq, s, prod, sq, pilot.shift)
@@ -529,8 +563,7 @@ def _pilot_for(
 ) -> tuple[nw.LazyFrame[Any], _Pilot]:
     frame = to_lazy(data)
     cols, weight = _resolve_columns(frame, columns, weights, where)
-    keep = [*cols, *([weight] if weight is not None else [])]
-    frame = frame.select(*keep)
+    frame = _prepared(frame, cols, weight)
     pilot = _first_pass(
         frame,
         cols,
@@ -539,9 +572,7 @@ def _pilot_for(
         nan_policy=nan_policy,
         where=where,
     )
-    if pilot.listwise:
-        frame = frame.filter(_used_expr(cols, weight))
-    return frame, pilot
+    return _centred(frame, pilot), pilot
 
 
 def lazy_moments(
@@ -665,23 +696,21 @@ def _dask_partition_sums(
     n_rep: int,
 ) -> FloatArray:
     """One Dask partition's replicate sums, ``(B, q)``, from numpy."""
-    from .moments import _row_products  # noqa: PLC0415
+    from ._moments_kernels import _row_products  # noqa: PLC0415
 
-    cols, p = list(pilot.columns), len(pilot.columns)
-    x = np.asarray(part[cols].to_numpy(dtype=np.float64, na_value=np.nan))
-    n = x.shape[0]
+    p = len(pilot.columns)
+    d = np.asarray(
+        part[[f"__d{i}" for i in range(p)]].to_numpy(dtype=np.float64, na_value=np.nan)
+    )
+    n = d.shape[0]
     w = (
         np.ones(n)
         if pilot.weight is None
-        else np.asarray(part[pilot.weight].to_numpy(dtype=np.float64, na_value=np.nan))
+        else np.asarray(part[_W].to_numpy(dtype=np.float64, na_value=np.nan))
     )
-    if pilot.listwise:
-        obs = np.repeat((~np.isnan(x).any(axis=1))[:, None], p, axis=1)
-    else:
-        obs = ~np.isnan(x)
-    obs = (obs & (w > 0)[:, None]).astype(np.float64)
-    x0 = np.where(obs > 0, x - pilot.shift, 0.0)
-    z = _row_products(x0, obs, np.where(w > 0, w, 0.0), pilot.listwise)
+    obs = (~np.isnan(d)).astype(np.float64)  # listwise: every row is used
+    x0 = np.where(obs > 0, d, 0.0)
+    z = _row_products(x0, obs, np.where(obs[:, 0] > 0, w, 0.0), pilot.listwise)
     gen = np.random.default_rng(seed)
     out = np.zeros((n_rep, z.shape[1]))
     block = max(1, 2_000_000 // max(n, 1))
@@ -800,11 +829,10 @@ def lazy_poisson_bootstrap(
         rows = _dask_bootstrap(frame, pilot, n_replicates, rng)
     elif engine in _REPLICATORS:
         native = _REPLICATORS[engine](frame.to_native(), n_replicates, _seed(rng))
-        rep = to_lazy(native)
-        k = _poisson_expr(nw.col("__u"))
+        rep = to_lazy(native).with_columns(_poisson_expr(nw.col("__u")).alias("__k"))
         out = (
             rep.group_by("__b")
-            .agg(*_sum_exprs(pilot, k, with_counts=True))
+            .agg(*_sum_exprs(pilot, nw.col("__k"), with_counts=True))
             .sort("__b")
             .collect()
         )
