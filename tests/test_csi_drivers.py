@@ -175,6 +175,9 @@ def test_driver_errors() -> None:
         shapley_importance(x, y)
     with pytest.raises(InputError, match="one value per respondent"):
         shapley_importance(x, y[:10])
+    wide = np.random.default_rng(0).normal(size=(50, 22))
+    with pytest.raises(InputError, match="exceeds the limit of 20"):
+        shapley_importance(wide[:, :21], wide[:, 21])
     with pytest.raises(InputError, match="method"):
         key_drivers(x, y, method="magic")  # type: ignore[arg-type]
     missing = x.copy()

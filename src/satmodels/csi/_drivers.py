@@ -54,7 +54,7 @@ __all__ = [
     "shapley_importance",
 ]
 
-_MAX_SHAPLEY = 24
+_MAX_SHAPLEY = 20
 #: Elements of the batched (m, k, k) subset matrices solved at once.
 _CHUNK = 2_000_000
 
@@ -157,8 +157,11 @@ class ImportanceResult(ResultMixin):
 def _popcount(
     masks: np.ndarray[tuple[int], np.dtype[np.int64]], p: int
 ) -> np.ndarray[tuple[int], np.dtype[np.int64]]:
-    bits = (masks[:, None] >> np.arange(p)) & 1
-    return np.asarray(bits.sum(axis=1), dtype=np.int64)
+    """Count the set bits of each mask (O(2^p) memory)."""
+    sizes = np.zeros(masks.shape[0], dtype=np.int64)
+    for j in range(p):
+        sizes += (masks >> j) & 1
+    return sizes
 
 
 def _subset_r2(R: FloatArray, r: FloatArray) -> FloatArray:
@@ -194,23 +197,24 @@ def _shapley_from_r2(r2: FloatArray, p: int) -> FloatArray:
     :math:`\phi_j = \sum_{S \not\ni j} \frac{|S|!(p-|S|-1)!}{p!}
     (R^2(S \cup j) - R^2(S))` (Lipovetsky & Conklin 2001, eq. 9), evaluated
     as :math:`\phi_j = \sum_{S \ni j} c_{|S|-1} R^2(S) - \sum_{S \not\ni j}
-    c_{|S|} R^2(S)` with :math:`c_s = s!(p-s-1)!/p!`: two products of the
-    :math:`2^p \times p` membership matrix with weighted R-squared vectors.
+    c_{|S|} R^2(S)` with :math:`c_s = s!(p-s-1)!/p!`: one masked sum over
+    the :math:`2^p` subsets per driver.
     """
     masks = np.arange(1 << p, dtype=np.int64)
-    member = ((masks[:, None] >> np.arange(p)) & 1).astype(np.float64)
-    sizes = member.sum(axis=1).astype(np.int64)
+    sizes = _popcount(masks, p)
     c = np.array(
         [
             math.factorial(s) * math.factorial(p - s - 1) / math.factorial(p)
             for s in range(p)
         ]
     )
-    c_in = np.concatenate([[0.0], c])[sizes]  # c_{|S|-1}, S containing j
-    c_out = np.concatenate([c, [0.0]])[sizes]  # c_{|S|}, S without j
-    gain_in = member.T @ (c_in * r2)
-    loss_out = (1.0 - member).T @ (c_out * r2)
-    return np.asarray(gain_in - loss_out, dtype=np.float64)
+    weighted_in = np.concatenate([[0.0], c])[sizes] * r2  # c_{|S|-1} R2(S)
+    weighted_out = np.concatenate([c, [0.0]])[sizes] * r2  # c_{|S|} R2(S)
+    phi = np.empty(p)
+    for j in range(p):
+        member = ((masks >> j) & 1).astype(bool)
+        phi[j] = weighted_in[member].sum() - weighted_out[~member].sum()
+    return phi
 
 
 def _relative_weights(R: FloatArray, r: FloatArray) -> FloatArray:
