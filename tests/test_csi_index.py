@@ -440,3 +440,15 @@ def test_csm_from_moments_and_lazy() -> None:
         assert r.item_n == eager.item_n
     with pytest.raises(InputError, match="segments"):
         csm(df.lazy(), segments=["x"] * 50)
+
+
+def test_zero_weight_leaf_still_counts_in_totals() -> None:
+    spec = json.loads(json.dumps(TREE_SPEC))
+    spec["root"]["children"][0]["children"][0]["weight"] = 0.0
+    spec["root"]["children"][0]["children"][1]["weight"] = 1.0
+    x = _data()
+    r = csi_index(x, tree=CSITree.from_dict(spec))
+    product = next(n for n in r.nodes if n.name == "product")
+    assert product.n_items == 2
+    assert product.total == pytest.approx(x[:, :2].mean(axis=0).sum())
+    assert product.score == pytest.approx((x[:, 1].mean() - 1) / 4 * 100)

@@ -642,9 +642,10 @@ def csi_index(
     se = np.sqrt(np.where(var >= 0, var, np.nan))
     z = normal_quantile(level)
     nodes = []
-    leaf_sets = amat > 0
+    leaf_pos = {c: i for i, c in enumerate(leaves)}
     for k, (node, depth, parent, wgt, gw) in enumerate(entries):
-        under = leaf_sets[k] if node.children else (amat[k] > 0)
+        under = np.zeros(len(leaves), dtype=bool)  # structural, whatever the weights
+        under[[leaf_pos[n.item] for n, _, _ in node.walk() if not n.children]] = True
         total = float(m.mean[under].sum())
         maximum = float(under.sum() * hi)
         nodes.append(
