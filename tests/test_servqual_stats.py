@@ -139,6 +139,37 @@ def test_intervals_cover_at_nominal_rate() -> None:
         assert abs(rate - 0.95) < tol
 
 
+def test_intervals_cover_with_answers_missing_at_random() -> None:
+    # Same population; 15% of the P and E answers deleted completely at
+    # random (about 28% of the pairs). Dimension and overall intervals use
+    # the partly overlapping pairwise samples (Sigma_ij = cov n_ij / n_i n_j)
+    # and must still cover at 95% within 3 binomial SDs.
+    rng = np.random.default_rng(11)
+    mu_p = np.array([4.0, 4.5, 5.0, 3.5, 4.2])
+    mu_e = np.array([5.0, 5.5, 4.8, 4.0, 5.2])
+    true_item = mu_p - mu_e
+    true_dim = np.array([true_item[:2].mean(), true_item[2:].mean()])
+    corr = 0.4 * np.ones((10, 10)) + 0.6 * np.eye(10)
+    chol = np.linalg.cholesky(corr)
+    reps = 1500
+    hit_dim = np.zeros(2)
+    hit_all = 0
+    for _ in range(reps):
+        z = rng.standard_normal((20, 10)) @ chol.T
+        p, e = mu_p + z[:, :5], mu_e + z[:, 5:]
+        p[rng.random(p.shape) < 0.15] = np.nan
+        e[rng.random(e.shape) < 0.15] = np.nan
+        res = gaps(p, e, instrument=INST, scale=WIDE)
+        hit_dim += (res.dimensions.ci_low <= true_dim) & (
+            true_dim <= res.dimensions.ci_high
+        )
+        u = res.unweighted
+        hit_all += u.ci_low[0] <= true_dim.mean() <= u.ci_high[0]
+    tol = 3 * np.sqrt(0.95 * 0.05 / reps)
+    for rate in (*hit_dim / reps, hit_all / reps):
+        assert abs(rate - 0.95) < tol
+
+
 def test_feldt_interval_covers_at_nominal_rate() -> None:
     # Parallel normal items with common correlation rho: population alpha is
     # k rho / (1 + (k - 1) rho) (Cronbach 1951). Feldt's interval is exact

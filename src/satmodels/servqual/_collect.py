@@ -218,7 +218,8 @@ def collect(
     for j, s in enumerate(names):
         block = rows[:, j * k : (j + 1) * k]
         labels_s = shown[j * k : (j + 1) * k]
-        scale.check(block, columns=labels_s, name=s, where=where)
+        if _maybe_off_scale(block, scale):
+            scale.check(block, columns=labels_s, name=s, where=where)
         if nan_policy == "raise":
             nan = ~np.isfinite(block)
             if nan.any():
@@ -229,11 +230,28 @@ def collect(
                     f"'{labels_s[c]}', row {r}."
                 )
                 raise InputError(msg)
-    rows = np.where(reverse[None, :] > 0, total - rows, rows)
+    flip = np.flatnonzero(reverse > 0)
+    if flip.size:
+        rows = rows.copy()
+        rows[:, flip] = total - rows[:, flip]
     if segments is not None:
         labels = _segment_labels(segments, source, rows.shape[0], where)
-    moments = Moments.from_data(rows, columns=columns, missing="pairwise")
+    moments = from_rows(rows, columns)
     return Collected(moments, rows, k, names, backend, labels)
+
+
+def _maybe_off_scale(block: FloatArray, scale: Scale) -> bool:
+    """Cheap screen before :meth:`Scale.check` (which builds the message).
+
+    For a Likert scale an answer is on the scale when it is a whole number
+    between the ends; that test is much cheaper than ``np.isin``.
+    """
+    if scale.kind != "likert":
+        return True
+    lo, hi = scale.minimum, scale.maximum
+    with np.errstate(invalid="ignore"):
+        out = (block < lo) | (block > hi) | (np.floor(block) != block)
+    return bool((out & ~np.isnan(block)).any())
 
 
 def _check_means(moments: Moments, scale: Scale, where: str) -> None:
@@ -249,8 +267,15 @@ def _check_means(moments: Moments, scale: Scale, where: str) -> None:
 
 
 def from_rows(rows: FloatArray, columns: Sequence[str]) -> Moments:
-    """Pairwise Moments of a row block (for segments and paired comparisons)."""
-    return Moments.from_data(rows, columns=list(columns), missing="pairwise")
+    """Pairwise Moments of a row block.
+
+    Without missing values pairwise and listwise Moments are the same, and
+    the listwise kernel is far cheaper, so it is used then.
+    """
+    complete = bool(np.isfinite(rows).all())
+    return Moments.from_data(
+        rows, columns=list(columns), missing="listwise" if complete else "pairwise"
+    )
 
 
 def importance(
