@@ -57,7 +57,9 @@ def main() -> str:
     # satmodels: Moments (one pass) + 2^15 subset regressions from one matrix.
     t_sat = best_of(lambda: shapley_importance(x, y), repeat=2)
     res = shapley_importance(x, y)
-    corr = np.corrcoef(xy, rowvar=False)
+    corr = np.asarray(np.corrcoef(xy, rowvar=False), dtype=np.float64).reshape(
+        P + 1, P + 1
+    )
     t_moments = best_of(lambda: Moments.from_data(xy), repeat=2)
     t_subsets = best_of(lambda: _subset_r2(corr[:P, :P], corr[:P, P]))
     r2_all = _subset_r2(corr[:P, :P], corr[:P, P])
