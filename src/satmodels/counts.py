@@ -599,7 +599,7 @@ def _matrix(
 
 
 def _weights(data: object, weights: object, n: int, where: str) -> FloatArray | None:
-    from .moments import _weights_vector  # noqa: PLC0415
+    from ._moments_kernels import _weights_vector  # noqa: PLC0415
 
     if isinstance(weights, str) and isinstance(data, Mapping):
         if weights not in data:
@@ -695,7 +695,7 @@ def demo_section(survey: Mapping[str, Any]) -> Summary:
     nps_tab = table(
         "NPS answers (weighted share, %)",
         ("answer", "count", "share"),
-        [(str(k), int(nps.counts[0, k]), 100 * float(share[k])) for k in range(11)],
+        [(k, int(nps.counts[0, k]), 100 * float(share[k])) for k in range(11)],
         digits=1,
     )
     kano = pc.summary().tables[0]

@@ -1,0 +1,369 @@
+"""Category counts and pair counts: every input type, engines, references.
+
+References are independent implementations: ``collections.Counter`` and
+``pandas.crosstab`` for the counts, a pandas ``groupby(...).sum()`` for the
+weighted counts, and Kish's (1965) effective sample size written out by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import FrozenInstanceError
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from satmodels import InputError
+from satmodels.counts import CategoryCounts, demo_section, pair_counts
+
+pytestmark = [
+    pytest.mark.filterwarnings(
+        "ignore:Dask support is moving out of Narwhals:FutureWarning"
+    ),
+    pytest.mark.filterwarnings(
+        "ignore:PySpark does not yet fully support pandas:FutureWarning"
+    ),
+]
+
+KANO = list(range(1, 6))
+COLS = ["f1", "d1", "f2", "d2"]
+
+
+def _answers(n: int = 240, seed: int = 3) -> dict[str, np.ndarray[Any, Any]]:
+    rng = np.random.default_rng(seed)
+    out: dict[str, np.ndarray[Any, Any]] = {}
+    for c in COLS:
+        x = rng.integers(1, 6, size=n).astype(float)
+        x[rng.random(n) < 0.07] = np.nan
+        out[c] = x
+    w = rng.uniform(0.3, 2.0, n)
+    w[[4, 9]] = 0.0
+    out["w"] = w
+    return out
+
+
+DATA = _answers()
+
+
+def _counter_counts(x: np.ndarray[Any, Any], cats: list[int]) -> list[int]:
+    c = Counter(float(v) for v in x if not np.isnan(v))
+    return [c[float(k)] for k in cats]
+
+
+# ------------------------------------------------------------------ eager
+def test_counts_match_counter(
+    constructor_eager: Callable[[dict[str, np.ndarray[Any, Any]]], object],
+) -> None:
+    data = {c: DATA[c] for c in COLS}
+    cc = CategoryCounts.from_data(
+        constructor_eager(data), columns=COLS, categories=KANO
+    )
+    assert cc.columns == tuple(COLS)
+    for j, c in enumerate(COLS):
+        assert cc.counts[j].tolist() == _counter_counts(DATA[c], KANO)
+        assert int(cc.missing[j]) == int(np.isnan(DATA[c]).sum())
+    np.testing.assert_array_equal(cc.weighted_counts, cc.counts)
+    assert cc.rows_total == len(DATA["w"])
+    assert not cc.weighted
+
+
+def test_mapping_input_and_category_order() -> None:
+    cc = CategoryCounts.from_data(DATA, columns=["f1"], categories=[5, 4, 3, 2, 1])
+    assert cc.counts[0].tolist() == _counter_counts(DATA["f1"], [5, 4, 3, 2, 1])
+    assert cc.categories == (5.0, 4.0, 3.0, 2.0, 1.0)
+
+
+def test_weighted_counts_match_pandas_groupby() -> None:
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(DATA)
+    cc = CategoryCounts.from_data(frame, columns=COLS, categories=KANO, weights="w")
+    for j, c in enumerate(COLS):
+        ref = frame.groupby(c)["w"].sum().reindex([float(k) for k in KANO])
+        np.testing.assert_allclose(cc.weighted_counts[j], ref.to_numpy(), rtol=1e-12)
+        ref_sq = (
+            frame.assign(w2=frame["w"] ** 2)
+            .groupby(c)["w2"]
+            .sum()
+            .reindex([float(k) for k in KANO])
+        )
+        np.testing.assert_allclose(cc.weight_sq_sums[j], ref_sq.to_numpy(), rtol=1e-12)
+    # zero-weight rows are answers too: the unweighted counts keep them
+    assert cc.counts[0].tolist() == _counter_counts(DATA["f1"], KANO)
+    # an array of weights gives the same as the column name
+    arr = CategoryCounts.from_data(
+        frame[COLS], columns=COLS, categories=KANO, weights=DATA["w"]
+    )
+    np.testing.assert_allclose(arr.weighted_counts, cc.weighted_counts)
+
+
+def test_proportions_and_kish_effective_n() -> None:
+    x = np.array([1.0, 1.0, 2.0, 3.0, np.nan])
+    w = np.array([1.0, 2.0, 3.0, 2.0, 5.0])
+    cc = CategoryCounts.from_data(x, categories=[1, 2, 3], weights=w)
+    # by hand: W = 1 + 2 + 3 + 2 = 8 over observed rows; shares 3/8, 3/8, 2/8
+    np.testing.assert_allclose(cc.proportions()[0], [3 / 8, 3 / 8, 2 / 8])
+    # Kish (1965): (sum w)^2 / sum w^2 = 64 / (1 + 4 + 9 + 4) = 64 / 18
+    np.testing.assert_allclose(cc.effective_n(), [64 / 18])
+    assert cc.n.tolist() == [4]
+    assert cc.missing.tolist() == [1]
+
+
+def test_pair_counts_match_crosstab() -> None:
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(DATA)
+    pairs = [("f1", "d1"), ("f2", "d2")]
+    pc = pair_counts(frame, pairs, KANO, KANO, weights="w")
+    assert pc.counts.shape == (2, 5, 5)
+    idx = [float(k) for k in KANO]
+    for m, (a, b) in enumerate(pairs):
+        ref = pd.crosstab(frame[a], frame[b]).reindex(
+            index=idx, columns=idx, fill_value=0
+        )
+        np.testing.assert_array_equal(pc.counts[m], ref.to_numpy())
+        wref = pd.crosstab(frame[a], frame[b], values=frame["w"], aggfunc="sum")
+        wref = wref.reindex(index=idx, columns=idx).fillna(0.0)
+        np.testing.assert_allclose(pc.weighted_counts[m], wref.to_numpy(), rtol=1e-12)
+        both_missing = frame[a].isna() | frame[b].isna()
+        assert int(pc.missing[m]) == int(both_missing.sum())
+        assert int(pc.n[m]) + int(pc.missing[m]) == len(frame)
+
+
+def test_pair_counts_array_input_names() -> None:
+    x = np.array([[1, 5], [1, 5], [2, 3]])
+    pc = pair_counts(x, [("x0", "x1")], KANO, KANO)
+    assert int(pc.counts[0, 0, 4]) == 2
+    assert int(pc.counts[0, 1, 2]) == 1
+    with pytest.raises(InputError, match=r"'pairs'.*'zz'"):
+        pair_counts(x, [("x0", "zz")], KANO, KANO)
+
+
+# ------------------------------------------------------------ properties
+@given(
+    st.lists(st.sampled_from([1.0, 2.0, 3.0, np.nan]), min_size=2, max_size=40),
+    st.integers(min_value=1),
+    st.data(),
+)
+def test_merge_of_any_split_equals_whole(
+    values: list[float], seed: int, data: st.DataObject
+) -> None:
+    x = np.array(values)
+    cut = data.draw(st.integers(min_value=1, max_value=len(x) - 1))
+    w = np.random.default_rng(seed % 2**32).uniform(0.1, 3.0, len(x))
+    whole = CategoryCounts.from_data(x, categories=[1, 2, 3], weights=w)
+    parts = CategoryCounts.from_data(
+        x[:cut], categories=[1, 2, 3], weights=w[:cut]
+    ) + CategoryCounts.from_data(x[cut:], categories=[1, 2, 3], weights=w[cut:])
+    np.testing.assert_array_equal(parts.counts, whole.counts)
+    np.testing.assert_allclose(parts.weighted_counts, whole.weighted_counts, rtol=1e-12)
+    np.testing.assert_allclose(parts.weight_sq_sums, whole.weight_sq_sums, rtol=1e-12)
+    np.testing.assert_array_equal(parts.missing, whole.missing)
+    assert parts.rows_total == whole.rows_total
+    # counts and missing answers add up to the rows
+    assert int(whole.counts.sum() + whole.missing.sum()) == len(x)
+
+
+@given(st.permutations(list(range(30))))
+def test_permuting_rows_changes_nothing(order: list[int]) -> None:
+    x = np.column_stack([DATA["f1"][:30], DATA["d1"][:30]])
+    a = pair_counts(x, [("x0", "x1")], KANO, KANO)
+    b = pair_counts(x[order], [("x0", "x1")], KANO, KANO)
+    np.testing.assert_array_equal(a.counts, b.counts)
+    merged = a + b
+    np.testing.assert_array_equal(merged.counts, 2 * a.counts)
+
+
+# --------------------------------------------------------------- bad input
+def test_answer_outside_categories_names_column_row_and_count() -> None:
+    x = {"q": np.array([1.0, 2.0, 7.0, 9.0, 2.0])}
+    with pytest.raises(InputError, match=r"Column 'q'.*2 answer.*row 2: 7.0"):
+        CategoryCounts.from_data(x, categories=[1, 2, 3])
+    y = {"a": np.array([1.0, 2.0]), "b": np.array([1.0, 6.0])}
+    with pytest.raises(InputError, match=r"Column 'b'.*row 1: 6.0"):
+        pair_counts(y, [("a", "b")], KANO, KANO)
+
+
+def test_nan_policy_raise() -> None:
+    x = np.array([[1.0, 2.0], [np.nan, 2.0]])
+    with pytest.raises(InputError, match=r"1 missing.*column 'x0'.*row 1"):
+        CategoryCounts.from_data(x, categories=[1, 2], nan_policy="raise")
+    with pytest.raises(InputError, match=r"missing.*'x0/x1'"):
+        pair_counts(x, [("x0", "x1")], [1, 2], [1, 2], nan_policy="raise")
+    ok = CategoryCounts.from_data(x[:1], categories=[1, 2], nan_policy="raise")
+    assert ok.counts.tolist() == [[1, 0], [0, 1]]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        ({"categories": []}, r"'categories'"),
+        ({"categories": [1, 1, 2]}, r"'categories'.*distinct"),
+        ({"categories": [1, np.nan]}, r"'categories'.*finite"),
+        ({"categories": [1, 2], "nan_policy": "propagate"}, r"'nan_policy'"),
+        ({"categories": [1, 2], "weights": [1.0]}, r"'weights'.*one entry per row"),
+        ({"categories": [1, 2], "weights": [1.0, -1.0, 1.0]}, r"'weights'.*-1.0"),
+        ({"categories": [1, 2], "columns": ["zz"]}, r"'zz'"),
+    ],
+)
+def test_bad_options(kwargs: dict[str, Any], pattern: str) -> None:
+    data = {"q": np.array([1.0, 2.0, 1.0])}
+    with pytest.raises(InputError, match=pattern):
+        CategoryCounts.from_data(data, **kwargs)
+
+
+def test_bad_pair_options() -> None:
+    with pytest.raises(InputError, match=r"'pairs'"):
+        pair_counts({"a": np.array([1.0])}, [], KANO, KANO)
+    with pytest.raises(InputError, match=r"'categories_b'"):
+        pair_counts({"a": np.array([1.0])}, [("a", "a")], KANO, [])
+
+
+def test_merge_rejects_other_categories() -> None:
+    a = CategoryCounts.from_data(np.array([1.0]), categories=[1, 2])
+    b = CategoryCounts.from_data(np.array([1.0]), categories=[1, 2, 3])
+    with pytest.raises(InputError, match="same columns and categories"):
+        a.merge(b)
+    p1 = pair_counts(np.array([[1, 1]]), [("x0", "x1")], [1, 2], [1, 2])
+    p2 = pair_counts(np.array([[1, 1]]), [("x0", "x1")], [1, 2], [1, 2, 3])
+    with pytest.raises(InputError, match="same pairs"):
+        p1.merge(p2)
+
+
+# ------------------------------------------------------------------ output
+def test_result_protocol() -> None:
+    cc = CategoryCounts.from_data(DATA, columns=COLS, categories=KANO, weights="w")
+    pc = pair_counts(DATA, [("f1", "d1")], KANO, KANO, weights="w")
+    for res in (cc, pc):
+        json.dumps(res.to_dict())
+        assert "<table" in res._repr_html_()
+        assert str(res.summary())
+        with pytest.raises(FrozenInstanceError):
+            res.rows_total = 0  # type: ignore[misc]
+    pd = pytest.importorskip("pandas")
+    pl = pytest.importorskip("polars")
+    frame = cc.to_frame()
+    assert isinstance(frame, pd.DataFrame)
+    assert len(frame) == len(COLS) * len(KANO)
+    np.testing.assert_allclose(
+        frame.groupby("column")["proportion"].sum().to_numpy(), 1.0
+    )
+    assert isinstance(pc.to_frame("polars"), pl.DataFrame)
+    assert pc.to_frame().shape == (25, 6)
+    assert cc.to_dict()["counts"][0] == cc.counts[0].tolist()
+
+
+def test_demo_section() -> None:
+    datasets = pytest.importorskip("satmodels.datasets")
+    survey = datasets.load_sample_survey()
+    text = str(demo_section(survey))
+    assert "Weighted NPS" in text
+    assert "kano_f1" in text
+
+
+# ------------------------------------------------------------------ engines
+@pytest.fixture(scope="module")
+def dask_client() -> Iterator[object]:
+    distributed = pytest.importorskip("distributed")
+    pytest.importorskip("dask.dataframe")
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    )
+    client = distributed.Client(cluster)
+    yield client
+    client.close()
+    cluster.close()
+
+
+@pytest.fixture(scope="session")
+def spark() -> object:
+    pytest.importorskip("pyspark")
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("satmodels-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
+        .config("spark.driver.memory", "1g")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def _engine_frame(name: str, request: pytest.FixtureRequest, bad: bool) -> object:
+    data = {k: v.copy() for k, v in DATA.items()}
+    if bad:
+        data["d2"][7] = 8.0
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(data)
+    if name == "polars_lazy":
+        pl = pytest.importorskip("polars")
+        return pl.from_pandas(frame).lazy()
+    if name == "duckdb":
+        duckdb = pytest.importorskip("duckdb")
+        return duckdb.connect().from_df(frame)
+    if name == "dask":
+        request.getfixturevalue("dask_client")
+        dd = pytest.importorskip("dask.dataframe")
+        return dd.from_pandas(frame, npartitions=3)
+    session = request.getfixturevalue("spark")
+    from pyspark.sql.types import DoubleType, StructField, StructType
+
+    names = list(data)
+    rows = [
+        tuple(None if np.isnan(data[k][r]) else float(data[k][r]) for k in names)
+        for r in range(len(data["w"]))
+    ]
+    schema = StructType([StructField(k, DoubleType(), True) for k in names])
+    return session.createDataFrame(rows, schema=schema)
+
+
+ENGINES = ["polars_lazy", "duckdb", "dask", "pyspark"]
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("engine", ENGINES)
+def test_engine_counts_match_in_memory(
+    engine: str, request: pytest.FixtureRequest
+) -> None:
+    frame = _engine_frame(engine, request, bad=False)
+    ref = CategoryCounts.from_data(DATA, columns=COLS, categories=KANO, weights="w")
+    got = CategoryCounts.from_data(frame, columns=COLS, categories=KANO, weights="w")
+    np.testing.assert_array_equal(got.counts, ref.counts)
+    np.testing.assert_allclose(got.weighted_counts, ref.weighted_counts, rtol=1e-10)
+    np.testing.assert_allclose(got.weight_sq_sums, ref.weight_sq_sums, rtol=1e-10)
+    np.testing.assert_array_equal(got.missing, ref.missing)
+    assert got.rows_total == ref.rows_total
+    pairs = [("f1", "d1"), ("f2", "d2")]
+    pref = pair_counts(DATA, pairs, KANO, KANO, weights="w")
+    pgot = pair_counts(frame, pairs, KANO, KANO, weights="w")
+    np.testing.assert_array_equal(pgot.counts, pref.counts)
+    np.testing.assert_allclose(pgot.weighted_counts, pref.weighted_counts, rtol=1e-10)
+    np.testing.assert_array_equal(pgot.missing, pref.missing)
+    unweighted = pair_counts(frame, pairs[:1], KANO, KANO)
+    np.testing.assert_array_equal(unweighted.counts, pref.counts[:1])
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("engine", ["polars_lazy", "duckdb"])
+def test_engine_bad_answers_name_column_value_and_count(
+    engine: str, request: pytest.FixtureRequest
+) -> None:
+    frame = _engine_frame(engine, request, bad=True)
+    with pytest.raises(InputError, match=r"Column 'd2'.*1 answer.*8.0"):
+        CategoryCounts.from_data(frame, columns=COLS, categories=KANO)
+    with pytest.raises(InputError, match=r"Column 'd2'.*\('f2', 'd2'\).*1 row.*8.0"):
+        pair_counts(frame, [("f2", "d2")], KANO, KANO)
+    with pytest.raises(InputError, match=r"missing.*column 'f1'"):
+        CategoryCounts.from_data(
+            frame, columns=COLS, categories=[*KANO, 8], nan_policy="raise"
+        )
+    with pytest.raises(InputError, match=r"'weights'.*name a column"):
+        CategoryCounts.from_data(frame, columns=COLS, categories=KANO, weights=[1.0])
