@@ -677,7 +677,7 @@ class Moments(ResultMixin):
 from ._moments_kernels import (  # noqa: E402
     _bootstrap_values,
     _moments_from_values,
-    _pairs_from_sums,  # noqa: F401 - used by _lazy
-    _row_products,  # noqa: F401 - used by _lazy
-    _weights_vector,
 )
+from ._moments_kernels import _pairs_from_sums as _pairs_from_sums  # noqa: E402
+from ._moments_kernels import _row_products as _row_products  # noqa: E402
+from ._moments_kernels import _weights_vector as _weights_vector  # noqa: E402
