@@ -678,6 +678,6 @@ from ._moments_kernels import (  # noqa: E402
     _bootstrap_values,
     _moments_from_values,
 )
-from ._moments_kernels import _pairs_from_sums as _pairs_from_sums  # noqa: E402
-from ._moments_kernels import _row_products as _row_products  # noqa: E402
-from ._moments_kernels import _weights_vector as _weights_vector  # noqa: E402
+from ._moments_kernels import _pairs_from_sums as _pairs_from_sums  # noqa: E402, PLC0414
+from ._moments_kernels import _row_products as _row_products  # noqa: E402, PLC0414
+from ._moments_kernels import _weights_vector as _weights_vector  # noqa: E402, PLC0414
