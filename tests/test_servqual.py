@@ -436,6 +436,38 @@ def test_result_contract() -> None:
     assert unweighted.weighted_score is None
 
 
+def test_mapping_data_with_named_weight_and_segment_columns() -> None:
+    p, e = _survey(n=24, seed=14, k=3)
+    data: dict[str, Any] = {"p1": p[:, 0], "p2": p[:, 1], "p3": p[:, 2]}
+    data |= {"e1": e[:, 0], "e2": e[:, 1], "e3": e[:, 2]}
+    data["w_speed"] = np.full(24, 70.0)
+    data["w_staff"] = np.full(24, 30.0)
+    data["seg"] = np.array(["a", "b", "c"] * 8)
+    res = gaps(
+        ["p1", "p2", "p3"],
+        ["e1", "e2", "e3"],
+        data=data,
+        instrument=SMALL,
+        weights={"speed": "w_speed", "staff": "w_staff"},
+        segments="seg",
+    )
+    ref = gaps(p, e, instrument=SMALL, weights={"speed": 70, "staff": 30})
+    assert res.weighted_score == pytest.approx(ref.weighted_score)
+    assert sorted(res.segments) == ["a", "b", "c"]
+    with pytest.raises(InputError, match="'nope'"):
+        gaps(["p1", "p2", "p3"], ["e1", "e2", "nope"], data=data, instrument=SMALL)
+    with pytest.raises(InputError, match="needs a dataframe or a mapping"):
+        gaps(P_HAND, E_HAND, instrument=SMALL, segments="seg")
+
+
+def test_demo_section_on_bundled_sample() -> None:
+    datasets = pytest.importorskip("satmodels.datasets")
+    survey = datasets.load_sample_survey()
+    text = str(demo_section(survey))
+    assert "Cronbach's alpha" in text
+    assert "north" in text
+
+
 def test_demo_section() -> None:
     rng = np.random.default_rng(2)
     survey: dict[str, Any] = {

@@ -25,8 +25,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import numpy as np
-
 from .._summary import Summary
 from ._api import (
     SEVEN_POINT,
@@ -96,11 +94,11 @@ def demo_section(survey: Mapping[str, object]) -> Summary:
     >>> demo_section(survey).title
     'SERVQUAL gap analysis'
     """
-    p = np.column_stack([np.asarray(survey[f"sq_p{i}"], float) for i in range(1, 23)])
-    e = np.column_stack([np.asarray(survey[f"sq_e{i}"], float) for i in range(1, 23)])
-    seg = survey.get("segment")
-    res = gaps(p, e, segments=seg)
-    rel = reliability(p, e)
+    p_cols = [f"sq_p{i}" for i in range(1, 23)]
+    e_cols = [f"sq_e{i}" for i in range(1, 23)]
+    seg = "segment" if "segment" in survey else None
+    res = gaps(p_cols, e_cols, data=survey, segments=seg)
+    rel = reliability(p_cols, e_cols, data=survey)
     base = res.summary()
     alpha_rows = rel.summary().tables[0]
     return Summary(

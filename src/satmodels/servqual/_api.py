@@ -195,10 +195,11 @@ def gaps(
         Respondents x items, one column per instrument item in instrument
         order (frames may instead name their columns by item id). With
         ``data=``, lists of the column names of the P and E items.
-    data : dataframe, lazy frame or Moments, optional
-        The table holding both sets of columns. Lazy frames (Dask, Spark,
-        DuckDB, polars) and :class:`~satmodels.Moments` are summarised by
-        their moments only (no rows are collected).
+    data : dataframe, lazy frame, Moments or mapping of arrays, optional
+        The table holding both sets of columns (a mapping of column name
+        to array works too). Lazy frames (Dask, Spark, DuckDB, polars) and
+        :class:`~satmodels.Moments` are summarised by their moments only
+        (no rows are collected).
     instrument : Instrument
         Items and dimensions; :data:`SERVQUAL_22` by default.
         Reverse-worded items are reflected: ``min + max - x``.
@@ -234,10 +235,10 @@ def gaps(
     Item gap :math:`G_i = \overline{P_i - E_i}` with the paired t interval
     :math:`G_i \pm t_{n_i - 1} s_{P_i - E_i} / \sqrt{n_i}` and
     :math:`s^2_{P-E} = s^2_P + s^2_E - 2 s_{PE}`. A dimension gap is the
-    mean of its item gaps (Parasuraman, Zeithaml & Berry 1988, p. 30); the
+    mean of its item gaps (Parasuraman, Zeithaml & Berry 1988); the
     unweighted SERVQUAL score is the mean of the five dimension gaps and
     the weighted score is :math:`\sum_d w_d G_d / 100` with importance
-    points :math:`w_d` (Zeithaml, Parasuraman & Berry 1990, appendix A;
+    points :math:`w_d` (Zeithaml, Parasuraman & Berry 1990, appendix;
     with per-respondent points, each respondent's weighted score is
     averaged). Dimension and overall scores are linear combinations
     :math:`a^\top G` of the item gaps with variance
@@ -544,7 +545,7 @@ def zone_of_tolerance(
     item (paired t interval), per dimension and overall (means of item
     means, as in :func:`gaps`). An item lies *below* its zone when the mean
     MSA is negative, *above* when the mean MSS is positive, else *inside*
-    (Parasuraman, Zeithaml & Berry 1994, pp. 207-208).
+    (Parasuraman, Zeithaml & Berry 1994).
 
     References
     ----------
@@ -642,7 +643,7 @@ def reliability(
     expectations : array_like or dataframe, or list of str, optional
         When given, the analysis is of the gap scores
         ``responses - expectations``, as Parasuraman, Zeithaml & Berry
-        (1988, Table 3) report SERVQUAL's reliability.
+        (1988) report SERVQUAL's reliability.
     data, instrument, scale, confidence_level, nan_policy
         As in :func:`gaps`. Each dimension uses the respondents who
         answered all its items (listwise within the dimension); from
@@ -968,7 +969,7 @@ def five_gaps(
 
     Notes
     -----
-    The gaps model of Parasuraman, Zeithaml & Berry (1985, Figure 2):
+    The gaps model of Parasuraman, Zeithaml & Berry (1985):
     gap 1 customer expectations vs management's perception of them; gap 2
     that perception vs service-quality specifications; gap 3 the
     specifications vs service delivery; gap 4 delivery vs external

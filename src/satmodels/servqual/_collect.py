@@ -68,17 +68,30 @@ def _reflect_moments(m: Moments, reverse: FloatArray, total: float) -> Moments:
     )
 
 
+def _column(source: object, column: str, name: str, where: str) -> np.ndarray[Any, Any]:
+    """One named column of a dataframe or of a mapping of arrays."""
+    if isinstance(source, Mapping) and not _frames.is_frame(source):
+        if column not in source:
+            msg = (
+                f"The '{name}' parameter of {where} names column {column!r}, "
+                f"which the data does not have. Available: {list(source)[:20]}."
+            )
+            raise InputError(msg)
+        return np.asarray(source[column])
+    if source is None or not _frames.is_frame(source):
+        msg = (
+            f"The '{name}' parameter of {where} names a column ({column!r}), "
+            "which needs a dataframe or a mapping of columns as data."
+        )
+        raise InputError(msg)
+    return _frames.values_of(source, column, name="data", where=where)
+
+
 def _segment_labels(
     segments: object, source: object, n: int | None, where: str
 ) -> np.ndarray[Any, Any]:
     if isinstance(segments, str):
-        if source is None or not _frames.is_frame(source):
-            msg = (
-                f"The 'segments' parameter of {where} names a column "
-                f"({segments!r}), which needs dataframe input."
-            )
-            raise InputError(msg)
-        labels = _frames.values_of(source, segments, name="data", where=where)
+        labels = _column(source, segments, "segments", where)
     else:
         labels = np.asarray(segments, dtype=object)
     if labels.ndim != 1 or (n is not None and labels.shape[0] != n):
@@ -211,9 +224,17 @@ def collect(
             _check_means(moments, scale, where)
             moments = _reflect_moments(moments, reverse, total)
             return Collected(moments, None, k, names, None, None)
-        tab = _frames.as_table(data, columns=columns, name="data", where=where)
-        backend = tab.backend
-        rows = tab.values
+        if isinstance(data, Mapping) and not _frames.is_frame(data):
+            rows = np.column_stack(
+                [
+                    np.asarray(_column(data, c, "data", where), np.float64)
+                    for c in columns
+                ]
+            )
+        else:
+            tab = _frames.as_table(data, columns=columns, name="data", where=where)
+            backend = tab.backend
+            rows = tab.values
         shown = list(columns)
     for j, s in enumerate(names):
         block = rows[:, j * k : (j + 1) * k]
@@ -315,19 +336,10 @@ def importance(
             arr = np.asarray(values, dtype=np.float64)
         else:
             cols = []
-            for k, v in zip(dims, values, strict=True):
+            for v in values:
                 if isinstance(v, str):
-                    if source is None or not _frames.is_frame(source):
-                        msg = (
-                            f"The 'weights' entry for {k!r} of {where} names a "
-                            f"column ({v!r}), which needs dataframe input."
-                        )
-                        raise InputError(msg)
                     cols.append(
-                        np.asarray(
-                            _frames.values_of(source, v, name="data", where=where),
-                            dtype=np.float64,
-                        )
+                        np.asarray(_column(source, v, "weights", where), np.float64)
                     )
                 else:
                     cols.append(np.asarray(v, dtype=np.float64))

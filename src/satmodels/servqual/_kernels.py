@@ -149,7 +149,7 @@ def _welch_df(
 
 
 def _alpha(cov: FloatArray) -> float:
-    r"""Cronbach's (1951, eq. 2) alpha from a k x k covariance matrix.
+    r"""Cronbach's (1951) alpha from a k x k covariance matrix.
 
     :math:`\alpha = \frac{k}{k-1}\left(1 - \frac{\sum_i s_i^2}{\sum_{ij}
     s_{ij}}\right)`.
@@ -170,7 +170,7 @@ def _feldt_interval(
     :math:`(n-1, (n-1)(k-1))` degrees of freedom, so the interval is
     :math:`[1 - (1-\hat\alpha) F_{1-\gamma/2},\ 1 - (1-\hat\alpha)
     F_{\gamma/2}]` with :math:`\gamma = 1 - \text{level}` (Feldt 1965,
-    eq. 7; the form pingouin's ``cronbach_alpha`` uses).
+    the form pingouin's ``cronbach_alpha`` uses).
     """
     if not np.isfinite(alpha) or n < 2 or k < 2:
         return float("nan"), float("nan")
@@ -188,7 +188,7 @@ def _item_total(cov: FloatArray) -> FloatArray:
     From the covariance matrix: :math:`\operatorname{cov}(x_i, T - x_i) =
     \sum_j s_{ij} - s_{ii}` and :math:`\operatorname{var}(T - x_i) =
     \sum_{jl} s_{jl} - 2\sum_j s_{ij} + s_{ii}` (Nunnally & Bernstein
-    1994, ch. 8).
+    1994).
     """
     row = cov.sum(axis=1)
     diag = np.diag(cov)

@@ -1010,7 +1010,7 @@ class FiveGapsResult(ResultMixin):
         ]
         notes = (
             *(f"gap {k}: {v}" for k, v in self.descriptions.items()),
-            "Gaps model of Parasuraman, Zeithaml & Berry (1985, Figure 2).",
+            "Gaps model of Parasuraman, Zeithaml & Berry (1985).",
         )
         return Summary(
             title="Five-gap model",

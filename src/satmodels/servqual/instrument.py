@@ -15,7 +15,7 @@ worded. The descriptions are our own short paraphrases of what each item
 asks about; they are labels for reports, not the questionnaire text.
 
 :data:`TEN_DETERMINANTS` are the ten determinants of service quality of
-Parasuraman, Zeithaml & Berry (1985, Table 1), again described in our own
+Parasuraman, Zeithaml & Berry (1985), again described in our own
 words, with the dimension of the 1988 instrument each one was folded into
 (1988: competence, courtesy, credibility and security became assurance;
 access, communication and understanding the customer became empathy).
@@ -252,7 +252,7 @@ SERVQUAL_22: Instrument = Instrument(
     dimensions=("tangibles", "reliability", "responsiveness", "assurance", "empathy"),
 )
 
-#: The ten determinants of service quality (Parasuraman et al. 1985, Table 1).
+#: The ten determinants of service quality (Parasuraman et al. 1985).
 TEN_DETERMINANTS: tuple[Determinant, ...] = tuple(
     Determinant(name=n, description=desc, dimension=dim)
     for n, desc, dim in (
