@@ -170,7 +170,9 @@ def test_missing_answers_are_counted_and_pairwise() -> None:
     assert sum(miss.values()) == 4
     # dimension gap with missing data = mean of its item gaps
     cols = [int(i) - 1 for i in SERVQUAL_22.item_ids("tangibles")]
-    assert res.dimensions["tangibles"] == pytest.approx(res.items.estimate[cols].mean())
+    assert res.dimensions.value("tangibles") == pytest.approx(
+        res.items.estimate[cols].mean()
+    )
     with pytest.raises(InputError, match=r"nan_policy='raise'.*perceptions\[3\]"):
         gaps(p, e, nan_policy="raise")
 
@@ -181,8 +183,8 @@ def test_reverse_items_are_reflected() -> None:
     e = np.array([[7, 1], [6, 2], [7, 1]], dtype=float)
     res = gaps(p, e, instrument=inst)
     # item b reflected on 1..7: x' = 8 - x, so its gap is E - P = -1, -1, 0
-    assert res.items["b"] == pytest.approx(-2 / 3)
-    assert res.items["a"] == pytest.approx(-2 / 3)
+    assert res.items.value("b") == pytest.approx(-2 / 3)
+    assert res.items.value("a") == pytest.approx(-2 / 3)
     assert res.item_perception[1] == pytest.approx(8 - 2.0)
 
 
@@ -193,7 +195,7 @@ def test_servperf_matches_one_sample_t() -> None:
         ref = stats.ttest_1samp(p[:, i], 0.0)
         assert res.items.statistic[i] == pytest.approx(ref.statistic, rel=1e-10)
     cols = [int(i) - 1 for i in SERVQUAL_22.item_ids("empathy")]
-    assert res.dimensions["empathy"] == pytest.approx(p[:, cols].mean())
+    assert res.dimensions.value("empathy") == pytest.approx(p[:, cols].mean())
     assert res.weighted_score == pytest.approx(res.unweighted_score)
     d = res.to_dict()
     assert {"dimensions", "items", "unweighted_score", "weighted_score"} <= set(d)
@@ -250,8 +252,8 @@ def test_five_gaps_side_by_side() -> None:
     assert gap3.statistic[0] == pytest.approx(ref.statistic)
     gap5 = res.gaps[5]
     assert gap5 is not None
-    assert gap5["overall"] == pytest.approx(-7 / 12)
-    assert gap5["speed"] == pytest.approx(-1.5)
+    assert gap5.value("overall") == pytest.approx(-7 / 12)
+    assert gap5.value("speed") == pytest.approx(-1.5)
     d = res.to_dict()
     assert d["gaps"]["2"] is None
     json.dumps(d)
@@ -430,7 +432,7 @@ def test_result_contract() -> None:
         res.confidence_interval(level="segment")
     assert isinstance(res.items, Estimates)
     with pytest.raises(InputError, match="No estimate"):
-        res.items["99"]
+        res.items.value("99")
     unweighted = gaps(p, e)
     assert "weighted_score" not in unweighted.to_dict()
     assert unweighted.weighted_score is None

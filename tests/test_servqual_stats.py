@@ -67,9 +67,9 @@ def test_dimension_gap_is_mean_of_items(pe: tuple[np.ndarray[Any, Any], ...]) ->
     p, e = pe
     res = gaps(p, e, instrument=INST)
     g = p - e
-    assert res.dimensions["a"] == pytest.approx(g[:, :2].mean(), abs=1e-12)
-    assert res.dimensions["b"] == pytest.approx(g[:, 2:].mean(), abs=1e-12)
-    assert res.dimensions["a"] == pytest.approx(res.items.estimate[:2].mean())
+    assert res.dimensions.value("a") == pytest.approx(g[:, :2].mean(), abs=1e-12)
+    assert res.dimensions.value("b") == pytest.approx(g[:, 2:].mean(), abs=1e-12)
+    assert res.dimensions.value("a") == pytest.approx(res.items.estimate[:2].mean())
 
 
 @given(_pair(), st.randoms(use_true_random=False))
@@ -296,7 +296,7 @@ def test_zone_of_tolerance_by_hand() -> None:
     assert res.dimension_position == ("inside", "inside")
     ref = stats.ttest_rel(p[:, 0], a[:, 0])
     assert res.msa_items.statistic[0] == pytest.approx(ref.statistic)
-    assert res.msa_overall["overall"] == pytest.approx((5 / 3 + 2 / 3) / 2)
+    assert res.msa_overall.value("overall") == pytest.approx((5 / 3 + 2 / 3) / 2)
     low, high = res.confidence_interval(measure="mss", level="item")
     assert low[1] == high[1] == pytest.approx(1.0, abs=1e-12)  # a point
     d_json = res.to_dict()

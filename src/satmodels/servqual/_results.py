@@ -92,8 +92,8 @@ class Estimates(ResultMixin):
         object.__setattr__(self, "statistic", t)
         object.__setattr__(self, "pvalue", p)
 
-    def __getitem__(self, name: str) -> float:
-        """Estimate by name."""
+    def value(self, name: str) -> float:
+        """Return the estimate called ``name``."""
         if name not in self.names:
             msg = f"No estimate named {name!r}; have {list(self.names)}."
             raise InputError(msg)
