@@ -421,6 +421,8 @@ def test_bad_data() -> None:
         fit_pls(const, MODEL, columns=cols)
     with pytest.raises(InputError, match="outside"):
         fit_pls(x, MODEL, columns=cols, scale=(1, 10))
+    with pytest.raises(InputError, match="mean of indicator 'a1'"):
+        fit_pls(Moments.from_data(x, columns=cols), MODEL, scale=(1, 10))
     nan = x.copy()
     nan[3, 2] = np.nan
     with pytest.raises(InputError):

@@ -234,6 +234,24 @@ def _case_weights(data: object, weights: object, where: str) -> FloatArray | Non
     return np.asarray(weights, dtype=np.float64)
 
 
+def _check_scale(
+    rows: FloatArray, sc: Scale, columns: Sequence[str], where: str
+) -> None:
+    """Check answers against the declared scale.
+
+    For an interval scale, a NaN-ignoring global minimum and maximum (two
+    vectorized passes) settle the common case; the full per-cell check,
+    which names the first offending column and row, runs only when needed
+    (and always for Likert and level scales, which also need whole points).
+    """
+    if sc.kind == "interval" and rows.size:
+        lo = np.fmin.reduce(rows, axis=None)
+        hi = np.fmax.reduce(rows, axis=None)
+        if np.isnan(lo) or (sc.minimum <= lo and hi <= sc.maximum):
+            return
+    sc.check(rows, columns=columns, name="data", where=where)
+
+
 def _matrix(m: Moments, *, scaled: bool, where: str) -> FloatArray:
     """Correlation (scaled) or covariance matrix; zero variance is an error."""
     sd = m.std()
@@ -672,7 +690,16 @@ def fit_pls(
     )
     m = ing.moments
     if ing.rows is not None and sc is not None:
-        sc.check(ing.rows, columns=spec.indicators, name="data", where=where)
+        _check_scale(ing.rows, sc, spec.indicators, where)
+    elif sc is not None:  # Moments or lazy input: only the means can be checked
+        out_of = (m.mean < sc.minimum) | (m.mean > sc.maximum)
+        if np.any(out_of):
+            k = int(np.flatnonzero(out_of)[0])
+            msg = (
+                f"The mean of indicator {m.columns[k]!r} ({m.mean[k]:g}) in {where} "
+                f"lies outside the declared scale {sc.describe()}."
+            )
+            raise InputError(msg)
     lay = layout(spec)
     s = _matrix(m, scaled=opts.scaled, where=where)
     mean, sd = m.mean, m.std()
