@@ -506,3 +506,26 @@ def test_case_weights_equal_row_duplication() -> None:
     by_name = fit_pls(df, MODEL, weights="wt", n_bootstrap=20, rng=0)
     np.testing.assert_allclose(by_name.outer_weights, weighted.outer_weights)
     assert by_name.bootstrap is not None and by_name.bootstrap.n_failed == 0
+
+
+def test_non_psd_pairwise_matrix_warns() -> None:
+    from satmodels.exceptions import AdmissibilityWarning
+
+    # three variables observed in disjoint pairs can give an impossible
+    # correlation pattern: a ~ b and b ~ c strongly positive, a ~ c negative
+    rng = np.random.default_rng(0)
+    n = 300
+    t = rng.normal(size=n)
+    x = np.full((3 * n, 3), np.nan)
+    x[:n, 0], x[:n, 1] = t, t + 0.1 * rng.normal(size=n)
+    t = rng.normal(size=n)
+    x[n : 2 * n, 1], x[n : 2 * n, 2] = t, t + 0.1 * rng.normal(size=n)
+    t = rng.normal(size=n)
+    x[2 * n :, 0], x[2 * n :, 2] = t, -t + 0.1 * rng.normal(size=n)
+    with pytest.warns(AdmissibilityWarning, match="not positive semi-definite"):
+        fit_pls(
+            x,
+            "A =~ a1 + a2; B =~ b1; B ~ A",
+            columns=["a1", "a2", "b1"],
+            missing="pairwise",
+        )

@@ -42,7 +42,12 @@ from pydantic import Field
 from .. import _frames
 from .._typing import FloatArray
 from .._validation import ConfidenceLevel, FrozenModel, validated
-from ..exceptions import ConvergenceWarning, EstimationError, InputError
+from ..exceptions import (
+    AdmissibilityWarning,
+    ConvergenceWarning,
+    EstimationError,
+    InputError,
+)
 from ..moments import Moments
 from ..scales import Scale
 from . import quality as q
@@ -638,6 +643,9 @@ def fit_pls(
     -----
     ConvergenceWarning
         The iterations reached ``max_iter``.
+    AdmissibilityWarning
+        A pairwise-complete correlation matrix that is not positive
+        semi-definite.
 
     Notes
     -----
@@ -702,6 +710,15 @@ def fit_pls(
             raise InputError(msg)
     lay = layout(spec)
     s = _matrix(m, scaled=opts.scaled, where=where)
+    if m.missing == "pairwise" and np.linalg.eigvalsh(s)[0] < -1e-10:
+        warnings.warn(
+            f"The pairwise-complete {'correlation' if opts.scaled else 'covariance'} "
+            f"matrix in {where} is not positive semi-definite (different rows "
+            "behind different pairs); R-squared values can exceed 1 and paths "
+            "can be distorted. Consider missing='listwise'.",
+            AdmissibilityWarning,
+            stacklevel=2,
+        )
     mean, sd = m.mean, m.std()
     fit = pls_weights(
         s[None], lay, scheme=opts.scheme, tol=opts.tol, max_iter=opts.max_iter
