@@ -454,7 +454,7 @@ def _bootstrap(
     scale: Scale | None,
     estimate: FloatArray,
     weights: object,
-    rng: object,
+    rng: np.random.Generator | int | None,
     where: str,
 ) -> PLSBootstrap:
     if isinstance(data.source, Moments):
@@ -463,7 +463,7 @@ def _bootstrap(
             "dataframe), not a Moments: replicates resample rows."
         )
         raise InputError(msg)
-    gen = np.random.default_rng(rng)  # type: ignore[arg-type]
+    gen = np.random.default_rng(rng)
     labels = _labels(lay, spec, with_indices=scale is not None)
     method: Literal["multinomial", "poisson"] = (
         "poisson" if data.lazy else "multinomial"

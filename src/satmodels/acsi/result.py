@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 
@@ -13,10 +13,18 @@ from .._typing import FloatArray
 from .._validation import check_confidence_level
 from ..exceptions import InputError
 from ..moments import MissingReport
+from ._pls_kernel import layout
 from .bootstrap import summarize
+from .index import ipma as _ipma
 from .spec import ModelSpec
 
 __all__ = ["IPMAResult", "PLSBootstrap", "PLSResult"]
+
+
+def _num(value: object) -> float:
+    """Float of a record value known to be a number."""
+    return float(cast("float", value))
+
 
 Family = Literal[
     "weights",
@@ -457,16 +465,13 @@ class PLSResult(ResultMixin):
             No ``scale`` was declared, or ``target`` is unknown or has no
             predecessors.
         """
-        from ._pls_kernel import layout  # noqa: PLC0415 - avoid an import cycle
-        from .index import ipma  # noqa: PLC0415
-
         if self.scale is None or self.indices is None:
             msg = "ipma needs the declared answer scale: fit with scale=(min, max)."
             raise InputError(msg)
         t = self._lv(target)
         lay = layout(self.spec)
         lo, hi = self.scale
-        unstd, ind_total = ipma(self.total_effects, self._raw_weights, lo, hi, lay)
+        unstd, ind_total = _ipma(self.total_effects, self._raw_weights, lo, hi, lay)
         drivers = [k for k in range(len(self.latents)) if self.total_effects[k, t] != 0]
         if not drivers:
             msg = f"latent {target!r} has no predecessors, so no importance to map."
@@ -649,18 +654,18 @@ class PLSResult(ResultMixin):
             )
 
         for r in self._path_records():
-            add("path", r["source"], r["target"], float(r["estimate"]), r)  # type: ignore[arg-type]
+            add("path", r["source"], r["target"], _num(r["estimate"]), r)
         for which, stat in (("weights", "weight"), ("loadings", "loading")):
             for r in self._outer_records(which):
-                add(stat, r["indicator"], r["latent"], float(r["estimate"]), r)  # type: ignore[arg-type]
+                add(stat, r["indicator"], r["latent"], _num(r["estimate"]), r)
         for r in self._effect_records():
             boot = {
                 k.removeprefix("total_"): v
                 for k, v in r.items()
                 if k.startswith("total_")
             }
-            add("total_effect", r["source"], r["target"], float(r["total"]), boot)  # type: ignore[arg-type]
-            add("indirect_effect", r["source"], r["target"], float(r["indirect"]), {})  # type: ignore[arg-type]
+            add("total_effect", r["source"], r["target"], _num(r["total"]), boot)
+            add("indirect_effect", r["source"], r["target"], _num(r["indirect"]), {})
         for k, lv in enumerate(self.latents):
             if np.isfinite(self.r_squared[k]):
                 add(
@@ -689,7 +694,7 @@ class PLSResult(ResultMixin):
             ):
                 add(name, None, lv, float(vals[k]), {})
         for r in self._htmt_records():
-            add("htmt", r["latent_a"], r["latent_b"], float(r["estimate"]), r)  # type: ignore[arg-type]
+            add("htmt", r["latent_a"], r["latent_b"], _num(r["estimate"]), r)
         add("gof", None, None, self.gof, {})
         return rows
 
