@@ -11,7 +11,7 @@ company indices into industry, sector and national indices.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 
@@ -45,18 +45,51 @@ __all__ = [
 ]
 
 
-_PLS_OPTIONS = frozenset(
-    {
-        "scheme",
-        "scaled",
-        "tol",
-        "max_iter",
-        "n_bootstrap",
-        "confidence_level",
-        "rng",
-        "scores",
-    }
-)
+_PLS_ONLY = ("scheme", "scaled", "tol", "max_iter", "n_bootstrap", "rng")
+
+
+@overload
+def fit(
+    data: object,
+    model: ModelSpec | str | Mapping[str, Any],
+    *,
+    method: Literal["pls"] = ...,
+    scale: Scale | tuple[float, float] | None = ...,
+    columns: Sequence[str] | None = ...,
+    weights: object = ...,
+    missing: Literal["listwise", "pairwise"] = ...,
+    nan_policy: Literal["omit", "raise"] = ...,
+    scores: bool = ...,
+    scheme: Literal["centroid", "factorial", "path"] | None = ...,
+    scaled: bool | None = ...,
+    tol: float | None = ...,
+    max_iter: int | None = ...,
+    n_bootstrap: int | None = ...,
+    confidence_level: float = ...,
+    rng: np.random.Generator | int | None = ...,
+) -> PLSResult: ...
+
+
+@overload
+def fit(
+    data: object,
+    model: ModelSpec | str | Mapping[str, Any],
+    *,
+    method: Literal["ml"],
+    scale: Scale | tuple[float, float] | None = ...,
+    columns: Sequence[str] | None = ...,
+    weights: object = ...,
+    missing: Literal["listwise", "pairwise"] = ...,
+    nan_policy: Literal["omit", "raise"] = ...,
+    scores: bool = ...,
+    scheme: Literal["centroid", "factorial", "path"] | None = ...,
+    scaled: bool | None = ...,
+    tol: float | None = ...,
+    max_iter: int | None = ...,
+    n_bootstrap: int | None = ...,
+    confidence_level: float = ...,
+    rng: np.random.Generator | int | None = ...,
+) -> ACSIMLResult: ...
 
 
 def fit(
@@ -69,7 +102,14 @@ def fit(
     weights: object = None,
     missing: Literal["listwise", "pairwise"] = "listwise",
     nan_policy: Literal["omit", "raise"] = "omit",
-    **options: Any,  # noqa: ANN401 - method-specific options
+    scores: bool = True,
+    scheme: Literal["centroid", "factorial", "path"] | None = None,
+    scaled: bool | None = None,
+    tol: float | None = None,
+    max_iter: int | None = None,
+    n_bootstrap: int | None = None,
+    confidence_level: float = 0.95,
+    rng: np.random.Generator | int | None = None,
 ) -> PLSResult | ACSIMLResult:
     """Fit an ACSI-type model by PLS path modelling or maximum likelihood.
 
@@ -81,16 +121,18 @@ def fit(
         The model: a preset (:func:`acsi`, :func:`ecsi` ...), lavaan-style
         text, or a dict.
     method : {"pls", "ml"}
-        ``"pls"``: :func:`fit_pls` (options ``scheme``, ``scaled``,
-        ``tol``, ``max_iter``, ``n_bootstrap``, ``confidence_level``,
-        ``rng``, ``scores``). ``"ml"``: maximum likelihood through semopy
-        from the covariance matrix (:func:`satmodels.acsi.ml.fit_ml`).
+        ``"pls"``: :func:`fit_pls`. ``"ml"``: maximum likelihood through
+        semopy from the covariance matrix and n
+        (:func:`satmodels.acsi.ml.fit_ml`).
     scale : Scale or (min, max), optional
         The declared answer scale, needed for 0-100 indices.
     columns, weights, missing, nan_policy
         As in :func:`fit_pls`.
-    **options
-        Method-specific keyword options.
+    scores : bool
+        Latent scores per respondent (when rows are given).
+    scheme, scaled, tol, max_iter, n_bootstrap, confidence_level, rng
+        PLS options (see :func:`fit_pls`; None: its default). With
+        ``method="ml"`` they must be left unset.
 
     Returns
     -------
@@ -99,7 +141,8 @@ def fit(
     Raises
     ------
     InputError
-        Unknown method or option, or bad data (see :func:`fit_pls`).
+        Unknown method, a PLS-only option with ``method="ml"``, or bad
+        data (see :func:`fit_pls`).
 
     Examples
     --------
@@ -116,24 +159,39 @@ def fit(
     """
     chosen = str(method)
     if chosen == "pls":
-        unknown = sorted(set(options) - _PLS_OPTIONS)
-        if unknown:
-            msg = (
-                f"acsi.fit(method='pls') got unknown option(s) {unknown}; "
-                f"PLS takes {sorted(_PLS_OPTIONS)}."
-            )
-            raise InputError(msg)
         return fit_pls(
             data,
             model,
+            scheme="path" if scheme is None else scheme,
+            scaled=True if scaled is None else scaled,
             scale=scale,
             columns=columns,
             weights=weights,
             missing=missing,
             nan_policy=nan_policy,
-            **options,
+            tol=1e-7 if tol is None else tol,
+            max_iter=300 if max_iter is None else max_iter,
+            n_bootstrap=0 if n_bootstrap is None else n_bootstrap,
+            confidence_level=confidence_level,
+            rng=rng,
+            scores=scores,
         )
     if chosen == "ml":
+        given = {
+            "scheme": scheme,
+            "scaled": scaled,
+            "tol": tol,
+            "max_iter": max_iter,
+            "n_bootstrap": n_bootstrap,
+            "rng": rng,
+        }
+        unknown = [k for k in _PLS_ONLY if given[k] is not None]
+        if unknown:
+            msg = (
+                f"acsi.fit(method='ml') does not take the PLS option(s) {unknown}; "
+                "ML takes scale, columns, weights, missing, nan_policy and scores."
+            )
+            raise InputError(msg)
         return _fit_ml(
             data,
             model,
@@ -142,7 +200,7 @@ def fit(
             weights=weights,
             missing=missing,
             nan_policy=nan_policy,
-            options=options,
+            scores=scores,
         )
     msg = f"The 'method' parameter of acsi.fit must be 'pls' or 'ml'. Got {method!r}."
     raise InputError(msg)
@@ -157,21 +215,13 @@ def _fit_ml(
     weights: object,
     missing: Literal["listwise", "pairwise"],
     nan_policy: Literal["omit", "raise"],
-    options: Mapping[str, Any],
+    scores: bool,
 ) -> ACSIMLResult:
     from .ml import fit_ml  # noqa: PLC0415 - semopy is imported lazily
     from .pls import _ingest, as_spec  # noqa: PLC0415
 
     where = "acsi.fit"
-    unknown = sorted(set(options) - {"scores"})
-    if unknown:
-        msg = (
-            f"acsi.fit(method='ml') got unknown option(s) {unknown}; ML takes "
-            "scale, columns, weights, missing, nan_policy and scores."
-        )
-        raise InputError(msg)
     spec = as_spec(model, where)
-    want_rows = bool(options.get("scores", True))
     ing = _ingest(
         data,
         spec,
@@ -179,7 +229,7 @@ def _fit_ml(
         weights=weights,
         missing=missing,
         nan_policy=nan_policy,
-        want_rows=want_rows,
+        want_rows=scores,
         where=where,
     )
     return fit_ml(ing.moments, spec, scale=scale, rows=ing.rows)
