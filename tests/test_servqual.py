@@ -23,7 +23,9 @@ from satmodels.servqual import (
     demo_section,
     five_gaps,
     gaps,
+    reliability,
     servperf,
+    zone_of_tolerance,
 )
 
 GOLDEN = json.loads(
@@ -487,3 +489,30 @@ def test_demo_section() -> None:
         ),
         GapsResult,
     )
+
+
+def test_unanswered_item_and_tiny_segments_give_nan_not_zero() -> None:
+    p = np.array([[1, 2, np.nan], [4, 5, np.nan], [7, 7, np.nan]])
+    e = np.array([[2, 2, 2], [3, 3, 3], [4, 4, 4]], dtype=float)
+    res = gaps(p, e, instrument=SMALL)
+    # item f1 has no pair: its gap, its dimension and the overall score are
+    # not estimable; the speed dimension still is: ((1-2 + 2-2) + ...)/...
+    assert res.items.n.tolist() == [3, 3, 0]
+    assert np.isnan(res.items.value("f1"))
+    assert np.isnan(res.dimensions.value("staff"))
+    assert np.isnan(res.unweighted_score)
+    # speed gaps: s1 (-1, 1, 3) -> 1; s2 (0, 2, 3) -> 5/3; mean 4/3
+    assert res.dimensions.value("speed") == pytest.approx(4 / 3)
+    assert res.dimension_perception[0] == pytest.approx((4 + 14 / 3) / 2)
+    assert res.to_dict()["dimensions"]["staff"] is None
+    z = zone_of_tolerance(p, e, e, instrument=SMALL, scale=Scale.likert(1, 9))
+    assert z.item_position[2] == "unknown"
+    rel = reliability(p, instrument=SMALL)
+    assert np.isnan(rel.alpha[1])
+    assert rel.n.tolist()[1] == 0
+    # a one-respondent segment: estimates, but no interval
+    seg = gaps(P_HAND, E_HAND, instrument=SMALL, segments=["x", "x", "y"])
+    y = seg.segments["y"]
+    assert y.items.estimate == pytest.approx(P_HAND[2] - E_HAND[2])
+    assert np.isnan(y.items.std_error).all()
+    json.dumps(seg.to_dict())

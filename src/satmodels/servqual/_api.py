@@ -16,6 +16,7 @@ from . import _collect
 from ._kernels import (
     _alpha,
     _alpha_if_deleted,
+    _apply,
     _combine,
     _feldt_interval,
     _item_stats,
@@ -140,6 +141,17 @@ def _row_weighted(
         level,
     )
     return est, int((~ok).sum())
+
+
+def _mean_points(
+    weight_rows: FloatArray, instrument: Instrument
+) -> dict[str, float] | None:
+    """Mean points per dimension over respondents with an allocation."""
+    ok = np.isfinite(weight_rows).all(axis=1)
+    if not ok.any():
+        return None
+    means = weight_rows[ok].mean(axis=0)
+    return dict(zip(instrument.dimensions, map(float, means), strict=True))
 
 
 def _with_reason(report: MissingReport, reason: str, count: int) -> MissingReport:
@@ -336,8 +348,8 @@ def _gaps_core(
     count, pmean, comom, sumsq, cov = _moment_arrays(m)
     mean, _, n, sigma = _item_stats(count, pmean, comom, sumsq, cov, plus, minus)
     items, dims, overall, weighted = _levels(mean, sigma, n, instrument, level, vector)
-    item_p = pmean[plus, minus]
-    item_e = pmean[minus, plus]
+    item_p = np.where(n > 0, pmean[plus, minus], np.nan)
+    item_e = np.where(n > 0, pmean[minus, plus], np.nan)
     a_dim = _dimension_matrix(instrument)
     gap_rows = None if rows is None else rows[:, :k] - rows[:, k:]
     report = m.report
@@ -349,10 +361,8 @@ def _gaps_core(
         report = _with_reason(
             report, "weighted score: missing importance or dimension", excluded
         )
-        with np.errstate(invalid="ignore"):
-            means = np.nanmean(wrows, axis=0) if np.isfinite(wrows).any() else None
-        if means is not None:
-            imp = dict(zip(instrument.dimensions, map(float, means), strict=True))
+        imp = _mean_points(wrows, instrument)
+
     return GapsResult(
         instrument=instrument,
         scale=scale,
@@ -363,8 +373,8 @@ def _gaps_core(
         importance=imp,
         item_perception=item_p,
         item_expectation=item_e,
-        dimension_perception=a_dim @ item_p,
-        dimension_expectation=a_dim @ item_e,
+        dimension_perception=_apply(a_dim, item_p),
+        dimension_expectation=_apply(a_dim, item_e),
         confidence_level=level,
         missing=report,
         _rows=gap_rows,
@@ -463,13 +473,7 @@ def servperf(
             report = _with_reason(
                 report, "weighted score: missing importance or dimension", excluded
             )
-            imp = dict(
-                zip(
-                    instrument.dimensions,
-                    map(float, np.nanmean(w, axis=0)),
-                    strict=True,
-                )
-            )
+            imp = _mean_points(w, instrument)
         return ServperfResult(
             instrument=instrument,
             scale=scale,
@@ -588,11 +592,18 @@ def zone_of_tolerance(
         mean, _, n, sigma = _item_stats(*arrays, plus, minus)
         items, dims, overall, _ = _levels(mean, sigma, n, instrument, level)
         out[name] = (items, dims, _renamed(overall, ("overall",)))
-    pmean = col.moments.pair_mean
+    nobs = col.moments.nobs
+    pmean = np.where(nobs > 0, np.diagonal(col.moments.pair_mean), np.nan)
 
     def position(msa: FloatArray, mss: FloatArray) -> tuple[str, ...]:
         return tuple(
-            "below" if lo < 0 else "above" if hi > 0 else "inside"
+            "unknown"
+            if not (np.isfinite(lo) and np.isfinite(hi))
+            else "below"
+            if lo < 0
+            else "above"
+            if hi > 0
+            else "inside"
             for lo, hi in zip(msa, mss, strict=True)
         )
 
@@ -608,9 +619,9 @@ def zone_of_tolerance(
         width_items=out["width"][0],
         width_dimensions=out["width"][1],
         width_overall=out["width"][2],
-        item_perceived=np.diagonal(pmean)[p_idx].copy(),
-        item_adequate=np.diagonal(pmean)[a_idx].copy(),
-        item_desired=np.diagonal(pmean)[d_idx].copy(),
+        item_perceived=pmean[p_idx],
+        item_adequate=pmean[a_idx],
+        item_desired=pmean[d_idx],
         item_position=position(out["msa"][0].estimate, out["mss"][0].estimate),
         dimension_position=position(out["msa"][1].estimate, out["mss"][1].estimate),
         confidence_level=level,
@@ -727,6 +738,8 @@ def reliability(
         idx = np.array([ids.index(i) for i in instrument.item_ids(d)])
         n_items[j] = idx.size
         if item_rows is not None:
+            if not np.isfinite(item_rows[:, idx]).all(axis=1).any():
+                continue  # nobody answered every item of this dimension
             m = Moments.from_data(item_rows[:, idx], missing="listwise")
             cov = m.covariance()
             n = m.n

@@ -86,6 +86,7 @@ def _item_stats(  # noqa: PLR0917 - the arrays of one Moments
             ]
         ).astype(np.float64)
         n_ij = np.minimum(n_ij, np.minimum.outer(n, n))
+    mean = np.where(n > 0, mean, np.nan)  # no respondent: no estimate
     nf = n.astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         sigma = np.where(n_ij > 0, np.nan_to_num(cross) * n_ij / np.outer(nf, nf), 0.0)
@@ -103,8 +104,8 @@ def _combine(
     Returns estimate, standard error, degrees of freedom (smallest item
     count among the items used, minus one) and that smallest count.
     """
-    est = weights @ mean
     used = weights != 0
+    est = _apply(weights, mean)
     sig = np.nan_to_num(sigma)
     var = np.einsum("ri,ij,rj->r", weights, sig, weights)
     size = np.einsum("ri,ij,rj->r", np.abs(weights), np.abs(sig), np.abs(weights))
@@ -117,6 +118,14 @@ def _combine(
     n_min = np.where(n_min == big, 0, n_min).astype(np.int64)
     df = np.maximum(n_min - 1.0, 0.0)
     return est, se, df, n_min
+
+
+def _apply(weights: FloatArray, values: FloatArray) -> FloatArray:
+    """``weights @ values``, NaN only where a used (non-zero) value is NaN."""
+    missing = ~np.isfinite(values)
+    out: FloatArray = weights @ np.where(missing, 0.0, values)
+    hit = ((weights != 0) & missing[None, :]).any(axis=1)
+    return np.where(hit, np.nan, out)
 
 
 def _t_interval(

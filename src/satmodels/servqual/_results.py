@@ -559,7 +559,7 @@ class ZoneResult(ResultMixin):
         Mean levels per item.
     item_position, dimension_position : tuple of str
         ``"below"`` (mean MSA < 0), ``"above"`` (mean MSS > 0) or
-        ``"inside"`` the zone.
+        ``"inside"`` the zone; ``"unknown"`` without answers.
     confidence_level : float
     missing : MissingReport
     """
