@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any, Literal
 
 import numpy as np
@@ -323,13 +324,7 @@ def gaps(
             backend=col.backend,
         )
     missing = _with_reason(result.missing, "missing segment label", n_missing)
-    return _replace_gaps(result, segments=segs, missing=missing)
-
-
-def _replace_gaps(result: GapsResult, **changes: Any) -> GapsResult:  # noqa: ANN401
-    from dataclasses import replace  # noqa: PLC0415
-
-    return replace(result, **changes)
+    return replace(result, segments=segs, missing=missing)
 
 
 def _gaps_core(
@@ -499,8 +494,6 @@ def servperf(
         )
         for key, mask in masks.items()
     }
-    from dataclasses import replace  # noqa: PLC0415
-
     return replace(
         result,
         segments=segs,
@@ -724,7 +717,7 @@ def reliability(
         arrays = _moment_arrays(col.moments)
         minus = None if expectations is None else np.arange(k, 2 * k)
         _, var, _, _ = _item_stats(*arrays, np.arange(k), minus)
-        # covariance of the item variables: undo the mean scaling
+        # covariances of the item variables (pairwise), with exact variances
         cov_all = _variable_covariance(arrays, k, minus, var)
         count_all = _variable_count(arrays[0], k, minus)
     dims = instrument.dimensions
