@@ -190,3 +190,42 @@ def test_lazy_frame_uses_poisson_bootstrap() -> None:
     assert res.bootstrap is not None
     assert res.bootstrap.method == "poisson"
     assert res.bootstrap.jackknife_groups == 0
+
+
+def test_interval_coverage_simulation() -> None:
+    # Population truth: mode A weights proportional to the loadings, paths
+    # between the resulting composites (see test_acsi_pls._population_pls).
+    # 60 samples x 3 paths: 95% intervals should cover about 95% of the time
+    # (binomial sd about 1.3 points); a broken SE or BCa would fall far below.
+    lam = [np.array([0.8, 0.7, 0.6]), np.array([0.9, 0.8]), np.array([0.7, 0.7, 0.8])]
+    phi = np.array([[1.0, 0.6, 0.58], [0.6, 1.0, 0.54], [0.58, 0.54, 1.0]])
+    big = np.zeros((8, 3))
+    big[0:3, 0], big[3:5, 1], big[5:8, 2] = lam
+    sigma = big @ phi @ big.T + np.diag(1 - (big**2).sum(1))
+    qual = []
+    for j, idx in enumerate([[0, 1, 2], [3, 4], [5, 6, 7]]):
+        w = lam[j] / np.sqrt(lam[j] @ sigma[np.ix_(idx, idx)] @ lam[j])
+        qual.append(w @ lam[j])
+    ycor = np.outer(qual, qual) * phi
+    np.fill_diagonal(ycor, 1.0)
+    truth = {
+        "A -> B": ycor[0, 1],
+        **dict(
+            zip(
+                ("A -> C", "B -> C"),
+                np.linalg.solve(ycor[:2, :2], ycor[:2, 2]),
+                strict=True,
+            )
+        ),
+    }
+    rng = np.random.default_rng(2024)
+    hits = {"bca": 0, "percentile": 0}
+    sims = 60
+    for _ in range(sims):
+        x = rng.multivariate_normal(np.zeros(8), sigma, size=300)
+        res = fit_pls(x, MODEL, columns=COLS, n_bootstrap=300, rng=rng, scores=False)
+        for method in ("bca", "percentile"):
+            ci = res.confidence_interval(statistic="paths", method=method)
+            hits[method] += sum(ci.low[k] <= v <= ci.high[k] for k, v in truth.items())
+    for method, h in hits.items():
+        assert h / (3 * sims) > 0.88, method
