@@ -265,3 +265,19 @@ def test_aggregate_errors(kwargs: dict[str, object], match: str) -> None:
         aggregate_indices(
             {"a": float("nan")}, revenue={"a": 1}, industry={"a": "i"}, sector={}
         )
+
+
+def test_index_outside_range_is_reported() -> None:
+    # a reverse-coded item in a formative block gets a negative weight; the
+    # normalized weights then extrapolate beyond the scale ends
+    x = _data()
+    x[:, 1] = 11.0 - x[:, 1]
+    model = MODEL.replace("A =~", "A <~")
+    res = fit_pls(x, model, columns=COLS, scale=(1, 10))
+    assert res.outer_weights[1] < 0
+    assert res.indices is not None
+    assert "Index outside" not in str(res.summary())  # here A stays in range
+    import dataclasses
+
+    shifted = dataclasses.replace(res, indices=res.indices + np.array([60.0, 0.0, 0.0]))
+    assert "Index outside 0-100 for A" in str(shifted.summary())

@@ -824,6 +824,17 @@ class PLSResult(ResultMixin):
             )
         if not self.converged:
             notes.append("WARNING: the PLS iterations did not converge.")
+        if self.indices is not None:
+            outside = [
+                lv
+                for lv, v in zip(self.latents, self.indices.tolist(), strict=True)
+                if not 0.0 <= v <= 100.0
+            ]
+            if outside:
+                notes.append(
+                    f"Index outside 0-100 for {', '.join(outside)}: some outer "
+                    "weights are negative (formative block or a reversed item)."
+                )
         return Summary(
             title="PLS path model (PLS-PM, Wold 1982; Lohmöller 1989)",
             tables=tuple(t for t in tables if t.rows),
