@@ -180,6 +180,8 @@ class Scale(FrozenModel):
         finite = np.isfinite(arr)
         if self.kind == "interval":
             bad = (arr < self.minimum) | (arr > self.maximum)
+        elif self.kind == "likert":  # range plus whole-number check, no set lookup
+            bad = (arr < self.minimum) | (arr > self.maximum) | (np.floor(arr) != arr)
         else:
             pts = np.asarray(self.points())
             bad = ~np.isin(arr, pts)
