@@ -323,16 +323,53 @@ def test_lazy_null_and_nan_both_missing() -> None:
         ),
     ],
 )
+@pytest.mark.parametrize("engine", ["polars_lazy", "dask"])
 def test_lazy_bad_input(
-    data: dict[str, Any], kwargs: dict[str, Any], pattern: str
+    data: dict[str, Any], kwargs: dict[str, Any], pattern: str, engine: str
 ) -> None:
+    # Dask has its own single-pass path (per-partition kernels), so both the
+    # narwhals path (polars) and the Dask path are checked. Dask runs on its
+    # default local scheduler here.
     pl = pytest.importorskip("polars")
     kwargs = {"columns": ["a"], **kwargs}
-    lf = pl.LazyFrame(
+    frame = pl.DataFrame(
         data, schema_overrides={"a": pl.Float64} if data["a"][0] is None else None
     )
+    if engine == "dask":
+        dd = pytest.importorskip("dask.dataframe")
+        lf: object = dd.from_pandas(frame.to_pandas(), npartitions=2)
+    else:
+        lf = frame.lazy()
     with pytest.raises(InputError, match=pattern):
         Moments.from_data(lf, **kwargs)
+
+
+@pytest.mark.parametrize("missing", ["listwise", "pairwise"])
+def test_dask_partition_without_usable_rows(missing: str) -> None:
+    # One partition has nothing usable: its rows are still counted in the
+    # report, exactly as in memory.
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    x = np.array([[np.nan, np.nan], [np.nan, 1.0], [1.0, 2.0], [2.0, 2.5], [3.0, 5.0]])
+    w = np.array([1.0, 0.0, 1.0, 2.0, 1.0])
+    frame = pd.DataFrame({"a": x[:, 0], "b": x[:, 1], "w": w})
+    ddf = dd.from_pandas(frame, npartitions=1).repartition(divisions=[0, 2, 4])
+    assert ddf.npartitions == 2
+    ref = Moments.from_data(
+        x,
+        columns=["a", "b"],
+        weights=w,
+        missing=missing,  # type: ignore[arg-type]
+    )
+    got = Moments.from_data(
+        ddf,
+        columns=["a", "b"],
+        weights="w",
+        missing=missing,  # type: ignore[arg-type]
+    )
+    _assert_same(got, ref)
+    with pytest.raises(InputError, match=r"missing value.*column 'a'"):
+        Moments.from_data(ddf, columns=["a", "b"], nan_policy="raise")
 
 
 def test_lazy_empty_frame() -> None:

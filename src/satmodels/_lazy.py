@@ -50,7 +50,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
@@ -61,7 +61,7 @@ from ._typing import FloatArray
 from .exceptions import InputError
 
 if TYPE_CHECKING:
-    from .moments import Moments
+    from .moments import MissingReport, Moments
 
 __all__ = [
     "POISSON_MAX",
@@ -575,6 +575,177 @@ def _pilot_for(
     return _centred(frame, pilot), pilot
 
 
+# ------------------------------------------------------------------ Dask
+@dataclass(frozen=True, slots=True)
+class _DaskPart:
+    """One Dask partition's (or a merged group's) Moments and account."""
+
+    moments: Moments | None
+    report: MissingReport
+    inf: FloatArray
+    bad_weights: int
+
+
+def _dask_values(
+    part: Any,  # noqa: ANN401 - a pandas DataFrame
+    cols: Sequence[str],
+    weight: str | None,
+) -> tuple[FloatArray, FloatArray | None]:
+    x = np.asarray(part[list(cols)].to_numpy(dtype=np.float64, na_value=np.nan))
+    w = (
+        None
+        if weight is None
+        else np.asarray(part[weight].to_numpy(dtype=np.float64, na_value=np.nan))
+    )
+    return x, w
+
+
+def _dask_partition_moments(
+    part: Any,  # noqa: ANN401 - a pandas DataFrame
+    cols: tuple[str, ...],
+    weight: str | None,
+    missing: str,
+    where: str,
+) -> _DaskPart:
+    """Moments of one partition by the in-memory kernel, on the worker."""
+    from ._moments_kernels import _moments_from_values  # noqa: PLC0415
+    from .moments import MissingReport  # noqa: PLC0415
+
+    x, w = _dask_values(part, cols, weight)
+    n = x.shape[0]
+    inf = np.isinf(x).sum(axis=0).astype(np.float64)
+    bad = 0 if w is None else int((~np.isfinite(w) | (w < 0)).sum())
+    observed = ~np.isnan(x)
+    col_missing = {
+        c: int(v) for c, v in zip(cols, n - observed.sum(axis=0), strict=True)
+    }
+    positive = np.ones(n, dtype=bool) if w is None else np.asarray(w > 0, dtype=bool)
+    complete = observed.all(axis=1)
+    listwise = missing == "listwise"
+    used = int(
+        (complete & positive).sum()
+        if listwise
+        else (observed & positive[:, None]).any(axis=1).sum()
+    )
+    if inf.any() or bad or used == 0:
+        reasons: dict[str, int] = {}
+        zero = 0 if w is None else int((w == 0).sum())
+        if listwise:
+            n_drop = int((~complete).sum())
+            zero = 0 if w is None else int((complete & (w == 0)).sum())
+            items = [("missing value (listwise)", n_drop), ("zero weight", zero)]
+        else:
+            items = [("zero weight", zero), ("no observed value", n - used - zero)]
+        reasons = {k: v for k, v in items if v > 0}
+        report = MissingReport(
+            rows_total=n,
+            rows_used=used if not (inf.any() or bad) else 0,
+            rows_excluded=n - used if not (inf.any() or bad) else n,
+            reasons=reasons,
+            column_missing=col_missing,
+            missing=missing,
+        )
+        return _DaskPart(moments=None, report=report, inf=inf, bad_weights=bad)
+    m = _moments_from_values(
+        x,
+        cols,
+        w,
+        missing=missing,  # type: ignore[arg-type]
+        nan_policy="omit",
+        backend=None,
+        where=where,
+    )
+    return _DaskPart(moments=m, report=m.report, inf=inf, bad_weights=0)
+
+
+def _dask_combine(a: _DaskPart, b: _DaskPart) -> _DaskPart:
+    """Merge two partitions' Moments (Chan et al.) and their accounts."""
+    if a.moments is None:
+        moments = b.moments
+    elif b.moments is None:
+        moments = a.moments
+    else:
+        moments = a.moments.merge(b.moments)
+    return _DaskPart(
+        moments=moments,
+        report=a.report.merge(b.report),
+        inf=a.inf + b.inf,
+        bad_weights=a.bad_weights + b.bad_weights,
+    )
+
+
+def _tree(dk: Any, pieces: list[Any], func: Callable[..., Any]) -> Any:  # noqa: ANN401
+    """Reduce delayed pieces pairwise (a binary tree of ``func`` tasks)."""
+    combine = dk.delayed(func, pure=True)
+    while len(pieces) > 1:
+        nxt = [combine(pieces[k], pieces[k + 1]) for k in range(0, len(pieces) - 1, 2)]
+        if len(pieces) % 2:
+            nxt.append(pieces[-1])
+        pieces = nxt
+    return pieces[0]
+
+
+def _dask_moments(
+    frame: nw.LazyFrame[Any],
+    cols: tuple[str, ...],
+    weight: str | None,
+    *,
+    missing: str,
+    nan_policy: str,
+    where: str,
+) -> Moments:
+    """Moments of a Dask frame in one pass: per-partition kernels, tree merge.
+
+    narwhals' Dask backend turns every aggregate into its own reduction
+    (thousands of tasks for p = 16); running the numpy kernel on each
+    partition and merging the partial Moments exactly (Chan, Golub & LeVeque
+    1979) is one task per partition and reads the data once.
+    """
+    import dask  # noqa: PLC0415
+
+    dk = cast("Any", dask)
+    keep = [*cols, *([weight] if weight is not None else [])]
+    native = frame.select(*keep).to_native()
+    part_fn = dk.delayed(_dask_partition_moments, pure=True)
+    pieces = [
+        part_fn(part, cols, weight, missing, where) for part in native.to_delayed()
+    ]
+    (res,) = dk.compute(_tree(dk, pieces, _dask_combine))
+    total: _DaskPart = res
+    if total.inf.any():
+        k = int(np.flatnonzero(total.inf)[0])
+        msg = (
+            f"The 'data' parameter of {where} has {int(total.inf[k])} infinite "
+            f"value(s) in column '{cols[k]}'."
+        )
+        raise InputError(msg)
+    if total.bad_weights:
+        msg = (
+            f"The 'weights' parameter of {where} must be finite and "
+            f"non-negative. Got {total.bad_weights} missing, infinite or "
+            f"negative value(s) in column {weight!r}."
+        )
+        raise InputError(msg)
+    col_missing = total.report.column_missing
+    n_missing = sum(col_missing.values())
+    if n_missing and nan_policy == "raise":
+        first = next(c for c in cols if col_missing[c])
+        msg = (
+            f"The 'data' parameter of {where} has {n_missing} missing "
+            f"value(s) and nan_policy='raise'; {col_missing[first]} in column "
+            f"'{first}'."
+        )
+        raise InputError(msg)
+    if total.moments is None:
+        msg = (
+            f"The 'data' parameter of {where} has no usable row: all "
+            f"{total.report.rows_total} row(s) were excluded "
+            f"({total.report.reasons or 'empty input'})."
+        )
+        raise InputError(msg)
+    return replace(total.moments, report=total.report, _backend=None)
+
+
 def lazy_moments(
     data: object,
     *,
@@ -624,6 +795,12 @@ def lazy_moments(
     ([2.333, 5.0], {'missing value (listwise)': 1})
     """
     where = "Moments.from_data"
+    frame = to_lazy(data)
+    if engine_name(frame) == "dask":
+        cols, weight = _resolve_columns(frame, columns, weights, where)
+        return _dask_moments(
+            frame, cols, weight, missing=missing, nan_policy=nan_policy, where=where
+        )
     frame, pilot = _pilot_for(
         data,
         columns=columns,
@@ -695,22 +872,24 @@ def _dask_partition_sums(
     pilot: _Pilot,
     n_rep: int,
 ) -> FloatArray:
-    """One Dask partition's replicate sums, ``(B, q)``, from numpy."""
+    """One Dask partition's replicate sums, ``(B, q)``, from numpy.
+
+    The same layout as the in-memory bootstrap (``_row_products``): the
+    partition's rows, centred by the full-data means, times a ``(B, n)``
+    matrix of Poisson(1) multiplicities from the partition's own generator.
+    """
     from ._moments_kernels import _row_products  # noqa: PLC0415
 
-    p = len(pilot.columns)
-    d = np.asarray(
-        part[[f"__d{i}" for i in range(p)]].to_numpy(dtype=np.float64, na_value=np.nan)
-    )
-    n = d.shape[0]
-    w = (
-        np.ones(n)
-        if pilot.weight is None
-        else np.asarray(part[_W].to_numpy(dtype=np.float64, na_value=np.nan))
-    )
-    obs = (~np.isnan(d)).astype(np.float64)  # listwise: every row is used
-    x0 = np.where(obs > 0, d, 0.0)
-    z = _row_products(x0, obs, np.where(obs[:, 0] > 0, w, 0.0), pilot.listwise)
+    x, w_raw = _dask_values(part, pilot.columns, pilot.weight)
+    n, p = x.shape
+    w = np.ones(n) if w_raw is None else w_raw
+    observed = ~np.isnan(x)
+    if pilot.listwise:
+        observed = np.repeat(np.asarray(observed.all(axis=1))[:, None], p, axis=1)
+    positive = np.asarray(w > 0, dtype=bool)
+    obs = (observed & positive[:, None]).astype(np.float64)
+    x0 = np.where(obs > 0, x - pilot.shift, 0.0)
+    z = _row_products(x0, obs, np.where(w > 0, w, 0.0), pilot.listwise)
     gen = np.random.default_rng(seed)
     out = np.zeros((n_rep, z.shape[1]))
     block = max(1, 2_000_000 // max(n, 1))
@@ -721,27 +900,45 @@ def _dask_partition_sums(
 
 
 def _dask_bootstrap(
-    frame: nw.LazyFrame[Any], pilot: _Pilot, n_rep: int, rng: np.random.Generator
-) -> list[dict[str, float]]:
+    data: object,
+    *,
+    columns: Sequence[str] | None,
+    weights: object,
+    missing: str,
+    n_rep: int,
+    rng: np.random.Generator,
+    where: str,
+) -> Moments:
     import dask  # noqa: PLC0415
 
     dk = cast("Any", dask)
-
-    native = frame.to_native()
-    parts = native.to_delayed()
+    frame = to_lazy(data)
+    cols, weight = _resolve_columns(frame, columns, weights, where)
+    base = _dask_moments(
+        frame, cols, weight, missing=missing, nan_policy="omit", where=where
+    )
+    rep = base.report
+    pilot = _Pilot(
+        columns=cols,
+        weight=weight,
+        listwise=missing == "listwise",
+        rows_total=rep.rows_total,
+        rows_used=rep.rows_used,
+        reasons=dict(rep.reasons),
+        column_missing=dict(rep.column_missing),
+        shift=base.mean,
+        wsum=0.0,
+        wsq=0.0,
+    )
+    keep = [*cols, *([weight] if weight is not None else [])]
+    parts = frame.select(*keep).to_native().to_delayed()
     seeds = np.random.SeedSequence(int(rng.integers(0, 2**63 - 1))).spawn(len(parts))
     func = dk.delayed(_dask_partition_sums, pure=True)
     pieces = [
         func(part, sd, pilot, n_rep) for part, sd in zip(parts, seeds, strict=True)
     ]
-    add = dk.delayed(np.add, pure=True)
-    while len(pieces) > 1:
-        nxt = [add(pieces[k], pieces[k + 1]) for k in range(0, len(pieces) - 1, 2)]
-        if len(pieces) % 2:
-            nxt.append(pieces[-1])
-        pieces = nxt
-    (total,) = dk.compute(pieces[0])
-    return _rows_from_products(pilot, np.asarray(total))
+    (total,) = dk.compute(_tree(dk, pieces, np.add))
+    return _assemble(pilot, _rows_from_products(pilot, np.asarray(total)), batch=True)
 
 
 def _rows_from_products(pilot: _Pilot, total: FloatArray) -> list[dict[str, float]]:
@@ -816,6 +1013,16 @@ def lazy_poisson_bootstrap(
     (20, 2, 2)
     """
     where = "Moments.bootstrap"
+    if engine_name(to_lazy(data)) == "dask":
+        return _dask_bootstrap(
+            data,
+            columns=columns,
+            weights=weights,
+            missing=missing,
+            n_rep=n_replicates,
+            rng=rng,
+            where=where,
+        )
     frame, pilot = _pilot_for(
         data,
         columns=columns,
@@ -825,9 +1032,7 @@ def lazy_poisson_bootstrap(
         where=where,
     )
     engine = engine_name(frame)
-    if engine == "dask":
-        rows = _dask_bootstrap(frame, pilot, n_replicates, rng)
-    elif engine in _REPLICATORS:
+    if engine in _REPLICATORS:
         native = _REPLICATORS[engine](frame.to_native(), n_replicates, _seed(rng))
         rep = to_lazy(native).with_columns(_poisson_expr(nw.col("__u")).alias("__k"))
         out = (
