@@ -352,7 +352,7 @@ def test_engine_counts_match_in_memory(
 
 
 @pytest.mark.engine
-@pytest.mark.parametrize("engine", ["polars_lazy", "duckdb"])
+@pytest.mark.parametrize("engine", ["polars_lazy", "duckdb", "dask"])
 def test_engine_bad_answers_name_column_value_and_count(
     engine: str, request: pytest.FixtureRequest
 ) -> None:

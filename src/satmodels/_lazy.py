@@ -1060,6 +1060,107 @@ def lazy_poisson_bootstrap(
 
 
 # --------------------------------------------------------- category counts
+# ------------------------------------------------------ Dask category counts
+def _match(x: FloatArray, cats: FloatArray) -> tuple[Any, Any, Any]:
+    """Category index of each value (-1 if none), and the other/missing masks."""
+    order = np.argsort(cats, kind="stable")
+    ordered = cats[order]
+    pos = np.clip(np.searchsorted(ordered, x), 0, len(cats) - 1)
+    hit = ordered[pos] == x
+    nan = np.isnan(x)
+    codes = np.where(hit, order[pos], -1).astype(np.int64)
+    return codes, ~hit & ~nan, nan
+
+
+def _fmin_or_nan(x: FloatArray, mask: Any) -> FloatArray:  # noqa: ANN401
+    """Column-wise minimum of ``x`` where ``mask``; inf for empty columns."""
+    return np.asarray(np.min(np.where(mask, x, np.inf), axis=0, initial=np.inf))
+
+
+def _dask_count_part(
+    part: Any,  # noqa: ANN401 - a pandas DataFrame
+    cols: tuple[str, ...],
+    weight: str | None,
+    cats: FloatArray,
+) -> dict[str, Any]:
+    """One partition's category counts by ``numpy.bincount``, on the worker."""
+    from .counts import _count_kernel  # noqa: PLC0415
+
+    x, w = _dask_values(part, cols, weight)
+    codes, other, nan = _match(x, cats)
+    counts, wc, wq = _count_kernel(
+        codes, len(cats), None if w is None else np.nan_to_num(w)
+    )
+    return {
+        "n": x.shape[0],
+        "badw": 0 if w is None else int((~np.isfinite(w) | (w < 0)).sum()),
+        "counts": counts,
+        "weighted": wc,
+        "weighted_sq": wq,
+        "missing": nan.sum(axis=0).astype(np.int64),
+        "other": other.sum(axis=0).astype(np.int64),
+        "min_other": _fmin_or_nan(x, other),
+    }
+
+
+def _dask_pair_part(
+    part: Any,  # noqa: ANN401 - a pandas DataFrame
+    pairs: tuple[tuple[str, str], ...],
+    weight: str | None,
+    cats_a: FloatArray,
+    cats_b: FloatArray,
+) -> dict[str, Any]:
+    """One partition's joint counts per column pair, on the worker."""
+    from .counts import _count_kernel  # noqa: PLC0415
+
+    xa, w = _dask_values(part, [a for a, _ in pairs], weight)
+    xb, _ = _dask_values(part, [b for _, b in pairs], None)
+    ca, bad_a, nan_a = _match(xa, cats_a)
+    cb, bad_b, nan_b = _match(xb, cats_b)
+    miss = nan_a | nan_b
+    joint = np.where(miss | bad_a | bad_b, -1, ca * len(cats_b) + cb)
+    k = len(cats_a) * len(cats_b)
+    counts, wc, _ = _count_kernel(joint, k, None if w is None else np.nan_to_num(w))
+    return {
+        "n": xa.shape[0],
+        "badw": 0 if w is None else int((~np.isfinite(w) | (w < 0)).sum()),
+        "counts": counts,
+        "weighted": wc,
+        "missing": miss.sum(axis=0).astype(np.int64),
+        "other": (bad_a | bad_b).sum(axis=0).astype(np.int64),
+        "min_other_a": _fmin_or_nan(xa, bad_a),
+        "min_other_b": _fmin_or_nan(xb, bad_b),
+    }
+
+
+def _add_parts(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    return {k: np.fmin(a[k], b[k]) if k.startswith("min_") else a[k] + b[k] for k in a}
+
+
+def _dask_sum(frame: nw.LazyFrame[Any], keep: list[str], func: Any, *args: Any) -> Any:  # noqa: ANN401
+    import dask  # noqa: PLC0415
+
+    dk = cast("Any", dask)
+    parts = frame.select(*keep).to_native().to_delayed()
+    part_fn = dk.delayed(func, pure=True)
+    (total,) = dk.compute(_tree(dk, [part_fn(p, *args) for p in parts], _add_parts))
+    return total
+
+
+def _finite_or_none(value: float) -> float | None:
+    return float(value) if math.isfinite(value) else None
+
+
+def _raise_bad_weights(n_bad: int, weight: str | None, where: str) -> None:
+    if n_bad:
+        msg = (
+            f"The 'weights' parameter of {where} must be finite and "
+            f"non-negative. Got {n_bad} missing, infinite or "
+            f"negative value(s) in column {weight!r}."
+        )
+        raise InputError(msg)
+
+
 def lazy_category_counts(
     data: object,
     *,
@@ -1077,6 +1178,21 @@ def lazy_category_counts(
     """
     frame = to_lazy(data)
     cols, weight = _resolve_columns(frame, columns, weights, where)
+    if engine_name(frame) == "dask":
+        keep = [*cols, *([weight] if weight is not None else [])]
+        cat_arr = np.asarray(categories, dtype=np.float64)
+        tot = _dask_sum(frame, keep, _dask_count_part, cols, weight, cat_arr)
+        _raise_bad_weights(int(tot["badw"]), weight, where)
+        return {
+            "columns": cols,
+            "rows_total": int(tot["n"]),
+            "counts": tot["counts"],
+            "weighted": tot["weighted"],
+            "weighted_sq": tot["weighted_sq"],
+            "missing": tot["missing"],
+            "other": tot["other"],
+            "other_value": [_finite_or_none(v) for v in tot["min_other"]],
+        }
     w = _weight_expr(weight)
     exprs: list[nw.Expr] = [nw.len().alias("n")]
     if w is not None:
@@ -1155,6 +1271,33 @@ def lazy_pair_counts(
     frame = to_lazy(data)
     flat = list(dict.fromkeys(c for pair in pairs for c in pair))
     _cols, weight = _resolve_columns(frame, flat, weights, where)
+    if engine_name(frame) == "dask":
+        keep = [*flat, *([weight] if weight is not None else [])]
+        tot = _dask_sum(
+            frame,
+            keep,
+            _dask_pair_part,
+            tuple(pairs),
+            weight,
+            np.asarray(categories_a, dtype=np.float64),
+            np.asarray(categories_b, dtype=np.float64),
+        )
+        _raise_bad_weights(int(tot["badw"]), weight, where)
+        m, ka, kb = len(pairs), len(categories_a), len(categories_b)
+        other_value = [
+            (a, _finite_or_none(tot["min_other_a"][k]))
+            if math.isfinite(tot["min_other_a"][k])
+            else (b, _finite_or_none(tot["min_other_b"][k]))
+            for k, (a, b) in enumerate(pairs)
+        ]
+        return {
+            "rows_total": int(tot["n"]),
+            "counts": tot["counts"].reshape(m, ka, kb),
+            "weighted": tot["weighted"].reshape(m, ka, kb),
+            "missing": tot["missing"],
+            "other": tot["other"],
+            "other_value": other_value,
+        }
     w = _weight_expr(weight)
     exprs: list[nw.Expr] = [nw.len().alias("n")]
     if w is not None:
