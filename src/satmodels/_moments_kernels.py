@@ -344,19 +344,31 @@ def _bootstrap_values(  # noqa: PLR0917
             )
             out[start:stop] += mult[:, a:b] @ z
     if listwise:
+        # Listwise: every pair shares the rows, so per-pair arrays are
+        # broadcast views of per-replicate scalars and vectors (no B x p x p
+        # copies except the co-moment itself).
         c, ws, wq = out[:, 0], out[:, 1], out[:, 2]
         s1 = out[:, 3 : 3 + p]
         prod = out[:, 3 + p :].reshape(n_rep, p, p)
-        ones = np.ones((1, p, p))
-        count = (c[:, None, None] * ones).round().astype(np.int64)
-        wsum = ws[:, None, None] * ones
-        wsq = wq[:, None, None] * ones
-        s = np.repeat(s1[:, :, None], p, axis=2)
-        sq = np.repeat(np.diagonal(prod, axis1=1, axis2=2)[:, :, None], p, axis=2)
-    else:
-        parts = out.reshape(n_rep, 6, p, p)
-        count = parts[:, 0].round().astype(np.int64)
-        wsum, wsq, s, prod, sq = (parts[:, k] for k in range(1, 6))
+        shape = (n_rep, p, p)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            m1 = np.where(ws[:, None] > 0, s1 / ws[:, None], 0.0)
+        com = prod - s1[:, :, None] * m1[:, None, :]
+        com = 0.5 * (com + np.swapaxes(com, 1, 2))
+        diag = np.maximum(np.diagonal(com, axis1=1, axis2=2), 0.0)
+        pmean = np.where(ws[:, None] > 0, m1 + shift, 0.0)
+        return replace(
+            base,
+            count=np.broadcast_to(c.round().astype(np.int64)[:, None, None], shape),
+            weight_sum=np.broadcast_to(ws[:, None, None], shape),
+            weight_sq_sum=np.broadcast_to(wq[:, None, None], shape),
+            pair_mean=np.broadcast_to(pmean[:, :, None], shape),
+            comoment=com,
+            pair_sumsq=np.broadcast_to(diag[:, :, None], shape),
+        )
+    parts = out.reshape(n_rep, 6, p, p)
+    count = parts[:, 0].round().astype(np.int64)
+    wsum, wsq, s, prod, sq = (parts[:, k] for k in range(1, 6))
     res = _pairs_from_sums(count, wsum, wsq, s, prod, sq, shift)
     return replace(
         base,
