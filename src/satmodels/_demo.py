@@ -67,7 +67,18 @@ def _ratio_section(survey: Survey) -> Summary:
 
 def demo_sections() -> list[tuple[str, Callable[[Survey], Summary]]]:
     """Return the report's sections in order: (name, function of the survey)."""
-    return [("overview", _overview), ("ratio", _ratio_section)]
+    from . import acsi, csi, kano, servqual  # noqa: PLC0415 - modules on demand
+    from .acsi import ml  # noqa: PLC0415 - imports semopy only when called
+
+    return [
+        ("overview", _overview),
+        ("ratio", _ratio_section),
+        ("csi", csi.demo_section),
+        ("kano", kano.demo_section),
+        ("servqual", servqual.demo_section),
+        ("acsi_pls", acsi.demo_section),
+        ("acsi_ml", ml.demo_section),
+    ]
 
 
 def demo_report(fmt: str = "text") -> str:
