@@ -33,6 +33,7 @@ import numpy as np
 import psutil
 
 warnings.filterwarnings("ignore", category=FutureWarning)
+warnings.filterwarnings("ignore", message=".*large graph.*")
 
 from satmodels import Moments  # noqa: E402
 
@@ -259,7 +260,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=20_000_000)
     parser.add_argument("--spark-rows", type=int, default=1_000_000)
-    parser.add_argument("--replicates", type=int, default=50)
+    parser.add_argument("--replicates", type=int, default=20)
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()

@@ -132,6 +132,7 @@ def _resolve_columns(
     where: str,
     *,
     numeric: bool = True,
+    name: str = "data",
 ) -> tuple[tuple[str, ...], str | None]:
     """Check the selected columns (numeric) and the weights column name."""
     schema = _schema(frame)
@@ -142,19 +143,19 @@ def _resolve_columns(
     unknown = [c for c in cols if c not in schema]
     if unknown:
         msg = (
-            f"The 'data' data of {where} has no column(s) {unknown}. "
+            f"The '{name}' data of {where} has no column(s) {unknown}. "
             f"Available columns: {names}."
         )
         raise InputError(msg)
     if not cols:
-        msg = f"The 'data' parameter of {where} has no columns."
+        msg = f"The '{name}' parameter of {where} has no columns."
         raise InputError(msg)
     if numeric:
         for c in cols:
             dtype = schema[c]
             if not (dtype.is_numeric() or dtype == nw.Boolean):
                 msg = (
-                    f"Column '{c}' of the 'data' parameter of {where} must be "
+                    f"Column '{c}' of the '{name}' parameter of {where} must be "
                     f"numeric. Got dtype {dtype} instead."
                 )
                 raise InputError(msg)
@@ -293,6 +294,7 @@ def _first_pass(
     listwise: bool,
     nan_policy: str,
     where: str,
+    name: str = "data",
 ) -> _Pilot:
     p = len(cols)
     exprs: list[nw.Expr] = [nw.len().alias("n")]
@@ -333,7 +335,7 @@ def _first_pass(
     if any(inf):
         k = next(i for i in range(p) if inf[i])
         msg = (
-            f"The 'data' parameter of {where} has {inf[k]} infinite value(s) in "
+            f"The '{name}' parameter of {where} has {inf[k]} infinite value(s) in "
             f"column '{cols[k]}'."
         )
         raise InputError(msg)
@@ -349,7 +351,7 @@ def _first_pass(
     if total_missing and nan_policy == "raise":
         first = next(c for c in cols if col_missing[c])
         msg = (
-            f"The 'data' parameter of {where} has {total_missing} missing "
+            f"The '{name}' parameter of {where} has {total_missing} missing "
             f"value(s) and nan_policy='raise'; {col_missing[first]} in column "
             f"'{first}'."
         )
@@ -381,7 +383,7 @@ def _first_pass(
         wsum = wsq = 0.0
     if used == 0:
         msg = (
-            f"The 'data' parameter of {where} has no usable row: all "
+            f"The '{name}' parameter of {where} has no usable row: all "
             f"{n_rows} row(s) were excluded ({reasons or 'empty input'})."
         )
         raise InputError(msg)
@@ -560,9 +562,10 @@ def _pilot_for(
     missing: str,
     nan_policy: str,
     where: str,
+    name: str = "data",
 ) -> tuple[nw.LazyFrame[Any], _Pilot]:
     frame = to_lazy(data)
-    cols, weight = _resolve_columns(frame, columns, weights, where)
+    cols, weight = _resolve_columns(frame, columns, weights, where, name=name)
     frame = _prepared(frame, cols, weight)
     pilot = _first_pass(
         frame,
@@ -571,6 +574,7 @@ def _pilot_for(
         listwise=missing == "listwise",
         nan_policy=nan_policy,
         where=where,
+        name=name,
     )
     return _centred(frame, pilot), pilot
 
@@ -693,6 +697,7 @@ def _dask_moments(
     missing: str,
     nan_policy: str,
     where: str,
+    name: str = "data",
 ) -> Moments:
     """Moments of a Dask frame in one pass: per-partition kernels, tree merge.
 
@@ -715,7 +720,7 @@ def _dask_moments(
     if total.inf.any():
         k = int(np.flatnonzero(total.inf)[0])
         msg = (
-            f"The 'data' parameter of {where} has {int(total.inf[k])} infinite "
+            f"The '{name}' parameter of {where} has {int(total.inf[k])} infinite "
             f"value(s) in column '{cols[k]}'."
         )
         raise InputError(msg)
@@ -731,14 +736,14 @@ def _dask_moments(
     if n_missing and nan_policy == "raise":
         first = next(c for c in cols if col_missing[c])
         msg = (
-            f"The 'data' parameter of {where} has {n_missing} missing "
+            f"The '{name}' parameter of {where} has {n_missing} missing "
             f"value(s) and nan_policy='raise'; {col_missing[first]} in column "
             f"'{first}'."
         )
         raise InputError(msg)
     if total.moments is None:
         msg = (
-            f"The 'data' parameter of {where} has no usable row: all "
+            f"The '{name}' parameter of {where} has no usable row: all "
             f"{total.report.rows_total} row(s) were excluded "
             f"({total.report.reasons or 'empty input'})."
         )
@@ -753,6 +758,8 @@ def lazy_moments(
     weights: object = None,
     missing: str = "listwise",
     nan_policy: str = "omit",
+    where: str = "Moments.from_data",
+    name: str = "data",
 ) -> Moments:
     """Moments of a lazy frame, aggregated on its engine (two passes).
 
@@ -773,6 +780,8 @@ def lazy_moments(
         Missing-data method.
     nan_policy : {"omit", "raise"}
         ``"raise"``: any NaN or null is an :class:`InputError`.
+    where, name : str
+        The public function and the data parameter's name, for messages.
 
     Returns
     -------
@@ -794,12 +803,17 @@ def lazy_moments(
     >>> m.mean.round(3).tolist(), m.report.reasons
     ([2.333, 5.0], {'missing value (listwise)': 1})
     """
-    where = "Moments.from_data"
     frame = to_lazy(data)
     if engine_name(frame) == "dask":
-        cols, weight = _resolve_columns(frame, columns, weights, where)
+        cols, weight = _resolve_columns(frame, columns, weights, where, name=name)
         return _dask_moments(
-            frame, cols, weight, missing=missing, nan_policy=nan_policy, where=where
+            frame,
+            cols,
+            weight,
+            missing=missing,
+            nan_policy=nan_policy,
+            where=where,
+            name=name,
         )
     frame, pilot = _pilot_for(
         data,
@@ -808,6 +822,7 @@ def lazy_moments(
         missing=missing,
         nan_policy=nan_policy,
         where=where,
+        name=name,
     )
     row = _collect_row(frame, _sum_exprs(pilot, None, with_counts=not pilot.listwise))
     return _assemble(pilot, [row], batch=False)
