@@ -518,3 +518,14 @@ def test_dask_bootstrap_replicates_exact(dask_client: object) -> None:
         )
         assert reps.count[r, 0, 0] == int(k[r].sum())
         np.testing.assert_allclose(reps.weight_sq_sum[r, 0, 0], k[r] @ (w * w))
+
+
+def test_lazy_result_protocol() -> None:
+    import json
+
+    pl = pytest.importorskip("polars")
+    lf = _polars_lazy({"a": [1.0, 2.0, 4.0, None], "b": [2.0, 1.0, 5.0, 3.0]})
+    m = Moments.from_data(lf)
+    assert isinstance(m.to_frame(), pl.DataFrame)  # the input's library
+    assert json.loads(json.dumps(m.to_dict()))["n"] == 3
+    assert "3 of 4 rows used" in str(m.summary())

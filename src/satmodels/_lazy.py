@@ -825,7 +825,10 @@ def lazy_moments(
         name=name,
     )
     row = _collect_row(frame, _sum_exprs(pilot, None, with_counts=not pilot.listwise))
-    return _assemble(pilot, [row], batch=False)
+    result = _assemble(pilot, [row], batch=False)
+    if engine_name(frame) == "polars":  # results default to polars frames
+        result = replace(result, _backend="polars")
+    return result
 
 
 # ------------------------------------------------------------- bootstrap
@@ -878,6 +881,7 @@ _REPLICATORS: dict[str, Callable[[Any, int, int], Any]] = {
     "polars": _replicated_polars,
     "duckdb": _replicated_duckdb,
     "pyspark": _replicated_spark,
+    "pyspark_connect": _replicated_spark,
 }
 
 
