@@ -18,7 +18,20 @@ from typing import Any
 import numpy as np
 import pytest
 
-from satmodels import InputError, Moments, satisfaction_ratio
+from satmodels import (
+    InputError,
+    Moments,
+    Scale,
+    acsi,
+    cronbach_alpha,
+    csat,
+    csm,
+    kano,
+    nps,
+    satisfaction_ratio,
+    servqual,
+    shapley_importance,
+)
 
 Fn = Callable[[np.ndarray], Any]
 
@@ -46,6 +59,19 @@ def _with(x: np.ndarray, row: int, col: int, value: float) -> np.ndarray:
     return y
 
 
+_CSM = np.array([-90.0, -60.0, -30.0, 0.0, 30.0, 60.0, 90.0])
+_TWO_BLOCKS = "A =~ x0 + x1 + x2\nB =~ x3 + x4 + x5\nB ~ A"
+
+
+def _correlated(n: int = 60, seed: int = 1) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    a = rng.normal(size=n)
+    b = 0.6 * a + 0.8 * rng.normal(size=n)
+    cols = [a + 0.7 * rng.normal(size=n) for _ in range(3)]
+    cols += [b + 0.7 * rng.normal(size=n) for _ in range(3)]
+    return np.clip(np.round(np.column_stack(cols) * 1.5 + 5.5), 1, 10)
+
+
 CASES: dict[str, Case] = {
     "Moments.from_data": Case(
         call=lambda x: Moments.from_data(x, nan_policy="raise"),
@@ -59,6 +85,57 @@ CASES: dict[str, Case] = {
         parameter="'(perceived|expected)'",
         off_scale=_with(_likert(), 2, 1, 9.0),
         wrong_shape=lambda x: satisfaction_ratio(x, x[:, :2] + 1.0),
+    ),
+    "csm": Case(
+        call=lambda x: csm(x, nan_policy="raise"),
+        good=_CSM[_likert(lo=0, hi=6).astype(int)],
+        parameter="'scores'",
+        off_scale=_with(_CSM[_likert(lo=0, hi=6).astype(int)], 0, 0, 45.0),
+    ),
+    "nps": Case(
+        call=lambda x: nps(x, nan_policy="raise"),
+        good=_likert(k=1, lo=0, hi=10),
+        parameter="'scores'",
+        off_scale=_with(_likert(k=1, lo=0, hi=10), 3, 0, 11.0),
+    ),
+    "csat": Case(
+        call=lambda x: csat(x, scale=Scale.likert(1, 5), nan_policy="raise"),
+        good=_likert(k=1, hi=5),
+        parameter="'scores'",
+        off_scale=_with(_likert(k=1, hi=5), 0, 0, 6.0),
+    ),
+    "cronbach_alpha": Case(
+        call=lambda x: cronbach_alpha(x, nan_policy="raise"),
+        good=_correlated(),
+        parameter="'items'",
+        wrong_shape=lambda x: cronbach_alpha(x[:, :1]),
+    ),
+    "shapley_importance": Case(
+        call=lambda x: shapley_importance(x[:, :-1], x[:, -1], nan_policy="raise"),
+        good=_correlated(),
+        parameter="'(drivers|overall)'",
+        wrong_shape=lambda x: shapley_importance(x[:, :-1], x[:-3, -1]),
+    ),
+    "kano.analyze": Case(
+        call=lambda x: kano.analyze(x[:, :3], x[:, 3:], nan_policy="raise"),
+        good=_likert(k=6, hi=5),
+        parameter="'(functional|dysfunctional)'",
+        off_scale=_with(_likert(k=6, hi=5), 4, 2, 6.0),
+        wrong_shape=lambda x: kano.analyze(x[:, :3], x[:, 3:5]),
+    ),
+    "servqual.gaps": Case(
+        call=lambda x: servqual.gaps(x[:, :22], x[:, 22:], nan_policy="raise"),
+        good=_likert(k=44),
+        parameter="'(perceptions|expectations)'",
+        off_scale=_with(_likert(k=44), 1, 3, 8.0),
+        wrong_shape=lambda x: servqual.gaps(x[:, :22], x[:, 22:40]),
+    ),
+    "acsi.fit": Case(
+        call=lambda x: acsi.fit(x, _TWO_BLOCKS, scale=(1, 10), nan_policy="raise"),
+        good=_correlated(),
+        parameter="'data'",
+        off_scale=_with(_correlated(), 2, 2, 11.0),
+        wrong_shape=lambda x: acsi.fit(x[:, :4], _TWO_BLOCKS, scale=(1, 10)),
     ),
 }
 

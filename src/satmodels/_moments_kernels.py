@@ -71,14 +71,20 @@ def _moments_from_values(
     nan_policy: str,
     backend: str | None,
     where: str,
+    name: str = "data",
 ) -> Moments:
-    """Kernel entry: validate the matrix and compute its Moments."""
+    """Kernel entry: validate the matrix and compute its Moments.
+
+    ``name`` and ``where`` are the user-facing parameter and function named
+    in error messages (a model function passes its own, e.g. ``'items'`` of
+    ``cronbach_alpha``).
+    """
     n_rows, p = x.shape
     observed = ~np.isnan(x)
     if np.isinf(x).any():
         row, col = (int(v) for v in np.argwhere(np.isinf(x))[0])
         msg = (
-            f"The 'data' parameter of {where} has an infinite value in column "
+            f"The '{name}' parameter of {where} has an infinite value in column "
             f"'{columns[col]}', row {row}."
         )
         raise InputError(msg)
@@ -94,7 +100,7 @@ def _moments_from_values(
     if not all_observed and nan_policy == "raise":
         row, col = (int(v) for v in np.argwhere(~observed)[0])
         msg = (
-            f"The 'data' parameter of {where} has {int((~observed).sum())} missing "
+            f"The '{name}' parameter of {where} has {int((~observed).sum())} missing "
             f"value(s) and nan_policy='raise'; first in column '{columns[col]}', "
             f"row {row}."
         )
@@ -120,7 +126,7 @@ def _moments_from_values(
         used = xs.shape[0]
         if used == 0:
             msg = (
-                f"The 'data' parameter of {where} has no usable row: all "
+                f"The '{name}' parameter of {where} has no usable row: all "
                 f"{n_rows} row(s) were excluded ({reasons or 'empty input'})."
             )
             raise InputError(msg)
@@ -139,7 +145,7 @@ def _moments_from_values(
         used = int(any_obs.sum())
         if used == 0:
             msg = (
-                f"The 'data' parameter of {where} has no usable row: all "
+                f"The '{name}' parameter of {where} has no usable row: all "
                 f"{n_rows} row(s) were excluded ({reasons or 'empty input'})."
             )
             raise InputError(msg)

@@ -53,7 +53,7 @@ from ._summary import Summary, table
 from ._typing import FloatArray
 from .exceptions import InputError
 
-__all__ = ["MissingReport", "Moments"]
+__all__ = ["MissingReport", "Moments", "moments_of"]
 
 Missing = Literal["listwise", "pairwise"]
 
@@ -228,43 +228,12 @@ class Moments(ResultMixin):
             Non-numeric or unknown columns, infinite values, bad weights,
             missing values under ``nan_policy="raise"``, or no usable row.
         """
-        where = "Moments.from_data"
-        if missing not in ("listwise", "pairwise"):
-            msg = (
-                f"The 'missing' parameter of {where} must be 'listwise' or "
-                f"'pairwise'. Got {missing!r} instead."
-            )
-            raise InputError(msg)
-        if nan_policy not in ("omit", "raise"):
-            msg = (
-                f"The 'nan_policy' parameter of {where} must be 'omit' or "
-                f"'raise'. Got {nan_policy!r} instead."
-            )
-            raise InputError(msg)
-        if _frames.is_lazy(data):
-            from ._lazy import lazy_moments  # noqa: PLC0415 - engines on demand
-
-            return lazy_moments(
-                data,
-                columns=columns,
-                weights=weights,
-                missing=missing,
-                nan_policy=nan_policy,
-            )
-        weight_col = weights if isinstance(weights, str) else None
-        tab = _frames.as_table(data, columns=columns, name="data", where=where)
-        w = _weights_vector(data, weights, tab.values.shape[0], where)
-        if weight_col is not None and weight_col in tab.columns:
-            msg = f"The weights column {weight_col!r} is also listed in 'columns'."
-            raise InputError(msg)
-        return _moments_from_values(
-            tab.values,
-            tab.columns,
-            w,
+        return moments_of(
+            data,
+            columns=columns,
+            weights=weights,
             missing=missing,
             nan_policy=nan_policy,
-            backend=tab.backend,
-            where=where,
         )
 
     @classmethod
@@ -671,6 +640,62 @@ class Moments(ResultMixin):
             f"Moments(columns={list(self.columns)}, n={self.n}, "
             f"missing={self.missing!r}{batch})"
         )
+
+
+def moments_of(
+    data: object,
+    *,
+    columns: Sequence[str] | None = None,
+    weights: object = None,
+    missing: Missing = "listwise",
+    nan_policy: Literal["omit", "raise"] = "omit",
+    name: str = "data",
+    where: str = "Moments.from_data",
+) -> Moments:
+    """:meth:`Moments.from_data` with the caller's names in error messages.
+
+    Model functions call this so that a bad matrix is reported as, e.g.,
+    "The 'items' parameter of cronbach_alpha has 3 missing value(s) ...",
+    naming the parameter the user actually passed.
+    """
+    if missing not in ("listwise", "pairwise"):
+        msg = (
+            f"The 'missing' parameter of {where} must be 'listwise' or "
+            f"'pairwise'. Got {missing!r} instead."
+        )
+        raise InputError(msg)
+    if nan_policy not in ("omit", "raise"):
+        msg = (
+            f"The 'nan_policy' parameter of {where} must be 'omit' or "
+            f"'raise'. Got {nan_policy!r} instead."
+        )
+        raise InputError(msg)
+    if _frames.is_lazy(data):
+        from ._lazy import lazy_moments  # noqa: PLC0415 - engines on demand
+
+        return lazy_moments(
+            data,
+            columns=columns,
+            weights=weights,
+            missing=missing,
+            nan_policy=nan_policy,
+        )
+    weight_col = weights if isinstance(weights, str) else None
+    tab = _frames.as_table(data, columns=columns, name=name, where=where)
+    w = _weights_vector(data, weights, tab.values.shape[0], where)
+    if weight_col is not None and weight_col in tab.columns:
+        msg = f"The weights column {weight_col!r} is also listed in 'columns'."
+        raise InputError(msg)
+    return _moments_from_values(
+        tab.values,
+        tab.columns,
+        w,
+        missing=missing,
+        nan_policy=nan_policy,
+        backend=tab.backend,
+        where=where,
+        name=name,
+    )
 
 
 # Kernels live in _moments_kernels; re-exported for the engine and model modules.

@@ -48,7 +48,7 @@ from ..exceptions import (
     EstimationError,
     InputError,
 )
-from ..moments import Moments
+from ..moments import Moments, moments_of
 from ..scales import Scale
 from . import quality as q
 from ._pls_kernel import Layout, layout, pls_outputs, pls_weights
@@ -154,8 +154,14 @@ def _ingest(
             columns=None,
         )
     if _frames.is_lazy(data):
-        m = Moments.from_data(
-            data, columns=inds, weights=weights, missing=missing, nan_policy=nan_policy
+        m = moments_of(
+            data,
+            columns=inds,
+            weights=weights,
+            missing=missing,
+            nan_policy=nan_policy,
+            name="data",
+            where=where,
         )
         return _Data(
             moments=m,
@@ -188,12 +194,14 @@ def _ingest(
                 "the array's columns."
             )
             raise InputError(msg)
-    m = Moments.from_data(
+    m = moments_of(
         data,
         columns=inds if frame else names,
         weights=weights,
         missing=missing,
         nan_policy=nan_policy,
+        name="data",
+        where=where,
     )
     m = _select(m, inds, where)
     rows = None

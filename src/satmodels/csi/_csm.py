@@ -24,7 +24,7 @@ from .._summary import Summary, table
 from .._typing import FloatArray
 from .._validation import check_confidence_level, validated
 from ..exceptions import InputError
-from ..moments import Moments
+from ..moments import Moments, moments_of
 from ..scales import CSM_SEVEN, Scale
 from ._common import column_data, normal_quantile, segment_labels
 from ._options import CSMOptions
@@ -277,12 +277,14 @@ def csm(
         if isinstance(scores, Moments):
             m = scores.select(columns) if columns is not None else scores
         else:
-            m = Moments.from_data(
+            m = moments_of(
                 scores,
                 columns=columns,
                 weights=weights,
                 missing="pairwise",
                 nan_policy=nan_policy,
+                name="scores",
+                where=where,
             )
         bad = [
             c
@@ -314,7 +316,9 @@ def csm(
     seg = segment_labels(scores, segments, x.shape[0], where)
 
     def of_rows(xs: FloatArray, ws: FloatArray | None) -> Moments:
-        return Moments.from_data(xs, columns=cols, weights=ws, missing="pairwise")
+        return moments_of(
+            xs, columns=cols, weights=ws, missing="pairwise", name="scores", where=where
+        )
 
     result = one(of_rows(x, w))
     if seg is None:

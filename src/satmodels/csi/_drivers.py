@@ -43,7 +43,7 @@ from .._summary import Summary, table
 from .._typing import FloatArray
 from .._validation import check_confidence_level, validated
 from ..exceptions import EstimationError, InputError
-from ..moments import Moments
+from ..moments import Moments, moments_of
 from ._common import column_data
 from ._options import DriverMethod, DriverOptions
 
@@ -287,11 +287,13 @@ def _driver_moments(
                 msg = f"{where} needs 'columns' (the driver columns) for a lazy frame."
                 raise InputError(msg)
             names = tuple(columns)
-            m = Moments.from_data(
+            m = moments_of(
                 drivers,
                 columns=[*names, overall],
                 weights=weights,
                 nan_policy=nan_policy,
+                name="drivers",
+                where=where,
             )
             return m, names, overall, None, None
         if not _frames.is_frame(drivers):
@@ -339,7 +341,9 @@ def _driver_moments(
     if len(names) < 1:
         msg = f"{where} needs at least one driver column."
         raise InputError(msg)
-    m = Moments.from_data(x, columns=cols, weights=w, nan_policy=nan_policy)
+    m = moments_of(
+        x, columns=cols, weights=w, nan_policy=nan_policy, name="drivers", where=where
+    )
     return m, names, str(overall), x, w
 
 

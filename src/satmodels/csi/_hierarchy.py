@@ -41,7 +41,7 @@ from .._summary import Summary, table
 from .._typing import FloatArray
 from .._validation import FrozenModel, check_confidence_level, validated
 from ..exceptions import InputError
-from ..moments import Moments
+from ..moments import Moments, moments_of
 from ..scales import Scale
 from ._ahp import AHPResult, InconsistencyWarning, ahp
 from ._common import case_weights, normal_quantile
@@ -598,8 +598,13 @@ def csi_index(
             )
             raise InputError(msg)
     elif _frames.is_lazy(data):
-        m = Moments.from_data(
-            data, columns=leaves, weights=weights, nan_policy=nan_policy
+        m = moments_of(
+            data,
+            columns=leaves,
+            weights=weights,
+            nan_policy=nan_policy,
+            name="data",
+            where=where,
         )
     else:
         is_frame = _frames.is_frame(data)
@@ -630,7 +635,14 @@ def csi_index(
         w = None
         if weights is not None:
             w = case_weights(data, weights, values.shape[0], where)
-        m = Moments.from_data(values, columns=leaves, weights=w, nan_policy=nan_policy)
+        m = moments_of(
+            values,
+            columns=leaves,
+            weights=w,
+            nan_policy=nan_policy,
+            name="data",
+            where=where,
+        )
     entries, amat, ahps = _leaf_weights(tree, on_inconsistent)
     lo, hi = tree.scale.minimum, tree.scale.maximum
     factor = 100.0 / (hi - lo)

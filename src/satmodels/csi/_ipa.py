@@ -46,7 +46,7 @@ from .._summary import Summary, table
 from .._typing import FloatArray
 from .._validation import validated
 from ..exceptions import EstimationError, InputError
-from ..moments import Moments
+from ..moments import Moments, moments_of
 from ..scales import Scale
 from ._common import column_data
 from ._drivers import ImportanceResult, key_drivers
@@ -323,16 +323,23 @@ def ipa(
         m = data.select(needed)
         listwise = m
     elif _frames.is_lazy(data):
-        m = Moments.from_data(
+        m = moments_of(
             data,
             columns=needed,
             weights=weights,
             missing="pairwise",
             nan_policy=nan_policy,
+            name="data",
+            where=where,
         )
         if importance is None:
-            listwise = Moments.from_data(
-                data, columns=needed, weights=weights, nan_policy=nan_policy
+            listwise = moments_of(
+                data,
+                columns=needed,
+                weights=weights,
+                nan_policy=nan_policy,
+                name="data",
+                where=where,
             )
     else:
         if _frames.is_frame(data):
@@ -354,12 +361,23 @@ def ipa(
             cols = tuple(names)
         if scale is not None:
             scale.check(x[:, : len(attrs)], columns=attrs, name="data", where=where)
-        m = Moments.from_data(
-            x, columns=cols, weights=w, missing="pairwise", nan_policy=nan_policy
+        m = moments_of(
+            x,
+            columns=cols,
+            weights=w,
+            missing="pairwise",
+            nan_policy=nan_policy,
+            name="data",
+            where=where,
         )
         if importance is None:
-            listwise = Moments.from_data(
-                x, columns=cols, weights=w, nan_policy=nan_policy
+            listwise = moments_of(
+                x,
+                columns=cols,
+                weights=w,
+                nan_policy=nan_policy,
+                name="data",
+                where=where,
             )
     cols = m.columns
     means = dict(zip(cols, m.mean.tolist(), strict=True))
@@ -529,7 +547,14 @@ def prca(
     high_d = np.where(np.isnan(perf), np.nan, np.isin(perf, highs).astype(np.float64))
     design = np.column_stack([low_d, high_d, x[:, -1]])
     dcols = [f"{a}:low" for a in attrs] + [f"{a}:high" for a in attrs] + [overall]
-    m = Moments.from_data(design, columns=dcols, weights=w, nan_policy=nan_policy)
+    m = moments_of(
+        design,
+        columns=dcols,
+        weights=w,
+        nan_policy=nan_policy,
+        name="data",
+        where=where,
+    )
     var = m.variance()[:-1]
     if np.any(~(var > 0)):
         bad = [c for c, v in zip(dcols[:-1], var, strict=True) if not v > 0]

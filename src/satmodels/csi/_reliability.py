@@ -36,7 +36,7 @@ from .._summary import Summary, table
 from .._typing import FloatArray
 from .._validation import check_confidence_level, validated
 from ..exceptions import EstimationError, InputError
-from ..moments import Moments
+from ..moments import Moments, moments_of
 from ._options import AlphaOptions
 
 __all__ = ["AlphaResult", "cronbach_alpha"]
@@ -174,12 +174,22 @@ def cronbach_alpha(
     if isinstance(items, Moments):
         m = items.select(columns) if columns is not None else items
     elif _frames.is_lazy(items):
-        m = Moments.from_data(
-            items, columns=columns, weights=weights, nan_policy=nan_policy
+        m = moments_of(
+            items,
+            columns=columns,
+            weights=weights,
+            nan_policy=nan_policy,
+            name="items",
+            where=where,
         )
     else:
-        m = Moments.from_data(
-            items, columns=columns, weights=weights, nan_policy=nan_policy
+        m = moments_of(
+            items,
+            columns=columns,
+            weights=weights,
+            nan_policy=nan_policy,
+            name="items",
+            where=where,
         )
     k = m.p
     if k < 2:

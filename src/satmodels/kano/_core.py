@@ -709,7 +709,10 @@ def _read_pairs(
         )
         raise InputError(msg)
     if f.values.shape[0] == 0:
-        msg = f"The answers given to {where} have no rows."
+        msg = (
+            f"The 'functional' and 'dysfunctional' parameters of {where} have "
+            "no rows."
+        )
         raise InputError(msg)
     p = f.values.shape[1]
     if attributes is None:
@@ -755,7 +758,8 @@ def _encode_pairs(
             row, col = (int(v) for v in np.argwhere(miss)[0])
             msg = (
                 f"Attribute {pr.attributes[col]!r} in {where}: row {row} has a "
-                "missing answer and nan_policy='raise'."
+                "missing 'functional' or 'dysfunctional' answer and "
+                "nan_policy='raise'."
             )
             raise InputError(msg)
     return fi, di

@@ -138,8 +138,10 @@ def encode(
     if bad is not None:
         row, col = (int(v) for v in np.argwhere(bad)[0])
         value = values[row, col]
+        if isinstance(value, np.generic):
+            value = value.item()
         msg = (
-            f"Attribute {attributes[col]!r} in {where}: the {side} answer in row "
+            f"Attribute {attributes[col]!r} in {where}: the '{side}' answer in row "
             f"{row} (column {columns[col]!r}) is {value!r}, which is not one of "
             f"the answer codes {tuple(answers.codes)!r} "
             f"({', '.join(ANSWER_NAMES)})."
