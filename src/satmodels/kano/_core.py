@@ -710,8 +710,7 @@ def _read_pairs(
         raise InputError(msg)
     if f.values.shape[0] == 0:
         msg = (
-            f"The 'functional' and 'dysfunctional' parameters of {where} have "
-            "no rows."
+            f"The 'functional' and 'dysfunctional' parameters of {where} have no rows."
         )
         raise InputError(msg)
     p = f.values.shape[1]
