@@ -46,6 +46,7 @@ from pydantic import model_validator
 from scipy import stats
 
 from . import _frames
+from ._moments_kernels import _weights_vector
 from ._results import ConfidenceInterval, ResultMixin, jsonable
 from ._summary import Summary, table
 from ._typing import FloatArray
@@ -553,23 +554,10 @@ def _as_scale(scale: Scale | tuple[float, float] | None, where: str) -> Scale | 
 
 
 def _weights(weights: object, n: int, where: str) -> FloatArray:
-    if weights is None:
+    """Case weights (the shared Moments rules), ones when omitted; sum > 0."""
+    w = _weights_vector(None, weights, n, where)
+    if w is None:
         return np.ones(n)
-    w = np.asarray(weights, dtype=np.float64)
-    if w.shape != (n,):
-        msg = (
-            f"The 'weights' parameter of {where} must have one entry per "
-            f"respondent ({n}). Got shape {w.shape}."
-        )
-        raise InputError(msg)
-    bad = ~np.isfinite(w) | (w < 0)
-    if bad.any():
-        r = int(np.flatnonzero(bad)[0])
-        msg = (
-            f"The 'weights' parameter of {where} must be finite and non-negative. "
-            f"Got {float(w[r])!r} in row {r}."
-        )
-        raise InputError(msg)
     if w.sum() <= 0:
         msg = f"The 'weights' parameter of {where} sums to 0."
         raise InputError(msg)

@@ -14,6 +14,7 @@ import numpy as np
 from scipy import stats
 
 from .. import _frames
+from .._moments_kernels import _weights_vector
 from .._typing import FloatArray
 from ..exceptions import InputError
 
@@ -136,32 +137,7 @@ def case_weights(
 ) -> FloatArray | None:
     """Validate case weights: one finite non-negative value per row.
 
-    ``weights`` is an array or the name of a column of ``data`` (the same
-    rules as :meth:`satmodels.Moments.from_data`).
+    ``weights`` is an array or the name of a column of ``data``; the rules
+    are those of :meth:`satmodels.Moments.from_data` (shared kernel).
     """
-    if weights is None:
-        return None
-    if isinstance(weights, str):
-        raw = _frames.values_of(data, weights, name="data", where=where)
-    else:
-        raw = np.asarray(weights)
-    try:
-        w = np.asarray(raw, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        msg = f"The 'weights' parameter of {where} must be numeric."
-        raise InputError(msg) from exc
-    if w.ndim != 1 or w.shape[0] != n_rows:
-        msg = (
-            f"The 'weights' parameter of {where} must have one entry per row "
-            f"({n_rows}). Got shape {w.shape} instead."
-        )
-        raise InputError(msg)
-    bad = ~np.isfinite(w) | (w < 0)
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0])
-        msg = (
-            f"The 'weights' parameter of {where} must be finite and non-negative. "
-            f"Got {w[row]!r} in row {row} ({int(bad.sum())} such row(s))."
-        )
-        raise InputError(msg)
-    return w
+    return _weights_vector(data, weights, n_rows, where)
