@@ -27,13 +27,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
-from scipy import stats
-
 from .. import _frames
+from .._reliability import _alpha, _alpha_if_deleted, _feldt_interval, _item_total
 from .._results import ConfidenceInterval, ResultMixin
 from .._summary import Summary, table
-from .._typing import FloatArray
 from .._validation import check_confidence_level, validated
 from ..exceptions import EstimationError, InputError
 from ..moments import Moments, moments_of
@@ -78,7 +75,7 @@ class AlphaResult(ResultMixin):
         level = check_confidence_level(
             confidence_level, "AlphaResult.confidence_interval"
         )
-        lo, hi = _feldt(self.alpha, self.n, self.k, level)
+        lo, hi = _feldt_interval(self.alpha, self.n, self.k, level)
         return ConfidenceInterval(lo, hi)
 
     def _records(self) -> list[dict[str, object]]:
@@ -107,19 +104,6 @@ class AlphaResult(ResultMixin):
                 f"[{self.ci_low:.4f}, {self.ci_high:.4f}], k = {self.k}, n = {self.n}.",
             ),
         )
-
-
-def _alpha(S: FloatArray) -> float:
-    k = S.shape[0]
-    return float(k / (k - 1) * (1.0 - np.trace(S) / S.sum()))
-
-
-def _feldt(alpha: float, n: int, k: int, level: float) -> tuple[float, float]:
-    df1 = n - 1
-    df2 = df1 * (k - 1)
-    lo = 1.0 - (1.0 - alpha) * float(stats.f.isf((1 - level) / 2, df1, df2))
-    hi = 1.0 - (1.0 - alpha) * float(stats.f.isf((1 + level) / 2, df1, df2))
-    return lo, hi
 
 
 def cronbach_alpha(
@@ -206,16 +190,11 @@ def cronbach_alpha(
         msg = f"{where}: the total score has no variance; alpha is undefined."
         raise EstimationError(msg)
     a = _alpha(S)
-    lo, hi = _feldt(a, m.n, k, level)
-    deleted: dict[str, float] = {}
-    itc: dict[str, float] = {}
-    for i, name in enumerate(m.columns):
-        rest = [j for j in range(k) if j != i]
-        sub = S[np.ix_(rest, rest)]
-        deleted[name] = _alpha(sub) if k >= 3 and sub.sum() > 0 else float("nan")
-        cov_it = float(S[i, rest].sum())
-        denom = float(np.sqrt(S[i, i] * sub.sum()))
-        itc[name] = cov_it / denom if denom > 0 else float("nan")
+    lo, hi = _feldt_interval(a, m.n, k, level)
+    if_deleted = _alpha_if_deleted(S)
+    item_total = _item_total(S)
+    deleted = {name: float(v) for name, v in zip(m.columns, if_deleted, strict=True)}
+    itc = {name: float(v) for name, v in zip(m.columns, item_total, strict=True)}
     return AlphaResult(
         alpha=a,
         ci_low=lo,

@@ -8,22 +8,14 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .._reliability import _alpha, _alpha_if_deleted, _feldt_interval, _item_total
 from .._typing import FloatArray, IntArray
 from .._validation import check_confidence_level
 from ..exceptions import InputError
 from ..moments import MissingReport, Moments
 from ..scales import Scale
 from . import _collect
-from ._kernels import (
-    _alpha,
-    _alpha_if_deleted,
-    _apply,
-    _combine,
-    _feldt_interval,
-    _item_stats,
-    _item_total,
-    _welch_df,
-)
+from ._kernels import _apply, _combine, _item_stats, _welch_df
 from ._results import (
     GAP_DESCRIPTIONS,
     CompareResult,

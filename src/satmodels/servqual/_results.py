@@ -744,7 +744,7 @@ class ReliabilityResult(ResultMixin):
         self, confidence_level: float | None = None
     ) -> ConfidenceInterval:
         """Feldt's interval of each dimension's alpha at ``confidence_level``."""
-        from ._kernels import _feldt_interval  # noqa: PLC0415 - local helper
+        from .._reliability import _feldt_interval  # noqa: PLC0415 - local helper
 
         level = _level_value(confidence_level, self.confidence_level)
         pairs = [
