@@ -23,6 +23,13 @@ observing both, centred by a pilot mean of each column (the ``x_i + 0 x_j``
 expression is missing whenever either value is, and engines skip missing
 values in sums).
 
+Dask takes a different route to the same numbers: narwhals' Dask backend
+makes every aggregate a separate reduction (thousands of tasks for 16
+columns), so each partition's Moments are computed by the numpy kernel on
+its worker and merged exactly in a tree (Chan, Golub & LeVeque 1979), in a
+single pass over the data. Category counts on Dask likewise run
+``numpy.bincount`` per partition.
+
 The Poisson bootstrap (Hanley & MacGibbon 2006) gives row r an independent
 Poisson(1) multiplicity :math:`k_{rb}` in replicate b, so every replicate's
 sums are one more weighted sum over the rows and need no global
@@ -35,13 +42,16 @@ The uniform becomes a Poisson(1) draw by its inverse CDF,
 
 References
 ----------
-.. [1] Chan, T. F., Golub, G. H., & LeVeque, R. J. (1983). Algorithms for
+.. [1] Chan, T. F., Golub, G. H., & LeVeque, R. J. (1979). Updating formulae
+   and a pairwise algorithm for computing sample variances. Technical Report
+   STAN-CS-79-773, Stanford University.
+.. [2] Chan, T. F., Golub, G. H., & LeVeque, R. J. (1983). Algorithms for
    computing the sample variance: analysis and recommendations. The
    American Statistician, 37(3), 242-247.
-.. [2] Hanley, J. A., & MacGibbon, B. (2006). Creating non-parametric
+.. [3] Hanley, J. A., & MacGibbon, B. (2006). Creating non-parametric
    bootstrap samples using Poisson frequencies. Computer Methods and
    Programs in Biomedicine, 83(1), 57-62.
-.. [3] Chamandy, N., Muralidharan, O., Najmi, A., & Naidu, S. (2012).
+.. [4] Chamandy, N., Muralidharan, O., Najmi, A., & Naidu, S. (2012).
    Estimating uncertainty for massive data streams. Google Technical Report.
 """
 
@@ -1009,6 +1019,19 @@ def lazy_poisson_bootstrap(
     same (each partition has its own generator); polars and DuckDB, when the
     row order is the same (multiplicities hash the row number); PySpark,
     when the partitioning is the same (``rand(seed)`` is per partition).
+    Parallel engines may add rows in any order, so repeated runs agree to
+    rounding rather than bit for bit.
+
+    Parameters
+    ----------
+    data : lazy frame
+        Dask, PySpark, DuckDB or polars lazy frame.
+    n_replicates : int
+        Number of replicates B.
+    rng : numpy.random.Generator
+        Source of the engine's seeds.
+    columns, weights, missing
+        As in :func:`lazy_moments`.
 
     Returns
     -------
