@@ -20,6 +20,7 @@ The output is written to ``bench/results/engines.txt``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import sys
@@ -70,10 +71,8 @@ class PeakRSS:
         me = psutil.Process()
         total = me.memory_info().rss
         for child in me.children(recursive=True):
-            try:
+            with contextlib.suppress(psutil.Error):
                 total += child.memory_info().rss
-            except psutil.Error:
-                pass
         return total
 
     def _run(self) -> None:
@@ -149,18 +148,26 @@ def bench_dask(rows: int, seed: int) -> None:
         t_cov += t3 - t2
     assert merged is not None
     floor = t_gen + t_cov
-    say(f"    rows used {m_dask.n:,} of {m_dask.report.rows_total:,}; "
-        f"excluded {m_dask.report.reasons}")
+    say(
+        f"    rows used {m_dask.n:,} of {m_dask.report.rows_total:,}; "
+        f"excluded {m_dask.report.reasons}"
+    )
     say(f"    dask wall time               {t_dask:8.1f} s")
-    say(f"    peak RSS (process + workers) {peak_gb:8.2f} GB  (limit 2 GB: "
-        f"{'ok' if peak_gb < 2 else 'EXCEEDED'})")
-    say(f"    numpy floor: make chunks {t_gen:.1f} s + np.cov per chunk {t_cov:.1f} s "
-        f"= {floor:.1f} s")
+    say(
+        f"    peak RSS (process + workers) {peak_gb:8.2f} GB  (limit 2 GB: "
+        f"{'ok' if peak_gb < 2 else 'EXCEEDED'})"
+    )
+    say(
+        f"    numpy floor: make chunks {t_gen:.1f} s + np.cov per chunk {t_cov:.1f} s "
+        f"= {floor:.1f} s"
+    )
     say(f"    numpy chunks -> Moments merged: {t_gen + t_mom:.1f} s")
     say(f"    ratio dask / numpy floor     {t_dask / floor:8.2f}x")
-    say(f"    agreement: covariance rel. err {rel_err(m_dask.covariance(), merged.covariance()):.1e}, "
+    say(
+        f"    agreement: covariance rel. err {rel_err(m_dask.covariance(), merged.covariance()):.1e}, "
         f"mean rel. err {rel_err(m_dask.mean, merged.mean):.1e}, "
-        f"n equal: {m_dask.n == merged.n}, report equal: {m_dask.report == merged.report}")
+        f"n equal: {m_dask.n == merged.n}, report equal: {m_dask.report == merged.report}"
+    )
     say()
 
 
@@ -183,8 +190,10 @@ def bench_in_memory_engines(rows: int, seed: int, n_rep: int) -> None:
     m_np = Moments.from_data(x, columns=cols)
     t_mom = time.perf_counter() - t0
     say(f"    np.cov (floor, complete rows)   {t_floor:7.2f} s   1.00x")
-    say(f"    satmodels numpy                 {t_mom:7.2f} s   {t_mom / t_floor:5.2f}x  "
-        f"rel. err vs np.cov {rel_err(m_np.covariance(), cov_np):.1e}")
+    say(
+        f"    satmodels numpy                 {t_mom:7.2f} s   {t_mom / t_floor:5.2f}x  "
+        f"rel. err vs np.cov {rel_err(m_np.covariance(), cov_np):.1e}"
+    )
     frame = pd.DataFrame(x, columns=cols)
     results: dict[str, float] = {}
 
@@ -193,9 +202,11 @@ def bench_in_memory_engines(rows: int, seed: int, n_rep: int) -> None:
         m = Moments.from_data(data, columns=cols)
         dt = time.perf_counter() - t0
         results[name] = dt
-        say(f"    {name:<31} {dt:7.2f} s  {dt / t_floor:6.2f}x  rel. err vs numpy "
+        say(
+            f"    {name:<31} {dt:7.2f} s  {dt / t_floor:6.2f}x  rel. err vs numpy "
             f"{rel_err(m.covariance(), m_np.covariance()):.1e}; report equal: "
-            f"{m.report == m_np.report}")
+            f"{m.report == m_np.report}"
+        )
 
     run("polars LazyFrame", pl.from_pandas(frame).lazy())
     con = duckdb.connect()
@@ -223,20 +234,28 @@ def bench_in_memory_engines(rows: int, seed: int, n_rep: int) -> None:
     say()
     say(f"(c) Poisson bootstrap, B = {n_rep}, {rows:,} x {P} (listwise)")
     t0 = time.perf_counter()
-    b_np = Moments.bootstrap(x, columns=cols, n_replicates=n_rep, method="poisson", rng=1)
+    b_np = Moments.bootstrap(
+        x, columns=cols, n_replicates=n_rep, method="poisson", rng=1
+    )
     t_bnp = time.perf_counter() - t0
     se_np = b_np.mean.std(axis=0, ddof=1)
     se_an = np.sqrt(m_np.variance() / m_np.n)
-    say(f"    numpy (batched, in memory)      {t_bnp:7.2f} s   1.00x  "
-        f"SE(mean) / analytic SE: {np.median(se_np / se_an):.3f}")
+    say(
+        f"    numpy (batched, in memory)      {t_bnp:7.2f} s   1.00x  "
+        f"SE(mean) / analytic SE: {np.median(se_np / se_an):.3f}"
+    )
 
     def boot(name: str, data: object) -> None:
         t0 = time.perf_counter()
-        b = Moments.bootstrap(data, columns=cols, n_replicates=n_rep, method="poisson", rng=1)
+        b = Moments.bootstrap(
+            data, columns=cols, n_replicates=n_rep, method="poisson", rng=1
+        )
         dt = time.perf_counter() - t0
         se = b.mean.std(axis=0, ddof=1)
-        say(f"    {name:<31} {dt:7.2f} s  {dt / t_bnp:6.2f}x  "
-            f"SE(mean) / analytic SE: {np.median(se / se_an):.3f}")
+        say(
+            f"    {name:<31} {dt:7.2f} s  {dt / t_bnp:6.2f}x  "
+            f"SE(mean) / analytic SE: {np.median(se / se_an):.3f}"
+        )
 
     boot("DuckDB", rel)
     boot("polars LazyFrame", pl.from_pandas(frame).lazy())
@@ -265,8 +284,10 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     say("satmodels lazy-engine benchmark (bench/engines.py)")
-    say(f"python {platform.python_version()}, {os.cpu_count()} cores "
-        f"(shared with other jobs), {psutil.virtual_memory().total / 1e9:.0f} GB RAM")
+    say(
+        f"python {platform.python_version()}, {os.cpu_count()} cores "
+        f"(shared with other jobs), {psutil.virtual_memory().total / 1e9:.0f} GB RAM"
+    )
     say()
     bench_dask(args.rows, args.seed)
     bench_in_memory_engines(args.spark_rows, args.seed, args.replicates)
