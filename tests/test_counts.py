@@ -113,6 +113,36 @@ def test_proportions_and_kish_effective_n() -> None:
     assert cc.missing.tolist() == [1]
 
 
+def test_wilson_interval_matches_statsmodels() -> None:
+    # Independent reference: statsmodels proportion_confint(method="wilson").
+    smp = pytest.importorskip("statsmodels.stats.proportion")
+    cc = CategoryCounts.from_data(DATA, columns=COLS, categories=KANO)
+    ci = cc.confidence_interval(confidence_level=0.9)
+    for j in range(len(COLS)):
+        for k in range(len(KANO)):
+            low, high = smp.proportion_confint(
+                int(cc.counts[j, k]), int(cc.n[j]), alpha=0.1, method="wilson"
+            )
+            np.testing.assert_allclose(ci.low[j, k], low, rtol=1e-12)
+            np.testing.assert_allclose(ci.high[j, k], high, rtol=1e-12)
+    with pytest.raises(InputError, match="confidence_level"):
+        cc.confidence_interval(confidence_level=1.5)
+
+
+def test_weighted_wilson_uses_kish_n() -> None:
+    # By hand: weighted share 3/8 of category 1, Kish n = 64/18, z = 1.96.
+    x = np.array([1.0, 1.0, 2.0, 3.0])
+    w = np.array([1.0, 2.0, 3.0, 2.0])
+    cc = CategoryCounts.from_data(x, categories=[1, 2, 3], weights=w)
+    p, n, z = 3 / 8, 64 / 18, 1.959963984540054
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z / (1 + z**2 / n) * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
+    ci = cc.confidence_interval()
+    np.testing.assert_allclose(
+        [ci.low[0, 0], ci.high[0, 0]], [centre - half, centre + half], rtol=1e-12
+    )
+
+
 def test_pair_counts_match_crosstab() -> None:
     pd = pytest.importorskip("pandas")
     frame = pd.DataFrame(DATA)

@@ -34,10 +34,15 @@ import numpy as np
 from pydantic import field_validator
 
 from . import _frames
-from ._results import ResultMixin
+from ._results import ConfidenceInterval, ResultMixin
 from ._summary import Summary, table
 from ._typing import FloatArray, IntArray
-from ._validation import FiniteVector, FrozenModel, validated
+from ._validation import (
+    FiniteVector,
+    FrozenModel,
+    check_confidence_level,
+    validated,
+)
 from .exceptions import InputError
 
 __all__ = ["CategoryCounts", "PairCounts", "pair_counts"]
@@ -261,6 +266,47 @@ class CategoryCounts(ResultMixin):
         q = self.weight_sq_sums.sum(axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(q > 0, w * w / q, 0.0)
+
+    def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
+        r"""Wilson score intervals of the category shares, shape (p, K) each.
+
+        For a share :math:`\hat p` of a column with (effective) size n and
+        :math:`z = \Phi^{-1}((1 + \text{level}) / 2)` (Wilson 1927):
+
+        .. math::
+
+            \frac{\hat p + z^2 / 2n}{1 + z^2/n} \pm
+            \frac{z}{1 + z^2/n}\sqrt{\frac{\hat p (1 - \hat p)}{n}
+            + \frac{z^2}{4 n^2}}
+
+        With case weights, :math:`\hat p` is the weighted share and n is
+        Kish's effective sample size of the column (Dean & Pagano 2015
+        evaluate this Wilson interval for weighted survey proportions).
+        Checked against statsmodels ``proportion_confint(method="wilson")``.
+
+        References
+        ----------
+        .. [1] Wilson, E. B. (1927). Probable inference, the law of
+           succession, and statistical inference. JASA, 22(158), 209-212.
+        .. [2] Dean, N., & Pagano, M. (2015). Evaluating confidence interval
+           methods for binomial proportions in clustered surveys. Journal
+           of Survey Statistics and Methodology, 3(4), 484-503.
+        """
+        from scipy.stats import norm  # noqa: PLC0415
+
+        level = check_confidence_level(
+            confidence_level, "CategoryCounts.confidence_interval"
+        )
+        z = float(norm.ppf(0.5 + level / 2))
+        share = self.proportions()
+        n = self.effective_n()[:, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            denom = 1 + z * z / n
+            centre = (share + z * z / (2 * n)) / denom
+            half = z / denom * np.sqrt(share * (1 - share) / n + z * z / (4 * n * n))
+        return ConfidenceInterval(
+            low=np.clip(centre - half, 0.0, 1.0), high=np.clip(centre + half, 0.0, 1.0)
+        )
 
     def merge(self, other: CategoryCounts) -> CategoryCounts:
         """Add the counts of a disjoint set of rows (exact).
