@@ -249,10 +249,6 @@ class _Pilot:
     wsq: float
 
 
-def _weight_expr(weight: str | None) -> nw.Expr | None:
-    return None if weight is None else _clean(weight)
-
-
 def _x(i: int) -> nw.Expr:
     """Return internal column i: float64, null where missing."""
     return nw.col(f"__x{i}")
@@ -272,6 +268,16 @@ _W = "__w"
 _USED = "__used"
 
 
+def _cleaned(
+    frame: nw.LazyFrame[Any], cols: Sequence[str], weight: str | None
+) -> nw.LazyFrame[Any]:
+    """Select ``__x{i}`` (float64, NaN and null both null) and ``__w``."""
+    exprs = [_clean(c).alias(f"__x{i}") for i, c in enumerate(cols)]
+    if weight is not None:
+        exprs.append(_clean(weight).alias(_W))
+    return frame.select(*exprs)
+
+
 def _prepared(
     frame: nw.LazyFrame[Any], cols: Sequence[str], weight: str | None
 ) -> nw.LazyFrame[Any]:
@@ -283,10 +289,7 @@ def _prepared(
     every aggregate a small expression, which matters on engines whose
     expressions are built remotely (PySpark over py4j).
     """
-    exprs = [_clean(c).alias(f"__x{i}") for i, c in enumerate(cols)]
-    if weight is not None:
-        exprs.append(_clean(weight).alias(_W))
-    frame = frame.select(*exprs)
+    frame = _cleaned(frame, cols, weight)
     positive = nw.lit(value=True) if weight is None else nw.col(_W) > 0
     complete = nw.all_horizontal(
         *(~_x(i).is_null() for i in range(len(cols))), ignore_nulls=True
@@ -1235,14 +1238,15 @@ def lazy_category_counts(
             "other": tot["other"],
             "other_value": [_finite_or_none(v) for v in tot["min_other"]],
         }
-    w = _weight_expr(weight)
+    frame = _cleaned(frame, cols, weight)
+    w = None if weight is None else nw.col(_W)
     exprs: list[nw.Expr] = [nw.len().alias("n")]
     if w is not None:
         bad = w.is_null() | (w.abs() == _INF) | (w < 0)
         exprs.append(_bool_sum(bad, "badw"))
     cats = [float(c) for c in categories]
-    for i, c in enumerate(cols):
-        x = _clean(c)
+    for i in range(len(cols)):
+        x = _x(i)
         exprs.append(_bool_sum(x.is_null(), f"miss{i}"))
         known = nw.lit(value=False)
         for k, v in enumerate(cats):
@@ -1340,7 +1344,8 @@ def lazy_pair_counts(
             "other": tot["other"],
             "other_value": other_value,
         }
-    w = _weight_expr(weight)
+    frame = _cleaned(frame, flat, weight)
+    w = None if weight is None else nw.col(_W)
     exprs: list[nw.Expr] = [nw.len().alias("n")]
     if w is not None:
         bad = w.is_null() | (w.abs() == _INF) | (w < 0)
@@ -1348,7 +1353,7 @@ def lazy_pair_counts(
     ca = [float(c) for c in categories_a]
     cb = [float(c) for c in categories_b]
     for m, (a, b) in enumerate(pairs):
-        xa, xb = _clean(a), _clean(b)
+        xa, xb = _x(flat.index(a)), _x(flat.index(b))
         miss = xa.is_null() | xb.is_null()
         exprs.append(_bool_sum(miss, f"miss{m}"))
         known_a = nw.lit(value=False)
