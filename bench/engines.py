@@ -13,8 +13,10 @@ The output is written to ``bench/results/engines.txt``.
 (b) PySpark local[2], DuckDB and polars LazyFrame over ``--spark-rows``
     x 16 rows: complete, agree with numpy, and their time relative to
     ``np.cov`` on the same array in memory.
-(c) Poisson bootstrap on Dask and DuckDB (B replicates) vs the in-memory
-    batched bootstrap.
+(c) Poisson bootstrap on DuckDB, polars, PySpark and Dask (B replicates) vs
+    the in-memory batched bootstrap.
+(d) Category counts (answers 1-10) on every engine vs one ``np.bincount``
+    (the floor) and pandas ``value_counts`` (a peer).
 """
 
 from __future__ import annotations
@@ -260,7 +262,6 @@ def bench_in_memory_engines(rows: int, seed: int, n_rep: int) -> None:
     boot("DuckDB", rel)
     boot("polars LazyFrame", pl.from_pandas(frame).lazy())
     boot("PySpark local[2]", sdf)
-    spark.stop()
 
     import dask.dataframe as dd
     from distributed import Client, LocalCluster
@@ -272,7 +273,51 @@ def bench_in_memory_engines(rows: int, seed: int, n_rep: int) -> None:
         Client(cluster),
     ):
         boot("Dask (2 workers)", dd.from_pandas(frame, npartitions=8))
+        say()
+        bench_counts(x, cols, spark, dd)
+    spark.stop()
     say()
+
+
+def bench_counts(x: np.ndarray[Any, Any], cols: list[str], spark: Any, dd: Any) -> None:
+    """Category counts of 1-10 answers: engines vs one np.bincount."""
+    import duckdb
+    import pandas as pd
+    import polars as pl
+
+    from satmodels.counts import CategoryCounts
+
+    answers = np.clip(np.round(x), 1, 10)  # NaN stays NaN (missing)
+    n, p = answers.shape
+    say(f"(d) Category counts, {n:,} x {p} answers on 1-10 (1% missing)")
+    cats = list(range(1, 11))
+    t0 = time.perf_counter()
+    codes = np.where(np.isnan(answers), -1, answers - 1).astype(np.int64)
+    valid = codes >= 0
+    flat = (codes + np.arange(p) * 10)[valid]
+    floor_counts = np.bincount(flat, minlength=10 * p).reshape(p, 10)
+    t_floor = time.perf_counter() - t0
+    say(f"    np.bincount (floor)             {t_floor:7.2f} s   1.00x")
+    frame = pd.DataFrame(answers, columns=cols)
+    t0 = time.perf_counter()
+    frame.apply(lambda c: c.value_counts().reindex(cats))
+    t_pd = time.perf_counter() - t0
+    say(f"    pandas value_counts (peer)      {t_pd:7.2f} s  {t_pd / t_floor:6.2f}x")
+
+    def run(name: str, data: object) -> None:
+        t0 = time.perf_counter()
+        cc = CategoryCounts.from_data(data, columns=cols, categories=cats)
+        dt = time.perf_counter() - t0
+        same = bool(np.array_equal(cc.counts, floor_counts))
+        say(f"    {name:<31} {dt:7.2f} s  {dt / t_floor:6.2f}x  counts equal: {same}")
+
+    run("satmodels numpy", answers)
+    run("polars LazyFrame", pl.from_pandas(frame).lazy())
+    run("DuckDB relation", duckdb.connect().from_df(frame))
+    run("Dask (2 workers)", dd.from_pandas(frame, npartitions=8))
+    sdf = spark.createDataFrame(frame).repartition(2).cache()
+    sdf.count()
+    run("PySpark local[2]", sdf)
 
 
 def main() -> None:
