@@ -78,6 +78,27 @@ def test_mapping_input_and_category_order() -> None:
     assert cc.categories == (5.0, 4.0, 3.0, 2.0, 1.0)
 
 
+@pytest.mark.parametrize(
+    "cats",
+    [
+        [1.0, 2.0, 3.0],  # integer codes: lookup table
+        [0.5, 1.5, 2.25],  # non-integer levels: binary search
+        [-20000.0, 0.0, 20000.0],  # integers too far apart for a table
+    ],
+)
+def test_coding_paths_agree_with_counter(cats: list[float]) -> None:
+    rng = np.random.default_rng(5)
+    x = rng.choice(np.array([*cats, np.nan]), size=(200, 2))
+    cc = CategoryCounts.from_data(x, categories=cats)
+    for j in range(2):
+        c = Counter(float(v) for v in x[:, j] if not np.isnan(v))
+        assert cc.counts[j].tolist() == [c[k] for k in cats]
+    bad = x.copy()
+    bad[17, 1] = cats[0] + 0.1
+    with pytest.raises(InputError, match=r"Column 'x1'.*1 answer.*row 17"):
+        CategoryCounts.from_data(bad, categories=cats)
+
+
 def test_weighted_counts_match_pandas_groupby() -> None:
     pd = pytest.importorskip("pandas")
     frame = pd.DataFrame(DATA)

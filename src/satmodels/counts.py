@@ -47,6 +47,9 @@ from .exceptions import InputError
 
 __all__ = ["CategoryCounts", "PairCounts", "pair_counts"]
 
+#: Integer categories spanning at most this many values use a lookup table.
+_LUT_SPAN = 4096
+
 
 # ------------------------------------------------------------ input models
 def _unique(arr: FloatArray) -> FloatArray:
@@ -660,14 +663,28 @@ def _codes(
 ) -> IntArray:
     """Index of each answer in ``cats``; -1 where missing.
 
+    Integer codes spanning at most ``_LUT_SPAN`` values (Likert, NPS, Kano)
+    go through a lookup table; other categories through a binary search.
     Raises InputError naming the column, the first row and the count of
     answers outside the categories.
     """
-    order = np.argsort(cats, kind="stable")
-    sorted_cats = cats[order]
-    pos = np.clip(np.searchsorted(sorted_cats, x), 0, len(cats) - 1)
-    hit = sorted_cats[pos] == x
     nan = np.isnan(x)
+    lo, span = float(cats.min()), float(cats.max() - cats.min())
+    if np.array_equal(cats, np.round(cats)) and span <= _LUT_SPAN:
+        lut = np.full(int(span) + 1, -1, dtype=np.int64)
+        lut[(cats - lo).astype(np.int64)] = np.arange(len(cats))
+        with np.errstate(invalid="ignore"):
+            idx = x - lo
+            inside = (idx >= 0) & (idx <= span)
+        idx_int = np.where(inside, idx, 0.0).astype(np.int64)
+        codes = np.where(inside & (idx_int == idx), lut[idx_int], -1)
+        hit = codes >= 0
+    else:
+        order = np.argsort(cats, kind="stable")
+        sorted_cats = cats[order]
+        pos = np.clip(np.searchsorted(sorted_cats, x), 0, len(cats) - 1)
+        hit = sorted_cats[pos] == x
+        codes = np.where(hit, order[pos], -1)
     bad = ~hit & ~nan
     if bad.any():
         r, c = (int(v) for v in np.argwhere(bad)[0])
@@ -678,7 +695,7 @@ def _codes(
             f"in row {r}: {float(x[r, c])!r}."
         )
         raise InputError(msg)
-    return np.where(nan, -1, order[pos]).astype(np.int64)
+    return np.asarray(codes, dtype=np.int64)
 
 
 def _raise_missing(
