@@ -99,6 +99,34 @@ def test_coding_paths_agree_with_counter(cats: list[float]) -> None:
         CategoryCounts.from_data(bad, categories=cats)
 
 
+def test_row_blocks_give_the_same_counts(monkeypatch: pytest.MonkeyPatch) -> None:
+    import satmodels.counts as counts_module
+
+    whole = CategoryCounts.from_data(DATA, columns=COLS, categories=KANO, weights="w")
+    pairs = [("f1", "d1"), ("f2", "d2")]
+    pwhole = pair_counts(DATA, pairs, KANO, KANO, weights="w")
+    monkeypatch.setattr(counts_module, "_BLOCK_ROWS", 7)
+    blocked = CategoryCounts.from_data(DATA, columns=COLS, categories=KANO, weights="w")
+    np.testing.assert_array_equal(blocked.counts, whole.counts)
+    np.testing.assert_allclose(blocked.weighted_counts, whole.weighted_counts)
+    np.testing.assert_array_equal(blocked.missing, whole.missing)
+    pblocked = pair_counts(DATA, pairs, KANO, KANO, weights="w")
+    np.testing.assert_array_equal(pblocked.counts, pwhole.counts)
+    np.testing.assert_array_equal(pblocked.missing, pwhole.missing)
+    bad = {k: v.copy() for k, v in DATA.items()}
+    bad["d1"][[100, 200]] = 9.0
+    # the message names the global row and counts over all blocks
+    with pytest.raises(InputError, match=r"Column 'd1'.*2 answer.*row 100: 9.0"):
+        CategoryCounts.from_data(bad, columns=COLS, categories=KANO)
+    with pytest.raises(InputError, match=r"Column 'd1'.*2 answer.*row 100: 9.0"):
+        pair_counts(bad, pairs, KANO, KANO)
+    first_nan = int(np.flatnonzero(np.isnan(DATA["f1"]))[0])
+    with pytest.raises(InputError, match=rf"column 'f1', first in row {first_nan}"):
+        CategoryCounts.from_data(
+            DATA, columns=["f1"], categories=KANO, nan_policy="raise"
+        )
+
+
 def test_weighted_counts_match_pandas_groupby() -> None:
     pd = pytest.importorskip("pandas")
     frame = pd.DataFrame(DATA)
