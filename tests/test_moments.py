@@ -266,3 +266,19 @@ def test_frame_errors_name_the_column() -> None:
         Moments.from_data(frame)
     with pytest.raises(InputError, match=r"no column\(s\) \['zz'\]"):
         Moments.from_data(frame, columns=["zz"])
+
+
+def test_bootstrap_in_row_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Force many row blocks: the two-stage multinomial (block totals, then
+    # uniform draws within blocks) must still resample exactly n rows per
+    # replicate, and the bootstrap SE of a mean must approach s / sqrt(n).
+    import satmodels._moments_kernels as kernels
+
+    monkeypatch.setattr(kernels, "_CHUNK_ELEMENTS", 3000)
+    x = _data(n=1500, p=2, seed=8)
+    reps = Moments.bootstrap(x, n_replicates=600, rng=4)
+    assert np.all(reps.count[:, 0, 0] == 1500)
+    se_true = x.std(axis=0, ddof=0) / np.sqrt(1500)
+    np.testing.assert_allclose(reps.mean.std(axis=0), se_true, rtol=0.12)
+    pois = Moments.bootstrap(x, n_replicates=600, rng=4, method="poisson")
+    np.testing.assert_allclose(pois.mean.std(axis=0), se_true, rtol=0.12)

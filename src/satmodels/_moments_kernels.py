@@ -251,15 +251,28 @@ def _pairs_from_sums(  # noqa: PLR0917 - six sums of one kernel
     return count, wsum, wsq, pmean, com, pss
 
 
-def _multiplicities(
-    n: int, b: int, method: str, gen: np.random.Generator
+def _chunk_multiplicities(
+    size: int,
+    totals: np.ndarray[Any, np.dtype[np.int64]] | None,
+    n_rep: int,
+    method: str,
+    gen: np.random.Generator,
 ) -> FloatArray:
-    """B x n resampling multiplicities (multinomial or Poisson(1))."""
+    """B x size resampling multiplicities of one block of rows.
+
+    Poisson(1) multiplicities are independent per row (Hanley & MacGibbon
+    2006). Multinomial(n, 1/n) ones are drawn exactly in two stages: the
+    block totals ``totals[b] ~ Multinomial(n, sizes / n)`` (drawn once for
+    all blocks by the caller), then ``totals[b]`` uniform draws within the
+    block; with one block this is ``n`` uniform draws over all rows (Efron
+    1979).
+    """
     if method == "poisson":
-        return gen.poisson(1.0, size=(b, n)).astype(np.float64)
-    out = np.empty((b, n))
-    for k in range(b):
-        out[k] = np.bincount(gen.integers(0, n, size=n), minlength=n)
+        return gen.poisson(1.0, size=(n_rep, size)).astype(np.float64)
+    out = np.empty((n_rep, size))
+    for k in range(n_rep):
+        draws = size if totals is None else int(totals[k])
+        out[k] = np.bincount(gen.integers(0, size, size=draws), minlength=size)
     return out
 
 
@@ -330,25 +343,20 @@ def _bootstrap_values(  # noqa: PLR0917
     shift = base.mean
     x0 = np.where(obs > 0, x - shift, 0.0)
     q = 3 + p + p * p if listwise else 6 * p * p
-    row_chunk = max(1, _CHUNK_ELEMENTS // q)
-    chunks = [(a, min(n, a + row_chunk)) for a in range(0, n, row_chunk)]
-    cache = (
-        [_row_products(x0[a:b], obs[a:b], wcase[a:b], listwise) for a, b in chunks]
-        if n * q <= 8 * _CHUNK_ELEMENTS
-        else None
-    )
+    # Row blocks: each block's products are computed once and multiplied by
+    # the B x rows multiplicities of that block; both stay near
+    # _CHUNK_ELEMENTS doubles whatever n and B are.
+    rows = max(1, min(_CHUNK_ELEMENTS // q, _CHUNK_ELEMENTS // max(n_rep, 1)))
+    blocks = [(a, min(n, a + rows)) for a in range(0, n, rows)]
+    totals = None
+    if method == "multinomial" and len(blocks) > 1:
+        sizes = np.array([b - a for a, b in blocks], dtype=np.float64)
+        totals = gen.multinomial(n, sizes / n, size=n_rep)
     out = np.zeros((n_rep, q))
-    rep_block = max(1, _CHUNK_ELEMENTS // max(n, 1))
-    for start in range(0, n_rep, rep_block):
-        stop = min(n_rep, start + rep_block)
-        mult = _multiplicities(n, stop - start, method, gen)
-        for k, (a, b) in enumerate(chunks):
-            z = (
-                cache[k]
-                if cache is not None
-                else _row_products(x0[a:b], obs[a:b], wcase[a:b], listwise)
-            )
-            out[start:stop] += mult[:, a:b] @ z
+    for k, (a, b) in enumerate(blocks):
+        z = _row_products(x0[a:b], obs[a:b], wcase[a:b], listwise)
+        block_totals = None if totals is None else totals[:, k]
+        out += _chunk_multiplicities(b - a, block_totals, n_rep, method, gen) @ z
     if listwise:
         # Listwise: every pair shares the rows, so per-pair arrays are
         # broadcast views of per-replicate scalars and vectors (no B x p x p
