@@ -19,7 +19,7 @@ from ._results import ConfidenceInterval
 from ._summary import Summary
 from ._version import __version__
 from .acsi import ModelSpec, PLSResult
-from .counts import CategoryCounts
+from .counts import CategoryCounts, PairCounts, pair_counts
 from .csi import (
     AHPResult,
     AlphaResult,
@@ -90,6 +90,7 @@ __all__ = [
     "NPSResult",
     "PLSResult",
     "PRCAResult",
+    "PairCounts",
     "RatioResult",
     "SatmodelsError",
     "SatmodelsWarning",
@@ -113,6 +114,7 @@ __all__ = [
     "key_drivers",
     "nps",
     "nps_difference",
+    "pair_counts",
     "prca",
     "relative_weights",
     "satisfaction_ratio",

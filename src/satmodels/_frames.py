@@ -10,6 +10,7 @@ compute sufficient statistics instead of collecting rows.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -51,7 +52,11 @@ class Table:
 
 
 def _from_native(data: object) -> Any:  # noqa: ANN401 - narwhals frame or data
-    return nw.from_native(data, pass_through=True)
+    # narwhals >= 2.29 warns on every Dask frame that Dask support will move to
+    # a plugin; the call still works, and the warning is not the user's concern.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Dask support is moving out", FutureWarning)
+        return nw.from_native(data, pass_through=True)
 
 
 def is_lazy(data: object) -> bool:
