@@ -240,7 +240,9 @@ def test_respondent_flags_and_missing_counts() -> None:
     assert res.to_dict()["respondents"]["flagged_rows"] == [0]
     cats = res.respondent_categories()
     assert cats[2].tolist() == ["A", "", ""]
-    with pytest.raises(InputError, match="missing 'functional' or 'dysfunctional' answer"):
+    with pytest.raises(
+        InputError, match="missing 'functional' or 'dysfunctional' answer"
+    ):
         kano.analyze(f, d, nan_policy="raise")
 
 
