@@ -61,7 +61,9 @@ def _is_vector(arr: FloatArray) -> FloatArray:
 def _is_finite(arr: FloatArray) -> FloatArray:
     if not np.all(np.isfinite(arr)):
         bad = np.flatnonzero(~np.isfinite(arr.ravel()))[0]
-        msg = f"expected finite values, got {arr.ravel()[bad]!r} at position {bad}"
+        msg = (
+            f"expected finite values, got {float(arr.ravel()[bad])!r} at position {bad}"
+        )
         raise ValueError(msg)
     return arr
 

@@ -679,6 +679,8 @@ def moments_of(
             weights=weights,
             missing=missing,
             nan_policy=nan_policy,
+            where=where,
+            name=name,
         )
     weight_col = weights if isinstance(weights, str) else None
     tab = _frames.as_table(data, columns=columns, name=name, where=where)

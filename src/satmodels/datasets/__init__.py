@@ -106,11 +106,11 @@ def load_sample_survey(backend: str | None = None) -> Any:  # noqa: ANN401
     data = _parse_csv(text)
     if backend is None:
         return data
-    survey = SimulatedSurvey(data=data, n=len(data["sat1"]), seed=SAMPLE_SEED)
     if backend not in ("pandas", "polars"):
         msg = (
             "The 'backend' parameter of load_sample_survey must be None, 'pandas' "
             f"or 'polars'. Got {backend!r} instead."
         )
         raise InputError(msg)
+    survey = SimulatedSurvey(data=data, n=len(data["sat1"]), seed=SAMPLE_SEED)
     return survey.to_frame(backend)

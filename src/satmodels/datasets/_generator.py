@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from .._results import ResultMixin, records_to_frame
+from .._results import ResultMixin
 from .._summary import Summary, table
 from .._typing import FloatArray
 from ..exceptions import InputError
@@ -209,10 +209,6 @@ class SimulatedSurvey(ResultMixin):
             "servqual_gaps": dict(self.servqual_gaps),
         }
 
-    def _records(self) -> list[dict[str, object]]:
-        cols = list(self.data)
-        return [{c: _cell(self.data[c][r]) for c in cols} for r in range(self.n)]
-
     def to_frame(self, backend: str | None = None) -> Any:  # noqa: ANN401
         """Return the rows as a pandas (default) or polars DataFrame."""
         chosen = backend or "pandas"
@@ -230,25 +226,20 @@ class SimulatedSurvey(ResultMixin):
                 },
                 nan_to_null=True,
             )
-        return records_to_frame(self._records(), backend)
+        msg = (
+            "The 'backend' parameter of SimulatedSurvey.to_frame must be 'pandas' "
+            f"or 'polars'. Got {backend!r} instead."
+        )
+        raise InputError(msg)
 
     def summary(self) -> Summary:
-        """Columns and population truth of the simulated survey."""
+        """Return the columns and population truth of the simulated survey."""
         rows = [(f"{s} -> {t}", v) for (s, t), v in self.paths.items()]
         return Summary(
             title=f"Simulated survey: {self.n} respondents (seed {self.seed})",
             tables=(table("Population ACSI paths", ("path", "value"), rows),),
             notes=(f"columns: {', '.join(self.data)}",),
         )
-
-
-def _cell(value: object) -> object:
-    if isinstance(value, np.floating):
-        f = float(value)
-        return None if np.isnan(f) else f
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 def make_survey(
