@@ -833,7 +833,8 @@ def _importance_matrix(
             row, col = (int(v) for v in np.argwhere(bad)[0])
             msg = (
                 f"The 'importance' of attribute {attributes[col]!r} in {where}: "
-                f"row {row} is {arr[row, col]!r}, outside the scale {scale.name!r}."
+                f"row {row} is {float(arr[row, col])!r}, outside the scale "
+                f"{scale.name!r}."
             )
             raise InputError(msg)
         arr = scale.rescale(arr)
@@ -843,7 +844,7 @@ def _importance_matrix(
         msg = (
             f"The 'importance' parameter of {where} must be finite and "
             f"non-negative (or NaN for missing). Attribute {attributes[col]!r}, "
-            f"row {row} is {arr[row, col]!r}."
+            f"row {row} is {float(arr[row, col])!r}."
         )
         raise InputError(msg)
     return arr

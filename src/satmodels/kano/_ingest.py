@@ -124,10 +124,11 @@ def encode(
         if values.dtype.kind in "OUSV":
             try:
                 values = values.astype(np.float64)
-            except (TypeError, ValueError):
-                values = _object_to_float(
+            except (TypeError, ValueError, OverflowError) as exc:
+                # OverflowError: a Python int too large for a float
+                raise _not_numeric(
                     values, side=side, columns=columns, where=where
-                )
+                ) from exc
         elif values.dtype.kind == "b":
             values = values.astype(np.int8)
         idx, bad = encode_numeric(values, tuple(float(c) for c in answers.codes))
@@ -150,21 +151,34 @@ def encode(
     return idx
 
 
-def _object_to_float(
+def _converts(value: object) -> bool:
+    """Whether ``float(value)`` works (None counts: it is a missing answer)."""
+    if value is None:
+        return True
+    try:
+        float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return False
+    return True
+
+
+def _not_numeric(
     values: npt.NDArray[Any], *, side: str, columns: Sequence[str], where: str
-) -> npt.NDArray[np.float64]:
-    out = np.empty(values.shape, dtype=np.float64)
-    for (row, col), v in np.ndenumerate(values):
-        if v is None:
-            out[row, col] = np.nan
-            continue
-        try:
-            out[row, col] = float(v)
-        except (TypeError, ValueError) as exc:
-            msg = (
-                f"The {side} answers of {where} must be numeric codes: column "
-                f"{columns[col]!r}, row {row} is {v!r}. Pass answers=(...) with "
-                "labels to use label codes."
-            )
-            raise InputError(msg) from exc
-    return out
+) -> InputError:
+    """Build the error that names the first entry that is not a number.
+
+    Only called after ``values.astype(np.float64)`` failed; numpy casts each
+    object or string entry as ``float()`` does (None to NaN), so such an
+    entry exists.
+    """
+    (row, col), value = next(
+        (pos, v) for pos, v in np.ndenumerate(values) if not _converts(v)
+    )
+    if isinstance(value, np.generic):
+        value = value.item()
+    msg = (
+        f"The {side} answers of {where} must be numeric codes: column "
+        f"{columns[col]!r}, row {row} is {value!r}. Pass answers=(...) with "
+        "labels to use label codes."
+    )
+    return InputError(msg)
