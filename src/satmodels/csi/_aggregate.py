@@ -239,10 +239,12 @@ def aggregate(
     labels = [
         np.array([str(v) for v in _column(data, lev, where).tolist()]) for lev in levs
     ]
-    for lev, lab in zip(levs, labels, strict=True):
-        if lab.shape[0] != n:
+    lengths = [(weights, w), (se, s), *zip(levs, labels, strict=True)]
+    for col, arr in lengths:
+        if col is not None and arr.shape[0] != n:
             msg = (
-                f"The column {lev!r} of {where} has {lab.shape[0]} rows; expected {n}."
+                f"The column {col!r} of {where} has {arr.shape[0]} rows; expected {n} "
+                f"(the rows of {index!r})."
             )
             raise InputError(msg)
     if len(set(labels[0].tolist())) != n:

@@ -188,8 +188,11 @@ def gather(
             nan_policy=nan_policy,
             where=where,
         )
-        if sums[0].sum() == 0:
-            msg = f"The 'scores' parameter of {where} has no usable answer."
+        if not sums[1].sum() > 0:
+            msg = (
+                f"The 'scores' parameter of {where} has no usable answer (none with a "
+                "positive case weight)."
+            )
             raise InputError(msg)
         return sums, {}, n_missing, weighted
     x, cols_t, w, _ = column_data(

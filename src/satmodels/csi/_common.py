@@ -77,7 +77,7 @@ def segment_labels(
     if isinstance(segments, str):
         raw = _frames.values_of(data, segments, name="data", where=where)
     else:
-        raw = np.asarray(segments)
+        raw = np.asarray(segments, dtype=object)  # keep NaN/None as missing
     if raw.ndim != 1 or raw.shape[0] != n_rows:
         msg = (
             f"The 'segments' parameter of {where} must have one label per row "
@@ -98,21 +98,6 @@ def segment_labels(
     return labels
 
 
-def missing_policy(
-    values: FloatArray, columns: Sequence[str], nan_policy: str, where: str
-) -> FloatArray:
-    """Boolean mask of complete rows; raise under ``nan_policy='raise'``."""
-    miss = np.isnan(values)
-    if nan_policy == "raise" and miss.any():
-        row, col = (int(v) for v in np.argwhere(miss)[0])
-        msg = (
-            f"The data of {where} has {int(miss.sum())} missing value(s) and "
-            f"nan_policy='raise'; first in column '{columns[col]}', row {row}."
-        )
-        raise InputError(msg)
-    return np.asarray(~miss.any(axis=1))
-
-
 def wilson_interval(p: float, n: float, confidence_level: float) -> tuple[float, float]:
     r"""Wilson (1927) score interval for a proportion.
 
@@ -121,10 +106,8 @@ def wilson_interval(p: float, n: float, confidence_level: float) -> tuple[float,
         \frac{\hat p + z^2/(2n) \pm z \sqrt{\hat p(1-\hat p)/n + z^2/(4n^2)}}
              {1 + z^2/n}
 
-    ``n`` may be an effective (Kish) sample size for weighted data.
+    ``n`` (positive) may be an effective (Kish) sample size for weighted data.
     """
-    if n <= 0:
-        return (math.nan, math.nan)
     z = normal_quantile(confidence_level)
     z2 = z * z
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
