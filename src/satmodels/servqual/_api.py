@@ -1053,14 +1053,14 @@ def _gap_measure(
         except (TypeError, ValueError) as exc:
             msg = f"The '{name}' parameter of {where} must map names to numbers."
             raise InputError(msg) from exc
-        return _fixed(keys, vals, level)
+        return _fixed(keys, vals, level, name, where)
     try:
         arr = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         msg = f"The '{name}' parameter of {where} must be numeric: {exc}."
         raise InputError(msg) from exc
     if arr.ndim == 0:
-        return _fixed(("overall",), arr.reshape(1), level)
+        return _fixed(("overall",), arr.reshape(1), level, name, where)
     if arr.ndim == 1:
         arr = arr[:, None]
         names: tuple[str, ...] = ("overall",)
@@ -1083,9 +1083,14 @@ def _gap_measure(
     return _est(names, mean, se, np.maximum(n - 1.0, 0.0), n, level)
 
 
-def _fixed(names: tuple[str, ...], vals: FloatArray, level: float) -> Estimates:
+def _fixed(
+    names: tuple[str, ...], vals: FloatArray, level: float, name: str, where: str
+) -> Estimates:
     if not np.isfinite(vals).all():
-        msg = f"Gap values must be finite. Got {vals.tolist()}."
+        msg = (
+            f"The '{name}' parameter of {where} must give finite gap values. "
+            f"Got {dict(zip(names, vals.tolist(), strict=True))}."
+        )
         raise InputError(msg)
     k = len(names)
     return _est(names, vals, np.full(k, np.nan), np.zeros(k), np.zeros(k, int), level)

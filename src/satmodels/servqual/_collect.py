@@ -282,7 +282,7 @@ def _check_means(moments: Moments, scale: Scale, where: str) -> None:
         j = int(np.flatnonzero(bad)[0])
         msg = (
             f"Column '{moments.columns[j]}' of the data of {where} has mean "
-            f"{mean[j]!r}, outside the {scale.describe()} scale."
+            f"{float(mean[j])!r}, outside the {scale.describe()} scale."
         )
         raise InputError(msg)
 
@@ -406,7 +406,7 @@ def _check_points(
         at = f" in row {int(rows_idx[r])}" if per_row else ""
         msg = (
             f"The 'weights' parameter of {where} must be non-negative points. "
-            f"Got {arr[r, c]!r} for {dims[c]!r}{at}."
+            f"Got {float(arr[r, c])!r} for {dims[c]!r}{at}."
         )
         raise InputError(msg)
     sums = arr.sum(axis=1)

@@ -156,17 +156,6 @@ def _missing_note(report: MissingReport) -> str:
     )
 
 
-def _empty_estimates(level: float) -> Estimates:
-    return Estimates(
-        names=(),
-        estimate=np.empty(0),
-        std_error=np.empty(0),
-        df=np.empty(0),
-        n=np.empty(0, dtype=np.int64),
-        confidence_level=level,
-    )
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GapsResult(ResultMixin):
     """SERVQUAL gap scores (perception minus expectation).
