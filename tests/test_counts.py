@@ -141,8 +141,10 @@ def test_weighted_counts_match_pandas_groupby() -> None:
             .reindex([float(k) for k in KANO])
         )
         np.testing.assert_allclose(cc.weight_sq_sums[j], ref_sq.to_numpy(), rtol=1e-12)
-    # zero-weight rows are answers too: the unweighted counts keep them
-    assert cc.counts[0].tolist() == _counter_counts(DATA["f1"], KANO)
+    # zero-weight rows are excluded (as Moments excludes them) and counted
+    positive = DATA["w"] > 0
+    assert cc.counts[0].tolist() == _counter_counts(DATA["f1"][positive], KANO)
+    assert cc.zero_weight == int((~positive).sum())
     # an array of weights gives the same as the column name
     arr = CategoryCounts.from_data(
         frame[COLS], columns=COLS, categories=KANO, weights=DATA["w"]
@@ -446,3 +448,41 @@ def test_engine_bad_answers_name_column_value_and_count(
         )
     with pytest.raises(InputError, match=r"'weights'.*name a column"):
         CategoryCounts.from_data(frame, columns=COLS, categories=KANO, weights=[1.0])
+
+
+def test_zero_weight_rows_are_excluded_like_moments() -> None:
+    # Moments excludes rows of weight 0 and counts them; CategoryCounts must
+    # do the same on every path, so NPS/CSAT/CES from counts equal those from
+    # rows (regression: counts used to include them in n).
+    from satmodels import Scale, ces, csat
+
+    pl = pytest.importorskip("polars")
+    x = np.array([5.0, 4.0, 1.0, 2.0, 5.0, 3.0, np.nan, np.nan])
+    w = np.array([1.0, 0.0, 2.0, 1.0, 0.0, 1.0, 1.0, 0.0])
+    eager = CategoryCounts.from_data(
+        x, columns=["x"], categories=range(1, 6), weights=w
+    )
+    # rows 1 and 4 (and the NaN in row 7) have weight 0: by hand
+    assert eager.counts.tolist() == [[1, 1, 1, 0, 1]]
+    assert eager.zero_weight == 3
+    assert eager.missing.tolist() == [1]
+    lazy = CategoryCounts.from_data(
+        pl.DataFrame({"x": x, "w": w}).lazy(),
+        columns=["x"],
+        categories=range(1, 6),
+        weights="w",
+    )
+    assert lazy.counts.tolist() == eager.counts.tolist()
+    assert lazy.zero_weight == 3
+    assert lazy.missing.tolist() == [1]
+    assert eager.merge(lazy).zero_weight == 6
+    scale = Scale.likert(1, 5)
+    for fn in (csat, ces):
+        rows = fn(x, scale=scale, weights=w).to_dict()
+        counted = fn(eager, scale=scale).to_dict()
+        assert counted.keys() == rows.keys()
+        for key, value in rows.items():
+            if isinstance(value, float):
+                assert counted[key] == pytest.approx(value, rel=1e-12), key
+            else:
+                assert counted[key] == value, key

@@ -1133,16 +1133,21 @@ def _dask_count_part(
 
     x, w = _dask_values(part, cols, weight)
     codes, other, nan = _match(x, cats)
+    if w is not None:  # zero-weight rows are excluded, as in memory
+        codes = np.where((np.nan_to_num(w) > 0)[:, None], codes, -1)
     counts, wc, wq = _count_kernel(
         codes, len(cats), None if w is None else np.nan_to_num(w)
     )
     return {
         "n": x.shape[0],
         "badw": 0 if w is None else int((~np.isfinite(w) | (w < 0)).sum()),
+        "zerow": 0 if w is None else int((w == 0).sum()),
         "counts": counts,
         "weighted": wc,
         "weighted_sq": wq,
-        "missing": nan.sum(axis=0).astype(np.int64),
+        "missing": (nan if w is None else nan & (np.nan_to_num(w) > 0)[:, None])
+        .sum(axis=0)
+        .astype(np.int64),
         "other": other.sum(axis=0).astype(np.int64),
         "min_other": _fmin_or_nan(x, other),
     }
@@ -1231,6 +1236,7 @@ def lazy_category_counts(
         return {
             "columns": cols,
             "rows_total": int(tot["n"]),
+            "zero_weight": int(tot["zerow"]),
             "counts": tot["counts"],
             "weighted": tot["weighted"],
             "weighted_sq": tot["weighted_sq"],
@@ -1244,15 +1250,19 @@ def lazy_category_counts(
     if w is not None:
         bad = w.is_null() | (w.abs() == _INF) | (w < 0)
         exprs.append(_bool_sum(bad, "badw"))
+        exprs.append(_bool_sum(w == 0, "zerow"))
     cats = [float(c) for c in categories]
     for i in range(len(cols)):
         x = _x(i)
-        exprs.append(_bool_sum(x.is_null(), f"miss{i}"))
+        gone = x.is_null() if w is None else x.is_null() & (w > 0)
+        exprs.append(_bool_sum(gone, f"miss{i}"))
         known = nw.lit(value=False)
         for k, v in enumerate(cats):
             hit = x == v
             known = known | hit
-            exprs.append(_bool_sum(hit, f"n{i}_{k}"))
+            # rows of weight 0 are excluded from the counts, as in Moments
+            counted = hit if w is None else hit & (w > 0)
+            exprs.append(_bool_sum(counted, f"n{i}_{k}"))
             if w is not None:
                 exprs.append(nw.when(hit).then(w).sum().alias(f"w{i}_{k}"))
                 exprs.append(nw.when(hit).then(w * w).sum().alias(f"q{i}_{k}"))
@@ -1290,6 +1300,7 @@ def lazy_category_counts(
     return {
         "columns": cols,
         "rows_total": _int(row, "n"),
+        "zero_weight": 0 if w is None else _int(row, "zerow"),
         "counts": counts,
         "weighted": weighted,
         "weighted_sq": weighted_sq,

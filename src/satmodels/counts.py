@@ -118,11 +118,15 @@ class CategoryCounts(ResultMixin):
     weight_sq_sums : ndarray, shape (p, K)
         Sum of squared case weights (for Kish's effective sample size).
     missing : ndarray of int, shape (p,)
-        Missing (NaN or null) answers per column; they are in no category.
+        Missing (NaN or null) answers per column among rows of positive
+        weight; they are in no category.
     rows_total : int
         Rows in the input.
     weighted : bool
         Whether case weights were given.
+    zero_weight : int
+        Rows with case weight 0: excluded from ``counts`` (as
+        :class:`~satmodels.moments.Moments` excludes them) and counted here.
 
     Examples
     --------
@@ -144,6 +148,7 @@ class CategoryCounts(ResultMixin):
     missing: IntArray
     rows_total: int
     weighted: bool
+    zero_weight: int = 0
     _backend: str | None = field(default=None, repr=False)
 
     @classmethod
@@ -223,6 +228,7 @@ class CategoryCounts(ResultMixin):
                 counts=res["counts"],
                 weighted_counts=res["weighted"],
                 weight_sq_sums=res["weighted_sq"],
+                zero_weight=int(res.get("zero_weight", 0)),
                 missing=res["missing"],
                 rows_total=int(res["rows_total"]),
                 weighted=weights is not None,
@@ -240,6 +246,10 @@ class CategoryCounts(ResultMixin):
             block = slice(a, a + _BLOCK_ROWS)
             codes = _codes(x[block], cats, cols, where, whole=x, offset=a)
             miss = codes == -1
+            if w is not None:  # a zero-weight row is excluded (as in Moments),
+                keep = (w[block] > 0)[:, None]  # counted in zero_weight, not
+                miss &= keep  # as missing and not in any category
+                codes = np.where(keep, codes, -1)
             missing += miss.sum(axis=0)
             if first_missing is None and miss.any():
                 r, c = np.argwhere(miss)[0]
@@ -258,6 +268,7 @@ class CategoryCounts(ResultMixin):
             missing=missing,
             rows_total=int(x.shape[0]),
             weighted=w is not None,
+            zero_weight=0 if w is None else int((w == 0).sum()),
             _backend=backend,
         )
 
@@ -348,6 +359,7 @@ class CategoryCounts(ResultMixin):
             missing=self.missing + other.missing,
             rows_total=self.rows_total + other.rows_total,
             weighted=self.weighted or other.weighted,
+            zero_weight=self.zero_weight + other.zero_weight,
             _backend=self._backend,
         )
 

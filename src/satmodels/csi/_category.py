@@ -137,7 +137,8 @@ def _from_counts(
             if hit.size:
                 vec[hit[0]] = float(arr[k])
         out.append(vec)
-    return (out[0], out[1], out[2]), int(cc.missing[j])
+    # rows excluded: missing answers plus zero-weight rows (as in memory)
+    return (out[0], out[1], out[2]), int(cc.missing[j]) + cc.zero_weight
 
 
 def gather(
