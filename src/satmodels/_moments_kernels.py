@@ -80,34 +80,33 @@ def _moments_from_values(
     ``cronbach_alpha``).
     """
     n_rows, p = x.shape
-    observed = ~np.isnan(x)
-    if np.isinf(x).any():
+    # One pass decides the common case (every value finite); only data with
+    # NaN or inf pays for the detailed masks.
+    all_observed = bool(np.isfinite(x).all())
+    observed = None if all_observed else ~np.isnan(x)
+    if not all_observed and np.isinf(x).any():
         row, col = (int(v) for v in np.argwhere(np.isinf(x))[0])
         msg = (
             f"The '{name}' parameter of {where} has an infinite value in column "
             f"'{columns[col]}', row {row}."
         )
         raise InputError(msg)
-    all_observed = bool(observed.all())
-    col_missing = (
-        dict.fromkeys(columns, 0)
-        if all_observed
-        else {
-            c: int(v)
-            for c, v in zip(columns, n_rows - observed.sum(axis=0), strict=True)
-        }
-    )
-    if not all_observed and nan_policy == "raise":
-        row, col = (int(v) for v in np.argwhere(~observed)[0])
-        msg = (
-            f"The '{name}' parameter of {where} has {int((~observed).sum())} missing "
-            f"value(s) and nan_policy='raise'; first in column '{columns[col]}', "
-            f"row {row}."
-        )
-        raise InputError(msg)
+    if observed is None:
+        col_missing = dict.fromkeys(columns, 0)
+    else:
+        missing_per_col = n_rows - observed.sum(axis=0)
+        col_missing = {c: int(v) for c, v in zip(columns, missing_per_col, strict=True)}
+        if nan_policy == "raise":
+            row, col = (int(v) for v in np.argwhere(~observed)[0])
+            msg = (
+                f"The '{name}' parameter of {where} has "
+                f"{int(missing_per_col.sum())} missing value(s) and "
+                f"nan_policy='raise'; first in column '{columns[col]}', row {row}."
+            )
+            raise InputError(msg)
     reasons: dict[str, int] = {}
     if missing == "listwise":
-        keep = None if all_observed else observed.all(axis=1)
+        keep = None if observed is None else observed.all(axis=1)
         if keep is not None:
             n_drop = int((~keep).sum())
             if n_drop:
@@ -132,7 +131,7 @@ def _moments_from_values(
             raise InputError(msg)
         count, wsum, wsq, pmean, com, pss = _listwise_kernel(xs, ws)
     else:
-        obs_f = observed.astype(np.float64)
+        obs_f = np.ones(x.shape) if observed is None else observed.astype(np.float64)
         if w is not None:
             zero = w == 0
             if zero.any():
