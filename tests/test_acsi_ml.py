@@ -726,3 +726,24 @@ def test_demo_section_on_sample_survey() -> None:
     assert "maximum likelihood" in text
     assert "CFI" in text
     assert "0-100 indices" in text
+
+
+def test_ml_fit_survives_extreme_indicator_scales() -> None:
+    # Regression: semopy's optimiser stopped at chi2 = 180.5 instead of 95.8
+    # (factors below) or did not converge when indicators were on very
+    # different scales. ML is scale invariant (Browne 1982), so chi2 and the
+    # standardized estimates must equal the unscaled fit's, and a loading
+    # must scale by d_i / d_marker (Bollen 1989, ch. 7).
+    for factors in (
+        np.array([1, 1, 1, 3, 1, 1, 1, 1, 1, 1, 1, 1, 3, 3, 0.5, 0.25], dtype=float),
+        np.geomspace(0.01, 100.0, 16),
+    ):
+        res = quiet_fit(
+            Moments.from_data(_SCALE_X * factors, columns=_SCALE_NAMES), SPEC
+        )
+        assert res.converged
+        assert res.fit.chi2 == pytest.approx(_SCALE_REF.fit.chi2, rel=1e-6)
+        for a, b in zip(res.paths, _SCALE_REF.paths, strict=True):
+            assert a.std_estimate == pytest.approx(b.std_estimate, abs=1e-6)
+        ratio = res.loadings[1].estimate / _SCALE_REF.loadings[1].estimate
+        assert ratio == pytest.approx(factors[1] / factors[0], rel=1e-4)

@@ -246,7 +246,14 @@ def run_semopy(
     import pandas as pd  # noqa: PLC0415 - semopy's own dependency
     import semopy  # noqa: PLC0415 - heavy, optional at import time
 
-    frame = pd.DataFrame(cov, index=list(columns), columns=list(columns))
+    # ML is scale invariant (Browne 1982; Cudeck 1989), but semopy's optimiser
+    # is not: indicators on very different scales stall it or stop it at a
+    # wrong point. So fit the covariance of the indicators divided by their
+    # standard deviations and map the estimates back (_rescale_rows).
+    sd = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    sd = np.where(sd > 0, sd, 1.0)
+    scaled = cov / np.outer(sd, sd)
+    frame = pd.DataFrame(scaled, index=list(columns), columns=list(columns))
     try:
         with _quiet():
             model = semopy.Model(syntax)
@@ -261,6 +268,7 @@ def run_semopy(
         raise EstimationError(msg) from exc
     order = [observed.index(c) for c in columns]
     implied = np.asarray(implied_obs, dtype=np.float64)[np.ix_(order, order)]
+    implied = implied * np.outer(sd, sd)
     rows: list[tuple[str, str, str, float, float, float, float, bool]] = []
     for rec in table.to_dict("records"):
         lhs, op, rhs = str(rec["lval"]), str(rec["op"]), str(rec["rval"])
@@ -272,6 +280,7 @@ def run_semopy(
         rows.append(
             (lhs, op, rhs, est, se, _num(rec["z-value"]), _num(rec["p-value"]), free)
         )
+    rows = _rescale_rows(rows, dict(zip(columns, sd.tolist(), strict=True)))
     if not all(math.isfinite(r[3]) for r in rows) or not np.all(np.isfinite(implied)):
         msg = (
             "semopy returned non-finite estimates "
@@ -287,3 +296,38 @@ def run_semopy(
         n_iterations=int(getattr(result, "n_it", 0) or 0),
         implied=implied,
     )
+
+
+_Row = tuple[str, str, str, float, float, float, float, bool]
+
+
+def _rescale_rows(rows: list[_Row], sd: dict[str, float]) -> list[_Row]:
+    r"""Map estimates fitted on standardized indicators back to their scale.
+
+    With :math:`x_i^* = x_i / d_i` and each latent scaled by its marker
+    indicator (loading fixed to 1), the original-metric parameters are
+    :math:`\lambda_i = \lambda_i^* d_i / d_{m(k)}`,
+    :math:`\beta_{kl} = \beta_{kl}^* d_{m(k)} / d_{m(l)}` and
+    (co)variances :math:`\sigma_{ab} = \sigma_{ab}^* s_a s_b`, where
+    :math:`s` is :math:`d_i` for an indicator and :math:`d_{m(k)}` for a
+    latent (Bollen 1989, ch. 4 and 7). The maps are linear, so standard
+    errors scale by the same factor and z and p are unchanged.
+    """
+    scale = dict(sd)
+    for lhs, op, rhs, est, _, _, _, free in rows:
+        if op == "=~" and not free and est == 1.0 and lhs not in scale:
+            scale[lhs] = sd.get(rhs, 1.0)  # the latent's marker indicator
+
+    def s(name: str) -> float:
+        return scale.get(name, 1.0)
+
+    out: list[_Row] = []
+    for lhs, op, rhs, est, se, z, pv, free in rows:
+        if op == "=~":
+            f = s(rhs) / s(lhs)
+        elif op == "~":
+            f = s(lhs) / s(rhs)
+        else:  # "~~": a variance or covariance
+            f = s(lhs) * s(rhs)
+        out.append((lhs, op, rhs, est * f, se * f, z, pv, free))
+    return out
