@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -55,3 +55,43 @@ def constructor_eager(
 ) -> Callable[[dict[str, np.ndarray[Any, Any]]], object]:
     """Build the same columns as numpy, pandas, polars or pyarrow input."""
     return CONSTRUCTORS[request.param]
+
+
+# ----------------------------------------------------------------- engines
+# Real engines, started by the tests themselves (never mocks), once per run.
+@pytest.fixture(scope="session")
+def dask_client() -> Iterator[object]:
+    """A real two-worker Dask cluster (threads, to start fast)."""
+    distributed = pytest.importorskip("distributed")
+    pytest.importorskip("dask.dataframe")
+    cluster = distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=False,
+        dashboard_address=None,
+    )
+    client = distributed.Client(cluster)
+    yield client
+    client.close()
+    cluster.close()
+
+
+@pytest.fixture(scope="session")
+def spark() -> object:
+    """A PySpark local[2] session (quiet, no UI, two shuffle partitions)."""
+    pytest.importorskip("pyspark")
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("satmodels-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
+        .config("spark.driver.memory", "1g")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    return session

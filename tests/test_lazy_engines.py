@@ -11,7 +11,7 @@ account; the in-memory numbers are in turn checked against ``np.cov`` with
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -61,44 +61,6 @@ DATA = _data()
 
 
 # ------------------------------------------------------------------ engines
-@pytest.fixture(scope="module")
-def dask_client() -> Iterator[object]:
-    """A real two-worker Dask cluster (threads, to start fast)."""
-    distributed = pytest.importorskip("distributed")
-    pytest.importorskip("dask.dataframe")
-    cluster = distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=False,
-        dashboard_address=None,
-    )
-    client = distributed.Client(cluster)
-    yield client
-    client.close()
-    cluster.close()
-
-
-@pytest.fixture(scope="session")
-def spark() -> object:
-    """A PySpark local[2] session (quiet, no UI, two shuffle partitions)."""
-    pytest.importorskip("pyspark")
-    from pyspark.sql import SparkSession
-
-    session = (
-        SparkSession.builder.master("local[2]")
-        .appName("satmodels-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.default.parallelism", "2")
-        .config("spark.driver.memory", "1g")
-        .config("spark.sql.session.timeZone", "UTC")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    return session
-
-
 def _to_dask(data: dict[str, np.ndarray[Any, Any]], _: object) -> object:
     pd = pytest.importorskip("pandas")
     dd = pytest.importorskip("dask.dataframe")
