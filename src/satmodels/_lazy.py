@@ -352,13 +352,8 @@ def _first_pass(
             f"column '{cols[k]}'."
         )
         raise InputError(msg)
-    if w is not None and _int(row, "badw"):
-        msg = (
-            f"The 'weights' parameter of {where} must be finite and "
-            f"non-negative. Got {_int(row, 'badw')} missing, infinite or "
-            f"negative value(s) in column {weight!r}."
-        )
-        raise InputError(msg)
+    if w is not None:
+        _raise_bad_weights(_int(row, "badw"), weight, where)
     col_missing = {c: _int(row, f"miss{i}") for i, c in enumerate(cols)}
     total_missing = sum(col_missing.values())
     if total_missing and nan_policy == "raise":
@@ -1272,13 +1267,8 @@ def lazy_category_counts(
     out = frame.select(*exprs).collect()
     raw = dict(zip(out.columns, out.row(0), strict=True))
     row = {k: _num(v) for k, v in raw.items()}
-    if w is not None and _int(row, "badw"):
-        msg = (
-            f"The 'weights' parameter of {where} must be finite and "
-            f"non-negative. Got {_int(row, 'badw')} missing, infinite or "
-            f"negative value(s) in column {weight!r}."
-        )
-        raise InputError(msg)
+    if w is not None:
+        _raise_bad_weights(_int(row, "badw"), weight, where)
     p, kk = len(cols), len(cats)
     counts = np.array(
         [[_int(row, f"n{i}_{k}") for k in range(kk)] for i in range(p)], dtype=np.int64
@@ -1387,13 +1377,8 @@ def lazy_pair_counts(
     out = frame.select(*exprs).collect()
     raw = dict(zip(out.columns, out.row(0), strict=True))
     row = {k: _num(v) for k, v in raw.items()}
-    if w is not None and _int(row, "badw"):
-        msg = (
-            f"The 'weights' parameter of {where} must be finite and "
-            f"non-negative. Got {_int(row, 'badw')} missing, infinite or "
-            f"negative value(s) in column {weight!r}."
-        )
-        raise InputError(msg)
+    if w is not None:
+        _raise_bad_weights(_int(row, "badw"), weight, where)
     mm, ka, kb = len(pairs), len(ca), len(cb)
     counts = np.zeros((mm, ka, kb), dtype=np.int64)
     weighted = np.zeros((mm, ka, kb))
