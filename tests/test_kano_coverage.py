@@ -251,6 +251,13 @@ def test_lazy_frame_option_errors() -> None:
         InputError, match=r"'attributes' parameter of kano\.continuous names 2"
     ):
         kano.continuous(lazy, pairs=[("f", "d")], attributes=["a", "b"])
+    # one attribute named by a plain string (not split into its characters);
+    # answers (1, 5) and (2, 5) are O and M by Berger et al. (1993)
+    res = kano.analyze(lazy, pairs=[("f", "d")], attributes="speed")
+    record = res.to_dict()["attributes"][0]
+    assert record["name"] == "speed"
+    assert record["counts"]["O"] == 1
+    assert record["counts"]["M"] == 1
 
 
 # ------------------------------------------------------------ continuous

@@ -52,6 +52,7 @@ from ._core import (
     _importance_matrix,
     _lazy_tables,
     _options,
+    _pair_names,
     _read_pairs,
     nanmean_columns,
 )
@@ -316,17 +317,7 @@ def continuous(
             msg = f"{where} on a lazy frame does not take importance yet."
             raise InputError(msg)
         tables, _ = _lazy_tables(functional, pairs, opts, where)
-        names = (
-            tuple(str(a) for a in attributes)
-            if attributes is not None
-            else tuple(str(q[0]) for q in pairs)
-        )
-        if len(names) != len(pairs):
-            msg = (
-                f"The 'attributes' parameter of {where} names {len(names)} "
-                f"attributes but pairs has {len(pairs)}."
-            )
-            raise InputError(msg)
+        names = _pair_names(attributes, pairs, where)
         return _continuous_result(
             tables,
             names,

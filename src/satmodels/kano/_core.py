@@ -858,6 +858,28 @@ def nanmean_columns(x: FloatArray) -> FloatArray:
     return out
 
 
+def _pair_names(
+    attributes: Sequence[str] | str | None,
+    pairs: Sequence[tuple[str, str]],
+    where: str,
+) -> tuple[str, ...]:
+    """Attribute names for lazy ``pairs``: given, or each pair's first column."""
+    if isinstance(attributes, str):
+        attributes = [attributes]
+    names = (
+        tuple(str(a) for a in attributes)
+        if attributes is not None
+        else tuple(str(q[0]) for q in pairs)
+    )
+    if len(names) != len(pairs):
+        msg = (
+            f"The 'attributes' parameter of {where} names {len(names)} "
+            f"attributes but pairs has {len(pairs)}."
+        )
+        raise InputError(msg)
+    return names
+
+
 def _lazy_tables(
     data: object, pairs: Sequence[tuple[str, str]], opts: KanoOptions, where: str
 ) -> tuple[FloatArray, int]:
@@ -1026,17 +1048,7 @@ def analyze(
             )
             raise InputError(msg)
         tables, n_resp = _lazy_tables(functional, pairs, opts, where)
-        names = (
-            tuple(str(a) for a in attributes)
-            if attributes is not None
-            else tuple(str(p[0]) for p in pairs)
-        )
-        if len(names) != len(pairs):
-            msg = (
-                f"The 'attributes' parameter of {where} names {len(names)} "
-                f"attributes but pairs has {len(pairs)}."
-            )
-            raise InputError(msg)
+        names = _pair_names(attributes, pairs, where)
         return _result_from_tables(
             tables,
             attributes=names,
