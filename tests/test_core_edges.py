@@ -53,6 +53,8 @@ def test_bootstrap_options_and_batches() -> None:
         Moments.bootstrap(x, n_replicates=0)
     with pytest.raises(InputError, match=r"'method'.*'jackknife'"):
         Moments.bootstrap(x, method="jackknife")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match=r"'missing' parameter of Moments\.bootstrap"):
+        Moments.bootstrap(x, missing="all")  # type: ignore[arg-type]
     reps = Moments.bootstrap(x, n_replicates=3, rng=0)
     with pytest.raises(InputError, match=r"'b' must be in \[0, 3\)"):
         reps.replicate(3)

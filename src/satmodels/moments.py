@@ -372,6 +372,12 @@ class Moments(ResultMixin):
                 f"'poisson'. Got {method!r} instead."
             )
             raise InputError(msg)
+        if missing not in ("listwise", "pairwise"):
+            msg = (
+                f"The 'missing' parameter of {where} must be 'listwise' or "
+                f"'pairwise'. Got {missing!r} instead."
+            )
+            raise InputError(msg)
         gen = np.random.default_rng(rng)
         if _frames.is_lazy(data):
             from ._lazy import lazy_poisson_bootstrap  # noqa: PLC0415
@@ -390,11 +396,19 @@ class Moments(ResultMixin):
                 missing=missing,
                 rng=gen,
             )
-        base = cls.from_data(data, columns=columns, weights=weights, missing=missing)
-        tab = _frames.as_table(
-            data, columns=base.columns if columns else columns, name="data", where=where
-        )
+        # Read the data once: the same matrix gives the full-sample Moments
+        # (centring and accounting) and the replicates.
+        tab = _frames.as_table(data, columns=columns, name="data", where=where)
         w = _weights_vector(data, weights, tab.values.shape[0], where)
+        base = _moments_from_values(
+            tab.values,
+            tab.columns,
+            w,
+            missing=missing,
+            nan_policy="omit",
+            backend=tab.backend,
+            where=where,
+        )
         return _bootstrap_values(tab.values, base, w, int(n_replicates), method, gen)
 
     # ------------------------------------------------------------ properties
