@@ -285,7 +285,7 @@ def bench_counts(x: np.ndarray[Any, Any], cols: list[str], spark: Any, dd: Any) 
     import pandas as pd
     import polars as pl
 
-    from satmodels.counts import CategoryCounts
+    from satmodels.stats.counts import CategoryCounts
 
     answers = np.clip(np.round(x), 1, 10)  # NaN stays NaN (missing)
     n, p = answers.shape

@@ -17,13 +17,13 @@ import numpy as np
 import pytest
 
 from satmodels import InputError, Moments, Scale, satisfaction_ratio
-from satmodels._frames import as_table, values_of
-from satmodels._io import read_columns
-from satmodels._results import jsonable, records_to_frame
-from satmodels._summary import Summary, format_value, table
 from satmodels._validation import FiniteVector, FrozenModel, check_nan_policy, validated
+from satmodels.data._frames import as_table, values_of
+from satmodels.data._io import read_columns
 from satmodels.datasets import make_survey
 from satmodels.ratio import grade
+from satmodels.results._base import jsonable, records_to_frame
+from satmodels.results._summary import Summary, format_value, table
 
 # --------------------------------------------------------------- Moments
 
@@ -90,7 +90,7 @@ def test_weights_column_cannot_be_an_item() -> None:
 
 
 def test_model_function_errors_name_their_own_parameter() -> None:
-    from satmodels.moments import moments_of
+    from satmodels.stats.moments import moments_of
 
     with pytest.raises(InputError, match="The 'items' parameter of my_fn has 1 miss"):
         moments_of(np.array([[1.0, np.nan], [2.0, 3.0]]), nan_policy="raise",

@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from satmodels import InputError
-from satmodels.counts import CategoryCounts, demo_section, pair_counts
+from satmodels.stats.counts import CategoryCounts, demo_section, pair_counts
 
 pytestmark = [
     pytest.mark.filterwarnings(
@@ -100,7 +100,7 @@ def test_coding_paths_agree_with_counter(cats: list[float]) -> None:
 
 
 def test_row_blocks_give_the_same_counts(monkeypatch: pytest.MonkeyPatch) -> None:
-    import satmodels.counts as counts_module
+    import satmodels.stats.counts as counts_module
 
     whole = CategoryCounts.from_data(DATA, columns=COLS, categories=KANO, weights="w")
     pairs = [("f1", "d1"), ("f2", "d2")]

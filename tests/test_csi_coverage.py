@@ -17,7 +17,6 @@ import pytest
 from scipy import stats
 
 from satmodels import CSM_SEVEN, EstimationError, InputError, Moments, Scale
-from satmodels.counts import CategoryCounts
 from satmodels.csi import (
     CSITree,
     aggregate,
@@ -33,6 +32,7 @@ from satmodels.csi import (
     nps,
     prca,
 )
+from satmodels.stats.counts import CategoryCounts
 
 SCORES = [10, 9, 9, 10, 9, 7, 8, 8, 3, 6]  # 5 promoters, 3 passives, 2 detractors
 Z90 = float(stats.norm.ppf(0.95))  # two-sided 90% normal critical value

@@ -214,7 +214,7 @@ def test_ces_options() -> None:
 def test_counts_and_lazy_inputs_agree() -> None:
     # NPS/CSAT/CES need only category sums: merged CategoryCounts of two
     # halves and a polars LazyFrame (counted on the engine) give the same.
-    from satmodels.counts import CategoryCounts
+    from satmodels.stats.counts import CategoryCounts
 
     rng = np.random.default_rng(21)
     x = rng.integers(0, 11, 200).astype(float)

@@ -359,7 +359,7 @@ def test_pairs_mode_with_mapping_and_segments_column() -> None:
 
 def test_lazy_polars_frame_counts_on_the_engine() -> None:
     pl = pytest.importorskip("polars")
-    pytest.importorskip("satmodels.counts")
+    pytest.importorskip("satmodels.stats.counts")
     cols = _survey_columns()
     pairs = [(f"f{a}", f"d{a}") for a in range(3)]
     eager = kano.analyze(cols, pairs=pairs)
@@ -615,7 +615,7 @@ def test_from_tables_round_trip_and_checks() -> None:
 def test_lazy_duckdb_relation() -> None:
     duckdb = pytest.importorskip("duckdb")
     pd = pytest.importorskip("pandas")
-    pytest.importorskip("satmodels.counts")
+    pytest.importorskip("satmodels.stats.counts")
     cols = _survey_columns(90, seed=21)
     pairs = [(f"f{a}", f"d{a}") for a in range(3)]
     eager = kano.analyze(cols, pairs=pairs)
@@ -629,7 +629,7 @@ def test_lazy_duckdb_relation() -> None:
 
 def test_lazy_continuous_matches_eager() -> None:
     pl = pytest.importorskip("polars")
-    pytest.importorskip("satmodels.counts")
+    pytest.importorskip("satmodels.stats.counts")
     cols = _survey_columns(150, seed=4)
     pairs = [(f"f{a}", f"d{a}") for a in range(3)]
     eager = kano.continuous(cols, pairs=pairs)

@@ -235,7 +235,7 @@ def test_from_tables_two_dimensional_and_bad_input() -> None:
 # ------------------------------------------------------------ lazy frames
 def test_lazy_frame_option_errors() -> None:
     pl = pytest.importorskip("polars")
-    pytest.importorskip("satmodels.counts")
+    pytest.importorskip("satmodels.stats.counts")
     lazy = pl.DataFrame({"f": [1, 2], "d": [5, 5]}).lazy()
     with pytest.raises(InputError, match=r"needs numeric answer codes"):
         kano.analyze(lazy, pairs=[("f", "d")], answers=LABELS)

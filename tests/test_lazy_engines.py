@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from satmodels import InputError, Moments
-from satmodels._lazy import POISSON_MAX, poisson_thresholds
+from satmodels.engines._lazy import POISSON_MAX, poisson_thresholds
 
 pytestmark = [
     pytest.mark.filterwarnings(

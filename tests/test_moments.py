@@ -272,7 +272,7 @@ def test_bootstrap_in_row_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     # Force many row blocks: the two-stage multinomial (block totals, then
     # uniform draws within blocks) must still resample exactly n rows per
     # replicate, and the bootstrap SE of a mean must approach s / sqrt(n).
-    import satmodels._moments_kernels as kernels
+    import satmodels.stats._moments_kernels as kernels
 
     monkeypatch.setattr(kernels, "_CHUNK_ELEMENTS", 3000)
     x = _data(n=1500, p=2, seed=8)

@@ -8,18 +8,15 @@ works on a numpy array, a pandas/polars frame or a table on a lazy engine.
 Modules: :mod:`satmodels.ratio` (c = b/a), :mod:`satmodels.csi` (CSM, CSI
 trees, AHP, NPS/CSAT/CES, drivers, IPA, PRCA, alpha), :mod:`satmodels.kano`,
 :mod:`satmodels.servqual`, :mod:`satmodels.acsi` (PLS-PM and ML),
-:mod:`satmodels.moments` and :mod:`satmodels.counts` (sufficient
+:mod:`satmodels.stats.moments` and :mod:`satmodels.stats.counts` (sufficient
 statistics), :mod:`satmodels.scales`, :mod:`satmodels.datasets`.
 """
 
 from __future__ import annotations
 
 from . import acsi, csi, datasets, kano, servqual
-from ._results import ConfidenceInterval
-from ._summary import Summary
 from ._version import __version__
 from .acsi import ModelSpec, PLSResult
-from .counts import CategoryCounts, PairCounts, pair_counts
 from .csi import (
     AHPResult,
     AlphaResult,
@@ -58,10 +55,13 @@ from .exceptions import (
     SmallSampleWarning,
     SpecificationError,
 )
-from .moments import MissingReport, Moments
 from .ratio import RatioResult, satisfaction_ratio
+from .results._base import ConfidenceInterval
+from .results._summary import Summary
 from .scales import CSM_SEVEN, FIVE_LEVEL, Scale
 from .servqual import SERVQUAL_22, Instrument
+from .stats.counts import CategoryCounts, PairCounts, pair_counts
+from .stats.moments import MissingReport, Moments
 
 __all__ = [
     "CSM_SEVEN",

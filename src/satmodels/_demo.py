@@ -1,6 +1,6 @@
 """The ``satmodels demo`` report: a complete study on the bundled sample survey.
 
-Each section is a :class:`~satmodels._summary.Summary` built by a module's
+Each section is a :class:`~satmodels.results._summary.Summary` built by a module's
 ``demo_section(survey)`` function; this module only strings them together.
 """
 
@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from ._summary import Summary, table
 from .datasets import SAMPLE_N, SAMPLE_SEED, load_sample_survey
 from .ratio import satisfaction_ratio
+from .results._summary import Summary, table
 from .scales import Scale
 
 __all__ = ["demo_report", "demo_sections"]

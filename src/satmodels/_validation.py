@@ -23,7 +23,9 @@ __all__ = [
     "FrozenModel",
     "NanPolicy",
     "check_confidence_level",
+    "check_count",
     "check_nan_policy",
+    "check_rng",
     "validated",
 ]
 
@@ -128,3 +130,49 @@ def check_nan_policy(
         )
         raise InputError(msg)
     return value
+
+
+def check_rng(rng: object, where: str) -> np.random.Generator:
+    """Read an ``rng`` argument: None, an int seed, a SeedSequence or a Generator.
+
+    Raises
+    ------
+    InputError
+        Anything else (a float, a negative seed, a legacy ``RandomState``).
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    ok = (
+        rng is None
+        or isinstance(rng, np.random.SeedSequence)
+        or (isinstance(rng, int | np.integer) and not isinstance(rng, bool))
+    )
+    if ok:
+        try:
+            return np.random.default_rng(rng)  # type: ignore[arg-type]
+        except (TypeError, ValueError) as exc:
+            msg = (
+                f"The 'rng' parameter of {where} must be None, a non-negative "
+                f"int, a numpy SeedSequence or a Generator. Got {rng!r} ({exc})."
+            )
+            raise InputError(msg) from exc
+    msg = (
+        f"The 'rng' parameter of {where} must be None, a non-negative int, a "
+        f"numpy SeedSequence or a Generator. Got {type(rng).__name__} {rng!r}."
+    )
+    raise InputError(msg)
+
+
+def check_count(value: object, where: str, name: str, minimum: int = 0) -> int:
+    """Read an integer option such as ``n_resamples`` (at least ``minimum``)."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | np.integer)
+        or int(value) < minimum
+    ):
+        msg = (
+            f"The '{name}' parameter of {where} must be an integer >= {minimum}. "
+            f"Got {value!r} instead."
+        )
+        raise InputError(msg)
+    return int(value)

@@ -74,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run_ratio(args: argparse.Namespace) -> str:
-    from ._io import read_columns  # noqa: PLC0415 - keep start-up light
+    from .data._io import read_columns  # noqa: PLC0415 - keep start-up light
     from .ratio import satisfaction_ratio  # noqa: PLC0415
 
     if len(args.expected) != len(args.perceived):

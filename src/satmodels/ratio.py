@@ -45,14 +45,14 @@ import numpy as np
 from pydantic import model_validator
 from scipy import stats
 
-from . import _frames
-from ._moments_kernels import _weights_vector
-from ._results import ConfidenceInterval, ResultMixin, jsonable
-from ._summary import Summary, table
 from ._typing import FloatArray
 from ._validation import FrozenModel, check_confidence_level, validated
+from .data import _frames
 from .exceptions import InputError
+from .results._base import ConfidenceInterval, ResultMixin, jsonable
+from .results._summary import Summary, table
 from .scales import Scale
+from .stats._moments_kernels import _weights_vector
 
 __all__ = [
     "DEFAULT_THRESHOLDS",

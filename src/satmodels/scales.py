@@ -31,7 +31,7 @@ from ._typing import FloatArray
 from ._validation import FrozenModel, validated
 from .exceptions import InputError
 
-__all__ = ["CSM_SEVEN", "FIVE_LEVEL", "Scale"]
+__all__ = ["CSM_SEVEN", "FIVE_LEVEL", "Scale", "as_scale", "observed_scale"]
 
 
 class Scale(FrozenModel):
@@ -268,3 +268,54 @@ FIVE_LEVEL: Scale = Scale.levels(
     ),
     name="five-level 100/80/60/30/0",
 )
+
+
+def as_scale(scale: object, where: str, name: str = "scale") -> Scale | None:
+    """Read a ``scale`` argument: a :class:`Scale`, a ``(min, max)`` pair or None.
+
+    A ``(min, max)`` pair means ``Scale.interval(min, max)`` everywhere in
+    the library (docs/conventions.md): any real answer in ``[min, max]``.
+
+    Raises
+    ------
+    InputError
+        Anything else, naming the parameter ``name`` of ``where``.
+    """
+    if scale is None or isinstance(scale, Scale):
+        return scale
+    if isinstance(scale, tuple | list) and len(scale) == 2:
+        try:
+            lo, hi = (float(v) for v in scale)
+        except (TypeError, ValueError):
+            lo = hi = float("nan")
+        if np.isfinite(lo) and np.isfinite(hi) and hi > lo:
+            return Scale.interval(lo, hi)
+    msg = (
+        f"The '{name}' parameter of {where} must be a Scale or a (min, max) "
+        f"pair with max > min. Got {scale!r} instead."
+    )
+    raise InputError(msg)
+
+
+def observed_scale(values: FloatArray, where: str) -> Scale:
+    """Return the interval from the observed minimum to maximum.
+
+    Used where an index needs a scale and the caller gave none; results say
+    so in their ``scale`` field and summary (docs/conventions.md).
+
+    Raises
+    ------
+    InputError
+        No finite value, or all values equal (no range to rescale over).
+    """
+    finite = values[np.isfinite(values)]
+    if finite.size == 0 or float(finite.min()) == float(finite.max()):
+        msg = (
+            f"{where} needs an answer scale for its 0-100 index and none was "
+            "given; the observed answers have no range to use instead. Pass "
+            "'scale' (a Scale or a (min, max) pair)."
+        )
+        raise InputError(msg)
+    return Scale.interval(
+        float(finite.min()), float(finite.max()), name="observed min-max"
+    )

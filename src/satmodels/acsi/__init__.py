@@ -4,7 +4,7 @@ Specifications (:class:`ModelSpec`, presets :func:`acsi`, :func:`ecsi`,
 :func:`scsb`, :func:`ccsi`) are validated data; :func:`fit` estimates them
 by PLS path modelling (:func:`fit_pls`) or maximum likelihood
 (:func:`satmodels.acsi.ml.fit_ml`, semopy) from
-:class:`~satmodels.moments.Moments`; :func:`aggregate_indices` combines
+:class:`~satmodels.stats.moments.Moments`; :func:`aggregate_indices` combines
 company indices into industry, sector and national indices.
 """
 
@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 
-from .._summary import Summary
 from ..exceptions import InputError
+from ..results._summary import Summary
 from .index import IndexAggregation, aggregate_indices
 from .pls import fit_pls
 from .result import IPMAResult, PLSBootstrap, PLSResult

@@ -50,10 +50,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._results import ResultMixin
-from .._summary import Summary, table
 from .._typing import FloatArray
 from ..exceptions import InputError
+from ..results._base import ResultMixin
+from ..results._summary import Summary, table
 from ._pls_kernel import Layout
 
 __all__ = ["IndexAggregation", "aggregate_indices"]

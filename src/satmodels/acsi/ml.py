@@ -2,7 +2,7 @@ r"""ACSI-type structural equation models by maximum likelihood, from Moments.
 
 :func:`fit_ml` fits a reflective :class:`~satmodels.acsi.spec.ModelSpec`
 (the ACSI, ECSI, SCSB ... presets or any recursive model) by normal-theory
-maximum likelihood from a :class:`~satmodels.moments.Moments` object: only
+maximum likelihood from a :class:`~satmodels.stats.moments.Moments` object: only
 the covariance matrix of the indicators and the sample size are used, so a
 million respondents cost one covariance computation. The estimates and their
 standard errors come from semopy (the optimiser; confined to
@@ -75,8 +75,6 @@ from typing import Any
 import numpy as np
 from scipy import optimize, stats
 
-from .._results import ConfidenceInterval, ResultMixin, jsonable
-from .._summary import Summary, table
 from .._typing import FloatArray
 from .._validation import check_confidence_level
 from ..exceptions import (
@@ -85,8 +83,10 @@ from ..exceptions import (
     EstimationError,
     InputError,
 )
-from ..moments import MissingReport, Moments
+from ..results._base import ConfidenceInterval, ResultMixin, jsonable
+from ..results._summary import Summary, table
 from ..scales import Scale
+from ..stats.moments import MissingReport, Moments
 from .spec import ModelSpec
 
 __all__ = [

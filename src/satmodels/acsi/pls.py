@@ -4,7 +4,7 @@ r"""PLS path modelling (PLS-PM) of ACSI-type models from Moments.
 Wold's (1982) partial least squares path modelling, in the formulation of
 Lohmöller (1989) and Tenenhaus et al. (2005), using only the indicators'
 correlation matrix (or, with ``scaled=False``, covariance matrix), means and
-standard deviations held by a :class:`~satmodels.moments.Moments`. The same
+standard deviations held by a :class:`~satmodels.stats.moments.Moments`. The same
 call accepts a numpy array, an eager or lazy dataframe, or a Moments; a
 million respondents cost one covariance computation.
 
@@ -39,17 +39,17 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import Field
 
-from .. import _frames
 from .._typing import FloatArray
 from .._validation import ConfidenceLevel, FrozenModel, validated
+from ..data import _frames
 from ..exceptions import (
     AdmissibilityWarning,
     ConvergenceWarning,
     EstimationError,
     InputError,
 )
-from ..moments import Moments, moments_of
 from ..scales import Scale
+from ..stats.moments import Moments, moments_of
 from . import quality as q
 from ._pls_kernel import Layout, layout, pls_outputs, pls_weights
 from .bootstrap import summarize
@@ -592,7 +592,7 @@ def fit_pls(
         Respondents x indicators. Dataframes are searched for the model's
         indicator names; an array's columns are named by ``columns``
         (default: the model's indicators, in :attr:`ModelSpec.indicators`
-        order). A :class:`~satmodels.moments.Moments` is used as is (no
+        order). A :class:`~satmodels.stats.moments.Moments` is used as is (no
         scores, no bootstrap).
     model : ModelSpec, str or dict
         The model (a preset such as :func:`~satmodels.acsi.acsi`,

@@ -7,12 +7,12 @@ from typing import Any, Literal, cast
 
 import numpy as np
 
-from .._results import ConfidenceInterval, ResultMixin, jsonable
-from .._summary import Summary, SummaryTable, table
 from .._typing import FloatArray
 from .._validation import check_confidence_level
 from ..exceptions import InputError
-from ..moments import MissingReport
+from ..results._base import ConfidenceInterval, ResultMixin, jsonable
+from ..results._summary import Summary, SummaryTable, table
+from ..stats.moments import MissingReport
 from ._pls_kernel import layout
 from .bootstrap import summarize
 from .index import ipma as _ipma

@@ -30,11 +30,11 @@ from typing import Any
 
 import numpy as np
 
-from .. import _frames
-from .._results import ConfidenceInterval, ResultMixin
-from .._summary import Summary, table
 from .._validation import check_confidence_level
+from ..data import _frames
 from ..exceptions import InputError
+from ..results._base import ConfidenceInterval, ResultMixin
+from ..results._summary import Summary, table
 from ._common import normal_quantile
 
 __all__ = ["AggregateResult", "aggregate"]

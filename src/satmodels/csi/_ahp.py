@@ -26,11 +26,11 @@ from typing import Literal
 
 import numpy as np
 
-from .._results import ResultMixin
-from .._summary import Summary, table
 from .._typing import FloatArray
 from .._validation import validated
 from ..exceptions import InputError, SatmodelsWarning
+from ..results._base import ResultMixin
+from ..results._summary import Summary, table
 from ._options import AHPOptions
 
 __all__ = ["RANDOM_INDEX", "AHPResult", "InconsistencyWarning", "ahp"]

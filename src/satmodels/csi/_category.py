@@ -3,7 +3,7 @@ r"""Category sums behind NPS, CSAT and CES (private helpers).
 NPS, CSAT and CES need, for every answer category, the number of
 respondents, the sum of their case weights and the sum of their squared
 case weights. These sums merge by addition, so they come equally from rows
-in memory, from a :class:`~satmodels.counts.CategoryCounts` (merged chunks)
+in memory, from a :class:`~satmodels.stats.counts.CategoryCounts` (merged chunks)
 or from a lazy engine; weighted variances are the linearisation (Taylor)
 variances of ratio estimators (Woodruff 1971).
 
@@ -32,12 +32,12 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from .. import _frames
 from .._typing import FloatArray
 from .._validation import check_nan_policy
-from ..counts import CategoryCounts
+from ..data import _frames
 from ..exceptions import InputError
 from ..scales import Scale
+from ..stats.counts import CategoryCounts
 from ._common import column_data, segment_labels, wilson_interval
 
 __all__ = [
@@ -156,7 +156,7 @@ def gather(
     Returns the sums (counts, weight sums, squared-weight sums over
     ``scale.points()``) overall and per segment, the number of missing or
     zero-weight answers and whether case weights were used. A
-    :class:`~satmodels.counts.CategoryCounts` or a lazy frame (counted on
+    :class:`~satmodels.stats.counts.CategoryCounts` or a lazy frame (counted on
     its engine) gives the same sums without the rows.
     """
     check_nan_policy(nan_policy, where, ("omit", "raise"))

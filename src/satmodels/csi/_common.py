@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from .. import _frames
-from .._moments_kernels import _weights_vector
 from .._typing import FloatArray
+from ..data import _frames
 from ..exceptions import InputError
+from ..stats._moments_kernels import _weights_vector
 
 __all__ = [
     "case_weights",

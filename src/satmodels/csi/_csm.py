@@ -18,14 +18,14 @@ from typing import Literal
 
 import numpy as np
 
-from .. import _frames
-from .._results import ConfidenceInterval, ResultMixin
-from .._summary import Summary, table
 from .._typing import FloatArray
 from .._validation import check_confidence_level, validated
+from ..data import _frames
 from ..exceptions import InputError
-from ..moments import Moments, moments_of
+from ..results._base import ConfidenceInterval, ResultMixin
+from ..results._summary import Summary, table
 from ..scales import CSM_SEVEN, Scale
+from ..stats.moments import Moments, moments_of
 from ._common import column_data, normal_quantile, segment_labels
 from ._options import CSMOptions
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .._summary import Summary, SummaryTable, table
+from ..results._summary import Summary, SummaryTable, table
 from ..scales import Scale
 from ._csat import csat
 from ._drivers import shapley_importance

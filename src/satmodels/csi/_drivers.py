@@ -37,13 +37,13 @@ from typing import Literal
 
 import numpy as np
 
-from .. import _frames
-from .._results import ConfidenceInterval, ResultMixin
-from .._summary import Summary, table
 from .._typing import FloatArray
 from .._validation import check_confidence_level, validated
+from ..data import _frames
 from ..exceptions import EstimationError, InputError
-from ..moments import Moments, moments_of
+from ..results._base import ConfidenceInterval, ResultMixin
+from ..results._summary import Summary, table
+from ..stats.moments import Moments, moments_of
 from ._common import column_data
 from ._options import DriverMethod, DriverOptions
 

@@ -35,14 +35,14 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from .. import _frames
-from .._results import ConfidenceInterval, ResultMixin
-from .._summary import Summary, table
 from .._typing import FloatArray
 from .._validation import FrozenModel, check_confidence_level, validated
+from ..data import _frames
 from ..exceptions import InputError
-from ..moments import Moments, moments_of
+from ..results._base import ConfidenceInterval, ResultMixin
+from ..results._summary import Summary, table
 from ..scales import Scale
+from ..stats.moments import Moments, moments_of
 from ._ahp import AHPResult, InconsistencyWarning, ahp
 from ._common import case_weights, normal_quantile
 from ._options import CSIOptions

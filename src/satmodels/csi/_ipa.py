@@ -41,13 +41,13 @@ from typing import Literal
 import numpy as np
 from scipy import stats
 
-from .._results import ResultMixin
-from .._summary import Summary, table
 from .._typing import FloatArray
 from .._validation import validated
 from ..exceptions import EstimationError, InputError
-from ..moments import Moments, moments_of
+from ..results._base import ResultMixin
+from ..results._summary import Summary, table
 from ..scales import Scale
+from ..stats.moments import Moments, moments_of
 from ._common import column_data
 from ._drivers import ImportanceResult, key_drivers
 from ._options import DriverMethod, IPAOptions, PRCAOptions
@@ -315,7 +315,7 @@ def ipa(
     extra = (
         [overall] if overall is not None and importance is None else []
     ) + stated_cols
-    from .. import _frames  # noqa: PLC0415
+    from ..data import _frames  # noqa: PLC0415
 
     needed = list(dict.fromkeys([*attrs, *extra]))
     listwise: Moments | None = None

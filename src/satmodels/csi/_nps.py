@@ -24,10 +24,10 @@ from typing import Literal
 import numpy as np
 from scipy import stats
 
-from .._results import ConfidenceInterval, ResultMixin
-from .._summary import Summary, table
 from .._typing import FloatArray
 from .._validation import check_confidence_level, validated
+from ..results._base import ConfidenceInterval, ResultMixin
+from ..results._summary import Summary, table
 from ..scales import Scale
 from ._category import Sums, collapse, gather, with_segments
 from ._common import normal_quantile

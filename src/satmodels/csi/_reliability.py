@@ -27,13 +27,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from .. import _frames
-from .._reliability import _alpha, _alpha_if_deleted, _feldt_interval, _item_total
-from .._results import ConfidenceInterval, ResultMixin
-from .._summary import Summary, table
 from .._validation import check_confidence_level, validated
+from ..data import _frames
 from ..exceptions import EstimationError, InputError
-from ..moments import Moments, moments_of
+from ..results._base import ConfidenceInterval, ResultMixin
+from ..results._summary import Summary, table
+from ..stats._reliability import _alpha, _alpha_if_deleted, _feldt_interval, _item_total
+from ..stats.moments import Moments, moments_of
 from ._options import AlphaOptions
 
 __all__ = ["AlphaResult", "cronbach_alpha"]

@@ -40,10 +40,10 @@ from typing import Any
 
 import numpy as np
 
-from .._results import ResultMixin
-from .._summary import Summary, table
 from .._typing import FloatArray
 from ..exceptions import InputError
+from ..results._base import ResultMixin
+from ..results._summary import Summary, table
 
 __all__ = [
     "ACSI_BLOCKS",

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from .._summary import Summary, table
+from ..results._summary import Summary, table
 from ._continuous import SCORE_PRESETS, ContinuousKanoResult, continuous
 from ._core import (
     DEFAULT_TIE_RULE,

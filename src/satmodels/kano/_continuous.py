@@ -39,11 +39,11 @@ from typing import Any, Literal
 import numpy as np
 from scipy import stats
 
-from .._frames import backend_of, is_lazy
-from .._results import ConfidenceInterval, ResultMixin, jsonable
-from .._summary import Summary, table
 from .._typing import FloatArray, IntArray
+from ..data._frames import backend_of, is_lazy
 from ..exceptions import InputError
+from ..results._base import ConfidenceInterval, ResultMixin, jsonable
+from ..results._summary import Summary, table
 from ..scales import Scale
 from . import _kernels as K  # noqa: N812 - short kernel namespace
 from ._core import (

@@ -56,11 +56,11 @@ import numpy.typing as npt
 from pydantic import Field, field_validator
 from scipy import stats
 
-from .._results import ConfidenceInterval, ResultMixin, jsonable
-from .._summary import Summary, table
 from .._typing import BoolArray, FloatArray, IntArray
 from .._validation import ConfidenceLevel, FrozenModel, validated
 from ..exceptions import InputError
+from ..results._base import ConfidenceInterval, ResultMixin, jsonable
+from ..results._summary import Summary, table
 from ..scales import Scale
 from . import _kernels as K  # noqa: N812 - short kernel namespace
 from ._ingest import Answers, column_of, encode, frame_columns, matrix_of
@@ -889,7 +889,7 @@ def _lazy_tables(
     is stored in the (missing, missing) cell, so ``n_missing`` is exact while
     the split by side is not available for lazy frames.
     """
-    from .. import counts as counts_mod  # noqa: PLC0415 - sibling module
+    from ..stats import counts as counts_mod  # noqa: PLC0415 - sibling module
 
     if not opts.answers.numeric:
         msg = (
@@ -1034,7 +1034,7 @@ def analyze(
     )
     gen = np.random.default_rng(rng) if opts.n_bootstrap > 0 else None
     where = _WHERE
-    from .._frames import backend_of, is_lazy  # noqa: PLC0415
+    from ..data._frames import backend_of, is_lazy  # noqa: PLC0415
 
     if (
         pairs is not None

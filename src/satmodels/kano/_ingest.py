@@ -1,7 +1,7 @@
 """Turn Kano answers (arrays, mappings, eager or lazy frames) into answer indices.
 
 Only this module touches user containers; it goes through
-:mod:`satmodels._frames` for dataframes (the one ingestion layer) and hands
+:mod:`satmodels.data._frames` for dataframes (the one ingestion layer) and hands
 int8 answer indices (0-4, 5 = missing) to the kernels.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .._frames import backend_of, is_frame, is_lazy, values_of
+from ..data._frames import backend_of, is_frame, is_lazy, values_of
 from ..exceptions import InputError
 from ._kernels import Int8Array, encode_labels, encode_numeric
 from ._table import ANSWER_NAMES, KanoAnswers

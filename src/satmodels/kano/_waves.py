@@ -41,10 +41,10 @@ from typing import Any, Literal
 import numpy as np
 from scipy import stats
 
-from .._results import ResultMixin, jsonable
-from .._summary import Summary, table
 from .._typing import BoolArray, FloatArray, IntArray
 from ..exceptions import InputError
+from ..results._base import ResultMixin, jsonable
+from ..results._summary import Summary, table
 from ._core import KanoResult
 from ._table import CATEGORIES
 

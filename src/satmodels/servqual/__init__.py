@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .._summary import Summary
+from ..results._summary import Summary
 from ._api import (
     SEVEN_POINT,
     compare,

@@ -8,12 +8,12 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .._reliability import _alpha, _alpha_if_deleted, _feldt_interval, _item_total
 from .._typing import FloatArray, IntArray
 from .._validation import check_confidence_level
 from ..exceptions import InputError
-from ..moments import MissingReport, Moments
 from ..scales import Scale
+from ..stats._reliability import _alpha, _alpha_if_deleted, _feldt_interval, _item_total
+from ..stats.moments import MissingReport, Moments
 from . import _collect
 from ._kernels import _apply, _combine, _item_stats, _welch_df
 from ._results import (

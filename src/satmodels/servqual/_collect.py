@@ -8,11 +8,11 @@ from typing import Any
 
 import numpy as np
 
-from .. import _frames
 from .._typing import FloatArray
+from ..data import _frames
 from ..exceptions import InputError
-from ..moments import Moments
 from ..scales import Scale
+from ..stats.moments import Moments
 from .instrument import Instrument
 
 __all__: list[str] = []

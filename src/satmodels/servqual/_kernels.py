@@ -1,6 +1,6 @@
 r"""Numpy-only kernels of the SERVQUAL module (no pandas, no pydantic).
 
-Item statistics come from pairwise :class:`~satmodels.moments.Moments`
+Item statistics come from pairwise :class:`~satmodels.stats.moments.Moments`
 arrays. For a difference variable :math:`d_i = X_a - X_b` (a gap
 :math:`P_i - E_i`, a measure of service adequacy :math:`P_i - A_i`, ...)
 over the :math:`n_i` rows that observe both columns,

@@ -7,12 +7,12 @@ from typing import Any
 
 import numpy as np
 
-from .._results import ConfidenceInterval, ResultMixin, jsonable
-from .._summary import Summary, SummaryTable, table
 from .._typing import FloatArray, IntArray
 from ..exceptions import InputError
-from ..moments import MissingReport
+from ..results._base import ConfidenceInterval, ResultMixin, jsonable
+from ..results._summary import Summary, SummaryTable, table
 from ..scales import Scale
+from ..stats.moments import MissingReport
 from ._kernels import _t_interval, _t_test
 from .instrument import Instrument
 
@@ -733,7 +733,7 @@ class ReliabilityResult(ResultMixin):
         self, confidence_level: float | None = None
     ) -> ConfidenceInterval:
         """Feldt's interval of each dimension's alpha at ``confidence_level``."""
-        from .._reliability import _feldt_interval  # noqa: PLC0415 - local helper
+        from ..stats._reliability import _feldt_interval  # noqa: PLC0415 - local helper
 
         level = _level_value(confidence_level, self.confidence_level)
         pairs = [

@@ -1,10 +1,10 @@
 """Ingestion of user data: numpy arrays and dataframes (through narwhals).
 
-This module and :mod:`satmodels._lazy` are the only places that know about
+This module and :mod:`satmodels.engines._lazy` are the only places that know about
 dataframe libraries (DESIGN.md, "One ingestion module"). Eager frames
 (pandas, polars, pyarrow, ...) are turned into float64 numpy arrays with their
 column names kept; lazy frames (Dask, PySpark, DuckDB, polars LazyFrame) are
-recognised here and handed to :mod:`satmodels._lazy`, which lets the engine
+recognised here and handed to :mod:`satmodels.engines._lazy`, which lets the engine
 compute sufficient statistics instead of collecting rows.
 """
 
@@ -18,8 +18,8 @@ from typing import Any
 import narwhals.stable.v2 as nw
 import numpy as np
 
-from ._typing import FloatArray
-from .exceptions import InputError
+from .._typing import FloatArray
+from ..exceptions import InputError
 
 __all__ = [
     "Table",

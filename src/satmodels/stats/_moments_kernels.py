@@ -1,9 +1,9 @@
-"""Numeric kernels behind :class:`satmodels.moments.Moments` (numpy only).
+"""Numeric kernels behind :class:`satmodels.stats.moments.Moments` (numpy only).
 
 Listwise moments take one centring pass and one BLAS product (the cost of
 ``np.cov``); pairwise moments come from masked products centred by a pilot
 mean; bootstrap replicates are (B x n multiplicities) @ (n x q row products)
-in bounded blocks. See :mod:`satmodels.moments` for the formulas and sources.
+in bounded blocks. See :mod:`satmodels.stats.moments` for the formulas and sources.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from . import _frames
-from ._typing import FloatArray
-from .exceptions import InputError
+from .._typing import FloatArray
+from ..data import _frames
+from ..exceptions import InputError
 
 if TYPE_CHECKING:
     from .moments import Moments

@@ -2,7 +2,7 @@ r"""Reliability kernels shared by the CSI and SERVQUAL modules (numpy only).
 
 Cronbach's (1951) alpha, Feldt's (1965) interval, corrected item-total
 correlations and alpha-if-item-deleted, all from a covariance matrix, so
-they run on :class:`~satmodels.moments.Moments` from any engine.
+they run on :class:`~satmodels.stats.moments.Moments` from any engine.
 
 References
 ----------
@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from ._typing import FloatArray
+from .._typing import FloatArray
 
 __all__ = ["_alpha", "_alpha_if_deleted", "_feldt_interval", "_item_total"]
 

@@ -33,17 +33,17 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import field_validator
 
-from . import _frames
-from ._results import ConfidenceInterval, ResultMixin
-from ._summary import Summary, table
-from ._typing import FloatArray, IntArray
-from ._validation import (
+from .._typing import FloatArray, IntArray
+from .._validation import (
     FiniteVector,
     FrozenModel,
     check_confidence_level,
     validated,
 )
-from .exceptions import InputError
+from ..data import _frames
+from ..exceptions import InputError
+from ..results._base import ConfidenceInterval, ResultMixin
+from ..results._summary import Summary, table
 
 __all__ = ["CategoryCounts", "PairCounts", "pair_counts"]
 
@@ -126,12 +126,12 @@ class CategoryCounts(ResultMixin):
         Whether case weights were given.
     zero_weight : int
         Rows with case weight 0: excluded from ``counts`` (as
-        :class:`~satmodels.moments.Moments` excludes them) and counted here.
+        :class:`~satmodels.stats.moments.Moments` excludes them) and counted here.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from satmodels.counts import CategoryCounts
+    >>> from satmodels.stats.counts import CategoryCounts
     >>> x = np.array([[1, 2], [2, 2], [3, np.nan], [1, 3]])
     >>> cc = CategoryCounts.from_data(x, columns=["q1", "q2"], categories=[1, 2, 3])
     >>> cc.counts.tolist(), cc.missing.tolist()
@@ -198,7 +198,7 @@ class CategoryCounts(ResultMixin):
         )
         cats = opts.categories
         if _frames.is_lazy(data):
-            from ._lazy import lazy_category_counts  # noqa: PLC0415
+            from ..engines._lazy import lazy_category_counts  # noqa: PLC0415
 
             if weights is not None and not isinstance(weights, str):
                 msg = (
@@ -539,7 +539,7 @@ def pair_counts(
     Examples
     --------
     >>> import numpy as np
-    >>> from satmodels.counts import pair_counts
+    >>> from satmodels.stats.counts import pair_counts
     >>> data = {"f": np.array([1, 1, 2, 5]), "d": np.array([5, 4, 5, 1])}
     >>> pc = pair_counts(data, [("f", "d")], range(1, 6), range(1, 6))
     >>> int(pc.counts[0, 0, 4]), int(pc.counts[0, 0, 3]), pc.counts.shape
@@ -558,7 +558,7 @@ def pair_counts(
     cat_a = tuple(float(c) for c in ca)
     cat_b = tuple(float(c) for c in cb)
     if _frames.is_lazy(data):
-        from ._lazy import lazy_pair_counts  # noqa: PLC0415
+        from ..engines._lazy import lazy_pair_counts  # noqa: PLC0415
 
         if weights is not None and not isinstance(weights, str):
             msg = (

@@ -67,11 +67,11 @@ from typing import TYPE_CHECKING, Any, cast
 import narwhals.stable.v2 as nw
 import numpy as np
 
-from ._typing import FloatArray
-from .exceptions import InputError
+from .._typing import FloatArray
+from ..exceptions import InputError
 
 if TYPE_CHECKING:
-    from .moments import MissingReport, Moments
+    from ..stats.moments import MissingReport, Moments
 
 __all__ = [
     "POISSON_MAX",
@@ -531,8 +531,8 @@ def _arrays_from_rows(
 
 
 def _assemble(pilot: _Pilot, rows: list[dict[str, float]], *, batch: bool) -> Moments:
-    from ._moments_kernels import _pairs_from_sums  # noqa: PLC0415
-    from .moments import MissingReport, Moments  # noqa: PLC0415
+    from ..stats._moments_kernels import _pairs_from_sums  # noqa: PLC0415
+    from ..stats.moments import MissingReport, Moments  # noqa: PLC0415
 
     count, wsum, wsq, s, prod, sq = _arrays_from_rows(pilot, rows)
     res: tuple[Any, ...] = _pairs_from_sums(count, wsum, wsq, s, prod, sq, pilot.shift)
@@ -620,8 +620,8 @@ def _dask_partition_moments(
     where: str,
 ) -> _DaskPart:
     """Moments of one partition by the in-memory kernel, on the worker."""
-    from ._moments_kernels import _moments_from_values  # noqa: PLC0415
-    from .moments import MissingReport  # noqa: PLC0415
+    from ..stats._moments_kernels import _moments_from_values  # noqa: PLC0415
+    from ..stats.moments import MissingReport  # noqa: PLC0415
 
     x, w = _dask_values(part, cols, weight)
     n = x.shape[0]
@@ -773,7 +773,7 @@ def lazy_moments(
 
     Called by :meth:`satmodels.Moments.from_data` for Dask, PySpark, DuckDB
     and polars lazy frames; the result equals the in-memory one (to
-    rounding) including its :class:`~satmodels.moments.MissingReport`.
+    rounding) including its :class:`~satmodels.stats.moments.MissingReport`.
 
     Parameters
     ----------
@@ -905,7 +905,7 @@ def _dask_partition_sums(
     partition's rows, centred by the full-data means, times a ``(B, n)``
     matrix of Poisson(1) multiplicities from the partition's own generator.
     """
-    from ._moments_kernels import _row_products  # noqa: PLC0415
+    from ..stats._moments_kernels import _row_products  # noqa: PLC0415
 
     x, w_raw = _dask_values(part, pilot.columns, pilot.weight)
     n, p = x.shape
@@ -1124,7 +1124,7 @@ def _dask_count_part(
     cats: FloatArray,
 ) -> dict[str, Any]:
     """One partition's category counts by ``numpy.bincount``, on the worker."""
-    from .counts import _count_kernel  # noqa: PLC0415
+    from ..stats.counts import _count_kernel  # noqa: PLC0415
 
     x, w = _dask_values(part, cols, weight)
     codes, other, nan = _match(x, cats)
@@ -1156,7 +1156,7 @@ def _dask_pair_part(
     cats_b: FloatArray,
 ) -> dict[str, Any]:
     """One partition's joint counts per column pair, on the worker."""
-    from .counts import _count_kernel  # noqa: PLC0415
+    from ..stats.counts import _count_kernel  # noqa: PLC0415
 
     xa, w = _dask_values(part, [a for a, _ in pairs], weight)
     xb, _ = _dask_values(part, [b for _, b in pairs], None)

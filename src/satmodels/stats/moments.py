@@ -47,11 +47,11 @@ from typing import Any, Literal
 
 import numpy as np
 
-from . import _frames
-from ._results import ResultMixin
-from ._summary import Summary, table
-from ._typing import FloatArray
-from .exceptions import InputError
+from .._typing import FloatArray
+from ..data import _frames
+from ..exceptions import InputError
+from ..results._base import ResultMixin
+from ..results._summary import Summary, table
 
 __all__ = ["MissingReport", "Moments", "moments_of"]
 
@@ -380,7 +380,7 @@ class Moments(ResultMixin):
             raise InputError(msg)
         gen = np.random.default_rng(rng)
         if _frames.is_lazy(data):
-            from ._lazy import lazy_poisson_bootstrap  # noqa: PLC0415
+            from ..engines._lazy import lazy_poisson_bootstrap  # noqa: PLC0415
 
             if method != "poisson":
                 msg = (
@@ -607,7 +607,7 @@ class Moments(ResultMixin):
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dictionary: columns, n, means, covariance, correlation."""
-        from ._results import jsonable  # noqa: PLC0415
+        from ..results._base import jsonable  # noqa: PLC0415
 
         return {
             "columns": list(self.columns),
@@ -685,7 +685,7 @@ def moments_of(
         )
         raise InputError(msg)
     if _frames.is_lazy(data):
-        from ._lazy import lazy_moments  # noqa: PLC0415 - engines on demand
+        from ..engines._lazy import lazy_moments  # noqa: PLC0415 - engines on demand
 
         return lazy_moments(
             data,

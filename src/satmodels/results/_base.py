@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import numpy as np
 
-from .exceptions import InputError
+from ..exceptions import InputError
 
 if TYPE_CHECKING:
     from ._summary import Summary
@@ -100,7 +100,7 @@ class ResultMixin:
         raise NotImplementedError
 
     def summary(self) -> Summary:
-        """Return a printable :class:`~satmodels._summary.Summary`."""
+        """Return a printable :class:`~satmodels.results._summary.Summary`."""
         raise NotImplementedError
 
     def to_dict(self) -> dict[str, Any]:

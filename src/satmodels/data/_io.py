@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ._typing import FloatArray
-from .exceptions import InputError
+from .._typing import FloatArray
+from ..exceptions import InputError
 
 __all__ = ["read_columns"]
 

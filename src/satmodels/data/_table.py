@@ -1,0 +1,307 @@
+"""The internal table: one survey, read once, handed to every model.
+
+:func:`~satmodels.data.read` builds a :class:`Table` at the public boundary;
+models ask it for the matrix of the columns they need, or for the
+sufficient statistics (:class:`~satmodels.stats.Moments`, category counts)
+of those columns, computed in memory or on the lazy engine that holds the
+data. Nothing below the boundary looks at a dataframe again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from .._typing import BoolArray, FloatArray
+from ..exceptions import InputError
+
+if TYPE_CHECKING:
+    from ..stats.counts import CategoryCounts, PairCounts
+    from ..stats.moments import Moments
+
+__all__ = ["Kind", "Table"]
+
+Kind = Literal["rows", "lazy", "moments", "counts"]
+Missing = Literal["listwise", "pairwise"]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Table:
+    """One survey as the library sees it after :func:`read`.
+
+    Attributes
+    ----------
+    kind : {"rows", "lazy", "moments", "counts"}
+        Rows in memory, a lazy frame on an engine, or statistics given by
+        the caller.
+    columns : tuple of str
+        The numeric columns read (only those the function needs).
+    roles : dict of str to tuple of str
+        The columns of each column keyword of the public function, e.g.
+        ``{"perceived": ("p1", "p2"), "expected": ("e1", "e2")}``.
+    values : ndarray or None
+        ``(n, len(columns))`` float64 matrix (``kind == "rows"``); NaN marks
+        a missing answer.
+    weights : ndarray or None
+        Validated case weights, one per row (rows only).
+    segments : ndarray of str or None
+        Segment label per row (rows only).
+    lazy : narwhals LazyFrame or None
+        The engine's frame (``kind == "lazy"``).
+    weight_column, segment_column : str or None
+        Names of the weight and segment columns (lazy frames).
+    statistics : Moments or CategoryCounts or None
+        The statistics the caller passed (``kind`` ``"moments"`` or
+        ``"counts"``).
+    backend : {"pandas", "polars"} or None
+        Default ``to_frame`` backend of results: the input's library.
+    where : str
+        The public function, named in every error message.
+    """
+
+    kind: Kind
+    columns: tuple[str, ...]
+    roles: dict[str, tuple[str, ...]]
+    where: str
+    values: FloatArray | None = field(default=None, repr=False)
+    weights: FloatArray | None = field(default=None, repr=False)
+    segments: np.ndarray[Any, Any] | None = field(default=None, repr=False)
+    lazy: Any = field(default=None, repr=False)
+    weight_column: str | None = None
+    segment_column: str | None = None
+    statistics: Any = field(default=None, repr=False)
+    backend: str | None = None
+
+    # ----------------------------------------------------------- columns
+    @property
+    def n_rows(self) -> int | None:
+        """Rows in memory (None for a lazy frame or given statistics)."""
+        return None if self.values is None else int(self.values.shape[0])
+
+    @property
+    def weighted(self) -> bool:
+        """Whether case weights were given."""
+        return self.weights is not None or self.weight_column is not None
+
+    def role(self, role: str) -> tuple[str, ...]:
+        """Return the columns given for one column keyword."""
+        return self.roles[role]
+
+    def _index(self, names: Sequence[str]) -> list[int]:
+        pos = {c: i for i, c in enumerate(self.columns)}
+        return [pos[n] for n in names]
+
+    def _need_rows(self, what: str) -> FloatArray:
+        if self.values is None:
+            source = {
+                "lazy": "a lazy frame",
+                "moments": "Moments",
+                "counts": "CategoryCounts",
+            }[self.kind]
+            msg = (
+                f"{self.where} needs the rows in memory for {what}; the 'data' "
+                f"parameter is {source}. Collect the rows first, or use a "
+                "function that works from sufficient statistics."
+            )
+            raise InputError(msg)
+        return self.values
+
+    def matrix(self, names: Sequence[str] | None = None) -> FloatArray:
+        """Return the rows of ``names`` (default all), float64, NaN = missing."""
+        values = self._need_rows("this statistic")
+        if names is None:
+            return values
+        return values[:, self._index(names)]
+
+    def column(self, name: str) -> FloatArray:
+        """One column's rows."""
+        return self.matrix([name])[:, 0]
+
+    # ------------------------------------------------------------ subsets
+    def segment_labels(self) -> tuple[str, ...]:
+        """Return the distinct segment labels, sorted (empty without segments)."""
+        if self.segments is not None:
+            return tuple(sorted({str(s) for s in self.segments.tolist()}))
+        if self.segment_column is not None and self.lazy is not None:
+            import narwhals.stable.v2 as nw  # noqa: PLC0415 - engines only
+
+            col = self.segment_column
+            uniq = self.lazy.select(nw.col(col).cast(nw.String)).unique().collect()
+            return tuple(sorted(str(v) for v in uniq.get_column(col).to_list()))
+        return ()
+
+    def rows(self, mask: BoolArray) -> Table:
+        """Return the rows where ``mask`` is true (in-memory tables)."""
+        values = self._need_rows("a subset of rows")
+        return replace(
+            self,
+            values=values[mask],
+            weights=None if self.weights is None else self.weights[mask],
+            segments=None if self.segments is None else self.segments[mask],
+        )
+
+    def segment(self, label: str) -> Table:
+        """Return the table of one segment (rows or lazy frame)."""
+        if self.segments is not None:
+            sub = self.rows(self.segments == label)
+            return replace(sub, segments=None)
+        if self.segment_column is not None and self.lazy is not None:
+            import narwhals.stable.v2 as nw  # noqa: PLC0415 - engines only
+
+            col = self.segment_column
+            frame = self.lazy.filter(nw.col(col).cast(nw.String) == label)
+            return replace(self, lazy=frame, segment_column=None)
+        msg = f"{self.where} was given no segments."
+        raise InputError(msg)
+
+    def by_segment(self) -> dict[str, Table]:
+        """One table per segment label, in sorted label order."""
+        return {s: self.segment(s) for s in self.segment_labels()}
+
+    # --------------------------------------------------------- statistics
+    def moments(
+        self,
+        names: Sequence[str] | None = None,
+        *,
+        missing: Missing = "listwise",
+        nan_policy: Literal["omit", "raise"] = "omit",
+        name: str = "data",
+    ) -> Moments:
+        """Compute the Moments of ``names`` in memory, on the engine, or select."""
+        from ..stats._moments_kernels import _moments_from_values  # noqa: PLC0415
+        from ..stats.moments import Moments  # noqa: PLC0415
+
+        cols = tuple(self.columns if names is None else names)
+        if self.kind == "moments":
+            stats: Moments = self.statistics
+            return stats if cols == stats.columns else stats.select(cols)
+        if self.kind == "lazy":
+            from ..engines._lazy import lazy_moments  # noqa: PLC0415
+
+            return lazy_moments(
+                self.lazy,
+                columns=list(cols),
+                weights=self.weight_column,
+                missing=missing,
+                nan_policy=nan_policy,
+                where=self.where,
+                name=name,
+            )
+        if self.kind == "counts":
+            self._need_rows("moments")
+        m = _moments_from_values(
+            self.matrix(cols),
+            cols,
+            self.weights,
+            missing=missing,
+            nan_policy=nan_policy,
+            backend=self.backend,
+            where=self.where,
+            name=name,
+        )
+        assert isinstance(m, Moments)  # noqa: S101 - typing aid only
+        return m
+
+    def bootstrap(
+        self,
+        names: Sequence[str] | None = None,
+        *,
+        n_resamples: int,
+        rng: np.random.Generator,
+        missing: Missing = "listwise",
+        method: Literal["multinomial", "poisson"] = "multinomial",
+    ) -> Moments:
+        """Compute the Moments of ``n_resamples`` bootstrap replicates."""
+        from ..stats._moments_kernels import (  # noqa: PLC0415
+            _bootstrap_values,
+            _moments_from_values,
+        )
+
+        cols = tuple(self.columns if names is None else names)
+        if self.kind == "lazy":
+            from ..engines._lazy import lazy_poisson_bootstrap  # noqa: PLC0415
+
+            return lazy_poisson_bootstrap(
+                self.lazy,
+                n_replicates=n_resamples,
+                columns=list(cols),
+                weights=self.weight_column,
+                missing=missing,
+                rng=rng,
+            )
+        x = self._need_rows("bootstrap resamples")
+        x = x[:, self._index(cols)]
+        base = _moments_from_values(
+            x,
+            cols,
+            self.weights,
+            missing=missing,
+            nan_policy="omit",
+            backend=self.backend,
+            where=self.where,
+        )
+        return _bootstrap_values(x, base, self.weights, n_resamples, method, rng)
+
+    def category_counts(
+        self,
+        names: Sequence[str] | None = None,
+        *,
+        categories: Sequence[float],
+        nan_policy: Literal["omit", "raise"] = "omit",
+    ) -> CategoryCounts:
+        """Count each answer category in each of ``names``."""
+        from ..stats.counts import CategoryCounts  # noqa: PLC0415
+
+        cols = list(self.columns if names is None else names)
+        if self.kind == "counts":
+            given: CategoryCounts = self.statistics
+            return given
+        if self.kind == "lazy":
+            return CategoryCounts.from_data(
+                self.lazy.to_native(),
+                columns=cols,
+                categories=categories,
+                weights=self.weight_column,
+                nan_policy=nan_policy,
+            )
+        return CategoryCounts.from_data(
+            self.matrix(cols),
+            columns=cols,
+            categories=categories,
+            weights=self.weights,
+            nan_policy=nan_policy,
+        )
+
+    def pair_counts(
+        self,
+        pairs: Sequence[tuple[str, str]],
+        categories_a: Sequence[float],
+        categories_b: Sequence[float],
+        *,
+        nan_policy: Literal["omit", "raise"] = "omit",
+    ) -> PairCounts:
+        """Count the joint answers of column pairs (e.g. Kano question pairs)."""
+        from ..stats.counts import pair_counts  # noqa: PLC0415
+
+        if self.kind == "lazy":
+            return pair_counts(
+                self.lazy.to_native(),
+                pairs,
+                categories_a,
+                categories_b,
+                weights=self.weight_column,
+                nan_policy=nan_policy,
+            )
+        used = sorted({c for pq in pairs for c in pq}, key=self.columns.index)
+        x = self.matrix(used)
+        return pair_counts(
+            {c: x[:, i] for i, c in enumerate(used)},
+            pairs,
+            categories_a,
+            categories_b,
+            weights=self.weights,
+            nan_policy=nan_policy,
+        )
