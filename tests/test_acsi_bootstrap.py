@@ -11,9 +11,9 @@ from scipy import stats
 
 from satmodels import Moments
 from satmodels.acsi import fit_pls
-from satmodels.acsi.bootstrap import bca_interval, percentile_interval, summarize
 from satmodels.acsi.pls import PLSOptions, _Data, _jackknife
 from satmodels.exceptions import ConvergenceWarning, EstimationError, InputError
+from satmodels.stats.intervals import bca_interval, percentile_interval, summarize
 
 MODEL = """
 A =~ a1 + a2 + a3

@@ -68,7 +68,7 @@ def test_bootstrap_options_and_batches() -> None:
 
 def test_missing_report_renders_and_merges() -> None:
     x = np.array([[1.0, np.nan], [2.0, 3.0], [3.0, 5.0], [np.nan, 1.0]])
-    rep = Moments.from_data(x).report
+    rep = Moments.from_data(x).missing_report
     assert rep.reasons == {"missing value (listwise)": 2}
     frame = rep.to_frame()
     assert dict(zip(frame["item"], frame["count"], strict=True))["rows_used"] == 2

@@ -139,7 +139,7 @@ def _assert_same(got: Moments, ref: Moments) -> None:
         np.testing.assert_allclose(
             getattr(got, f), getattr(ref, f), rtol=1e-10, atol=1e-9, err_msg=f
         )
-    assert got.report == ref.report
+    assert got.missing_report == ref.missing_report
     assert got.missing == ref.missing
     assert got.weighted == ref.weighted
 
@@ -220,11 +220,13 @@ def test_engine_listwise_against_np_cov(
         got.mean, np.average(x[keep], axis=0, weights=w[keep]), rtol=1e-12
     )
     assert got.n == int(keep.sum())
-    assert got.report.reasons == {
+    assert got.missing_report.reasons == {
         "missing value (listwise)": int(np.isnan(x).any(axis=1).sum()),
         "zero weight": int((~np.isnan(x).any(axis=1) & (w == 0)).sum()),
     }
-    assert got.report.column_missing == {c: int(np.isnan(DATA[c]).sum()) for c in COLS}
+    assert got.missing_report.column_missing == {
+        c: int(np.isnan(DATA[c]).sum()) for c in COLS
+    }
 
 
 @pytest.mark.engine
@@ -241,7 +243,7 @@ def test_engine_pairwise_against_pandas(
     np.testing.assert_array_equal(
         got.count, frame.notna().T.astype(int) @ frame.notna()
     )
-    assert got.report.reasons == {"no observed value": 1}
+    assert got.missing_report.reasons == {"no observed value": 1}
 
 
 # -------------------------------------------------------------- bad input
@@ -260,8 +262,8 @@ def test_lazy_nan_policy_raise_names_column() -> None:
 def test_lazy_null_and_nan_both_missing() -> None:
     lf = _polars_lazy({"a": [1.0, 2.0, 3.0, 4.0], "b": [1.0, None, float("nan"), 5.0]})
     m = Moments.from_data(lf)
-    assert m.report.column_missing == {"a": 0, "b": 2}
-    assert m.report.reasons == {"missing value (listwise)": 2}
+    assert m.missing_report.column_missing == {"a": 0, "b": 2}
+    assert m.missing_report.reasons == {"missing value (listwise)": 2}
     np.testing.assert_allclose(m.mean, [2.5, 3.0])
 
 
@@ -526,7 +528,7 @@ def test_polars_lazy_equals_numpy_property(
             Moments.from_data(lf, weights="w" if weighted else None, **kw)
         return
     got = Moments.from_data(lf, weights="w" if weighted else None, **kw)
-    assert got.report == ref.report
+    assert got.missing_report == ref.missing_report
     for f in FIELDS:
         np.testing.assert_allclose(
             getattr(got, f), getattr(ref, f), rtol=1e-9, atol=1e-8, err_msg=f

@@ -37,7 +37,7 @@ def test_matches_numpy_cov_and_mean() -> None:
     np.testing.assert_allclose(m.correlation(), np.corrcoef(x.T), rtol=1e-12)
     np.testing.assert_allclose(m.mean, x.mean(axis=0), rtol=1e-13)
     assert m.n == 300
-    assert m.report.rows_excluded == 0
+    assert m.missing_report.rows_excluded == 0
 
 
 def test_weighted_matches_numpy_aweights() -> None:
@@ -65,9 +65,11 @@ def test_listwise_excludes_and_counts() -> None:
     complete = ~np.isnan(x).any(axis=1)
     np.testing.assert_allclose(m.covariance(), np.cov(x[complete].T), rtol=1e-12)
     assert m.n == int(complete.sum())
-    assert m.report.rows_excluded == int((~complete).sum())
-    assert m.report.reasons == {"missing value (listwise)": int((~complete).sum())}
-    assert m.report.column_missing == {
+    assert m.missing_report.rows_excluded == int((~complete).sum())
+    assert m.missing_report.reasons == {
+        "missing value (listwise)": int((~complete).sum())
+    }
+    assert m.missing_report.column_missing == {
         f"x{i}": int(np.isnan(x[:, i]).sum()) for i in range(4)
     }
 
@@ -88,7 +90,7 @@ def test_zero_weight_rows_counted() -> None:
     w[:5] = 0.0
     m = Moments.from_data(x, weights=w)
     assert m.n == 45
-    assert m.report.reasons == {"zero weight": 5}
+    assert m.missing_report.reasons == {"zero weight": 5}
     np.testing.assert_allclose(m.covariance(), np.cov(x[5:].T), rtol=1e-12)
 
 
@@ -117,7 +119,7 @@ def test_merge_any_split_equals_whole(
     np.testing.assert_allclose(merged.comoment, whole.comoment, atol=1e-10 * scale)
     np.testing.assert_allclose(merged.pair_mean, whole.pair_mean, rtol=1e-10, atol=1e-9)
     np.testing.assert_array_equal(merged.count, whole.count)
-    assert merged.report.rows_total == n
+    assert merged.missing_report.rows_total == n
 
 
 @given(
@@ -158,7 +160,7 @@ def test_frames_give_identical_numbers(
         got = Moments.from_data(native, columns=names, missing=missing)
         np.testing.assert_allclose(got.covariance(), ref.covariance(), rtol=1e-12)
         np.testing.assert_allclose(got.mean, ref.mean, rtol=1e-13)
-        assert got.report.rows_used == ref.report.rows_used
+        assert got.missing_report.rows_used == ref.missing_report.rows_used
 
 
 def test_weights_by_column_name() -> None:

@@ -599,7 +599,7 @@ def fit_ml(
         scores=scores,
         converged=sem.converged,
         admissibility=tuple(problems),
-        missing=moments.report,
+        missing=moments.missing_report,
         _implied=sigma,
         _sample=S,
         _backend=getattr(moments, "_backend", None),

@@ -49,10 +49,10 @@ from ..exceptions import (
     InputError,
 )
 from ..scales import Scale
+from ..stats.intervals import summarize
 from ..stats.moments import Moments, moments_of
 from . import quality as q
 from ._pls_kernel import Layout, layout, pls_outputs, pls_weights
-from .bootstrap import summarize
 from .index import indices as _indices
 from .index import raw_weights
 from .result import PLSBootstrap, PLSResult
@@ -783,7 +783,7 @@ def fit_pls(
         scheme=opts.scheme,
         scaled=opts.scaled,
         n=n,
-        missing=m.report,
+        missing=m.missing_report,
         latents=lay.latents,
         indicators=lay.indicators,
         outer_weights=w_own,

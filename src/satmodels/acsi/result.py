@@ -12,9 +12,9 @@ from .._validation import check_confidence_level
 from ..exceptions import InputError
 from ..results._base import ConfidenceInterval, ResultMixin, jsonable
 from ..results._summary import Summary, SummaryTable, table
+from ..stats.intervals import summarize
 from ..stats.moments import MissingReport
 from ._pls_kernel import layout
-from .bootstrap import summarize
 from .index import ipma as _ipma
 from .spec import ModelSpec
 

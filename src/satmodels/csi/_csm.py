@@ -261,8 +261,8 @@ def csm(
                 for c, v in zip(cols, mean, strict=True)
             },
             item_n={c: int(v) for c, v in zip(cols, nobs, strict=True)},
-            n=m.report.rows_used,
-            n_missing=dict(m.report.column_missing),
+            n=m.missing_report.rows_used,
+            n_missing=dict(m.missing_report.column_missing),
             scale=scale.name,
             confidence_level=level,
         )

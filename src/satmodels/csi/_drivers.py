@@ -491,7 +491,7 @@ def key_drivers(
         method=method,
         outcome=outcome,
         n=m.n,
-        n_missing=m.report.rows_excluded,
+        n_missing=m.missing_report.rows_excluded,
         ci_low=lo_d,
         ci_high=hi_d,
         n_bootstrap=n_bootstrap,

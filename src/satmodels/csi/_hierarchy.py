@@ -691,7 +691,7 @@ def csi_index(
         nodes=tuple(nodes),
         ahp=ahps,
         n=m.n,
-        n_missing=m.report.rows_excluded,
+        n_missing=m.missing_report.rows_excluded,
         name=tree.name,
         confidence_level=level,
     )

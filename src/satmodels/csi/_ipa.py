@@ -422,7 +422,7 @@ def ipa(
         importance_centre=ic,
         centre=centre,
         importance_source=source,
-        n=m.report.rows_used,
+        n=m.missing_report.rows_used,
         drivers=drivers,
     )
 
@@ -598,6 +598,6 @@ def prca(
         high_values=highs,
         r_squared=r2,
         n=m.n,
-        n_missing=m.report.rows_excluded,
+        n_missing=m.missing_report.rows_excluded,
         confidence_level=level,
     )

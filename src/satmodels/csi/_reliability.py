@@ -200,7 +200,7 @@ def cronbach_alpha(
         ci_low=lo,
         ci_high=hi,
         n=m.n,
-        n_missing=m.report.rows_excluded,
+        n_missing=m.missing_report.rows_excluded,
         k=k,
         alpha_if_deleted=deleted,
         item_total_correlation=itc,

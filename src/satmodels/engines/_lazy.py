@@ -557,7 +557,7 @@ def _assemble(pilot: _Pilot, rows: list[dict[str, float]], *, batch: bool) -> Mo
         pair_sumsq=res[5],
         missing=missing,  # type: ignore[arg-type]
         weighted=pilot.weight is not None,
-        report=report,
+        missing_report=report,
         _backend=None,
     )
 
@@ -593,7 +593,7 @@ class _DaskPart:
     """One Dask partition's (or a merged group's) Moments and account."""
 
     moments: Moments | None
-    report: MissingReport
+    missing_report: MissingReport
     inf: FloatArray
     bad_weights: int
 
@@ -657,7 +657,7 @@ def _dask_partition_moments(
             column_missing=col_missing,
             missing=missing,
         )
-        return _DaskPart(moments=None, report=report, inf=inf, bad_weights=bad)
+        return _DaskPart(moments=None, missing_report=report, inf=inf, bad_weights=bad)
     m = _moments_from_values(
         x,
         cols,
@@ -667,7 +667,7 @@ def _dask_partition_moments(
         backend=None,
         where=where,
     )
-    return _DaskPart(moments=m, report=m.report, inf=inf, bad_weights=0)
+    return _DaskPart(moments=m, missing_report=m.missing_report, inf=inf, bad_weights=0)
 
 
 def _dask_combine(a: _DaskPart, b: _DaskPart) -> _DaskPart:
@@ -680,7 +680,7 @@ def _dask_combine(a: _DaskPart, b: _DaskPart) -> _DaskPart:
         moments = a.moments.merge(b.moments)
     return _DaskPart(
         moments=moments,
-        report=a.report.merge(b.report),
+        missing_report=a.missing_report.merge(b.missing_report),
         inf=a.inf + b.inf,
         bad_weights=a.bad_weights + b.bad_weights,
     )
@@ -739,7 +739,7 @@ def _dask_moments(
             f"negative value(s) in column {weight!r}."
         )
         raise InputError(msg)
-    col_missing = total.report.column_missing
+    col_missing = total.missing_report.column_missing
     n_missing = sum(col_missing.values())
     if n_missing and nan_policy == "raise":
         first = next(c for c in cols if col_missing[c])
@@ -752,11 +752,11 @@ def _dask_moments(
     if total.moments is None:
         msg = (
             f"The '{name}' parameter of {where} has no usable row: all "
-            f"{total.report.rows_total} row(s) were excluded "
-            f"({total.report.reasons or 'empty input'})."
+            f"{total.missing_report.rows_total} row(s) were excluded "
+            f"({total.missing_report.reasons or 'empty input'})."
         )
         raise InputError(msg)
-    return replace(total.moments, report=total.report, _backend=None)
+    return replace(total.moments, missing_report=total.missing_report, _backend=None)
 
 
 def lazy_moments(
@@ -808,7 +808,7 @@ def lazy_moments(
     >>> from satmodels import Moments
     >>> lf = pl.LazyFrame({"a": [1.0, 2.0, None, 4.0], "b": [2.0, 4.0, 5.0, 9.0]})
     >>> m = Moments.from_data(lf)
-    >>> m.mean.round(3).tolist(), m.report.reasons
+    >>> m.mean.round(3).tolist(), m.missing_report.reasons
     ([2.333, 5.0], {'missing value (listwise)': 1})
     """
     frame = to_lazy(data)
@@ -944,7 +944,7 @@ def _dask_bootstrap(
     base = _dask_moments(
         frame, cols, weight, missing=missing, nan_policy="omit", where=where
     )
-    rep = base.report
+    rep = base.missing_report
     pilot = _Pilot(
         columns=cols,
         weight=weight,

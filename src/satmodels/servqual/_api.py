@@ -339,7 +339,7 @@ def _gaps_core(
     item_e = np.where(n > 0, pmean[minus, plus], np.nan)
     a_dim = _dimension_matrix(instrument)
     gap_rows = None if rows is None else rows[:, :k] - rows[:, k:]
-    report = m.report
+    report = m.missing_report
     imp: dict[str, float] | None = None
     if vector is not None:
         imp = dict(zip(instrument.dimensions, map(float, vector), strict=True))
@@ -449,7 +449,7 @@ def servperf(
         items, dims, overall, weighted = _levels(
             mean, sigma, n, instrument, level, vector
         )
-        report = m.report
+        report = m.missing_report
         imp = (
             None
             if vector is None
@@ -610,7 +610,7 @@ def zone_of_tolerance(
         item_position=position(out["msa"][0].estimate, out["mss"][0].estimate),
         dimension_position=position(out["msa"][1].estimate, out["mss"][1].estimate),
         confidence_level=level,
-        missing=col.moments.report,
+        missing=col.moments.missing_report,
         _backend=col.backend,
     )
 
@@ -751,7 +751,7 @@ def reliability(
         item_total=item_total,
         alpha_if_deleted=if_deleted,
         confidence_level=level,
-        missing=col.moments.report,
+        missing=col.moments.missing_report,
         _backend=col.backend,
     )
 

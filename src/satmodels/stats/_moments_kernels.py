@@ -170,7 +170,7 @@ def _moments_from_values(
         pair_sumsq=pss,
         missing=missing,
         weighted=w is not None,
-        report=report,
+        missing_report=report,
         _backend=backend,
     )
 

@@ -184,7 +184,7 @@ class Moments(ResultMixin):
     pair_sumsq: FloatArray
     missing: Missing
     weighted: bool
-    report: MissingReport
+    missing_report: MissingReport
     _backend: str | None = field(default=None, repr=False)
 
     # ------------------------------------------------------------------ build
@@ -301,7 +301,7 @@ class Moments(ResultMixin):
             pair_sumsq=np.repeat(np.diag(comoment)[:, None], p, axis=1),
             missing="listwise",
             weighted=False,
-            report=MissingReport(
+            missing_report=MissingReport(
                 rows_total=int(n),
                 rows_used=int(n),
                 rows_excluded=0,
@@ -425,7 +425,7 @@ class Moments(ResultMixin):
     @property
     def n(self) -> int:
         """Rows used (listwise: complete rows with positive weight)."""
-        return self.report.rows_used
+        return self.missing_report.rows_used
 
     @property
     def mean(self) -> FloatArray:
@@ -524,7 +524,7 @@ class Moments(ResultMixin):
             comoment=self.comoment + other.comoment + delta * delta_t * cross,
             pair_sumsq=self.pair_sumsq + other.pair_sumsq + delta * delta * cross,
             weighted=self.weighted or other.weighted,
-            report=self.report.merge(other.report),
+            missing_report=self.missing_report.merge(other.missing_report),
         )
 
     def __add__(self, other: Moments) -> Moments:
@@ -619,7 +619,7 @@ class Moments(ResultMixin):
             "mean": jsonable(self.mean),
             "covariance": jsonable(self.covariance()),
             "correlation": jsonable(self.correlation()),
-            "report": self.report.to_dict(),
+            "missing_report": self.missing_report.to_dict(),
         }
 
     def summary(self) -> Summary:
@@ -632,7 +632,7 @@ class Moments(ResultMixin):
             (c, int(nobs[i]), float(mean[i]), float(sd[i]))
             for i, c in enumerate(self.columns)
         ]
-        rep = self.report
+        rep = self.missing_report
         notes = (
             f"{rep.rows_used} of {rep.rows_total} rows used ({self.missing}); "
             f"{rep.rows_excluded} excluded"

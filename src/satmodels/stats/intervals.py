@@ -1,4 +1,4 @@
-r"""Bootstrap intervals for PLS estimates: percentile, BCa, SE, t and p.
+r"""Interval kernels shared by every model: bootstrap (percentile, BCa), Wilson.
 
 Kernels on a matrix of replicate estimates ``(B, K)`` (one column per
 statistic). Replicates that did not converge are removed *before* this
@@ -42,7 +42,14 @@ from scipy import special
 
 from .._typing import FloatArray
 
-__all__ = ["Intervals", "bca_interval", "percentile_interval", "summarize"]
+__all__ = [
+    "Intervals",
+    "bca_interval",
+    "normal_quantile",
+    "percentile_interval",
+    "summarize",
+    "wilson_interval",
+]
 
 
 def percentile_interval(
@@ -140,3 +147,37 @@ def summarize(
         bca_low=blo,
         bca_high=bhi,
     )
+
+
+def normal_quantile(confidence_level: float) -> float:
+    """Two-sided standard-normal critical value ``z_{1 - (1 - level) / 2}``."""
+    return float(special.ndtri(0.5 + confidence_level / 2.0))
+
+
+def wilson_interval(
+    successes: FloatArray, trials: FloatArray, confidence_level: float
+) -> tuple[FloatArray, FloatArray]:
+    r"""Wilson (1927) score interval for binomial proportions (vectorised).
+
+    .. math:: \frac{x + z^2/2}{m + z^2} \pm \frac{z}{m + z^2}
+              \sqrt{\frac{x (m - x)}{m} + \frac{z^2}{4}}
+
+    ``trials`` may be a Kish effective sample size (weighted data), with
+    ``successes = share * trials``. NaN where ``trials`` is not positive.
+
+    References
+    ----------
+    .. [1] Wilson, E. B. (1927). Probable inference, the law of succession,
+       and statistical inference. JASA, 22(158), 209-212.
+    """
+    z = normal_quantile(confidence_level)
+    x = np.asarray(successes, dtype=np.float64)
+    m = np.asarray(trials, dtype=np.float64)
+    ok = m > 0
+    safe = np.where(ok, m, 1.0)
+    denom = safe + z * z
+    centre = (x + z * z / 2.0) / denom
+    half = z / denom * np.sqrt(np.maximum(x * (safe - x) / safe, 0.0) + z * z / 4.0)
+    low = np.where(ok, np.clip(centre - half, 0.0, 1.0), np.nan)
+    high = np.where(ok, np.clip(centre + half, 0.0, 1.0), np.nan)
+    return low, high
