@@ -49,13 +49,13 @@ def test_from_covariance_rejects(
 
 def test_bootstrap_options_and_batches() -> None:
     x = np.random.default_rng(0).normal(size=(30, 2))
-    with pytest.raises(InputError, match=r"'n_replicates'.*Got 0"):
-        Moments.bootstrap(x, n_replicates=0)
+    with pytest.raises(InputError, match=r"'n_resamples'.*Got 0"):
+        Moments.bootstrap(x, n_resamples=0)
     with pytest.raises(InputError, match=r"'method'.*'jackknife'"):
         Moments.bootstrap(x, method="jackknife")  # type: ignore[arg-type]
     with pytest.raises(InputError, match=r"'missing' parameter of Moments\.bootstrap"):
         Moments.bootstrap(x, missing="all")  # type: ignore[arg-type]
-    reps = Moments.bootstrap(x, n_replicates=3, rng=0)
+    reps = Moments.bootstrap(x, n_resamples=3, rng=0)
     with pytest.raises(InputError, match=r"'b' must be in \[0, 3\)"):
         reps.replicate(3)
     with pytest.raises(InputError, match="replicate"):

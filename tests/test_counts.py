@@ -19,7 +19,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from satmodels import InputError
-from satmodels.stats.counts import CategoryCounts, demo_section, pair_counts
+from satmodels.demo.counts import section as demo_section
+from satmodels.stats.counts import CategoryCounts, pair_counts
 
 pytestmark = [
     pytest.mark.filterwarnings(
@@ -100,12 +101,12 @@ def test_coding_paths_agree_with_counter(cats: list[float]) -> None:
 
 
 def test_row_blocks_give_the_same_counts(monkeypatch: pytest.MonkeyPatch) -> None:
-    import satmodels.stats.counts as counts_module
+    import satmodels.stats._counting as counts_module
 
     whole = CategoryCounts.from_data(DATA, columns=COLS, categories=KANO, weights="w")
     pairs = [("f1", "d1"), ("f2", "d2")]
     pwhole = pair_counts(DATA, pairs, KANO, KANO, weights="w")
-    monkeypatch.setattr(counts_module, "_BLOCK_ROWS", 7)
+    monkeypatch.setattr(counts_module, "BLOCK_ROWS", 7)
     blocked = CategoryCounts.from_data(DATA, columns=COLS, categories=KANO, weights="w")
     np.testing.assert_array_equal(blocked.counts, whole.counts)
     np.testing.assert_allclose(blocked.weighted_counts, whole.weighted_counts)
@@ -201,6 +202,8 @@ def test_pair_counts_match_crosstab() -> None:
     pc = pair_counts(frame, pairs, KANO, KANO, weights="w")
     assert pc.counts.shape == (2, 5, 5)
     idx = [float(k) for k in KANO]
+    assert pc.zero_weight == int((frame["w"] == 0).sum())
+    frame = frame[frame["w"] > 0]  # zero-weight rows are excluded and counted
     for m, (a, b) in enumerate(pairs):
         ref = pd.crosstab(frame[a], frame[b]).reindex(
             index=idx, columns=idx, fill_value=0
@@ -212,6 +215,9 @@ def test_pair_counts_match_crosstab() -> None:
         both_missing = frame[a].isna() | frame[b].isna()
         assert int(pc.missing[m]) == int(both_missing.sum())
         assert int(pc.n[m]) + int(pc.missing[m]) == len(frame)
+    unweighted = pair_counts(pd.DataFrame(DATA), pairs, KANO, KANO)
+    assert unweighted.zero_weight == 0
+    assert int(unweighted.n[0] + unweighted.missing[0]) == len(DATA["w"])
 
 
 def test_pair_counts_array_input_names() -> None:
@@ -396,8 +402,11 @@ def test_engine_counts_match_in_memory(
     np.testing.assert_array_equal(pgot.counts, pref.counts)
     np.testing.assert_allclose(pgot.weighted_counts, pref.weighted_counts, rtol=1e-10)
     np.testing.assert_array_equal(pgot.missing, pref.missing)
+    assert pgot.zero_weight == pref.zero_weight == int((DATA["w"] == 0).sum())
     unweighted = pair_counts(frame, pairs[:1], KANO, KANO)
-    np.testing.assert_array_equal(unweighted.counts, pref.counts[:1])
+    np.testing.assert_array_equal(
+        unweighted.counts, pair_counts(DATA, pairs[:1], KANO, KANO).counts
+    )
 
 
 @pytest.mark.engine
@@ -454,3 +463,34 @@ def test_zero_weight_rows_are_excluded_like_moments() -> None:
                 assert counted[key] == pytest.approx(value, rel=1e-12), key
             else:
                 assert counted[key] == value, key
+
+
+@pytest.mark.parametrize("engine", ["memory", "polars_lazy", "duckdb"])
+def test_pair_counts_exclude_zero_weight_rows_like_category_counts(
+    engine: str,
+) -> None:
+    # Regression: pair_counts counted rows of weight 0 (in its cells and in
+    # 'missing') that CategoryCounts and Moments exclude. By hand: rows 2
+    # and 5 have weight 0; row 4 misses its second answer.
+    a = np.array([1.0, 2.0, 1.0, 3.0, 2.0, 1.0])
+    b = np.array([2.0, 2.0, 1.0, np.nan, np.nan, 2.0])
+    w = np.array([1.0, 0.0, 2.0, 1.0, 0.0, 0.5])
+    data: object = {"a": a, "b": b, "w": w}
+    if engine == "polars_lazy":
+        pl = pytest.importorskip("polars")
+        data = pl.DataFrame(data, nan_to_null=True).lazy()
+    elif engine == "duckdb":
+        duckdb = pytest.importorskip("duckdb")
+        pd = pytest.importorskip("pandas")
+        data = duckdb.connect().from_df(pd.DataFrame(data))
+    pc = pair_counts(data, [("a", "b")], [1, 2, 3], [1, 2, 3], weights="w")
+    expected = np.zeros((3, 3), dtype=int)
+    expected[0, 1] = 2  # rows 1 and 6: (1, 2)
+    expected[0, 0] = 1  # row 3: (1, 1)
+    np.testing.assert_array_equal(pc.counts[0], expected)
+    np.testing.assert_allclose(pc.weighted_counts[0, 0, 1], 1.5)
+    assert pc.missing.tolist() == [1]  # row 4 only; row 5 has weight 0
+    assert pc.zero_weight == 2
+    cc = CategoryCounts.from_data(data, columns=["a"], categories=[1, 2, 3], weights="w")
+    assert int(pc.counts[0].sum(axis=1)[0]) + 0 == int(cc.counts[0, 0])
+    assert cc.zero_weight == pc.zero_weight

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from satmodels import InputError, Moments
-from satmodels.engines._lazy import POISSON_MAX, poisson_thresholds
+from satmodels.engines.poisson import POISSON_MAX, poisson_thresholds
 
 pytestmark = [
     pytest.mark.filterwarnings(
@@ -349,7 +349,7 @@ def test_lazy_empty_frame() -> None:
 def test_lazy_bootstrap_rejects_multinomial() -> None:
     lf = _polars_lazy({"a": [1.0, 2.0, 3.0]})
     with pytest.raises(InputError, match="method='poisson'"):
-        Moments.bootstrap(lf, n_replicates=5, rng=0)
+        Moments.bootstrap(lf, n_resamples=5, rng=0)
 
 
 # ---------------------------------------------------------------- Poisson
@@ -364,7 +364,7 @@ def test_poisson_thresholds_are_the_poisson_cdf() -> None:
 
 def _boot(data: object, seed: int, b: int, **kw: Any) -> Moments:
     return Moments.bootstrap(
-        data, columns=COLS, n_replicates=b, method="poisson", rng=seed, **kw
+        data, columns=COLS, n_resamples=b, method="poisson", rng=seed, **kw
     )
 
 
@@ -464,7 +464,7 @@ def test_dask_bootstrap_replicates_exact(dask_client: object) -> None:
     sizes = ddf.map_partitions(len).compute().tolist()
     b = 30
     reps = Moments.bootstrap(
-        ddf, columns=COLS, weights="w", n_replicates=b, method="poisson", rng=99
+        ddf, columns=COLS, weights="w", n_resamples=b, method="poisson", rng=99
     )
     gen = np.random.default_rng(99)
     seeds = np.random.SeedSequence(int(gen.integers(0, 2**63 - 1))).spawn(len(sizes))

@@ -199,7 +199,7 @@ def test_bootstrap_matches_explicit_resampling() -> None:
     # Each replicate equals the Moments of the rows drawn with the same indices.
     x = _data(n=60, missing=0.05)
     for missing in ("listwise", "pairwise"):
-        reps = Moments.bootstrap(x, n_replicates=5, rng=7, missing=missing)
+        reps = Moments.bootstrap(x, n_resamples=5, rng=7, missing=missing)
         gen = np.random.default_rng(7)
         for b in range(5):
             idx = gen.integers(0, 60, size=60)
@@ -213,18 +213,18 @@ def test_bootstrap_matches_explicit_resampling() -> None:
 def test_bootstrap_se_of_mean_matches_analytic() -> None:
     # Efron (1979): the bootstrap SE of a mean approaches s / sqrt(n).
     x = _data(n=400, p=2, seed=5)
-    reps = Moments.bootstrap(x, n_replicates=2000, rng=11)
+    reps = Moments.bootstrap(x, n_resamples=2000, rng=11)
     se_boot = reps.mean.std(axis=0)
     se_true = x.std(axis=0, ddof=0) / np.sqrt(400)
     np.testing.assert_allclose(se_boot, se_true, rtol=0.08)
-    pois = Moments.bootstrap(x, n_replicates=2000, rng=11, method="poisson")
+    pois = Moments.bootstrap(x, n_resamples=2000, rng=11, method="poisson")
     np.testing.assert_allclose(pois.mean.std(axis=0), se_true, rtol=0.08)
 
 
 def test_bootstrap_is_seeded() -> None:
     x = _data(n=50)
-    a = Moments.bootstrap(x, n_replicates=4, rng=3).covariance()
-    b = Moments.bootstrap(x, n_replicates=4, rng=3).covariance()
+    a = Moments.bootstrap(x, n_resamples=4, rng=3).covariance()
+    b = Moments.bootstrap(x, n_resamples=4, rng=3).covariance()
     np.testing.assert_array_equal(a, b)
 
 
@@ -234,11 +234,11 @@ def test_bootstrap_is_seeded() -> None:
         ({"data": np.empty((0, 3))}, "at least 1 row"),
         (
             {"data": np.array([[1.0, np.nan]]), "nan_policy": "raise"},
-            "column 'x1', row 0",
+            "column 'x1', row 1\\.",  # 1-based
         ),
         ({"data": np.array([[1.0, np.inf]])}, "infinite value in column 'x1'"),
         ({"data": np.ones((3, 2)), "weights": [1, 2]}, "'weights'"),
-        ({"data": np.ones((3, 2)), "weights": [1, -2, 1]}, "row 1"),
+        ({"data": np.ones((3, 2)), "weights": [1, -2, 1]}, "row 2 "),
         ({"data": np.array([[np.nan, 1.0]])}, "no usable row"),
         ({"data": np.ones((2, 2, 2))}, "1-D or 2-D"),
         ({"data": [["a", "b"]]}, "numeric"),
@@ -274,13 +274,13 @@ def test_bootstrap_in_row_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     # Force many row blocks: the two-stage multinomial (block totals, then
     # uniform draws within blocks) must still resample exactly n rows per
     # replicate, and the bootstrap SE of a mean must approach s / sqrt(n).
-    import satmodels.stats._moments_kernels as kernels
+    import satmodels.engines.memory as kernels
 
-    monkeypatch.setattr(kernels, "_CHUNK_ELEMENTS", 3000)
+    monkeypatch.setattr(kernels, "CHUNK_ELEMENTS", 3000)
     x = _data(n=1500, p=2, seed=8)
-    reps = Moments.bootstrap(x, n_replicates=600, rng=4)
+    reps = Moments.bootstrap(x, n_resamples=600, rng=4)
     assert np.all(reps.count[:, 0, 0] == 1500)
     se_true = x.std(axis=0, ddof=0) / np.sqrt(1500)
     np.testing.assert_allclose(reps.mean.std(axis=0), se_true, rtol=0.12)
-    pois = Moments.bootstrap(x, n_replicates=600, rng=4, method="poisson")
+    pois = Moments.bootstrap(x, n_resamples=600, rng=4, method="poisson")
     np.testing.assert_allclose(pois.mean.std(axis=0), se_true, rtol=0.12)

@@ -171,7 +171,7 @@ class Table:
         name: str = "data",
     ) -> Moments:
         """Compute the Moments of ``names`` in memory, on the engine, or select."""
-        from ..stats._moments_kernels import _moments_from_values  # noqa: PLC0415
+        from ..stats._entry import _moments_from_values  # noqa: PLC0415
         from ..stats.moments import Moments  # noqa: PLC0415
 
         cols = tuple(self.columns if names is None else names)
@@ -179,7 +179,7 @@ class Table:
             stats: Moments = self.statistics
             return stats if cols == stats.columns else stats.select(cols)
         if self.kind == "lazy":
-            from ..engines._lazy import lazy_moments  # noqa: PLC0415
+            from ..stats._entry import lazy_moments  # noqa: PLC0415
 
             return lazy_moments(
                 self.lazy,
@@ -215,18 +215,18 @@ class Table:
         method: Literal["multinomial", "poisson"] = "multinomial",
     ) -> Moments:
         """Compute the Moments of ``n_resamples`` bootstrap replicates."""
-        from ..stats._moments_kernels import (  # noqa: PLC0415
+        from ..stats._entry import (  # noqa: PLC0415
             _bootstrap_values,
             _moments_from_values,
         )
 
         cols = tuple(self.columns if names is None else names)
         if self.kind == "lazy":
-            from ..engines._lazy import lazy_poisson_bootstrap  # noqa: PLC0415
+            from ..stats._entry import lazy_poisson_bootstrap  # noqa: PLC0415
 
             return lazy_poisson_bootstrap(
                 self.lazy,
-                n_replicates=n_resamples,
+                n_resamples=n_resamples,
                 columns=list(cols),
                 weights=self.weight_column,
                 missing=missing,

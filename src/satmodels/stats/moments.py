@@ -1,7 +1,7 @@
 r"""Mergeable sufficient statistics: counts, means and centred cross-products.
 
 Every model in satmodels is fitted from a :class:`Moments` object rather than
-from the rows (DESIGN.md). A Moments holds, for p columns, the number of
+from the rows. A Moments holds, for p columns, the number of
 rows, the sum of case weights, the means and the centred cross-product
 (co-moment) matrix; two Moments computed on disjoint parts of a data set merge
 *exactly* into the Moments of the whole, with the pairwise update of Chan,
@@ -48,83 +48,22 @@ from typing import Any, Literal
 import numpy as np
 
 from .._typing import FloatArray
-from ..data import _frames
+from .._validation import check_rng
+from ..engines import Account, MomentSums, PairMoments, check_finite
 from ..exceptions import InputError
 from ..results._base import ResultMixin
 from ..results._summary import Summary, table
+from ._moments_kernels import (
+    bootstrap_sums,
+    check_options,
+    covariance_sums,
+    data_sums,
+)
+from ._report import MissingReport
 
 __all__ = ["MissingReport", "Moments", "moments_of"]
 
 Missing = Literal["listwise", "pairwise"]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class MissingReport(ResultMixin):
-    """Which rows and cells a statistic used, and which it excluded and why.
-
-    Attributes
-    ----------
-    rows_total : int
-        Rows in the input.
-    rows_used : int
-        Rows that contributed to at least one statistic (listwise: rows with
-        every selected column observed and a positive weight).
-    rows_excluded : int
-        ``rows_total - rows_used``.
-    reasons : dict of str to int
-        Excluded rows by reason, e.g. ``{"missing value (listwise)": 12}``.
-    column_missing : dict of str to int
-        Missing (NaN/null) cells per column.
-    missing : {"listwise", "pairwise"}
-        The missing-data method.
-    """
-
-    rows_total: int
-    rows_used: int
-    rows_excluded: int
-    reasons: dict[str, int]
-    column_missing: dict[str, int]
-    missing: str
-
-    def merge(self, other: MissingReport) -> MissingReport:
-        """Sum two reports (of disjoint parts of one data set)."""
-        reasons = dict(self.reasons)
-        for k, v in other.reasons.items():
-            reasons[k] = reasons.get(k, 0) + v
-        cols = dict(self.column_missing)
-        for k, v in other.column_missing.items():
-            cols[k] = cols.get(k, 0) + v
-        return MissingReport(
-            rows_total=self.rows_total + other.rows_total,
-            rows_used=self.rows_used + other.rows_used,
-            rows_excluded=self.rows_excluded + other.rows_excluded,
-            reasons=reasons,
-            column_missing=cols,
-            missing=self.missing,
-        )
-
-    def _records(self) -> list[dict[str, object]]:
-        rows: list[dict[str, object]] = [
-            {"item": "rows_total", "count": self.rows_total},
-            {"item": "rows_used", "count": self.rows_used},
-            {"item": "rows_excluded", "count": self.rows_excluded},
-        ]
-        rows += [
-            {"item": f"excluded: {k}", "count": v} for k, v in self.reasons.items()
-        ]
-        rows += [
-            {"item": f"missing cells: {k}", "count": v}
-            for k, v in self.column_missing.items()
-        ]
-        return rows
-
-    def summary(self) -> Summary:
-        """Return a printable summary of the missing-data account."""
-        rows = [(r["item"], r["count"]) for r in self._records()]
-        return Summary(
-            title=f"Missing data ({self.missing})",
-            tables=(table("", ("", "count"), rows),),
-        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -237,6 +176,75 @@ class Moments(ResultMixin):
         )
 
     @classmethod
+    def _from_sums(
+        cls,
+        sums: MomentSums,
+        *,
+        backend: str | None,
+        where: str,
+        name: str = "data",
+    ) -> Moments:
+        """Build Moments from an engine's typed sums (refusing overflow)."""
+        m = sums.moments
+        check_finite(
+            {
+                "sum of weights": m.weight_sum,
+                "sum of squared weights": m.weight_sq_sum,
+                "mean": m.pair_mean,
+                "co-moment": m.comoment,
+                "sum of squares": m.pair_sumsq,
+            },
+            sums.columns,
+            where=where,
+            name=name,
+        )
+        acc = sums.account
+        report = MissingReport(
+            rows_total=acc.rows_total,
+            rows_used=acc.rows_used,
+            rows_excluded=acc.rows_total - acc.rows_used,
+            reasons=dict(acc.reasons),
+            column_missing=dict(acc.column_missing),
+            missing=sums.missing,
+        )
+        return cls(
+            columns=sums.columns,
+            count=m.count,
+            weight_sum=m.weight_sum,
+            weight_sq_sum=m.weight_sq_sum,
+            pair_mean=m.pair_mean,
+            comoment=m.comoment,
+            pair_sumsq=m.pair_sumsq,
+            missing=sums.missing,
+            weighted=sums.weighted,
+            missing_report=report,
+            _backend=backend,
+        )
+
+    def _sums(self) -> MomentSums:
+        """Return this Moments as the engines' typed sums."""
+        rep = self.missing_report
+        return MomentSums(
+            columns=self.columns,
+            missing=self.missing,
+            weighted=self.weighted,
+            moments=PairMoments(
+                count=self.count,
+                weight_sum=self.weight_sum,
+                weight_sq_sum=self.weight_sq_sum,
+                pair_mean=self.pair_mean,
+                comoment=self.comoment,
+                pair_sumsq=self.pair_sumsq,
+            ),
+            account=Account(
+                rows_total=rep.rows_total,
+                rows_used=rep.rows_used,
+                reasons=dict(rep.reasons),
+                column_missing=dict(rep.column_missing),
+            ),
+        )
+
+    @classmethod
     def from_covariance(
         cls,
         covariance: object,
@@ -259,69 +267,21 @@ class Moments(ResultMixin):
             Column names.
         """
         where = "Moments.from_covariance"
-        cov = np.asarray(covariance, dtype=np.float64)
-        if cov.ndim != 2 or cov.shape[0] != cov.shape[1] or cov.shape[0] == 0:
-            msg = (
-                f"The 'covariance' parameter of {where} must be a square matrix. "
-                f"Got shape {cov.shape} instead."
-            )
-            raise InputError(msg)
-        p = cov.shape[0]
-        if not np.all(np.isfinite(cov)) or not np.allclose(cov, cov.T, atol=1e-12):
-            msg = f"The 'covariance' parameter of {where} must be finite and symmetric."
-            raise InputError(msg)
-        if np.any(np.diag(cov) < 0):
-            msg = f"The 'covariance' parameter of {where} has a negative variance."
-            raise InputError(msg)
-        if not isinstance(n, int | np.integer) or n < 2:
-            msg = f"The 'n' parameter of {where} must be an integer >= 2. Got {n!r}."
-            raise InputError(msg)
-        mu = np.zeros(p) if mean is None else np.asarray(mean, dtype=np.float64)
-        if mu.shape != (p,) or not np.all(np.isfinite(mu)):
-            msg = (
-                f"The 'mean' parameter of {where} must hold {p} finite values. "
-                f"Got shape {mu.shape}."
-            )
-            raise InputError(msg)
-        cols = (
-            tuple(columns) if columns is not None else tuple(f"x{i}" for i in range(p))
-        )
-        if len(cols) != p:
-            msg = f"The 'columns' parameter of {where} must name {p} columns."
-            raise InputError(msg)
-        comoment = cov * (n - 1)
-        full = np.full((p, p), float(n))
-        return cls(
-            columns=cols,
-            count=np.full((p, p), int(n), dtype=np.int64),
-            weight_sum=full,
-            weight_sq_sum=full.copy(),
-            pair_mean=np.repeat(mu[:, None], p, axis=1),
-            comoment=comoment,
-            pair_sumsq=np.repeat(np.diag(comoment)[:, None], p, axis=1),
-            missing="listwise",
-            weighted=False,
-            missing_report=MissingReport(
-                rows_total=int(n),
-                rows_used=int(n),
-                rows_excluded=0,
-                reasons={},
-                column_missing=dict.fromkeys(cols, 0),
-                missing="listwise",
-            ),
-        )
+        sums = covariance_sums(covariance, n=n, mean=mean, columns=columns, where=where)
+        return cls._from_sums(sums, backend=None, where=where, name="covariance")
 
     @classmethod
     def bootstrap(
         cls,
         data: object,
         *,
-        n_replicates: int = 1000,
+        n_resamples: int = 1000,
         columns: Sequence[str] | None = None,
         weights: object = None,
         missing: Missing = "listwise",
         method: Literal["multinomial", "poisson"] = "multinomial",
-        rng: np.random.Generator | int | None = None,
+        rng: np.random.Generator | np.random.SeedSequence | int | None = None,
+        n_replicates: int | None = None,
     ) -> Moments:
         r"""Moments of B bootstrap replicates, computed at once.
 
@@ -338,32 +298,46 @@ class Moments(ResultMixin):
         ----------
         data, columns, weights, missing
             As in :meth:`from_data`.
-        n_replicates : int
-            Number of replicates B.
+        n_resamples : int
+            Number of replicates B (as in ``scipy.stats.bootstrap``).
         method : {"multinomial", "poisson"}
             Resampling scheme.
-        rng : numpy.random.Generator or int, optional
-            Seed or generator; results are reproducible for a fixed seed.
+        rng : None, int, numpy.random.SeedSequence or numpy.random.Generator
+            Source of randomness; results are reproducible for a fixed seed.
+        n_replicates : int, optional
+            Former name of ``n_resamples``, accepted while callers move.
 
         Returns
         -------
         Moments
-            A batch: arrays have a leading axis of length ``n_replicates``.
+            A batch: arrays have a leading axis of length ``n_resamples``.
+
+        Raises
+        ------
+        InputError
+            A bad ``n_resamples``, ``method``, ``missing`` or ``rng``, and
+            everything :meth:`from_data` refuses.
 
         Examples
         --------
         >>> import numpy as np
         >>> from satmodels import Moments
         >>> x = np.random.default_rng(0).normal(size=(200, 3))
-        >>> reps = Moments.bootstrap(x, n_replicates=50, rng=1)
+        >>> reps = Moments.bootstrap(x, n_resamples=50, rng=1)
         >>> reps.n_replicates, reps.covariance().shape
         (50, (50, 3, 3))
         """
         where = "Moments.bootstrap"
-        if not isinstance(n_replicates, int | np.integer) or n_replicates < 1:
+        if n_replicates is not None:
+            n_resamples = n_replicates
+        if (
+            not isinstance(n_resamples, int | np.integer)
+            or isinstance(n_resamples, bool)
+            or n_resamples < 1
+        ):
             msg = (
-                f"The 'n_replicates' parameter of {where} must be a positive "
-                f"integer. Got {n_replicates!r} instead."
+                f"The 'n_resamples' parameter of {where} must be a positive "
+                f"integer. Got {n_resamples!r} instead."
             )
             raise InputError(msg)
         if method not in ("multinomial", "poisson"):
@@ -372,44 +346,19 @@ class Moments(ResultMixin):
                 f"'poisson'. Got {method!r} instead."
             )
             raise InputError(msg)
-        if missing not in ("listwise", "pairwise"):
-            msg = (
-                f"The 'missing' parameter of {where} must be 'listwise' or "
-                f"'pairwise'. Got {missing!r} instead."
-            )
-            raise InputError(msg)
-        gen = np.random.default_rng(rng)
-        if _frames.is_lazy(data):
-            from ..engines._lazy import lazy_poisson_bootstrap  # noqa: PLC0415
-
-            if method != "poisson":
-                msg = (
-                    f"{where} on a lazy frame supports only method='poisson' "
-                    "(the multinomial scheme needs the whole sample in one place)."
-                )
-                raise InputError(msg)
-            return lazy_poisson_bootstrap(
-                data,
-                n_replicates=int(n_replicates),
-                columns=columns,
-                weights=weights,
-                missing=missing,
-                rng=gen,
-            )
-        # Read the data once: the same matrix gives the full-sample Moments
-        # (centring and accounting) and the replicates.
-        tab = _frames.as_table(data, columns=columns, name="data", where=where)
-        w = _weights_vector(data, weights, tab.values.shape[0], where)
-        base = _moments_from_values(
-            tab.values,
-            tab.columns,
-            w,
+        check_options(missing, "omit", where)
+        gen = check_rng(rng, where)
+        sums, backend = bootstrap_sums(
+            data,
+            n_resamples=int(n_resamples),
+            columns=columns,
+            weights=weights,
             missing=missing,
-            nan_policy="omit",
-            backend=tab.backend,
+            method=method,
+            rng=gen,
             where=where,
         )
-        return _bootstrap_values(tab.values, base, w, int(n_replicates), method, gen)
+        return cls._from_sums(sums, backend=backend, where=where)
 
     # ------------------------------------------------------------ properties
     @property
@@ -508,22 +457,17 @@ class Moments(ResultMixin):
                 f"{self.missing!r} and {other.missing!r}."
             )
             raise InputError(msg)
-        wa, wb = self.weight_sum, other.weight_sum
-        w = wa + wb
-        with np.errstate(divide="ignore", invalid="ignore"):
-            frac_b = np.where(w > 0, wb / w, 0.0)
-            cross = np.where(w > 0, wa * wb / w, 0.0)
-        delta = other.pair_mean - self.pair_mean
-        delta_t = np.swapaxes(delta, -1, -2)
+        merged = self._sums().merge(other._sums())
+        m = merged.moments
         return replace(
             self,
-            count=self.count + other.count,
-            weight_sum=w,
-            weight_sq_sum=self.weight_sq_sum + other.weight_sq_sum,
-            pair_mean=self.pair_mean + delta * frac_b,
-            comoment=self.comoment + other.comoment + delta * delta_t * cross,
-            pair_sumsq=self.pair_sumsq + other.pair_sumsq + delta * delta * cross,
-            weighted=self.weighted or other.weighted,
+            count=m.count,
+            weight_sum=m.weight_sum,
+            weight_sq_sum=m.weight_sq_sum,
+            pair_mean=m.pair_mean,
+            comoment=m.comoment,
+            pair_sumsq=m.pair_sumsq,
+            weighted=merged.weighted,
             missing_report=self.missing_report.merge(other.missing_report),
         )
 
@@ -672,53 +616,14 @@ def moments_of(
     "The 'items' parameter of cronbach_alpha has 3 missing value(s) ...",
     naming the parameter the user actually passed.
     """
-    if missing not in ("listwise", "pairwise"):
-        msg = (
-            f"The 'missing' parameter of {where} must be 'listwise' or "
-            f"'pairwise'. Got {missing!r} instead."
-        )
-        raise InputError(msg)
-    if nan_policy not in ("omit", "raise"):
-        msg = (
-            f"The 'nan_policy' parameter of {where} must be 'omit' or "
-            f"'raise'. Got {nan_policy!r} instead."
-        )
-        raise InputError(msg)
-    if _frames.is_lazy(data):
-        from ..engines._lazy import lazy_moments  # noqa: PLC0415 - engines on demand
-
-        return lazy_moments(
-            data,
-            columns=columns,
-            weights=weights,
-            missing=missing,
-            nan_policy=nan_policy,
-            where=where,
-            name=name,
-        )
-    weight_col = weights if isinstance(weights, str) else None
-    tab = _frames.as_table(data, columns=columns, name=name, where=where)
-    w = _weights_vector(data, weights, tab.values.shape[0], where)
-    if weight_col is not None and weight_col in tab.columns:
-        msg = f"The weights column {weight_col!r} is also listed in 'columns'."
-        raise InputError(msg)
-    return _moments_from_values(
-        tab.values,
-        tab.columns,
-        w,
+    check_options(missing, nan_policy, where)
+    sums, backend = data_sums(
+        data,
+        columns=columns,
+        weights=weights,
         missing=missing,
         nan_policy=nan_policy,
-        backend=tab.backend,
         where=where,
         name=name,
     )
-
-
-# Kernels live in _moments_kernels; re-exported for the engine and model modules.
-from ._moments_kernels import (  # noqa: E402
-    _bootstrap_values,
-    _moments_from_values,
-)
-from ._moments_kernels import _pairs_from_sums as _pairs_from_sums  # noqa: E402, PLC0414
-from ._moments_kernels import _row_products as _row_products  # noqa: E402, PLC0414
-from ._moments_kernels import _weights_vector as _weights_vector  # noqa: E402, PLC0414
+    return Moments._from_sums(sums, backend=backend, where=where, name=name)

@@ -1,0 +1,203 @@
+r"""The typed protocol between the engines and the statistics layer.
+
+Every engine (numpy in memory, Dask, the expression engines, the Poisson
+bootstrap) returns one of the small frozen dataclasses below: arrays of
+sums, counts and co-moments plus the account of the rows. The statistics
+layer (:mod:`satmodels.stats.moments`, :mod:`satmodels.stats.counts`) turns
+them into the public :class:`~satmodels.stats.Moments` and
+:class:`~satmodels.stats.CategoryCounts`; the engines never import it.
+
+:meth:`PairMoments.merge` is the one implementation of the exact pairwise
+update of Chan, Golub & LeVeque (1979, eq. 2.1, generalised to co-moments
+and case weights):
+
+.. math::
+
+    W = W_a + W_b, \qquad \delta = \bar x_b - \bar x_a, \qquad
+    \bar x = \bar x_a + \delta \, W_b / W, \qquad
+    C = C_a + C_b + \delta \delta^\top \, W_a W_b / W.
+
+References
+----------
+.. [1] Chan, T. F., Golub, G. H., & LeVeque, R. J. (1979). Updating formulae
+   and a pairwise algorithm for computing sample variances. Technical Report
+   STAN-CS-79-773, Stanford University.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+import numpy as np
+
+from .._typing import FloatArray, IntArray
+from ..exceptions import InputError
+
+__all__ = [
+    "Account",
+    "CountSums",
+    "Invalid",
+    "MomentSums",
+    "PairMoments",
+    "PairSums",
+    "check_finite",
+]
+
+Missing = Literal["listwise", "pairwise"]
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """Rows read, used and excluded (by reason), and missing cells per column."""
+
+    rows_total: int
+    rows_used: int
+    reasons: dict[str, int]
+    column_missing: dict[str, int]
+
+    def merge(self, other: Account) -> Account:
+        """Sum the accounts of two disjoint parts of one data set."""
+        reasons = dict(self.reasons)
+        for k, v in other.reasons.items():
+            reasons[k] = reasons.get(k, 0) + v
+        cols = dict(self.column_missing)
+        for k, v in other.column_missing.items():
+            cols[k] = cols.get(k, 0) + v
+        return Account(
+            rows_total=self.rows_total + other.rows_total,
+            rows_used=self.rows_used + other.rows_used,
+            reasons=reasons,
+            column_missing=cols,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PairMoments:
+    """Per-pair moments, shape ``(p, p)`` or ``(B, p, p)`` for B replicates.
+
+    ``count[i, j]`` rows observe both columns i and j; ``weight_sum`` and
+    ``weight_sq_sum`` sum their case weights and squared weights;
+    ``pair_mean[i, j]`` is the mean of column i over those rows,
+    ``comoment[i, j]`` the centred cross-product and ``pair_sumsq[i, j]``
+    the centred sum of squares of column i over them.
+    """
+
+    count: IntArray
+    weight_sum: FloatArray
+    weight_sq_sum: FloatArray
+    pair_mean: FloatArray
+    comoment: FloatArray
+    pair_sumsq: FloatArray
+
+    def merge(self, other: PairMoments) -> PairMoments:
+        """Exact moments of the union of two disjoint row sets (Chan et al.)."""
+        wa, wb = self.weight_sum, other.weight_sum
+        w = wa + wb
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            frac_b = np.where(w > 0, wb / w, 0.0)
+            cross = np.where(w > 0, wa * wb / w, 0.0)
+            delta = other.pair_mean - self.pair_mean
+            delta_t = np.swapaxes(delta, -1, -2)
+            return PairMoments(
+                count=self.count + other.count,
+                weight_sum=w,
+                weight_sq_sum=self.weight_sq_sum + other.weight_sq_sum,
+                pair_mean=self.pair_mean + delta * frac_b,
+                comoment=self.comoment + other.comoment + delta * delta_t * cross,
+                pair_sumsq=self.pair_sumsq + other.pair_sumsq + delta * delta * cross,
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class MomentSums:
+    """What an engine returns for Moments: the arrays and the row account."""
+
+    columns: tuple[str, ...]
+    missing: Missing
+    weighted: bool
+    moments: PairMoments
+    account: Account
+    #: Column means of the full sample (the bootstrap's centring).
+    shift: FloatArray | None = field(default=None, repr=False)
+
+    def merge(self, other: MomentSums) -> MomentSums:
+        """Merge the sums of two disjoint row sets (same columns)."""
+        return replace(
+            self,
+            moments=self.moments.merge(other.moments),
+            account=self.account.merge(other.account),
+            weighted=self.weighted or other.weighted,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Invalid:
+    """Answers outside the declared categories: where, an example, how many."""
+
+    column: str
+    value: float | None
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class CountSums:
+    """Per-column category counts, shape ``(p, K)``, from any engine."""
+
+    columns: tuple[str, ...]
+    counts: IntArray
+    weighted: FloatArray
+    weighted_sq: FloatArray
+    missing: IntArray
+    rows_total: int
+    zero_weight: int
+    invalid: tuple[Invalid | None, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PairSums:
+    """Joint counts of column pairs, shape ``(m, Ka, Kb)``, from any engine."""
+
+    counts: IntArray
+    weighted: FloatArray
+    missing: IntArray
+    rows_total: int
+    zero_weight: int
+    invalid: tuple[Invalid | None, ...]
+
+
+def _first_bad(arrays: dict[str, np.ndarray[Any, Any]]) -> tuple[str, int] | None:
+    for label, arr in arrays.items():
+        a = np.asarray(arr, dtype=np.float64)
+        bad = ~np.isfinite(a)
+        if bad.any():
+            idx = np.argwhere(bad)[0]
+            return label, int(idx[-1] if a.ndim >= 2 else idx[0])
+    return None
+
+
+def check_finite(
+    arrays: dict[str, np.ndarray[Any, Any]],
+    columns: tuple[str, ...],
+    *,
+    where: str,
+    name: str = "data",
+) -> None:
+    """Raise InputError when a sum overflowed float64 (inf or NaN).
+
+    Sums of values near the float64 limits (about 1.8e308) or of their
+    squares (values beyond about 1.3e154) overflow to ``inf``; a statistic
+    built on them would be meaningless, so it is refused by name.
+    """
+    hit = _first_bad(arrays)
+    if hit is None:
+        return
+    label, j = hit
+    col = columns[j] if 0 <= j < len(columns) else "?"
+    msg = (
+        f"The '{name}' parameter of {where} has values too large for float64 "
+        f"arithmetic: the {label} involving column '{col}' overflows (values "
+        "or weights beyond about 1e154 cannot be squared and summed). Rescale "
+        "the column (e.g. to thousands) before computing."
+    )
+    raise InputError(msg)

@@ -1,0 +1,174 @@
+r"""The Poisson bootstrap on lazy engines, in one more pass over the data.
+
+The Poisson bootstrap (Hanley & MacGibbon 2006; Chamandy et al. 2012) gives
+row r an independent Poisson(1) multiplicity :math:`k_{rb}` in replicate b,
+so every replicate's sums are one more weighted sum over the rows and need
+no global coordination. narwhals has no random expressions, so the
+multiplicities are drawn per engine: Dask partitions run numpy with
+generators spawned from the caller's ``rng``; DuckDB and polars hash a row
+number, the replicate index and a seed drawn from ``rng`` into a uniform;
+PySpark uses ``rand(seed)``. The uniform becomes a Poisson(1) draw by its
+inverse CDF, :math:`k = \#\{j : u \ge F(j)\}` (Devroye 1986, X.3.3).
+
+Reproducibility for a fixed ``rng``: Dask, when the partitioning is the same
+(each partition has its own generator); polars and DuckDB, when the row
+order is the same (multiplicities hash the row number); PySpark, when the
+partitioning is the same (``rand(seed)`` is per partition). Parallel engines
+may add rows in any order, so repeated runs agree to rounding rather than
+bit for bit.
+
+References
+----------
+.. [1] Hanley, J. A., & MacGibbon, B. (2006). Creating non-parametric
+   bootstrap samples using Poisson frequencies. Computer Methods and
+   Programs in Biomedicine, 83(1), 57-62.
+.. [2] Chamandy, N., Muralidharan, O., Najmi, A., & Naidu, S. (2012).
+   Estimating uncertainty for massive data streams. Google Technical Report.
+.. [3] Devroye, L. (1986). Non-Uniform Random Variate Generation. Springer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import narwhals.stable.v2 as nw
+import numpy as np
+
+from ..exceptions import InputError
+from . import dask as dask_engine
+from ._frame import engine_name, num, to_lazy
+from ._protocol import Missing, MomentSums
+from .expressions import pilot_for, sum_exprs, to_moment_sums
+from .memory import sums_to_moments
+
+__all__ = ["POISSON_MAX", "poisson_bootstrap", "poisson_thresholds"]
+
+#: Largest multiplicity the inverse-CDF ladder produces; P(Poisson(1) > 15)
+#: is below 1e-13, far under the resolution of any bootstrap.
+POISSON_MAX = 15
+
+
+def poisson_thresholds(kmax: int = POISSON_MAX) -> list[float]:
+    r"""Poisson(1) CDF values :math:`F(0), \dots, F(k_{\max} - 1)`.
+
+    A uniform ``u`` becomes the Poisson(1) draw :math:`\#\{j : u \ge F(j)\}`
+    (inversion; Devroye 1986, section X.3.3).
+
+    Examples
+    --------
+    >>> [round(t, 4) for t in poisson_thresholds(3)]
+    [0.3679, 0.7358, 0.9197]
+    """
+    out: list[float] = []
+    term = math.exp(-1.0)
+    total = 0.0
+    for k in range(kmax):
+        total += term
+        out.append(total)
+        term /= k + 1
+    return out
+
+
+def _poisson_expr(u: nw.Expr) -> nw.Expr:
+    """Poisson(1) draw from a uniform column by inversion (a sum of steps)."""
+    steps = [(u >= t).cast(nw.Float64) for t in poisson_thresholds()]
+    total = steps[0]
+    for step in steps[1:]:
+        total = total + step
+    return total
+
+
+def _seed(rng: np.random.Generator) -> int:
+    return int(rng.integers(0, 2**31 - 1))
+
+
+def _replicated_polars(native: Any, n_rep: int, seed: int) -> Any:  # noqa: ANN401
+    import polars as pl  # noqa: PLC0415 - optional engine
+
+    reps = pl.LazyFrame({"__b": np.arange(n_rep, dtype=np.int64)})
+    key = pl.col("__row").cast(pl.UInt64) * n_rep + pl.col("__b").cast(pl.UInt64)
+    u = (key.hash(seed) // 2048).cast(pl.Float64) * 2.0**-53
+    return (
+        native.with_row_index("__row")
+        .join(reps, how="cross")
+        .with_columns(u.alias("__u"))
+    )
+
+
+def _replicated_duckdb(native: Any, n_rep: int, seed: int) -> Any:  # noqa: ANN401
+    # Only integers are formatted into the query.
+    sql = (
+        "SELECT t.*, b.range AS __b, "  # noqa: S608
+        f"(hash(t.__row, b.range, {seed}) >> 11)::DOUBLE * pow(2, -53) AS __u "
+        "FROM (SELECT *, row_number() OVER () AS __row FROM __src) AS t "
+        f"CROSS JOIN range({n_rep}) AS b"
+    )
+    return native.query("__src", sql)
+
+
+def _replicated_spark(native: Any, n_rep: int, seed: int) -> Any:  # noqa: ANN401
+    from pyspark.sql import functions as F  # noqa: N812, PLC0415
+
+    return native.withColumn(
+        "__b", F.explode(F.sequence(F.lit(0), F.lit(n_rep - 1)))
+    ).withColumn("__u", F.rand(seed))
+
+
+_REPLICATORS: dict[str, Callable[[Any, int, int], Any]] = {
+    "polars": _replicated_polars,
+    "duckdb": _replicated_duckdb,
+    "pyspark": _replicated_spark,
+    "pyspark_connect": _replicated_spark,
+}
+
+
+def poisson_bootstrap(
+    frame: nw.LazyFrame[Any],
+    cols: tuple[str, ...],
+    weight: str | None,
+    *,
+    missing: Missing,
+    n_resamples: int,
+    rng: np.random.Generator,
+    where: str,
+) -> MomentSums:
+    """Poisson(1) replicates of the moments of a lazy frame.
+
+    One pass computes the means (and the missing-data account); a second
+    draws each row's multiplicity in every replicate on the engine and sums
+    all replicates' statistics at once. Returns a batch: arrays with a
+    leading axis of length ``n_resamples``.
+    """
+    engine = engine_name(frame)
+    listwise = missing == "listwise"
+    if engine == "dask":
+        base = dask_engine.moments(
+            frame, cols, weight, missing=missing, nan_policy="omit", where=where
+        )
+        shift = np.diagonal(base.moments.pair_mean).copy()
+        total = dask_engine.bootstrap_sums(
+            frame, cols, weight, shift, n_resamples, rng, listwise=listwise
+        )
+        reps = sums_to_moments(total, len(cols), shift, listwise=listwise)
+        return replace(base, moments=reps, shift=shift)
+    if engine not in _REPLICATORS:
+        msg = (
+            f"{where} has no Poisson bootstrap for the {engine!r} engine; "
+            "supported: dask, duckdb, polars, pyspark."
+        )
+        raise InputError(msg)
+    centred, pilot = pilot_for(
+        frame, cols, weight, missing=missing, nan_policy="omit", where=where
+    )
+    native = _REPLICATORS[engine](centred.to_native(), n_resamples, _seed(rng))
+    rep = to_lazy(native).with_columns(_poisson_expr(nw.col("__u")).alias("__k"))
+    exprs, slots = sum_exprs(pilot, nw.col("__k"), with_counts=True)
+    out = rep.group_by("__b").agg(*exprs).sort("__b").collect()
+    names = [f"__a{k}" for k in range(len(slots))]
+    values = np.array(
+        [[num(v) for v in r] for r in out.select(*names).iter_rows()], dtype=np.float64
+    )
+    return to_moment_sums(pilot, values.reshape(-1, len(slots)), slots, batch=True)

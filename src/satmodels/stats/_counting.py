@@ -1,0 +1,198 @@
+"""Shared pieces of the category and pair counts: options, coding, checks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+import numpy as np
+from pydantic import field_validator
+
+from .._typing import FloatArray, IntArray
+from .._validation import FiniteVector, FrozenModel
+from ..data import _frames
+from ..engines import check_finite
+from ..exceptions import InputError
+from ._moments_kernels import _weights_vector
+
+__all__ = ["CountsInput", "PairCountsInput"]
+
+LUT_SPAN = 4096
+#: Rows coded and counted at once (keeps the temporaries in cache).
+BLOCK_ROWS = 65_536
+
+
+# ------------------------------------------------------------ input models
+def _unique(arr: FloatArray) -> FloatArray:
+    if arr.size == 0:
+        msg = "expected at least one category"
+        raise ValueError(msg)
+    if np.unique(arr).size != arr.size:
+        msg = f"categories must be distinct, got {arr.tolist()}"
+        raise ValueError(msg)
+    return arr
+
+
+class CountsInput(FrozenModel):
+    """Validated options of :meth:`CategoryCounts.from_data`."""
+
+    categories: FiniteVector
+    nan_policy: Literal["omit", "raise"] = "omit"
+
+    @field_validator("categories", mode="after")
+    @classmethod
+    def _distinct(cls, value: FloatArray) -> FloatArray:
+        return _unique(value)
+
+
+class PairCountsInput(FrozenModel):
+    """Validated options of :func:`pair_counts`."""
+
+    pairs: tuple[tuple[str, str], ...]
+    categories_a: FiniteVector
+    categories_b: FiniteVector
+    nan_policy: Literal["omit", "raise"] = "omit"
+
+    @field_validator("categories_a", "categories_b", mode="after")
+    @classmethod
+    def _distinct(cls, value: FloatArray) -> FloatArray:
+        return _unique(value)
+
+    @field_validator("pairs", mode="after")
+    @classmethod
+    def _nonempty(
+        cls, value: tuple[tuple[str, str], ...]
+    ) -> tuple[tuple[str, str], ...]:
+        if not value:
+            msg = "expected at least one (a, b) column pair"
+            raise ValueError(msg)
+        return value
+
+
+# ----------------------------------------------------------------- helpers
+def label(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def is_array(data: object) -> bool:
+    return not isinstance(data, Mapping) and not _frames.is_frame(data)
+
+
+def matrix(
+    data: object, columns: Sequence[str] | None, where: str
+) -> tuple[FloatArray, tuple[str, ...], str | None]:
+    """Answers as a float matrix (NaN missing), with names and backend."""
+    if isinstance(data, Mapping):
+        names = [str(k) for k in data] if columns is None else list(columns)
+        unknown = [c for c in names if c not in data]
+        if unknown:
+            msg = (
+                f"The 'data' parameter of {where} has no column(s) {unknown}. "
+                f"Available columns: {list(data)}."
+            )
+            raise InputError(msg)
+        try:
+            arrays = [np.asarray(data[c], dtype=np.float64) for c in names]
+        except (TypeError, ValueError) as exc:
+            msg = f"The columns of the 'data' parameter of {where} must be numeric."
+            raise InputError(msg) from exc
+        if not arrays or any(a.ndim != 1 for a in arrays):
+            msg = f"The 'data' mapping of {where} must hold 1-D columns."
+            raise InputError(msg)
+        if len({a.shape[0] for a in arrays}) != 1:
+            msg = f"The columns of the 'data' mapping of {where} differ in length."
+            raise InputError(msg)
+        return np.column_stack(arrays), tuple(names), None
+    tab = _frames.as_table(data, columns=columns, name="data", where=where)
+    return tab.values, tab.columns, tab.backend
+
+
+def weights(data: object, weights: object, n: int, where: str) -> FloatArray | None:
+
+    if isinstance(weights, str) and isinstance(data, Mapping):
+        if weights not in data:
+            msg = f"The weights column {weights!r} of {where} is not in the data."
+            raise InputError(msg)
+        weights = data[weights]
+    return _weights_vector(data, weights, n, where)
+
+
+def codes(
+    x: FloatArray,
+    cats: FloatArray,
+    cols: Sequence[str],
+    where: str,
+    *,
+    whole: FloatArray | None = None,
+    offset: int = 0,
+) -> IntArray:
+    """Index of each answer in ``cats``; -1 where missing.
+
+    Integer codes spanning at most ``LUT_SPAN`` values (Likert, NPS, Kano)
+    go through a lookup table; other categories through a binary search.
+    Raises InputError naming the column, the first row and the count of
+    answers outside the categories; ``x`` may be a block of rows of
+    ``whole`` starting at row ``offset`` (the message counts over ``whole``).
+    """
+    nan = np.isnan(x)
+    lo, span = float(cats.min()), float(cats.max() - cats.min())
+    if np.array_equal(cats, np.round(cats)) and span <= LUT_SPAN:
+        lut = np.full(int(span) + 1, -1, dtype=np.int64)
+        lut[(cats - lo).astype(np.int64)] = np.arange(len(cats))
+        with np.errstate(invalid="ignore"):
+            idx = x - lo
+            inside = (idx >= 0) & (idx <= span)
+        idx_int = np.where(inside, idx, 0.0).astype(np.int64)
+        codes = np.where(inside & (idx_int == idx), lut[idx_int], -1)
+        hit = codes >= 0
+    else:
+        order = np.argsort(cats, kind="stable")
+        sorted_cats = cats[order]
+        pos = np.clip(np.searchsorted(sorted_cats, x), 0, len(cats) - 1)
+        hit = sorted_cats[pos] == x
+        codes = np.where(hit, order[pos], -1)
+    bad = ~hit & ~nan
+    if bad.any():
+        r, c = (int(v) for v in np.argwhere(bad)[0])
+        n_bad = int(bad[:, c].sum())
+        if whole is not None and whole.shape[0] != x.shape[0]:
+            col = whole[:, c]
+            n_bad = int((~np.isin(col, cats) & ~np.isnan(col)).sum())
+        msg = (
+            f"Column '{cols[c]}' of the 'data' parameter of {where} has "
+            f"{n_bad} answer(s) outside the categories {cats.tolist()}; first "
+            f"in row {offset + r}: {float(x[r, c])!r}."
+        )
+        raise InputError(msg)
+    return np.asarray(codes, dtype=np.int64)
+
+
+def raise_missing(
+    names: Sequence[str],
+    missing: IntArray,
+    first: tuple[int, int] | None,
+    nan_policy: str,
+    where: str,
+) -> None:
+    if nan_policy != "raise" or not missing.any():
+        return
+    j = int(np.flatnonzero(missing)[0]) if first is None else first[1]
+    where_row = f", first in row {first[0]}" if first is not None else ""
+    msg = (
+        f"The 'data' parameter of {where} has {int(missing.sum())} missing "
+        f"answer(s) and nan_policy='raise'; {int(missing[j])} in column "
+        f"'{names[j]}'{where_row}."
+    )
+    raise InputError(msg)
+
+
+def check_weighted(
+    names: Sequence[str], weighted: FloatArray, weighted_sq: FloatArray, where: str
+) -> None:
+    """Refuse weighted counts that overflowed float64."""
+    check_finite(
+        {"sum of weights": weighted.T, "sum of squared weights": weighted_sq.T},
+        tuple(names),
+        where=where,
+        name="weights",
+    )

@@ -1,0 +1,121 @@
+"""Moments for :class:`satmodels.data.Table`: rows in memory and lazy frames.
+
+The internal table calls these after :func:`satmodels.data.read` has
+checked the input; they hand the rows or the lazy frame to the engines and
+build :class:`~satmodels.stats.moments.Moments` from the typed sums.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+
+from .._typing import FloatArray
+from ..engines import memory
+from ._moments_kernels import replicate_sums
+from .moments import Missing, Moments, moments_of
+
+__all__ = [
+    "_bootstrap_values",
+    "_moments_from_values",
+    "lazy_moments",
+    "lazy_poisson_bootstrap",
+]
+
+
+def _moments_from_values(
+    x: FloatArray,
+    columns: tuple[str, ...],
+    w: FloatArray | None,
+    *,
+    missing: Missing,
+    nan_policy: Literal["omit", "raise"],
+    backend: str | None,
+    where: str,
+    name: str = "data",
+) -> Moments:
+    """Moments of a validated matrix in memory (NaN = missing)."""
+    sums = memory.moments(
+        x, columns, w, missing=missing, nan_policy=nan_policy, where=where, name=name
+    )
+    return Moments._from_sums(sums, backend=backend, where=where, name=name)
+
+
+def _bootstrap_values(  # noqa: PLR0917
+    x: FloatArray,
+    base: Moments,
+    w: FloatArray | None,
+    n_resamples: int,
+    method: str,
+    rng: np.random.Generator,
+) -> Moments:
+    """Bootstrap replicates of a matrix in memory, centred by ``base``."""
+    reps = replicate_sums(x, base._sums(), w, n_resamples, method, rng)
+    return Moments._from_sums(reps, backend=base._backend, where="bootstrap")
+
+
+def lazy_moments(
+    data: object,
+    *,
+    columns: Sequence[str] | None = None,
+    weights: object = None,
+    missing: Missing = "listwise",
+    nan_policy: Literal["omit", "raise"] = "omit",
+    where: str = "Moments.from_data",
+    name: str = "data",
+) -> Moments:
+    """Moments of a lazy frame, aggregated on its engine.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from satmodels import Moments
+    >>> lf = pl.LazyFrame({"a": [1.0, 2.0, None, 4.0], "b": [2.0, 4.0, 5.0, 9.0]})
+    >>> m = Moments.from_data(lf)
+    >>> m.mean.round(3).tolist(), m.missing_report.reasons
+    ([2.333, 5.0], {'missing value (listwise)': 1})
+    """
+    return moments_of(
+        data,
+        columns=columns,
+        weights=weights,
+        missing=missing,
+        nan_policy=nan_policy,
+        where=where,
+        name=name,
+    )
+
+
+def lazy_poisson_bootstrap(
+    data: object,
+    *,
+    n_resamples: int,
+    rng: np.random.Generator,
+    columns: Sequence[str] | None = None,
+    weights: object = None,
+    missing: Missing = "listwise",
+) -> Moments:
+    """Poisson(1) bootstrap replicates of the Moments of a lazy frame.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import polars as pl
+    >>> from satmodels import Moments
+    >>> x = np.random.default_rng(0).normal(size=(300, 2))
+    >>> lf = pl.LazyFrame({"a": x[:, 0], "b": x[:, 1]})
+    >>> reps = Moments.bootstrap(lf, n_resamples=20, method="poisson", rng=1)
+    >>> reps.covariance().shape
+    (20, 2, 2)
+    """
+    return Moments.bootstrap(
+        data,
+        n_resamples=n_resamples,
+        columns=columns,
+        weights=weights,
+        missing=missing,
+        method="poisson",
+        rng=rng,
+    )

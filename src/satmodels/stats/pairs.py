@@ -1,0 +1,275 @@
+"""Joint answer counts of column pairs (e.g. Kano functional/dysfunctional).
+
+:func:`pair_counts` gives the joint distribution of two columns at once as
+an ``(m, Ka, Kb)`` array, in memory by one :func:`numpy.bincount` and on a
+lazy engine by its own ``group_by``. Rows of weight 0 are excluded and
+counted in ``zero_weight``, as in :class:`~satmodels.stats.CategoryCounts`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from .._typing import FloatArray, IntArray
+from .._validation import validated
+from ..data import _frames
+from ..engines import lazy_pair_counts
+from ..engines.memory import count_kernel
+from ..exceptions import InputError
+from ..results._base import ResultMixin
+from ..results._summary import Summary, table
+from . import _counting as cnt
+from ._counting import PairCountsInput
+
+__all__ = ["PairCounts", "pair_counts"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class PairCounts(ResultMixin):
+    """Joint answer counts of column pairs, e.g. Kano question pairs.
+
+    Attributes
+    ----------
+    pairs : tuple of (str, str)
+        The (a, b) column pairs.
+    categories_a, categories_b : tuple of float
+        Answer codes of the first and second column of each pair.
+    counts : ndarray of int, shape (m, Ka, Kb)
+        ``counts[m, i, j]``: rows answering ``categories_a[i]`` to the first
+        and ``categories_b[j]`` to the second column of pair m.
+    weighted_counts : ndarray, shape (m, Ka, Kb)
+        Sum of case weights of those rows.
+    missing : ndarray of int, shape (m,)
+        Rows of positive weight with either answer of the pair missing (in
+        no cell).
+    rows_total : int
+        Rows in the input.
+    weighted : bool
+        Whether case weights were given.
+    zero_weight : int
+        Rows with case weight 0: excluded from ``counts`` and ``missing``
+        (as :class:`~satmodels.stats.CategoryCounts` and
+        :class:`~satmodels.stats.Moments` exclude them) and counted here.
+    """
+
+    pairs: tuple[tuple[str, str], ...]
+    categories_a: tuple[float, ...]
+    categories_b: tuple[float, ...]
+    counts: IntArray
+    weighted_counts: FloatArray
+    missing: IntArray
+    rows_total: int
+    weighted: bool
+    zero_weight: int = 0
+    _backend: str | None = field(default=None, repr=False)
+
+    @property
+    def n(self) -> IntArray:
+        """Rows with both answers observed, per pair, shape (m,)."""
+        return np.asarray(self.counts.sum(axis=(1, 2)), dtype=np.int64)
+
+    def merge(self, other: PairCounts) -> PairCounts:
+        """Add the counts of a disjoint set of rows (exact)."""
+        same = (
+            other.pairs == self.pairs
+            and other.categories_a == self.categories_a
+            and other.categories_b == self.categories_b
+        )
+        if not same:
+            msg = "PairCounts.merge needs the same pairs and categories."
+            raise InputError(msg)
+        return PairCounts(
+            pairs=self.pairs,
+            categories_a=self.categories_a,
+            categories_b=self.categories_b,
+            counts=self.counts + other.counts,
+            weighted_counts=self.weighted_counts + other.weighted_counts,
+            missing=self.missing + other.missing,
+            rows_total=self.rows_total + other.rows_total,
+            weighted=self.weighted or other.weighted,
+            zero_weight=self.zero_weight + other.zero_weight,
+            _backend=self._backend,
+        )
+
+    def __add__(self, other: PairCounts) -> PairCounts:
+        return self.merge(other)
+
+    def _records(self) -> list[dict[str, object]]:
+        return [
+            {
+                "column_a": a,
+                "column_b": b,
+                "category_a": ca,
+                "category_b": cb,
+                "count": int(self.counts[m, i, j]),
+                "weighted_count": float(self.weighted_counts[m, i, j]),
+            }
+            for m, (a, b) in enumerate(self.pairs)
+            for i, ca in enumerate(self.categories_a)
+            for j, cb in enumerate(self.categories_b)
+        ]
+
+    def summary(self) -> Summary:
+        """One cross-table per pair (rows: first column's answers)."""
+        header = ("", *(cnt.label(c) for c in self.categories_b))
+        tables = tuple(
+            table(
+                f"{a} x {b} (missing: {int(self.missing[m])})",
+                header,
+                [
+                    (f"{a}={cnt.label(ca)}", *(int(v) for v in self.counts[m, i]))
+                    for i, ca in enumerate(self.categories_a)
+                ],
+            )
+            for m, (a, b) in enumerate(self.pairs)
+        )
+        return Summary(
+            title="Pair counts",
+            tables=tables,
+            notes=(f"{self.rows_total} rows; weighted: {self.weighted}.",),
+        )
+
+
+def pair_counts(
+    data: object,
+    pairs: Sequence[tuple[str, str]],
+    categories_a: Sequence[float],
+    categories_b: Sequence[float],
+    *,
+    weights: object = None,
+    nan_policy: Literal["omit", "raise"] = "omit",
+) -> PairCounts:
+    """Joint counts of the answers of column pairs (one pass over the rows).
+
+    Parameters
+    ----------
+    data : array_like, dataframe, lazy frame or mapping of columns
+        The answers. Arrays name their columns ``x0``, ``x1``, ...
+    pairs : sequence of (str, str)
+        Column pairs, e.g. Kano ``[("kano_f1", "kano_d1"), ...]``.
+    categories_a, categories_b : sequence of float
+        Valid answer codes of the first and second column of every pair.
+    weights : array_like or str, optional
+        Case weights, or the name of a weight column.
+    nan_policy : {"omit", "raise"}
+        ``"omit"``: rows missing either answer are counted in ``missing``.
+
+    Returns
+    -------
+    PairCounts
+
+    Raises
+    ------
+    InputError
+        An answer outside its categories (naming the column, row or value
+        and count), missing answers under ``nan_policy="raise"``, bad
+        weights, unknown columns.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from satmodels.stats.counts import pair_counts
+    >>> data = {"f": np.array([1, 1, 2, 5]), "d": np.array([5, 4, 5, 1])}
+    >>> pc = pair_counts(data, [("f", "d")], range(1, 6), range(1, 6))
+    >>> int(pc.counts[0, 0, 4]), int(pc.counts[0, 0, 3]), pc.counts.shape
+    (1, 1, (1, 5, 5))
+    """
+    where = "pair_counts"
+    opts = validated(
+        PairCountsInput,
+        where,
+        pairs=tuple(tuple(pq) for pq in pairs),
+        categories_a=categories_a,
+        categories_b=categories_b,
+        nan_policy=nan_policy,
+    )
+    ca, cb = opts.categories_a, opts.categories_b
+    cat_a = tuple(float(c) for c in ca)
+    cat_b = tuple(float(c) for c in cb)
+    names = [f"{a}/{b}" for a, b in opts.pairs]
+    if _frames.is_lazy(data):
+        res = lazy_pair_counts(
+            data,
+            pairs=opts.pairs,
+            categories_a=ca,
+            categories_b=cb,
+            weights=weights,
+            where=where,
+        )
+        for (a, b), bad in zip(opts.pairs, res.invalid, strict=True):
+            if bad is not None:
+                msg = (
+                    f"Column '{bad.column}' of the 'data' parameter of {where} "
+                    f"(pair ('{a}', '{b}')) has {bad.count} row(s) with an "
+                    f"answer outside the categories, e.g. {bad.value!r}."
+                )
+                raise InputError(msg)
+        cnt.raise_missing(names, res.missing, None, nan_policy, where)
+        cnt.check_weighted(names, res.weighted, res.weighted, where)
+        return PairCounts(
+            pairs=opts.pairs,
+            categories_a=cat_a,
+            categories_b=cat_b,
+            counts=res.counts,
+            weighted_counts=res.weighted,
+            missing=res.missing,
+            rows_total=res.rows_total,
+            weighted=weights is not None,
+            zero_weight=res.zero_weight,
+            _backend=_frames.backend_of(data),
+        )
+    flat = list(dict.fromkeys(c for pq in opts.pairs for c in pq))
+    x, cols, backend = cnt.matrix(data, None if cnt.is_array(data) else flat, where)
+    unknown = [c for c in flat if c not in cols]
+    if unknown:
+        msg = (
+            f"The 'pairs' parameter of {where} names column(s) {unknown} that "
+            f"are not in the data. Available columns: {list(cols)}."
+        )
+        raise InputError(msg)
+    w = cnt.weights(data, weights, x.shape[0], where)
+    ia = [cols.index(a) for a, _ in opts.pairs]
+    ib = [cols.index(b) for _, b in opts.pairs]
+    xa, xb = x[:, ia], x[:, ib]
+    names_a = tuple(cols[i] for i in ia)
+    names_b = tuple(cols[i] for i in ib)
+    m, kb = len(opts.pairs), len(cb)
+    counts = np.zeros((m, len(ca) * kb), dtype=np.int64)
+    wc = np.zeros((m, len(ca) * kb))
+    missing = np.zeros(m, dtype=np.int64)
+    first = None
+    for start in range(0, x.shape[0], cnt.BLOCK_ROWS):
+        block = slice(start, start + cnt.BLOCK_ROWS)
+        code_a = cnt.codes(xa[block], ca, names_a, where, whole=xa, offset=start)
+        code_b = cnt.codes(xb[block], cb, names_b, where, whole=xb, offset=start)
+        miss = (code_a == -1) | (code_b == -1)
+        if w is not None:  # zero-weight rows are excluded, as in CategoryCounts
+            keep = (w[block] > 0)[:, None]
+            miss &= keep
+            code_a = np.where(keep, code_a, -1)
+        missing += miss.sum(axis=0)
+        if first is None and miss.any():
+            r, c = np.argwhere(miss)[0]
+            first = (start + int(r), int(c))
+        joint = np.where(miss | (code_a == -1), -1, code_a * kb + code_b)
+        part = count_kernel(joint, len(ca) * kb, None if w is None else w[block])
+        counts += part[0]
+        wc += part[1]
+    cnt.raise_missing(names, missing, first, nan_policy, where)
+    cnt.check_weighted(names, wc, wc, where)
+    return PairCounts(
+        pairs=opts.pairs,
+        categories_a=cat_a,
+        categories_b=cat_b,
+        counts=counts.reshape(m, len(ca), kb),
+        weighted_counts=wc.reshape(m, len(ca), kb),
+        missing=missing,
+        rows_total=int(x.shape[0]),
+        weighted=w is not None,
+        zero_weight=0 if w is None else int((w == 0).sum()),
+        _backend=backend,
+    )
