@@ -237,7 +237,7 @@ def bench_in_memory_engines(rows: int, seed: int, n_rep: int) -> None:
     say(f"(c) Poisson bootstrap, B = {n_rep}, {rows:,} x {P} (listwise)")
     t0 = time.perf_counter()
     b_np = Moments.bootstrap(
-        x, columns=cols, n_replicates=n_rep, method="poisson", rng=1
+        x, columns=cols, n_resamples=n_rep, method="poisson", rng=1
     )
     t_bnp = time.perf_counter() - t0
     se_np = b_np.mean.std(axis=0, ddof=1)
@@ -250,7 +250,7 @@ def bench_in_memory_engines(rows: int, seed: int, n_rep: int) -> None:
     def boot(name: str, data: object) -> None:
         t0 = time.perf_counter()
         b = Moments.bootstrap(
-            data, columns=cols, n_replicates=n_rep, method="poisson", rng=1
+            data, columns=cols, n_resamples=n_rep, method="poisson", rng=1
         )
         dt = time.perf_counter() - t0
         se = b.mean.std(axis=0, ddof=1)
