@@ -21,6 +21,7 @@ import platform
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +65,7 @@ def interleaved(
     return [min(t) for t in times], results
 
 
-def native_polars(lf: Any, pairs: list[tuple[str, str]]) -> list[Any]:  # noqa: ANN401
+def native_polars(lf: Any, pairs: list[tuple[str, str]]) -> list[Any]:
     import polars as pl
 
     return [
@@ -72,7 +73,7 @@ def native_polars(lf: Any, pairs: list[tuple[str, str]]) -> list[Any]:  # noqa: 
     ]
 
 
-def native_duckdb(rel: Any, pairs: list[tuple[str, str]]) -> list[Any]:  # noqa: ANN401
+def native_duckdb(rel: Any, pairs: list[tuple[str, str]]) -> list[Any]:
     return [
         rel.aggregate(f'"{a}", "{b}", count(*) AS n, sum(w) AS ws').fetchall()
         for a, b in pairs
@@ -109,8 +110,8 @@ def main() -> None:
     ):
         (t_sat, t_nat), (got, _) = interleaved(
             [
-                lambda h=handle: pair_counts(h, pairs, KANO, KANO, weights="w"),
-                lambda h=handle, f=native: f(h, pairs),
+                partial(pair_counts, handle, pairs, KANO, KANO, weights="w"),
+                partial(native, handle, pairs),
             ],
             args.repeat,
         )

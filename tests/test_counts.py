@@ -491,6 +491,26 @@ def test_pair_counts_exclude_zero_weight_rows_like_category_counts(
     np.testing.assert_allclose(pc.weighted_counts[0, 0, 1], 1.5)
     assert pc.missing.tolist() == [1]  # row 4 only; row 5 has weight 0
     assert pc.zero_weight == 2
-    cc = CategoryCounts.from_data(data, columns=["a"], categories=[1, 2, 3], weights="w")
+    cc = CategoryCounts.from_data(
+        data, columns=["a"], categories=[1, 2, 3], weights="w"
+    )
     assert int(pc.counts[0].sum(axis=1)[0]) + 0 == int(cc.counts[0, 0])
     assert cc.zero_weight == pc.zero_weight
+
+
+@pytest.mark.parametrize("engine", ["memory", "polars_lazy", "duckdb"])
+def test_overflowing_weighted_counts_are_an_input_error(engine: str) -> None:
+    # Squared weights of 1e200 overflow float64: refused, never inf.
+    data: object = {"a": np.array([1.0, 2.0, 1.0]), "w": np.array([1e200, 1.0, 1.0])}
+    if engine == "polars_lazy":
+        pl = pytest.importorskip("polars")
+        data = pl.DataFrame(data).lazy()
+    elif engine == "duckdb":
+        duckdb = pytest.importorskip("duckdb")
+        pd = pytest.importorskip("pandas")
+        data = duckdb.connect().from_df(pd.DataFrame(data))
+    with pytest.raises(InputError, match=r"too large.*squared weights.*column 'a'"):
+        CategoryCounts.from_data(data, columns=["a"], categories=[1, 2], weights="w")
+    big = {"a": np.array([1.0, 1.0]), "b": np.array([1.0, 1.0]), "w": np.full(2, 1e308)}
+    with pytest.raises(InputError, match=r"too large.*'a/b'"):
+        pair_counts(big, [("a", "b")], [1, 2], [1, 2], weights="w")

@@ -284,3 +284,54 @@ def test_bootstrap_in_row_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     np.testing.assert_allclose(reps.mean.std(axis=0), se_true, rtol=0.12)
     pois = Moments.bootstrap(x, n_resamples=600, rng=4, method="poisson")
     np.testing.assert_allclose(pois.mean.std(axis=0), se_true, rtol=0.12)
+
+
+# ------------------------------------------------------------ float range
+HUGE = [
+    # squares of 1e200 overflow float64 (max about 1.8e308): co-moment inf
+    np.array([[1e200, 1.0], [3e200, 2.0], [2e200, 4.0]]),
+    # the sum of two values near the limit overflows: mean inf
+    np.array([[1.7e308, 1.0], [1.7e308, 2.0], [1.0e308, 3.0]]),
+]
+
+
+@pytest.mark.parametrize("x", HUGE)
+@pytest.mark.parametrize("missing", ["listwise", "pairwise"])
+def test_overflow_is_an_input_error_not_inf(x: np.ndarray, missing: str) -> None:
+    with pytest.raises(InputError, match=r"too large for float64.*column 'x0'"):
+        Moments.from_data(x, missing=missing)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match=r"too large for float64"):
+        Moments.bootstrap(x, n_resamples=3, rng=0, missing=missing)  # type: ignore[arg-type]
+    # values near the limit that do not overflow are fine (one row: no sum)
+    one = Moments.from_data(x[:1])
+    assert np.isfinite(one.mean).all()
+
+
+def test_overflowing_weights_are_an_input_error() -> None:
+    x = np.array([[1.0], [2.0], [3.0]])
+    with pytest.raises(InputError, match=r"too large.*squared weights"):
+        Moments.from_data(x, weights=[1e200, 1e200, 1.0])
+
+
+@pytest.mark.parametrize("engine", ["polars_lazy", "duckdb", "dask"])
+@pytest.mark.parametrize("missing", ["listwise", "pairwise"])
+def test_engine_overflow_is_an_input_error(engine: str, missing: str) -> None:
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"a": HUGE[0][:, 0], "b": HUGE[0][:, 1]})
+    data: object
+    if engine == "polars_lazy":
+        pl = pytest.importorskip("polars")
+        data = pl.from_pandas(frame).lazy()
+    elif engine == "duckdb":
+        duckdb = pytest.importorskip("duckdb")
+        data = duckdb.connect().from_df(frame)
+    else:
+        dd = pytest.importorskip("dask.dataframe")
+        data = dd.from_pandas(frame, npartitions=2)
+    with pytest.raises(InputError, match=r"too large for float64.*column 'a'"):
+        Moments.from_data(data, missing=missing)  # type: ignore[arg-type]
+
+
+def test_from_covariance_overflow() -> None:
+    with pytest.raises(InputError, match="too large"):
+        Moments.from_covariance(np.eye(2) * 1e308, n=100)
