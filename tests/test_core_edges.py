@@ -82,9 +82,9 @@ def test_missing_report_renders_and_merges() -> None:
 def test_weights_column_cannot_be_an_item() -> None:
     pd = pytest.importorskip("pandas")
     frame = pd.DataFrame({"a": [1.0, 2.0, 3.0], "w": [1.0, 1.0, 2.0]})
-    with pytest.raises(InputError, match="'w' is also listed"):
+    with pytest.raises(InputError, match=r"'w' of Moments\.from_data is also one of"):
         Moments.from_data(frame, columns=["a", "w"], weights="w")
-    with pytest.raises(InputError, match=r"weights column 'w'.*numeric"):
+    with pytest.raises(InputError, match=r"'weights' parameter.*numeric.*'w'"):
         Moments.from_data(pd.DataFrame({"a": [1.0, 2.0], "w": ["x", "y"]}),
                           columns=["a"], weights="w")  # fmt: skip
 

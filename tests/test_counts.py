@@ -96,7 +96,7 @@ def test_coding_paths_agree_with_counter(cats: list[float]) -> None:
         assert cc.counts[j].tolist() == [c[k] for k in cats]
     bad = x.copy()
     bad[17, 1] = cats[0] + 0.1
-    with pytest.raises(InputError, match=r"Column 'x1'.*1 answer.*row 17"):
+    with pytest.raises(InputError, match=r"Column 'x1'.*1 answer.*row 18:"):
         CategoryCounts.from_data(bad, categories=cats)
 
 
@@ -117,11 +117,11 @@ def test_row_blocks_give_the_same_counts(monkeypatch: pytest.MonkeyPatch) -> Non
     bad = {k: v.copy() for k, v in DATA.items()}
     bad["d1"][[100, 200]] = 9.0
     # the message names the global row and counts over all blocks
-    with pytest.raises(InputError, match=r"Column 'd1'.*2 answer.*row 100: 9.0"):
+    with pytest.raises(InputError, match=r"Column 'd1'.*2 answer.*row 101: 9.0"):
         CategoryCounts.from_data(bad, columns=COLS, categories=KANO)
-    with pytest.raises(InputError, match=r"Column 'd1'.*2 answer.*row 100: 9.0"):
+    with pytest.raises(InputError, match=r"Column 'd1'.*2 answer.*row 101: 9.0"):
         pair_counts(bad, pairs, KANO, KANO)
-    first_nan = int(np.flatnonzero(np.isnan(DATA["f1"]))[0])
+    first_nan = int(np.flatnonzero(np.isnan(DATA["f1"]))[0]) + 1  # 1-based
     with pytest.raises(InputError, match=rf"column 'f1', first in row {first_nan}"):
         CategoryCounts.from_data(
             DATA, columns=["f1"], categories=KANO, nan_policy="raise"
@@ -267,16 +267,16 @@ def test_permuting_rows_changes_nothing(order: list[int]) -> None:
 # --------------------------------------------------------------- bad input
 def test_answer_outside_categories_names_column_row_and_count() -> None:
     x = {"q": np.array([1.0, 2.0, 7.0, 9.0, 2.0])}
-    with pytest.raises(InputError, match=r"Column 'q'.*2 answer.*row 2: 7.0"):
+    with pytest.raises(InputError, match=r"Column 'q'.*2 answer.*row 3: 7.0"):
         CategoryCounts.from_data(x, categories=[1, 2, 3])
     y = {"a": np.array([1.0, 2.0]), "b": np.array([1.0, 6.0])}
-    with pytest.raises(InputError, match=r"Column 'b'.*row 1: 6.0"):
+    with pytest.raises(InputError, match=r"Column 'b'.*row 2: 6.0"):
         pair_counts(y, [("a", "b")], KANO, KANO)
 
 
 def test_nan_policy_raise() -> None:
     x = np.array([[1.0, 2.0], [np.nan, 2.0]])
-    with pytest.raises(InputError, match=r"1 missing.*column 'x0'.*row 1"):
+    with pytest.raises(InputError, match=r"1 missing.*column 'x0'.*row 2\."):
         CategoryCounts.from_data(x, categories=[1, 2], nan_policy="raise")
     with pytest.raises(InputError, match=r"missing.*'x0/x1'"):
         pair_counts(x, [("x0", "x1")], [1, 2], [1, 2], nan_policy="raise")
@@ -514,3 +514,17 @@ def test_overflowing_weighted_counts_are_an_input_error(engine: str) -> None:
     big = {"a": np.array([1.0, 1.0]), "b": np.array([1.0, 1.0]), "w": np.full(2, 1e308)}
     with pytest.raises(InputError, match=r"too large.*'a/b'"):
         pair_counts(big, [("a", "b")], [1, 2], [1, 2], weights="w")
+
+
+def test_short_reprs_and_mapping_input_everywhere() -> None:
+    # Every statistic reads what satmodels.data.read reads (here a mapping of
+    # columns with a weights column name), and its repr stays a line.
+    cc = CategoryCounts.from_data(DATA, columns=COLS, categories=KANO, weights="w")
+    pc = pair_counts(DATA, [("f1", "d1"), ("f2", "d2")], KANO, KANO, weights="w")
+    for res in (cc, pc):
+        text = repr(res)
+        assert len(text) < 300 and "\n" not in text
+    assert "rows_total=240" in repr(cc)
+    assert CategoryCounts.from_data(cc, categories=KANO) is cc
+    with pytest.raises(InputError, match=r"'categories'.*must equal"):
+        CategoryCounts.from_data(cc, categories=[1, 2])

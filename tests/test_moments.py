@@ -241,7 +241,7 @@ def test_bootstrap_is_seeded() -> None:
         ({"data": np.ones((3, 2)), "weights": [1, -2, 1]}, "row 2 "),
         ({"data": np.array([[np.nan, 1.0]])}, "no usable row"),
         ({"data": np.ones((2, 2, 2))}, "1-D or 2-D"),
-        ({"data": [["a", "b"]]}, "numeric"),
+        ({"data": [["a", "b"]]}, "real numbers"),
         ({"data": np.ones((3, 2)), "missing": "drop"}, "'missing'"),
     ],
 )
@@ -266,7 +266,7 @@ def test_frame_errors_name_the_column() -> None:
     frame = pd.DataFrame({"a": [1.0, 2.0], "s": ["x", "y"]})
     with pytest.raises(InputError, match="Column 's'"):
         Moments.from_data(frame)
-    with pytest.raises(InputError, match=r"no column\(s\) \['zz'\]"):
+    with pytest.raises(InputError, match=r"'columns'.*column\(s\) \['zz'\]"):
         Moments.from_data(frame, columns=["zz"])
 
 
@@ -335,3 +335,24 @@ def test_engine_overflow_is_an_input_error(engine: str, missing: str) -> None:
 def test_from_covariance_overflow() -> None:
     with pytest.raises(InputError, match="too large"):
         Moments.from_covariance(np.eye(2) * 1e308, n=100)
+
+
+def test_mapping_and_moments_input() -> None:
+    # A mapping of 1-D columns (e.g. datasets.load_sample_survey()) with a
+    # weights column name gives the same numbers as the matrix and weights.
+    x = _data(n=50, p=2)
+    w = np.linspace(0.5, 1.5, 50)
+    ref = Moments.from_data(x, columns=["a", "b"], weights=w)
+    got = Moments.from_data({"a": x[:, 0], "b": x[:, 1], "w": w}, weights="w")
+    assert got.columns == ("a", "b")
+    np.testing.assert_allclose(got.covariance(), ref.covariance(), rtol=1e-12)
+    assert Moments.from_data(got, columns=["b"]).columns == ("b",)
+    with pytest.raises(InputError, match=r"'n_resamples'.*Got 0"):
+        Moments.bootstrap(x, n_resamples=0)
+    with pytest.raises(InputError, match=r"'rng' parameter of Moments.bootstrap"):
+        Moments.bootstrap(x, n_resamples=2, rng=1.5)  # type: ignore[arg-type]
+    # the former keyword still works while callers move to n_resamples
+    old = Moments.bootstrap(x, n_replicates=3, rng=0)
+    np.testing.assert_array_equal(
+        old.comoment, Moments.bootstrap(x, n_resamples=3, rng=0).comoment
+    )

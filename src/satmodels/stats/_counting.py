@@ -161,7 +161,7 @@ def codes(
         msg = (
             f"Column '{cols[c]}' of the 'data' parameter of {where} has "
             f"{n_bad} answer(s) outside the categories {cats.tolist()}; first "
-            f"in row {offset + r}: {float(x[r, c])!r}."
+            f"in row {offset + r + 1}: {float(x[r, c])!r}."
         )
         raise InputError(msg)
     return np.asarray(codes, dtype=np.int64)
@@ -177,7 +177,7 @@ def raise_missing(
     if nan_policy != "raise" or not missing.any():
         return
     j = int(np.flatnonzero(missing)[0]) if first is None else first[1]
-    where_row = f", first in row {first[0]}" if first is not None else ""
+    where_row = f", first in row {first[0] + 1}" if first is not None else ""
     msg = (
         f"The 'data' parameter of {where} has {int(missing.sum())} missing "
         f"answer(s) and nan_policy='raise'; {int(missing[j])} in column "

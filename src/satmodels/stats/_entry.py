@@ -13,7 +13,7 @@ from typing import Literal
 import numpy as np
 
 from .._typing import FloatArray
-from ..engines import memory
+from ..engines import lazy_bootstrap, memory
 from ._moments_kernels import replicate_sums
 from .moments import Missing, Moments, moments_of
 
@@ -94,8 +94,9 @@ def lazy_poisson_bootstrap(
     n_resamples: int,
     rng: np.random.Generator,
     columns: Sequence[str] | None = None,
-    weights: object = None,
+    weights: str | None = None,
     missing: Missing = "listwise",
+    where: str = "Moments.bootstrap",
 ) -> Moments:
     """Poisson(1) bootstrap replicates of the Moments of a lazy frame.
 
@@ -110,12 +111,13 @@ def lazy_poisson_bootstrap(
     >>> reps.covariance().shape
     (20, 2, 2)
     """
-    return Moments.bootstrap(
+    sums = lazy_bootstrap(
         data,
-        n_resamples=n_resamples,
         columns=columns,
         weights=weights,
         missing=missing,
-        method="poisson",
+        n_resamples=n_resamples,
         rng=rng,
+        where=where,
     )
+    return Moments._from_sums(sums, backend=None, where=where)

@@ -10,23 +10,24 @@ them (:mod:`satmodels.engines`). Both return
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 
 import numpy as np
 
 from .._typing import FloatArray
-from ..data import _frames
-from ..engines import Account, MomentSums, PairMoments, lazy_bootstrap, lazy_moments
+from ..data import _frames, read
+from ..data._table import Kind, Table
+from ..engines import Account, MomentSums, PairMoments, lazy_moments
 from ..engines import memory as memory_engine
 from ..engines._protocol import Missing
 from ..exceptions import InputError
 
 __all__ = [
-    "bootstrap_sums",
     "check_options",
     "covariance_sums",
     "data_sums",
+    "read_columns",
     "replicate_sums",
 ]
 
@@ -65,6 +66,31 @@ def _weights_vector(
         )
         raise InputError(msg)
     return w
+
+
+def read_columns(
+    data: object,
+    columns: Sequence[str] | None,
+    weights: object,
+    where: str,
+    *,
+    accept: Collection[Kind],
+) -> Table:
+    """Read ``data`` once with :func:`satmodels.data.read`.
+
+    ``columns`` names a bare array's columns, and selects the columns of a
+    frame or mapping (as the ``columns`` role, so that a weights column
+    outside the selection can still be named).
+    """
+    bare = isinstance(data, np.ndarray | list | tuple)
+    return read(
+        data,
+        where=where,
+        columns=columns if bare else None,
+        roles=None if columns is None else {"columns": columns},
+        weights=weights,
+        accept=accept,
+    )
 
 
 def check_options(missing: object, nan_policy: object, where: str) -> None:
@@ -143,44 +169,6 @@ def replicate_sums(  # noqa: PLR0917
         listwise=base.missing == "listwise",
     )
     return replace(base, moments=reps, shift=shift)
-
-
-def bootstrap_sums(
-    data: object,
-    *,
-    n_resamples: int,
-    columns: Sequence[str] | None,
-    weights: object,
-    missing: Missing,
-    method: str,
-    rng: np.random.Generator,
-    where: str,
-) -> tuple[MomentSums, str | None]:
-    """Replicate sums of any input (lazy frames: the Poisson bootstrap)."""
-    if _frames.is_lazy(data):
-        if method != "poisson":
-            msg = (
-                f"{where} on a lazy frame supports only method='poisson' "
-                "(the multinomial scheme needs the whole sample in one place)."
-            )
-            raise InputError(msg)
-        sums = lazy_bootstrap(
-            data,
-            columns=columns,
-            weights=weights,
-            missing=missing,
-            n_resamples=n_resamples,
-            rng=rng,
-            where=where,
-        )
-        return sums, None
-    # Read the data once: the same matrix gives the full-sample sums
-    # (centring and accounting) and the replicates.
-    x, cols, w, backend = _rows(data, columns, weights, where, "data")
-    base = memory_engine.moments(
-        x, cols, w, missing=missing, nan_policy="omit", where=where
-    )
-    return replicate_sums(x, base, w, n_resamples, method, rng), backend
 
 
 def covariance_sums(

@@ -34,7 +34,6 @@ import numpy as np
 
 from .._typing import FloatArray, IntArray
 from .._validation import check_confidence_level, validated
-from ..data import _frames
 from ..engines import lazy_category_counts
 from ..engines.memory import count_kernel
 from ..exceptions import InputError
@@ -42,6 +41,7 @@ from ..results._base import ConfidenceInterval, ResultMixin
 from ..results._summary import Summary, table
 from . import _counting as cnt
 from ._counting import CountsInput
+from ._moments_kernels import read_columns
 from .pairs import PairCounts, pair_counts
 
 __all__ = ["CategoryCounts", "PairCounts", "pair_counts"]
@@ -112,10 +112,11 @@ class CategoryCounts(ResultMixin):
 
         Parameters
         ----------
-        data : array_like, dataframe, lazy frame or mapping of columns
+        data : array_like, mapping of columns, dataframe, lazy frame or CategoryCounts
             Respondents x questions with numeric answer codes. Lazy frames
             (Dask, PySpark, DuckDB, polars LazyFrame) are counted on their
-            engine.
+            engine, by its own grouping. CategoryCounts are returned as they
+            are (their categories must match).
         columns : sequence of str, optional
             Columns to count (frames, mappings) or names of the array's
             columns.
@@ -144,9 +145,26 @@ class CategoryCounts(ResultMixin):
             CountsInput, where, categories=categories, nan_policy=nan_policy
         )
         cats = opts.categories
-        if _frames.is_lazy(data):
+        tab = read_columns(
+            data, columns, weights, where, accept=("rows", "lazy", "counts")
+        )
+        if tab.kind == "counts":
+            given: CategoryCounts = tab.statistics
+            if given.categories != tuple(float(c) for c in cats):
+                msg = (
+                    f"The 'categories' parameter of {where} must equal those of "
+                    f"the CategoryCounts given as 'data' ({list(given.categories)}). "
+                    f"Got {cats.tolist()} instead."
+                )
+                raise InputError(msg)
+            return given
+        if tab.kind == "lazy":
             res = lazy_category_counts(
-                data, columns=columns, categories=cats, weights=weights, where=where
+                tab.lazy,
+                columns=tab.columns,
+                categories=cats,
+                weights=tab.weight_column,
+                where=where,
             )
             for bad in res.invalid:
                 if bad is not None:
@@ -167,11 +185,10 @@ class CategoryCounts(ResultMixin):
                 zero_weight=res.zero_weight,
                 missing=res.missing,
                 rows_total=res.rows_total,
-                weighted=weights is not None,
-                _backend=_frames.backend_of(data),
+                weighted=tab.weighted,
+                _backend=tab.backend,
             )
-        x, cols, backend = cnt.matrix(data, columns, where)
-        w = cnt.weights(data, weights, x.shape[0], where)
+        x, cols, w, backend = tab.matrix(), tab.columns, tab.weights, tab.backend
         p, k = x.shape[1], len(cats)
         counts = np.zeros((p, k), dtype=np.int64)
         wc, wq = np.zeros((p, k)), np.zeros((p, k))
@@ -302,6 +319,14 @@ class CategoryCounts(ResultMixin):
 
     def __add__(self, other: CategoryCounts) -> CategoryCounts:
         return self.merge(other)
+
+    def __repr__(self) -> str:
+        cats = [cnt.label(c) for c in self.categories]
+        return (
+            f"CategoryCounts(columns={list(self.columns)}, categories={cats}, "
+            f"n={self.n.tolist()}, missing={self.missing.tolist()}, "
+            f"rows_total={self.rows_total}, weighted={self.weighted})"
+        )
 
     # ------------------------------------------------------------- output
     def _records(self) -> list[dict[str, object]]:

@@ -53,12 +53,7 @@ from ..engines import Account, MomentSums, PairMoments, check_finite
 from ..exceptions import InputError
 from ..results._base import ResultMixin
 from ..results._summary import Summary, table
-from ._moments_kernels import (
-    bootstrap_sums,
-    check_options,
-    covariance_sums,
-    data_sums,
-)
+from ._moments_kernels import check_options, covariance_sums, data_sums, read_columns
 from ._report import MissingReport
 
 __all__ = ["MissingReport", "Moments", "moments_of"]
@@ -141,12 +136,13 @@ class Moments(ResultMixin):
 
         Parameters
         ----------
-        data : array_like or dataframe
+        data : array_like, mapping of columns, dataframe, lazy frame or Moments
             Respondents x items. Lazy frames (Dask, PySpark, DuckDB, polars
             LazyFrame) are aggregated on their engine; only p x p sums come
-            back.
+            back. Moments give their selected columns.
         columns : sequence of str, optional
-            Columns to use (frames) or names of the array's columns.
+            Columns to use (frames, mappings) or names of the array's
+            columns (as in ``pandas.DataFrame(data, columns=...)``).
         weights : array_like or str, optional
             Non-negative case weights (survey or post-stratification
             weights): an array with one entry per row, or the name of a
@@ -165,15 +161,25 @@ class Moments(ResultMixin):
         ------
         InputError
             Non-numeric or unknown columns, infinite values, bad weights,
-            missing values under ``nan_policy="raise"``, or no usable row.
+            missing values under ``nan_policy="raise"``, sums that overflow
+            float64, or no usable row.
+
+        Examples
+        --------
+        >>> from satmodels import Moments
+        >>> from satmodels.datasets import load_sample_survey
+        >>> m = Moments.from_data(
+        ...     load_sample_survey(), columns=["sat1", "sat2"], weights="weight"
+        ... )
+        >>> m.columns, m.n > 0
+        (('sat1', 'sat2'), True)
         """
-        return moments_of(
-            data,
-            columns=columns,
-            weights=weights,
-            missing=missing,
-            nan_policy=nan_policy,
+        where = "Moments.from_data"
+        check_options(missing, nan_policy, where)
+        tab = read_columns(
+            data, columns, weights, where, accept=("rows", "lazy", "moments")
         )
+        return tab.moments(missing=missing, nan_policy=nan_policy)
 
     @classmethod
     def _from_sums(
@@ -348,17 +354,17 @@ class Moments(ResultMixin):
             raise InputError(msg)
         check_options(missing, "omit", where)
         gen = check_rng(rng, where)
-        sums, backend = bootstrap_sums(
-            data,
-            n_resamples=int(n_resamples),
-            columns=columns,
-            weights=weights,
-            missing=missing,
-            method=method,
-            rng=gen,
-            where=where,
+
+        tab = read_columns(data, columns, weights, where, accept=("rows", "lazy"))
+        if tab.kind == "lazy" and method != "poisson":
+            msg = (
+                f"{where} on a lazy frame supports only method='poisson' "
+                "(the multinomial scheme needs the whole sample in one place)."
+            )
+            raise InputError(msg)
+        return tab.bootstrap(
+            n_resamples=int(n_resamples), rng=gen, missing=missing, method=method
         )
-        return cls._from_sums(sums, backend=backend, where=where)
 
     # ------------------------------------------------------------ properties
     @property

@@ -16,7 +16,7 @@ import numpy as np
 
 from .._typing import FloatArray, IntArray
 from .._validation import validated
-from ..data import _frames
+from ..data import read
 from ..engines import lazy_pair_counts
 from ..engines.memory import count_kernel
 from ..exceptions import InputError
@@ -97,6 +97,14 @@ class PairCounts(ResultMixin):
 
     def __add__(self, other: PairCounts) -> PairCounts:
         return self.merge(other)
+
+    def __repr__(self) -> str:
+        return (
+            f"PairCounts(pairs={[list(pq) for pq in self.pairs]}, "
+            f"categories={len(self.categories_a)}x{len(self.categories_b)}, "
+            f"n={self.n.tolist()}, missing={self.missing.tolist()}, "
+            f"rows_total={self.rows_total}, weighted={self.weighted})"
+        )
 
     def _records(self) -> list[dict[str, object]]:
         return [
@@ -191,13 +199,21 @@ def pair_counts(
     cat_a = tuple(float(c) for c in ca)
     cat_b = tuple(float(c) for c in cb)
     names = [f"{a}/{b}" for a, b in opts.pairs]
-    if _frames.is_lazy(data):
+    flat = list(dict.fromkeys(c for pq in opts.pairs for c in pq))
+    tab = read(
+        data,
+        where=where,
+        roles={"pairs": flat},
+        weights=weights,
+        accept=("rows", "lazy"),
+    )
+    if tab.kind == "lazy":
         res = lazy_pair_counts(
-            data,
+            tab.lazy,
             pairs=opts.pairs,
             categories_a=ca,
             categories_b=cb,
-            weights=weights,
+            weights=tab.weight_column,
             where=where,
         )
         for (a, b), bad in zip(opts.pairs, res.invalid, strict=True):
@@ -218,20 +234,11 @@ def pair_counts(
             weighted_counts=res.weighted,
             missing=res.missing,
             rows_total=res.rows_total,
-            weighted=weights is not None,
+            weighted=tab.weighted,
             zero_weight=res.zero_weight,
-            _backend=_frames.backend_of(data),
+            _backend=tab.backend,
         )
-    flat = list(dict.fromkeys(c for pq in opts.pairs for c in pq))
-    x, cols, backend = cnt.matrix(data, None if cnt.is_array(data) else flat, where)
-    unknown = [c for c in flat if c not in cols]
-    if unknown:
-        msg = (
-            f"The 'pairs' parameter of {where} names column(s) {unknown} that "
-            f"are not in the data. Available columns: {list(cols)}."
-        )
-        raise InputError(msg)
-    w = cnt.weights(data, weights, x.shape[0], where)
+    x, cols, w, backend = tab.matrix(flat), tuple(flat), tab.weights, tab.backend
     ia = [cols.index(a) for a, _ in opts.pairs]
     ib = [cols.index(b) for _, b in opts.pairs]
     xa, xb = x[:, ia], x[:, ib]
