@@ -18,7 +18,7 @@ import satmodels
 from satmodels import ratio
 from satmodels.cli import main
 from satmodels.datasets import SAMPLE_N
-from satmodels.exceptions import SatmodelsWarning
+from satmodels.exceptions import InputError, SatmodelsWarning
 
 SURVEY = "e1,p1,e2,p2,w\n5,6,4,4,1\n6,6,5,3,2\n4,5,5,,1\n7,7,3,4,0.5\n"
 E1 = np.array([5, 6, 4, 7], dtype=float)
@@ -337,6 +337,39 @@ def test_error_empty_cell_names_nan_policy_flag(
         f"satmodels: error: {path}: column 'p2' (--perceived) is empty in row 3 "
         "of data (line 4 of the file) (1 empty cell(s) in the columns read); "
         "pass --nan-policy omit to drop and count such pairs"
+    )
+
+
+def test_error_empty_weight_whatever_the_nan_policy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _csv(tmp_path, "e1,p1,w\n5,6,1\n4,,\n")
+    for policy in ("raise", "omit"):
+        err = _error(capsys, _ratio(path, "--weights", "w", "--nan-policy", policy))
+        assert err == (
+            f"satmodels: error: {path}: column 'w' (--weights) is empty in row 2 "
+            "of data (line 3 of the file) (1 empty weight(s)); give every row a "
+            "weight (0 leaves a row out)"
+        )
+
+
+def test_library_errors_in_the_commands_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    message = (
+        "The 'expected' parameter of satisfaction_ratio must be positive; column "
+        "'e1', row 2 is 0.0, row 9 is beyond the file; pass nan_policy='omit'."
+    )
+
+    def satisfaction_ratio(data: object, **kwargs: object) -> None:
+        raise InputError(message)
+
+    monkeypatch.setattr(ratio, "satisfaction_ratio", satisfaction_ratio)
+    path = _csv(tmp_path, "e1,p1\n5,6\n\n0,5\n")
+    assert _error(capsys, _ratio(path)) == (
+        f"satmodels: error: {path}: --expected must be positive; column 'e1', "
+        "row 2 of data (line 4 of the file) is 0.0, row 9 is beyond the file; "
+        "pass --nan-policy omit."
     )
 
 

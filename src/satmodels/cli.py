@@ -161,7 +161,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _fit_ratio(
-    data: Mapping[str, Any],
+    data: FileColumns,
     *,
     perceived: list[str],
     expected: list[str],
@@ -173,18 +173,20 @@ def _fit_ratio(
     """Call the library: the one place that knows ``satisfaction_ratio``'s shape.
 
     ``data`` maps each named column to a float array (only the columns the
-    command asked for).
+    command asked for). Errors of the library come back in the command's
+    words (:func:`_in_flags`).
     """
     from . import ratio  # noqa: PLC0415 - keep start-up light
 
     fit: Any = ratio.satisfaction_ratio
     items = [f"{p}/{e}" for p, e in zip(perceived, expected, strict=True)]
     # TODO(lead): new satisfaction_ratio signature. When the ratio branch has
-    # landed, keep only the first call and delete the rest of this function.
-    if "data" in _parameters(fit):
-        return cast(
-            "RatioResult",
-            fit(
+    # landed, keep only the first call (and rows=True below) and delete the
+    # old call and _parameters.
+    new_api = "data" in _parameters(fit)
+    try:
+        if new_api:
+            res = fit(
                 dict(data),
                 perceived=perceived,
                 expected=expected,
@@ -193,20 +195,22 @@ def _fit_ratio(
                 weights=weights,
                 confidence_level=confidence_level,
                 nan_policy=nan_policy,
-            ),
-        )
-    return cast(
-        "RatioResult",
-        fit(
-            np.column_stack([data[c] for c in perceived]),
-            np.column_stack([data[c] for c in expected]),
-            items=items,
-            scale=scale,
-            weights=None if weights is None else data[weights],
-            confidence_level=confidence_level,
-            nan_policy=nan_policy,
-        ),
-    )
+            )
+        else:
+            res = fit(
+                np.column_stack([data[c] for c in perceived]),
+                np.column_stack([data[c] for c in expected]),
+                items=items,
+                scale=scale,
+                weights=None if weights is None else data[weights],
+                confidence_level=confidence_level,
+                nan_policy=nan_policy,
+            )
+    except SatmodelsError as exc:
+        # The new API numbers rows from 1 (row k = data row k of the file);
+        # the old one counted from 0, so its rows are left as they are.
+        raise SatmodelsError(_in_flags(str(exc), data, rows=new_api)) from exc
+    return cast("RatioResult", res)
 
 
 def _parameters(fn: Any) -> Sequence[str]:  # noqa: ANN401 - any callable
@@ -241,7 +245,18 @@ def _check_columns(args: argparse.Namespace) -> dict[str, str]:
 def _check_missing(
     cols: FileColumns, named_by: Mapping[str, str], nan_policy: str
 ) -> None:
-    """Under ``--nan-policy raise`` an empty cell is an error naming it."""
+    """Refuse an empty weight, and an empty a or b under ``--nan-policy raise``."""
+    for column, flag in named_by.items():
+        if flag != "--weights":
+            continue
+        empty = np.flatnonzero(np.isnan(cols[column]))
+        if empty.size:
+            msg = (
+                f"{cols.path}: column {column!r} ({flag}) is empty in "
+                f"{cols.where(int(empty[0]))} ({empty.size} empty weight(s)); "
+                "give every row a weight (0 leaves a row out)"
+            )
+            raise SatmodelsError(msg)
     if nan_policy != "raise":
         return
     first: tuple[int, str] | None = None
@@ -261,8 +276,13 @@ def _check_missing(
         raise SatmodelsError(msg)
 
 
-def _in_flags(message: str, path: str) -> str:
-    """Say a library error in the command's words: flags, not parameters."""
+def _in_flags(message: str, cols: FileColumns, *, rows: bool) -> str:
+    """Say a library error in the command's words: file, flags, file rows.
+
+    ``The 'expected' parameter of satisfaction_ratio`` becomes ``--expected``,
+    ``nan_policy='omit'`` becomes ``--nan-policy omit`` and, with ``rows``,
+    a 1-based ``row k`` becomes ``row k of data (line n of the file)``.
+    """
     text = re.sub(
         r"nan_policy\s*=\s*'(\w+)'", r"--nan-policy \1", message, flags=re.IGNORECASE
     )
@@ -271,7 +291,15 @@ def _in_flags(message: str, path: str) -> str:
         lambda m: _FLAGS.get(m.group(1), m.group(0)),
         text,
     )
-    return f"{path}: {text}"
+    if rows:
+        n = cols.n_rows
+
+        def _row(m: re.Match[str]) -> str:
+            k = int(m.group(1))
+            return cols.where(k - 1) if 1 <= k <= n else m.group(0)
+
+        text = re.sub(r"\brow (\d+)\b(?! of data)", _row, text)
+    return f"{cols.path}: {text}"
 
 
 def _run_ratio(args: argparse.Namespace) -> str:
@@ -283,18 +311,15 @@ def _run_ratio(args: argparse.Namespace) -> str:
         args.file, list(named_by), encoding=args.encoding, named_by=named_by
     )
     _check_missing(cols, named_by, args.nan_policy)
-    try:
-        res = _fit_ratio(
-            cols,
-            perceived=list(args.perceived),
-            expected=list(args.expected),
-            weights=args.weights,
-            scale=None if args.scale is None else (args.scale[0], args.scale[1]),
-            confidence_level=args.confidence_level,
-            nan_policy=args.nan_policy,
-        )
-    except SatmodelsError as exc:
-        raise SatmodelsError(_in_flags(str(exc), cols.path)) from exc
+    res = _fit_ratio(
+        cols,
+        perceived=list(args.perceived),
+        expected=list(args.expected),
+        weights=args.weights,
+        scale=None if args.scale is None else (args.scale[0], args.scale[1]),
+        confidence_level=args.confidence_level,
+        nan_policy=args.nan_policy,
+    )
     if args.format == "json":
         return _json(jsonable(res.to_dict()))
     return str(res.summary())

@@ -75,6 +75,11 @@ class FileColumns(Mapping[str, FloatArray]):
     def __len__(self) -> int:
         return len(self.columns)
 
+    @property
+    def n_rows(self) -> int:
+        """Number of data rows."""
+        return len(next(iter(self.columns.values()))) if self.columns else 0
+
     def where(self, index: int) -> str:
         """Describe the row at 0-based array ``index`` for a message."""
         return _where(index, self.lines)
