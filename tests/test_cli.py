@@ -394,12 +394,16 @@ def test_error_from_the_library_names_the_flag(
          "once"),
         (["--expected", "e1", "e1", "--perceived", "p1", "p2"],
          "column 'e1' is named twice by --expected; name each column once"),
+        (["--expected", "e1", "--perceived", "p1", "--scale", "7", "1"],
+         "--scale 7 1: give MIN then MAX, finite, MIN < MAX"),
+        (["--expected", "e1", "--perceived", "p1", "--scale", "1", "inf"],
+         "--scale 1 inf: give MIN then MAX, finite, MIN < MAX"),
         (["--expected", "e1", "--perceived", "p1", "--weights", "p1"],
          "column 'p1' is named by --perceived and --weights; name each column "
          "once"),
     ],
 )  # fmt: skip
-def test_error_columns_named_inconsistently(
+def test_error_command_line_inconsistent(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
 ) -> None:
     err = _error(capsys, ["ratio", str(_csv(tmp_path)), *args])

@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import json
+import math
 import re
 import sys
 import warnings
@@ -242,6 +243,16 @@ def _check_columns(args: argparse.Namespace) -> dict[str, str]:
     return named_by
 
 
+def _check_scale(scale: Sequence[float] | None) -> tuple[float, float] | None:
+    if scale is None:
+        return None
+    low, high = scale
+    if not (math.isfinite(low) and math.isfinite(high) and low < high):
+        msg = f"--scale {low:g} {high:g}: give MIN then MAX, finite, MIN < MAX"
+        raise SatmodelsError(msg)
+    return (low, high)
+
+
 def _check_missing(
     cols: FileColumns, named_by: Mapping[str, str], nan_policy: str
 ) -> None:
@@ -307,6 +318,7 @@ def _run_ratio(args: argparse.Namespace) -> str:
     from .results._base import jsonable  # noqa: PLC0415
 
     named_by = _check_columns(args)
+    scale = _check_scale(args.scale)
     cols = read_columns(
         args.file, list(named_by), encoding=args.encoding, named_by=named_by
     )
@@ -316,7 +328,7 @@ def _run_ratio(args: argparse.Namespace) -> str:
         perceived=list(args.perceived),
         expected=list(args.expected),
         weights=args.weights,
-        scale=None if args.scale is None else (args.scale[0], args.scale[1]),
+        scale=scale,
         confidence_level=args.confidence_level,
         nan_policy=args.nan_policy,
     )
