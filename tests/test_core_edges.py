@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,7 +18,6 @@ import pytest
 from satmodels import InputError, Moments, Scale, satisfaction_ratio
 from satmodels._validation import FiniteVector, FrozenModel, check_nan_policy, validated
 from satmodels.data._frames import as_table, values_of
-from satmodels.data._io import read_columns
 from satmodels.datasets import make_survey
 from satmodels.ratio import grade
 from satmodels.results._base import jsonable, records_to_frame
@@ -271,21 +269,6 @@ def test_ratio_rarely_hit_paths() -> None:
 
 
 # --------------------------------------------------------------- io and data
-
-
-def test_read_columns_errors(tmp_path: Path) -> None:
-    empty = tmp_path / "e.csv"
-    empty.write_text("", encoding="utf-8")
-    with pytest.raises(InputError, match=r"'e.csv' is empty"):
-        read_columns(empty, ["a"])
-    pa = pytest.importorskip("pyarrow")
-    pq = pytest.importorskip("pyarrow.parquet")
-    path = tmp_path / "s.parquet"
-    pq.write_table(pa.table({"a": [1.0], "s": ["x"]}), path)
-    with pytest.raises(InputError, match=r"no column\(s\) \['b'\]"):
-        read_columns(path, ["b"])
-    with pytest.raises(InputError, match=r"Column 's' of 's.parquet' must be numeric"):
-        read_columns(path, ["s"])
 
 
 def test_simulated_survey_outputs() -> None:
