@@ -16,11 +16,15 @@ from scipy import stats
 from .._typing import FloatArray
 from ..data import _frames
 from ..exceptions import InputError
+from ..scales import Scale
 from ..stats._moments_kernels import _weights_vector
 
 __all__ = [
     "case_weights",
+    "check_no_nan",
+    "check_on_scale",
     "column_data",
+    "means_on_scale",
     "normal_quantile",
     "segment_labels",
     "wilson_interval",
@@ -124,3 +128,48 @@ def case_weights(
     are those of :meth:`satmodels.Moments.from_data` (shared kernel).
     """
     return _weights_vector(data, weights, n_rows, where)
+
+
+def check_on_scale(
+    x: FloatArray, columns: Sequence[str], scale: Scale, where: str
+) -> None:
+    """Raise :class:`InputError` naming the first off-scale answer (1-based row)."""
+    bad = scale.invalid_mask(x)
+    if bad.any():
+        row, col = (int(v) for v in np.argwhere(bad)[0])
+        msg = (
+            f"The 'data' parameter of {where} has {int(bad.sum())} answer(s) "
+            f"outside the {scale.describe()} scale; first in column "
+            f"'{columns[col]}', row {row + 1}: {float(x[row, col])!r}."
+        )
+        raise InputError(msg)
+
+
+def check_no_nan(x: FloatArray, columns: Sequence[str], where: str) -> None:
+    """``nan_policy="raise"``: refuse a missing answer, naming column and row."""
+    miss = np.isnan(x)
+    if miss.any():
+        row, col = (int(v) for v in np.argwhere(miss)[0])
+        msg = (
+            f"The 'data' parameter of {where} has {int(miss.sum())} missing "
+            f"value(s) and nan_policy='raise': first in column '{columns[col]}', "
+            f"row {row + 1}."
+        )
+        raise InputError(msg)
+
+
+def means_on_scale(
+    columns: Sequence[str], means: FloatArray, scale: Scale, where: str
+) -> None:
+    """Statistics input: the item means must lie on the scale's range."""
+    bad = [
+        c
+        for c, v in zip(columns, means, strict=True)
+        if np.isfinite(v) and not scale.minimum <= v <= scale.maximum
+    ]
+    if bad:
+        msg = (
+            f"The item means of {bad} in the 'data' of {where} lie outside the "
+            f"{scale.describe()} scale."
+        )
+        raise InputError(msg)
