@@ -97,7 +97,7 @@ CASES: dict[str, Case] = {
     "csm": Case(
         call=lambda x: csm(x, nan_policy="raise"),
         good=_CSM[_likert(lo=0, hi=6).astype(int)],
-        parameter="'scores'",
+        parameter="'data'",
         off_scale=_with(_CSM[_likert(lo=0, hi=6).astype(int)], 0, 0, 45.0),
     ),
     "nps": Case(
