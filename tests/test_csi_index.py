@@ -403,7 +403,7 @@ def test_aggregate_errors() -> None:
     with pytest.raises(InputError, match="miss"):
         aggregate(data, sizes="revenue", level_sizes={"industry": {"y": 1.0}})
     data["revenue"] = [-1.0, 1.0]
-    with pytest.raises(InputError, match="'sizes' column 'revenue'.*row 1"):
+    with pytest.raises(InputError, match=r"'sizes' column 'revenue'.*row 1"):
         aggregate(data, sizes="revenue")
 
 
@@ -583,3 +583,20 @@ def test_ahp_duplicate_labels_are_refused() -> None:
     assert r.estimates.value("a", "weight") == pytest.approx(0.75)
     assert len(r.to_frame()) == 3
     json.dumps(r.to_dict(), allow_nan=False)
+
+
+def test_aggregate_from_an_array_with_named_columns() -> None:
+    x = np.array([[80.0, 0, 0, 3.0], [70.0, 1, 0, 1.0], [60.0, 2, 1, 4.0]])
+    cols = ["index", "company", "industry", "revenue"]
+    r = aggregate(x, columns=cols, by=["company", "industry"], sizes="revenue")
+    assert r.index["industry"] == pytest.approx({"0.0": 77.5, "1.0": 60.0})
+    with pytest.raises(InputError, match="'columns' parameter of aggregate names 2"):
+        aggregate(x, columns=cols[:2], by=["company"])
+
+
+@pytest.mark.parametrize("bad", ["0.9", 0.0, 1.0])
+def test_confidence_level_is_a_number_in_0_1(bad: object) -> None:
+    with pytest.raises(InputError, match="confidence_level"):
+        csm([[30.0], [60.0]], confidence_level=bad)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="confidence_level"):
+        csi_index(_data(), tree=TREE_SPEC, confidence_level=bad)  # type: ignore[arg-type]

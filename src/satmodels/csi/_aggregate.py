@@ -185,11 +185,18 @@ def _check_column(
         raise InputError(msg)
 
 
-def _labels(data: object, column: str, anchor: str) -> list[str]:
+def _labels(
+    data: object, column: str, anchor: str, columns: Sequence[str] | None
+) -> list[str]:
     # data.read returns one label column (segments) per call; a request for
     # several label columns is with the maintainers of data.read.
     tab = read(
-        data, where=_WHERE, roles={"index": [anchor]}, segments=column, accept=_ROWS
+        data,
+        where=_WHERE,
+        columns=columns,
+        roles={"index": [anchor]},
+        segments=column,
+        accept=_ROWS,
     )
     assert tab.segments is not None  # noqa: S101 - read validated the column
     return [str(v) for v in tab.segments.tolist()]
@@ -202,6 +209,7 @@ def aggregate(
     sizes: str | None = None,
     by: Sequence[str] = ("company", "industry", "sector"),
     se: str | None = None,
+    columns: Sequence[str] | None = None,
     level_sizes: Mapping[str, Mapping[str, float]] | None = None,
     confidence_level: float = 0.95,
 ) -> AggregateResult:
@@ -227,6 +235,9 @@ def aggregate(
         The nation is added on top.
     se : str, optional
         Column of the units' standard errors.
+    columns : sequence of str, optional
+        Names of a bare array's columns (labels then are numeric codes), or
+        the columns of a frame to use.
     level_sizes : mapping, optional
         Sizes replacing the summed sizes of the units of a higher level,
         e.g. GDP shares ``{"sector": {"manufacturing": 0.3, "services":
@@ -274,12 +285,30 @@ def aggregate(
             f"'national'). Got {levs}."
         )
         raise InputError(msg)
+    if isinstance(data, np.ndarray) and data.ndim == 2 and columns is not None:
+        # data.read refuses a label column named in a bare array; name the
+        # array's columns here (a request for data.read is with its owners)
+        if len(columns) != data.shape[1]:
+            msg = (
+                f"The 'columns' parameter of {_WHERE} names {len(columns)} "
+                f"column(s) but 'data' has {data.shape[1]}."
+            )
+            raise InputError(msg)
+        data = {str(c): data[:, i] for i, c in enumerate(columns)}
+        columns = None
     roles: dict[str, str | Sequence[str] | None] = {"index": [index]}
     if sizes is not None:
         roles["sizes"] = [sizes]
     if se is not None:
         roles["se"] = [se]
-    tab = read(data, where=_WHERE, roles=roles, segments=levs[0], accept=_ROWS)
+    tab = read(
+        data,
+        where=_WHERE,
+        columns=columns,
+        roles=roles,
+        segments=levs[0],
+        accept=_ROWS,
+    )
     values = tab.column(index)
     _check_column(values, index, "index", 0.0, 100.0)
     n = values.shape[0]
@@ -291,7 +320,7 @@ def aggregate(
         _check_column(s, se, "se", 0.0, math.inf)
     assert tab.segments is not None  # noqa: S101 - read gave the unit labels
     labels = [[str(v) for v in tab.segments.tolist()]]
-    labels += [_labels(data, lev, index) for lev in levs[1:]]
+    labels += [_labels(data, lev, index, columns) for lev in levs[1:]]
     if len(set(labels[0])) != n:
         msg = f"The unit column {levs[0]!r} of {_WHERE} must name each unit once."
         raise InputError(msg)

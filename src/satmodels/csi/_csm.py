@@ -300,6 +300,7 @@ def csm(
     (10.0, 'acceptable')
     """
     where = "csm"
+    check_confidence_level(confidence_level, where)  # refuses strings, too
     level = validated(
         CSMOptions, where, confidence_level=confidence_level, nan_policy=nan_policy
     ).confidence_level

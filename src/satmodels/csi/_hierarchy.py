@@ -423,6 +423,7 @@ def csi_index(
     (77.5, 79.17)
     """
     where = "csi_index"
+    check_confidence_level(confidence_level, where)  # refuses strings, too
     level = validated(
         CSIOptions,
         where,
