@@ -17,11 +17,11 @@ import numpy as np
 import pytest
 
 from satmodels import InputError, Moments, RatioResult, Scale, satisfaction_ratio
-from satmodels.exceptions import SmallSampleWarning
 from satmodels._validation import FiniteVector, FrozenModel, check_nan_policy, validated
 from satmodels.data._frames import as_table, values_of
 from satmodels.data._io import read_columns
 from satmodels.datasets import make_survey
+from satmodels.exceptions import SmallSampleWarning
 from satmodels.ratio import grade
 from satmodels.results._base import jsonable, records_to_frame
 from satmodels.results._summary import Summary, format_value, table
