@@ -6,8 +6,10 @@ tests/test_csi_index.py instead.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import numpy as np
-from _harness import Case, likert
 
 from satmodels.csi import (
     CUSTOMER_ORIENTATION,
@@ -17,6 +19,10 @@ from satmodels.csi import (
     csm,
     customer_orientation,
 )
+
+# pytest collects this file as a module (doctests); make the harness importable
+sys.path.insert(0, str(Path(__file__).parent))
+from _harness import Case, likert
 
 _TREE = CSITree.from_dict(
     {

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from _harness import Case, likert
+import sys
+from pathlib import Path
 
 from satmodels import satisfaction_ratio
+
+# pytest collects this file as a module (doctests); make the harness importable
+sys.path.insert(0, str(Path(__file__).parent))
+from _harness import Case, likert
 
 CASES = [
     Case(
