@@ -62,7 +62,6 @@ __all__ = [
     "csm",
     "customer_orientation",
     "customer_orientation_tree",
-    "demo_section",
     "ipa",
     "key_drivers",
     "nps",
@@ -76,7 +75,8 @@ __all__ = [
 def demo_section(survey: Mapping[str, Any]) -> Summary:
     """Return the CSI section of the demo report (moved to satmodels.demo.csi).
 
-    Kept until the report calls :func:`satmodels.demo.csi.section` directly.
+    Not public (not in ``__all__``): kept only until the report calls
+    :func:`satmodels.demo.csi.section` directly.
     """
     from ..demo.csi import section  # noqa: PLC0415 - the demo imports this package
 
