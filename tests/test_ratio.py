@@ -419,3 +419,10 @@ def test_weighted_intervals_cover_by_simulation() -> None:
     # binomial tolerance: 0.95 +- 3 * sqrt(.95 * .05 / 500) = +-0.029
     assert abs(hits_r / reps - 0.95) < 0.03
     assert abs(hits_c / reps - 0.95) < 0.03
+
+
+def test_single_item_names_may_be_strings() -> None:
+    data = {"p": [6.0, 6.0, 5.0], "e": [5.0, 6.0, 4.0]}
+    res = _satisfaction_ratio(data, perceived="p", expected="e", items="speed")  # type: ignore[arg-type]
+    assert res.items == ("speed",)
+    assert res.ratio_of_means[0] == pytest.approx(17 / 15)

@@ -213,6 +213,8 @@ def satisfaction_ratio(
 def _item_names(
     items: Sequence[str] | None, perceived: Sequence[str]
 ) -> tuple[str, ...]:
+    if isinstance(items, str):
+        items = [items]
     names = tuple(perceived) if items is None else tuple(str(i) for i in items)
     if len(names) != len(perceived):
         msg = (
