@@ -423,6 +423,6 @@ def test_weighted_intervals_cover_by_simulation() -> None:
 
 def test_single_item_names_may_be_strings() -> None:
     data = {"p": [6.0, 6.0, 5.0], "e": [5.0, 6.0, 4.0]}
-    res = _satisfaction_ratio(data, perceived="p", expected="e", items="speed")  # type: ignore[arg-type]
+    res = _satisfaction_ratio(data, perceived="p", expected="e", items="speed")
     assert res.items == ("speed",)
     assert res.ratio_of_means[0] == pytest.approx(17 / 15)
