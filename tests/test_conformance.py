@@ -80,16 +80,24 @@ CASES: dict[str, Case] = {
         wrong_shape=lambda x: Moments.from_data(x[None]),
     ),
     "satisfaction_ratio": Case(
-        call=lambda x: satisfaction_ratio(x, x + 1.0, scale=(1, 8)),
+        call=lambda x: satisfaction_ratio(
+            np.hstack([x, x + 1.0]),
+            columns=[f"c{j}" for j in range(2 * x.shape[1])],
+            perceived=[f"c{j}" for j in range(x.shape[1])],
+            expected=[f"c{j}" for j in range(x.shape[1], 2 * x.shape[1])],
+            scale=(1, 8),
+        ),
         good=_likert(),
-        parameter="'(perceived|expected)'",
+        parameter="'(perceived|expected|data)'",
         off_scale=_with(_likert(), 2, 1, 9.0),
-        wrong_shape=lambda x: satisfaction_ratio(x, x[:, :2] + 1.0),
+        wrong_shape=lambda x: satisfaction_ratio(
+            x, perceived=["x0", "x1"], expected=["x2"]
+        ),
     ),
     "csm": Case(
         call=lambda x: csm(x, nan_policy="raise"),
         good=_CSM[_likert(lo=0, hi=6).astype(int)],
-        parameter="'scores'",
+        parameter="'data'",
         off_scale=_with(_CSM[_likert(lo=0, hi=6).astype(int)], 0, 0, 45.0),
     ),
     "nps": Case(

@@ -52,8 +52,8 @@ SMALL_TREE: dict[str, Any] = {
 # ------------------------------------------------------ shared input helpers
 def test_weights_column_may_not_be_a_data_column() -> None:
     df = pd.DataFrame({"a": [1.0, 2.0], "w": [1.0, 1.0]})
-    with pytest.raises(InputError, match=r"weights column 'w' of csm is also one"):
-        csm(df, columns=["a", "w"], weights="w", scale=Scale.likert(1, 5))
+    with pytest.raises(InputError, match=r"'weights' column 'w' of csm is also one"):
+        csm(df, items=["a", "w"], weights="w", scale=Scale.likert(1, 5))
 
 
 def test_single_answer_column_required() -> None:
@@ -205,7 +205,7 @@ def test_csm_needs_a_discrete_scale_or_codes() -> None:
 
 def test_csm_moments_means_must_lie_on_the_scale() -> None:
     m = Moments.from_covariance(np.eye(2), n=10, mean=[100.0, 0.0], columns=["a", "b"])
-    with pytest.raises(InputError, match=r"item means of \['a'\] in the 'scores'"):
+    with pytest.raises(InputError, match=r"item means of \['a'\] in the 'data'"):
         csm(m, scale=CSM_SEVEN)
 
 
@@ -329,7 +329,7 @@ def test_csi_interval_at_another_level_is_clipped() -> None:
 
 def test_csi_moments_need_leaves_on_the_scale() -> None:
     m = Moments.from_covariance(np.eye(2), n=9, mean=[3.0, 3.0], columns=["q1", "q2"])
-    with pytest.raises(InputError, match=r"lack the leaf column\(s\) \['q3'\]"):
+    with pytest.raises(InputError, match=r"column\(s\) \['q3'\] that 'data' does not"):
         csi_index(m, tree=SMALL_TREE)
     m3 = Moments.from_covariance(
         np.eye(3), n=9, mean=[3.0, 6.0, 3.0], columns=["q1", "q2", "q3"]
@@ -341,7 +341,7 @@ def test_csi_moments_need_leaves_on_the_scale() -> None:
 def test_csi_array_columns_must_cover_the_leaves() -> None:
     x = np.full((3, 3), 3.0)
     with pytest.raises(
-        InputError, match=r"include every leaf .* Got \['q1', 'q2', 'z'\]"
+        InputError, match=r"\['q3'\] that 'data' does not have.*\['q1', 'q2', 'z'\]"
     ):
         csi_index(x, tree=SMALL_TREE, columns=["q1", "q2", "z"])
     # named columns in another order are matched by name
@@ -369,7 +369,7 @@ AGG: dict[str, list[Any]] = {
 def test_aggregate_interval_at_another_level_by_hand() -> None:
     # national = (3*80 + 70 + 4*60) / 8; SE^2 = sum (w_i / W)^2 SE_i^2
     # (Fornell et al. 1996, independent companies).
-    r = aggregate(AGG, se="se")
+    r = aggregate(AGG, sizes="revenue", se="se")
     nat = (3 * 80 + 70 + 4 * 60) / 8
     se = math.sqrt((3 / 8 * 2) ** 2 + (1 / 8 * 2) ** 2 + (4 / 8 * 1) ** 2)
     assert (r.national, r.se) == pytest.approx((nat, se))
@@ -381,34 +381,50 @@ def test_aggregate_interval_at_another_level_by_hand() -> None:
 @pytest.mark.parametrize(
     ("change", "kwargs", "message"),
     [
-        ({}, {"index": "score"}, r"has no column 'score'\. Available"),
+        ({}, {"index": "score"}, r"\['score'\] that 'data' does not have"),
         (
             {"index": ["x", "y", "z"]},
             {},
-            r"column 'index' of aggregate must be numeric",
+            r"Column 'index' of the 'data' parameter of aggregate must hold real",
         ),
-        ({"index": [80.0, math.nan, 60.0]}, {}, r"'index' .* must be finite; row 1"),
-        ({}, {"levels": []}, r"'levels' parameter of aggregate must name distinct"),
-        ({}, {"levels": ["company", "company"]}, r"Got \['company', 'company'\]"),
-        ({}, {"levels": ["company", "national"]}, r"\(not 'national'\)"),
-        ({"sector": ["m", "m"]}, {}, r"column 'sector' of aggregate has 2 rows; exp"),
-        ({"revenue": [1.0, 1.0]}, {}, r"column 'revenue' of aggregate has 2 rows"),
-        ({"se": [1.0]}, {"se": "se"}, r"column 'se' of aggregate has 1 rows"),
+        (
+            {"index": [80.0, math.nan, 60.0]},
+            {},
+            r"'index' .* 0 and 100\. Got nan in row 2",
+        ),
+        ({}, {"by": []}, r"'by' parameter of aggregate must name distinct"),
+        ({}, {"by": ["company", "company"]}, r"Got \['company', 'company'\]"),
+        ({}, {"by": ["company", "national"]}, r"\(not 'national'\)"),
+        (
+            {"sector": ["m", "m"]},
+            {},
+            r"columns of the 'data' parameter of aggregate must have equal",
+        ),
+        (
+            {"se": [1.0, -1.0, 1.0]},
+            {"se": "se"},
+            r"'se' column 'se' .* at least 0\. Got -1\.0 in row 2",
+        ),
         ({"company": ["a", "a", "c"]}, {}, r"unit column 'company' .* each unit once"),
         (
             {},
-            {"level_weights": {"company": {"a": 1.0}}},
-            r"'level_weights' .* unknown or unit levels \['company'\]",
+            {"level_sizes": {"company": {"a": 1.0}}},
+            r"'level_sizes' .* unknown or unit levels \['company'\]",
         ),
         (
             {},
-            {"level_weights": {"sector": {"m": -1.0, "f": 1.0}}},
-            r"'level_weights' of aggregate for 'sector' must be non-negative",
+            {"level_sizes": {"sector": {"m": -1.0, "f": 1.0}}},
+            r"'level_sizes' of aggregate for 'sector' must be finite and non-neg",
         ),
         (
             {"revenue": [0.0, 0.0, 4.0]},
             {},
-            r"weights of the company units in industry 'cars' sum to zero",
+            r"sizes of the company units in industry 'cars' sum to zero",
+        ),
+        (
+            {"sector": ["m", None, "f"]},
+            {},
+            r"'segments' parameter of aggregate has 1 missing",
         ),
     ],
 )
@@ -416,18 +432,20 @@ def test_aggregate_errors_name_the_column(
     change: dict[str, Any], kwargs: dict[str, Any], message: str
 ) -> None:
     with pytest.raises(InputError, match=message):
-        aggregate({**AGG, **change}, **kwargs)
+        aggregate({**AGG, **change}, **({"sizes": "revenue"} | kwargs))
 
 
-def test_aggregate_from_polars_and_equal_weights() -> None:
-    # weights=None gives every company weight 1; a higher unit enters with
-    # the sum of its members' weights, so the nation is the company mean.
-    r = aggregate(pl.DataFrame(AGG), weights=None)
+def test_aggregate_from_polars_and_equal_sizes() -> None:
+    # sizes=None gives every company size 1; a higher unit enters with the
+    # sum of its members' sizes, so the nation is the company mean.
+    r = aggregate(pl.DataFrame(AGG))
     assert r.index["industry"] == pytest.approx({"cars": 75.0, "banks": 60.0})
-    assert r.weight["industry"] == pytest.approx({"cars": 1.0, "banks": 1.0})
-    assert r.weight["sector"] == pytest.approx({"m": 2 / 3, "f": 1 / 3})
+    assert r.share["industry"] == pytest.approx({"cars": 1.0, "banks": 1.0})
+    assert r.share["sector"] == pytest.approx({"m": 2 / 3, "f": 1 / 3})
     assert r.national == pytest.approx((80.0 + 70.0 + 60.0) / 3)
     assert math.isnan(r.se)
+    assert type(r.to_frame()).__module__.startswith("polars")
+    assert np.isnan(r.estimates.ci_low).all()
 
 
 # ---------------------------------------------------------------- drivers

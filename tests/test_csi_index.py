@@ -15,7 +15,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from satmodels import CSM_SEVEN, FIVE_LEVEL, InputError, Moments, Scale
+from satmodels import (
+    CSM_SEVEN,
+    FIVE_LEVEL,
+    InputError,
+    Moments,
+    SatmodelsWarning,
+    Scale,
+)
 from satmodels.csi import (
     CUSTOMER_ORIENTATION,
     RANDOM_INDEX,
@@ -50,13 +57,14 @@ CAR_ITEMS = np.array(
 def test_car_brand_example() -> None:
     assert CAR_ITEMS.sum(axis=1).tolist() == [60, 120, 150, 240]
     r = csm(CAR_ITEMS, segments=["A", "B", "C", "D"], scale=CSM_SEVEN)
-    got = {k: v.csm for k, v in r.by_segment.items()}
+    assert r.segments is not None
+    got = {k: v.csm for k, v in r.segments.items()}
     assert got == {"A": 10.0, "B": 20.0, "C": 25.0, "D": 40.0}
-    assert r.by_segment["D"].label == "fairly satisfied"  # 40 is nearest 30
-    assert r.by_segment["A"].label == "acceptable"  # 10 is nearest 0
+    assert r.segments["D"].label == "fairly satisfied"  # 40 is nearest 30
+    assert r.segments["A"].label == "acceptable"  # 10 is nearest 0
     for brand, row in zip("ABCD", CAR_ITEMS, strict=True):
         assert csm(row[None, :]).csm == pytest.approx(row.sum() / 6)
-        assert r.by_segment[brand].label == CSM_SEVEN.label(row.sum() / 6)
+        assert r.segments[brand].label == CSM_SEVEN.label(row.sum() / 6)
     json.dumps(r.to_dict())
     assert "csm" in r.to_dict()
     assert "items" in r.to_dict()
@@ -88,7 +96,7 @@ def test_csm_five_level_codes_and_custom_scale() -> None:
     assert r.items == {"x0": 50.0, "x1": 90.0}
     custom = Scale.levels([-2, -1, 0, 1, 2], labels=["--", "-", "0", "+", "++"])
     assert csm([[2, 1], [1, 1]], scale=custom).label == "+"
-    with pytest.raises(InputError, match=r"column 'q2', row 1"):
+    with pytest.raises(InputError, match=r"column 'q2', row 2"):  # 1-based
         csm([[30, 30], [30, 45]], columns=["q1", "q2"])
     with pytest.raises(InputError, match="codes"):
         csm([[1]], scale=FIVE_LEVEL, codes=(1, 2))
@@ -336,7 +344,7 @@ def test_aggregate_hand_computation() -> None:
         "revenue": [3.0, 1.0, 4.0, 2.0],
         "se": [1.0, 2.0, 1.5, 1.0],
     }
-    r = aggregate(data, se="se")
+    r = aggregate(data, sizes="revenue", se="se")
     assert r.index["industry"]["cars"] == pytest.approx((3 * 80 + 70) / 4)
     assert r.se_by_unit["industry"]["cars"] == pytest.approx(
         math.sqrt((0.75 * 1) ** 2 + (0.25 * 2) ** 2)
@@ -345,18 +353,44 @@ def test_aggregate_hand_computation() -> None:
     assert r.national == pytest.approx(nat)
     user = aggregate(
         data,
-        level_weights={
-            "sector": {"manufacturing": 0.5, "finance": 0.3, "services": 0.2}
-        },
+        sizes="revenue",
+        level_sizes={"sector": {"manufacturing": 0.5, "finance": 0.3, "services": 0.2}},
     )
     assert user.national == pytest.approx(0.5 * 77.5 + 0.3 * 60 + 0.2 * 50)
-    json.dumps(r.to_dict())
+    json.dumps(r.to_dict(), allow_nan=False)
     assert len(r.to_frame()) == 4 + 3 + 3 + 1
-    assert aggregate(pd.DataFrame(data)).national == pytest.approx(nat)
+    assert aggregate(pd.DataFrame(data), sizes="revenue").national == pytest.approx(nat)
+    # the estimates table: one row per unit, the national row last
+    assert r.estimates.kind[-1] == "national"
+    assert r.estimates.value("cars", "industry") == pytest.approx(77.5)
+    assert r.confidence_interval() == (r.ci_low, r.ci_high)
+
+
+def test_aggregate_covers_the_acsi_scheme() -> None:
+    # The example of acsi.aggregate_indices (removed): companies by revenue
+    # within an industry, industries by revenue within a sector, sectors by
+    # user sizes (shares of GDP) in the national index.
+    data = {
+        "company": ["a", "b", "c", "d"],
+        "industry": ["air", "air", "bank", "shop"],
+        "sector": ["transport", "transport", "finance", "retail"],
+        "index": [80.0, 70.0, 60.0, 90.0],
+        "revenue": [3.0, 1.0, 2.0, 2.0],
+    }
+    agg = aggregate(data, sizes="revenue")
+    assert agg.index["industry"] == {"air": 77.5, "bank": 60.0, "shop": 90.0}
+    assert agg.index["sector"] == {"transport": 77.5, "finance": 60.0, "retail": 90.0}
+    assert agg.national == pytest.approx((77.5 * 4 + 60 * 2 + 90 * 2) / 8)
+    gdp = aggregate(
+        data,
+        sizes="revenue",
+        level_sizes={"sector": {"transport": 0.2, "finance": 0.3, "retail": 0.5}},
+    )
+    assert gdp.national == pytest.approx(0.2 * 77.5 + 0.3 * 60 + 0.5 * 90)
 
 
 def test_aggregate_errors() -> None:
-    data = {
+    data: dict[str, Any] = {
         "company": ["a", "b"],
         "industry": ["x", "x"],
         "sector": ["s", "t"],
@@ -364,13 +398,20 @@ def test_aggregate_errors() -> None:
         "revenue": [1.0, 1.0],
     }
     with pytest.raises(InputError, match="belongs to two"):
-        aggregate(data)
+        aggregate(data, sizes="revenue")
     data["sector"] = ["s", "s"]
     with pytest.raises(InputError, match="miss"):
-        aggregate(data, level_weights={"industry": {"y": 1.0}})
+        aggregate(data, sizes="revenue", level_sizes={"industry": {"y": 1.0}})
     data["revenue"] = [-1.0, 1.0]
-    with pytest.raises(InputError, match="non-negative"):
-        aggregate(data)
+    with pytest.raises(InputError, match=r"'sizes' column 'revenue'.*row 1"):
+        aggregate(data, sizes="revenue")
+
+
+def test_aggregate_refuses_an_index_off_0_100() -> None:
+    # regression: an index of 150 was aggregated silently
+    data = {"company": ["a", "b"], "index": [150.0, 70.0]}
+    with pytest.raises(InputError, match=r"'index' column 'index'.*0 and 100.*row 1"):
+        aggregate(data, by=["company"])
 
 
 def test_csi_and_alpha_on_lazy_frame() -> None:
@@ -452,3 +493,110 @@ def test_zero_weight_leaf_still_counts_in_totals() -> None:
     assert product.n_items == 2
     assert product.total == pytest.approx(x[:, :2].mean(axis=0).sum())
     assert product.score == pytest.approx((x[:, 1].mean() - 1) / 4 * 100)
+
+
+def test_csm_unanswered_item_is_nan_not_zero() -> None:
+    # regression: an item nobody answered counted as 0 (csm was 15.0)
+    x = [[30.0, np.nan], [0.0, np.nan], [60.0, np.nan]]
+    with pytest.warns(SatmodelsWarning, match="nobody answered"):
+        r = csm(x)
+    assert math.isnan(r.items["x1"])
+    assert r.csm == pytest.approx(30.0)  # the mean of the answered item only
+    assert r.se == pytest.approx(np.std([30, 0, 60], ddof=1) / math.sqrt(3))
+    json.dumps(r.to_dict(), allow_nan=False)
+    # also within a segment: segment "b" never answered item x1
+    y = np.array([[30.0, 60.0], [0.0, 30.0], [60.0, np.nan], [30.0, np.nan]])
+    with pytest.warns(SatmodelsWarning, match="nobody answered"):
+        seg = csm(y, segments=["a", "a", "b", "b"])
+    assert seg.segments is not None
+    assert seg.segments["b"].csm == pytest.approx(45.0)
+    assert math.isnan(seg.segments["b"].items["x1"])
+
+
+def test_csm_weights_by_name_segments_and_backend() -> None:
+    rng = np.random.default_rng(8)
+    x = rng.choice(np.array(CSM_SEVEN.points()), size=(40, 3))
+    w = rng.uniform(0.5, 2.0, size=40)
+    seg = np.where(np.arange(40) % 2 == 0, "a", "b")
+    frame = pl.DataFrame({"q1": x[:, 0], "q2": x[:, 1], "q3": x[:, 2], "w": w})
+    r = csm(frame.with_columns(pl.Series("seg", seg)), weights="w", segments="seg")
+    # independent: the weighted mean of each item, averaged over items
+    assert r.csm == pytest.approx(float(np.mean(w @ x / w.sum())))
+    assert r.segments is not None
+    a = seg == "a"
+    assert r.segments["a"].csm == pytest.approx(
+        float(np.mean(w[a] @ x[a] / w[a].sum()))
+    )
+    assert type(r.to_frame()).__module__.startswith("polars")
+    assert r.confidence_interval() == (r.ci_low, r.ci_high)
+    assert r.estimates.value("overall", "csm") == pytest.approx(r.csm)
+    picked = csm(frame, items=["q1", "q2"], weights="w")
+    assert list(picked.items) == ["q1", "q2"]
+    assert len(repr(r)) < 600
+
+
+def test_csi_index_reads_columns_segments_and_weights() -> None:
+    tree = CSITree.from_dict(TREE_SPEC)
+    x = _data()
+    cols = list(tree.columns())
+    df = pd.DataFrame(x, columns=cols).assign(extra=1.0)
+    # 'columns' selects a frame's columns: a leaf left out is an error
+    with pytest.raises(InputError, match="'q6'"):
+        csi_index(df, tree=tree, columns=cols[:-1])
+    r = csi_index(df, tree=tree, columns=cols)
+    assert r.index == pytest.approx(csi_index(x, tree=tree).index)
+    w = np.random.default_rng(2).uniform(0.5, 2.0, size=len(x))
+    seg = np.where(np.arange(len(x)) % 3 == 0, "b", "a")
+    res = csi_index(df.assign(w=w, seg=seg), tree=tree, weights="w", segments="seg")
+    assert res.segments is not None and list(res.segments) == ["a", "b"]
+    alone = csi_index(x[seg == "b"], tree=tree, weights=w[seg == "b"])
+    assert res.segments["b"].index == pytest.approx(alone.index)
+    # independent: weighted item means, then the tree's global weights
+    a = np.array([0.35, 0.15, 0.075, 0.075, 0.15, 0.2])
+    s = ((w @ x / w.sum()) - 1) / 4 * 100
+    assert res.index == pytest.approx(float(a @ s))
+    assert res.estimates.value("CSI", "index") == pytest.approx(res.index)
+    lo, hi = res.confidence_interval()
+    assert (lo, hi) == (res.ci_low, res.ci_high)
+    assert type(csi_index(pl.from_pandas(df), tree=tree).to_frame()).__module__ == (
+        "polars.dataframe.frame"
+    )
+    assert len(repr(res)) < 600
+
+
+def test_tree_from_bad_json_is_an_input_error() -> None:
+    # regression: JSONDecodeError / TypeError escaped CSITree.from_dict
+    with pytest.raises(InputError, match="not valid JSON"):
+        CSITree.from_dict("{not json")
+    with pytest.raises(InputError, match="mapping"):
+        CSITree.from_dict("[1, 2]")
+    with pytest.raises(InputError, match="mapping"):
+        CSITree.from_dict({1: "x"})  # type: ignore[dict-item]
+    assert CSITree.from_dict(json.dumps(TREE_SPEC)).columns()[0] == "q1"
+
+
+def test_ahp_duplicate_labels_are_refused() -> None:
+    # regression: ahp([[1, 3], [1/3, 1]], labels=["a", "a"]) lost a weight
+    with pytest.raises(InputError, match=r"'labels' parameter of ahp.*\['a'\]"):
+        ahp([[1, 3], [1 / 3, 1]], labels=["a", "a"])
+    r = ahp([[1, 3], [1 / 3, 1]], labels=["a", "b"])
+    assert r.estimates.value("a", "weight") == pytest.approx(0.75)
+    assert len(r.to_frame()) == 3
+    json.dumps(r.to_dict(), allow_nan=False)
+
+
+def test_aggregate_from_an_array_with_named_columns() -> None:
+    x = np.array([[80.0, 0, 0, 3.0], [70.0, 1, 0, 1.0], [60.0, 2, 1, 4.0]])
+    cols = ["index", "company", "industry", "revenue"]
+    r = aggregate(x, columns=cols, by=["company", "industry"], sizes="revenue")
+    assert r.index["industry"] == pytest.approx({"0.0": 77.5, "1.0": 60.0})
+    with pytest.raises(InputError, match="'columns' parameter of aggregate names 2"):
+        aggregate(x, columns=cols[:2], by=["company"])
+
+
+@pytest.mark.parametrize("bad", ["0.9", 0.0, 1.0])
+def test_confidence_level_is_a_number_in_0_1(bad: object) -> None:
+    with pytest.raises(InputError, match="confidence_level"):
+        csm([[30.0], [60.0]], confidence_level=bad)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="confidence_level"):
+        csi_index(_data(), tree=TREE_SPEC, confidence_level=bad)  # type: ignore[arg-type]

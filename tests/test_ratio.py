@@ -20,8 +20,31 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import optimize, stats
 
-from satmodels import InputError, satisfaction_ratio
+from satmodels import InputError, RatioResult, SmallSampleWarning
+from satmodels import satisfaction_ratio as _satisfaction_ratio
 from satmodels.ratio import GRADE_LABELS, GRADES, grade
+
+
+def satisfaction_ratio(
+    b: object, a: object, *, items: list[str] | None = None, **kwargs: object
+) -> RatioResult:
+    """Call the one-data API with perceived b and expected a as paired columns."""
+    bb = np.asarray(b, dtype=float)
+    aa = np.asarray(a, dtype=float)
+    if bb.ndim == 1:
+        bb = bb[:, None]
+    if aa.ndim == 1:
+        aa = aa[:, None]
+    names = items or [f"x{j}" for j in range(bb.shape[1])]
+    data = {f"p_{nm}": bb[:, j] for j, nm in enumerate(names)}
+    data |= {f"e_{nm}": aa[:, j] for j, nm in enumerate(names[: aa.shape[1]])}
+    return _satisfaction_ratio(
+        data,
+        perceived=[f"p_{nm}" for nm in names],
+        expected=[f"e_{nm}" for nm in names[: aa.shape[1]]],
+        items=names,
+        **kwargs,  # type: ignore[arg-type]
+    )
 
 
 def _survey(n: int = 120, k: int = 3, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -164,26 +187,30 @@ def test_nan_omit_counts_pairs() -> None:
     b, a = _survey(n=20, k=2)
     a[3, 1] = np.nan
     b[5, 0] = np.nan
-    with pytest.raises(InputError, match="column 'x1', row 3"):
+    # row numbers in messages are 1-based: the NaN is in the 4th row
+    with pytest.raises(InputError, match=r"'expected' column 'e_x1'.*row 4"):
         satisfaction_ratio(b, a)
     res = satisfaction_ratio(b, a, nan_policy="omit")
     assert res.n_omitted == {"x0": 1, "x1": 1}
     assert res.n.tolist() == [19, 19]
     assert res.overall_n == 18
     assert np.isnan(res.ratios[5, 0])
+    assert res.missing_report.rows_total == 20
+    assert res.missing_report.column_missing["e_x1"] == 1
 
 
 @pytest.mark.parametrize(
     ("b", "a", "kwargs", "match"),
     [
-        ([[1.0, 2.0]], [[1.0, 0.0]], {}, "'expected'.*positive.*column 'x1', row 0"),
-        ([[1.0, -2.0]], [[1.0, 1.0]], {}, "'perceived'.*negative.*column 'x1'"),
-        ([[1.0, 2.0]], [[1.0]], {}, "same shape"),
-        ([[1.0, 9.0]], [[1.0, 2.0]], {"scale": (1, 7)}, "column 'x1', row 0: 9.0"),
+        ([[1.0, 2.0]], [[1.0, 0.0]], {}, "'expected' column 'e_x1'.*positive.*row 1"),
+        ([[1.0, -2.0]], [[1.0, 1.0]], {}, "'perceived' column 'p_x1'.*negative"),
+        ([[1.0, 2.0]], [[1.0]], {}, "paired one to one"),
+        ([[1.0, 9.0]], [[1.0, 2.0]], {"scale": (1, 7)}, "'p_x1'.*row 1: 9.0"),
         ([[1.0, np.inf]], [[1.0, 2.0]], {}, "infinite"),
         ([[1.0]], [[1.0]], {"confidence_level": 1.5}, "confidence_level"),
         ([[1.0]], [[1.0]], {"nan_policy": "propagate"}, "nan_policy"),
         ([[1.0]], [[1.0]], {"weights": [1.0, 2.0]}, "'weights'"),
+        ([[1.0]], [[1.0]], {"scale": 7}, "'scale' parameter of satisfaction_ratio"),
         (np.empty((0, 2)), np.empty((0, 2)), {}, "at least 1 row"),
     ],
 )
@@ -192,14 +219,157 @@ def test_bad_input(b: object, a: object, kwargs: dict[str, object], match: str) 
         satisfaction_ratio(b, a, **kwargs)  # type: ignore[arg-type]
 
 
+def test_columns_are_paired_by_name_not_position() -> None:
+    # the frame's column order is irrelevant: perceived[k] / expected[k]
+    data = {"e2": [4.0, 5.0], "p1": [6.0, 6.0], "p2": [4.0, 3.0], "e1": [5.0, 6.0]}
+    res = _satisfaction_ratio(data, perceived=["p1", "p2"], expected=["e1", "e2"])
+    np.testing.assert_allclose(res.ratio_of_means, [12 / 11, 7 / 9])
+    assert res.items == ("p1", "p2")
+    with pytest.raises(InputError, match=r"'perceived' parameter.*'nope'"):
+        _satisfaction_ratio(data, perceived=["nope"], expected=["e1"])
+    with pytest.raises(InputError, match="'items' parameter"):
+        _satisfaction_ratio(data, perceived=["p1"], expected=["e1"], items=["a", "b"])
+    with pytest.raises(InputError, match=r"'items' parameter.*unique"):
+        _satisfaction_ratio(
+            data, perceived=["p1", "p2"], expected=["e1", "e2"], items=["a", "a"]
+        )
+    # a bare array: columns names its columns
+    x = np.array([[6.0, 5.0], [6.0, 6.0]])
+    arr = _satisfaction_ratio(x, columns=["p", "e"], perceived=["p"], expected=["e"])
+    np.testing.assert_allclose(arr.ratio_of_means, [12 / 11])
+
+
+def test_weights_by_column_name_and_segments() -> None:
+    b, a = _survey(n=60, k=2)
+    w = np.random.default_rng(5).uniform(0.5, 2.0, size=60)
+    seg = np.where(np.arange(60) % 3 == 0, "north", "south")
+    data = {"p0": b[:, 0], "p1": b[:, 1], "e0": a[:, 0], "e1": a[:, 1], "w": w}
+    data_s = data | {"seg": seg}
+    cols = {"perceived": ["p0", "p1"], "expected": ["e0", "e1"]}
+    by_name = _satisfaction_ratio(data, weights="w", **cols)  # type: ignore[arg-type]
+    by_array = _satisfaction_ratio(data, weights=w, **cols)  # type: ignore[arg-type]
+    np.testing.assert_allclose(by_name.estimates.estimate, by_array.estimates.estimate)
+    # independent: the weighted ratio of means sum(w b) / sum(w a)
+    np.testing.assert_allclose(by_name.ratio_of_means, (w @ b) / (w @ a), rtol=1e-12)
+    res = _satisfaction_ratio(data_s, weights="w", segments="seg", **cols)  # type: ignore[arg-type]
+    assert res.segments is not None and list(res.segments) == ["north", "south"]
+    north = seg == "north"
+    np.testing.assert_allclose(
+        res.segments["north"].ratio_of_means,
+        (w[north] @ b[north]) / (w[north] @ a[north]),
+        rtol=1e-12,
+    )
+    assert res.segments["south"].estimates.segment[0] == "south"
+    assert "Overall R by segment" in str(res.summary())
+
+
+def test_zero_weights_are_excluded_and_counted() -> None:
+    b, a = _survey(n=10, k=1)
+    w = np.ones(10)
+    w[[2, 7]] = 0.0
+    res = satisfaction_ratio(b, a, weights=w)
+    ref = satisfaction_ratio(np.delete(b, [2, 7], 0), np.delete(a, [2, 7], 0))
+    np.testing.assert_allclose(res.ratio_of_means_se, ref.ratio_of_means_se)
+    assert res.n.tolist() == [8]
+    assert res.missing_report.reasons == {"zero weight": 2}
+
+
+def test_scale_pair_is_an_interval_scale() -> None:
+    # (1, 10) means Scale.interval(1, 10): non-integer answers are on it
+    res = satisfaction_ratio([[2.5], [7.25]], [[5.0], [5.0]], scale=(1, 10))
+    assert res.ratio_of_means[0] == pytest.approx(9.75 / 10)
+    with pytest.raises(InputError, match="outside"):
+        satisfaction_ratio([[10.5]], [[5.0]], scale=(1, 10))
+
+
+def test_per_item_thresholds_overall_grade_is_defined() -> None:
+    # regression: the overall grade, result.thresholds and the summary used
+    # the first item's cut points. Now each item keeps its own, and the
+    # overall uses thresholds["overall"] (given, common, or the default).
+    a = np.full((4, 2), 5.0)
+    b = np.full((4, 2), 5.5)  # c = 1.1 everywhere
+    per_item = {"x": (0.5, 0.9, 1.15, 1.5)}
+    res = satisfaction_ratio(b, a, items=["x", "y"], thresholds=per_item)
+    assert res.item_grade == ("meets expectation", "above expectation")
+    assert res.thresholds["x"] == (0.5, 0.9, 1.15, 1.5)
+    assert res.thresholds["y"] == (0.8, 0.95, 1.05, 1.2)
+    assert res.thresholds["overall"] == (0.8, 0.95, 1.05, 1.2)
+    assert res.overall_grade == "above expectation"
+    text = str(res.summary())
+    assert "Grades of x" in text and "Grades of overall" in text
+    own = satisfaction_ratio(
+        b, a, items=["x", "y"], thresholds={**per_item, "overall": (0.5, 0.9, 1.2, 1.5)}
+    )
+    assert own.overall_grade == "meets expectation"
+    same = satisfaction_ratio(
+        b, a, items=["x", "y"], thresholds={"x": (0.5, 0.9, 1.15, 1.5),
+                                            "y": (0.5, 0.9, 1.15, 1.5)}
+    )  # fmt: skip
+    assert same.overall_grade == "meets expectation"
+
+
+def test_one_respondent_gives_nan_and_a_warning() -> None:
+    # regression: one respondent gave SE NaN and a (-inf, inf) interval
+    with pytest.warns(SmallSampleWarning, match="at least 2"):
+        res = satisfaction_ratio([[6.0]], [[5.0]])
+    assert res.ratio_of_means[0] == pytest.approx(1.2)
+    low, high = res.confidence_interval()
+    assert np.isnan(low[0]) and np.isnan(high[0])
+    assert np.isnan(res.estimates.pvalue).all()
+    assert not np.isinf(res.estimates.ci_low).any()
+    json.dumps(res.to_dict(), allow_nan=False)
+
+
+def test_error_messages_name_public_parameters() -> None:
+    # regression: "the 'c' parameter of grade" leaked from an internal call
+    b, a = _survey(n=5, k=1)
+    with pytest.raises(InputError) as info:
+        satisfaction_ratio(b, a, weights=np.zeros(5))
+    assert "grade" not in str(info.value)
+    assert "satisfaction_ratio" in str(info.value)
+
+
+def test_confidence_interval_is_the_stored_one() -> None:
+    b, a = _survey(n=40, k=2, seed=3)
+    res = satisfaction_ratio(b, a, confidence_level=0.9)
+    low, high = res.confidence_interval()
+    rom = res.estimates.select("ratio_of_means")
+    np.testing.assert_array_equal(low, rom.ci_low[:2])
+    np.testing.assert_array_equal(high, rom.ci_high[:2])
+    lo_m, _ = res.confidence_interval(statistic="mean_ratio")
+    mr = res.estimates.select("mean_ratio")
+    np.testing.assert_array_equal(lo_m, mr.ci_low[:2])
+    olo, ohi = res.overall_confidence_interval()
+    assert (olo, ohi) == (rom.ci_low[2], rom.ci_high[2])
+    # another level is recomputed: it agrees with a fit at that level
+    other = satisfaction_ratio(b, a, confidence_level=0.95)
+    np.testing.assert_allclose(
+        res.confidence_interval(0.95).low, other.confidence_interval().low
+    )
+    np.testing.assert_allclose(
+        res.overall_confidence_interval(0.95), other.overall_confidence_interval()
+    )
+    with pytest.raises(InputError, match="'statistic'"):
+        res.confidence_interval(statistic="median")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="'method'"):
+        res.confidence_interval(method="boot")  # type: ignore[arg-type]
+
+
 def test_frames_identical(
     constructor_eager: Callable[[dict[str, np.ndarray]], object],
 ) -> None:
     b, a = _survey(n=50, k=2)
     ref = satisfaction_ratio(b, a, items=["speed", "price"])
-    native_b = constructor_eager({"speed": b[:, 0], "price": b[:, 1]})
-    native_a = constructor_eager({"speed": a[:, 0], "price": a[:, 1]})
-    got = satisfaction_ratio(native_b, native_a, items=["speed", "price"])
+    cols = {"p_speed": b[:, 0], "p_price": b[:, 1], "e_speed": a[:, 0]}
+    cols["e_price"] = a[:, 1]
+    native = constructor_eager(cols)
+    got = _satisfaction_ratio(
+        native,
+        columns=list(cols),  # names a bare array's columns, selects a frame's
+        perceived=["p_speed", "p_price"],
+        expected=["e_speed", "e_price"],
+        items=["speed", "price"],
+    )
     np.testing.assert_allclose(got.ratio_of_means, ref.ratio_of_means, rtol=1e-14)
     np.testing.assert_allclose(got.ratio_of_means_se, ref.ratio_of_means_se, rtol=1e-12)
     assert got.items == ("speed", "price")
@@ -211,12 +381,18 @@ def test_outputs_render() -> None:
     text = str(res.summary())
     assert "Fieller" in text and "overall" in text
     d = res.to_dict()
-    json.dumps(d)
+    json.dumps(d, allow_nan=False)
     assert d["overall"]["n"] == 120
-    assert len(res.to_frame()) == 3
-    assert res.to_frame("polars").height == 3
+    assert len(res.to_frame()) == 4 * 4  # 3 items + overall, 4 kinds
+    assert res.to_frame("polars").height == 16
+    assert len(repr(res)) < 600
     with pytest.raises(AttributeError):
         res.n = np.zeros(3, dtype=np.int64)  # type: ignore[misc]
+    import polars as pl
+
+    frame = pl.DataFrame({"p": b[:, 0], "e": a[:, 0]})
+    pol = _satisfaction_ratio(frame, perceived=["p"], expected=["e"])
+    assert type(pol.to_frame()).__module__.startswith("polars")
 
 
 def test_weighted_intervals_cover_by_simulation() -> None:
@@ -243,3 +419,10 @@ def test_weighted_intervals_cover_by_simulation() -> None:
     # binomial tolerance: 0.95 +- 3 * sqrt(.95 * .05 / 500) = +-0.029
     assert abs(hits_r / reps - 0.95) < 0.03
     assert abs(hits_c / reps - 0.95) < 0.03
+
+
+def test_single_item_names_may_be_strings() -> None:
+    data = {"p": [6.0, 6.0, 5.0], "e": [5.0, 6.0, 4.0]}
+    res = _satisfaction_ratio(data, perceived="p", expected="e", items="speed")
+    assert res.items == ("speed",)
+    assert res.ratio_of_means[0] == pytest.approx(17 / 15)

@@ -14,6 +14,7 @@ import numpy as np
 
 from .datasets import SAMPLE_N, SAMPLE_SEED, load_sample_survey
 from .ratio import satisfaction_ratio
+from .results._base import jsonable
 from .results._summary import Summary, table
 from .scales import Scale
 
@@ -94,7 +95,7 @@ def demo_report(fmt: str = "text") -> str:
                         {
                             "title": t.title,
                             "header": list(t.header),
-                            "rows": t.cells()[1:],
+                            "rows": jsonable(t.rows),
                         }
                         for t in s.tables
                     ],
@@ -103,6 +104,7 @@ def demo_report(fmt: str = "text") -> str:
                 for name, s in parts
             },
             indent=2,
+            allow_nan=False,
         )
     header = "satmodels demo: a satisfaction study on the bundled sample survey"
     return "\n\n".join([header, *(str(s) for _, s in parts)]) + "\n"

@@ -7,18 +7,20 @@ those can be computed (merged partitions, lazy engines).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
 from ._aggregate import AggregateResult, aggregate
 from ._ahp import RANDOM_INDEX, AHPResult, InconsistencyWarning, ahp
 from ._csat import CESResult, CSATResult, ces, csat
 from ._csm import CSMResult, csm
-from ._demo import demo_section
 from ._drivers import (
     ImportanceResult,
     key_drivers,
     relative_weights,
     shapley_importance,
 )
-from ._hierarchy import CSINode, CSIResult, CSITree, NodeScore, csi_index
+from ._hierarchy import CSIResult, NodeScore, csi_index
 from ._ipa import IPAResult, PRCAResult, ipa, prca
 from ._nps import NPSDifferenceResult, NPSResult, nps, nps_difference
 from ._orientation import (
@@ -27,6 +29,10 @@ from ._orientation import (
     customer_orientation_tree,
 )
 from ._reliability import AlphaResult, cronbach_alpha
+from ._tree import CSINode, CSITree
+
+if TYPE_CHECKING:
+    from ..results._summary import Summary
 
 __all__ = [
     "CUSTOMER_ORIENTATION",
@@ -56,7 +62,6 @@ __all__ = [
     "csm",
     "customer_orientation",
     "customer_orientation_tree",
-    "demo_section",
     "ipa",
     "key_drivers",
     "nps",
@@ -65,3 +70,14 @@ __all__ = [
     "relative_weights",
     "shapley_importance",
 ]
+
+
+def demo_section(survey: Mapping[str, Any]) -> Summary:
+    """Return the CSI section of the demo report (moved to satmodels.demo.csi).
+
+    Not public (not in ``__all__``): kept only until the report calls
+    :func:`satmodels.demo.csi.section` directly.
+    """
+    from ..demo.csi import section  # noqa: PLC0415 - the demo imports this package
+
+    return section(survey)

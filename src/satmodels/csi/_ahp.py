@@ -21,15 +21,16 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import numpy as np
 
 from .._typing import FloatArray
 from .._validation import validated
 from ..exceptions import InputError, SatmodelsWarning
-from ..results._base import ResultMixin
+from ..results._base import ResultMixin, jsonable
+from ..results._estimates import Estimates, estimates
 from ..results._summary import Summary, table
 from ._options import AHPOptions
 
@@ -66,6 +67,10 @@ class AHPResult(ResultMixin):
 
     Attributes
     ----------
+    estimates : Estimates
+        One row of kind ``"weight"`` per item and one ``"consistency_ratio"``
+        row. A comparison matrix is not a sample: standard errors and
+        intervals are NaN (interval ``"none"``).
     weights : dict of str to float
         Normalised principal eigenvector (sums to 1), by label.
     lambda_max : float
@@ -82,6 +87,7 @@ class AHPResult(ResultMixin):
         The limit used (0.10 by default).
     """
 
+    estimates: Estimates = field(repr=False)
     weights: dict[str, float]
     lambda_max: float
     consistency_index: float
@@ -92,6 +98,26 @@ class AHPResult(ResultMixin):
 
     def _records(self) -> list[dict[str, object]]:
         return [{"item": k, "weight": v} for k, v in self.weights.items()]
+
+    def to_frame(self, backend: Literal["pandas", "polars"] | None = None) -> Any:  # noqa: ANN401 - a pandas or polars DataFrame
+        """Return the estimates (weights, consistency ratio) as a long table."""
+        return self.estimates.to_frame(backend)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe: weights and consistency statistics."""
+        out: dict[str, Any] = jsonable(
+            {
+                "weights": self.weights,
+                "lambda_max": self.lambda_max,
+                "consistency_index": self.consistency_index,
+                "random_index": self.random_index,
+                "consistency_ratio": self.consistency_ratio,
+                "consistent": self.consistent,
+                "max_ratio": self.max_ratio,
+                "estimates": self.estimates.to_dict(),
+            }
+        )
+        return out
 
     def summary(self) -> Summary:
         """Weights table and consistency line."""
@@ -124,7 +150,18 @@ def _check_matrix(
         )
         raise InputError(msg)
     n = a.shape[0]
-    names = tuple(labels) if labels is not None else tuple(f"x{i}" for i in range(n))
+    names = (
+        tuple(str(v) for v in labels)
+        if labels is not None
+        else tuple(f"x{i}" for i in range(n))
+    )
+    dup = sorted({v for v in names if names.count(v) > 1})
+    if dup:
+        msg = (
+            f"The 'labels' parameter of ahp must name each item once. Got {dup} "
+            "more than once (each would lose its weight to the other)."
+        )
+        raise InputError(msg)
     if len(names) != n:
         msg = (
             f"The 'labels' parameter of ahp names {len(names)} items but the matrix "
@@ -213,7 +250,7 @@ def ahp(
     ------
     InputError
         Non-square, non-positive or non-reciprocal matrix (the message names
-        the offending pair), or an inconsistent one with
+        the offending pair), duplicate labels, or an inconsistent one with
         ``on_inconsistent="raise"``.
 
     Notes
@@ -260,12 +297,22 @@ def ahp(
         if on_inconsistent == "raise":
             raise InputError(msg)
         warnings.warn(msg, InconsistencyWarning, stacklevel=2)
+    cr = cr if math.isfinite(cr) else 0.0
+    est = estimates(
+        name=[*names, "matrix"],
+        kind=["weight"] * n + ["consistency_ratio"],
+        estimate=[*w, cr],
+        n=float(n),
+        interval="none",
+        confidence_level=0.95,
+    )
     return AHPResult(
+        estimates=est,
         weights={k: float(v) for k, v in zip(names, w, strict=True)},
         lambda_max=lam,
         consistency_index=ci,
         random_index=ri,
-        consistency_ratio=cr if math.isfinite(cr) else 0.0,
+        consistency_ratio=cr,
         consistent=ok,
         max_ratio=max_ratio,
     )

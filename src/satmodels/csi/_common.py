@@ -1,7 +1,9 @@
-"""Helpers shared by the CSI modules: data, weights, segments, intervals.
+"""Helpers shared by the CSI modules: scale and missing-value checks.
 
-Private: numpy-only kernels and small boundary helpers used by every public
-function of :mod:`satmodels.csi`.
+``column_data``, ``segment_labels`` and ``case_weights`` are the old private
+ingestion (superseded by :func:`satmodels.data.read`); they stay only while
+modules of :mod:`satmodels.csi` still import them. ``normal_quantile`` and
+``wilson_interval`` delegate to :mod:`satmodels.stats.intervals`.
 """
 
 from __future__ import annotations
@@ -11,16 +13,20 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from .._typing import FloatArray
 from ..data import _frames
 from ..exceptions import InputError
+from ..scales import Scale
+from ..stats import intervals as _intervals
 from ..stats._moments_kernels import _weights_vector
 
 __all__ = [
     "case_weights",
+    "check_no_nan",
+    "check_on_scale",
     "column_data",
+    "means_on_scale",
     "normal_quantile",
     "segment_labels",
     "wilson_interval",
@@ -28,8 +34,12 @@ __all__ = [
 
 
 def normal_quantile(confidence_level: float) -> float:
-    """Two-sided standard-normal critical value ``z_{1 - (1 - level) / 2}``."""
-    return float(stats.norm.ppf(0.5 + confidence_level / 2.0))
+    """Two-sided standard-normal critical value (the shared implementation).
+
+    Kept for the modules that still import it from here; new code imports
+    :func:`satmodels.stats.intervals.normal_quantile`.
+    """
+    return _intervals.normal_quantile(confidence_level)
 
 
 def column_data(
@@ -99,20 +109,15 @@ def segment_labels(
 
 
 def wilson_interval(p: float, n: float, confidence_level: float) -> tuple[float, float]:
-    r"""Wilson (1927) score interval for a proportion.
+    """Wilson (1927) interval of one proportion ``p`` of (effective) size ``n``.
 
-    .. math::
-
-        \frac{\hat p + z^2/(2n) \pm z \sqrt{\hat p(1-\hat p)/n + z^2/(4n^2)}}
-             {1 + z^2/n}
-
-    ``n`` (positive) may be an effective (Kish) sample size for weighted data.
+    A scalar front for the modules that still import it from here; the
+    formula lives once, in :func:`satmodels.stats.intervals.wilson_interval`.
     """
-    z = normal_quantile(confidence_level)
-    z2 = z * z
-    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
-    half = z * math.sqrt(max(p * (1 - p) / n + z2 / (4 * n * n), 0.0)) / (1 + z2 / n)
-    return (max(centre - half, 0.0), min(centre + half, 1.0))
+    low, high = _intervals.wilson_interval(
+        np.array([p * n]), np.array([float(n)]), confidence_level
+    )
+    return float(low[0]), float(high[0])
 
 
 def case_weights(
@@ -124,3 +129,48 @@ def case_weights(
     are those of :meth:`satmodels.Moments.from_data` (shared kernel).
     """
     return _weights_vector(data, weights, n_rows, where)
+
+
+def check_on_scale(
+    x: FloatArray, columns: Sequence[str], scale: Scale, where: str
+) -> None:
+    """Raise :class:`InputError` naming the first off-scale answer (1-based row)."""
+    bad = scale.invalid_mask(x)
+    if bad.any():
+        row, col = (int(v) for v in np.argwhere(bad)[0])
+        msg = (
+            f"The 'data' parameter of {where} has {int(bad.sum())} answer(s) "
+            f"outside the {scale.describe()} scale; first in column "
+            f"'{columns[col]}', row {row + 1}: {float(x[row, col])!r}."
+        )
+        raise InputError(msg)
+
+
+def check_no_nan(x: FloatArray, columns: Sequence[str], where: str) -> None:
+    """``nan_policy="raise"``: refuse a missing answer, naming column and row."""
+    miss = np.isnan(x)
+    if miss.any():
+        row, col = (int(v) for v in np.argwhere(miss)[0])
+        msg = (
+            f"The 'data' parameter of {where} has {int(miss.sum())} missing "
+            f"value(s) and nan_policy='raise': first in column '{columns[col]}', "
+            f"row {row + 1}."
+        )
+        raise InputError(msg)
+
+
+def means_on_scale(
+    columns: Sequence[str], means: FloatArray, scale: Scale, where: str
+) -> None:
+    """Statistics input: the item means must lie on the scale's range."""
+    bad = [
+        c
+        for c, v in zip(columns, means, strict=True)
+        if np.isfinite(v) and not scale.minimum <= v <= scale.maximum
+    ]
+    if bad:
+        msg = (
+            f"The item means of {bad} in the 'data' of {where} lie outside the "
+            f"{scale.describe()} scale."
+        )
+        raise InputError(msg)

@@ -4,32 +4,37 @@ Each item is answered on a scale of scored levels: by default the CSM
 seven-level scale -90, -60, -30, 0, 30, 60, 90 (very dissatisfied ...
 very satisfied), or the five-level 100/80/60/30/0 scoring, or any user scale.
 The CSM of an item is its mean score over respondents, and the overall CSM
-is the mean over the k items, ``CSM = sum(x) / k`` (MISSION.md section 2).
-Both come from :class:`~satmodels.Moments` (pairwise means and
-covariances), so the statistic merges across partitions.
+is the mean over the k items, ``CSM = sum(x) / k``. Both come from
+:class:`~satmodels.Moments` (pairwise means and covariances), so the
+statistic merges across partitions and runs on lazy engines.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
 from .._typing import FloatArray
 from .._validation import check_confidence_level, validated
-from ..data import _frames
-from ..exceptions import InputError
-from ..results._base import ConfidenceInterval, ResultMixin
+from ..data import Kind, Table, read
+from ..exceptions import InputError, SatmodelsWarning
+from ..results._base import ConfidenceInterval, ResultMixin, jsonable
+from ..results._estimates import Estimates, estimates
 from ..results._summary import Summary, table
 from ..scales import CSM_SEVEN, Scale
-from ..stats.moments import Moments, moments_of
-from ._common import column_data, normal_quantile, segment_labels
+from ..stats.intervals import normal_quantile
+from ..stats.moments import MissingReport, Moments
+from ._common import check_no_nan, check_on_scale, means_on_scale
 from ._options import CSMOptions
 
 __all__ = ["CSMResult", "csm"]
+
+_ACCEPT: tuple[Kind, ...] = ("rows", "lazy", "moments")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -38,29 +43,36 @@ class CSMResult(ResultMixin):
 
     Attributes
     ----------
+    estimates : Estimates
+        Rows of kind ``"item"`` (one per item) and ``"csm"`` (name
+        ``"overall"``), normal intervals at ``confidence_level``.
+    confidence_level : float
     csm : float
-        Overall CSM: the mean of the item CSMs (``sum / k``).
+        Overall CSM: the mean of the CSMs of the answered items (``sum / k``).
     se, ci_low, ci_high : float
         Standard error and normal interval of ``csm`` (NaN with one
         respondent).
     label : str or None
         Label of the scale level nearest to ``csm``.
     items : dict of str to float
-        CSM (mean score) per item.
+        CSM (mean score) per item; NaN for an item nobody answered.
     item_se : dict of str to float
     item_labels : dict of str to str or None
     item_n : dict of str to int
         Answers per item (missing answers are excluded per item).
     n : int
-        Respondents with at least one answer.
+        Respondents with at least one answer (and a positive weight).
     n_missing : dict of str to int
         Missing answers per item.
     scale : str
         Name of the level scale.
-    confidence_level : float
-    by_segment : dict of str to CSMResult
+    missing_report : MissingReport
+    segments : dict of str to CSMResult or None
+        One result per segment label (sorted), when ``segments`` was given.
     """
 
+    estimates: Estimates
+    confidence_level: float
     csm: float
     se: float
     ci_low: float
@@ -73,59 +85,89 @@ class CSMResult(ResultMixin):
     n: int
     n_missing: dict[str, int]
     scale: str
-    confidence_level: float
-    by_segment: dict[str, CSMResult] = field(default_factory=dict)
+    missing_report: MissingReport = field(repr=False)
+    segments: dict[str, CSMResult] | None = None
 
-    def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
-        """Return the normal interval of the overall CSM at another level."""
+    def __repr__(self) -> str:
+        seg = "" if self.segments is None else f", segments={list(self.segments)}"
+        return (
+            f"CSMResult(csm={self.csm:.4g}, se={self.se:.3g}, label={self.label!r}, "
+            f"n={self.n}, items={len(self.items)}, "
+            f"confidence_level={self.confidence_level}{seg})"
+        )
+
+    def confidence_interval(
+        self, confidence_level: float | None = None
+    ) -> ConfidenceInterval:
+        """Return the overall CSM's normal interval (stored at the fitted level)."""
+        if confidence_level is None or confidence_level == self.confidence_level:
+            return ConfidenceInterval(self.ci_low, self.ci_high)
         level = check_confidence_level(
             confidence_level, "CSMResult.confidence_interval"
         )
         z = normal_quantile(level)
         return ConfidenceInterval(self.csm - z * self.se, self.csm + z * self.se)
 
-    def _records(self) -> list[dict[str, object]]:
-        rows: list[dict[str, object]] = []
-        for seg, res in [("all", self), *self.by_segment.items()]:
+    def to_frame(self, backend: Literal["pandas", "polars"] | None = None) -> Any:  # noqa: ANN401 - a pandas or polars DataFrame
+        """Return the estimates as a long table (backend: the input's by default)."""
+        return self.estimates.to_frame(backend)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe: the estimates, the headline numbers and the segments."""
+        out: dict[str, Any] = jsonable(
+            {
+                "estimates": self.estimates.to_dict(),
+                "csm": self.csm,
+                "se": self.se,
+                "ci_low": self.ci_low,
+                "ci_high": self.ci_high,
+                "label": self.label,
+                "items": self.items,
+                "item_se": self.item_se,
+                "item_labels": self.item_labels,
+                "item_n": self.item_n,
+                "n": self.n,
+                "n_missing": self.n_missing,
+                "scale": self.scale,
+                "confidence_level": self.confidence_level,
+                "missing_report": self.missing_report.to_dict(),
+                "segments": None
+                if self.segments is None
+                else {k: v.to_dict() for k, v in self.segments.items()},
+            }
+        )
+        return out
+
+    def _rows(self) -> list[list[object]]:
+        rows: list[list[object]] = []
+        parts: list[tuple[str, CSMResult]] = [("all", self)]
+        parts += list((self.segments or {}).items())
+        for seg, res in parts:
             rows.extend(
-                {
-                    "segment": seg,
-                    "item": item,
-                    "csm": value,
-                    "se": res.item_se[item],
-                    "n": res.item_n[item],
-                    "label": res.item_labels[item],
-                }
+                [seg, item, value, res.item_se[item], res.item_n[item],
+                 res.item_labels[item]]
                 for item, value in res.items.items()
-            )
-            rows.append(
-                {
-                    "segment": seg,
-                    "item": "overall",
-                    "csm": res.csm,
-                    "se": res.se,
-                    "n": res.n,
-                    "label": res.label,
-                }
-            )
+            )  # fmt: skip
+            rows.append([seg, "overall", res.csm, res.se, res.n, res.label])
         return rows
 
     def summary(self) -> Summary:
         """Per-item and overall CSM (and per segment)."""
-        rows = [
-            [r["segment"], r["item"], r["csm"], r["se"], r["n"], r["label"]]
-            for r in self._records()
-        ]
+        pct = f"{100 * self.confidence_level:g}%"
         return Summary(
             title=f"Customer Satisfaction Measure ({self.scale})",
             tables=(
                 table(
-                    "", ["segment", "item", "csm", "se", "n", "label"], rows, digits=2
+                    "",
+                    ["segment", "item", "csm", "se", "n", "label"],
+                    self._rows(),
+                    digits=2,
                 ),
             ),
             notes=(
-                "CSM = sum of item scores / number of items (item score = mean over "
-                "respondents).",
+                "CSM = sum of item scores / number of answered items (item score "
+                f"= mean over respondents); overall {pct} CI "
+                f"[{self.ci_low:.2f}, {self.ci_high:.2f}].",
             ),
         )
 
@@ -142,40 +184,54 @@ def _map_codes(
         )
         raise InputError(msg)
     code_scale = Scale.levels(sorted(code_arr.tolist()), name="codes")
-    code_scale.check(x, columns=columns, name="scores", where="csm")
+    check_on_scale(x, columns, code_scale, "csm")
     order = np.argsort(code_arr)
     idx = np.searchsorted(code_arr[order], np.where(np.isnan(x), code_arr.min(), x))
     mapped = pts[order][idx]
     return np.where(np.isnan(x), np.nan, mapped)
 
 
-def _csm_from_moments(m: Moments) -> tuple[FloatArray, FloatArray, float, float]:
+def _csm_from_moments(
+    m: Moments, where: str
+) -> tuple[FloatArray, FloatArray, float, float]:
     r"""Item means, their SEs, overall CSM and its SE from pairwise Moments.
 
     :math:`\mathrm{Cov}(\bar x_i, \bar x_j) = s_{ij} \sum_{ij} w^2 / (W_i W_j)`
     (rows observing both items; unweighted
     :math:`s_{ij} n_{ij} / (n_i n_j)`), and the overall CSM
-    :math:`k^{-1} \sum_i \bar x_i` has variance :math:`k^{-2} \sum_{ij}
-    \mathrm{Cov}(\bar x_i, \bar x_j)`.
+    :math:`k^{-1} \sum_i \bar x_i` over the k answered items has variance
+    :math:`k^{-2} \sum_{ij} \mathrm{Cov}(\bar x_i, \bar x_j)`. An item
+    nobody answered is NaN and left out of the overall CSM (with a warning).
     """
-    mean = m.mean
+    answered = np.diagonal(m.weight_sum) > 0
+    mean = np.where(answered, m.mean, np.nan)
     cov = m.covariance()
     wi = np.diagonal(m.weight_sum)
     with np.errstate(divide="ignore", invalid="ignore"):
         vm = cov * m.weight_sq_sum / np.outer(wi, wi)
-    k = mean.shape[0]
-    item_se = np.sqrt(np.diagonal(vm))
-    overall = float(mean.mean())
-    var = float(vm.sum()) / (k * k)
+    item_se = np.where(answered, np.sqrt(np.diagonal(vm)), np.nan)
+    if not answered.all():
+        unanswered = [c for c, a in zip(m.columns, answered, strict=True) if not a]
+        msg = (
+            f"{where}: nobody answered item(s) {unanswered}; their CSM is NaN and "
+            "the overall CSM is the mean of the answered items only."
+        )
+        warnings.warn(msg, SatmodelsWarning, stacklevel=5)
+    k = int(answered.sum())
+    if k == 0:
+        return mean, item_se, math.nan, math.nan
+    overall = float(mean[answered].mean())
+    var = float(vm[np.ix_(answered, answered)].sum()) / (k * k)
     return mean, item_se, overall, math.sqrt(var) if math.isfinite(var) else math.nan
 
 
 def csm(
-    scores: object,
+    data: object,
     *,
+    items: Sequence[str] | None = None,
+    columns: Sequence[str] | None = None,
     scale: Scale = CSM_SEVEN,
     codes: Sequence[float] | None = None,
-    columns: Sequence[str] | None = None,
     weights: object = None,
     segments: object = None,
     confidence_level: float = 0.95,
@@ -185,10 +241,15 @@ def csm(
 
     Parameters
     ----------
-    scores : array_like, dataframe, lazy frame or Moments, shape (n, k)
+    data : array_like, mapping, dataframe, lazy frame or Moments
         Respondents x items, answers on ``scale`` (or raw ``codes``); or
         their pairwise :class:`~satmodels.Moments` (a lazy frame is reduced
-        to Moments on its engine). ``segments`` and ``codes`` need rows.
+        to Moments on its engine). ``codes`` needs the rows.
+    items : sequence of str, optional
+        Item columns (default: every column not used for weights or
+        segments).
+    columns : sequence of str, optional
+        Names of a bare array's columns, or the columns of a frame to use.
     scale : Scale
         Level scale (default :data:`~satmodels.CSM_SEVEN`, -90 ... 90; use
         :data:`~satmodels.FIVE_LEVEL` for 100/80/60/30/0 or any
@@ -196,14 +257,13 @@ def csm(
     codes : sequence of float, optional
         Raw answer codes, one per scale level in the same order (e.g.
         ``(1, 2, 3, 4, 5)`` with FIVE_LEVEL maps 1 -> 0, ..., 5 -> 100).
-    columns : sequence of str, optional
-        Item columns (frames) or names (arrays).
     weights : array_like or str, optional
-        Case weights.
+        Case weights (or their column).
     segments : array_like or str, optional
         Group label per row (brands, regions); one CSM per segment in
-        ``by_segment``.
+        ``result.segments``.
     confidence_level : float
+        Level of the stored normal intervals.
     nan_policy : {"omit", "raise"}
         Missing answers are excluded per item (and counted) or raise.
 
@@ -214,14 +274,22 @@ def csm(
     Raises
     ------
     InputError
-        An answer not on the scale (names column, row, value).
+        An answer not on the scale (names column, 1-based row, value), a
+        missing answer under ``nan_policy="raise"``.
+
+    Warns
+    -----
+    SatmodelsWarning
+        An item nobody answered: its CSM is NaN and the overall CSM is the
+        mean of the answered items only (a missing answer is never a 0).
 
     Notes
     -----
-    Item CSM :math:`\bar x_j = \sum_i w_i x_{ij} / \sum_i w_i`; overall
-    :math:`\mathrm{CSM} = \sum_j \bar x_j / k` (MISSION.md section 2: the
-    documents' ``sum(x) / n`` over n items). Tested on the documents'
-    four-car-brand example (A = 10, B = 20, C = 25, D = 40).
+    Item CSM :math:`\bar x_j = \sum_i w_i x_{ij} / \sum_i w_i` over the
+    respondents answering item j; overall :math:`\mathrm{CSM} = \sum_j \bar
+    x_j / k` over the k answered items (the documents' ``sum(x) / n`` over
+    n items). Tested on the documents' four-car-brand example (A = 10,
+    B = 20, C = 25, D = 40).
 
     Examples
     --------
@@ -232,6 +300,7 @@ def csm(
     (10.0, 'acceptable')
     """
     where = "csm"
+    check_confidence_level(confidence_level, where)  # refuses strings, too
     level = validated(
         CSMOptions, where, confidence_level=confidence_level, nan_policy=nan_policy
     ).confidence_level
@@ -241,90 +310,91 @@ def csm(
             f"{scale.describe()}."
         )
         raise InputError(msg)
-
-    def one(m: Moments) -> CSMResult:
-        cols = m.columns
-        mean, item_se, overall, se = _csm_from_moments(m)
-        z = normal_quantile(level)
-        labelled = scale.labels is not None
-        nobs = m.nobs
-        return CSMResult(
-            csm=overall,
-            se=se,
-            ci_low=overall - z * se,
-            ci_high=overall + z * se,
-            label=scale.label(overall) if labelled and math.isfinite(overall) else None,
-            items={c: float(v) for c, v in zip(cols, mean, strict=True)},
-            item_se={c: float(v) for c, v in zip(cols, item_se, strict=True)},
-            item_labels={
-                c: scale.label(float(v)) if labelled and math.isfinite(v) else None
-                for c, v in zip(cols, mean, strict=True)
-            },
-            item_n={c: int(v) for c, v in zip(cols, nobs, strict=True)},
-            n=m.missing_report.rows_used,
-            n_missing=dict(m.missing_report.column_missing),
-            scale=scale.name,
-            confidence_level=level,
-        )
-
-    if isinstance(scores, Moments) or _frames.is_lazy(scores):
-        if segments is not None or codes is not None:
-            msg = (
-                f"The 'segments' and 'codes' parameters of {where} need the rows "
-                "in memory; compute Moments per segment instead."
-            )
-            raise InputError(msg)
-        if isinstance(scores, Moments):
-            m = scores.select(columns) if columns is not None else scores
-        else:
-            m = moments_of(
-                scores,
-                columns=columns,
-                weights=weights,
-                missing="pairwise",
-                nan_policy=nan_policy,
-                name="scores",
-                where=where,
-            )
-        bad = [
-            c
-            for c, v in zip(m.columns, m.mean, strict=True)
-            if not scale.minimum <= v <= scale.maximum
-        ]
-        if bad:
-            msg = (
-                f"The item means of {bad} in the 'scores' of {where} lie outside "
-                f"the {scale.describe()} scale."
-            )
-            raise InputError(msg)
-        return one(m)
-    x, cols, w, _ = column_data(
-        scores, columns=columns, weights=weights, name="scores", where=where
+    tab = read(
+        data,
+        where=where,
+        columns=columns,
+        roles={"items": items},
+        weights=weights,
+        segments=segments,
+        accept=_ACCEPT,
     )
-    miss = np.isnan(x)
-    if nan_policy == "raise" and miss.any():
-        row, col = (int(v) for v in np.argwhere(miss)[0])
-        msg = (
-            f"The 'scores' parameter of {where} has a missing value and "
-            f"nan_policy='raise': column '{cols[col]}', row {row}."
-        )
+    cols = tab.role("items")
+    if tab.kind == "rows":
+        x = tab.matrix(cols)
+        if nan_policy == "raise":
+            check_no_nan(x, cols, where)
+        if codes is not None:
+            values = tab.matrix().copy()
+            values[:, [tab.columns.index(c) for c in cols]] = _map_codes(
+                x, codes, scale, cols
+            )
+            tab = replace(tab, values=values)
+        else:
+            check_on_scale(x, cols, scale, where)
+    elif codes is not None:
+        msg = f"The 'codes' parameter of {where} needs the rows in memory."
         raise InputError(msg)
-    if codes is not None:
-        x = _map_codes(x, codes, scale, cols)
-    else:
-        scale.check(x, columns=cols, name="scores", where=where)
-    seg = segment_labels(scores, segments, x.shape[0], where)
 
-    def of_rows(xs: FloatArray, ws: FloatArray | None) -> Moments:
-        return moments_of(
-            xs, columns=cols, weights=ws, missing="pairwise", name="scores", where=where
-        )
+    def fit(t: Table, segment: str | None) -> CSMResult:
+        m = t.moments(cols, missing="pairwise", nan_policy=nan_policy, name="data")
+        if t.kind != "rows":
+            means_on_scale(m.columns, m.mean, scale, where)
+        return _result(m, scale, level, t.backend, segment, where)
 
-    result = one(of_rows(x, w))
-    if seg is None:
+    result = fit(tab, None)
+    if not tab.segment_labels():
         return result
-    parts = {}
-    for label in sorted(set(seg.tolist())):
-        mask = seg == label
-        parts[str(label)] = one(of_rows(x[mask], None if w is None else w[mask]))
-    return replace(result, by_segment=parts)
+    parts = {s: fit(t, s) for s, t in tab.by_segment().items()}
+    return replace(result, segments=parts)
+
+
+def _result(  # noqa: PLR0917
+    m: Moments,
+    scale: Scale,
+    level: float,
+    backend: str | None,
+    segment: str | None,
+    where: str,
+) -> CSMResult:
+    cols = m.columns
+    mean, item_se, overall, se = _csm_from_moments(m, where)
+    nobs = m.nobs
+    value = np.array([*mean, overall])
+    sd = np.array([*item_se, se])
+    half = normal_quantile(level) * sd  # a zero SE gives a zero-width interval
+    est = estimates(
+        name=[*cols, "overall"],
+        kind=["item"] * len(cols) + ["csm"],
+        estimate=value,
+        standard_error=sd,
+        ci_low=value - half,
+        ci_high=value + half,
+        n=[*nobs, m.missing_report.rows_used],
+        interval="normal",
+        confidence_level=level,
+        segment=segment,
+        backend=backend,
+    )
+    labelled = scale.labels is not None
+
+    def label(v: float) -> str | None:
+        return scale.label(v) if labelled and math.isfinite(v) else None
+
+    return CSMResult(
+        estimates=est,
+        confidence_level=level,
+        csm=overall,
+        se=se,
+        ci_low=float(est.ci_low[-1]),
+        ci_high=float(est.ci_high[-1]),
+        label=label(overall),
+        items={c: float(v) for c, v in zip(cols, mean, strict=True)},
+        item_se={c: float(v) for c, v in zip(cols, item_se, strict=True)},
+        item_labels={c: label(float(v)) for c, v in zip(cols, mean, strict=True)},
+        item_n={c: int(v) for c, v in zip(cols, nobs, strict=True)},
+        n=m.missing_report.rows_used,
+        n_missing=dict(m.missing_report.column_missing),
+        scale=scale.name,
+        missing_report=m.missing_report,
+    )

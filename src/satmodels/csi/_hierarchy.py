@@ -1,19 +1,12 @@
 r"""Weighted CSI from an indicator hierarchy of any depth.
 
-A :class:`CSITree` is validated plain data (it can be written as JSON): a
-root node whose children are dimensions, whose children are sub-dimensions
-... down to leaves, which are survey items (data columns). The weights of the
-children of each node either are given (and must sum to 1), or come from an
-AHP pairwise-comparison matrix on that node (:func:`~satmodels.csi.ahp`), or
-default to equal weights.
-
 Every node's score is the weighted mean of its children's scores; a leaf's
 score is its item mean rescaled to 0-100 on the declared scale (Fornell et
 al. 1996). Because every node score is a *linear* function of the item
 means, :math:`s_v = a_v^\top \bar x + c_v`, its variance is
 :math:`a_v^\top V a_v` with :math:`V` the covariance matrix of the item means
 from :class:`~satmodels.Moments`: the whole index, with intervals, comes from
-the moments alone.
+the moments alone (and so runs on lazy engines and merged partitions).
 
 References
 ----------
@@ -25,27 +18,27 @@ References
 
 from __future__ import annotations
 
-import json
 import math
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import Field, model_validator
 
 from .._typing import FloatArray
-from .._validation import FrozenModel, check_confidence_level, validated
-from ..data import _frames
+from .._validation import check_confidence_level, validated
+from ..data import Kind, Table, read
 from ..exceptions import InputError
-from ..results._base import ConfidenceInterval, ResultMixin
+from ..results._base import ConfidenceInterval, ResultMixin, jsonable
+from ..results._estimates import Estimates, estimates
 from ..results._summary import Summary, table
-from ..scales import Scale
-from ..stats.moments import Moments, moments_of
+from ..stats.intervals import normal_quantile
+from ..stats.moments import MissingReport, Moments
 from ._ahp import AHPResult, InconsistencyWarning, ahp
-from ._common import case_weights, normal_quantile
+from ._common import check_no_nan, check_on_scale, means_on_scale
 from ._options import CSIOptions
+from ._tree import CSINode, CSITree
 
 __all__ = [
     "CSINode",
@@ -55,216 +48,7 @@ __all__ = [
     "csi_index",
 ]
 
-_WEIGHT_TOL = 1e-6
-
-
-class CSINode(FrozenModel):
-    """One node of an indicator hierarchy.
-
-    Attributes
-    ----------
-    name : str
-        Unique name in the tree.
-    weight : float, optional
-        Weight within its parent; siblings' weights sum to 1. All siblings
-        give a weight, or none does (then the parent's ``pairwise`` matrix
-        or equal weights apply).
-    column : str, optional
-        Data column of a leaf (defaults to ``name``). Only leaves have one.
-    children : tuple of CSINode
-        Sub-indicators; empty for a leaf.
-    pairwise : tuple of tuples of float, optional
-        AHP comparison matrix over ``children`` (in order) giving their
-        weights (Saaty 1980).
-    """
-
-    name: str = Field(min_length=1)
-    weight: float | None = Field(default=None, ge=0.0)
-    column: str | None = None
-    children: tuple[CSINode, ...] = ()
-    pairwise: tuple[tuple[float, ...], ...] | None = None
-
-    @model_validator(mode="after")
-    def _consistent(self) -> CSINode:
-        if self.children:
-            if self.column is not None:
-                msg = (
-                    f"node {self.name!r} has children and so cannot name a column "
-                    f"({self.column!r})"
-                )
-                raise ValueError(msg)
-            given = [c.weight is not None for c in self.children]
-            if any(given) and not all(given):
-                missing = [c.name for c in self.children if c.weight is None]
-                msg = (
-                    f"the children of {self.name!r} must all have weights or none; "
-                    f"missing for {missing}"
-                )
-                raise ValueError(msg)
-            if all(given):
-                if self.pairwise is not None:
-                    msg = (
-                        f"node {self.name!r} has both child weights and a pairwise "
-                        "matrix"
-                    )
-                    raise ValueError(msg)
-                total = sum(float(c.weight or 0.0) for c in self.children)
-                if abs(total - 1.0) > _WEIGHT_TOL:
-                    msg = (
-                        f"the weights of the children of {self.name!r} must sum to 1; "
-                        f"got {total:.6g}"
-                    )
-                    raise ValueError(msg)
-            if self.pairwise is not None and (
-                len(self.pairwise) != len(self.children)
-                or any(len(r) != len(self.children) for r in self.pairwise)
-            ):
-                msg = (
-                    f"the pairwise matrix of {self.name!r} must be "
-                    f"{len(self.children)} x {len(self.children)} (one row per child)"
-                )
-                raise ValueError(msg)
-        elif self.pairwise is not None:
-            msg = f"leaf {self.name!r} cannot have a pairwise matrix"
-            raise ValueError(msg)
-        return self
-
-    @property
-    def item(self) -> str:
-        """Data column of a leaf."""
-        return self.column if self.column is not None else self.name
-
-    def walk(
-        self, depth: int = 0, parent: str | None = None
-    ) -> Iterator[tuple[CSINode, int, str | None]]:
-        """Yield (node, depth, parent name) in depth-first order."""
-        yield self, depth, parent
-        for child in self.children:
-            yield from child.walk(depth + 1, self.name)
-
-
-class CSITree(FrozenModel):
-    """A validated CSI indicator hierarchy.
-
-    Attributes
-    ----------
-    root : CSINode
-        The index node.
-    scale : Scale
-        The items' answer scale (for rescaling to 0-100 and range checks).
-    name : str
-        Index name shown in reports.
-
-    Examples
-    --------
-    >>> from satmodels import Scale
-    >>> from satmodels.csi import CSITree
-    >>> tree = CSITree.from_dict(
-    ...     {
-    ...         "name": "CSI",
-    ...         "scale": {"kind": "likert", "minimum": 1, "maximum": 5},
-    ...         "root": {
-    ...             "name": "CSI",
-    ...             "children": [
-    ...                 {
-    ...                     "name": "product",
-    ...                     "weight": 0.6,
-    ...                     "children": [{"name": "q1"}, {"name": "q2"}],
-    ...                 },
-    ...                 {
-    ...                     "name": "service",
-    ...                     "weight": 0.4,
-    ...                     "children": [{"name": "q3"}],
-    ...                 },
-    ...             ],
-    ...         },
-    ...     }
-    ... )
-    >>> tree.columns()
-    ('q1', 'q2', 'q3')
-    """
-
-    root: CSINode
-    scale: Scale
-    name: str = Field(default="CSI", min_length=1)
-
-    @model_validator(mode="after")
-    def _unique(self) -> CSITree:
-        names = [n.name for n, _, _ in self.root.walk()]
-        dup = sorted({n for n in names if names.count(n) > 1})
-        if dup:
-            msg = f"node names must be unique; repeated: {dup}"
-            raise ValueError(msg)
-        if not self.root.children:
-            msg = "the root must have at least one child"
-            raise ValueError(msg)
-        items = [n.item for n, _, _ in self.root.walk() if not n.children]
-        dup = sorted({c for c in items if items.count(c) > 1})
-        if dup:
-            msg = f"each data column may appear in one leaf only; repeated: {dup}"
-            raise ValueError(msg)
-        return self
-
-    @classmethod
-    def from_dict(cls, spec: Mapping[str, Any] | str) -> CSITree:
-        """Build a tree from a dict or a JSON string (raises InputError)."""
-        data = json.loads(spec) if isinstance(spec, str) else dict(spec)
-        return validated(cls, "CSITree", **data)
-
-    def columns(self) -> tuple[str, ...]:
-        """Return the data columns of the leaves, depth-first."""
-        return tuple(n.item for n, _, _ in self.root.walk() if not n.children)
-
-    def with_weights(self, weights: Mapping[str, float]) -> CSITree:
-        """Return a copy with node weights replaced (e.g. derived importances).
-
-        ``weights`` maps node names to weights; each group of siblings that
-        receives weights is renormalised to sum to 1, and its parent's
-        pairwise matrix dropped.
-        """
-        unknown = set(weights) - {n.name for n, _, _ in self.root.walk()}
-        if unknown:
-            msg = (
-                "The 'weights' parameter of CSITree.with_weights names unknown "
-                f"nodes: {sorted(unknown)}."
-            )
-            raise InputError(msg)
-
-        def rebuild(node: CSINode) -> dict[str, Any]:
-            out: dict[str, Any] = node.model_dump(
-                exclude={"children", "pairwise", "scale"}
-            )
-            kids = [rebuild(c) for c in node.children]
-            hit = [c.name in weights for c in node.children]
-            if kids and any(hit):
-                if not all(hit):
-                    missing = [c.name for c in node.children if c.name not in weights]
-                    msg = (
-                        "CSITree.with_weights: give weights for all children of "
-                        f"{node.name!r}; missing {missing}."
-                    )
-                    raise InputError(msg)
-                total = sum(float(weights[c.name]) for c in node.children)
-                if total <= 0:
-                    msg = (
-                        "CSITree.with_weights: weights of the children of "
-                        f"{node.name!r} sum to {total}."
-                    )
-                    raise InputError(msg)
-                for kid, c in zip(kids, node.children, strict=True):
-                    kid["weight"] = float(weights[c.name]) / total
-            elif node.pairwise is not None:
-                out["pairwise"] = node.pairwise
-            out["children"] = kids
-            return out
-
-        return validated(
-            CSITree,
-            "CSITree.with_weights",
-            root=rebuild(self.root),
-            scale=self.scale,
-            name=self.name,
-        )
+_ACCEPT: tuple[Kind, ...] = ("rows", "lazy", "moments")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -281,7 +65,7 @@ class NodeScore:
     global_weight : float
         Product of weights from the root (share of the index).
     score, se, ci_low, ci_high : float
-        0-100 score and its normal interval.
+        0-100 score and its normal interval (clipped to [0, 100]).
     total : float
         Sum of the raw item means under the node.
     maximum : float
@@ -312,6 +96,10 @@ class CSIResult(ResultMixin):
 
     Attributes
     ----------
+    estimates : Estimates
+        One row per node (kind ``"index"`` for the root, ``"node"`` for the
+        others), 0-100 scores with normal intervals clipped to [0, 100].
+    confidence_level : float
     index : float
         The root's 0-100 score.
     se, ci_low, ci_high : float
@@ -326,23 +114,45 @@ class CSIResult(ResultMixin):
     n_missing : int
         Respondents excluded for missing answers (listwise) or zero weight.
     name : str
-    confidence_level : float
+    missing_report : MissingReport
+    segments : dict of str to CSIResult or None
+        One result per segment label (sorted), when ``segments`` was given.
     """
 
+    estimates: Estimates
+    confidence_level: float
     index: float
     se: float
     ci_low: float
     ci_high: float
     scores: dict[str, float]
-    nodes: tuple[NodeScore, ...]
-    ahp: dict[str, AHPResult]
+    nodes: tuple[NodeScore, ...] = field(repr=False)
+    ahp: dict[str, AHPResult] = field(repr=False)
     n: int
     n_missing: int
     name: str
-    confidence_level: float
+    missing_report: MissingReport = field(repr=False)
+    segments: dict[str, CSIResult] | None = None
 
-    def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
-        """Return the normal interval of the index at another level."""
+    def __repr__(self) -> str:
+        dims = ", ".join(f"{s.name}={s.score:.1f}" for s in self.nodes if s.depth == 1)
+        if len(dims) > 300:
+            dims = dims[:297] + "..."
+        seg = "" if self.segments is None else f", segments={list(self.segments)}"
+        return (
+            f"CSIResult({self.name!r}, index={self.index:.2f}, se={self.se:.3g}, "
+            f"n={self.n}, confidence_level={self.confidence_level}{seg})\n  {dims}"
+        )
+
+    def confidence_interval(
+        self, confidence_level: float | None = None
+    ) -> ConfidenceInterval:
+        """Return the index's normal interval, clipped to [0, 100].
+
+        With no argument, the interval stored at the fitted level.
+        """
+        if confidence_level is None or confidence_level == self.confidence_level:
+            return ConfidenceInterval(self.ci_low, self.ci_high)
         level = check_confidence_level(
             confidence_level, "CSIResult.confidence_interval"
         )
@@ -350,6 +160,10 @@ class CSIResult(ResultMixin):
         return ConfidenceInterval(
             max(self.index - z * self.se, 0.0), min(self.index + z * self.se, 100.0)
         )
+
+    def to_frame(self, backend: Literal["pandas", "polars"] | None = None) -> Any:  # noqa: ANN401 - a pandas or polars DataFrame
+        """Return the estimates as a long table (backend: the input's by default)."""
+        return self.estimates.to_frame(backend)
 
     def _records(self) -> list[dict[str, object]]:
         return [
@@ -369,6 +183,29 @@ class CSIResult(ResultMixin):
             }
             for s in self.nodes
         ]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe: estimates, node detail, AHP checks, segments."""
+        out: dict[str, Any] = jsonable(
+            {
+                "name": self.name,
+                "estimates": self.estimates.to_dict(),
+                "index": self.index,
+                "se": self.se,
+                "ci_low": self.ci_low,
+                "ci_high": self.ci_high,
+                "nodes": self._records(),
+                "ahp": {k: v.to_dict() for k, v in self.ahp.items()},
+                "n": self.n,
+                "n_missing": self.n_missing,
+                "confidence_level": self.confidence_level,
+                "missing_report": self.missing_report.to_dict(),
+                "segments": None
+                if self.segments is None
+                else {k: v.to_dict() for k, v in self.segments.items()},
+            }
+        )
+        return out
 
     def summary(self) -> Summary:
         """Indented table of node scores."""
@@ -399,16 +236,29 @@ class CSIResult(ResultMixin):
         ]
         notes = [
             f"n = {self.n} ({self.n_missing} excluded); scores on 0-100, "
-            f"{self.confidence_level:.0%} normal intervals."
+            f"{100 * self.confidence_level:g}% normal intervals."
         ]
         notes.extend(
             f"AHP at {k}: CR = {a.consistency_ratio:.3f} "
             f"({'ok' if a.consistent else 'INCONSISTENT'})"
             for k, a in self.ahp.items()
         )
+        tables = [table("", header, rows, digits=2)]
+        if self.segments:
+            seg_rows = [
+                [k, v.n, v.index, v.ci_low, v.ci_high] for k, v in self.segments.items()
+            ]
+            tables.append(
+                table(
+                    "Index by segment",
+                    ["segment", "n", "index", "ci_low", "ci_high"],
+                    seg_rows,
+                    digits=2,
+                )
+            )
         return Summary(
             title=f"{self.name} index",
-            tables=(table("", header, rows, digits=2),),
+            tables=tuple(tables),
             notes=tuple(notes),
         )
 
@@ -491,6 +341,7 @@ def csi_index(
     tree: CSITree | Mapping[str, Any],
     columns: Sequence[str] | None = None,
     weights: object = None,
+    segments: object = None,
     confidence_level: float = 0.95,
     nan_policy: Literal["omit", "raise"] = "omit",
     on_inconsistent: Literal["warn", "raise", "ignore"] = "warn",
@@ -499,22 +350,26 @@ def csi_index(
 
     Parameters
     ----------
-    data : array_like, dataframe or Moments
-        Respondents x items holding the tree's leaf columns (for an array,
-        the columns in ``tree.columns()`` order, or named by ``columns``),
-        or precomputed :class:`~satmodels.Moments` of those columns (e.g.
-        from a lazy engine).
+    data : array_like, mapping, dataframe, lazy frame or Moments
+        Respondents x items holding the tree's leaf columns, or precomputed
+        :class:`~satmodels.Moments` of those columns.
     tree : CSITree or mapping
         The validated hierarchy (a dict or JSON-like mapping is validated
-        with :meth:`CSITree.from_dict`).
+        with :meth:`CSITree.from_dict`). Its leaves name the item columns.
     columns : sequence of str, optional
-        Names of an array's columns (default: ``tree.columns()``).
+        Names of a bare array's columns (default for an array:
+        ``tree.columns()`` in order), or the columns of a frame to use
+        (each leaf must be among them).
     weights : array_like or str, optional
-        Case weights.
+        Case weights (or their column).
+    segments : array_like or str, optional
+        Segment label per row (or its column); one index per label in
+        ``result.segments``.
     confidence_level : float
+        Level of the stored normal intervals.
     nan_policy : {"omit", "raise"}
         Respondents with a missing item are excluded (listwise, counted in
-        ``n_missing``) or raise.
+        ``n_missing`` and ``missing_report``) or raise.
     on_inconsistent : {"warn", "raise", "ignore"}
         What an AHP matrix with CR >= 0.10 does.
 
@@ -525,8 +380,8 @@ def csi_index(
     Raises
     ------
     InputError
-        Missing leaf columns, answers off the scale, inconsistent AHP
-        matrices with ``on_inconsistent="raise"``.
+        Missing leaf columns, answers off the scale (column and 1-based
+        row), inconsistent AHP matrices with ``on_inconsistent="raise"``.
 
     Notes
     -----
@@ -562,12 +417,13 @@ def csi_index(
     ...         },
     ...     }
     ... )
-    >>> x = np.array([[5, 4, 3], [4, 4, 5], [3, 5, 4]])
-    >>> r = csi_index(x, tree=tree)
+    >>> survey = {"q1": [5, 4, 3], "q2": [4, 4, 5], "q3": [3, 5, 4]}
+    >>> r = csi_index(survey, tree=tree)
     >>> round(r.index, 2), round(r.scores["product"], 2)
     (77.5, 79.17)
     """
     where = "csi_index"
+    check_confidence_level(confidence_level, where)  # refuses strings, too
     level = validated(
         CSIOptions,
         where,
@@ -578,72 +434,51 @@ def csi_index(
     if not isinstance(tree, CSITree):
         tree = CSITree.from_dict(tree)
     leaves = tree.columns()
-    if isinstance(data, Moments):
-        missing_cols = [c for c in leaves if c not in data.columns]
-        if missing_cols:
-            msg = (
-                f"The 'data' Moments of {where} lack the leaf column(s) {missing_cols}."
-            )
-            raise InputError(msg)
-        m = data.select(leaves)
-        bad = [
-            c
-            for c, v in zip(leaves, m.mean, strict=True)
-            if not tree.scale.minimum <= v <= tree.scale.maximum
-        ]
-        if bad:
-            msg = (
-                f"The item means of {bad} in the 'data' Moments of {where} lie "
-                f"outside the {tree.scale.describe()} scale."
-            )
-            raise InputError(msg)
-    elif _frames.is_lazy(data):
-        m = moments_of(
-            data,
-            columns=leaves,
-            weights=weights,
-            nan_policy=nan_policy,
-            name="data",
-            where=where,
-        )
-    else:
-        is_frame = _frames.is_frame(data)
-        tab = _frames.as_table(
-            data,
-            columns=leaves
-            if is_frame
-            else (columns if columns is not None else leaves),
-            name="data",
-            where=where,
-        )
-        if not is_frame:
-            idx = (
-                [tab.columns.index(c) for c in leaves]
-                if set(leaves) <= set(tab.columns)
-                else None
-            )
-            if idx is None:
-                msg = (
-                    f"The 'columns' of {where} must include every leaf of the tree: "
-                    f"{list(leaves)}. Got {list(tab.columns)}."
-                )
-                raise InputError(msg)
-            values = tab.values[:, idx]
-        else:
-            values = tab.values
-        tree.scale.check(values, columns=leaves, name="data", where=where)
-        w = None
-        if weights is not None:
-            w = case_weights(data, weights, values.shape[0], where)
-        m = moments_of(
-            values,
-            columns=leaves,
-            weights=w,
-            nan_policy=nan_policy,
-            name="data",
-            where=where,
-        )
+    if columns is None and isinstance(data, np.ndarray | list | tuple):
+        columns = leaves  # a bare array holds the leaves in tree order
+    tab = read(
+        data,
+        where=where,
+        columns=columns,
+        roles={"items": leaves},
+        weights=weights,
+        segments=segments,
+        accept=_ACCEPT,
+    )
+    if tab.kind == "rows":
+        x = tab.matrix(leaves)
+        if nan_policy == "raise":
+            check_no_nan(x, leaves, where)
+        check_on_scale(x, leaves, tree.scale, where)
     entries, amat, ahps = _leaf_weights(tree, on_inconsistent)
+
+    def fit(t: Table, segment: str | None) -> CSIResult:
+        m = t.moments(leaves, nan_policy=nan_policy, name="data")
+        if t.kind != "rows":
+            means_on_scale(leaves, m.mean, tree.scale, where)
+        return _result(m, tree, entries, amat, ahps, level, t.backend, segment)
+
+    result = fit(tab, None)
+    if not tab.segment_labels():
+        return result
+    parts = {s: fit(t, s) for s, t in tab.by_segment().items()}
+    return replace(result, segments=parts)
+
+
+Entry = tuple[CSINode, int, "str | None", float, float]
+
+
+def _result(  # noqa: PLR0917
+    m: Moments,
+    tree: CSITree,
+    entries: list[Entry],
+    amat: FloatArray,
+    ahps: dict[str, AHPResult],
+    level: float,
+    backend: str | None,
+    segment: str | None,
+) -> CSIResult:
+    leaves = tree.columns()
     lo, hi = tree.scale.minimum, tree.scale.maximum
     factor = 100.0 / (hi - lo)
     leaf_scores = (m.mean - lo) * factor
@@ -653,6 +488,8 @@ def csi_index(
         var = np.einsum("vi,ij,vj->v", amat, vm, amat)
     se = np.sqrt(np.where(var >= 0, var, np.nan))
     z = normal_quantile(level)
+    ci_low = np.where(np.isfinite(se), np.maximum(scores - z * se, 0.0), np.nan)
+    ci_high = np.where(np.isfinite(se), np.minimum(scores + z * se, 100.0), np.nan)
     nodes = []
     leaf_pos = {c: i for i, c in enumerate(leaves)}
     for k, (node, depth, parent, wgt, gw) in enumerate(entries):
@@ -669,20 +506,31 @@ def csi_index(
                 global_weight=gw,
                 score=float(scores[k]),
                 se=float(se[k]),
-                ci_low=max(float(scores[k] - z * se[k]), 0.0)
-                if math.isfinite(se[k])
-                else math.nan,
-                ci_high=min(float(scores[k] + z * se[k]), 100.0)
-                if math.isfinite(se[k])
-                else math.nan,
+                ci_low=float(ci_low[k]),
+                ci_high=float(ci_high[k]),
                 total=total,
                 maximum=maximum,
                 percent=100.0 * total / maximum if maximum > 0 else math.nan,
                 n_items=int(under.sum()),
             )
         )
+    est = estimates(
+        name=[s.name for s in nodes],
+        kind=["index"] + ["node"] * (len(nodes) - 1),
+        estimate=scores,
+        standard_error=se,
+        ci_low=ci_low,
+        ci_high=ci_high,
+        n=float(m.n),
+        interval="normal",
+        confidence_level=level,
+        segment=segment,
+        backend=backend,
+    )
     root = nodes[0]
     return CSIResult(
+        estimates=est,
+        confidence_level=level,
         index=root.score,
         se=root.se,
         ci_low=root.ci_low,
@@ -693,5 +541,5 @@ def csi_index(
         n=m.n,
         n_missing=m.missing_report.rows_excluded,
         name=tree.name,
-        confidence_level=level,
+        missing_report=m.missing_report,
     )

@@ -16,7 +16,8 @@ from typing import Literal
 from .._validation import validated
 from ..exceptions import InputError
 from ..scales import Scale
-from ._hierarchy import CSIResult, CSITree, csi_index
+from ._hierarchy import CSIResult, csi_index
+from ._tree import CSITree
 
 __all__ = [
     "CUSTOMER_ORIENTATION",
@@ -112,6 +113,7 @@ def customer_orientation(
     tree: CSITree = CUSTOMER_ORIENTATION,
     columns: Sequence[str] | None = None,
     weights: object = None,
+    segments: object = None,
     confidence_level: float = 0.95,
     nan_policy: Literal["omit", "raise"] = "omit",
 ) -> CSIResult:
@@ -120,6 +122,21 @@ def customer_orientation(
     A thin wrapper of :func:`csi_index` with :data:`CUSTOMER_ORIENTATION`:
     each category node reports its mean ``total`` (score), ``maximum``
     (35, 25, 20, 35, 20, 35, 30) and ``percent`` of the maximum.
+
+    Parameters
+    ----------
+    data : array_like, mapping, dataframe, lazy frame or Moments
+        Respondents x the tree's 40 item columns (a bare array: in tree
+        order, or named by ``columns``).
+    tree : CSITree
+        The questionnaire (default :data:`CUSTOMER_ORIENTATION`; build
+        another with :func:`customer_orientation_tree`).
+    columns, weights, segments, confidence_level, nan_policy
+        As in :func:`csi_index`.
+
+    Returns
+    -------
+    CSIResult
 
     Examples
     --------
@@ -134,6 +151,7 @@ def customer_orientation(
         tree=tree,
         columns=columns,
         weights=weights,
+        segments=segments,
         confidence_level=confidence_level,
         nan_policy=nan_policy,
     )

@@ -7,14 +7,11 @@ from typing import Any
 
 import numpy as np
 
+from ..csi import CSITree, csat, csi_index, csm, nps, shapley_importance
 from ..results._summary import Summary, SummaryTable, table
-from ..scales import Scale
-from ._csat import csat
-from ._drivers import shapley_importance
-from ._hierarchy import CSITree, csi_index
-from ._nps import nps
+from ..scales import FIVE_LEVEL, Scale
 
-__all__ = ["demo_section"]
+__all__ = ["section"]
 
 #: Example hierarchy over the ACSI sample items: three dimensions weighted by
 #: an AHP matrix (quality judged 2x as important as value, 3x satisfaction).
@@ -39,8 +36,8 @@ DEMO_TREE_SPEC: dict[str, Any] = {
 }
 
 
-def demo_section(survey: Mapping[str, Any]) -> Summary:
-    """NPS, CSAT, key drivers and a weighted CSI on the sample survey.
+def section(survey: Mapping[str, Any]) -> Summary:
+    """NPS, CSAT, key drivers, CSM and a weighted CSI on the sample survey.
 
     Parameters
     ----------
@@ -56,8 +53,8 @@ def demo_section(survey: Mapping[str, Any]) -> Summary:
     Examples
     --------
     >>> from satmodels.datasets import load_sample_survey
-    >>> from satmodels.csi import demo_section
-    >>> text = str(demo_section(load_sample_survey()))
+    >>> from satmodels.demo.csi import section
+    >>> text = str(section(load_sample_survey()))
     >>> "Net Promoter Score" in text and "Shapley" in text
     True
     """
@@ -110,14 +107,40 @@ def demo_section(survey: Mapping[str, Any]) -> Summary:
             digits=3,
         )
     )
+    # CSM on the five-level 100/80/60/30/0 scoring of the three satisfaction
+    # items, coded 1-10 in the survey: 1-2 -> 0, 3-4 -> 30, ..., 9-10 -> 100.
+    sat = ["sat1", "sat2", "sat3"]
+    coded = {c: np.ceil(np.asarray(survey[c], dtype=np.float64) / 2) for c in sat}
+    r_csm = csm(
+        coded | {"weight": weight, "segment": segment},
+        items=sat,
+        scale=FIVE_LEVEL,
+        codes=(1, 2, 3, 4, 5),
+        weights="weight",
+        segments="segment",
+    )
+    rows = [
+        [label, res.csm, res.ci_low, res.ci_high, res.label]
+        for label, res in [("all", r_csm), *(r_csm.segments or {}).items()]
+    ]
+    tables.append(
+        table(
+            "CSM of sat1-sat3 on the five-level 0/30/60/80/100 scoring (weighted)",
+            ["segment", "csm", "ci_low", "ci_high", "label"],
+            rows,
+            digits=1,
+        )
+    )
     tree = CSITree.from_dict(DEMO_TREE_SPEC)
-    cols = tree.columns()
-    data = np.column_stack([np.asarray(survey[c], dtype=np.float64) for c in cols])
-    r_csi = csi_index(data, tree=tree, columns=cols, weights=weight)
+    r_csi = csi_index(dict(survey), tree=tree, weights="weight", segments="segment")
     rows = [
         ["  " * s.depth + s.name, s.weight, s.score, s.ci_low, s.ci_high]
         for s in r_csi.nodes
         if s.depth <= 1
+    ]
+    rows += [
+        [f"CSI in {label}", 1.0, res.index, res.ci_low, res.ci_high]
+        for label, res in (r_csi.segments or {}).items()
     ]
     tables.append(
         table(
