@@ -19,13 +19,14 @@ from ._drivers import (
     shapley_importance,
 )
 from ._hierarchy import CSINode, CSIResult, CSITree, NodeScore, csi_index
-from ._ipa import IPAResult, PRCAResult, ipa, prca
+from ._ipa import IPAResult, ipa
 from ._nps import NPSDifferenceResult, NPSResult, nps, nps_difference
 from ._orientation import (
     CUSTOMER_ORIENTATION,
     customer_orientation,
     customer_orientation_tree,
 )
+from ._prca import PRCAResult, prca
 from ._reliability import AlphaResult, cronbach_alpha
 
 __all__ = [
