@@ -244,7 +244,14 @@ def _counts_scale(cc: CategoryCounts, column: str, where: str) -> Scale:
     """Observed scale of a CategoryCounts column (categories with answers)."""
     j = cc.columns.index(column)
     cats = np.asarray(cc.categories, dtype=np.float64)
-    return observed_scale(cats[cc.counts[j] > 0], where)
+    used = (cc.counts[j] > 0) & (cc.weighted_counts[j] > 0)
+    if not used.any():
+        msg = (
+            f"The 'items' parameter of {where} has no usable answer (none "
+            "non-missing with a positive case weight)."
+        )
+        raise InputError(msg)
+    return observed_scale(cats[used], where)
 
 
 def gather(

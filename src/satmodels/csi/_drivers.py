@@ -194,6 +194,13 @@ def _point(
             f"{MAX_SHAPLEY}."
         )
         raise InputError(msg)
+    if m.n < p + 2:
+        msg = (
+            f"{where}: {p} driver(s) need at least {p + 2} complete respondents "
+            f"(with fewer the regression fits exactly); got {m.n}. The drivers "
+            "cannot be separated."
+        )
+        raise EstimationError(msg)
     C = m.correlation()
     if not np.all(np.isfinite(C)):
         bad = [

@@ -314,7 +314,8 @@ def ipa(
         for a in attrs:
             v = importance[a]
             imp[a] = float(means[v]) if isinstance(v, str) else float(v)
-            if not math.isfinite(imp[a]):
+            seen = m.nobs[m.columns.index(v)] if isinstance(v, str) else 1
+            if not (math.isfinite(imp[a]) and seen > 0):
                 msg = (
                     f"The 'importance' parameter of {where} names column {v!r} "
                     f"for item {a!r}, which has no observed value."
