@@ -434,3 +434,12 @@ def test_a_driver_named_overall_is_an_ordinary_column() -> None:
     r = key_drivers(data, target="sat", method="correlation")
     assert r.target == "sat"
     assert r.importance["overall"] == pytest.approx(np.corrcoef(x[:, 0], y)[0, 1])
+
+
+def test_ipa_item_with_one_answer_warns() -> None:
+    x = np.array([[5.0, 2.0], [4.0, np.nan], [3.0, np.nan]])
+    with pytest.warns(SatmodelsWarning, match=r"\['b'\] have fewer than 2"):
+        r = ipa(x, columns=["a", "b"], importance={"a": 1.0, "b": 2.0})
+    perf = r.estimates.select("performance")
+    assert np.isfinite(perf.ci_low[0]) and np.isnan(perf.ci_low[1])
+    assert r.performance["b"] == 2.0

@@ -27,7 +27,7 @@ _DRIVERS = likert(N, ["a", "b", "c", "y"], seed=3)
 _OTHER = np.random.default_rng(9).integers(0, 11, 40).astype(float)
 
 
-def _difference(data: object, **kwargs: Any) -> NPSDifferenceResult:  # noqa: ANN401
+def _difference(data: object, **kwargs: Any) -> NPSDifferenceResult:
     """NPS of ``data`` against a fixed second sample (independent)."""
     level = kwargs.get("confidence_level", 0.95)
     return nps_difference(nps(data, **kwargs), _OTHER, confidence_level=level)

@@ -18,6 +18,7 @@ References
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -26,7 +27,7 @@ import numpy as np
 
 from .._validation import check_nan_policy
 from ..data import read
-from ..exceptions import InputError
+from ..exceptions import InputError, SatmodelsWarning
 from ..results._estimates import Estimates, concat, estimates
 from ..scales import Scale, as_scale, observed_scale
 from ..stats.moments import MissingReport
@@ -349,6 +350,13 @@ def ipa(
     n_eff = m.effective_n()[idx] if m.weighted else m.nobs[idx].astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         se = np.where(n_eff > 1, np.sqrt(var / n_eff), np.nan)
+    few = [a for a, s_ in zip(attrs, se, strict=True) if not np.isfinite(s_)]
+    if few:
+        msg = (
+            f"{where}: item(s) {few} have fewer than 2 answers; their "
+            "performance has no standard error (NaN interval)."
+        )
+        warnings.warn(msg, SatmodelsWarning, stacklevel=2)
 
     def build(lv: float) -> Estimates:
         rows = estimates(
