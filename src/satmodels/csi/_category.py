@@ -331,8 +331,10 @@ def _gather_rows(
         for label in table.segment_labels():
             mask = sk == label
             parts[label] = _point_sums(xk[mask], pts, None if wk is None else wk[mask])
-    n_miss = int(miss.sum())
-    n_zero = int((~keep).sum()) - n_miss
+    # counted as CategoryCounts does: a weight-0 row is a zero-weight row
+    # (missing or not), so rows and counts give the same report
+    n_zero = 0 if w is None else int((w == 0).sum())
+    n_miss = int((~keep).sum()) - n_zero
     report = _report(column, col.shape[0], int(keep.sum()), n_miss, n_zero)
     return Gathered(
         total=total,
