@@ -531,6 +531,8 @@ def test_prca_scale_and_sample_size_errors() -> None:
     x = np.array([[1.0, 2.0], [2.0, 3.0]])
     with pytest.raises(InputError, match=r"at least 3 points, or 'low' and 'high'"):
         prca(x, columns=["a", "y"], target="y", scale=Scale.likert(1, 2))
+    with pytest.raises(InputError, match=r"'low' parameter of prca must be"):
+        prca(x, columns=["a", "y"], target="y", scale=(1, 5), low=["x"], high=[5])  # type: ignore[list-item]
     # one attribute: 2 dummies + intercept need more than 3 complete rows
     three = np.array([[1.0, 2.0], [3.0, 3.0], [5.0, 5.0]])
     with pytest.raises(

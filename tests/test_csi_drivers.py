@@ -443,3 +443,23 @@ def test_ipa_item_with_one_answer_warns() -> None:
     perf = r.estimates.select("performance")
     assert np.isfinite(perf.ci_low[0]) and np.isnan(perf.ci_low[1])
     assert r.performance["b"] == 2.0
+
+
+def test_bootstrap_standard_error_matches_simulation() -> None:
+    # Simulation recovery: the bootstrap SE of a Shapley value from one
+    # sample is close to the spread of the estimate over repeated samples
+    # from the population.
+    rng = np.random.default_rng(31)
+    cov = 0.5 * np.eye(3) + 0.5
+    beta = np.array([0.6, 0.3, 0.1])
+
+    def sample(n: int) -> dict[str, Any]:
+        x = rng.multivariate_normal(np.zeros(3), cov, size=n)
+        return _data(x, x @ beta + rng.normal(size=n))
+
+    sims = [
+        shapley_importance(sample(150), target="y").importance["x0"] for _ in range(300)
+    ]
+    boot = shapley_importance(sample(150), target="y", n_resamples=400, rng=5)
+    se = boot.estimates.standard_error[0]
+    assert se == pytest.approx(np.std(sims, ddof=1), rel=0.3)

@@ -102,6 +102,21 @@ class PRCAResult(EstimatedResult):
         )
 
 
+def _answers(
+    given: Sequence[float] | None, default: FloatArray, name: str, where: str
+) -> tuple[float, ...]:
+    """Read the ``low`` / ``high`` answer codes (numbers)."""
+    values: object = default if given is None else given
+    try:
+        return tuple(float(v) for v in np.atleast_1d(np.asarray(values)))
+    except (TypeError, ValueError) as exc:
+        msg = (
+            f"The '{name}' parameter of {where} must be a sequence of answer "
+            f"codes (numbers). Got {given!r} instead."
+        )
+        raise InputError(msg) from exc
+
+
 def _ols_from_moments(m: Moments) -> tuple[FloatArray, FloatArray, float]:
     r"""OLS slopes, their covariance and R-squared from Moments (outcome last).
 
@@ -218,8 +233,8 @@ def prca(
         )
         raise InputError(msg)
     mid = (sc.minimum + sc.maximum) / 2
-    lows = tuple(float(v) for v in (low if low is not None else pts[pts < mid]))
-    highs = tuple(float(v) for v in (high if high is not None else pts[pts > mid]))
+    lows = _answers(low, pts[pts < mid], "low", where)
+    highs = _answers(high, pts[pts > mid], "high", where)
     if set(lows) & set(highs) or not lows or not highs:
         msg = (
             f"The 'low' and 'high' parameters of {where} must be non-empty and "
