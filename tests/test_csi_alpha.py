@@ -119,3 +119,18 @@ def test_alpha_items_by_name_and_weights() -> None:
     got = cronbach_alpha(data, items=["a", "b", "c"], weights=w)
     assert got.alpha == pytest.approx(want, rel=1e-10)
     assert len(repr(got)) < 200
+
+
+def test_alpha_pairwise_uses_the_fewest_pairs_for_feldt() -> None:
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(50, 4)) + rng.normal(size=(50, 1))
+    x[0, 0] = x[1, 1] = np.nan
+    r = cronbach_alpha(x, missing="pairwise")
+    # alpha from pandas' pairwise covariance (an independent computation)
+    cov = pd.DataFrame(x).cov().to_numpy()
+    k = 4
+    assert r.alpha == pytest.approx(k / (k - 1) * (1 - np.trace(cov) / cov.sum()))
+    assert r.n == 48  # x0 and x1 are observed together in 48 rows
+    df1, df2 = 47, 47 * 3
+    low = 1 - (1 - r.alpha) * stats.f.ppf(0.975, df1, df2)
+    assert r.ci_low == pytest.approx(low)

@@ -55,7 +55,8 @@ class AlphaResult(EstimatedResult):
     k : int
         Number of items.
     n : int
-        Respondents used (listwise).
+        Respondents used (listwise; pairwise: the fewest behind any
+        covariance).
     missing_report : MissingReport or None
     alpha, ci_low, ci_high : float
         The headline row (properties).
@@ -140,7 +141,9 @@ def cronbach_alpha(
     weights : array_like or str, optional
         Case weights (the interval then uses the unweighted n).
     missing : {"listwise", "pairwise"}
-        How the covariance matrix treats missing answers.
+        How the covariance matrix treats missing answers. Pairwise, Feldt's
+        interval uses the smallest number of respondents behind any entry
+        of the matrix (and ``n`` reports it).
     confidence_level : float
     nan_policy : {"omit", "raise"}
         Exclusion (counted in ``missing_report``) or raise.
@@ -206,7 +209,8 @@ def cronbach_alpha(
     if_deleted = _alpha_if_deleted(S)
     item_total = _item_total(S)
     names = list(m.columns)
-    n = m.n
+    # pairwise: Feldt's df from the fewest respondents behind any covariance
+    n = m.n if miss == "listwise" else int(np.min(m.count))
 
     def build(lv: float) -> Estimates:
         lo, hi = _feldt_interval(a, n, k, lv)
