@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -16,7 +17,7 @@ from statsmodels.stats.proportion import (  # type: ignore[import-untyped]
     proportion_confint,
 )
 
-from satmodels import InputError, SatmodelsWarning, Scale
+from satmodels import InputError, SatmodelsWarning, Scale, SmallSampleWarning
 from satmodels.csi import ces, csat, nps, nps_difference
 
 SCORES = [10, 9, 9, 10, 9, 7, 8, 8, 3, 6]
@@ -87,7 +88,9 @@ def test_adjusted_wald_covers_better_in_small_samples() -> None:
         cat = rng.choice(3, size=15, p=probs)
         x = np.array([3.0, 7.0, 10.0])[cat]
         for m in cover:
-            r = nps(x, method=m)  # type: ignore[arg-type]
+            with warnings.catch_warnings():  # one-group samples: zero Wald SE
+                warnings.simplefilter("ignore", SmallSampleWarning)
+                r = nps(x, method=m)  # type: ignore[arg-type]
             cover[m] += r.ci_low <= truth <= r.ci_high
     assert cover["adjusted_wald"] >= cover["wald"]
     assert cover["adjusted_wald"] / reps > 0.9
@@ -143,11 +146,13 @@ def test_nps_missing_counted_and_raise() -> None:
 @settings(deadline=None, max_examples=60)
 @given(st.lists(st.integers(0, 10), min_size=1, max_size=60))
 def test_nps_bounds(values: list[int]) -> None:
-    r = nps(values)
+    with warnings.catch_warnings():  # one-group samples warn (zero Wald SE)
+        warnings.simplefilter("ignore", SmallSampleWarning)
+        r = nps(values)
+        shuffled = nps(list(reversed(values)))
     assert -100.0 <= r.nps <= 100.0
     assert -100.0 <= r.ci_low <= r.ci_high <= 100.0
     assert r.promoters + r.passives + r.detractors == len(values)
-    shuffled = nps(list(reversed(values)))
     assert shuffled.nps == pytest.approx(r.nps)
 
 
@@ -336,3 +341,17 @@ def test_short_repr() -> None:
     for r in (nps(SCORES), csat(SCORES, scale=(0, 10)), ces([7, 6, 5, 4])):
         text = repr(r)
         assert len(text) < 300 and "\n" not in text
+
+
+def test_nps_one_group_warns_about_the_zero_wald_error() -> None:
+    with pytest.warns(SmallSampleWarning, match=r"one group \(\['all'\]\)"):
+        r = nps([10, 9, 10])
+    assert r.standard_error == 0.0
+    assert math.isnan(r.estimates.statistic[0]) and math.isnan(r.estimates.pvalue[0])
+    # Rocks' (2016) adjusted interval has width and no warning. By hand:
+    # pP = 3.75 / 6, pD = 0.75 / 6, centre 0.5, SE sqrt((0.75 - 0.25) / 6).
+    a = nps([10, 9, 10], method="adjusted_wald")
+    se = math.sqrt(0.5 / 6)
+    assert a.standard_error == pytest.approx(100 * se)
+    assert a.ci_low == pytest.approx(100 * (0.5 - stats.norm.ppf(0.975) * se))
+    assert a.ci_high == 100.0

@@ -17,6 +17,7 @@ References
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -26,6 +27,7 @@ from scipy import special
 
 from .._validation import check_confidence_level, check_nan_policy
 from ..data import read
+from ..exceptions import SmallSampleWarning
 from ..results._estimates import Estimates, estimates
 from ..scales import Scale
 from ..stats.intervals import normal_quantile, wilson_interval
@@ -363,6 +365,11 @@ def nps(
     -------
     NPSResult
 
+    Warns
+    -----
+    SmallSampleWarning
+        Wald interval of a sample whose answers all fall in one group.
+
     Raises
     ------
     InputError
@@ -385,8 +392,9 @@ def nps(
 
     Minimum sample: one answer gives the score. When every answer falls in
     one group the Wald standard error is 0 and its interval has no width
-    (the statistic and p-value are then NaN); Rocks (2016) recommends the
-    adjusted Wald interval for small samples.
+    (the statistic and p-value are then NaN, with a
+    :class:`~satmodels.exceptions.SmallSampleWarning`); Rocks (2016)
+    recommends the adjusted Wald interval for small samples.
 
     References
     ----------
@@ -418,7 +426,21 @@ def nps(
         accept=("rows", "lazy", "counts"),
     )
     gathered = gather(table, scale=_NPS_SCALE, nan_policy=nan_policy, where=where)
-    return _nps_result(gathered, level, method, table.backend)
+    result = _nps_result(gathered, level, method, table.backend)
+    rows = result.estimates.select("nps")
+    flat = [
+        seg or "all"
+        for seg, se in zip(rows.segment, rows.standard_error, strict=True)
+        if se == 0
+    ]
+    if flat:
+        msg = (
+            f"{where}: every answer falls in one group ({flat}), so the Wald "
+            "standard error is 0 and the interval has no width; "
+            "method='adjusted_wald' (Rocks 2016) gives a usable interval."
+        )
+        warnings.warn(msg, SmallSampleWarning, stacklevel=2)
+    return result
 
 
 def nps_difference(
