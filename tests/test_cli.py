@@ -378,9 +378,12 @@ def test_error_from_the_library_names_the_flag(
 ) -> None:
     path = _csv(tmp_path, "e1,p1\n0,5\n")
     err = _error(capsys, _ratio(path))
-    assert err.startswith(f"satmodels: error: {path}: --expected must be positive")
+    assert err.startswith(
+        f"satmodels: error: {path}: --expected column 'e1' must be positive"
+    )
+    assert "row 1 of data (line 2 of the file)" in err
     err = _error(capsys, _ratio(_csv(tmp_path), "--scale", "1", "5"))
-    assert "--expected has 2 answer(s) outside the 1..5" in err  # e1 holds 6, 7
+    assert "--expected column 'e1' has 2 answer(s) outside the [1, 5]" in err  # 6, 7
 
 
 @pytest.mark.parametrize(

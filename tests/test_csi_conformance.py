@@ -30,6 +30,7 @@ from satmodels.csi import (
     shapley_importance,
 )
 
+COLS = ["a", "b", "c", "y"]
 RNG = np.random.default_rng(0)
 X5 = RNG.integers(1, 6, size=(60, 4)).astype(float)
 Y = X5 @ [0.5, 0.3, 0.2, 0.1] + RNG.normal(size=60)
@@ -55,27 +56,27 @@ CASES: dict[str, tuple[Callable[..., Any], Any]] = {
     "csi_index": (lambda d, **k: csi_index(d, tree=TREE, **k), X5.copy()),
     "cronbach_alpha": (cronbach_alpha, X5.copy()),
     "shapley_importance": (
-        lambda d, **k: shapley_importance(d[:, :3], d[:, 3], **k),
+        lambda d, **k: shapley_importance(d, columns=COLS, target="y", **k),
         np.column_stack([X5[:, :3], Y]),
     ),
     "relative_weights": (
-        lambda d, **k: relative_weights(d[:, :3], d[:, 3], **k),
+        lambda d, **k: relative_weights(d, columns=COLS, target="y", **k),
         np.column_stack([X5[:, :3], Y]),
     ),
     "key_drivers": (
-        lambda d, **k: key_drivers(d[:, :3], d[:, 3], method="regression", **k),
+        lambda d, **k: key_drivers(
+            d, columns=COLS, target="y", method="regression", **k
+        ),
         np.column_stack([X5[:, :3], Y]),
     ),
     "ipa": (
         lambda d, **k: ipa(
-            d, attributes=["a", "b", "c"], importance={"a": 1, "b": 2, "c": 3}, **k
+            d, columns=COLS[:3], importance={"a": 1, "b": 2, "c": 3}, **k
         ),
         X5[:, :3].copy(),
     ),
     "prca": (
-        lambda d, **k: prca(
-            d, attributes=["a", "b", "c"], overall="y", scale=Scale.likert(1, 5), **k
-        ),
+        lambda d, **k: prca(d, columns=COLS, target="y", scale=Scale.likert(1, 5), **k),
         np.column_stack([X5[:, :3], Y]),
     ),
 }

@@ -16,7 +16,14 @@ import polars as pl
 import pytest
 from scipy import stats
 
-from satmodels import CSM_SEVEN, EstimationError, InputError, Moments, Scale
+from satmodels import (
+    CSM_SEVEN,
+    EstimationError,
+    InputError,
+    Moments,
+    SatmodelsWarning,
+    Scale,
+)
 from satmodels.csi import (
     CSITree,
     aggregate,
@@ -58,7 +65,7 @@ def test_weights_column_may_not_be_a_data_column() -> None:
 
 def test_single_answer_column_required() -> None:
     two = np.array([[1.0, 2.0], [3.0, 4.0]])
-    with pytest.raises(InputError, match=r"'scores' parameter of csat must hold one"):
+    with pytest.raises(InputError, match=r"'items' parameter of csat must name one"):
         csat(two)
 
 
@@ -73,7 +80,7 @@ def test_segments_need_one_label_per_row() -> None:
 def test_segments_may_not_be_missing(gap: object) -> None:
     labels: list[object] = ["a"] * 10
     labels[4] = gap
-    with pytest.raises(InputError, match=r"1 missing label\(s\); first in row 4"):
+    with pytest.raises(InputError, match=r"1 missing label\(s\); first in row 5"):
         nps(SCORES, segments=labels)
 
 
@@ -84,31 +91,34 @@ def test_nps_interval_at_another_level_by_hand() -> None:
     r = nps(SCORES)
     se = math.sqrt((0.5 + 0.2 - 0.3**2) / 10)
     lo, hi = r.confidence_interval(0.90)
-    assert lo == pytest.approx(100 * (0.3 - Z90 * se))
-    assert hi == pytest.approx(100 * (0.3 + Z90 * se))
-    assert tuple(r.confidence_interval()) == pytest.approx((r.ci_low, r.ci_high))
+    assert lo[0] == pytest.approx(100 * (0.3 - Z90 * se))
+    assert hi[0] == pytest.approx(100 * (0.3 + Z90 * se))
+    stored = r.confidence_interval()
+    assert (stored.low[0], stored.high[0]) == (r.ci_low, r.ci_high)
     # Adjusted Wald (Rocks 2016): centred at (5.75 - 2.75) / 13, not at the NPS.
     a = nps(SCORES, method="adjusted_wald")
     centre = 3.0 / 13.0
     lo_a, hi_a = a.confidence_interval(0.90)
-    assert (lo_a + hi_a) / 2 == pytest.approx(100 * centre)
-    assert hi_a - lo_a == pytest.approx(2 * Z90 * a.se)
+    assert (lo_a[0] + hi_a[0]) / 2 == pytest.approx(100 * centre)
+    assert hi_a[0] - lo_a[0] == pytest.approx(2 * Z90 * a.standard_error)
     # All promoters: the upper limit is clipped at 100.
     top = nps([10] * 5, method="adjusted_wald")
-    assert top.confidence_interval(0.99).high == 100.0
+    assert top.confidence_interval(0.99).high[0] == 100.0
 
 
 def test_ces_single_answer_has_no_mean_interval() -> None:
     # n = 1: the variance n/(n-1) * ... is undefined (Woodruff 1971), so the
     # mean interval is NaN; the share agreeing keeps Wilson's interval, which
     # for p = 1, n = 1 is [1 / (1 + z^2), 1] (Wilson 1927, by hand).
-    r = ces([6])
+    with pytest.warns(SatmodelsWarning, match="no standard error"):
+        r = ces([6])
     assert r.mean == 6.0
-    assert math.isnan(r.mean_ci_low) and math.isnan(r.mean_ci_high)
+    lo, hi = r.confidence_interval()
+    assert math.isnan(lo[0]) and math.isnan(hi[0])
     z = stats.norm.ppf(0.975)
     assert r.agree == 100.0
-    assert r.agree_ci_low == pytest.approx(100 / (1 + z * z))
-    assert r.agree_ci_high == pytest.approx(100.0)
+    assert lo[1] == pytest.approx(100 / (1 + z * z))
+    assert hi[1] == pytest.approx(100.0)
 
 
 def test_ces_interval_at_another_level_against_scipy() -> None:
@@ -116,26 +126,32 @@ def test_ces_interval_at_another_level_against_scipy() -> None:
     r = ces(x)
     ci = stats.t.interval(0.90, x.size - 1, loc=x.mean(), scale=stats.sem(x))
     got = r.confidence_interval(0.90)
-    assert got.low == pytest.approx(ci[0])
-    assert got.high == pytest.approx(ci[1])
-    assert tuple(r.confidence_interval()) == pytest.approx(
-        (r.mean_ci_low, r.mean_ci_high)
-    )
+    assert got.low[0] == pytest.approx(ci[0])
+    assert got.high[0] == pytest.approx(ci[1])
 
 
-def test_top_box_and_effort_need_a_discrete_scale() -> None:
+def test_top_box_and_effort_on_an_interval_scale() -> None:
+    # On [0, 10] the top 2 boxes are the answers above 8 (by hand: 8.5, 10),
+    # agreeing starts at the first whole number above the midpoint (6).
     cont = Scale.interval(0, 10)
+    x = [1.0, 2.5, 8.0, 8.5, 10.0, 6.0]
+    assert csat(x, scale=cont).csat == pytest.approx(100 * 2 / 6)
+    r = ces(x, scale=cont)
+    assert r.agree_from == 6.0
+    assert r.agree == pytest.approx(100 * 4 / 6)
+    assert r.mean == pytest.approx(np.mean(x))
+    with pytest.raises(InputError, match=r"'top_box' parameter of csat"):
+        csat(x, scale=cont, top_box=10)
+    # a lazy frame is counted against the points of a discrete scale
     with pytest.raises(InputError, match=r"'scale' parameter of csat must be a disc"):
-        csat([1.0, 2.0], scale=cont)
-    with pytest.raises(InputError, match=r"'scale' parameter of ces must be a disc"):
-        ces([1.0, 2.0], scale=cont)
+        csat(pl.DataFrame({"q": x}).lazy(), scale=cont)
 
 
 def test_no_usable_answer_in_memory() -> None:
-    with pytest.raises(InputError, match=r"'scores' parameter of csat has no usable"):
+    with pytest.raises(InputError, match=r"'items' parameter of csat has no usable"):
         csat([math.nan, math.nan])
     # zero case weights make an answer unusable, too (documented in gather)
-    with pytest.raises(InputError, match=r"'scores' parameter of nps has no usable"):
+    with pytest.raises(InputError, match=r"'items' parameter of nps has no usable"):
         nps([10.0, 3.0], weights=[0.0, 0.0])
 
 
@@ -145,32 +161,36 @@ def test_counts_with_zero_weights_only_is_an_input_error() -> None:
     cc = CategoryCounts.from_data(
         np.array([[4.0], [5.0], [2.0]]), categories=[1, 2, 3, 4, 5], weights=[0, 0, 0]
     )
-    with pytest.raises(InputError, match=r"'scores' parameter of csat has no usable"):
+    with pytest.raises(InputError, match=r"'items' parameter of csat has no usable"):
         csat(cc)
     empty = CategoryCounts.from_data(np.array([[math.nan]]), categories=[1, 2])
-    with pytest.raises(InputError, match=r"'scores' parameter of ces has no usable"):
+    with pytest.raises(InputError, match=r"'items' parameter of ces has no usable"):
         ces(empty, scale=Scale.likert(1, 2))
 
 
 def test_counts_must_be_reduced_to_one_column() -> None:
     x = np.array([[1.0, 2.0], [3.0, 4.0]])
     cc = CategoryCounts.from_data(x, columns=["q1", "q2"], categories=[1, 2, 3, 4, 5])
-    with pytest.raises(InputError, match=r"reduced to one column.*\['q1', 'q2'\]"):
+    with pytest.raises(InputError, match=r"one answer column\. Got \['q1', 'q2'\]"):
         csat(cc)
-    with pytest.raises(InputError, match=r"columns='q9'"):
-        csat(cc, columns="q9")
+    with pytest.raises(InputError, match=r"'items' .* \['q9'\]"):
+        csat(cc, items="q9")
     # naming the column works and equals the in-memory answer for that column
-    assert csat(cc, columns="q2").csat == pytest.approx(csat(x[:, 1]).csat)
+    sc = Scale.likert(1, 5)
+    assert csat(cc, items="q2", scale=sc).csat == pytest.approx(
+        csat(x[:, 1], scale=sc).csat
+    )
 
 
 def test_counts_off_scale_and_missing() -> None:
     x = np.array([[1.0], [7.0], [math.nan]])
     cc = CategoryCounts.from_data(x, columns=["q"], categories=[1, 2, 3, 4, 5, 6, 7])
+    sc = Scale.likert(1, 5)
     with pytest.raises(InputError, match=r"outside the .* scale in column 'q': \[7"):
-        csat(cc)
+        csat(cc, scale=sc)
     ok = CategoryCounts.from_data(x[[0, 2]], columns=["q"], categories=[1, 2, 3])
     with pytest.raises(InputError, match=r"1 missing value\(s\) in column 'q'"):
-        csat(ok, nan_policy="raise")
+        csat(ok, scale=sc, nan_policy="raise")
 
 
 def test_counts_with_unused_off_scale_categories_match_rows() -> None:
@@ -461,89 +481,82 @@ def test_drivers_moments_need_the_outcome_column() -> None:
     x, y = _xy()
     m = Moments.from_data(np.column_stack([x, y]), columns=["a", "b", "y"])
     with pytest.raises(
-        InputError, match=r"'overall' column 'sat' .* \['a', 'b', 'y'\]"
+        InputError, match=r"'target' parameter .* \['sat'\] .* \['a', 'b', 'y'\]"
     ):
-        key_drivers(m, "sat")
+        key_drivers(m, target="sat")
     # with the right name the Moments route equals the rows (Pearson r, numpy)
-    r = key_drivers(m, "y", method="correlation")
+    r = key_drivers(m, target="y", method="correlation")
     assert r.importance["a"] == pytest.approx(np.corrcoef(x[:, 0], y)[0, 1])
 
 
-def test_drivers_outcome_name_needs_a_frame() -> None:
+def test_drivers_target_must_be_a_column_of_the_data() -> None:
     x, _ = _xy()
-    with pytest.raises(InputError, match=r"column name \('y'\), so 'drivers' must be"):
-        key_drivers(x, "y")
+    with pytest.raises(InputError, match=r"'target' .* \['y'\] .* \['x0', 'x1'\]"):
+        key_drivers(x, target="y")
 
 
-def test_drivers_outcome_must_be_numeric() -> None:
-    x, _ = _xy(n=3)
-    with pytest.raises(InputError, match=r"'overall' parameter of key_drivers must be"):
-        key_drivers(x, ["lo", "mid", "hi"])
-
-
-def test_driver_named_overall_keeps_its_name() -> None:
-    # The outcome is renamed 'overall_' when a driver is already 'overall'.
-    x, y = _xy()
-    df = pd.DataFrame(x, columns=["overall", "price"])
-    r = key_drivers(df, y, method="correlation")
-    assert r.outcome == "overall_"
-    assert r.importance["overall"] == pytest.approx(np.corrcoef(x[:, 0], y)[0, 1])
+def test_drivers_target_must_be_a_name() -> None:
+    x, y = _xy(n=3)
+    with pytest.raises(InputError, match=r"'target' parameter of key_drivers must be"):
+        key_drivers(x, target=y)  # type: ignore[arg-type]
 
 
 def test_drivers_need_one_driver_and_variance() -> None:
     x, y = _xy()
-    with pytest.raises(InputError, match=r"key_drivers needs at least one driver"):
-        key_drivers(pd.DataFrame({"y": y}), "y")
-    flat = np.column_stack([x[:, 0], np.full(len(y), 3.0)])
+    with pytest.raises(InputError, match=r"'items' .* at least one driver"):
+        key_drivers(pd.DataFrame({"y": y}), target="y")
+    flat = np.column_stack([x[:, 0], np.full(len(y), 3.0), y])
     with pytest.raises(EstimationError, match=r"column\(s\) \['x1'\] have no variance"):
-        key_drivers(flat, y, columns=["x0", "x1"])
+        key_drivers(flat, columns=["x0", "x1", "y"], target="y")
 
 
 def test_bootstrap_needs_rows() -> None:
     x, y = _xy()
     m = Moments.from_data(np.column_stack([x, y]), columns=["a", "b", "y"])
-    with pytest.raises(InputError, match=r"bootstrap needs the rows in memory"):
-        key_drivers(m, "y", n_bootstrap=10)
+    with pytest.raises(InputError, match=r"rows in memory for bootstrap"):
+        key_drivers(m, target="y", n_resamples=10)
 
 
 # -------------------------------------------------------------- IPA / PRCA
 def test_ipa_argument_errors() -> None:
     x = np.array([[5, 2], [4, 3], [3, 4]], dtype=float)
-    with pytest.raises(InputError, match=r"'attributes' parameter of ipa must name"):
-        ipa(x, attributes=[], importance={})
+    with pytest.raises(InputError, match=r"'items' parameter of ipa must name"):
+        ipa(x, items=[], importance={})
     with pytest.raises(
-        InputError, match=r"ipa needs stated 'importance' or an 'overall'"
+        InputError, match=r"ipa needs stated 'importance' or a 'target'"
     ):
-        ipa(x, attributes=["a", "b"])
-    with pytest.raises(InputError, match=r"one column per attribute .* Got 2 columns"):
-        ipa(x, attributes=["a", "b"], overall="y")
+        ipa(x, columns=["a", "b"])
+    with pytest.raises(InputError, match=r"'target' .* \['y'\] .* \['a', 'b'\]"):
+        ipa(x, columns=["a", "b"], target="y")
 
 
 def test_ipa_lazy_frame_with_stated_importance() -> None:
     # Stated importance: quadrants from the attribute means and the given
     # importances, cross-hairs at their means (Martilla & James 1977).
     df = pl.DataFrame({"a": [5.0, 4.0, 5.0, 3.0], "b": [2.0, 3.0, 2.0, 4.0]})
-    r = ipa(df.lazy(), attributes=["a", "b"], importance={"a": 0.2, "b": 0.8})
+    r = ipa(df.lazy(), items=["a", "b"], importance={"a": 0.2, "b": 0.8})
     assert r.performance == pytest.approx({"a": 4.25, "b": 2.75})
     assert r.performance_centre == pytest.approx(3.5)
     assert r.importance_centre == pytest.approx(0.5)
     assert (
         r.quadrant["a"]
-        == ipa(df, attributes=["a", "b"], importance={"a": 0.2, "b": 0.8}).quadrant["a"]
+        == ipa(df, items=["a", "b"], importance={"a": 0.2, "b": 0.8}).quadrant["a"]
     )
     assert r.importance_source == "stated"
 
 
 def test_prca_scale_and_sample_size_errors() -> None:
     x = np.array([[1.0, 2.0], [2.0, 3.0]])
-    with pytest.raises(InputError, match=r"at least 3 points\. Got"):
-        prca(x, attributes=["a"], overall="y", scale=Scale.likert(1, 2))
+    with pytest.raises(InputError, match=r"at least 3 points, or 'low' and 'high'"):
+        prca(x, columns=["a", "y"], target="y", scale=Scale.likert(1, 2))
+    with pytest.raises(InputError, match=r"'low' parameter of prca must be"):
+        prca(x, columns=["a", "y"], target="y", scale=(1, 5), low=["x"], high=[5])  # type: ignore[list-item]
     # one attribute: 2 dummies + intercept need more than 3 complete rows
     three = np.array([[1.0, 2.0], [3.0, 3.0], [5.0, 5.0]])
     with pytest.raises(
         EstimationError, match=r"more than 3 complete respondents; got 3"
     ):
-        prca(three, attributes=["a"], overall="y", scale=Scale.likert(1, 5))
+        prca(three, columns=["a", "y"], target="y", scale=Scale.likert(1, 5))
 
 
 # ----------------------------------------------------------- reliability

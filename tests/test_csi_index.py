@@ -438,7 +438,7 @@ def test_tree_weights_from_driver_importance() -> None:
         "root": {"name": "CSI", "children": [{"name": f"q{i}"} for i in range(1, 7)]},
     }
     cols = [f"q{i}" for i in range(1, 7)]
-    imp = shapley_importance(x, y, columns=cols)
+    imp = shapley_importance(np.column_stack([x, y]), columns=[*cols, "y"], target="y")
     tree = CSITree.from_dict(spec).with_weights(imp.share)
     r = csi_index(x, tree=tree)
     s = (x.mean(axis=0) - 1) / 4 * 100

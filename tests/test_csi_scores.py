@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -16,7 +17,7 @@ from statsmodels.stats.proportion import (  # type: ignore[import-untyped]
     proportion_confint,
 )
 
-from satmodels import InputError, Scale
+from satmodels import InputError, SatmodelsWarning, Scale, SmallSampleWarning
 from satmodels.csi import ces, csat, nps, nps_difference
 
 SCORES = [10, 9, 9, 10, 9, 7, 8, 8, 3, 6]
@@ -29,22 +30,15 @@ def test_nps_hand_computation() -> None:
     assert r.nps == pytest.approx(30.0)
     # Rocks (2016, eq. 2): Var = (pP + pD - (pP - pD)^2) / n
     se = math.sqrt((0.5 + 0.2 - 0.3**2) / 10)
-    assert r.se == pytest.approx(100 * se, rel=1e-12)
+    assert r.standard_error == pytest.approx(100 * se, rel=1e-12)
     z = stats.norm.ppf(0.975)
     assert r.ci_low == pytest.approx(100 * (0.3 - z * se))
     assert r.ci_high == pytest.approx(100 * (0.3 + z * se))
     d = r.to_dict()
-    for key in (
-        "nps",
-        "se",
-        "ci_low",
-        "ci_high",
-        "n",
-        "promoters",
-        "passives",
-        "detractors",
-    ):
+    for key in ("estimates", "n", "promoters", "passives", "detractors"):
         assert key in d
+    row = d["estimates"]["rows"][0]
+    assert (row["name"], row["estimate"]) == ("nps", pytest.approx(30.0))
     json.dumps(d)
 
 
@@ -52,7 +46,9 @@ def test_nps_se_equals_trinomial_mean_se() -> None:
     # Independent route: NPS is the mean of z in {-1, 0, 1}; its SE with the
     # population (ddof=0) variance is the trinomial SE.
     z = np.where(np.array(SCORES) >= 9, 1.0, np.where(np.array(SCORES) <= 6, -1.0, 0.0))
-    assert nps(SCORES).se == pytest.approx(100 * z.std(ddof=0) / math.sqrt(z.size))
+    assert nps(SCORES).standard_error == pytest.approx(
+        100 * z.std(ddof=0) / math.sqrt(z.size)
+    )
 
 
 def test_nps_se_matches_simulation() -> None:
@@ -63,7 +59,7 @@ def test_nps_se_matches_simulation() -> None:
     counts = rng.multinomial(n, probs, size=20_000)
     sims = 100 * (counts[:, 2] - counts[:, 0]) / n
     sample = np.repeat([3.0, 7.0, 10.0], (probs * n).astype(int))
-    assert nps(sample).se == pytest.approx(sims.std(), rel=0.03)
+    assert nps(sample).standard_error == pytest.approx(sims.std(), rel=0.03)
 
 
 def test_adjusted_wald_hand_computation() -> None:
@@ -75,7 +71,7 @@ def test_adjusted_wald_hand_computation() -> None:
     se = math.sqrt((pp + pd_ - centre**2) / n_t)
     z = stats.norm.ppf(0.975)
     assert r.nps == pytest.approx(30.0)
-    assert r.se == pytest.approx(100 * se)
+    assert r.standard_error == pytest.approx(100 * se)
     assert r.ci_low == pytest.approx(100 * (centre - z * se))
     assert r.ci_high == pytest.approx(100 * (centre + z * se))
 
@@ -92,7 +88,9 @@ def test_adjusted_wald_covers_better_in_small_samples() -> None:
         cat = rng.choice(3, size=15, p=probs)
         x = np.array([3.0, 7.0, 10.0])[cat]
         for m in cover:
-            r = nps(x, method=m)  # type: ignore[arg-type]
+            with warnings.catch_warnings():  # one-group samples: zero Wald SE
+                warnings.simplefilter("ignore", SmallSampleWarning)
+                r = nps(x, method=m)  # type: ignore[arg-type]
             cover[m] += r.ci_low <= truth <= r.ci_high
     assert cover["adjusted_wald"] >= cover["wald"]
     assert cover["adjusted_wald"] / reps > 0.9
@@ -107,7 +105,7 @@ def test_weighted_nps_linearisation() -> None:
     assert r.nps == pytest.approx(100 * est)
     # Woodruff (1971) linearisation of the ratio mean sum(w z) / sum(w)
     var = np.sum(w**2 * (z - est) ** 2) / w.sum() ** 2
-    assert r.se == pytest.approx(100 * math.sqrt(var))
+    assert r.standard_error == pytest.approx(100 * math.sqrt(var))
     assert r.weighted
     assert r.effective_n == pytest.approx(w.sum() ** 2 / (w**2).sum())
 
@@ -116,24 +114,31 @@ def test_nps_segments_and_frames() -> None:
     df = pd.DataFrame(
         {"ltr": [10, 9, 3, 5, 8, 9], "region": list("aabbab"), "w": [1.0] * 6}
     )
-    r = nps(df, columns="ltr", segments="region", weights="w")
-    assert set(r.by_segment) == {"a", "b"}
-    assert r.by_segment["a"].nps == pytest.approx(nps([10, 9, 8]).nps)
-    rp = nps(pl.from_pandas(df), columns="ltr", segments="region")
+    r = nps(df, items="ltr", segments="region", weights="w")
+    assert r.segments is not None and set(r.segments) == {"a", "b"}
+    assert r.segments["a"].nps == pytest.approx(nps([10, 9, 8]).nps)
+    rp = nps(pl.from_pandas(df), items="ltr", segments="region")
     assert rp.nps == pytest.approx(r.nps)
-    assert len(r.to_frame()) == 3
-    assert rp.to_frame().shape[0] == 3
+    frame = r.to_frame()
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame.loc[frame["kind"] == "nps", "segment"])[1:] == ["a", "b"]
+    # to_frame follows the input's backend (it returned pandas for polars)
+    assert isinstance(rp.to_frame(), pl.DataFrame)
+    assert rp.to_frame().filter(pl.col("kind") == "nps").height == 3
 
 
 @pytest.mark.parametrize("bad", [11, -1, 7.5])
 def test_nps_rejects_off_scale(bad: float) -> None:
-    with pytest.raises(InputError, match=r"row 2"):
+    with pytest.raises(InputError, match=r"'items' .* row 3: "):
         nps([10, 9, bad, 5])
 
 
 def test_nps_missing_counted_and_raise() -> None:
     r = nps([10, np.nan, 3, 9])
-    assert r.n == 3 and r.n_missing == 1
+    assert r.n == 3
+    assert r.missing_report is not None
+    assert r.missing_report.rows_excluded == 1
+    assert r.missing_report.reasons == {"missing value": 1}
     with pytest.raises(InputError, match="nan_policy"):
         nps([10, np.nan, 3], nan_policy="raise")
 
@@ -141,11 +146,13 @@ def test_nps_missing_counted_and_raise() -> None:
 @settings(deadline=None, max_examples=60)
 @given(st.lists(st.integers(0, 10), min_size=1, max_size=60))
 def test_nps_bounds(values: list[int]) -> None:
-    r = nps(values)
+    with warnings.catch_warnings():  # one-group samples warn (zero Wald SE)
+        warnings.simplefilter("ignore", SmallSampleWarning)
+        r = nps(values)
+        shuffled = nps(list(reversed(values)))
     assert -100.0 <= r.nps <= 100.0
     assert -100.0 <= r.ci_low <= r.ci_high <= 100.0
     assert r.promoters + r.passives + r.detractors == len(values)
-    shuffled = nps(list(reversed(values)))
     assert shuffled.nps == pytest.approx(r.nps)
 
 
@@ -154,12 +161,13 @@ def test_nps_difference() -> None:
     d = nps_difference(a, b)
     ra, rb = nps(a), nps(b)
     assert d.difference == pytest.approx(ra.nps - rb.nps)
-    assert d.se == pytest.approx(math.hypot(ra.se, rb.se))
+    se = math.hypot(ra.standard_error, rb.standard_error)
+    assert d.standard_error == pytest.approx(se)
     z = stats.norm.ppf(0.975)
-    assert d.ci_low == pytest.approx(d.difference - z * d.se)
-    assert d.p_value == pytest.approx(2 * stats.norm.sf(abs(d.difference / d.se)))
+    assert d.ci_low == pytest.approx(d.difference - z * se)
+    assert d.pvalue == pytest.approx(2 * stats.norm.sf(abs(d.difference / se)))
     lo, hi = d.confidence_interval(0.9)
-    assert d.ci_low < lo < hi < d.ci_high
+    assert d.ci_low < lo[0] < hi[0] < d.ci_high
     json.dumps(d.to_dict())
     assert "difference" in str(d.summary())
 
@@ -183,7 +191,8 @@ def test_csat_weighted_and_segments() -> None:
     w = np.array([2.0, 1.0, 1.0, 1.0, 3.0, 1.0])
     r = csat(x, weights=w, segments=["a", "a", "b", "b", "a", "b"])
     assert r.csat == pytest.approx(100 * np.average(x >= 4, weights=w))
-    assert r.by_segment["b"].satisfied == 1
+    assert r.segments is not None
+    assert r.segments["b"].satisfied == 1
     with pytest.raises(InputError, match="top_box"):
         csat(x, top_box=5)
 
@@ -193,13 +202,14 @@ def test_ces_against_scipy_t_interval() -> None:
     r = ces(x)
     ci = stats.ttest_1samp(x, 0).confidence_interval(0.95)
     assert r.mean == pytest.approx(x.mean())
-    assert r.mean_ci_low == pytest.approx(ci.low)
-    assert r.mean_ci_high == pytest.approx(ci.high)
+    low, high = r.confidence_interval()
+    assert low[0] == pytest.approx(ci.low)
+    assert high[0] == pytest.approx(ci.high)
     assert r.agree == pytest.approx(100 * np.mean(x >= 5))
     assert r.agree_from == 5.0
     lo, hi = proportion_confint(int((x >= 5).sum()), x.size, method="wilson")
-    assert r.agree_ci_low == pytest.approx(100 * lo)
-    assert r.agree_ci_high == pytest.approx(100 * hi)
+    assert low[1] == pytest.approx(100 * lo)
+    assert high[1] == pytest.approx(100 * hi)
 
 
 def test_ces_options() -> None:
@@ -227,15 +237,121 @@ def test_counts_and_lazy_inputs_agree() -> None:
     ) + CategoryCounts.from_data(
         df[90:], columns=["ltr"], categories=range(11), weights="w"
     )
-    lazy = nps(df.lazy(), columns="ltr", weights="w", method="adjusted_wald")
+    lazy = nps(df.lazy(), items="ltr", weights="w", method="adjusted_wald")
     for r in (nps(halves, method="adjusted_wald"), lazy):
         assert r.nps == pytest.approx(base.nps)
-        assert r.se == pytest.approx(base.se)
-        assert r.n_missing == 1
+        assert r.standard_error == pytest.approx(base.standard_error)
+        assert r.missing_report is not None
+        assert r.missing_report.rows_excluded == 1
     sc = Scale.likert(0, 10)
-    assert csat(df.lazy(), columns="ltr", scale=sc).csat == pytest.approx(
+    assert csat(df.lazy(), items="ltr", scale=sc).csat == pytest.approx(
         csat(x, scale=sc).csat
     )
     assert ces(halves, scale=sc).mean == pytest.approx(ces(x, scale=sc, weights=w).mean)
     with pytest.raises(InputError, match="segments"):
         nps(halves, segments=["a"])
+
+
+# ------------------------------------------------ one vocabulary (issue 9)
+def test_stored_interval_at_the_fitted_level() -> None:
+    # Regression: nps(x, confidence_level=0.9).confidence_interval() used to
+    # recompute at 0.95 and disagree with the result's own ci_low / ci_high.
+    for r in (
+        nps(SCORES, confidence_level=0.9),
+        nps(SCORES, method="adjusted_wald", confidence_level=0.9),
+        csat(SCORES, scale=Scale.likert(0, 10), confidence_level=0.9),
+        ces([7, 6, 5, 4, 2, 6], confidence_level=0.9),
+    ):
+        assert r.confidence_level == 0.9
+        lo, hi = r.confidence_interval()
+        np.testing.assert_array_equal(lo, r.estimates.ci_low)
+        np.testing.assert_array_equal(hi, r.estimates.ci_high)
+        assert tuple(r.confidence_interval(0.9)[0]) == tuple(lo)
+    # another level is refitted, the same as fitting at that level
+    a = nps(SCORES, confidence_level=0.9).confidence_interval(0.95)
+    b = nps(SCORES).confidence_interval()
+    np.testing.assert_allclose(a.low, b.low)
+    with pytest.raises(InputError, match="confidence_level"):
+        nps(SCORES).confidence_interval(1.5)
+
+
+def test_csat_scale_pair_is_an_interval_scale() -> None:
+    # Regression: scale=(1, 10) was an AttributeError. A (min, max) pair is
+    # Scale.interval: the top-2 boxes are the answers above 10 - 2 = 8, the
+    # same answers (9, 10) as on the 1-10 Likert scale for whole numbers.
+    x = [10, 9, 8, 7, 10, 2, 9, 9, 1, 5, 6, 10]
+    got = csat(x, scale=(1, 10))
+    want = csat(x, scale=Scale.likert(1, 10))
+    assert got.scale.kind == "interval"
+    assert (got.csat, got.ci_low, got.ci_high) == pytest.approx(
+        (want.csat, want.ci_low, want.ci_high)
+    )
+    with pytest.raises(InputError, match="'scale' parameter of csat"):
+        csat(x, scale=(10, 1))
+
+
+def test_csat_without_scale_uses_the_observed_range() -> None:
+    r = csat([5.0, 4.0, 3.0, 5.0, 1.0])
+    assert r.scale.name == "observed min-max"
+    assert (r.scale.minimum, r.scale.maximum) == (1.0, 5.0)
+    assert r.csat == pytest.approx(60.0)  # 4 and 5 count on 1-5
+    assert "observed range" in str(r.summary())
+
+
+def test_nps_huge_weights_are_not_an_overflow() -> None:
+    # Regression: weights near 1e300 raised OverflowError (the square of the
+    # weight sum). Equal weights of any size give the unweighted statistics.
+    x = np.array(SCORES, dtype=float)
+    r = nps(x, weights=np.full(x.size, 1e300))
+    base = nps(x)
+    assert r.nps == pytest.approx(base.nps)
+    assert r.standard_error == pytest.approx(base.standard_error)
+    # On an engine the weight sums themselves overflow: refused, named.
+    df = pl.DataFrame({"ltr": x, "w": np.full(x.size, 1e300)})
+    with pytest.raises(InputError, match="'weights' parameter of nps"):
+        nps(df.lazy(), items="ltr", weights="w")
+
+
+def test_segments_on_a_lazy_frame_equal_the_rows() -> None:
+    rng = np.random.default_rng(4)
+    x = rng.integers(0, 11, 120).astype(float)
+    w = rng.uniform(0.5, 2.0, 120)
+    seg = rng.choice(["north", "south"], 120)
+    df = pl.DataFrame({"ltr": x, "w": w, "seg": seg})
+    eager = nps(df, items="ltr", weights="w", segments="seg")
+    lazy = nps(df.lazy(), items="ltr", weights="w", segments="seg")
+    np.testing.assert_allclose(lazy.estimates.estimate, eager.estimates.estimate)
+    np.testing.assert_allclose(lazy.estimates.ci_low, eager.estimates.ci_low)
+    assert lazy.segments is not None and list(lazy.segments) == ["north", "south"]
+    # independent check of one segment: the NPS of its rows
+    z = np.where(x >= 9, 1.0, np.where(x <= 6, -1.0, 0.0))
+    mask = seg == "south"
+    want = 100 * np.average(z[mask], weights=w[mask])
+    assert lazy.segments["south"].nps == pytest.approx(want)
+
+
+def test_ces_single_answer_warns() -> None:
+    with pytest.warns(SatmodelsWarning, match="fewer than 2 answers"):
+        r = ces([6])
+    assert math.isnan(r.estimates.standard_error[0])
+    assert math.isnan(r.estimates.ci_low[0]) and math.isnan(r.estimates.pvalue[0])
+
+
+def test_short_repr() -> None:
+    for r in (nps(SCORES), csat(SCORES, scale=(0, 10)), ces([7, 6, 5, 4])):
+        text = repr(r)
+        assert len(text) < 300 and "\n" not in text
+
+
+def test_nps_one_group_warns_about_the_zero_wald_error() -> None:
+    with pytest.warns(SmallSampleWarning, match=r"one group \(\['all'\]\)"):
+        r = nps([10, 9, 10])
+    assert r.standard_error == 0.0
+    assert math.isnan(r.estimates.statistic[0]) and math.isnan(r.estimates.pvalue[0])
+    # Rocks' (2016) adjusted interval has width and no warning. By hand:
+    # pP = 3.75 / 6, pD = 0.75 / 6, centre 0.5, SE sqrt((0.75 - 0.25) / 6).
+    a = nps([10, 9, 10], method="adjusted_wald")
+    se = math.sqrt(0.5 / 6)
+    assert a.standard_error == pytest.approx(100 * se)
+    assert a.ci_low == pytest.approx(100 * (0.5 - stats.norm.ppf(0.975) * se))
+    assert a.ci_high == 100.0

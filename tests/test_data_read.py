@@ -11,10 +11,12 @@ import pyarrow as pa
 import pytest
 
 from satmodels import CategoryCounts, InputError, Moments
-from satmodels.data import read
+from satmodels.data import Kind, read
 
 X = np.array([[1.0, 2.0, 3.0], [4.0, np.nan, 6.0], [7.0, 8.0, 9.0], [2.0, 5.0, 1.0]])
 NAMES = ["a", "b", "c"]
+ROWS_ONLY: tuple[Kind, ...] = ("rows",)
+COUNTS_ONLY: tuple[Kind, ...] = ("counts",)
 COLS = {c: X[:, i] for i, c in enumerate(NAMES)}
 
 
@@ -166,9 +168,9 @@ def test_moments_and_counts_pass_through() -> None:
     with pytest.raises(InputError, match="needs the rows"):
         t.matrix()
     with pytest.raises(InputError, match="must be rows"):
-        read(m, where="f", accept=("rows",))
+        read(m, where="f", accept=ROWS_ONLY)
     cc = CategoryCounts.from_data(np.array([[1.0], [2.0]]), categories=[1, 2])
-    tc = read(cc, where="f", accept=("counts",))
+    tc = read(cc, where="f", accept=COUNTS_ONLY)
     assert tc.category_counts(categories=[1, 2]) is cc
     with pytest.raises(InputError, match="needs the rows"):
         tc.moments()
@@ -193,7 +195,7 @@ def test_lazy_frames_stay_on_the_engine() -> None:
     with pytest.raises(InputError, match="does not have"):
         read(lazy, where="f", weights="nope")
     with pytest.raises(InputError, match="must be rows"):
-        read(lazy, where="f", accept=("rows",))
+        read(lazy, where="f", accept=ROWS_ONLY)
     with pytest.raises(InputError, match="real numbers"):
         read(lazy, where="f", roles={"i": ["s"]})
 

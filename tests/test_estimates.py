@@ -26,16 +26,20 @@ def test_t_rows_match_scipy() -> None:
         n=[x.size],
         confidence_level=0.9,
     )
-    np.testing.assert_allclose(est.statistic, [ref.statistic], rtol=1e-12)
-    np.testing.assert_allclose(est.pvalue, [ref.pvalue], rtol=1e-12)
+    np.testing.assert_allclose(est.statistic, np.array([ref.statistic]), rtol=1e-12)
+    np.testing.assert_allclose(est.pvalue, np.array([ref.pvalue]), rtol=1e-12)
     ci = ref.confidence_interval(0.9)
-    np.testing.assert_allclose([est.ci_low[0], est.ci_high[0]], [ci.low, ci.high])
+    np.testing.assert_allclose(
+        np.array([est.ci_low[0], est.ci_high[0]]), np.array([ci.low, ci.high])
+    )
     assert est.confidence_interval() == (est.ci_low, est.ci_high) or np.array_equal(
         est.confidence_interval().low, est.ci_low
     )
     ci95 = ref.confidence_interval(0.95)
     low, high = est.confidence_interval(0.95)
-    np.testing.assert_allclose([low[0], high[0]], [ci95.low, ci95.high])
+    np.testing.assert_allclose(
+        np.array([low[0], high[0]]), np.array([ci95.low, ci95.high])
+    )
 
 
 def test_normal_rows_and_null_value() -> None:

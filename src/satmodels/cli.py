@@ -30,7 +30,7 @@ import re
 import sys
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn, cast
+from typing import TYPE_CHECKING, NoReturn
 
 import numpy as np
 
@@ -179,45 +179,22 @@ def _fit_ratio(
     """
     from . import ratio  # noqa: PLC0415 - keep start-up light
 
-    fit: Any = ratio.satisfaction_ratio
     items = [f"{p}/{e}" for p, e in zip(perceived, expected, strict=True)]
-    # TODO(lead): new satisfaction_ratio signature. When the ratio branch has
-    # landed, keep only the first call (and rows=True below) and delete the
-    # old call and _parameters.
-    new_api = "data" in _parameters(fit)
     try:
-        if new_api:
-            res = fit(
-                dict(data),
-                perceived=perceived,
-                expected=expected,
-                items=items,
-                scale=scale,
-                weights=weights,
-                confidence_level=confidence_level,
-                nan_policy=nan_policy,
-            )
-        else:
-            res = fit(
-                np.column_stack([data[c] for c in perceived]),
-                np.column_stack([data[c] for c in expected]),
-                items=items,
-                scale=scale,
-                weights=None if weights is None else data[weights],
-                confidence_level=confidence_level,
-                nan_policy=nan_policy,
-            )
+        res = ratio.satisfaction_ratio(
+            dict(data),
+            perceived=perceived,
+            expected=expected,
+            items=items,
+            scale=scale,
+            weights=weights,
+            confidence_level=confidence_level,
+            nan_policy=nan_policy,  # type: ignore[arg-type]
+        )
     except SatmodelsError as exc:
-        # The new API numbers rows from 1 (row k = data row k of the file);
-        # the old one counted from 0, so its rows are left as they are.
-        raise SatmodelsError(_in_flags(str(exc), data, rows=new_api)) from exc
-    return cast("RatioResult", res)
-
-
-def _parameters(fn: Any) -> Sequence[str]:  # noqa: ANN401 - any callable
-    import inspect  # noqa: PLC0415
-
-    return list(inspect.signature(fn).parameters)
+        # Library rows are data rows counted from 1; add the file's line.
+        raise SatmodelsError(_in_flags(str(exc), data, rows=True)) from exc
+    return res
 
 
 def _check_columns(args: argparse.Namespace) -> dict[str, str]:
@@ -298,6 +275,11 @@ def _in_flags(message: str, cols: FileColumns, *, rows: bool) -> str:
         r"nan_policy\s*=\s*'(\w+)'", r"--nan-policy \1", message, flags=re.IGNORECASE
     )
     text = re.sub(
+        r"[Tt]he '(\w+)' column ('[^']*') of \w+",
+        lambda m: f"{_FLAGS.get(m.group(1), m.group(1))} column {m.group(2)}",
+        text,
+    )
+    text = re.sub(
         r"[Tt]he '(\w+)' parameter of \w+",
         lambda m: _FLAGS.get(m.group(1), m.group(0)),
         text,
@@ -368,7 +350,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         warnings.simplefilter("always")
         try:
             if args.command == "demo":
-                from ._demo import demo_report  # noqa: PLC0415
+                from .demo import demo_report  # noqa: PLC0415
 
                 out = demo_report(args.format)
             else:

@@ -76,3 +76,19 @@ def likert(
         mid, half = (lo + hi) / 2.0, (hi - lo) / 2.0
         out[name] = np.clip(np.round(mid + half * raw / 2.0), lo, hi).astype(float)
     return out
+
+
+def load_cases() -> list[Case]:
+    """Every ``CASES`` list of the ``cases_*.py`` files next to this module."""
+    import importlib
+    from pathlib import Path
+
+    cases: list[Case] = []
+    for path in sorted(Path(__file__).parent.glob("cases_*.py")):
+        cases.extend(importlib.import_module(path.stem).CASES)
+    ids = [c.id for c in cases]
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    if dup:
+        msg = f"duplicate conformance case ids: {dup}"
+        raise ValueError(msg)
+    return cases

@@ -7,9 +7,6 @@ those can be computed (merged partitions, lazy engines).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
-
 from ._aggregate import AggregateResult, aggregate
 from ._ahp import RANDOM_INDEX, AHPResult, InconsistencyWarning, ahp
 from ._csat import CESResult, CSATResult, ces, csat
@@ -21,18 +18,16 @@ from ._drivers import (
     shapley_importance,
 )
 from ._hierarchy import CSIResult, NodeScore, csi_index
-from ._ipa import IPAResult, PRCAResult, ipa, prca
+from ._ipa import IPAResult, ipa
 from ._nps import NPSDifferenceResult, NPSResult, nps, nps_difference
 from ._orientation import (
     CUSTOMER_ORIENTATION,
     customer_orientation,
     customer_orientation_tree,
 )
+from ._prca import PRCAResult, prca
 from ._reliability import AlphaResult, cronbach_alpha
 from ._tree import CSINode, CSITree
-
-if TYPE_CHECKING:
-    from ..results._summary import Summary
 
 __all__ = [
     "CUSTOMER_ORIENTATION",
@@ -70,14 +65,3 @@ __all__ = [
     "relative_weights",
     "shapley_importance",
 ]
-
-
-def demo_section(survey: Mapping[str, Any]) -> Summary:
-    """Return the CSI section of the demo report (moved to satmodels.demo.csi).
-
-    Not public (not in ``__all__``): kept only until the report calls
-    :func:`satmodels.demo.csi.section` directly.
-    """
-    from ..demo.csi import section  # noqa: PLC0415 - the demo imports this package
-
-    return section(survey)

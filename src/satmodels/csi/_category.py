@@ -3,9 +3,14 @@ r"""Category sums behind NPS, CSAT and CES (private helpers).
 NPS, CSAT and CES need, for every answer category, the number of
 respondents, the sum of their case weights and the sum of their squared
 case weights. These sums merge by addition, so they come equally from rows
-in memory, from a :class:`~satmodels.stats.counts.CategoryCounts` (merged chunks)
-or from a lazy engine; weighted variances are the linearisation (Taylor)
-variances of ratio estimators (Woodruff 1971).
+in memory, from a :class:`~satmodels.stats.counts.CategoryCounts` (merged
+chunks) or from a lazy engine; weighted variances are the linearisation
+(Taylor) variances of ratio estimators (Woodruff 1971).
+
+The statistics are ratios of weighted sums, so they do not change when
+every weight is multiplied by one constant; the sums are kept on the scale
+of the largest weight (weights divided by it) so that very large weights
+cannot overflow.
 
 References
 ----------
@@ -17,49 +22,59 @@ References
    statistical inference. Journal of the American Statistical Association,
    22(158), 209-212.
 .. [4] Kish, L. (1965). Survey Sampling. Wiley. (Effective sample size.)
-.. [5] Dixon, M., Freeman, K., & Toman, N. (2010). Stop trying to delight
-   your customers. Harvard Business Review, 88(7/8), 116-122. (CES.)
-.. [6] Woodruff, R. S. (1971). A simple method for approximating the
+.. [5] Woodruff, R. S. (1971). A simple method for approximating the
    variance of a complicated estimate. JASA, 66(334), 411-414.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
-from dataclasses import replace
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from .._typing import FloatArray
-from .._validation import check_nan_policy
-from ..data import _frames
-from ..exceptions import InputError
-from ..scales import Scale
+from ..data import Table
+from ..exceptions import InputError, SatmodelsWarning
+from ..scales import Scale, observed_scale
 from ..stats.counts import CategoryCounts
-from ._common import column_data, segment_labels, wilson_interval
+from ..stats.intervals import wilson_interval
+from ..stats.moments import MissingReport
 
 __all__ = [
+    "Gathered",
     "Sums",
+    "check_on_scale",
     "collapse",
     "gather",
     "linearised_mean",
     "share_one",
-    "with_segments",
 ]
 
-_R = TypeVar("_R")
+Sums = tuple[FloatArray, FloatArray, FloatArray]
 
 
-def _point_sums(
-    x: FloatArray, points: FloatArray, w: FloatArray | None
-) -> tuple[FloatArray, FloatArray, FloatArray]:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Gathered:
+    """Per-point sums of one answer column, overall and per segment."""
+
+    total: Sums
+    points: FloatArray
+    parts: dict[str, Sums]
+    report: MissingReport
+    weighted: bool
+    column: str
+    segmented: bool
+    scale: Scale
+
+
+def _point_sums(x: FloatArray, points: FloatArray, w: FloatArray | None) -> Sums:
     """Return counts, weight sums and squared-weight sums per scale point.
 
     ``x`` holds finite answers on the scale (missing rows already removed).
-    These three vectors are the sufficient statistics of every function in
-    this module; they merge by addition.
     """
     idx = np.searchsorted(points, x)
     k = points.shape[0]
@@ -82,7 +97,7 @@ def linearised_mean(
         \widehat{V}(\hat\mu) = \frac{n}{n-1}
             \sum_c W^{(2)}_c (v_c - \hat\mu)^2 / W^2
 
-    (Woodruff 1971); unweighted it is :math:`s^2 / n`.
+    (Woodruff 1971); unweighted it is :math:`s^2 / n`. NaN SE for n < 2.
     """
     total = float(wsum.sum())
     mean = float(wsum @ values) / total
@@ -90,150 +105,6 @@ def linearised_mean(
         return mean, math.nan
     var = float(w2sum @ (values - mean) ** 2) / total**2 * n / (n - 1)
     return mean, math.sqrt(var)
-
-
-# ----------------------------------------------------------------- helpers
-Sums = tuple[FloatArray, FloatArray, FloatArray]
-
-
-def _from_counts(
-    cc: CategoryCounts,
-    *,
-    columns: str | Sequence[str] | None,
-    points: FloatArray,
-    scale: Scale,
-    nan_policy: str,
-    where: str,
-) -> tuple[Sums, int]:
-    """Per-point sums of one column of a :class:`CategoryCounts`."""
-    cols = [columns] if isinstance(columns, str) else list(columns or cc.columns)
-    if len(cols) != 1 or cols[0] not in cc.columns:
-        msg = (
-            f"The 'scores' CategoryCounts of {where} must be reduced to one column "
-            f"with 'columns'. Got columns={columns!r} for {list(cc.columns)}."
-        )
-        raise InputError(msg)
-    j = cc.columns.index(cols[0])
-    cats = np.asarray(cc.categories, dtype=np.float64)
-    off = ~np.isin(cats, points) & (cc.counts[j] > 0)
-    if off.any():
-        msg = (
-            f"The 'scores' parameter of {where} has answers outside the "
-            f"{scale.describe()} scale in column '{cols[0]}': "
-            f"{cats[off].tolist()}."
-        )
-        raise InputError(msg)
-    if nan_policy == "raise" and cc.missing[j] > 0:
-        msg = (
-            f"The 'scores' parameter of {where} has {int(cc.missing[j])} missing "
-            f"value(s) in column '{cols[0]}' and nan_policy='raise'."
-        )
-        raise InputError(msg)
-    out = []
-    for arr in (cc.counts[j], cc.weighted_counts[j], cc.weight_sq_sums[j]):
-        vec = np.zeros(points.shape[0])
-        for k, c in enumerate(cats):
-            hit = np.flatnonzero(points == c)
-            if hit.size:
-                vec[hit[0]] = float(arr[k])
-        out.append(vec)
-    # rows excluded: missing answers plus zero-weight rows (as in memory)
-    return (out[0], out[1], out[2]), int(cc.missing[j]) + cc.zero_weight
-
-
-def gather(
-    scores: object,
-    *,
-    columns: str | Sequence[str] | None,
-    weights: object,
-    segments: object,
-    nan_policy: str,
-    scale: Scale,
-    where: str,
-) -> tuple[Sums, dict[str, Sums], int, bool]:
-    """Validate one answer column and reduce it to per-scale-point sums.
-
-    Returns the sums (counts, weight sums, squared-weight sums over
-    ``scale.points()``) overall and per segment, the number of missing or
-    zero-weight answers and whether case weights were used. A
-    :class:`~satmodels.stats.counts.CategoryCounts` or a lazy frame (counted on
-    its engine) gives the same sums without the rows.
-    """
-    check_nan_policy(nan_policy, where, ("omit", "raise"))
-    points = np.asarray(scale.points(), dtype=np.float64)
-    if isinstance(scores, CategoryCounts) or _frames.is_lazy(scores):
-        if segments is not None:
-            msg = (
-                f"The 'segments' parameter of {where} needs the rows in memory; "
-                "for counts or lazy frames, count each segment separately."
-            )
-            raise InputError(msg)
-        if isinstance(scores, CategoryCounts):
-            cc = scores
-            weighted = cc.weighted
-        else:
-            cols = [columns] if isinstance(columns, str) else columns
-            cc = CategoryCounts.from_data(
-                scores,
-                columns=cols,
-                categories=points.tolist(),
-                weights=weights,
-                nan_policy="omit",
-            )
-            weighted = weights is not None
-        sums, n_missing = _from_counts(
-            cc,
-            columns=columns,
-            points=points,
-            scale=scale,
-            nan_policy=nan_policy,
-            where=where,
-        )
-        if not sums[1].sum() > 0:
-            msg = (
-                f"The 'scores' parameter of {where} has no usable answer (none with a "
-                "positive case weight)."
-            )
-            raise InputError(msg)
-        return sums, {}, n_missing, weighted
-    x, cols_t, w, _ = column_data(
-        scores,
-        columns=columns,
-        weights=weights,
-        name="scores",
-        where=where,
-        single=True,
-    )
-    seg = segment_labels(scores, segments, x.shape[0], where)
-    col = x[:, 0]
-    miss = np.isnan(col)
-    if nan_policy == "raise" and miss.any():
-        row = int(np.flatnonzero(miss)[0])
-        msg = (
-            f"The 'scores' parameter of {where} has {int(miss.sum())} missing "
-            f"value(s) and nan_policy='raise'; first in column '{cols_t[0]}', "
-            f"row {row}."
-        )
-        raise InputError(msg)
-    scale.check(col, columns=cols_t, name="scores", where=where)
-    keep = ~miss
-    if w is not None:
-        keep &= w > 0
-    if not keep.any():
-        msg = f"The 'scores' parameter of {where} has no usable (non-missing) answer."
-        raise InputError(msg)
-    xk = col[keep]
-    wk = None if w is None else w[keep]
-    total = _point_sums(xk, points, wk)
-    parts: dict[str, Sums] = {}
-    if seg is not None:
-        sk = seg[keep]
-        for label in sorted(set(sk.tolist())):
-            mask = sk == label
-            parts[str(label)] = _point_sums(
-                xk[mask], points, None if wk is None else wk[mask]
-            )
-    return total, parts, int((~keep).sum()), w is not None
 
 
 def collapse(sums: Sums, groups: list[np.ndarray[Any, Any]]) -> Sums:
@@ -246,10 +117,6 @@ def collapse(sums: Sums, groups: list[np.ndarray[Any, Any]]) -> Sums:
     )
 
 
-def with_segments(result: _R, parts: dict[str, Any]) -> _R:
-    return replace(result, by_segment=parts)  # type: ignore[type-var]
-
-
 def share_one(
     sums: Sums, hit: np.ndarray[Any, Any], level: float
 ) -> tuple[float, float, float, int, int, float]:
@@ -258,5 +125,276 @@ def share_one(
     total = float(wsum.sum())
     p = float(wsum[1]) / total
     n_eff = total * total / float(w2sum.sum())
-    lo, hi = wilson_interval(p, n_eff, level)
-    return p, lo, hi, int(counts[1]), int(counts.sum()), n_eff
+    lo, hi = wilson_interval(np.array([p * n_eff]), np.array([n_eff]), level)
+    return p, float(lo[0]), float(hi[0]), int(counts[1]), int(counts.sum()), n_eff
+
+
+# ------------------------------------------------------------------ reading
+def _column(table: Table, where: str) -> str:
+    cols = table.role("items")
+    if len(cols) != 1:
+        msg = (
+            f"The 'items' parameter of {where} must name one answer column. "
+            f"Got {list(cols)}."
+        )
+        raise InputError(msg)
+    return cols[0]
+
+
+def check_on_scale(
+    x: FloatArray,
+    scale: Scale,
+    columns: Sequence[str],
+    where: str,
+    name: str = "items",
+) -> None:
+    """Refuse answers off ``scale`` in ``x`` (n,) or (n, p); 1-based row."""
+    mat = x[:, None] if x.ndim == 1 else x
+    bad = scale.invalid_mask(mat)
+    if bad.any():
+        row, col = (int(v) for v in np.argwhere(bad)[0])
+        msg = (
+            f"The '{name}' parameter of {where} has {int(bad.sum())} answer(s) "
+            f"outside the {scale.describe()} scale; first in column "
+            f"'{columns[col]}', row {row + 1}: {float(mat[row, col])!r}."
+        )
+        raise InputError(msg)
+
+
+def _scaled(sums: Sums, unit: float) -> Sums:
+    """Divide weight sums by ``unit`` (squared sums by its square)."""
+    c, ws, w2 = sums
+    return c, ws / unit, w2 / unit / unit
+
+
+def _usable(sums: Sums, where: str) -> None:
+    if not all(np.all(np.isfinite(a)) for a in sums):
+        msg = (
+            f"The 'weights' parameter of {where} gives weight sums that are not "
+            "finite (too large to add up); divide the weights by a constant."
+        )
+        raise InputError(msg)
+    if not sums[1].sum() > 0:
+        msg = (
+            f"The 'items' parameter of {where} has no usable answer (none "
+            "non-missing with a positive case weight)."
+        )
+        raise InputError(msg)
+
+
+def _from_counts(
+    cc: CategoryCounts,
+    column: str,
+    scale: Scale,
+    nan_policy: str,
+    where: str,
+) -> tuple[Sums, FloatArray, int, int]:
+    """Per-point sums of one column of a CategoryCounts (+ missing, zero weight)."""
+    j = cc.columns.index(column)
+    cats = np.asarray(cc.categories, dtype=np.float64)
+    used = cc.counts[j] > 0
+    off = scale.invalid_mask(cats) & used
+    if off.any():
+        msg = (
+            f"The 'items' parameter of {where} has answers outside the "
+            f"{scale.describe()} scale in column '{column}': "
+            f"{cats[off].tolist()}."
+        )
+        raise InputError(msg)
+    if nan_policy == "raise" and cc.missing[j] > 0:
+        msg = (
+            f"The 'items' parameter of {where} has {int(cc.missing[j])} missing "
+            f"value(s) in column '{column}' and nan_policy='raise'."
+        )
+        raise InputError(msg)
+    pts = np.asarray(scale.points(), dtype=np.float64)
+    if pts.size == 0:  # interval scale: the counted categories are the points
+        order = np.argsort(cats)
+        pts = cats[order][used[order]]
+    out = []
+    for arr in (cc.counts[j], cc.weighted_counts[j], cc.weight_sq_sums[j]):
+        vec = np.zeros(pts.shape[0])
+        for k, c in enumerate(cats):
+            hit = np.flatnonzero(pts == c)
+            if hit.size:
+                vec[hit[0]] = float(arr[k])
+        out.append(vec)
+    return (out[0], out[1], out[2]), pts, int(cc.missing[j]), int(cc.zero_weight)
+
+
+def _report(
+    column: str, total: int, used: int, n_missing: int, n_zero: int
+) -> MissingReport:
+    reasons = {}
+    if n_missing:
+        reasons["missing value"] = n_missing
+    if n_zero:
+        reasons["zero weight"] = n_zero
+    return MissingReport(
+        rows_total=total,
+        rows_used=used,
+        rows_excluded=total - used,
+        reasons=reasons,
+        column_missing={column: n_missing},
+        missing="listwise",
+    )
+
+
+def _counts_scale(cc: CategoryCounts, column: str, where: str) -> Scale:
+    """Observed scale of a CategoryCounts column (categories with answers)."""
+    j = cc.columns.index(column)
+    cats = np.asarray(cc.categories, dtype=np.float64)
+    used = (cc.counts[j] > 0) & (cc.weighted_counts[j] > 0)
+    if not used.any():
+        msg = (
+            f"The 'items' parameter of {where} has no usable answer (none "
+            "non-missing with a positive case weight)."
+        )
+        raise InputError(msg)
+    return observed_scale(cats[used], where)
+
+
+def gather(
+    table: Table, *, scale: Scale | None, nan_policy: str, where: str
+) -> Gathered:
+    """Reduce the one answer column of ``table`` to per-scale-point sums.
+
+    Rows in memory, a lazy frame (counted on its engine, per segment) and
+    :class:`~satmodels.stats.counts.CategoryCounts` give the same sums. An
+    interval scale uses the observed answers as its points (rows and counts
+    only: a lazy frame needs a discrete scale to count against). Without a
+    scale, the observed minimum and maximum are used
+    (:func:`~satmodels.scales.observed_scale`).
+    """
+    column = _column(table, where)
+    if table.kind == "counts":
+        cc: CategoryCounts = table.statistics
+        sc = scale if scale is not None else _counts_scale(cc, column, where)
+        sums, pts, miss, zero = _from_counts(cc, column, sc, nan_policy, where)
+        unit = float(sums[1].max()) if sums[1].size else 1.0
+        total = _scaled(sums, unit) if unit > 0 else sums
+        _usable(total, where)
+        used = int(total[0].sum())
+        report = _report(column, used + miss + zero, used, miss, zero)
+        return Gathered(
+            total=total,
+            points=pts,
+            parts={},
+            report=report,
+            weighted=cc.weighted,
+            column=column,
+            segmented=False,
+            scale=sc,
+        )
+    if table.kind == "lazy":
+        return _gather_lazy(table, column, scale, nan_policy, where)
+    return _gather_rows(table, column, scale, nan_policy, where)
+
+
+def _gather_rows(
+    table: Table, column: str, scale: Scale | None, nan_policy: str, where: str
+) -> Gathered:
+    col = table.column(column)
+    miss = np.isnan(col)
+    if nan_policy == "raise" and miss.any():
+        row = int(np.flatnonzero(miss)[0])
+        msg = (
+            f"The 'items' parameter of {where} has {int(miss.sum())} missing "
+            f"value(s) and nan_policy='raise'; first in column '{column}', "
+            f"row {row + 1}."
+        )
+        raise InputError(msg)
+    w = table.weights
+    keep = ~miss
+    if w is not None:
+        keep &= w > 0
+        top = float(w.max())
+        w = w / top if top > 0 else w
+    if scale is not None:
+        check_on_scale(col, scale, [column], where)
+    if not keep.any():
+        msg = (
+            f"The 'items' parameter of {where} has no usable answer (none "
+            "non-missing with a positive case weight)."
+        )
+        raise InputError(msg)
+    xk = col[keep]
+    sc = scale if scale is not None else observed_scale(xk, where)
+    discrete = np.asarray(sc.points(), dtype=np.float64)
+    pts = discrete if discrete.size else np.unique(xk)
+    wk = None if w is None else w[keep]
+    total = _point_sums(xk, pts, wk)
+    _usable(total, where)
+    parts: dict[str, Sums] = {}
+    if table.segments is not None:
+        sk = table.segments[keep]
+        for label in table.segment_labels():
+            mask = sk == label
+            parts[label] = _point_sums(xk[mask], pts, None if wk is None else wk[mask])
+    # counted as CategoryCounts does: a weight-0 row is a zero-weight row
+    # (missing or not), so rows and counts give the same report
+    n_zero = 0 if w is None else int((w == 0).sum())
+    n_miss = int((~keep).sum()) - n_zero
+    report = _report(column, col.shape[0], int(keep.sum()), n_miss, n_zero)
+    return Gathered(
+        total=total,
+        points=pts,
+        parts=_nonempty(parts, where),
+        report=report,
+        weighted=w is not None,
+        column=column,
+        segmented=table.segments is not None,
+        scale=sc,
+    )
+
+
+def _gather_lazy(
+    table: Table, column: str, scale: Scale | None, nan_policy: str, where: str
+) -> Gathered:
+    discrete = np.asarray(() if scale is None else scale.points(), dtype=np.float64)
+    if scale is None or discrete.size == 0:
+        msg = (
+            f"The 'scale' parameter of {where} must be a discrete Scale "
+            "(Likert or levels) for a lazy frame: the answers are counted "
+            f"against its points on the engine. Got {scale!r}."
+        )
+        raise InputError(msg)
+    by_seg = table.by_segment() if table.segment_column is not None else {}
+    found: dict[str, tuple[Sums, int, int]] = {}
+    for label, tab in ({"": table} | by_seg).items():
+        counts = tab.category_counts(
+            [column],
+            categories=discrete.tolist(),
+            nan_policy="raise" if nan_policy == "raise" else "omit",
+        )
+        s, _, miss, zero = _from_counts(counts, column, scale, nan_policy, where)
+        found[label] = (s, miss, zero)
+    unit = float(found[""][0][1].max())
+    scaled = {k: _scaled(v[0], unit) if unit > 0 else v[0] for k, v in found.items()}
+    _usable(scaled[""], where)
+    _, miss, zero = found[""]
+    used = int(scaled[""][0].sum())
+    report = _report(column, used + miss + zero, used, miss, zero)
+    parts = _nonempty({k: v for k, v in scaled.items() if k}, where)
+    return Gathered(
+        total=scaled[""],
+        points=discrete,
+        parts=parts,
+        report=report,
+        weighted=table.weighted,
+        column=column,
+        segmented=bool(by_seg),
+        scale=scale,
+    )
+
+
+def _nonempty(parts: dict[str, Sums], where: str) -> dict[str, Sums]:
+    """Drop segments without a usable answer, with a warning naming them."""
+    empty = [k for k, v in parts.items() if not v[1].sum() > 0]
+    if empty:
+        msg = (
+            f"{where}: segment(s) {empty} have no usable answer (all missing or "
+            "zero weight) and are left out of 'segments'."
+        )
+        warnings.warn(msg, SatmodelsWarning, stacklevel=4)
+    return {k: v for k, v in parts.items() if k not in empty}

@@ -1,6 +1,8 @@
 r"""CSAT top-box share and Customer Effort Score with intervals.
 
-Both come from category sums (:mod:`satmodels.csi._category`).
+Both come from category sums (:mod:`satmodels.csi._category`), so they run
+on rows, on merged :class:`~satmodels.stats.CategoryCounts` and on lazy
+engines alike.
 
 References
 ----------
@@ -17,188 +19,239 @@ References
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Literal
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal, TypeVar
 
 import numpy as np
-from scipy import stats
 
-from .._validation import check_confidence_level, validated
-from ..exceptions import InputError
-from ..results._base import ConfidenceInterval, ResultMixin
-from ..results._summary import Summary, table
-from ..scales import Scale
-from ._category import Sums, gather, linearised_mean, share_one, with_segments
-from ._common import wilson_interval
-from ._options import CESOptions, CSATOptions
+from .._typing import FloatArray
+from .._validation import check_confidence_level, check_nan_policy
+from ..data import Table, read
+from ..exceptions import InputError, SatmodelsWarning
+from ..results._estimates import Estimates, estimates
+from ..scales import Scale, as_scale
+from ..stats.moments import MissingReport
+from ._category import Gathered, Sums, gather, linearised_mean, share_one
+from ._estimated import EstimatedResult, Refit, fmt, with_segment_rows
 
 __all__ = ["CESResult", "CSATResult", "ces", "csat"]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CSATResult(ResultMixin):
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class CSATResult(EstimatedResult):
     """Top-box customer-satisfaction share with Wilson's interval.
 
     Attributes
     ----------
-    csat : float
-        (Weighted) share of respondents in the top boxes, percent.
-    ci_low, ci_high : float
-        Wilson (1927) interval in percent (effective n when weighted).
+    estimates : Estimates
+        Row ``("share", "csat")``: the (weighted) share in the top boxes in
+        percent, with Wilson's (1927) interval (Kish's effective n when
+        weighted); segment rows follow.
+    confidence_level : float
+    scale : Scale
+        The answer scale used (``name == "observed min-max"`` when none was
+        given).
+    top_values : tuple of float or None
+        The answers counted as satisfied (None for an interval scale, where
+        answers above ``maximum - top_box`` count).
     satisfied : int
         Respondents in the top boxes.
     n : int
-    top_values : tuple of float
-        The answers counted as satisfied.
-    confidence_level : float
     weighted : bool
     effective_n : float
-    n_missing : int
-    by_segment : dict of str to CSATResult
+    missing_report : MissingReport or None
+    segments : dict of str to CSATResult or None
+    csat, ci_low, ci_high : float
+        The headline row (properties).
     """
 
-    csat: float
-    ci_low: float
-    ci_high: float
+    estimates: Estimates
+    confidence_level: float
+    scale: Scale
+    top_values: tuple[float, ...] | None
     satisfied: int
     n: int
-    top_values: tuple[float, ...]
-    confidence_level: float
     weighted: bool
     effective_n: float
-    n_missing: int
-    by_segment: dict[str, CSATResult] = field(default_factory=dict)
+    missing_report: MissingReport | None
+    segments: dict[str, CSATResult] | None = None
+    _refit: Refit | None = field(default=None, repr=False)
 
-    def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
-        """Wilson interval (percent) at another level."""
-        level = check_confidence_level(
-            confidence_level, "CSATResult.confidence_interval"
+    @property
+    def csat(self) -> float:
+        """Share of satisfied respondents, percent."""
+        return float(self.estimates.estimate[0])
+
+    @property
+    def ci_low(self) -> float:
+        """Lower Wilson bound (percent)."""
+        return float(self.estimates.ci_low[0])
+
+    @property
+    def ci_high(self) -> float:
+        """Upper Wilson bound (percent)."""
+        return float(self.estimates.ci_high[0])
+
+    def _title(self) -> str:
+        return "Customer satisfaction (top-box share, %)"
+
+    def _notes(self) -> tuple[str, ...]:
+        tops = (
+            ", ".join(f"{v:g}" for v in self.top_values)
+            if self.top_values is not None
+            else "the top boxes"
         )
-        lo, hi = wilson_interval(self.csat / 100.0, self.effective_n, level)
-        return ConfidenceInterval(lo * 100.0, hi * 100.0)
+        notes = [f"Satisfied = answers {tops}; Wilson (1927) interval."]
+        if self.scale.name == "observed min-max":
+            notes.append(
+                f"No scale given: the observed range {self.scale.describe()} was used."
+            )
+        return tuple(notes)
 
-    def _row(self, segment: str) -> dict[str, object]:
-        return {
-            "segment": segment,
-            "csat": self.csat,
-            "ci_low": self.ci_low,
-            "ci_high": self.ci_high,
-            "satisfied": self.satisfied,
-            "n": self.n,
-        }
-
-    def _records(self) -> list[dict[str, object]]:
-        return [self._row("all")] + [r._row(k) for k, r in self.by_segment.items()]
-
-    def summary(self) -> Summary:
-        """Table of the top-box share per segment."""
-        rows = [list(r.values()) for r in self._records()]
-        header = ["segment", "csat", "ci_low", "ci_high", "satisfied", "n"]
-        tops = ", ".join(f"{v:g}" for v in self.top_values)
-        return Summary(
-            title="Customer satisfaction (top-box share, %)",
-            tables=(table("", header, rows, digits=2),),
-            notes=(f"Satisfied = answers {tops}; Wilson (1927) interval.",),
+    def __repr__(self) -> str:
+        pct = f"{100 * self.confidence_level:g}%"
+        return (
+            f"CSATResult(csat={fmt(self.csat)}, {pct} CI [{fmt(self.ci_low)}, "
+            f"{fmt(self.ci_high)}], n={self.n}, scale={self.scale.describe()!r})"
         )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CESResult(ResultMixin):
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class CESResult(EstimatedResult):
     """Customer Effort Score: mean answer and share agreeing.
 
     Attributes
     ----------
-    mean : float
-        (Weighted) mean answer.
-    mean_ci_low, mean_ci_high : float
-        t interval of the mean (linearisation variance when weighted).
-    agree : float
-        Share (percent) answering at or above ``agree_from``.
-    agree_ci_low, agree_ci_high : float
-        Wilson interval of ``agree`` (percent).
-    n : int
-    agree_from : float
+    estimates : Estimates
+        Row ``("mean", "mean")``: the (weighted) mean answer with its
+        linearisation standard error and t interval (NaN for fewer than 2
+        answers); row ``("share", "agree")``: the share (percent) answering
+        at or above ``agree_from``, with Wilson's interval. Segment rows
+        follow.
     confidence_level : float
+    scale : Scale
+    agree_from : float
+    n : int
     weighted : bool
     effective_n : float
-    n_missing : int
-    by_segment : dict of str to CESResult
+    missing_report : MissingReport or None
+    segments : dict of str to CESResult or None
+    mean, agree : float
+        The headline values (properties).
     """
 
-    mean: float
-    mean_ci_low: float
-    mean_ci_high: float
-    agree: float
-    agree_ci_low: float
-    agree_ci_high: float
-    n: int
-    agree_from: float
+    estimates: Estimates
     confidence_level: float
+    scale: Scale
+    agree_from: float
+    n: int
     weighted: bool
     effective_n: float
-    n_missing: int
-    by_segment: dict[str, CESResult] = field(default_factory=dict)
-    _se: float = field(default=math.nan, repr=False)
+    missing_report: MissingReport | None
+    segments: dict[str, CESResult] | None = None
+    _refit: Refit | None = field(default=None, repr=False)
 
-    def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
-        """Return the t interval of the mean at another level."""
-        level = check_confidence_level(
-            confidence_level, "CESResult.confidence_interval"
+    @property
+    def mean(self) -> float:
+        """Mean answer."""
+        return float(self.estimates.estimate[0])
+
+    @property
+    def agree(self) -> float:
+        """Share agreeing, percent."""
+        return float(self.estimates.estimate[1])
+
+    def _title(self) -> str:
+        return "Customer Effort Score"
+
+    def _notes(self) -> tuple[str, ...]:
+        return (
+            f"Agree = answers >= {self.agree_from:g} on {self.scale.describe()} "
+            "(Dixon et al. 2010).",
         )
-        t = float(stats.t.ppf(0.5 + level / 2, max(self.n - 1, 1)))
-        return ConfidenceInterval(self.mean - t * self._se, self.mean + t * self._se)
 
-    def _row(self, segment: str) -> dict[str, object]:
-        return {
-            "segment": segment,
-            "mean": self.mean,
-            "mean_ci_low": self.mean_ci_low,
-            "mean_ci_high": self.mean_ci_high,
-            "agree": self.agree,
-            "agree_ci_low": self.agree_ci_low,
-            "agree_ci_high": self.agree_ci_high,
-            "n": self.n,
-        }
-
-    def _records(self) -> list[dict[str, object]]:
-        return [self._row("all")] + [r._row(k) for k, r in self.by_segment.items()]
-
-    def summary(self) -> Summary:
-        """Table of mean effort and share agreeing per segment."""
-        rows = [list(r.values()) for r in self._records()]
-        header = ["segment", "mean", "lo", "hi", "agree %", "lo", "hi", "n"]
-        return Summary(
-            title="Customer Effort Score",
-            tables=(table("", header, rows, digits=2),),
-            notes=(f"Agree = answers >= {self.agree_from:g}.",),
+    def __repr__(self) -> str:
+        return (
+            f"CESResult(mean={fmt(self.mean, 3)}, agree={fmt(self.agree)}%, "
+            f"n={self.n}, confidence_level={self.confidence_level})"
         )
+
+
+_R = TypeVar("_R", CSATResult, CESResult)
+
+
+def _assemble(
+    gathered: Gathered,
+    one: Callable[[Sums, MissingReport | None, float], _R],
+    level: float,
+) -> _R:
+    """Overall result, segment results and the refit at another level."""
+    head = one(gathered.total, gathered.report, level)
+
+    def refit(lv: float) -> Estimates:
+        return _assemble(gathered, one, lv).estimates
+
+    if not gathered.segmented:
+        return replace(head, _refit=refit)
+    parts = {k: one(v, None, level) for k, v in gathered.parts.items()}
+    rows = with_segment_rows(head.estimates, {k: r.estimates for k, r in parts.items()})
+    return replace(head, estimates=rows, segments=parts, _refit=refit)
+
+
+def _read(
+    data: object,
+    where: str,
+    *,
+    items: str | Sequence[str] | None,
+    columns: Sequence[str] | None,
+    weights: object,
+    segments: object,
+    confidence_level: float,
+    nan_policy: str,
+    scale: object,
+) -> tuple[float, Scale | None, Table]:
+    level = check_confidence_level(confidence_level, where)
+    check_nan_policy(nan_policy, where, ("omit", "raise"))
+    sc = as_scale(scale, where)
+    table = read(
+        data,
+        where=where,
+        columns=columns,
+        roles={"items": items},
+        weights=weights,
+        segments=segments,
+        accept=("rows", "lazy", "counts"),
+    )
+    return level, sc, table
 
 
 # --------------------------------------------------------------------- CSAT
-def _top_values(scale: Scale, top_box: int, where: str) -> tuple[float, ...]:
-    pts = scale.points()
-    if not pts:
+def _top(scale: Scale, top_box: object, where: str) -> FloatArray | float:
+    """Top answers of a discrete scale, or the threshold of an interval one."""
+    pts = np.asarray(scale.points(), dtype=np.float64)
+    room = len(pts) if pts.size else scale.maximum - scale.minimum
+    ok = isinstance(top_box, int) and not isinstance(top_box, bool)
+    if not ok or not 1 <= top_box < room:  # type: ignore[operator]
         msg = (
-            f"The 'scale' parameter of {where} must be a discrete (Likert or levels) "
-            "scale."
+            f"The 'top_box' parameter of {where} must be an integer from 1 to "
+            f"{math.ceil(room) - 1} for the {scale.describe()} scale. Got "
+            f"{top_box!r} instead."
         )
         raise InputError(msg)
-    if not 1 <= top_box < len(pts):
-        msg = (
-            f"The 'top_box' parameter of {where} must lie between 1 and "
-            f"{len(pts) - 1} for the {scale.describe()} scale. Got {top_box!r} instead."
-        )
-        raise InputError(msg)
-    return tuple(pts[-top_box:])
+    if pts.size:
+        return pts[-int(top_box) :]  # type: ignore[call-overload]
+    return float(scale.maximum - top_box)  # type: ignore[operator]
 
 
 def csat(
-    scores: object,
+    data: object,
     *,
-    scale: Scale | None = None,
+    items: str | Sequence[str] | None = None,
+    columns: Sequence[str] | None = None,
+    scale: Scale | tuple[float, float] | None = None,
     top_box: int = 2,
-    columns: str | Sequence[str] | None = None,
     weights: object = None,
     segments: object = None,
     confidence_level: float = 0.95,
@@ -208,19 +261,34 @@ def csat(
 
     Parameters
     ----------
-    scores : array_like or dataframe
+    data : array_like, mapping, dataframe, lazy frame or CategoryCounts
         Satisfaction answers on ``scale`` (one column).
-    scale : Scale, optional
-        The answer scale; a 1-5 Likert scale when omitted.
+    items : str, optional
+        The answer column (default: the only column not used for weights or
+        segments).
+    columns : sequence of str, optional
+        Names of an array's columns, or the columns of a frame to use.
+    scale : Scale or (min, max), optional
+        The answer scale. A ``(min, max)`` pair is ``Scale.interval``: the
+        top boxes are then the answers above ``max - top_box`` (9 and 10 on
+        (1, 10) with ``top_box=2``). Default: the observed minimum and
+        maximum (the result's ``scale`` says so); a lazy frame needs a
+        discrete scale.
     top_box : int
         How many of the highest scale points count as satisfied (2: the
         "top-2-box", e.g. 4-5 on 1-5 or 9-10 on 1-10).
-    columns, weights, segments, confidence_level, nan_policy
-        As in :func:`nps`.
+    weights, segments, confidence_level, nan_policy
+        As in :func:`~satmodels.csi.nps`.
 
     Returns
     -------
     CSATResult
+
+    Raises
+    ------
+    InputError
+        Answers off the scale (column, 1-based row, value), ``top_box`` out
+        of range, no usable answer.
 
     Notes
     -----
@@ -228,64 +296,77 @@ def csat(
     The interval is Wilson's (1927) score interval; with case weights it uses
     Kish's (1965) effective sample size :math:`(\sum w)^2 / \sum w^2`.
     Checked against ``statsmodels.stats.proportion.proportion_confint``
-    (method "wilson") in the tests.
+    (method "wilson") in the tests. One answer suffices (Wilson's interval
+    is defined for any n >= 1).
 
     Examples
     --------
-    >>> from satmodels import Scale
     >>> from satmodels.csi import csat
-    >>> r = csat([10, 9, 8, 7, 10, 2], scale=Scale.likert(1, 10))
+    >>> r = csat([10, 9, 8, 7, 10, 2], scale=(1, 10))
     >>> round(r.csat, 2), r.satisfied
     (50.0, 3)
     """
     where = "csat"
-    level = validated(
-        CSATOptions,
+    level, sc, table = _read(
+        data,
         where,
-        top_box=top_box,
-        confidence_level=confidence_level,
-        nan_policy=nan_policy,
-    ).confidence_level
-    sc = scale if scale is not None else Scale.likert(1, 5)
-    tops = _top_values(sc, top_box, where)
-    total, segs, n_missing, weighted = gather(
-        scores,
+        items=items,
         columns=columns,
         weights=weights,
         segments=segments,
+        confidence_level=confidence_level,
         nan_policy=nan_policy,
-        scale=sc,
-        where=where,
+        scale=scale,
     )
-    hit = np.isin(np.asarray(sc.points()), tops)
+    if sc is not None:
+        _top(sc, top_box, where)
+    gathered = gather(table, scale=sc, nan_policy=nan_policy, where=where)
+    top = _top(gathered.scale, top_box, where)
+    if isinstance(top, float):
+        hit = gathered.points > top
+        tops = None
+    else:
+        hit = np.isin(gathered.points, top)
+        tops = tuple(float(v) for v in top)
+    backend = table.backend
 
-    def one(sums: Sums, miss: int) -> CSATResult:
-        p, lo, hi, k, n, n_eff = share_one(sums, hit, level)
-        return CSATResult(
-            csat=100.0 * p,
+    def one(sums: Sums, report: MissingReport | None, lv: float) -> CSATResult:
+        p, lo, hi, k, n, n_eff = share_one(sums, hit, lv)
+        est = estimates(
+            kind="share",
+            name=("csat",),
+            estimate=100.0 * p,
             ci_low=100.0 * lo,
             ci_high=100.0 * hi,
+            n=n,
+            interval="wilson",
+            confidence_level=lv,
+            backend=backend,
+        )
+        return CSATResult(
+            estimates=est,
+            confidence_level=lv,
+            scale=gathered.scale,
+            top_values=tops,
             satisfied=k,
             n=n,
-            top_values=tops,
-            confidence_level=level,
-            weighted=weighted,
+            weighted=gathered.weighted,
             effective_n=n_eff,
-            n_missing=miss,
+            missing_report=report,
+            _refit=lambda v: one(sums, report, v).estimates,
         )
 
-    result = one(total, n_missing)
-    parts = {k: one(v, 0) for k, v in segs.items()}
-    return with_segments(result, parts) if parts else result
+    return _assemble(gathered, one, level)
 
 
 # ---------------------------------------------------------------------- CES
 def ces(
-    scores: object,
+    data: object,
     *,
-    scale: Scale | None = None,
+    items: str | Sequence[str] | None = None,
+    columns: Sequence[str] | None = None,
+    scale: Scale | tuple[float, float] | None = None,
     agree_from: float | None = None,
-    columns: str | Sequence[str] | None = None,
     weights: object = None,
     segments: object = None,
     confidence_level: float = 0.95,
@@ -295,26 +376,38 @@ def ces(
 
     Parameters
     ----------
-    scores : array_like or dataframe
+    data : array_like, mapping, dataframe, lazy frame or CategoryCounts
         Answers to the effort statement ("The company made it easy for me to
         handle my issue"), on ``scale``.
-    scale : Scale, optional
-        A 1-7 agreement scale when omitted (Dixon et al. 2010, CES 2.0).
+    items : str, optional
+        The answer column.
+    columns : sequence of str, optional
+        Names of an array's columns, or the columns of a frame to use.
+    scale : Scale or (min, max), optional
+        The 1-7 agreement scale of CES 2.0 when omitted (Dixon et al.
+        2010). A ``(min, max)`` pair is ``Scale.interval``.
     agree_from : float, optional
-        Lowest answer counted as agreeing; default: the first point above
-        the scale's midpoint (5 on 1-7).
-    columns, weights, segments, confidence_level, nan_policy
-        As in :func:`nps`.
+        Lowest answer counted as agreeing; default: the first whole number
+        above the scale's midpoint (5 on 1-7).
+    weights, segments, confidence_level, nan_policy
+        As in :func:`~satmodels.csi.nps`.
 
     Returns
     -------
     CESResult
 
+    Warns
+    -----
+    SatmodelsWarning
+        Fewer than 2 answers: the mean has no standard error (NaN interval).
+
     Notes
     -----
     The mean's interval is :math:`\bar x \pm t_{n-1}\,\mathrm{SE}` with the
-    linearisation SE (:math:`s/\sqrt n` unweighted); the share agreeing has
-    Wilson's interval.
+    linearisation SE (Woodruff 1971; :math:`s/\sqrt n` unweighted), which
+    needs at least 2 answers; the share agreeing has Wilson's interval
+    (any n >= 1). The mean has no null hypothesis, so its statistic and
+    p-value are NaN.
 
     Examples
     --------
@@ -324,58 +417,77 @@ def ces(
     (5.0, 66.7)
     """
     where = "ces"
-    level = validated(
-        CESOptions,
+    level, sc, table = _read(
+        data,
         where,
-        agree_from=agree_from,
+        items=items,
+        columns=columns,
+        weights=weights,
+        segments=segments,
         confidence_level=confidence_level,
         nan_policy=nan_policy,
-    ).confidence_level
-    sc = scale if scale is not None else Scale.likert(1, 7)
-    pts = np.asarray(sc.points(), dtype=np.float64)
-    if pts.size == 0:
-        msg = f"The 'scale' parameter of {where} must be a discrete scale."
-        raise InputError(msg)
+        scale=scale,
+    )
+    sc = sc if sc is not None else Scale.likert(1, 7)
     mid = (sc.minimum + sc.maximum) / 2.0
-    threshold = float(pts[pts > mid][0]) if agree_from is None else float(agree_from)
-    if not sc.minimum < threshold <= sc.maximum:
+    pts_sc = np.asarray(sc.points(), dtype=np.float64)
+    default = float(pts_sc[pts_sc > mid][0]) if pts_sc.size else math.floor(mid) + 1.0
+    threshold = default if agree_from is None else agree_from
+    if (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, int | float)
+        or not sc.minimum < threshold <= sc.maximum
+    ):
         msg = (
             f"The 'agree_from' parameter of {where} must lie in "
             f"({sc.minimum:g}, {sc.maximum:g}]. Got {agree_from!r} instead."
         )
         raise InputError(msg)
-    total, segs, n_missing, weighted = gather(
-        scores,
-        columns=columns,
-        weights=weights,
-        segments=segments,
-        nan_policy=nan_policy,
-        scale=sc,
-        where=where,
-    )
+    threshold = float(threshold)
+    gathered = gather(table, scale=sc, nan_policy=nan_policy, where=where)
+    pts = gathered.points
+    backend = table.backend
+    if gathered.total[0].sum() < 2:
+        msg = (
+            f"{where}: the mean of fewer than 2 answers has no standard error; "
+            "its interval is NaN."
+        )
+        warnings.warn(msg, SatmodelsWarning, stacklevel=2)
 
-    def one(sums: Sums, miss: int) -> CESResult:
+    def one(sums: Sums, report: MissingReport | None, lv: float) -> CESResult:
         counts, wsum, w2sum = sums
         n = float(counts.sum())
         mean, se = linearised_mean(pts, wsum, w2sum, n)
-        t = float(stats.t.ppf(0.5 + level / 2, max(n - 1, 1)))
-        p, lo, hi, _, _, n_eff = share_one(sums, pts >= threshold, level)
+        p, lo, hi, _, _, n_eff = share_one(sums, pts >= threshold, lv)
+        est = estimates(
+            kind=("mean", "share"),
+            name=("mean", "agree"),
+            estimate=[mean, 100.0 * p],
+            standard_error=[se, math.nan],
+            statistic=[math.nan, math.nan],
+            pvalue=[math.nan, math.nan],
+            df=[n - 1.0, math.nan],
+            ci_low=None,
+            n=n,
+            interval=("t", "wilson"),
+            confidence_level=lv,
+            backend=backend,
+        )
+        est = replace(
+            est,
+            ci_low=np.array([est.ci_low[0], 100.0 * lo]),
+            ci_high=np.array([est.ci_high[0], 100.0 * hi]),
+        )
         return CESResult(
-            mean=mean,
-            mean_ci_low=mean - t * se,
-            mean_ci_high=mean + t * se,
-            agree=100.0 * p,
-            agree_ci_low=100.0 * lo,
-            agree_ci_high=100.0 * hi,
-            n=int(n),
+            estimates=est,
+            confidence_level=lv,
+            scale=gathered.scale,
             agree_from=threshold,
-            confidence_level=level,
-            weighted=weighted,
+            n=int(n),
+            weighted=gathered.weighted,
             effective_n=n_eff,
-            n_missing=miss,
-            _se=se,
+            missing_report=report,
+            _refit=lambda v: one(sums, report, v).estimates,
         )
 
-    result = one(total, n_missing)
-    parts = {k: one(v, 0) for k, v in segs.items()}
-    return with_segments(result, parts) if parts else result
+    return _assemble(gathered, one, level)

@@ -17,209 +17,209 @@ References
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
-from .._typing import FloatArray
-from .._validation import check_confidence_level, validated
-from ..results._base import ConfidenceInterval, ResultMixin
-from ..results._summary import Summary, table
+from .._validation import check_confidence_level, check_nan_policy
+from ..data import read
+from ..exceptions import SmallSampleWarning
+from ..results._estimates import Estimates, estimates
 from ..scales import Scale
-from ._category import Sums, collapse, gather, with_segments
-from ._common import normal_quantile
-from ._options import NPSOptions
+from ..stats.intervals import normal_quantile, wilson_interval
+from ..stats.moments import MissingReport
+from ._category import Gathered, Sums, collapse, gather
+from ._estimated import EstimatedResult, Refit, check_choice, fmt, with_segment_rows
 
 __all__ = ["NPSDifferenceResult", "NPSResult", "nps", "nps_difference"]
 
 NPSMethod = Literal["wald", "adjusted_wald"]
 _NPS_SCALE = Scale.likert(0, 10)
+_NPS_GROUPS = [
+    np.arange(11.0) <= 6,
+    (np.arange(11.0) >= 7) & (np.arange(11.0) <= 8),
+    np.arange(11.0) >= 9,
+]
 
 
 # ----------------------------------------------------------------- results
-@dataclass(frozen=True, slots=True, kw_only=True)
-class NPSResult(ResultMixin):
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class NPSResult(EstimatedResult):
     """Net Promoter Score with its standard error and interval.
 
     Attributes
     ----------
-    nps : float
-        Promoters (9-10) minus detractors (0-6), in percent (-100 ... 100).
-    se : float
-        Standard error of ``nps`` (percentage points) under ``method``.
-    ci_low, ci_high : float
-        Confidence interval, clipped to [-100, 100].
+    estimates : Estimates
+        Row ``("nps", "nps")``: the NPS in percent (-100 ... 100), its
+        standard error under ``method`` and the interval (clipped to
+        [-100, 100]); rows ``("share", "promoters" | "passives" |
+        "detractors")``: the (weighted) shares in percent with Wilson
+        intervals. Segment rows follow, labelled in ``segment``.
+    confidence_level : float
+    method : str
+        ``"wald"`` or ``"adjusted_wald"`` (Rocks 2016).
     n : int
         Respondents used (non-missing, positive weight).
     promoters, passives, detractors : int
         Respondents in each group (unweighted counts).
-    promoter_share, passive_share, detractor_share : float
-        (Weighted) shares in percent.
-    method : str
-        ``"wald"`` or ``"adjusted_wald"`` (Rocks 2016).
-    confidence_level : float
     weighted : bool
     effective_n : float
         Kish's effective sample size (``n`` when unweighted).
-    n_missing : int
-        Missing answers excluded (and rows with weight 0).
-    by_segment : dict of str to NPSResult
-        The same statistics per segment (empty without ``segments``).
+    missing_report : MissingReport
+        Rows read, used and excluded (missing answer, zero weight).
+    segments : dict of str to NPSResult or None
+        The same statistics per segment (sorted labels), None without
+        ``segments``.
+    nps, standard_error, ci_low, ci_high : float
+        The headline row (properties).
     """
 
-    nps: float
-    se: float
-    ci_low: float
-    ci_high: float
+    estimates: Estimates
+    confidence_level: float
+    method: str
     n: int
     promoters: int
     passives: int
     detractors: int
-    promoter_share: float
-    passive_share: float
-    detractor_share: float
-    method: str
-    confidence_level: float
     weighted: bool
     effective_n: float
-    n_missing: int
-    by_segment: dict[str, NPSResult] = field(default_factory=dict)
+    missing_report: MissingReport | None
+    segments: dict[str, NPSResult] | None = None
     _centre: float = field(default=math.nan, repr=False)
+    _refit: Refit | None = field(default=None, repr=False)
 
-    def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
-        """Interval for the NPS at another level (same method)."""
-        level = check_confidence_level(
-            confidence_level, "NPSResult.confidence_interval"
+    @property
+    def nps(self) -> float:
+        """Promoters minus detractors, in percent."""
+        return float(self.estimates.estimate[0])
+
+    @property
+    def standard_error(self) -> float:
+        """Standard error of ``nps`` (percentage points)."""
+        return float(self.estimates.standard_error[0])
+
+    @property
+    def ci_low(self) -> float:
+        """Lower bound of the NPS interval at ``confidence_level``."""
+        return float(self.estimates.ci_low[0])
+
+    @property
+    def ci_high(self) -> float:
+        """Upper bound of the NPS interval at ``confidence_level``."""
+        return float(self.estimates.ci_high[0])
+
+    def _title(self) -> str:
+        return "Net Promoter Score"
+
+    def _notes(self) -> tuple[str, ...]:
+        return (
+            f"{self.method} interval; promoters answer 9-10, detractors 0-6 "
+            "(Reichheld 2003; Rocks 2016).",
         )
-        z = normal_quantile(level)
-        return ConfidenceInterval(
-            max(self._centre - z * self.se, -100.0),
-            min(self._centre + z * self.se, 100.0),
-        )
 
-    def _row(self, segment: str) -> dict[str, object]:
-        return {
-            "segment": segment,
-            "nps": self.nps,
-            "se": self.se,
-            "ci_low": self.ci_low,
-            "ci_high": self.ci_high,
-            "n": self.n,
-            "promoters": self.promoters,
-            "passives": self.passives,
-            "detractors": self.detractors,
-        }
-
-    def _records(self) -> list[dict[str, object]]:
-        rows = [self._row("all")]
-        rows.extend(r._row(k) for k, r in self.by_segment.items())
-        return rows
-
-    def summary(self) -> Summary:
-        """Table of NPS, interval and group counts (overall and per segment)."""
-        header = [
-            "segment",
-            "nps",
-            "se",
-            "ci_low",
-            "ci_high",
-            "n",
-            "prom",
-            "pass",
-            "detr",
-        ]
-        rows = [list(r.values()) for r in self._records()]
-        notes = (
-            f"{self.method} interval at {self.confidence_level:.0%}; promoters "
-            "answer 9-10, detractors 0-6 (Reichheld 2003).",
-        )
-        return Summary(
-            title="Net Promoter Score",
-            tables=(table("", header, rows, digits=2),),
-            notes=notes,
+    def __repr__(self) -> str:
+        pct = f"{100 * self.confidence_level:g}%"
+        seg = "" if self.segments is None else f", segments={len(self.segments)}"
+        return (
+            f"NPSResult(nps={fmt(self.nps)}, {pct} CI [{fmt(self.ci_low)}, "
+            f"{fmt(self.ci_high)}], n={self.n}, method={self.method!r}{seg})"
         )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class NPSDifferenceResult(ResultMixin):
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class NPSDifferenceResult(EstimatedResult):
     """Difference of two independent Net Promoter Scores.
 
     Attributes
     ----------
-    difference : float
-        ``first.nps - second.nps`` (percentage points).
-    se : float
-        ``sqrt(se_1^2 + se_2^2)``.
-    ci_low, ci_high : float
-        Interval for the difference (clipped to [-200, 200]).
-    z, p_value : float
-        Wald test of equal NPS (two-sided).
-    first, second : NPSResult
+    estimates : Estimates
+        One row ``("difference", "nps")``: ``first.nps - second.nps``
+        (percentage points), ``sqrt(se_1^2 + se_2^2)``, the z statistic and
+        two-sided p-value of equal NPS, and the interval (clipped to
+        [-200, 200]).
     confidence_level : float
+    first, second : NPSResult
+    difference, standard_error, ci_low, ci_high, statistic, pvalue : float
+        The row (properties).
     """
 
-    difference: float
-    se: float
-    ci_low: float
-    ci_high: float
-    z: float
-    p_value: float
+    estimates: Estimates
+    confidence_level: float
     first: NPSResult
     second: NPSResult
-    confidence_level: float
-    _centre: float = field(default=math.nan, repr=False)
+    missing_report: MissingReport | None = None
+    _refit: Refit | None = field(default=None, repr=False)
 
-    def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
-        """Interval for the difference at another level."""
-        level = check_confidence_level(
-            confidence_level, "NPSDifferenceResult.confidence_interval"
+    @property
+    def difference(self) -> float:
+        """``first.nps - second.nps``."""
+        return float(self.estimates.estimate[0])
+
+    @property
+    def standard_error(self) -> float:
+        """Standard error of the difference."""
+        return float(self.estimates.standard_error[0])
+
+    @property
+    def ci_low(self) -> float:
+        """Lower interval bound."""
+        return float(self.estimates.ci_low[0])
+
+    @property
+    def ci_high(self) -> float:
+        """Upper interval bound."""
+        return float(self.estimates.ci_high[0])
+
+    @property
+    def statistic(self) -> float:
+        """Wald z of equal NPS."""
+        return float(self.estimates.statistic[0])
+
+    @property
+    def pvalue(self) -> float:
+        """Two-sided p-value of ``statistic``."""
+        return float(self.estimates.pvalue[0])
+
+    def _title(self) -> str:
+        return "Difference of two NPS"
+
+    def _notes(self) -> tuple[str, ...]:
+        return (
+            f"first: NPS {fmt(self.first.nps)} (n = {self.first.n}); second: "
+            f"NPS {fmt(self.second.nps)} (n = {self.second.n}); independent "
+            "samples (Rocks 2016, sec. 5).",
         )
-        z = normal_quantile(level)
-        return ConfidenceInterval(
-            max(self._centre - z * self.se, -200.0),
-            min(self._centre + z * self.se, 200.0),
-        )
 
-    def _records(self) -> list[dict[str, object]]:
-        return [
-            {
-                "difference": self.difference,
-                "se": self.se,
-                "ci_low": self.ci_low,
-                "ci_high": self.ci_high,
-                "z": self.z,
-                "p_value": self.p_value,
-            }
-        ]
-
-    def summary(self) -> Summary:
-        """Table of the two scores and their difference."""
-        rows = [
-            ["first", self.first.nps, self.first.se, self.first.n],
-            ["second", self.second.nps, self.second.se, self.second.n],
-            ["difference", self.difference, self.se, None],
-        ]
-        return Summary(
-            title="Difference of two NPS",
-            tables=(table("", ["", "nps", "se", "n"], rows, digits=2),),
-            notes=(
-                f"{self.confidence_level:.0%} interval [{self.ci_low:.2f}, "
-                f"{self.ci_high:.2f}]; z = {self.z:.3f}, p = {self.p_value:.4f}.",
-            ),
+    def __repr__(self) -> str:
+        pct = f"{100 * self.confidence_level:g}%"
+        return (
+            f"NPSDifferenceResult(difference={fmt(self.difference)}, {pct} CI "
+            f"[{fmt(self.ci_low)}, {fmt(self.ci_high)}], p={fmt(self.pvalue, 4)})"
         )
 
 
 # ------------------------------------------------------------------ kernels
+@dataclass(frozen=True, slots=True)
+class _Fit:
+    nps: float
+    se: float
+    low: float
+    high: float
+    centre: float
+    n_eff: float
+    shares: np.ndarray[tuple[int], np.dtype[np.float64]]
+
+
 def _nps_kernel(
-    counts: FloatArray,
-    wsum: FloatArray,
-    w2sum: FloatArray,
+    wsum: np.ndarray[tuple[int], np.dtype[np.float64]],
+    w2sum: np.ndarray[tuple[int], np.dtype[np.float64]],
     confidence_level: float,
     method: str,
-) -> dict[str, float]:
+) -> _Fit:
     r"""NPS statistics from (detractor, passive, promoter) category sums.
 
     Wald: :math:`\widehat{V} = \sum_c W^{(2)}_c (z_c - \widehat{NPS})^2 / W^2`
@@ -245,62 +245,89 @@ def _nps_kernel(
         centre = float(pp_t - pd_t)
         var = float(pp_t + pd_t - centre**2) / n_adj
     se = math.sqrt(max(var, 0.0))
-    return {
-        "nps": 100.0 * score,
-        "se": 100.0 * se,
-        "ci_low": max(100.0 * (centre - z * se), -100.0),
-        "ci_high": min(100.0 * (centre + z * se), 100.0),
-        "centre": 100.0 * centre,
-        "n_eff": n_eff,
-        "shares": shares,  # type: ignore[dict-item]
-    }
-
-
-# ---------------------------------------------------------------------- NPS
-_NPS_POINTS = np.arange(11.0)
-_NPS_GROUPS = [
-    _NPS_POINTS <= 6,
-    (_NPS_POINTS >= 7) & (_NPS_POINTS <= 8),
-    _NPS_POINTS >= 9,
-]
-
-
-def _nps_one(
-    sums: Sums,
-    *,
-    weighted: bool,
-    confidence_level: float,
-    method: str,
-    n_missing: int,
-) -> NPSResult:
-    counts, wsum, w2sum = collapse(sums, _NPS_GROUPS)
-    res = _nps_kernel(counts, wsum, w2sum, confidence_level, method)
-    shares = np.asarray(res["shares"])
-    return NPSResult(
-        nps=float(res["nps"]),
-        se=float(res["se"]),
-        ci_low=float(res["ci_low"]),
-        ci_high=float(res["ci_high"]),
-        n=int(counts.sum()),
-        promoters=int(counts[2]),
-        passives=int(counts[1]),
-        detractors=int(counts[0]),
-        promoter_share=100.0 * float(shares[2]),
-        passive_share=100.0 * float(shares[1]),
-        detractor_share=100.0 * float(shares[0]),
-        method=method,
-        confidence_level=confidence_level,
-        weighted=weighted,
-        effective_n=float(res["n_eff"]),
-        n_missing=n_missing,
-        _centre=float(res["centre"]),
+    return _Fit(
+        nps=100.0 * score,
+        se=100.0 * se,
+        low=max(100.0 * (centre - z * se), -100.0),
+        high=min(100.0 * (centre + z * se), 100.0),
+        centre=100.0 * centre,
+        n_eff=n_eff,
+        shares=shares,
     )
 
 
+def _z_test(centre: float, se: float) -> tuple[float, float]:
+    """Wald z of 0 and its two-sided p (NaN when the SE is not positive)."""
+    if not se > 0:
+        return math.nan, math.nan
+    z = centre / se
+    return z, float(2.0 * special.ndtr(-abs(z)))
+
+
+def _nps_estimates(
+    sums: Sums, level: float, method: str, backend: str | None
+) -> tuple[Estimates, _Fit, Sums]:
+    grouped = collapse(sums, _NPS_GROUPS)
+    counts, wsum, w2sum = grouped
+    fit = _nps_kernel(wsum, w2sum, level, method)
+    z, p = _z_test(fit.centre, fit.se)
+    lo, hi = wilson_interval(fit.shares * fit.n_eff, np.full(3, fit.n_eff), level)
+    n = float(counts.sum())
+    est = estimates(
+        kind=("nps", "share", "share", "share"),
+        name=("nps", "promoters", "passives", "detractors"),
+        estimate=[fit.nps, *(100.0 * fit.shares[::-1])],
+        standard_error=[fit.se, math.nan, math.nan, math.nan],
+        statistic=[z, math.nan, math.nan, math.nan],
+        pvalue=[p, math.nan, math.nan, math.nan],
+        ci_low=[fit.low, *(100.0 * lo[::-1])],
+        ci_high=[fit.high, *(100.0 * hi[::-1])],
+        n=n,
+        interval=("normal", "wilson", "wilson", "wilson"),
+        confidence_level=level,
+        backend=backend,
+    )
+    return est, fit, grouped
+
+
+def _nps_result(
+    gathered: Gathered, level: float, method: str, backend: str | None
+) -> NPSResult:
+    def one(sums: Sums, report: MissingReport | None) -> NPSResult:
+        est, fit, (counts, _, _) = _nps_estimates(sums, level, method, backend)
+        return NPSResult(
+            estimates=est,
+            confidence_level=level,
+            method=method,
+            n=int(counts.sum()),
+            promoters=int(counts[2]),
+            passives=int(counts[1]),
+            detractors=int(counts[0]),
+            weighted=gathered.weighted,
+            effective_n=fit.n_eff,
+            missing_report=report,
+            _centre=fit.centre,
+            _refit=lambda lv: _nps_estimates(sums, lv, method, backend)[0],
+        )
+
+    head = one(gathered.total, gathered.report)
+
+    def refit(lv: float) -> Estimates:
+        return _nps_result(gathered, lv, method, backend).estimates
+
+    if not gathered.segmented:
+        return replace(head, _refit=refit)
+    parts = {k: one(v, None) for k, v in gathered.parts.items()}
+    rows = with_segment_rows(head.estimates, {k: r.estimates for k, r in parts.items()})
+    return replace(head, estimates=rows, segments=parts, _refit=refit)
+
+
+# ---------------------------------------------------------------------- NPS
 def nps(
-    scores: object,
+    data: object,
     *,
-    columns: str | Sequence[str] | None = None,
+    items: str | Sequence[str] | None = None,
+    columns: Sequence[str] | None = None,
     weights: object = None,
     segments: object = None,
     method: NPSMethod = "wald",
@@ -311,32 +338,44 @@ def nps(
 
     Parameters
     ----------
-    scores : array_like or dataframe
-        Likelihood-to-recommend answers, integers 0-10 (one column).
-    columns : str, optional
-        The answer column of a dataframe.
+    data : array_like, mapping, dataframe, lazy frame or CategoryCounts
+        Likelihood-to-recommend answers, integers 0-10. A lazy frame is
+        counted on its engine; :class:`~satmodels.stats.CategoryCounts`
+        (for instance merged from chunks) are used as they are.
+    items : str, optional
+        The answer column (default: the only column not used for weights or
+        segments).
+    columns : sequence of str, optional
+        Names of an array's columns, or the columns of a frame to use.
     weights : array_like or str, optional
-        Non-negative case weights (or a column name of ``scores``).
+        Case weights (or the name of their column).
     segments : array_like or str, optional
-        Segment label per row (or a column name); results per segment go to
-        ``by_segment``.
+        Segment label per row (or a column name); ``result.segments`` holds
+        one result per label.
     method : {"wald", "adjusted_wald"}
         ``"wald"``: the multinomial (trinomial) normal interval;
         ``"adjusted_wald"``: Rocks' (2016) small-sample adjustment, which adds
         3/4 to promoters and to detractors and 3 to n.
     confidence_level : float
     nan_policy : {"omit", "raise"}
-        Missing answers are counted in ``n_missing`` and excluded, or raise.
+        Missing answers are excluded (and counted in ``missing_report``), or
+        raise.
 
     Returns
     -------
     NPSResult
 
+    Warns
+    -----
+    SmallSampleWarning
+        Wald interval of a sample whose answers all fall in one group.
+
     Raises
     ------
     InputError
         An answer outside 0-10 or not an integer (the message names the
-        column, row and value), bad weights, or no usable answer.
+        column, the 1-based row and the value), bad weights, weights so
+        large that their sums overflow, or no usable answer.
 
     Notes
     -----
@@ -348,8 +387,14 @@ def nps(
     (Rocks 2016, eq. 2). With case weights the shares are weighted and the
     variance is the linearisation variance
     :math:`\sum_c W^{(2)}_c (z_c - \mathrm{NPS})^2 / W^2` with scores
-    :math:`z = -1, 0, 1`. The SE is checked against a simulation and a hand
-    computation in ``tests/test_csi_nps.py``.
+    :math:`z = -1, 0, 1` (Woodruff 1971). The statistic and p-value test
+    NPS = 0.
+
+    Minimum sample: one answer gives the score. When every answer falls in
+    one group the Wald standard error is 0 and its interval has no width
+    (the statistic and p-value are then NaN, with a
+    :class:`~satmodels.exceptions.SmallSampleWarning`); Rocks (2016)
+    recommends the adjusted Wald interval for small samples.
 
     References
     ----------
@@ -362,58 +407,66 @@ def nps(
     >>> from satmodels.csi import nps
     >>> # 5 promoters, 3 passives, 2 detractors -> NPS = 50% - 20% = 30
     >>> r = nps([10, 9, 9, 10, 9, 7, 8, 8, 3, 6])
-    >>> round(r.nps, 1), round(r.se, 1)
+    >>> round(r.nps, 1), round(r.standard_error, 1)
     (30.0, 24.7)
     >>> r.promoters, r.passives, r.detractors
     (5, 3, 2)
     """
     where = "nps"
-    opts = validated(
-        NPSOptions,
-        where,
-        method=method,
-        confidence_level=confidence_level,
-        nan_policy=nan_policy,
-    )
-    level, method = opts.confidence_level, opts.method
-    total, segs, n_missing, weighted = gather(
-        scores,
+    method = check_choice(method, ("wald", "adjusted_wald"), "method", where)  # type: ignore[assignment]
+    level = check_confidence_level(confidence_level, where)
+    check_nan_policy(nan_policy, where, ("omit", "raise"))
+    table = read(
+        data,
+        where=where,
         columns=columns,
+        roles={"items": items},
         weights=weights,
         segments=segments,
-        nan_policy=nan_policy,
-        scale=_NPS_SCALE,
-        where=where,
+        accept=("rows", "lazy", "counts"),
     )
-    result = _nps_one(
-        total,
-        weighted=weighted,
-        confidence_level=level,
-        method=method,
-        n_missing=n_missing,
-    )
-    parts = {
-        k: _nps_one(
-            v, weighted=weighted, confidence_level=level, method=method, n_missing=0
+    gathered = gather(table, scale=_NPS_SCALE, nan_policy=nan_policy, where=where)
+    result = _nps_result(gathered, level, method, table.backend)
+    rows = result.estimates.select("nps")
+    flat = [
+        seg or "all"
+        for seg, se in zip(rows.segment, rows.standard_error, strict=True)
+        if se == 0
+    ]
+    if flat:
+        msg = (
+            f"{where}: every answer falls in one group ({flat}), so the Wald "
+            "standard error is 0 and the interval has no width; "
+            "method='adjusted_wald' (Rocks 2016) gives a usable interval."
         )
-        for k, v in segs.items()
-    }
-    return with_segments(result, parts) if parts else result
+        warnings.warn(msg, SmallSampleWarning, stacklevel=2)
+    return result
 
 
 def nps_difference(
     first: object,
     second: object,
     *,
+    items: str | None = None,
+    weights: object = None,
+    method: NPSMethod = "wald",
     confidence_level: float = 0.95,
 ) -> NPSDifferenceResult:
     r"""Difference of two independent Net Promoter Scores with its interval.
 
     Parameters
     ----------
-    first, second : NPSResult or array_like
+    first, second : NPSResult, or data as for :func:`nps`
         Results of :func:`nps` (their ``method`` and weights are kept), or
-        raw 0-10 answers, passed to :func:`nps` with defaults.
+        two independent samples of 0-10 answers, each passed to :func:`nps`
+        with ``items``, ``weights`` (a column name, when given) and
+        ``method``.
+    items : str, optional
+        The answer column of raw samples.
+    weights : str, optional
+        The weight column of raw samples.
+    method : {"wald", "adjusted_wald"}
+        Interval method for raw samples.
     confidence_level : float
 
     Returns
@@ -428,34 +481,58 @@ def nps_difference(
     (Rocks 2016, sec. 5). With adjusted-Wald inputs, the interval is centred
     at the difference of the adjusted estimates, as in Rocks (2016).
     Samples that share respondents (a panel measured twice) are not
-    independent; this interval does not apply to them.
+    independent; this interval does not apply to them. When both standard
+    errors are 0 the statistic and p-value are NaN.
 
     Examples
     --------
-    >>> from satmodels.csi import nps, nps_difference
+    >>> from satmodels.csi import nps_difference
     >>> d = nps_difference([10, 9, 9, 8, 3], [10, 6, 5, 8, 3])
     >>> round(d.difference, 1)
     80.0
     """
     where = "nps_difference"
     level = check_confidence_level(confidence_level, where)
-    a = first if isinstance(first, NPSResult) else nps(first, confidence_level=level)
-    b = second if isinstance(second, NPSResult) else nps(second, confidence_level=level)
+
+    def side(sample: object) -> NPSResult:
+        if isinstance(sample, NPSResult):
+            return sample
+        return nps(
+            sample,
+            items=items,
+            weights=weights,
+            method=method,
+            confidence_level=level,
+        )
+
+    a, b = side(first), side(second)
     diff = a.nps - b.nps
     centre = a._centre - b._centre
-    se = math.sqrt(a.se**2 + b.se**2)
-    z = normal_quantile(level)
-    zstat = centre / se if se > 0 else math.nan
-    p = float(2 * stats.norm.sf(abs(zstat))) if se > 0 else math.nan
+    se = math.hypot(a.standard_error, b.standard_error)
+    zstat, p = _z_test(centre, se)
+    backend = a.estimates._backend
+
+    def build(lv: float) -> Estimates:
+        z = normal_quantile(lv)
+        return estimates(
+            kind="difference",
+            name=("nps",),
+            estimate=diff,
+            standard_error=se,
+            statistic=zstat,
+            pvalue=p,
+            ci_low=max(centre - z * se, -200.0),
+            ci_high=min(centre + z * se, 200.0),
+            n=a.n + b.n,
+            interval="normal",
+            confidence_level=lv,
+            backend=backend,
+        )
+
     return NPSDifferenceResult(
-        difference=diff,
-        se=se,
-        ci_low=max(centre - z * se, -200.0),
-        ci_high=min(centre + z * se, 200.0),
-        z=zstat,
-        p_value=p,
+        estimates=build(level),
+        confidence_level=level,
         first=a,
         second=b,
-        confidence_level=level,
-        _centre=centre,
+        _refit=build,
     )

@@ -24,93 +24,106 @@ References
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
-from .._validation import check_confidence_level, validated
-from ..data import _frames
+import numpy as np
+
+from .._validation import check_confidence_level, check_nan_policy
+from ..data import read
 from ..exceptions import EstimationError, InputError
-from ..results._base import ConfidenceInterval, ResultMixin
-from ..results._summary import Summary, table
+from ..results._estimates import Estimates, estimates
 from ..stats._reliability import _alpha, _alpha_if_deleted, _feldt_interval, _item_total
-from ..stats.moments import Moments, moments_of
-from ._options import AlphaOptions
+from ..stats.moments import MissingReport
+from ._estimated import EstimatedResult, Refit, check_choice, fmt
 
 __all__ = ["AlphaResult", "cronbach_alpha"]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AlphaResult(ResultMixin):
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class AlphaResult(EstimatedResult):
     """Cronbach's alpha with Feldt's interval.
 
     Attributes
     ----------
-    alpha : float
-    ci_low, ci_high : float
-        Feldt (1965) interval.
-    n : int
-        Respondents used (listwise).
-    n_missing : int
+    estimates : Estimates
+        Row ``("alpha", "alpha")`` with Feldt's (1965) interval; rows
+        ``("alpha_if_deleted", item)`` (k >= 3) and
+        ``("item_total_correlation", item)`` (corrected: the item against
+        the sum of the others).
+    confidence_level : float
     k : int
         Number of items.
-    alpha_if_deleted : dict of str to float
-        Alpha of the remaining items when each item is dropped (k >= 3).
-    item_total_correlation : dict of str to float
-        Corrected item-total correlation (item vs the sum of the others).
-    confidence_level : float
+    n : int
+        Respondents used (listwise; pairwise: the fewest behind any
+        covariance).
+    missing_report : MissingReport or None
+    alpha, ci_low, ci_high : float
+        The headline row (properties).
+    alpha_if_deleted, item_total_correlation : dict of str to float
+        The item rows (properties).
     """
 
-    alpha: float
-    ci_low: float
-    ci_high: float
-    n: int
-    n_missing: int
-    k: int
-    alpha_if_deleted: dict[str, float]
-    item_total_correlation: dict[str, float]
+    estimates: Estimates
     confidence_level: float
+    k: int
+    n: int
+    missing_report: MissingReport | None = None
+    _refit: Refit | None = field(default=None, repr=False)
 
-    def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
-        """Feldt interval at another level."""
-        level = check_confidence_level(
-            confidence_level, "AlphaResult.confidence_interval"
+    @property
+    def alpha(self) -> float:
+        """Cronbach's alpha."""
+        return float(self.estimates.estimate[0])
+
+    @property
+    def ci_low(self) -> float:
+        """Lower Feldt bound."""
+        return float(self.estimates.ci_low[0])
+
+    @property
+    def ci_high(self) -> float:
+        """Upper Feldt bound."""
+        return float(self.estimates.ci_high[0])
+
+    def _items(self, kind: str) -> dict[str, float]:
+        sub = self.estimates.select(kind)
+        return dict(zip(sub.name, sub.estimate.tolist(), strict=True))
+
+    @property
+    def alpha_if_deleted(self) -> dict[str, float]:
+        """Alpha of the remaining items when each item is dropped."""
+        return self._items("alpha_if_deleted")
+
+    @property
+    def item_total_correlation(self) -> dict[str, float]:
+        """Corrected item-total correlation per item."""
+        return self._items("item_total_correlation")
+
+    def _title(self) -> str:
+        return "Cronbach's alpha"
+
+    def _notes(self) -> tuple[str, ...]:
+        return (
+            f"k = {self.k} items, n = {self.n}; Feldt (1965) interval (Cronbach 1951).",
         )
-        lo, hi = _feldt_interval(self.alpha, self.n, self.k, level)
-        return ConfidenceInterval(lo, hi)
 
-    def _records(self) -> list[dict[str, object]]:
-        return [
-            {
-                "item": k,
-                "alpha_if_deleted": v,
-                "item_total_correlation": self.item_total_correlation[k],
-            }
-            for k, v in self.alpha_if_deleted.items()
-        ]
-
-    def summary(self) -> Summary:
-        """Alpha, interval and item statistics."""
-        rows = [
-            [r["item"], r["alpha_if_deleted"], r["item_total_correlation"]]
-            for r in self._records()
-        ]
-        return Summary(
-            title="Cronbach's alpha",
-            tables=(
-                table("", ["item", "alpha if deleted", "item-total r"], rows, digits=3),
-            ),
-            notes=(
-                f"alpha = {self.alpha:.4f}, {self.confidence_level:.0%} Feldt interval "
-                f"[{self.ci_low:.4f}, {self.ci_high:.4f}], k = {self.k}, n = {self.n}.",
-            ),
+    def __repr__(self) -> str:
+        pct = f"{100 * self.confidence_level:g}%"
+        return (
+            f"AlphaResult(alpha={fmt(self.alpha, 4)}, {pct} CI "
+            f"[{fmt(self.ci_low, 4)}, {fmt(self.ci_high, 4)}], k={self.k}, "
+            f"n={self.n})"
         )
 
 
 def cronbach_alpha(
-    items: object,
+    data: object,
     *,
+    items: Sequence[str] | None = None,
     columns: Sequence[str] | None = None,
     weights: object = None,
+    missing: Literal["listwise", "pairwise"] = "listwise",
     confidence_level: float = 0.95,
     nan_policy: Literal["omit", "raise"] = "omit",
 ) -> AlphaResult:
@@ -118,14 +131,22 @@ def cronbach_alpha(
 
     Parameters
     ----------
-    items : array_like, dataframe or Moments
-        Respondents x items (at least 2 items), or their Moments.
+    data : array_like, mapping, dataframe, lazy frame or Moments
+        Respondents x items (at least 2 items), or their Moments. A lazy
+        frame is reduced to Moments on its engine.
+    items : sequence of str, optional
+        The item columns (default: every column not used for weights).
     columns : sequence of str, optional
+        Names of an array's columns, or the columns of a frame to use.
     weights : array_like or str, optional
         Case weights (the interval then uses the unweighted n).
+    missing : {"listwise", "pairwise"}
+        How the covariance matrix treats missing answers. Pairwise, Feldt's
+        interval uses the smallest number of respondents behind any entry
+        of the matrix (and ``n`` reports it).
     confidence_level : float
     nan_policy : {"omit", "raise"}
-        Listwise exclusion (counted) or raise.
+        Exclusion (counted in ``missing_report``) or raise.
 
     Returns
     -------
@@ -134,14 +155,15 @@ def cronbach_alpha(
     Raises
     ------
     InputError
-        Fewer than 2 items or 3 respondents.
+        Fewer than 2 items or 3 (complete) respondents: the minimum sample.
     EstimationError
-        Zero total variance.
+        Zero total variance (alpha undefined).
 
     Notes
     -----
     Checked against R ``psych::alpha`` and against the Feldt formula written
-    out with ``scipy.stats.f`` in ``tests/test_csi_alpha.py``.
+    out with ``scipy.stats.f`` in ``tests/test_csi_alpha.py``. Alpha if
+    deleted needs k >= 3 (NaN otherwise).
 
     Examples
     --------
@@ -152,29 +174,23 @@ def cronbach_alpha(
     0.9333
     """
     where = "cronbach_alpha"
-    level = validated(
-        AlphaOptions, where, confidence_level=confidence_level, nan_policy=nan_policy
-    ).confidence_level
-    if isinstance(items, Moments):
-        m = items.select(columns) if columns is not None else items
-    elif _frames.is_lazy(items):
-        m = moments_of(
-            items,
-            columns=columns,
-            weights=weights,
-            nan_policy=nan_policy,
-            name="items",
-            where=where,
-        )
-    else:
-        m = moments_of(
-            items,
-            columns=columns,
-            weights=weights,
-            nan_policy=nan_policy,
-            name="items",
-            where=where,
-        )
+    level = check_confidence_level(confidence_level, where)
+    check_nan_policy(nan_policy, where, ("omit", "raise"))
+    miss = check_choice(missing, ("listwise", "pairwise"), "missing", where)
+    table = read(
+        data,
+        where=where,
+        columns=columns,
+        roles={"items": items},
+        weights=weights,
+        accept=("rows", "lazy", "moments"),
+    )
+    m = table.moments(
+        table.role("items"),
+        missing=miss,  # type: ignore[arg-type]
+        nan_policy=nan_policy,
+        name="items",
+    )
     k = m.p
     if k < 2:
         msg = f"The 'items' parameter of {where} needs at least 2 items. Got {k}."
@@ -190,19 +206,34 @@ def cronbach_alpha(
         msg = f"{where}: the total score has no variance; alpha is undefined."
         raise EstimationError(msg)
     a = _alpha(S)
-    lo, hi = _feldt_interval(a, m.n, k, level)
     if_deleted = _alpha_if_deleted(S)
     item_total = _item_total(S)
-    deleted = {name: float(v) for name, v in zip(m.columns, if_deleted, strict=True)}
-    itc = {name: float(v) for name, v in zip(m.columns, item_total, strict=True)}
+    names = list(m.columns)
+    # pairwise: Feldt's df from the fewest respondents behind any covariance
+    n = m.n if miss == "listwise" else int(np.min(m.count))
+
+    def build(lv: float) -> Estimates:
+        lo, hi = _feldt_interval(a, n, k, lv)
+        nan = np.full(k, np.nan)
+        return estimates(
+            kind=("alpha",)
+            + ("alpha_if_deleted",) * k
+            + ("item_total_correlation",) * k,
+            name=["alpha", *names, *names],
+            estimate=np.concatenate([[a], if_deleted, item_total]),
+            ci_low=np.concatenate([[lo], nan, nan]),
+            ci_high=np.concatenate([[hi], nan, nan]),
+            n=n,
+            interval=("feldt",) + ("none",) * (2 * k),
+            confidence_level=lv,
+            backend=table.backend,
+        )
+
     return AlphaResult(
-        alpha=a,
-        ci_low=lo,
-        ci_high=hi,
-        n=m.n,
-        n_missing=m.missing_report.rows_excluded,
-        k=k,
-        alpha_if_deleted=deleted,
-        item_total_correlation=itc,
+        estimates=build(level),
         confidence_level=level,
+        k=k,
+        n=n,
+        missing_report=m.missing_report,
+        _refit=build,
     )

@@ -61,10 +61,11 @@ def section(survey: Mapping[str, Any]) -> Summary:
     weight = np.asarray(survey["weight"], dtype=np.float64)
     segment = np.asarray(survey["segment"])
     tables: list[SummaryTable] = []
-    r_nps = nps(survey["nps"], weights=weight, segments=segment)
+    r_nps = nps(survey, items="nps", weights="weight", segments="segment")
+    est = r_nps.estimates.select("nps")
     rows = [
-        [r["segment"], r["nps"], r["ci_low"], r["ci_high"], r["n"]]
-        for r in r_nps._records()
+        [seg or "all", est.estimate[i], est.ci_low[i], est.ci_high[i], est.n[i]]
+        for i, seg in enumerate(est.segment)
     ]
     tables.append(
         table(
@@ -75,15 +76,17 @@ def section(survey: Mapping[str, Any]) -> Summary:
         )
     )
     r_csat = csat(
-        survey["overall"],
+        survey,
+        items="overall",
         scale=Scale.likert(1, 10),
         top_box=2,
-        weights=weight,
-        segments=segment,
+        weights="weight",
+        segments="segment",
     )
+    est = r_csat.estimates.select("share")
     rows = [
-        [r["segment"], r["csat"], r["ci_low"], r["ci_high"], r["n"]]
-        for r in r_csat._records()
+        [seg or "all", est.estimate[i], est.ci_low[i], est.ci_high[i], est.n[i]]
+        for i, seg in enumerate(est.segment)
     ]
     tables.append(
         table(
@@ -94,10 +97,7 @@ def section(survey: Mapping[str, Any]) -> Summary:
         )
     )
     items = ["qual1", "qual2", "qual3", "qual4", "val1", "val2"]
-    drivers = np.column_stack([np.asarray(survey[c], dtype=np.float64) for c in items])
-    r_drv = shapley_importance(
-        drivers, np.asarray(survey["overall"], dtype=np.float64), columns=items
-    )
+    r_drv = shapley_importance(survey, target="overall", items=items)
     rows = [[k, v, r_drv.share[k]] for k, v in r_drv.importance.items()]
     tables.append(
         table(
@@ -155,7 +155,7 @@ def section(survey: Mapping[str, Any]) -> Summary:
         title="CSI indicators",
         tables=tuple(tables),
         notes=(
-            f"NPS n_missing = {r_nps.n_missing}; CSI n = {r_csi.n} ({r_csi.n_missing} "
+            f"NPS rows excluded = {r_nps.missing_report.rows_excluded}; CSI n = {r_csi.n} ({r_csi.n_missing} "
             "excluded for missing answers).",
             f"AHP consistency ratio of the dimension weights: {cr:.3f} (Saaty 1980; < "
             "0.10 is acceptable).",

@@ -1,7 +1,9 @@
 """The ``satmodels demo`` report: a complete study on the bundled sample survey.
 
-Each section is a :class:`~satmodels.results._summary.Summary` built by a module's
-``demo_section(survey)`` function; this module only strings them together.
+Each section is a :class:`~satmodels.results._summary.Summary` built by the
+``section(survey)`` function of one module of this package (one per model,
+written with the public API only); this module strings them together. Demo
+code lives here, never in the model modules.
 """
 
 from __future__ import annotations
@@ -12,11 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from .datasets import SAMPLE_N, SAMPLE_SEED, load_sample_survey
-from .ratio import satisfaction_ratio
-from .results._base import jsonable
-from .results._summary import Summary, table
-from .scales import Scale
+from ..datasets import SAMPLE_N, SAMPLE_SEED, load_sample_survey
+from ..results._base import jsonable
+from ..results._summary import Summary, table
 
 __all__ = ["demo_report", "demo_sections"]
 
@@ -40,41 +40,16 @@ def _overview(survey: Survey) -> Summary:
     )
 
 
-def _ratio_section(survey: Survey) -> Summary:
-    """Compute c = b / a per SERVQUAL dimension: perceived over expected service."""
-    dims = {
-        "tangibles": range(1, 5),
-        "reliability": range(5, 10),
-        "responsiveness": range(10, 14),
-        "assurance": range(14, 18),
-        "empathy": range(18, 23),
-    }
-    p = np.column_stack([
-        np.mean([survey[f"sq_p{i}"] for i in r], axis=0) for r in dims.values()
-    ])  # fmt: skip
-    e = np.column_stack([
-        np.mean([survey[f"sq_e{i}"] for i in r], axis=0) for r in dims.values()
-    ])  # fmt: skip
-    res = satisfaction_ratio(
-        p, e, items=list(dims), scale=Scale.interval(1, 7), weights=survey["weight"]
-    )
-    s = res.summary()
-    return Summary(
-        title="Satisfaction ratio c = b / a (SERVQUAL dimension means, weighted)",
-        tables=s.tables,
-        notes=s.notes,
-    )
-
-
 def demo_sections() -> list[tuple[str, Callable[[Survey], Summary]]]:
     """Return the report's sections in order: (name, function of the survey)."""
-    from . import acsi, csi, kano, servqual  # noqa: PLC0415 - modules on demand
-    from .acsi import ml  # noqa: PLC0415 - imports semopy only when called
+    from .. import acsi, kano, servqual  # noqa: PLC0415 - modules on demand
+    from ..acsi import ml  # noqa: PLC0415 - imports semopy only when called
+    from . import csi, ratio  # noqa: PLC0415
 
     return [
         ("overview", _overview),
-        ("ratio", _ratio_section),
-        ("csi", csi.demo_section),
+        ("ratio", ratio.section),
+        ("csi", csi.section),
         ("kano", kano.demo_section),
         ("servqual", servqual.demo_section),
         ("acsi_pls", acsi.demo_section),

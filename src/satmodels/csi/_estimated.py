@@ -1,0 +1,130 @@
+"""What the NPS, CSAT, CES, driver, IPA, PRCA and alpha results share (private).
+
+Every result carries the shared :class:`~satmodels.results._estimates.Estimates`
+table; :class:`EstimatedResult` gives them ``to_frame`` (the estimates, in
+the input's backend), ``confidence_interval`` (the stored bounds at the
+fitted level, or a refit at another level where the statistic allows) and
+a summary built from the table.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Literal
+
+from ..exceptions import InputError
+from ..results._base import ConfidenceInterval, ResultMixin
+from ..results._estimates import Estimates, check_level, concat
+from ..results._summary import Summary
+
+if TYPE_CHECKING:
+    from ..stats.moments import MissingReport
+
+__all__ = ["EstimatedResult", "Refit", "check_choice", "fmt", "with_segment_rows"]
+
+#: Rebuild a result's estimates at another confidence level.
+Refit = Callable[[float], Estimates]
+
+
+class EstimatedResult(ResultMixin):
+    """``to_frame``, ``confidence_interval`` and ``summary`` from ``estimates``.
+
+    Subclasses are frozen dataclasses with the fields ``estimates``,
+    ``confidence_level`` and ``_refit`` (a :data:`Refit` or None) and write
+    ``_title()`` and ``_notes()``.
+    """
+
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+        estimates: Estimates
+        confidence_level: float
+        _refit: Refit | None
+        missing_report: MissingReport | None
+
+    def to_frame(self, backend: Literal["pandas", "polars"] | None = None) -> Any:  # noqa: ANN401 - a pandas or polars DataFrame
+        """Return the estimates as a long table.
+
+        Parameters
+        ----------
+        backend : {"pandas", "polars"}, optional
+            Default: the library of the input data (pandas otherwise).
+        """
+        return self.estimates.to_frame(backend)
+
+    def confidence_interval(
+        self, confidence_level: float | None = None
+    ) -> ConfidenceInterval:
+        """Interval bounds of every row of ``estimates``.
+
+        Parameters
+        ----------
+        confidence_level : float, optional
+            Default: the fitted level, which returns exactly the stored
+            ``estimates.ci_low`` / ``estimates.ci_high``. Another level is
+            recomputed from the fitted statistics (Wilson, Feldt, Wald, the
+            stored bootstrap replicates).
+
+        Raises
+        ------
+        InputError
+            A level outside (0, 1).
+        """
+        est = self.estimates
+        if confidence_level is None or confidence_level == est.confidence_level:
+            return est.confidence_interval()
+        where = f"{type(self).__name__}.confidence_interval"
+        level = check_level(confidence_level, where)
+        if self._refit is None:
+            return est.confidence_interval(level)
+        return self._refit(level).confidence_interval()
+
+    def _title(self) -> str:
+        return type(self).__name__
+
+    def _notes(self) -> tuple[str, ...]:
+        return ()
+
+    def summary(self) -> Summary:
+        """Return the estimates table and notes as text and HTML."""
+        notes = list(self._notes())
+        report = getattr(self, "missing_report", None)
+        if report is not None and report.rows_excluded:
+            notes.append(
+                f"{report.rows_excluded} of {report.rows_total} row(s) excluded: "
+                + ", ".join(f"{k} {v}" for k, v in report.reasons.items())
+                + "."
+            )
+        return Summary(
+            title=self._title(),
+            tables=self.estimates.summary().tables,
+            notes=tuple(notes),
+        )
+
+
+def with_segment_rows(overall: Estimates, parts: Mapping[str, Estimates]) -> Estimates:
+    """Stack the overall rows and each segment's rows (labelled)."""
+    if not parts:
+        return overall
+    labelled = [
+        dataclasses.replace(est, segment=(label,) * len(est))
+        for label, est in parts.items()
+    ]
+    return concat([overall, *labelled])
+
+
+def fmt(value: float, digits: int = 2) -> str:
+    """Format a number for a repr (``nan`` when not finite)."""
+    return f"{value:.{digits}f}" if value == value else "nan"  # noqa: PLR0124
+
+
+def check_choice(value: object, allowed: tuple[str, ...], name: str, where: str) -> str:
+    """Refuse an option outside ``allowed``, naming the parameter and value."""
+    if not isinstance(value, str) or value not in allowed:
+        msg = (
+            f"The '{name}' parameter of {where} must be one of {list(allowed)}. "
+            f"Got {value!r} instead."
+        )
+        raise InputError(msg)
+    return value
