@@ -7,10 +7,17 @@ by its own tests), no confidence level at fit time and no segments.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Any
 
 import numpy as np
-from _harness import Case, likert
+
+try:
+    from _harness import Case, likert
+except ModuleNotFoundError:  # imported by pytest's doctest collection
+    sys.path.insert(0, str(Path(__file__).parent))
+    from _harness import Case, likert
 
 from satmodels import CategoryCounts, Moments, pair_counts
 
