@@ -94,9 +94,8 @@ def _report(
     inp: KanoInput, joint: npt.NDArray[np.int8], weights: FloatArray | None
 ) -> MissingReport:
     """Rows read, used (a classified pair and a positive weight), excluded."""
-    t = inp.table
     n = joint.shape[0]
-    classified = ((joint // 6) < 5) & ((joint % 6) < 5)
+    classified = (joint < 6 * K.MISSING) & (joint % 6 != K.MISSING)
     positive = np.ones(n, dtype=bool) if weights is None else weights > 0
     used = classified.any(axis=1) & positive
     reasons: dict[str, int] = {}
@@ -106,14 +105,18 @@ def _report(
     no_pair = int((positive & ~classified.any(axis=1)).sum())
     if no_pair:
         reasons["no complete answer pair"] = no_pair
-    cols = dict.fromkeys([*inp.functional, *inp.dysfunctional])
-    x = t.matrix(list(cols))
+    f_miss = (joint >= 6 * K.MISSING).sum(axis=0)
+    d_miss = (joint % 6 == K.MISSING).sum(axis=0)
+    column_missing: dict[str, int] = {}
+    for names, miss in ((inp.functional, f_miss), (inp.dysfunctional, d_miss)):
+        for c, m in zip(names, miss.tolist(), strict=True):
+            column_missing[c] = int(m)
     return MissingReport(
         rows_total=n,
         rows_used=int(used.sum()),
         rows_excluded=n - int(used.sum()),
         reasons=reasons,
-        column_missing={c: int(np.isnan(x[:, i]).sum()) for i, c in enumerate(cols)},
+        column_missing=column_missing,
         missing="pairwise",
     )
 

@@ -25,7 +25,15 @@ from ._kernels import Int8Array
 from ._options import KanoOptions
 from ._table import ANSWER_NAMES
 
-__all__ = ["Counts", "KanoInput", "count_lazy", "count_rows", "encode", "read_pairs"]
+__all__ = [
+    "Counts",
+    "KanoInput",
+    "block",
+    "count_lazy",
+    "count_rows",
+    "encode",
+    "read_pairs",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,11 +190,21 @@ def _encode_side(
     return idx
 
 
+def block(table: Table, names: Sequence[str]) -> FloatArray:
+    """Rows of ``names``: a view when they are adjacent columns of the table."""
+    cols = table.columns
+    k = len(names)
+    start = cols.index(names[0]) if names and names[0] in cols else -1
+    if start >= 0 and tuple(cols[start : start + k]) == tuple(names):
+        return table.matrix()[:, start : start + k]
+    return table.matrix(names)
+
+
 def encode(inp: KanoInput, opts: KanoOptions, where: str) -> Int8Array:
     """Joint answer codes ``6 f + d`` (n, p) of the rows; 5 marks a missing side."""
     t = inp.table
     fi = _encode_side(
-        t.matrix(inp.functional),
+        block(t, inp.functional),
         opts,
         side="functional",
         columns=inp.functional,
@@ -194,7 +212,7 @@ def encode(inp: KanoInput, opts: KanoOptions, where: str) -> Int8Array:
         where=where,
     )
     di = _encode_side(
-        t.matrix(inp.dysfunctional),
+        block(t, inp.dysfunctional),
         opts,
         side="dysfunctional",
         columns=inp.dysfunctional,
@@ -220,7 +238,7 @@ def importance_matrix(
     """Return the importance ratings (n, p), rescaled to 0-100 by ``scale``."""
     if not inp.importance:
         return None
-    arr = inp.table.matrix(inp.importance)
+    arr = block(inp.table, inp.importance)
     if scale is not None:
         bad = scale.invalid_mask(arr) & ~np.isnan(arr)
         if bad.any():
