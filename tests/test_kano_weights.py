@@ -181,3 +181,46 @@ def test_weighted_classification_shares() -> None:
     np.testing.assert_allclose(
         cls.estimates.estimate, rep.estimates.select("share").estimate, rtol=1e-12
     )
+
+
+def test_compare_waves_reads_two_data_sets() -> None:
+    w1, w2 = _data(150, seed=11), _data(150, seed=12)
+    direct = kano.compare_waves(w1, w2, pairs=PAIRS, rng=1)
+    r1 = kano.analyze(w1, pairs=PAIRS)
+    r2 = kano.analyze(w2, pairs=PAIRS)
+    ref = kano.compare_waves(r1, r2, rng=1)
+    np.testing.assert_array_equal(direct.statistic, ref.statistic)
+    np.testing.assert_allclose(direct.better_change, r2.better - r1.better)
+    # the change of Better: normal interval from the two binomial errors
+    row = direct.estimates.select("better_change")
+    se = np.sqrt(
+        r1.estimates.select("better").standard_error ** 2
+        + r2.estimates.select("better").standard_error ** 2
+    )
+    np.testing.assert_allclose(row.standard_error, se)
+    np.testing.assert_allclose(row.ci_high - row.estimate, 1.959963984540054 * se)
+    assert direct.confidence_interval().low.shape == (len(direct.estimates),)
+    # integer weights: the test sees the weighted counts rescaled to Kish's n
+    weighted = kano.compare_waves(w1, w2, pairs=PAIRS, weights="w", rng=1)
+    np.testing.assert_allclose(
+        weighted.better_change,
+        kano.analyze(w2, pairs=PAIRS, weights="w").better
+        - kano.analyze(w1, pairs=PAIRS, weights="w").better,
+    )
+    with pytest.raises(InputError, match="weights"):
+        kano.compare_waves(w1, w2, pairs=PAIRS, weights=w1["w"])
+
+
+def test_continuous_intervals_at_another_level_are_recomputed() -> None:
+    cols = _data(90, seed=5)
+    res = kano.continuous(cols, pairs=PAIRS, weights="w", segments="seg")
+    assert res.segments is not None and list(res.segments) == ["1.0", "2.0"]
+    ci = res.confidence_interval(0.8)
+    t = np.asarray(
+        [
+            __import__("scipy").stats.t.ppf(0.9, n - 1)
+            for n in np.repeat(res.n_effective, 2)
+        ]
+    )
+    se = res.estimates.standard_error
+    np.testing.assert_allclose(ci.high - res.estimates.estimate, t * se)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -208,7 +209,16 @@ class KanoResult(ResultMixin):
                     "kano.analyze(..., n_resamples=2000, rng=...)."
                 )
                 raise InputError(msg)
-            lo, hi = percentile_interval(self._boot, level)
+            if not np.isnan(self._boot).any():
+                lo, hi = percentile_interval(self._boot, level)
+                return ConfidenceInterval(low=lo, high=hi)
+            # replicates without A, O, M or I answers have no Better/Worse:
+            # the percentiles of the others (NaN-aware quantiles)
+            alpha = (1.0 - level) / 2.0
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN column
+                lo = np.nanpercentile(self._boot, 100 * alpha, axis=0)
+                hi = np.nanpercentile(self._boot, 100 * (1 - alpha), axis=0)
             return ConfidenceInterval(low=lo, high=hi)
         if confidence_level is None or confidence_level == self.confidence_level:
             return self.estimates.confidence_interval()

@@ -170,6 +170,8 @@ class WaveComparison(ResultMixin):
             },
             "alpha": self.alpha,
             "n_resamples": self.n_resamples,
+            "confidence_level": self.confidence_level,
+            "estimates": self.estimates.to_dict(),
         }
 
     def summary(self) -> Summary:
