@@ -152,7 +152,7 @@ def analyze(
     tie_rule: str | Sequence[str] = DEFAULT_TIE_RULE,
     confidence_level: float = 0.95,
     n_resamples: int = 0,
-    rng: object = None,
+    rng: np.random.Generator | np.random.SeedSequence | int | None = None,
     nan_policy: Literal["omit", "raise"] = "omit",
     max_questionable: int = 1,
     fong_z: float = 1.65,
@@ -350,7 +350,7 @@ def from_tables(
     tie_rule: str | Sequence[str] = DEFAULT_TIE_RULE,
     confidence_level: float = 0.95,
     n_resamples: int = 0,
-    rng: object = None,
+    rng: np.random.Generator | np.random.SeedSequence | int | None = None,
     fong_z: float = 1.65,
 ) -> KanoResult:
     """Kano analysis from joint answer counts (no rows needed).

@@ -351,7 +351,7 @@ def compare_waves(
     alpha: float = 0.05,
     confidence_level: float = 0.95,
     n_resamples: int = 9999,
-    rng: object = None,
+    rng: np.random.Generator | np.random.SeedSequence | int | None = None,
     nan_policy: Literal["omit", "raise"] = "omit",
 ) -> WaveComparison:
     """Test each attribute's category change between two survey waves.
