@@ -139,7 +139,7 @@ def test_per_respondent_importance_with_case_weights() -> None:
     res = gaps(data, instrument=INST, weights="w", importance=points)
     g = _p(data) - _e(data)
     dim = np.column_stack([g[:, :2].mean(axis=1), g[:, 2:].mean(axis=1)])
-    mean, se, _, lo, hi = _by_hand((dim * points / 100).sum(axis=1), w)
+    mean, se, _, _, hi = _by_hand((dim * points / 100).sum(axis=1), w)
     assert res.weighted_score == pytest.approx(mean, rel=1e-12)
     assert res.weighted is not None
     assert res.weighted.standard_error[0] == pytest.approx(se, rel=1e-10)
@@ -228,5 +228,5 @@ def test_lazy_frame_with_weight_and_segment_columns() -> None:
     assert from_m.estimates.standard_error == pytest.approx(
         eager.estimates.standard_error, rel=1e-10
     )
-    with pytest.raises(InputError, match="'weights'.*Moments"):
+    with pytest.raises(InputError, match=r"'weights'.*Moments"):
         gaps(m, instrument=INST, weights=data["w"])
