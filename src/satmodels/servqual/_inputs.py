@@ -145,8 +145,11 @@ def read_sets(
         accept=("rows", "lazy", "moments"),
     )
     if table.kind == "rows":
+        start = 0
+        every = table.matrix(names)
         for param, cols in sets.items():
-            block = table.matrix(cols)
+            block = every[:, start : start + len(cols)]
+            start += len(cols)
             if _maybe_off_scale(block, scale):
                 scale.check(block, columns=list(cols), name=param, where=where)
             if nan_policy == "raise":
@@ -178,7 +181,7 @@ def survey(
     )
     total = scale.minimum + scale.maximum
     if table.kind == "rows":
-        rows = table.matrix(cols)
+        rows = table.matrix(None if cols == table.columns else cols)
         flip = np.flatnonzero(reverse > 0)
         if flip.size:
             rows = rows.copy()
