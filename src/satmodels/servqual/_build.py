@@ -111,6 +111,7 @@ def table(
     confidence_level: float,
     backend: str | None,
     where: str,
+    stacklevel: int = 3,
 ) -> Estimates:
     """Build the estimates table (Student t intervals), warning on NaN SEs.
 
@@ -142,11 +143,14 @@ def table(
             )
             shown.append(f"{kinds[i]} {names[i]!r} ({why})")
         more = f" and {bad.size - 8} more" if bad.size > 8 else ""
+        one = bad.size == 1
         msg = (
-            f"{where}: the standard error of {', '.join(shown)}{more} cannot be "
-            "estimated; its t statistic, p-value and interval are NaN."
+            f"{where}: the standard error{'' if one else 's'} of "
+            f"{', '.join(shown)}{more} cannot be estimated; "
+            f"{'its' if one else 'their'} t statistic, p-value and interval "
+            f"{'are' if one else 'are all'} NaN."
         )
-        warnings.warn(msg, SatmodelsWarning, stacklevel=4)
+        warnings.warn(msg, SatmodelsWarning, stacklevel=stacklevel)
     return estimates(
         name=names,
         kind=kinds,

@@ -335,7 +335,10 @@ def _core(  # noqa: PLR0917 - one fit's inputs
             report, "weighted score: missing importance or dimension", excluded
         )
         imp = _mean_points(wrows, sv.weights, inst)
-    est = table(parts, confidence_level=level, backend=tab.backend, where=where)
+    # table <- _core <- core <- _run <- gaps/servperf <- the caller
+    est = table(
+        parts, confidence_level=level, backend=tab.backend, where=where, stacklevel=6
+    )
     if minus is None:
         return ServperfResult(
             estimates=est,

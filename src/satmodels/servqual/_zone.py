@@ -154,7 +154,14 @@ def _zone_core(  # noqa: PLR0917 - one fit's inputs
         mean, _, size, sigma = _item_stats(sv.moments, plus, minus)
         kinds = (f"{name}_item", f"{name}_dimension", f"{name}_overall")
         parts += levels(mean, sigma, size, inst, kinds=kinds, overall="overall")
-    est = table(parts, confidence_level=level, backend=tab.backend, where=tab.where)
+    # table <- _zone_core <- core <- zone_of_tolerance <- the caller
+    est = table(
+        parts,
+        confidence_level=level,
+        backend=tab.backend,
+        where=tab.where,
+        stacklevel=5,
+    )
     nobs = sv.moments.nobs
     pmean = np.where(nobs > 0, np.diagonal(sv.moments.pair_mean), np.nan)
 
