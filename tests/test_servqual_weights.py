@@ -230,3 +230,17 @@ def test_lazy_frame_with_weight_and_segment_columns() -> None:
     )
     with pytest.raises(InputError, match=r"'weights'.*Moments"):
         gaps(m, instrument=INST, weights=data["w"])
+
+
+def test_results_say_they_are_weighted_and_stay_short() -> None:
+    pl = pytest.importorskip("polars")
+    data = _sample(seed=7)
+    frame = pl.DataFrame(data)
+    res = gaps(frame, instrument=INST, weights="w", importance=[50, 50])
+    assert "Kish" in str(res.summary())
+    assert "Kish" not in str(gaps(frame, instrument=INST).summary())
+    assert len(repr(res)) < 600
+    assert isinstance(res.to_frame(), pl.DataFrame)
+    ci = res.confidence_interval()
+    assert np.array_equal(ci.low, res.estimates.ci_low)
+    assert np.array_equal(ci.high, res.estimates.ci_high)

@@ -6,6 +6,13 @@ results, not data, and are checked in ``tests/test_servqual*.py``.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# pytest's --doctest-modules imports this file from the repository root,
+# where the harness is not importable; the conformance test adds the folder.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 from _harness import Case, likert
 
 from satmodels import Scale

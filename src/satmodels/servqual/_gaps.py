@@ -347,6 +347,7 @@ def _core(  # noqa: PLR0917 - one fit's inputs
             importance=imp,
             confidence_level=level,
             missing_report=report,
+            _case_weights=sv.moments.weighted,
             _backend=tab.backend,
         )
     count, pmean = sv.moments.count, sv.moments.pair_mean
@@ -366,6 +367,7 @@ def _core(  # noqa: PLR0917 - one fit's inputs
         missing_report=report,
         _rows=rows,
         _weights=sv.weights,
+        _case_weights=sv.moments.weighted,
         _importance_vector=vector,
         _backend=tab.backend,
     )

@@ -61,13 +61,19 @@ def est_table(est: Estimates, title: str, label: str = "name") -> SummaryTable:
     )
 
 
-def missing_note(report: MissingReport) -> str:
-    """One line on respondents and missing answers."""
+def missing_note(report: MissingReport, *, weighted: bool = False) -> str:
+    """One line on respondents, missing answers and case weights."""
     cells = sum(report.column_missing.values())
-    return (
+    text = (
         f"{report.rows_total} respondents; {cells} missing answer(s) "
         f"(each statistic uses the respondents who answered its items)."
     )
+    if weighted:
+        text += (
+            " Case-weighted means; n is Kish's (1965) effective sample size "
+            "W^2 / sum w^2."
+        )
+    return text
 
 
 def pick(result: Any, by: str | None) -> Estimates:  # noqa: ANN401 - any result
@@ -209,6 +215,7 @@ class GapsResult(_Scores, ResultMixin):
     segments: dict[str, GapsResult] | None = None
     _rows: FloatArray | None = field(default=None, repr=False)
     _weights: FloatArray | None = field(default=None, repr=False)
+    _case_weights: bool = field(default=False, repr=False)
     _importance_vector: FloatArray | None = field(default=None, repr=False)
     _backend: str | None = field(default=None, repr=False)
 
@@ -340,7 +347,7 @@ class GapsResult(_Scores, ResultMixin):
             )
         notes = (
             f"Instrument {self.instrument.name}; scale {self.scale.describe()}.",
-            missing_note(self.missing_report),
+            missing_note(self.missing_report, weighted=self._case_weights),
             _SOURCE_GAPS,
         )
         return Summary(title="SERVQUAL gap analysis", tables=tuple(tables), notes=notes)
@@ -386,6 +393,7 @@ class ServperfResult(_Scores, ResultMixin):
     confidence_level: float
     missing_report: MissingReport
     segments: dict[str, ServperfResult] | None = None
+    _case_weights: bool = field(default=False, repr=False)
     _backend: str | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:
@@ -426,7 +434,7 @@ class ServperfResult(_Scores, ResultMixin):
         ]
         notes = (
             f"Instrument {self.instrument.name}; scale {self.scale.describe()}.",
-            missing_note(self.missing_report),
+            missing_note(self.missing_report, weighted=self._case_weights),
             "SERVPERF: perception-only scores (Cronin & Taylor 1992).",
         )
         return Summary(title="SERVPERF", tables=tuple(tables), notes=notes)

@@ -65,6 +65,7 @@ class ZoneResult(ResultMixin):
     confidence_level: float
     missing_report: MissingReport
     segments: dict[str, ZoneResult] | None = None
+    _case_weights: bool = field(default=False, repr=False)
     _backend: str | None = field(default=None, repr=False)
 
     def _get(self, measure: str, level: str) -> Estimates:
@@ -188,7 +189,7 @@ class ZoneResult(ResultMixin):
         notes = (
             "MSA = perceived - adequate, MSS = perceived - desired, width = "
             "desired - adequate (Parasuraman, Zeithaml & Berry 1994).",
-            missing_note(self.missing_report),
+            missing_note(self.missing_report, weighted=self._case_weights),
         )
         return Summary(title="Zone of tolerance", tables=tables, notes=notes)
 
@@ -252,6 +253,7 @@ class ReliabilityResult(ResultMixin):
     alpha_if_deleted: FloatArray
     confidence_level: float
     missing_report: MissingReport
+    _case_weights: bool = field(default=False, repr=False)
     _backend: str | None = field(default=None, repr=False)
 
     @property
@@ -371,7 +373,7 @@ class ReliabilityResult(ResultMixin):
             notes=(
                 "Cronbach (1951) alpha; Feldt (1965) F interval; corrected "
                 "item-total correlation r(item, dimension total - item).",
-                missing_note(self.missing_report),
+                missing_note(self.missing_report, weighted=self._case_weights),
             ),
         )
 

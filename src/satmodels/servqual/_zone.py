@@ -190,6 +190,7 @@ def _zone_core(  # noqa: PLR0917 - one fit's inputs
         dimension_position=position(msa_d.estimate, mss_d.estimate),
         confidence_level=level,
         missing_report=sv.moments.missing_report,
+        _case_weights=sv.moments.weighted,
         _backend=tab.backend,
     )
 
@@ -345,6 +346,7 @@ def reliability(
         alpha_if_deleted=if_deleted,
         confidence_level=level,
         missing_report=sv.moments.missing_report,
+        _case_weights=sv.moments.weighted,
         _backend=tab.backend,
     )
 
