@@ -26,6 +26,7 @@ from satmodels.servqual import (
     gaps,
     reliability,
     servperf,
+    zone_of_tolerance,
 )
 
 SMALL = Instrument.define({"speed": ["s1", "s2"], "staff": ["f1"]}, name="small")
@@ -305,3 +306,25 @@ def test_servperf_item_interval_is_a_one_sample_t() -> None:
     ref = stats.ttest_1samp(P_HAND, 0.0).confidence_interval(0.9)
     assert low == pytest.approx(ref.low)
     assert high == pytest.approx(ref.high)
+
+
+def test_scale_pair_array_columns_and_column_errors() -> None:
+    data = _mapping()
+    kw: dict[str, Any] = {
+        "perceptions": COLUMNS[:3],
+        "expectations": COLUMNS[3:],
+        "instrument": SMALL,
+    }
+    ref = gaps(data, **kw)
+    # (min, max) means Scale.interval(min, max)
+    assert gaps(data, **kw, scale=(1, 7)).scale.name == "interval"
+    # a bare array names its columns with columns=, as pandas does
+    arr = np.column_stack([P_HAND, E_HAND])
+    res = gaps(arr, columns=COLUMNS, **kw)
+    assert res.estimates.estimate == pytest.approx(ref.estimates.estimate)
+    with pytest.raises(InputError, match=r"'expectations'.*\['e9'\]"):
+        gaps(data, **(kw | {"expectations": ["e1", "e2", "e9"]}))
+    with pytest.raises(InputError, match="'items' parameter of reliability cannot"):
+        reliability(data, items=COLUMNS[:3], perceptions=COLUMNS[:3], instrument=SMALL)
+    with pytest.raises(InputError, match=r"'perceived' parameter of zone_of_toler"):
+        zone_of_tolerance(data, instrument=SMALL)
