@@ -14,6 +14,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 from scipy import stats
 
 from satmodels import InputError, Moments
@@ -244,3 +247,27 @@ def test_results_say_they_are_weighted_and_stay_short() -> None:
     ci = res.confidence_interval()
     assert np.array_equal(ci.low, res.estimates.ci_low)
     assert np.array_equal(ci.high, res.estimates.ci_high)
+
+
+@given(
+    st.integers(4, 12).flatmap(
+        lambda n: st.tuples(
+            arrays(np.float64, (n, 2 * K), elements=st.integers(1, 7).map(float)),
+            arrays(np.float64, (n,), elements=st.integers(1, 5).map(float)),
+        )
+    ),
+    st.floats(0.1, 10.0),
+)
+@pytest.mark.filterwarnings("ignore::satmodels.SatmodelsWarning")
+def test_scaling_the_weights_changes_nothing(
+    xw: tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]], c: float
+) -> None:
+    x, w = xw
+    names = [f"sq_p{j + 1}" for j in range(K)] + [f"sq_e{j + 1}" for j in range(K)]
+    data = {n: x[:, j] for j, n in enumerate(names)}
+    a = gaps(data, instrument=INST, weights=w)
+    b = gaps(data, instrument=INST, weights=c * w)
+    np.testing.assert_allclose(a.estimates.estimate, b.estimates.estimate, atol=1e-12)
+    np.testing.assert_allclose(
+        a.estimates.standard_error, b.estimates.standard_error, rtol=1e-8, atol=1e-12
+    )
