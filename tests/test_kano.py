@@ -633,7 +633,9 @@ def test_empty_attribute_gives_nan_not_error() -> None:
 
 def test_demo_section() -> None:
     survey = make_survey(200, rng=4)
-    s = kano.demo_section(survey.data)
+    from satmodels.demo.kano import section
+
+    s = section(survey.data)
     text = str(s)
     assert "attribute 6" in text
     assert "By segment" in text

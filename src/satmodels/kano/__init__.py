@@ -38,9 +38,6 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any
-
-from ..results._summary import Summary
 from ._analyze import analyze, classify, from_tables
 from ._continuous import SCORE_PRESETS, ContinuousKanoResult, continuous
 from ._options import DEFAULT_TIE_RULE, KanoOptions
@@ -76,10 +73,3 @@ __all__ = [
     "continuous",
     "from_tables",
 ]
-
-
-def demo_section(survey: Any) -> Summary:  # noqa: ANN401 - the sample survey
-    """Kano section of the demo report (moved to :mod:`satmodels.demo.kano`)."""
-    from ..demo.kano import section  # noqa: PLC0415 - demo code on demand
-
-    return section(survey)
