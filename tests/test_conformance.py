@@ -1,194 +1,303 @@
-"""One conformance test over every public function (sklearn estimator_checks style).
+"""Every public function and result held to docs/conventions.md.
 
-For each public entry point it checks that empty input, NaN under
-``nan_policy="raise"``, wrong shapes and off-scale answers raise
-``InputError`` with a message naming the parameter, that the result is
-frozen, JSON-safe (``to_dict``), converts to pandas and polars frames, and
-renders its repr, text summary and HTML.
+Two parts:
+
+* a static walk over every public callable of the package (signatures: data
+  first and positional, options keyword-only, the vocabulary's words, no
+  retired synonyms);
+* the cases in ``tests/conformance/cases_*.py``: each public function called
+  on a good sample through every input kind, with weights, segments, rng and
+  confidence levels, and its result checked for the shared estimates table,
+  the to_frame backend rule, a short repr, JSON, summary and typed errors.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
-from satmodels import (
-    InputError,
-    Moments,
-    Scale,
-    acsi,
-    cronbach_alpha,
-    csat,
-    csm,
-    kano,
-    nps,
-    satisfaction_ratio,
-    servqual,
-    shapley_importance,
-)
+import satmodels
+from satmodels import InputError, Moments
+from satmodels.results._estimates import Estimates
 
-Fn = Callable[[np.ndarray], Any]
+HERE = Path(__file__).parent / "conformance"
+sys.path.insert(0, str(HERE))
 
+from _harness import Case, load_cases  # noqa: E402
 
-@dataclass(frozen=True)
-class Case:
-    """How to call one public function with a respondents x items matrix."""
+CASES = load_cases()
+IDS = [c.id for c in CASES]
 
-    call: Fn
-    good: np.ndarray
-    parameter: str  # the parameter name the messages must mention
-    off_scale: np.ndarray | None = None
-    wrong_shape: Fn | None = None
-
-
-def _likert(
-    n: int = 40, k: int = 3, lo: int = 1, hi: int = 7, seed: int = 0
-) -> np.ndarray:
-    return np.random.default_rng(seed).integers(lo, hi + 1, size=(n, k)).astype(float)
-
-
-def _with(x: np.ndarray, row: int, col: int, value: float) -> np.ndarray:
-    y = x.copy()
-    y[row, col] = value
-    return y
-
-
-_CSM = np.array([-90.0, -60.0, -30.0, 0.0, 30.0, 60.0, 90.0])
-_TWO_BLOCKS = "A =~ x0 + x1 + x2\nB =~ x3 + x4 + x5\nB ~ A"
-
-
-def _correlated(n: int = 60, seed: int = 1) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    a = rng.normal(size=n)
-    b = 0.6 * a + 0.8 * rng.normal(size=n)
-    cols = [a + 0.7 * rng.normal(size=n) for _ in range(3)]
-    cols += [b + 0.7 * rng.normal(size=n) for _ in range(3)]
-    return np.clip(np.round(np.column_stack(cols) * 1.5 + 5.5), 1, 10)
-
-
-CASES: dict[str, Case] = {
-    "Moments.from_data": Case(
-        call=lambda x: Moments.from_data(x, nan_policy="raise"),
-        good=_likert(),
-        parameter="'data'",
-        wrong_shape=lambda x: Moments.from_data(x[None]),
-    ),
-    "satisfaction_ratio": Case(
-        call=lambda x: satisfaction_ratio(
-            np.hstack([x, x + 1.0]),
-            columns=[f"c{j}" for j in range(2 * x.shape[1])],
-            perceived=[f"c{j}" for j in range(x.shape[1])],
-            expected=[f"c{j}" for j in range(x.shape[1], 2 * x.shape[1])],
-            scale=(1, 8),
-        ),
-        good=_likert(),
-        parameter="'(perceived|expected|data)'",
-        off_scale=_with(_likert(), 2, 1, 9.0),
-        wrong_shape=lambda x: satisfaction_ratio(
-            x, perceived=["x0", "x1"], expected=["x2"]
-        ),
-    ),
-    "csm": Case(
-        call=lambda x: csm(x, nan_policy="raise"),
-        good=_CSM[_likert(lo=0, hi=6).astype(int)],
-        parameter="'data'",
-        off_scale=_with(_CSM[_likert(lo=0, hi=6).astype(int)], 0, 0, 45.0),
-    ),
-    "nps": Case(
-        call=lambda x: nps(x, nan_policy="raise"),
-        good=_likert(k=1, lo=0, hi=10),
-        parameter="'scores'",
-        off_scale=_with(_likert(k=1, lo=0, hi=10), 3, 0, 11.0),
-    ),
-    "csat": Case(
-        call=lambda x: csat(x, scale=Scale.likert(1, 5), nan_policy="raise"),
-        good=_likert(k=1, hi=5),
-        parameter="'scores'",
-        off_scale=_with(_likert(k=1, hi=5), 0, 0, 6.0),
-    ),
-    "cronbach_alpha": Case(
-        call=lambda x: cronbach_alpha(x, nan_policy="raise"),
-        good=_correlated(),
-        parameter="'items'",
-        wrong_shape=lambda x: cronbach_alpha(x[:, :1]),
-    ),
-    "shapley_importance": Case(
-        call=lambda x: shapley_importance(x[:, :-1], x[:, -1], nan_policy="raise"),
-        good=_correlated(),
-        parameter="'(drivers|overall)'",
-        wrong_shape=lambda x: shapley_importance(x[:, :-1], x[:-3, -1]),
-    ),
-    "kano.analyze": Case(
-        call=lambda x: kano.analyze(x[:, :3], x[:, 3:], nan_policy="raise"),
-        good=_likert(k=6, hi=5),
-        parameter="'(functional|dysfunctional)'",
-        off_scale=_with(_likert(k=6, hi=5), 4, 2, 6.0),
-        wrong_shape=lambda x: kano.analyze(x[:, :3], x[:, 3:5]),
-    ),
-    "servqual.gaps": Case(
-        call=lambda x: servqual.gaps(x[:, :22], x[:, 22:], nan_policy="raise"),
-        good=_likert(k=44),
-        parameter="'(perceptions|expectations)'",
-        off_scale=_with(_likert(k=44), 1, 3, 8.0),
-        wrong_shape=lambda x: servqual.gaps(x[:, :22], x[:, 22:40]),
-    ),
-    "acsi.fit": Case(
-        call=lambda x: acsi.fit(x, _TWO_BLOCKS, scale=(1, 10), nan_policy="raise"),
-        good=_correlated(),
-        parameter="'data'",
-        off_scale=_with(_correlated(), 2, 2, 11.0),
-        wrong_shape=lambda x: acsi.fit(x[:, :4], _TWO_BLOCKS, scale=(1, 10)),
-    ),
+# ------------------------------------------------------------------ static
+#: Words the vocabulary retired, with the word to use instead.
+RETIRED = {
+    "n_bootstrap": "n_resamples",
+    "n_replicates": "n_resamples",
+    "n_boot": "n_resamples",
+    "seed": "rng",
+    "random_state": "rng",
+    "alpha": "confidence_level",
+    "ci": "confidence_level",
+    "level": "confidence_level",
+    "by_segment": "segments",
+    "segment": "segments",
+    "case_weights": "weights",
+    "importance_scale": "scale",
+}
+#: Public callables whose first argument is not a survey (they take a
+#: matrix, results or counts) and are exempt from "data first".
+NOT_DATA_FIRST = {
+    "ahp",
+    "from_tables",
+    "compare",
+    "compare_waves",
+    "five_gaps",
+    "nps_difference",
+    "grade",
+    "make_survey",
+    "load_sample_survey",
+    "aggregate",
 }
 
 
-@pytest.fixture(params=sorted(CASES))
+def _public_functions() -> Iterator[tuple[str, Callable[..., Any]]]:
+    modules = [satmodels, satmodels.csi, satmodels.kano, satmodels.servqual]
+    modules.append(satmodels.acsi)
+    seen: set[int] = set()
+    for mod in modules:
+        for name in getattr(mod, "__all__", []):
+            obj = getattr(mod, name)
+            if inspect.isfunction(obj) and id(obj) not in seen:
+                seen.add(id(obj))
+                yield f"{mod.__name__}.{name}", obj
+
+
+FUNCTIONS = sorted(_public_functions())
+
+
+@pytest.mark.parametrize(("qualname", "func"), FUNCTIONS, ids=[f[0] for f in FUNCTIONS])
+def test_signature_follows_the_vocabulary(
+    qualname: str, func: Callable[..., Any]
+) -> None:
+    params = list(inspect.signature(func).parameters.values())
+    for p in params:
+        assert p.name not in RETIRED, (
+            f"{qualname} takes {p.name!r}; the vocabulary says {RETIRED[p.name]!r}"
+        )
+    short = qualname.rsplit(".", 1)[1]
+    if short in NOT_DATA_FIRST or not params:
+        return
+    first, rest = params[0], params[1:]
+    assert first.name == "data", f"{qualname}: the survey comes first, as 'data'"
+    assert first.kind in (first.POSITIONAL_ONLY, first.POSITIONAL_OR_KEYWORD)
+    positional = [p.name for p in rest if p.kind is not p.KEYWORD_ONLY]
+    assert not positional, f"{qualname}: options must be keyword-only: {positional}"
+    if "rng" in {p.name for p in rest}:
+        assert inspect.signature(func).parameters["rng"].default is None
+
+
+# ------------------------------------------------------------- the cases
+N_KIND = ["array", "dict", "pandas", "polars", "pyarrow"]
+LAZY_KIND = ["polars_lazy", "duckdb"]
+
+
+def _frame(case: Case, kind: str, extra: dict[str, Any] | None = None) -> Any:
+    cols = dict(case.data) | (extra or {})
+    if kind == "dict":
+        return cols
+    if kind == "pandas":
+        import pandas as pd
+
+        return pd.DataFrame(cols)
+    if kind == "pyarrow":
+        import pyarrow as pa
+
+        return pa.table(cols)
+    import polars as pl
+
+    frame = pl.DataFrame(cols)
+    if kind == "polars":
+        return frame
+    if kind == "polars_lazy":
+        return frame.lazy()
+    if kind == "duckdb":
+        import duckdb
+
+        con = duckdb.connect()
+        return con.from_arrow(frame.to_arrow())
+    raise AssertionError(kind)
+
+
+def _call(case: Case, kind: str = "dict", **over: Any) -> Any:
+    kwargs = case.kwargs | over
+    if kind == "array":
+        names = list(case.data)
+        x = np.column_stack([case.data[c] for c in names])
+        return case.call(x, columns=names, **kwargs)
+    return case.call(_frame(case, kind), **kwargs)
+
+
+def _same(a: np.ndarray, b: np.ndarray, rtol: float) -> None:
+    np.testing.assert_allclose(a, b, rtol=rtol, atol=rtol, equal_nan=True)
+
+
+def _est(result: Any) -> Estimates:
+    est = result.estimates
+    assert isinstance(est, Estimates), f"{type(result).__name__}.estimates"
+    return est
+
+
+@pytest.fixture(scope="module", params=CASES, ids=IDS)
 def case(request: pytest.FixtureRequest) -> Case:
-    return CASES[request.param]
+    return request.param  # type: ignore[no-any-return]
 
 
-def test_empty_input_raises(case: Case) -> None:
-    with pytest.raises(InputError, match=case.parameter):
-        case.call(case.good[:0])
+@pytest.fixture(scope="module")
+def reference(case: Case) -> Any:
+    return _call(case)
 
 
-def test_nan_raises_under_raise_policy(case: Case) -> None:
-    with pytest.raises(InputError, match=case.parameter):
-        case.call(_with(case.good, 1, 0, np.nan))
+@pytest.mark.parametrize("kind", N_KIND + LAZY_KIND + ["moments"])
+def test_every_input_kind_gives_the_same_numbers(
+    case: Case, reference: Any, kind: str
+) -> None:
+    if kind in LAZY_KIND and not case.lazy:
+        pytest.skip("needs the rows")
+    if kind == "moments":
+        if not case.moments:
+            pytest.skip("needs more than Moments")
+        got = case.call(Moments.from_data(case.data), **case.kwargs)
+    else:
+        got = _call(case, kind)
+    ref, est = _est(reference), _est(got)
+    assert est.name == ref.name
+    _same(est.estimate, ref.estimate, case.rtol)
+    _same(est.standard_error, ref.standard_error, max(case.rtol, 1e-8))
 
 
-def test_wrong_shape_raises(case: Case) -> None:
-    if case.wrong_shape is None:
-        pytest.skip("function takes a single matrix of any shape")
-    with pytest.raises(InputError):
-        case.wrong_shape(case.good)
-
-
-def test_off_scale_raises(case: Case) -> None:
-    if case.off_scale is None:
-        pytest.skip("function has no declared answer scale")
-    with pytest.raises(InputError, match=case.parameter):
-        case.call(case.off_scale)
-
-
-def test_result_contract(case: Case) -> None:
-    res: Any = case.call(case.good)
-    is_instance = dataclasses.is_dataclass(res) and not isinstance(res, type)
-    assert is_instance
-    field = next(iter(res.__dataclass_fields__))
+def test_result_is_a_frozen_record_with_a_short_repr(reference: Any) -> None:
+    result: Any = reference
+    assert dataclasses.is_dataclass(reference)
+    first = dataclasses.fields(reference)[0].name
     with pytest.raises(dataclasses.FrozenInstanceError):
-        setattr(res, field, None)
-    json.dumps(res.to_dict())
-    assert len(res.to_frame("pandas")) > 0
-    assert res.to_frame("polars").height > 0
-    assert repr(res)
-    assert str(res.summary())
-    assert "<table>" in res._repr_html_()
+        setattr(reference, first, None)
     with pytest.raises(TypeError):
-        iter(res)
+        iter(result)
+    text = repr(reference)
+    assert len(text) <= 800, f"repr is {len(text)} characters"
+    assert text.count("\n") <= 15
+    json.dumps(result.to_dict(), allow_nan=False)
+    summary = result.summary()
+    assert str(summary).strip()
+    assert "<table" in summary._repr_html_()
+
+
+def test_estimates_table_and_confidence_level(case: Case, reference: Any) -> None:
+    est = _est(reference)
+    assert len(est) > 0
+    assert est.confidence_level == 0.95
+    if not case.confidence_level:
+        return
+    res = _call(case, confidence_level=0.9)
+    assert res.confidence_level == 0.9
+    assert _est(res).confidence_level == 0.9
+    low, high = res.confidence_interval()
+    stored = np.concatenate([_est(res).ci_low, _est(res).ci_high])
+    for v in np.concatenate([np.ravel(low), np.ravel(high)]).astype(float):
+        if np.isfinite(v):
+            assert np.isclose(stored, v, rtol=1e-12, atol=1e-12).any(), (
+                f"confidence_interval() gives {v}, not a stored bound"
+            )
+    for bad in (0.0, 1.0, 1.5, "0.9"):
+        with pytest.raises(InputError, match="confidence_level"):
+            _call(case, confidence_level=bad)
+
+
+@pytest.mark.parametrize(
+    ("kind", "backend"),
+    [("dict", "pandas"), ("pandas", "pandas"), ("polars", "polars")],
+)
+def test_to_frame_follows_the_input(case: Case, kind: str, backend: str) -> None:
+    frame = _call(case, kind).to_frame()
+    assert type(frame).__module__.split(".")[0] == backend
+    for col in ("estimate", "standard_error", "pvalue", "ci_low", "ci_high", "n"):
+        assert col in list(frame.columns)
+    other = "polars" if backend == "pandas" else "pandas"
+    assert (
+        type(_call(case, kind).to_frame(backend=other)).__module__.split(".")[0]
+        == other
+    )
+
+
+def test_weights_are_case_weights(case: Case, reference: Any) -> None:
+    if not case.weights:
+        pytest.skip("no case weights")
+    n = len(next(iter(case.data.values())))
+    ones = _call(case, weights=np.ones(n))
+    _same(_est(ones).estimate, _est(reference).estimate, 1e-9)
+    w = np.random.default_rng(3).uniform(0.5, 2.0, size=n)
+    by_array = _call(case, weights=w)
+    by_name = case.call(_frame(case, "dict", {"w": w}), **case.kwargs, weights="w")
+    _same(_est(by_name).estimate, _est(by_array).estimate, 1e-12)
+    bad = np.ones(n)
+    bad[2] = -1.0
+    with pytest.raises(InputError, match="weights"):
+        _call(case, weights=bad)
+    with pytest.raises(InputError, match="weights"):
+        _call(case, weights=np.ones(n + 1))
+
+
+def test_segments_fit_each_segment(case: Case) -> None:
+    if not case.segments:
+        pytest.skip("no segments")
+    n = len(next(iter(case.data.values())))
+    seg = np.where(np.arange(n) % 3 == 0, "b", "a")
+    res = case.call(_frame(case, "dict", {"seg": seg}), **case.kwargs, segments="seg")
+    assert list(res.segments) == ["a", "b"]
+    for label in ("a", "b"):
+        sub = {k: v[seg == label] for k, v in case.data.items()}
+        alone = case.call(sub, **case.kwargs)
+        _same(_est(res.segments[label]).estimate, _est(alone).estimate, 1e-10)
+
+
+def test_rng_is_validated_and_reproducible(case: Case) -> None:
+    if not case.resample:
+        pytest.skip("no resampling")
+    a = _call(case, **case.resample, rng=7)
+    b = _call(case, **case.resample, rng=7)
+    _same(_est(a).standard_error, _est(b).standard_error, 0.0)
+    _call(case, **case.resample, rng=np.random.SeedSequence(1))
+    _call(case, **case.resample, rng=np.random.default_rng(1))
+    for bad in ("seven", 1.5, -3, np.random.RandomState(0)):
+        with pytest.raises(InputError, match="rng"):
+            _call(case, **case.resample, rng=bad)
+
+
+def test_bad_columns_are_named(case: Case) -> None:
+    first = next(iter(case.data))
+    strings = dict(case.data)
+    strings[first] = np.array([f"v{i}" for i in range(len(case.data[first]))])
+    with pytest.raises(InputError, match=first):
+        case.call(strings, **case.kwargs)
+    empty = {k: v[:0] for k, v in case.data.items()}
+    with pytest.raises(InputError):
+        case.call(empty, **case.kwargs)
+
+
+def test_nan_policy_raise_names_the_column(case: Case) -> None:
+    if "nan_policy" not in inspect.signature(case.call).parameters:
+        pytest.skip("no nan_policy")
+    first = next(iter(case.data))
+    holed = dict(case.data)
+    holed[first] = holed[first].copy()
+    holed[first][4] = np.nan
+    with pytest.raises(InputError, match=first):
+        case.call(holed, **(case.kwargs | {"nan_policy": "raise"}))

@@ -14,9 +14,54 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from satmodels import InputError, kano
+from satmodels import InputError, SatmodelsWarning, kano
 from satmodels.datasets import KANO_CATEGORIES, make_survey
 from satmodels.kano import STANDARD_TABLE, KanoTable
+
+
+# answer matrices as named columns: attribute_j (functional), dys_j, imp_j
+def kano_columns(
+    f: Any,
+    d: Any,
+    importance: Any = None,
+) -> tuple[dict[str, np.ndarray[Any, Any]], dict[str, Any]]:
+    """Return the data mapping and the column keywords of answer matrices."""
+    fa, da = np.asarray(f), np.asarray(d)
+    if fa.ndim == 1:
+        fa, da = fa[:, None], da[:, None]
+    p = fa.shape[1]
+    fn = [f"attribute_{j + 1}" for j in range(p)]
+    dn = [f"dys_{j + 1}" for j in range(p)]
+    data: dict[str, np.ndarray[Any, Any]] = {}
+    for j in range(p):
+        data[fn[j]] = fa[:, j]
+        data[dn[j]] = da[:, j]
+    kw: dict[str, Any] = {"functional": fn, "dysfunctional": dn}
+    if importance is not None:
+        imp = np.asarray(importance, dtype=np.float64)
+        names = [f"imp_{j + 1}" for j in range(p)]
+        for j in range(p):
+            data[names[j]] = imp[:, j]
+        kw["importance"] = names
+    return data, kw
+
+
+def _an(f: Any, d: Any, *, importance: Any = None, **kw: Any) -> kano.KanoResult:
+    data, cols = kano_columns(f, d, importance)
+    return kano.analyze(data, **cols, **kw)
+
+
+def _cl(f: Any, d: Any, **kw: Any) -> kano.KanoClassification:
+    data, cols = kano_columns(f, d)
+    return kano.classify(data, **cols, **kw)
+
+
+def _co(
+    f: Any, d: Any, *, importance: Any = None, **kw: Any
+) -> kano.ContinuousKanoResult:
+    data, cols = kano_columns(f, d, importance)
+    return kano.continuous(data, **cols, **kw)
+
 
 GOLDEN = json.loads(
     (Path(__file__).parent / "golden" / "kano_published.json").read_text()
@@ -47,31 +92,28 @@ def _pairs_for(counts: dict[str, int]) -> tuple[list[int], list[int]]:
 def test_every_cell_of_the_evaluation_table(fi: int, di: int) -> None:
     # Berger et al. (1993) evaluation table, typed in independently here.
     expected = GOLDEN["standard_table"]["rows"][fi][di]
-    res = kano.classify([[fi + 1]], [[di + 1]])
+    res = _cl([[fi + 1]], [[di + 1]])
     assert res.categories[0, 0] == expected
     assert STANDARD_TABLE.category(ANSWERS[fi], ANSWERS[di]) == expected
-    # the same cell through labels instead of codes
-    lab = kano.classify([[ANSWERS[fi]]], [[ANSWERS[di]]], answers=ANSWERS)
-    assert lab.categories[0, 0] == expected
 
 
 def test_like_like_is_questionable_not_one_dimensional() -> None:
     # PEERS.md: stp25stat's documentation prints O for like/like; it is Q.
-    assert kano.classify([[1]], [[1]]).categories[0, 0] == "Q"
+    assert _cl([[1]], [[1]]).categories[0, 0] == "Q"
 
 
 def test_user_table_replaces_the_standard_one() -> None:
     rows = [list(r) for r in STANDARD_TABLE.cells]
     rows[0][0] = "O"
     custom = KanoTable(cells=tuple(tuple(r) for r in rows), source="custom")
-    assert kano.classify([[1]], [[1]], table=custom).categories[0, 0] == "O"
-    res = kano.analyze([[1], [1]], [[1], [5]], table=custom)
+    assert _cl([[1]], [[1]], table=custom).categories[0, 0] == "O"
+    res = _an([[1], [1]], [[1], [5]], table=custom)
     assert res.counts[0].tolist() == [0, 2, 0, 0, 0, 0]
 
 
 def test_bad_table_is_an_input_error() -> None:
     with pytest.raises(InputError, match="table"):
-        kano.analyze([[1]], [[1]], table={"cells": [["A"] * 5] * 4})  # type: ignore[arg-type]
+        _an([[1]], [[1]], table={"cells": [["A"] * 5] * 4})
     with pytest.raises(ValueError, match="5 rows"):
         KanoTable(cells=(("A",) * 5,) * 4)
 
@@ -80,7 +122,7 @@ def test_bad_table_is_an_input_error() -> None:
 def test_hand_computed_attribute() -> None:
     counts = {"A": 12, "O": 9, "M": 5, "I": 3, "R": 1, "Q": 2}
     f, d = _pairs_for(counts)
-    res = kano.analyze(np.array(f)[:, None], np.array(d)[:, None], attributes=["x"])
+    res = _an(np.array(f)[:, None], np.array(d)[:, None], attributes=["x"])
     a, o, m, i, r, q = 12, 9, 5, 3, 1, 2
     n = a + o + m + i + r + q  # 32
     assert res.counts[0].tolist() == [a, o, m, i, r, q]
@@ -102,7 +144,7 @@ def test_hand_computed_attribute() -> None:
 
 def test_fong_significant_case() -> None:
     f, d = _pairs_for({"M": 30, "O": 10, "A": 5, "I": 5})
-    res = kano.analyze(np.array(f)[:, None], np.array(d)[:, None])
+    res = _an(np.array(f)[:, None], np.array(d)[:, None])
     crit = 1.65 * math.sqrt(40 * (100 - 40) / 100)  # 8.08 < 20
     assert res.fong_critical[0] == pytest.approx(crit)
     assert res.fong_significant[0]
@@ -113,7 +155,7 @@ def test_published_cable_reel_example() -> None:
     shares = gold["shares_percent"]
     counts = {k: round(v * 10) for k, v in shares.items()}  # per mille
     f, d = _pairs_for(counts)
-    res = kano.analyze(np.array(f)[:, None], np.array(d)[:, None])
+    res = _an(np.array(f)[:, None], np.array(d)[:, None])
     tol = gold["published_tolerance"]
     assert res.category[0] == gold["published"]["category"]
     assert res.worse[0] == pytest.approx(gold["published"]["worse"], abs=tol)
@@ -124,23 +166,23 @@ def test_published_cable_reel_example() -> None:
 def test_tie_rule_default_and_custom() -> None:
     # Matzler & Hinterhuber (1998): M > O > A > I when the mode is tied.
     f, d = _pairs_for({"A": 4, "O": 4, "M": 4, "I": 1})
-    res = kano.analyze(np.array(f)[:, None], np.array(d)[:, None])
+    res = _an(np.array(f)[:, None], np.array(d)[:, None])
     assert res.category == ("M",)
     assert res.tied[0]
-    res2 = kano.analyze(np.array(f)[:, None], np.array(d)[:, None], tie_rule="A>O")
+    res2 = _an(np.array(f)[:, None], np.array(d)[:, None], tie_rule="A>O")
     assert res2.category == ("A",)
     assert res2.tie_rule[:2] == ("A", "O")
     with pytest.raises(InputError, match="tie_rule"):
-        kano.analyze([[1]], [[5]], tie_rule="A>A")
+        _an([[1]], [[5]], tie_rule="A>A")
     with pytest.raises(InputError, match="tie_rule"):
-        kano.analyze([[1]], [[5]], tie_rule="X>A")
+        _an([[1]], [[5]], tie_rule="X>A")
 
 
 def test_aom_rule_differs_from_mode() -> None:
     # I is the single most frequent category, but A+O+M (9) > I+R+Q (7):
     # the (A+O+M) vs (I+R+Q) rule picks the largest of A, O, M.
     f, d = _pairs_for({"A": 4, "O": 3, "M": 2, "I": 6, "R": 1})
-    res = kano.analyze(np.array(f)[:, None], np.array(d)[:, None])
+    res = _an(np.array(f)[:, None], np.array(d)[:, None])
     assert res.category == ("I",)
     assert res.category_aom == ("A",)
 
@@ -150,31 +192,39 @@ def test_wilson_interval_matches_statsmodels() -> None:
         "statsmodels.stats.proportion"
     ).proportion_confint
     f, d = _pairs_for({"A": 7, "O": 5, "M": 9, "I": 4, "R": 2})
-    res = kano.analyze(np.array(f)[:, None], np.array(d)[:, None], confidence_level=0.9)
+    res = _an(np.array(f)[:, None], np.array(d)[:, None], confidence_level=0.9)
     lo, hi = proportion_confint(12, 25, alpha=0.1, method="wilson")
     assert res.better_low[0] == pytest.approx(lo, rel=1e-10)
     assert res.better_high[0] == pytest.approx(hi, rel=1e-10)
     lo, hi = proportion_confint(14, 25, alpha=0.1, method="wilson")
     assert res.worse_low[0] == pytest.approx(-hi, rel=1e-10)
     assert res.worse_high[0] == pytest.approx(-lo, rel=1e-10)
-    ci = res.confidence_interval(0.9)
-    assert ci.low[0, 0] == pytest.approx(res.better_low[0])
-    assert ci.high[0, 1] == pytest.approx(res.worse_high[0])
+    ci = res.confidence_interval()
+    np.testing.assert_array_equal(ci.low, res.estimates.ci_low)
+    assert ci.low[6] == res.better_low[0]  # rows: 6 shares, Better, Worse
+    assert ci.high[7] == res.worse_high[0]
+    # another level is recomputed (Wilson), not refused
+    lo, hi = proportion_confint(12, 25, alpha=0.2, method="wilson")
+    ci80 = res.confidence_interval(0.8)
+    assert ci80.low[6] == pytest.approx(lo, rel=1e-10)
+    assert ci80.high[6] == pytest.approx(hi, rel=1e-10)
+    lo, hi = proportion_confint(7, 27, alpha=0.2, method="wilson")
+    assert ci80.low[0] == pytest.approx(lo, rel=1e-10)  # share of A, n = 27
 
 
 def test_bootstrap_is_seeded_and_agrees_with_wilson_at_large_n() -> None:
     f, d = _pairs_for({"A": 400, "O": 300, "M": 200, "I": 100, "Q": 10})
     fa, da = np.array(f)[:, None], np.array(d)[:, None]
-    r1 = kano.analyze(fa, da, n_bootstrap=2000, rng=7)
-    r2 = kano.analyze(fa, da, n_bootstrap=2000, rng=7)
+    r1 = _an(fa, da, n_resamples=2000, rng=7)
+    r2 = _an(fa, da, n_resamples=2000, rng=7)
     b1 = r1.confidence_interval(method="bootstrap")
     b2 = r2.confidence_interval(method="bootstrap")
     np.testing.assert_array_equal(b1.low, b2.low)
     w = r1.confidence_interval()
     np.testing.assert_allclose(b1.low, w.low, atol=0.01)
     np.testing.assert_allclose(b1.high, w.high, atol=0.01)
-    with pytest.raises(InputError, match="n_bootstrap"):
-        kano.analyze(fa, da).confidence_interval(method="bootstrap")
+    with pytest.raises(InputError, match="n_resamples"):
+        _an(fa, da).confidence_interval(method="bootstrap")
     with pytest.raises(InputError, match="method"):
         r1.confidence_interval(method="delta")  # type: ignore[arg-type]
     with pytest.raises(InputError, match="confidence_level"):
@@ -192,7 +242,7 @@ def test_wilson_coverage_by_simulation() -> None:
     cell_d = np.array([4, 5, 5, 3, 1, 1])
     for _ in range(reps):
         cats = rng.choice(6, size=(60, 1), p=p)
-        res = kano.analyze(cell_f[cats], cell_d[cats])
+        res = _an(cell_f[cats], cell_d[cats])
         hits += int(res.better_low[0] <= true_better <= res.better_high[0])
     assert 0.92 <= hits / reps <= 0.98
 
@@ -202,33 +252,37 @@ def test_importance_weighted_coefficients_by_hand() -> None:
     f = np.array([[1], [1], [2], [3]])
     d = np.array([[5], [4], [5], [3]])  # O, A, M, I
     imp = np.array([[9.0], [3.0], [6.0], [2.0]])
-    res = kano.analyze(f, d, importance=imp)
+    res = _an(f, d, importance=imp)
     assert res.better_weighted is not None
     assert res.worse_weighted is not None
     assert res.importance_mean is not None
     assert res.better_weighted[0] == pytest.approx((9 + 3) / (9 + 3 + 6 + 2))
     assert res.worse_weighted[0] == pytest.approx(-(9 + 6) / 20)
     assert res.importance_mean[0] == pytest.approx(5.0)
-    scale = kano.analyze(
+    scale = _an(
         f,
         d,
         importance=imp,
-        importance_scale=__import__("satmodels").Scale.likert(1, 10),
+        scale=__import__("satmodels").Scale.likert(1, 10),
     )
     assert scale.better_weighted is not None
     w = (imp[:, 0] - 1) / 9 * 100
     assert scale.better_weighted[0] == pytest.approx((w[0] + w[1]) / w.sum())
     with pytest.raises(InputError, match="importance"):
-        kano.analyze(f, d, importance=-imp)
+        _an(f, d, importance=-imp)
+    same = _an(f, d, importance=imp, scale=(1, 10))  # (min, max) = Scale.interval
+    assert same.better_weighted is not None
+    assert same.better_weighted[0] == pytest.approx(scale.better_weighted[0])
+    data, cols = kano_columns(f, d, imp)
     with pytest.raises(InputError, match="importance"):
-        kano.analyze(f, d, importance=imp[:2])
+        kano.analyze(data, **{**cols, "importance": ["imp_1", "imp_1"]})
 
 
 # ------------------------------------------------------------ respondents, missing
 def test_respondent_flags_and_missing_counts() -> None:
     f = np.array([[1, 1, 1], [5, 5, 2], [1, np.nan, 3], [2, 2, 2]])
     d = np.array([[1, 1, 5], [5, 1, 5], [4, 5, np.nan], [5, 5, 5]])
-    res = kano.analyze(f, d, max_questionable=1)
+    res = _an(f, d, max_questionable=1)
     assert res.respondent_q is not None and res.flagged is not None
     assert res.respondent_q.tolist() == [2, 1, 0, 0]
     assert res.respondent_r is not None and res.respondent_missing is not None
@@ -237,59 +291,66 @@ def test_respondent_flags_and_missing_counts() -> None:
     assert res.flagged.tolist() == [True, False, False, False]
     assert res.n_missing.tolist() == [0, 1, 1]
     assert (res.n + res.n_missing == 4).all()
-    assert res.to_dict()["respondents"]["flagged_rows"] == [0]
+    assert res.to_dict()["respondents"]["flagged_rows"] == [1]  # 1-based
     cats = res.respondent_categories()
     assert cats[2].tolist() == ["A", "", ""]
     with pytest.raises(
         InputError, match="missing 'functional' or 'dysfunctional' answer"
     ):
-        kano.analyze(f, d, nan_policy="raise")
+        _an(f, d, nan_policy="raise")
 
 
 # ------------------------------------------------------------ bad input
 def test_code_outside_answers_names_attribute_row_and_value() -> None:
     f = np.array([[1, 2], [1, 7]])
     d = np.array([[5, 5], [4, 5]])
-    with pytest.raises(InputError, match=r"'safety'.*row 1.*7"):
-        kano.analyze(f, d, attributes=["speed", "safety"])
+    with pytest.raises(InputError, match=r"'safety'.*row 2.*7"):
+        _an(f, d, attributes=["speed", "safety"])
     with pytest.raises(InputError, match=r"'speed'.*dysfunctional"):
-        kano.analyze(f[:, :1], np.array([[0], [5]]), attributes=["speed"])
+        _an(f[:, :1], np.array([[0], [5]]), attributes=["speed"])
     with pytest.raises(InputError, match="'a2'"):
-        kano.analyze(
-            np.array([[1.0, 2.5]]), np.array([[5, 5]]), attributes=["a1", "a2"]
-        )
+        _an(np.array([[1.0, 2.5]]), np.array([[5, 5]]), attributes=["a1", "a2"])
 
 
 def test_shape_mismatch_and_option_errors() -> None:
-    with pytest.raises(InputError, match="same shape"):
-        kano.analyze(np.ones((3, 2)), np.ones((3, 3)))
+    data, cols = kano_columns(np.ones((3, 2)), np.ones((3, 2)))
+    with pytest.raises(InputError, match="as many columns"):
+        kano.analyze(data, functional=cols["functional"], dysfunctional=["dys_1"])
+    with pytest.raises(InputError, match="not both"):
+        kano.analyze(data, **cols, pairs=[("attribute_1", "dys_1")])
+    with pytest.raises(InputError, match="needs the answer columns"):
+        kano.analyze(data, functional=cols["functional"])
+    with pytest.raises(InputError, match="does not have"):
+        kano.analyze(data, functional=["nope"], dysfunctional=["dys_1"])
+    with pytest.raises(InputError, match="rng"):
+        _an([[1]], [[1]], rng=1.5)
+    with pytest.raises(InputError, match="n_resamples"):
+        _an([[1]], [[1]], n_resamples=-1)
+    with pytest.raises(InputError, match="scale"):
+        _an([[1]], [[1]], importance=[[1.0]], scale=(3, 1))
     with pytest.raises(InputError, match="attributes"):
-        kano.analyze(np.ones((3, 2)), np.ones((3, 2)), attributes=["a"])
+        _an(np.ones((3, 2)), np.ones((3, 2)), attributes=["a"])
     with pytest.raises(InputError, match="distinct"):
-        kano.analyze(np.ones((3, 2)), np.ones((3, 2)), attributes=["a", "a"])
+        _an(np.ones((3, 2)), np.ones((3, 2)), attributes=["a", "a"])
     with pytest.raises(InputError, match="answers"):
-        kano.analyze([[1]], [[1]], answers=(1, 1, 2, 3, 4))
+        _an([[1]], [[1]], answers=(1, 1, 2, 3, 4))
     with pytest.raises(InputError, match="confidence_level"):
-        kano.analyze([[1]], [[1]], confidence_level=1.0)
+        _an([[1]], [[1]], confidence_level=1.0)
     with pytest.raises(InputError, match="nan_policy"):
-        kano.analyze([[1]], [[1]], nan_policy="propagate")  # type: ignore[arg-type]
-    with pytest.raises(InputError, match="no rows"):
-        kano.analyze(np.empty((0, 2)), np.empty((0, 2)))
-    with pytest.raises(InputError, match="1-D or 2-D"):
-        kano.analyze(np.ones((2, 2, 2)), np.ones((2, 2, 2)))
-    with pytest.raises(InputError, match="dysfunctional"):
-        kano.analyze([[1]])
-    with pytest.raises(InputError, match="numeric"):
-        kano.analyze(np.array([["x"]], dtype=object), [[1]])
+        _an([[1]], [[1]], nan_policy="propagate")
+    with pytest.raises(InputError, match="at least 1 row"):
+        _an(np.empty((0, 2)), np.empty((0, 2)))
+    with pytest.raises(InputError, match="real numbers"):
+        _an(np.array([["x"]], dtype=object), [[1]])
 
 
 def test_custom_numeric_codes() -> None:
     # Answers coded 5 (like) ... 1 (dislike), i.e. reversed.
     f = np.array([[5], [5], [4]])
     d = np.array([[1], [2], [1]])
-    res = kano.analyze(f, d, answers=(5, 4, 3, 2, 1))
+    res = _an(f, d, answers=(5, 4, 3, 2, 1))
     assert res.counts[0].tolist() == [1, 1, 1, 0, 0, 0]  # A, O, M
-    res2 = kano.analyze(f * 10.0, d * 10.0, answers=(50, 40, 30, 20, 10))
+    res2 = _an(f * 10.0, d * 10.0, answers=(50, 40, 30, 20, 10))
     np.testing.assert_array_equal(res.counts, res2.counts)
 
 
@@ -311,27 +372,26 @@ def test_numpy_pandas_polars_pyarrow_agree(
 ) -> None:
     cols = _survey_columns()
     pairs = [(f"f{a}", f"d{a}") for a in range(3)]
-    ref = kano.analyze(
+    ref = _an(
         np.column_stack([cols[p[0]] for p in pairs]),
         np.column_stack([cols[p[1]] for p in pairs]),
         attributes=["f0", "f1", "f2"],
     )
-    f_frame = constructor_eager({p[0]: cols[p[0]] for p in pairs})
-    d_frame = constructor_eager({p[1]: cols[p[1]] for p in pairs})
-    res = kano.analyze(f_frame, d_frame)
-    is_array = isinstance(f_frame, np.ndarray)
-    names = (
-        ("attribute_1", "attribute_2", "attribute_3") if is_array else ref.attributes
+    frame = constructor_eager(cols)
+    names = list(cols) if isinstance(frame, np.ndarray) else None
+    res = kano.analyze(
+        frame,
+        functional=["f0", "f1", "f2"],
+        dysfunctional=["d0", "d1", "d2"],
+        columns=names,
     )
-    assert res.attributes == names
+    assert res.attributes == ("f0", "f1", "f2")
     np.testing.assert_array_equal(res.tables, ref.tables)
     np.testing.assert_array_equal(res.better, ref.better)
     assert res.category == ref.category
-    if not is_array:
-        both = constructor_eager(cols)
-        res2 = kano.analyze(both, pairs=pairs)
-        np.testing.assert_array_equal(res2.tables, ref.tables)
-        assert res2.attributes == ("f0", "f1", "f2")
+    res2 = kano.analyze(frame, pairs=pairs, columns=names)
+    np.testing.assert_array_equal(res2.tables, ref.tables)
+    assert res2.attributes == ("f0", "f1", "f2")
 
 
 def test_pairs_mode_with_mapping_and_segments_column() -> None:
@@ -341,6 +401,7 @@ def test_pairs_mode_with_mapping_and_segments_column() -> None:
     frame = pd.DataFrame({**cols, "segment": seg})
     pairs = [(f"f{a}", f"d{a}") for a in range(3)]
     res = kano.analyze(frame, pairs=pairs, segments="segment")
+    assert res.segments is not None
     assert set(res.segments) == {"north", "south"}
     sub = kano.analyze(frame[seg == "north"], pairs=pairs)
     np.testing.assert_array_equal(res.segments["north"].tables, sub.tables)
@@ -350,11 +411,12 @@ def test_pairs_mode_with_mapping_and_segments_column() -> None:
     with pytest.raises(InputError, match="segments"):
         kano.analyze(frame, pairs=pairs, segments=seg[:5])
     with pytest.raises(InputError, match="pairs"):
-        kano.analyze(frame, frame, pairs=pairs)
-    with pytest.raises(InputError, match="no column"):
+        kano.analyze(frame, functional=["f0"], pairs=pairs)
+    with pytest.raises(InputError, match="does not have"):
         kano.analyze(cols, pairs=[("f0", "nope")])
-    out = res.to_frame()
+    out = res.attribute_table()
     assert set(out["segment"]) == {"all", "north", "south"}
+    assert list(res.segments) == ["north", "south"]  # sorted labels
 
 
 def test_lazy_polars_frame_counts_on_the_engine() -> None:
@@ -373,7 +435,7 @@ def test_lazy_polars_frame_counts_on_the_engine() -> None:
     with pytest.raises(InputError, match="lazy"):
         kano.analyze(lazy, pairs=pairs, segments=np.zeros(120))
     with pytest.raises(InputError, match="lazy"):
-        kano.analyze(lazy, lazy)
+        kano.analyze(lazy, pairs=pairs, importance=["f0", "f1", "f2"])
 
 
 # ------------------------------------------------------------ continuous
@@ -382,7 +444,7 @@ def test_continuous_dumouchel_by_hand() -> None:
     # dysfunctional -2, -1, 0, 2, 4.
     f = np.array([[1], [1], [2], [3], [np.nan]])
     d = np.array([[5], [4], [5], [3], [5]])
-    res = kano.continuous(f, d)
+    res = _co(f, d)
     fs = np.array([4.0, 4.0, 2.0, 0.0])
     ds = np.array([4.0, 2.0, 4.0, 0.0])
     assert res.n[0] == 4
@@ -395,26 +457,25 @@ def test_continuous_dumouchel_by_hand() -> None:
     assert res.distance[0] == pytest.approx(math.hypot(2.5, 2.5))
     ci = res.confidence_interval(0.95)
     t = stats.t.ppf(0.975, 3)
-    assert ci.low[0, 0] == pytest.approx(2.5 - t * fs.std(ddof=1) / 2)
+    assert ci.low[0] == pytest.approx(2.5 - t * fs.std(ddof=1) / 2)
+    assert ci.low[0] == res.estimates.ci_low[0]  # the stored interval
 
 
 def test_continuous_quadrants_and_presets() -> None:
     f = np.array([[1, 2, 3, 5], [1, 2, 3, 5]])
     d = np.array([[3, 5, 3, 1], [4, 5, 3, 1]])
-    res = kano.continuous(f, d)
+    res = _co(f, d)
     # A: (4, 0/2) -> f 4, d 1; M: f 2, d 4; I: 0, 0; reverse: f -2, d -2.
     assert res.quadrant == ("A", "M", "I", "R")
-    sym = kano.continuous(f, d, scores="symmetric")
+    sym = _co(f, d, scores="symmetric")
     assert sym.functional_mean[0] == pytest.approx(2.0)
-    custom = kano.continuous(
-        f, d, scores=((1, 0, 0, 0, 0), (0, 0, 0, 0, 1)), threshold=0.5
-    )
+    custom = _co(f, d, scores=((1, 0, 0, 0, 0), (0, 0, 0, 0, 1)), threshold=0.5)
     assert custom.scores == "custom"
     assert custom.quadrant[0] == "A"
     with pytest.raises(InputError, match="scores"):
-        kano.continuous(f, d, scores="nope")  # type: ignore[arg-type]
+        _co(f, d, scores="nope")
     with pytest.raises(InputError, match="scores"):
-        kano.continuous(f, d, scores=((1, 2), (1, 2)))
+        _co(f, d, scores=((1, 2), (1, 2)))
     json.dumps(res.to_dict())
     assert "quadrant" in str(res.summary())
 
@@ -447,7 +508,7 @@ def _counts_result(counts: list[dict[str, int]], names: list[str]) -> kano.KanoR
     for j, (f, d) in enumerate(zip(cols_f, cols_d, strict=True)):
         F[: len(f), j] = f
         D[: len(d), j] = d
-    return kano.analyze(F, D, attributes=names)
+    return _an(F, D, attributes=names)
 
 
 def test_compare_waves_chi2_and_life_cycle() -> None:
@@ -510,8 +571,8 @@ def test_compare_waves_monte_carlo_matches_exact_enumeration() -> None:
         kano.compare_waves(w1, w2, method="fisher")  # type: ignore[arg-type]
     with pytest.raises(InputError, match="share no attribute"):
         kano.compare_waves(w1, _counts_result([{"A": 1}], ["y"]))
-    with pytest.raises(InputError, match="KanoResult"):
-        kano.compare_waves(w1, "w2")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="data"):
+        kano.compare_waves(w1, "w2", functional=["x"], dysfunctional=["y"])
 
 
 # ------------------------------------------------------------ recovery, results
@@ -527,7 +588,7 @@ def test_simulation_recovers_population_categories() -> None:
 
 def test_result_api() -> None:
     f, d = _pairs_for({"A": 3, "O": 2, "M": 1})
-    res = kano.analyze(np.array(f)[:, None], np.array(d)[:, None], attributes=["x"])
+    res = _an(np.array(f)[:, None], np.array(d)[:, None], attributes=["x"])
     with pytest.raises(dataclasses.FrozenInstanceError):
         res.n_respondents = 3  # type: ignore[misc]
     out = res.to_dict()
@@ -547,10 +608,14 @@ def test_result_api() -> None:
     assert rec["counts"] == {"A": 3, "O": 2, "M": 1, "I": 0, "R": 0, "Q": 0}
     assert "Kano analysis" in str(res.summary())
     assert "<table>" in res._repr_html_()
-    assert list(res.to_frame()["A"]) == [3]
+    assert list(res.attribute_table()["A"]) == [3]
+    frame = res.to_frame()
+    assert list(frame["kind"]) == ["share"] * 6 + ["better", "worse"]
+    assert list(frame["estimate"])[6] == pytest.approx(5 / 6)
+    assert len(repr(res)) < 600
     pytest.importorskip("polars")
-    assert res.to_frame("polars")["name"].to_list() == ["x"]
-    cls = kano.classify(np.array(f)[:, None], np.array(d)[:, None])
+    assert res.to_frame("polars")["name"].to_list()[6:] == ["x", "x"]
+    cls = _cl(np.array(f)[:, None], np.array(d)[:, None])
     assert cls.counts()["attribute_1"]["A"] == 3
     assert len(cls.to_frame()) == 6
     json.dumps(cls.to_dict())
@@ -558,7 +623,8 @@ def test_result_api() -> None:
 
 
 def test_empty_attribute_gives_nan_not_error() -> None:
-    res = kano.analyze(np.array([[np.nan], [np.nan]]), np.array([[1.0], [2.0]]))
+    with pytest.warns(SatmodelsWarning, match="no A, O, M or I"):
+        res = _an(np.array([[np.nan], [np.nan]]), np.array([[1.0], [2.0]]))
     assert res.n[0] == 0
     assert res.category == ("",)
     assert np.isnan(res.better[0])
@@ -567,7 +633,9 @@ def test_empty_attribute_gives_nan_not_error() -> None:
 
 def test_demo_section() -> None:
     survey = make_survey(200, rng=4)
-    s = kano.demo_section(survey.data)
+    from satmodels.demo.kano import section
+
+    s = section(survey.data)
     text = str(s)
     assert "attribute 6" in text
     assert "By segment" in text
@@ -578,14 +646,14 @@ def test_demo_section() -> None:
 def test_out_of_range_integers_are_caught_for_every_dtype(dtype: Any, bad: int) -> None:
     f = np.array([[1], [bad]], dtype=dtype)
     d = np.array([[5], [5]], dtype=dtype)
-    with pytest.raises(InputError, match=r"row 1"):
-        kano.analyze(f, d)
-    assert kano.analyze(f[:1], d[:1]).counts[0, 1] == 1
+    with pytest.raises(InputError, match=r"row 2"):
+        _an(f, d)
+    assert _an(f[:1], d[:1]).counts[0, 1] == 1
 
 
 def test_negative_int8_codes() -> None:
     with pytest.raises(InputError, match="-1"):
-        kano.analyze(np.array([[-1]], dtype=np.int8), np.array([[5]], dtype=np.int8))
+        _an(np.array([[-1]], dtype=np.int8), np.array([[5]], dtype=np.int8))
 
 
 # ------------------------------------------------------------ from_tables
@@ -641,36 +709,29 @@ def test_lazy_continuous_matches_eager() -> None:
 
 def test_importance_error_names_the_attribute() -> None:
     imp = np.array([[1.0, 2.0], [3.0, -4.0]])
-    with pytest.raises(InputError, match=r"'b'.*row 1"):
-        kano.analyze(
-            [[1, 1], [1, 1]], [[5, 5], [5, 5]], attributes=["a", "b"], importance=imp
-        )
+    with pytest.raises(InputError, match=r"'imp_2'.*row 2"):
+        _an([[1, 1], [1, 1]], [[5, 5], [5, 5]], attributes=["a", "b"], importance=imp)
 
 
-def test_label_answers_from_frames_with_missing() -> None:
+def test_label_answers_are_refused_naming_the_column() -> None:
     pl = pytest.importorskip("polars")
-    f = pl.DataFrame({"wifi": ["like", None, "must-be", "like"]})
-    d = pl.DataFrame({"wifi": ["dislike", "like", "dislike", ""]})
-    res = kano.analyze(f, d, answers=ANSWERS)
-    assert res.counts[0].tolist() == [0, 1, 1, 0, 0, 0]
-    assert res.n_missing.tolist() == [2]
-    assert res._backend == "polars"
-    with pytest.raises(InputError, match=r"'wifi'.*'maybe'"):
-        kano.analyze(pl.DataFrame({"wifi": ["maybe"]}), d[:1], answers=ANSWERS)
+    frame = pl.DataFrame({"wifi": ["like", None], "wifi_d": ["dislike", "like"]})
+    with pytest.raises(InputError, match="wifi"):
+        kano.analyze(frame, functional="wifi", dysfunctional="wifi_d")
+    with pytest.raises(InputError, match="answers"):
+        _an([[1]], [[5]], answers=ANSWERS)
 
 
 def test_importance_all_missing_for_one_attribute() -> None:
     imp = np.array([[np.nan, 2.0], [np.nan, 4.0]])
-    res = kano.analyze(
-        [[1, 1], [1, 2]], [[5, 5], [4, 5]], importance=imp, segments=["a", "b"]
-    )
+    res = _an([[1, 1], [1, 2]], [[5, 5], [4, 5]], importance=imp, segments=["a", "b"])
     assert res.importance_mean is not None
     assert np.isnan(res.importance_mean[0])
     assert res.importance_mean[1] == pytest.approx(3.0)
     assert res.better_weighted is not None
     assert np.isnan(res.better_weighted[0])  # no weight at all
     assert res.better_weighted[1] == pytest.approx(2.0 / 6.0)
-    cont = kano.continuous([[1, 1], [1, 2]], [[5, 5], [4, 5]], importance=imp)
+    cont = _co([[1, 1], [1, 2]], [[5, 5], [4, 5]], importance=imp)
     assert cont.importance_mean is not None
     assert np.isnan(cont.importance_mean[0])
 
@@ -695,8 +756,8 @@ def test_float_fast_path_rejects_every_non_code(bad: float, dtype: Any) -> None:
         bad = np.copysign(np.inf, bad)
     f = np.array([[1.0], [np.nan], [bad]], dtype=dtype)
     d = np.array([[5.0], [5.0], [5.0]], dtype=dtype)
-    with pytest.raises(InputError, match="row 2"):
-        kano.analyze(f, d)
-    ok = kano.analyze(f[:2], d[:2])
+    with pytest.raises(InputError, match="row 3"):
+        _an(f, d)
+    ok = _an(f[:2], d[:2])
     assert ok.counts[0].tolist() == [0, 1, 0, 0, 0, 0]
     assert ok.n_missing.tolist() == [1]

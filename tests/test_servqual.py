@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from satmodels import InputError, Moments, Scale
+from satmodels import InputError, Moments, SatmodelsWarning, Scale
+from satmodels.demo.servqual import section as demo_section
 from satmodels.servqual import (
     SERVQUAL_22,
     TEN_DETERMINANTS,
@@ -20,7 +21,6 @@ from satmodels.servqual import (
     GapsResult,
     Instrument,
     compare,
-    demo_section,
     five_gaps,
     gaps,
     reliability,
@@ -35,6 +35,44 @@ SMALL = Instrument.define({"speed": ["s1", "s2"], "staff": ["f1"]}, name="small"
 # Hand example: 3 respondents x 3 items (s1, s2 -> speed; f1 -> staff).
 P_HAND = np.array([[5, 6, 7], [4, 4, 6], [6, 5, 7]], dtype=float)
 E_HAND = np.array([[7, 7, 6], [6, 5, 6], [7, 7, 7]], dtype=float)
+
+
+def _pe(
+    p: np.ndarray[Any, Any],
+    e: np.ndarray[Any, Any] | None = None,
+    inst: Instrument = SERVQUAL_22,
+) -> dict[str, Any]:
+    """Columns named as gaps() expects by default: sq_p<item id>, sq_e<item id>."""
+    ids = inst.item_ids()
+    out: dict[str, Any] = {f"sq_p{i}": p[:, j] for j, i in enumerate(ids)}
+    if e is not None:
+        out |= {f"sq_e{i}": e[:, j] for j, i in enumerate(ids)}
+    return out
+
+
+def _e(inst: Instrument = SERVQUAL_22) -> list[str]:
+    return [f"sq_e{i}" for i in inst.item_ids()]
+
+
+def _map(est: Estimates) -> dict[str, float]:
+    return dict(zip(est.name, est.estimate.tolist(), strict=True))
+
+
+def _zt(
+    p: np.ndarray[Any, Any],
+    a: np.ndarray[Any, Any],
+    d: np.ndarray[Any, Any],
+    inst: Instrument,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Zone-of-tolerance columns and the keywords naming them."""
+    ids = inst.item_ids()
+    data: dict[str, Any] = {}
+    kw: dict[str, Any] = {"instrument": inst}
+    for key, x in (("perceived", p), ("adequate", a), ("desired", d)):
+        names = [f"{key[0]}_{i}" for i in ids]
+        data |= {n: x[:, j] for j, n in enumerate(names)}
+        kw[key] = names
+    return data, kw
 
 
 def _survey(
@@ -55,10 +93,14 @@ def test_hand_example() -> None:
     # speed = (-5/3 + -4/3) / 2 = -3/2; staff = 1/3
     # unweighted = (-3/2 + 1/3) / 2 = -7/12
     # weighted (speed 60, staff 40) = 0.6 * -3/2 + 0.4 * 1/3 = -0.9 + 2/15 = -23/30
-    res = gaps(P_HAND, E_HAND, instrument=SMALL, weights={"speed": 60, "staff": 40})
+    res = gaps(
+        _pe(P_HAND, E_HAND, SMALL),
+        instrument=SMALL,
+        importance={"speed": 60, "staff": 40},
+    )
     gold = GOLDEN["hand_example"]
     assert res.items.estimate == pytest.approx([-5 / 3, -4 / 3, 1 / 3], abs=1e-12)
-    assert res.items.as_mapping() == pytest.approx(gold["item_gaps"], abs=1e-12)
+    assert _map(res.items) == pytest.approx(gold["item_gaps"], abs=1e-12)
     assert res.to_dict()["dimensions"] == pytest.approx(
         {"speed": -1.5, "staff": 1 / 3}, abs=1e-12
     )
@@ -71,7 +113,7 @@ def test_hand_example() -> None:
     # Item s1 standard error by hand: gaps -2, -2, -1; mean -5/3;
     # deviations -1/3, -1/3, 2/3; s^2 = (1/9 + 1/9 + 4/9) / 2 = 1/3;
     # se = sqrt(1/3 / 3) = 1/3.
-    assert res.items.std_error[0] == pytest.approx(1 / 3, abs=1e-12)
+    assert res.items.standard_error[0] == pytest.approx(1 / 3, abs=1e-12)
     assert res.items.df[0] == 2
 
 
@@ -86,7 +128,7 @@ def test_published_unweighted_average() -> None:
     e = np.full((2, 22), 5.0)
     # an interval scale, since the gaps are not whole numbers
     p = np.vstack([e[0] + gap_row + 0.5, e[1] + gap_row - 0.5])
-    res = gaps(p, e, scale=Scale.interval(1, 7))
+    res = gaps(_pe(p, e), scale=Scale.interval(1, 7))
     assert res.to_dict()["dimensions"] == pytest.approx(dims, abs=1e-12)
     assert res.unweighted_score == pytest.approx(
         gold["unweighted_score_printed"], abs=gold["tolerance_printed"]
@@ -98,7 +140,7 @@ def test_published_unweighted_average() -> None:
 
 def test_item_interval_matches_scipy_ttest_rel() -> None:
     p, e = _survey(n=40, seed=3)
-    res = gaps(p, e, confidence_level=0.9)
+    res = gaps(_pe(p, e), confidence_level=0.9)
     for i in range(22):
         ref = stats.ttest_rel(p[:, i], e[:, i])
         ci = ref.confidence_interval(confidence_level=0.9)
@@ -113,7 +155,7 @@ def test_dimension_and_scores_match_respondent_level_ttests() -> None:
     # paired t-test of the per-respondent dimension means (scipy).
     p, e = _survey(n=35, seed=4)
     w = np.array([20.0, 30.0, 15.0, 15.0, 20.0])
-    res = gaps(p, e, weights=w)
+    res = gaps(_pe(p, e), importance=w)
     for j, d in enumerate(SERVQUAL_22.dimensions):
         cols = [int(i) - 1 for i in SERVQUAL_22.item_ids(d)]
         ref = stats.ttest_rel(p[:, cols].mean(axis=1), e[:, cols].mean(axis=1))
@@ -127,7 +169,7 @@ def test_dimension_and_scores_match_respondent_level_ttests() -> None:
     ref_w = stats.ttest_1samp(per @ (w / 100), 0.0)
     assert res.weighted is not None
     assert res.weighted.pvalue[0] == pytest.approx(ref_w.pvalue, rel=1e-8)
-    low, high = res.confidence_interval(level="weighted")
+    low, high = res.confidence_interval(by="weighted")
     ci_w = ref_w.confidence_interval()
     assert (float(low[0]), float(high[0])) == pytest.approx((ci_w.low, ci_w.high))
 
@@ -140,7 +182,7 @@ def test_per_respondent_weights_by_hand() -> None:
     # points: r0 (50, 50), r1 (80, 20), r2 (100, 0)
     #   scores: r0 0.5*-1.5 + 0.5*1 = -0.25; r1 0.8*-1.5 = -1.2; r2 -1.5
     w = np.array([[50, 50], [80, 20], [100, 0]], dtype=float)
-    res = gaps(P_HAND, E_HAND, instrument=SMALL, weights=w)
+    res = gaps(_pe(P_HAND, E_HAND, SMALL), instrument=SMALL, importance=w)
     scores = np.array([-0.25, -1.2, -1.5])
     assert res.weighted_score == pytest.approx(scores.mean(), abs=1e-12)
     ref = stats.ttest_1samp(scores, 0.0)
@@ -149,7 +191,9 @@ def test_per_respondent_weights_by_hand() -> None:
     assert res.importance == pytest.approx({"speed": 230 / 3, "staff": 70 / 3})
     # the same allocations given as a mapping of dimension to arrays
     res2 = gaps(
-        P_HAND, E_HAND, instrument=SMALL, weights={"speed": w[:, 0], "staff": w[:, 1]}
+        _pe(P_HAND, E_HAND, SMALL),
+        instrument=SMALL,
+        importance={"speed": w[:, 0], "staff": w[:, 1]},
     )
     assert res2.weighted_score == pytest.approx(res.weighted_score)
 
@@ -159,31 +203,31 @@ def test_missing_answers_are_counted_and_pairwise() -> None:
     p[[0, 4], 2] = np.nan
     e[7, 2] = np.nan
     e[9, 10] = np.nan
-    res = gaps(p, e)
+    res = gaps(_pe(p, e))
     keep = np.isfinite(p[:, 2]) & np.isfinite(e[:, 2])
     ref = stats.ttest_rel(p[keep, 2], e[keep, 2])
     assert res.items.n[2] == 27
     assert res.items.statistic[2] == pytest.approx(ref.statistic, rel=1e-10)
     assert res.items.n[10] == 29
     assert res.items.n[0] == 30
-    miss = res.missing.column_missing
-    assert miss["perceptions:3"] == 2
-    assert miss["expectations:3"] == 1
+    miss = res.missing_report.column_missing
+    assert miss["sq_p3"] == 2
+    assert miss["sq_e3"] == 1
     assert sum(miss.values()) == 4
     # dimension gap with missing data = mean of its item gaps
     cols = [int(i) - 1 for i in SERVQUAL_22.item_ids("tangibles")]
     assert res.dimensions.value("tangibles") == pytest.approx(
         res.items.estimate[cols].mean()
     )
-    with pytest.raises(InputError, match=r"nan_policy='raise'.*perceptions\[3\]"):
-        gaps(p, e, nan_policy="raise")
+    with pytest.raises(InputError, match=r"nan_policy='raise'.*'sq_p3', row 1"):
+        gaps(_pe(p, e), nan_policy="raise")
 
 
 def test_reverse_items_are_reflected() -> None:
     inst = Instrument.define({"d": ["a", "b"]}, reverse=["b"])
     p = np.array([[6, 2], [5, 3], [7, 1]], dtype=float)
     e = np.array([[7, 1], [6, 2], [7, 1]], dtype=float)
-    res = gaps(p, e, instrument=inst)
+    res = gaps(_pe(p, e, inst), instrument=inst)
     # item b reflected on 1..7: x' = 8 - x, so its gap is E - P = -1, -1, 0
     assert res.items.value("b") == pytest.approx(-2 / 3)
     assert res.items.value("a") == pytest.approx(-2 / 3)
@@ -192,7 +236,7 @@ def test_reverse_items_are_reflected() -> None:
 
 def test_servperf_matches_one_sample_t() -> None:
     p, _ = _survey(n=25, seed=6)
-    res = servperf(p, weights=dict.fromkeys(SERVQUAL_22.dimensions, 20))
+    res = servperf(_pe(p), importance=dict.fromkeys(SERVQUAL_22.dimensions, 20))
     for i in (0, 10, 21):
         ref = stats.ttest_1samp(p[:, i], 0.0)
         assert res.items.statistic[i] == pytest.approx(ref.statistic, rel=1e-10)
@@ -208,7 +252,7 @@ def test_servperf_matches_one_sample_t() -> None:
 def test_compare_independent_matches_welch() -> None:
     p1, e1 = _survey(n=30, seed=7)
     p2, e2 = _survey(n=45, seed=8)
-    a, b = gaps(p1, e1), gaps(p2, e2)
+    a, b = gaps(_pe(p1, e1)), gaps(_pe(p2, e2))
     res = compare(a, b, labels=("A", "B"))
     for i in (0, 5, 21):
         ref = stats.ttest_ind(p1[:, i] - e1[:, i], p2[:, i] - e2[:, i], equal_var=False)
@@ -224,7 +268,7 @@ def test_compare_independent_matches_welch() -> None:
 def test_compare_paired_matches_ttest_rel_of_gaps() -> None:
     p1, e1 = _survey(n=30, seed=9)
     p2 = np.clip(p1 + np.random.default_rng(1).integers(-1, 2, p1.shape), 1, 7)
-    a, b = gaps(p2, e1), gaps(p1, e1)
+    a, b = gaps(_pe(p2, e1)), gaps(_pe(p1, e1))
     res = compare(a, b, paired=True)
     g2, g1 = p2 - e1, p1 - e1
     for i in (1, 12):
@@ -235,19 +279,19 @@ def test_compare_paired_matches_ttest_rel_of_gaps() -> None:
     )
     assert res.unweighted.statistic[0] == pytest.approx(ref_u.statistic, rel=1e-9)
     with pytest.raises(InputError, match="same respondents"):
-        compare(a, gaps(p1[:10], e1[:10]), paired=True)
+        compare(a, gaps(_pe(p1[:10], e1[:10])), paired=True)
     with pytest.raises(InputError, match="GapsResult"):
-        compare(a, servperf(p1))
+        compare(a, servperf(_pe(p1)))
 
 
 def test_five_gaps_side_by_side() -> None:
-    g5 = gaps(P_HAND, E_HAND, instrument=SMALL)
+    g5 = gaps(_pe(P_HAND, E_HAND, SMALL), instrument=SMALL)
     staff = np.array([-1.0, 0.0, -0.5, -0.5])
     res = five_gaps(g5, gap1={"speed": -0.4, "overall": -0.2}, gap3=staff, gap4=0.3)
     assert res.gaps[2] is None
     gap1 = res.gaps[1]
     assert gap1 is not None
-    assert gap1.as_mapping() == {"speed": -0.4, "overall": -0.2}
+    assert _map(gap1) == {"speed": -0.4, "overall": -0.2}
     gap3 = res.gaps[3]
     assert gap3 is not None
     ref = stats.ttest_1samp(staff, 0.0)
@@ -265,59 +309,43 @@ def test_five_gaps_side_by_side() -> None:
     with pytest.raises(InputError, match="shape"):
         five_gaps(g5, gap2=np.zeros((3, 4)))
     with pytest.raises(InputError, match="GapsResult"):
-        five_gaps(servperf(P_HAND, instrument=SMALL))  # type: ignore[arg-type]
+        five_gaps(servperf(_pe(P_HAND, None, SMALL), instrument=SMALL))  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------- segments
 def test_segments_equal_subset_results() -> None:
     p, e = _survey(n=50, seed=10)
     seg = np.array(["north", "south"] * 25, dtype=object)
-    seg[3] = None
-    res = gaps(p, e, segments=seg)
+    res = gaps(_pe(p, e), segments=seg)
+    assert res.segments is not None
     assert sorted(res.segments) == ["north", "south"]
     mask = seg == "south"
-    sub = gaps(p[mask], e[mask])
+    sub = gaps(_pe(p[mask], e[mask]))
     assert res.segments["south"].dimensions.estimate == pytest.approx(
         sub.dimensions.estimate
     )
-    assert res.missing.reasons["missing segment label"] == 1
+    with pytest.raises(InputError, match="missing label"):
+        gaps(_pe(p, e), segments=[None if i == 3 else s for i, s in enumerate(seg)])
     assert "Dimension gaps by segment" in str(res.summary())
 
 
 # ---------------------------------------------------------------- inputs
-def _frames_of(
-    constructor: Callable[[dict[str, np.ndarray[Any, Any]]], object],
-    p: np.ndarray[Any, Any],
-    e: np.ndarray[Any, Any],
-) -> tuple[object, object]:
-    fp = constructor({f"sq_p{i + 1}": p[:, i] for i in range(p.shape[1])})
-    fe = constructor({f"sq_e{i + 1}": e[:, i] for i in range(e.shape[1])})
-    return fp, fe
-
-
 def test_frames_give_the_numpy_result(
     constructor_eager: Callable[[dict[str, np.ndarray[Any, Any]]], object],
 ) -> None:
     p, e = _survey(n=20, seed=11)
     p[2, 3] = np.nan
-    ref = gaps(p, e)
-    fp, fe = _frames_of(constructor_eager, p, e)
-    res = gaps(fp, fe)
+    ref = gaps(_pe(p, e))
+    frame = constructor_eager(_pe(p, e))
+    names = list(_pe(p, e)) if isinstance(frame, np.ndarray) else None
+    res = gaps(frame, columns=names)
     assert res.items.estimate == pytest.approx(ref.items.estimate)
-    assert res.items.std_error == pytest.approx(ref.items.std_error)
-    both = constructor_eager(
-        {
-            **{f"sq_p{i + 1}": p[:, i] for i in range(22)},
-            **{f"sq_e{i + 1}": e[:, i] for i in range(22)},
-        }
-    )
-    if not isinstance(both, np.ndarray):
-        res2 = gaps(
-            [f"sq_p{i}" for i in range(1, 23)],
-            [f"sq_e{i}" for i in range(1, 23)],
-            data=both,
-        )
-        assert res2.dimensions.estimate == pytest.approx(ref.dimensions.estimate)
+    assert res.items.standard_error == pytest.approx(ref.items.standard_error)
+    # a bare array with columns named by columns=
+    both = np.hstack([p, e])
+    names = [f"p{i}" for i in range(22)] + [f"e{i}" for i in range(22)]
+    res2 = gaps(both, columns=names, perceptions=names[:22], expectations=names[22:])
+    assert res2.dimensions.estimate == pytest.approx(ref.dimensions.estimate)
 
 
 def test_lazy_frame_and_moments_input() -> None:
@@ -327,64 +355,67 @@ def test_lazy_frame_and_moments_input() -> None:
     cols = {f"p{i}": p[:, i - 1] for i in range(1, 4)}
     cols |= {f"e{i}": e[:, i - 1] for i in range(1, 4)}
     pc, ec = ["p1", "p2", "p3"], ["e1", "e2", "e3"]
-    ref = gaps(p, e, instrument=SMALL)
-    lazy = gaps(pc, ec, data=pl.LazyFrame(cols), instrument=SMALL)
-    assert lazy.items.std_error == pytest.approx(ref.items.std_error, rel=1e-10)
+    ref = gaps(_pe(p, e, SMALL), instrument=SMALL)
+    kw: dict[str, Any] = {"perceptions": pc, "expectations": ec, "instrument": SMALL}
+    lazy = gaps(pl.LazyFrame(cols), **kw)
+    assert lazy.items.standard_error == pytest.approx(
+        ref.items.standard_error, rel=1e-10
+    )
     assert lazy.unweighted_score == pytest.approx(ref.unweighted_score, rel=1e-12)
     m = Moments.from_data(pl.DataFrame(cols), columns=pc + ec, missing="pairwise")
-    from_m = gaps(pc, ec, data=m, instrument=SMALL, weights=[50, 50])
-    assert from_m.dimensions.std_error == pytest.approx(ref.dimensions.std_error)
+    from_m = gaps(m, **kw, importance=[50, 50])
+    assert from_m.dimensions.standard_error == pytest.approx(
+        ref.dimensions.standard_error
+    )
     with pytest.raises(InputError, match="respondent_scores needs the rows"):
         from_m.respondent_scores()
     with pytest.raises(InputError, match="Per-respondent"):
-        gaps(pc, ec, data=m, instrument=SMALL, weights=np.full((40, 2), 50.0))
+        gaps(m, **kw, importance=np.full((40, 2), 50.0))
     with pytest.raises(InputError, match="segments"):
-        gaps(pc, ec, data=pl.LazyFrame(cols), instrument=SMALL, segments=np.zeros(40))
+        gaps(pl.LazyFrame(cols), **kw, segments=np.zeros(40))
     with pytest.raises(InputError, match="missing"):
-        gaps(pc, ec, data=pl.LazyFrame(cols), instrument=SMALL, nan_policy="raise")
+        gaps(pl.LazyFrame(cols), **kw, nan_policy="raise")
 
 
 @pytest.mark.parametrize(
     ("kwargs", "pattern"),
     [
-        ({"weights": {"speed": 50, "staff": 40}}, "allocate 100 points.*Got 90"),
-        ({"weights": {"speed": 100}}, r"missing: \['staff'\]"),
-        ({"weights": {"speed": 50, "staff": 50, "x": 0}}, r"Unknown: \['x'\]"),
-        ({"weights": {"speed": 120, "staff": -20}}, "non-negative.*'staff'"),
-        ({"weights": np.array([[50, 50], [60, 50], [100, 0]])}, "Row 1 sums to 110"),
-        ({"weights": [100.0]}, "must give 2 points"),
+        ({"importance": {"speed": 50, "staff": 40}}, "allocate 100 points.*Got 90"),
+        ({"importance": {"speed": 100}}, r"missing: \['staff'\]"),
+        ({"importance": {"speed": 50, "staff": 50, "x": 0}}, r"Unknown: \['x'\]"),
+        ({"importance": {"speed": 120, "staff": -20}}, "non-negative.*'staff'"),
+        ({"importance": np.array([[50, 50], [60, 50], [100, 0]])}, "Row 2 sums to 110"),
+        ({"importance": [100.0]}, "must give 2 points"),
         ({"confidence_level": 1.5}, "confidence_level"),
         ({"nan_policy": "propagate"}, "nan_policy"),
         ({"scale": "1-7"}, "'scale' parameter"),
         ({"instrument": {"speed": ["s1"]}}, "'instrument' parameter"),
-        ({"segments": ["a", "b"]}, "one label per respondent"),
+        ({"segments": ["a", "b"]}, "one label per row"),
+        ({"importance": [50.0, np.nan]}, "'importance'.*finite.*'staff'"),
+        ({"weights": [1.0, -1.0, 1.0]}, "'weights'.*non-negative.*row 2"),
     ],
 )
 def test_bad_options(kwargs: dict[str, Any], pattern: str) -> None:
     base: dict[str, Any] = {"instrument": SMALL}
     base.update(kwargs)
     with pytest.raises(InputError, match=pattern):
-        gaps(P_HAND, E_HAND, **base)
+        gaps(_pe(P_HAND, E_HAND, SMALL), **base)
 
 
 def test_bad_data() -> None:
-    with pytest.raises(InputError, match="same respondents"):
-        gaps(P_HAND, E_HAND[:2], instrument=SMALL)
-    with pytest.raises(InputError, match="3 items"):
-        gaps(P_HAND[:, :2], E_HAND[:, :2], instrument=SMALL)
+    data = _pe(P_HAND, E_HAND, SMALL)
+    with pytest.raises(InputError, match=r"'perceptions'.*one column per item.*Got 2"):
+        gaps(data, instrument=SMALL, perceptions=["sq_ps1", "sq_ps2"])
     off = P_HAND.copy()
     off[1, 2] = 9
-    with pytest.raises(InputError, match=r"perceptions\[f1\]', row 1: 9"):
-        gaps(off, E_HAND, instrument=SMALL)
-    with pytest.raises(InputError, match="column names"):
-        gaps("p1", ["e1", "e2", "e3"], data={"p1": [1]}, instrument=SMALL)
-    with pytest.raises(InputError, match="one column per item"):
-        gaps(["a", "b"], ["c", "d"], data=Moments.from_data(P_HAND), instrument=SMALL)
-    pd = pytest.importorskip("pandas")
-    frame = pd.DataFrame(P_HAND, columns=["s1", "zz", "f1"])
-    frame["extra"] = 1.0
-    with pytest.raises(InputError, match=r"items not found: \['s2'\].*'zz', 'extra'"):
-        gaps(frame, frame, instrument=SMALL)
+    with pytest.raises(InputError, match=r"'perceptions'.*column 'sq_pf1', row \d: 9"):
+        gaps(_pe(off, E_HAND, SMALL), instrument=SMALL)
+    with pytest.raises(InputError, match="list of 3 column names"):
+        gaps(data, perceptions="p1", instrument=SMALL)
+    with pytest.raises(InputError, match=r"'perceptions'.*\['a', 'b', 'c'\]"):
+        gaps(data, perceptions=["a", "b", "c"], instrument=SMALL)
+    with pytest.raises(InputError, match=r"'perceptions'.*\['sq_ps1'.*\['x0', 'x1'"):
+        gaps(Moments.from_data(np.hstack([P_HAND, E_HAND])), instrument=SMALL)
 
 
 def test_instrument_validation() -> None:
@@ -411,7 +442,7 @@ def test_instrument_validation() -> None:
 # ---------------------------------------------------------------- results
 def test_result_contract() -> None:
     p, e = _survey(n=30, seed=13)
-    res = gaps(p, e, weights=dict.fromkeys(SERVQUAL_22.dimensions, 20))
+    res = gaps(_pe(p, e), importance=dict.fromkeys(SERVQUAL_22.dimensions, 20))
     with pytest.raises(dataclasses.FrozenInstanceError):
         res.confidence_level = 0.9  # type: ignore[misc]
     d = res.to_dict()
@@ -419,23 +450,23 @@ def test_result_contract() -> None:
     assert "NaN" not in text
     assert set(d["dimensions"]) == set(SERVQUAL_22.dimensions)
     assert len(d["items"]) == 22
-    assert {"unweighted_score", "weighted_score", "missing"} <= set(d)
+    assert {"unweighted_score", "weighted_score", "missing_report"} <= set(d)
     frame = res.to_frame()
     assert len(frame) == 22 + 5 + 2
     pl = pytest.importorskip("polars")
     assert isinstance(res.to_frame("polars"), pl.DataFrame)
     assert "SERVQUAL scores" in str(res.summary())
     assert "<table>" in res._repr_html_()
-    low, high = res.confidence_interval(0.99, level="item")
-    low95, high95 = res.confidence_interval(level="item")
+    low, high = res.confidence_interval(0.99, by="item")
+    low95, high95 = res.confidence_interval(by="item")
     assert np.all(low < low95)
     assert np.all(high > high95)
-    with pytest.raises(InputError, match="level"):
-        res.confidence_interval(level="segment")
+    with pytest.raises(InputError, match="'by' parameter"):
+        res.confidence_interval(by="segment")
     assert isinstance(res.items, Estimates)
     with pytest.raises(InputError, match="No estimate"):
         res.items.value("99")
-    unweighted = gaps(p, e)
+    unweighted = gaps(_pe(p, e))
     assert "weighted_score" not in unweighted.to_dict()
     assert unweighted.weighted_score is None
 
@@ -447,21 +478,24 @@ def test_mapping_data_with_named_weight_and_segment_columns() -> None:
     data["w_speed"] = np.full(24, 70.0)
     data["w_staff"] = np.full(24, 30.0)
     data["seg"] = np.array(["a", "b", "c"] * 8)
+    kw: dict[str, Any] = {
+        "perceptions": ["p1", "p2", "p3"],
+        "expectations": ["e1", "e2", "e3"],
+        "instrument": SMALL,
+    }
     res = gaps(
-        ["p1", "p2", "p3"],
-        ["e1", "e2", "e3"],
-        data=data,
-        instrument=SMALL,
-        weights={"speed": "w_speed", "staff": "w_staff"},
-        segments="seg",
+        data, **kw, importance={"speed": "w_speed", "staff": "w_staff"}, segments="seg"
     )
-    ref = gaps(p, e, instrument=SMALL, weights={"speed": 70, "staff": 30})
+    ref = gaps(
+        _pe(p, e, SMALL), instrument=SMALL, importance={"speed": 70, "staff": 30}
+    )
     assert res.weighted_score == pytest.approx(ref.weighted_score)
+    assert res.segments is not None
     assert sorted(res.segments) == ["a", "b", "c"]
     with pytest.raises(InputError, match="'nope'"):
-        gaps(["p1", "p2", "p3"], ["e1", "e2", "nope"], data=data, instrument=SMALL)
-    with pytest.raises(InputError, match="needs a dataframe or a mapping"):
-        gaps(P_HAND, E_HAND, instrument=SMALL, segments="seg")
+        gaps(data, **(kw | {"expectations": ["e1", "e2", "nope"]}))
+    with pytest.raises(InputError, match=r"'segments'.*column 'seg'"):
+        gaps(_pe(P_HAND, E_HAND, SMALL), instrument=SMALL, segments="seg")
 
 
 def test_demo_section_on_bundled_sample() -> None:
@@ -483,18 +517,15 @@ def test_demo_section() -> None:
     text = str(out)
     assert "Cronbach's alpha" in text
     assert "Dimension gaps by segment" in text
-    assert isinstance(
-        gaps(
-            survey["sq_p1"], survey["sq_e1"], instrument=Instrument.define({"x": ["1"]})
-        ),
-        GapsResult,
-    )
+    one = Instrument.define({"x": ["1"]})
+    assert isinstance(gaps(survey, instrument=one), GapsResult)
 
 
 def test_unanswered_item_and_tiny_segments_give_nan_not_zero() -> None:
     p = np.array([[1, 2, np.nan], [4, 5, np.nan], [7, 7, np.nan]])
     e = np.array([[2, 2, 2], [3, 3, 3], [4, 4, 4]], dtype=float)
-    res = gaps(p, e, instrument=SMALL)
+    with pytest.warns(SatmodelsWarning, match=r"dimension 'staff' \(no respondent"):
+        res = gaps(_pe(p, e, SMALL), instrument=SMALL)
     # item f1 has no pair: its gap, its dimension and the overall score are
     # not estimable; the speed dimension still is: ((1-2 + 2-2) + ...)/...
     assert res.items.n.tolist() == [3, 3, 0]
@@ -505,14 +536,47 @@ def test_unanswered_item_and_tiny_segments_give_nan_not_zero() -> None:
     assert res.dimensions.value("speed") == pytest.approx(4 / 3)
     assert res.dimension_perception[0] == pytest.approx((4 + 14 / 3) / 2)
     assert res.to_dict()["dimensions"]["staff"] is None
-    z = zone_of_tolerance(p, e, e, instrument=SMALL, scale=Scale.likert(1, 9))
+    zdata, zkw = _zt(p, e, e, SMALL)
+    with pytest.warns(SatmodelsWarning, match="msa_item 'f1'"):
+        z = zone_of_tolerance(zdata, **zkw, scale=Scale.likert(1, 9))
     assert z.item_position[2] == "unknown"
-    rel = reliability(p, instrument=SMALL)
+    rel = reliability(_pe(p, None, SMALL), instrument=SMALL)
     assert np.isnan(rel.alpha[1])
     assert rel.n.tolist()[1] == 0
-    # a one-respondent segment: estimates, but no interval
-    seg = gaps(P_HAND, E_HAND, instrument=SMALL, segments=["x", "x", "y"])
+    # a one-respondent segment: estimates, but no interval (and a warning)
+    with pytest.warns(SatmodelsWarning, match="fewer than 2 respondents"):
+        seg = gaps(
+            _pe(P_HAND, E_HAND, SMALL), instrument=SMALL, segments=["x", "x", "y"]
+        )
+    assert seg.segments is not None
     y = seg.segments["y"]
     assert y.items.estimate == pytest.approx(P_HAND[2] - E_HAND[2])
-    assert np.isnan(y.items.std_error).all()
+    assert np.isnan(y.items.standard_error).all()
     json.dumps(seg.to_dict())
+
+
+def test_nan_standard_error_is_reported_not_printed_as_a_test() -> None:
+    # Regression (issue "Nothing silent"): a small sample with missing
+    # answers gave a dimension SE NaN, t = -inf and p = 0.0 without a word.
+    p = P_HAND.copy()
+    p[1:, 2] = np.nan  # f1 (staff) answered by one respondent only
+    with pytest.warns(SatmodelsWarning, match=r"dimension 'staff' \(fewer than 2"):
+        res = gaps(_pe(p, E_HAND, SMALL), instrument=SMALL)
+    staff = res.dimensions
+    j = staff.name.index("staff")
+    assert staff.estimate[j] == pytest.approx(1.0)
+    assert np.isnan(staff.standard_error[j])
+    assert np.isnan(staff.statistic[j])
+    assert np.isnan(staff.pvalue[j])
+    assert np.isnan(staff.ci_low[j])
+    assert np.isnan(staff.ci_high[j])
+
+
+def test_nan_importance_points_are_refused() -> None:
+    # Regression: NaN points made the weighted score NaN without an error.
+    with pytest.raises(InputError, match=r"'importance'.*finite.*'speed'"):
+        gaps(
+            _pe(P_HAND, E_HAND, SMALL),
+            instrument=SMALL,
+            importance={"speed": np.nan, "staff": 100.0},
+        )

@@ -42,16 +42,16 @@ def _overview(survey: Survey) -> Summary:
 
 def demo_sections() -> list[tuple[str, Callable[[Survey], Summary]]]:
     """Return the report's sections in order: (name, function of the survey)."""
-    from .. import acsi, kano, servqual  # noqa: PLC0415 - modules on demand
+    from .. import acsi  # noqa: PLC0415 - modules on demand
     from ..acsi import ml  # noqa: PLC0415 - imports semopy only when called
-    from . import csi, ratio  # noqa: PLC0415
+    from . import csi, kano, ratio, servqual  # noqa: PLC0415
 
     return [
         ("overview", _overview),
         ("ratio", ratio.section),
         ("csi", csi.section),
-        ("kano", kano.demo_section),
-        ("servqual", servqual.demo_section),
+        ("kano", kano.section),
+        ("servqual", servqual.section),
         ("acsi_pls", acsi.demo_section),
         ("acsi_ml", ml.demo_section),
     ]

@@ -151,12 +151,14 @@ def section(survey: Mapping[str, Any]) -> Summary:
         )
     )
     cr = r_csi.ahp["CSI"].consistency_ratio
+    rep = r_nps.missing_report
+    excluded = 0 if rep is None else rep.rows_excluded
     return Summary(
         title="CSI indicators",
         tables=tuple(tables),
         notes=(
-            f"NPS rows excluded = {r_nps.missing_report.rows_excluded}; CSI n = {r_csi.n} ({r_csi.n_missing} "
-            "excluded for missing answers).",
+            f"NPS rows excluded = {excluded}; "
+            f"CSI n = {r_csi.n} ({r_csi.n_missing} excluded for missing answers).",
             f"AHP consistency ratio of the dimension weights: {cr:.3f} (Saaty 1980; < "
             "0.10 is acceptable).",
         ),

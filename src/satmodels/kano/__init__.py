@@ -17,34 +17,31 @@ frames only need those counts from the engine.
 
 Examples
 --------
->>> import numpy as np
 >>> from satmodels import kano
->>> f = np.array([[1, 2], [1, 2], [1, 3], [2, 1]])
->>> d = np.array([[5, 5], [4, 5], [4, 5], [5, 3]])
->>> res = kano.analyze(f, d, attributes=["speed", "safety"])
+>>> data = {
+...     "f1": [1, 1, 1, 2],
+...     "d1": [5, 5, 4, 3],
+...     "f2": [2, 2, 3, 1],
+...     "d2": [5, 5, 5, 3],
+... }
+>>> res = kano.analyze(
+...     data,
+...     functional=["f1", "f2"],
+...     dysfunctional=["d1", "d2"],
+...     attributes=["speed", "safety"],
+... )
 >>> res.category
-('A', 'M')
+('O', 'M')
 >>> [round(float(b), 2) for b in res.better]
 [0.75, 0.25]
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-import numpy as np
-
-from ..results._summary import Summary, table
+from ._analyze import analyze, classify, from_tables
 from ._continuous import SCORE_PRESETS, ContinuousKanoResult, continuous
-from ._core import (
-    DEFAULT_TIE_RULE,
-    KanoClassification,
-    KanoOptions,
-    KanoResult,
-    analyze,
-    classify,
-    from_tables,
-)
+from ._options import DEFAULT_TIE_RULE, KanoOptions
+from ._result import KanoClassification, KanoResult
 from ._table import (
     ANSWER_NAMES,
     CATEGORIES,
@@ -74,55 +71,5 @@ __all__ = [
     "classify",
     "compare_waves",
     "continuous",
-    "demo_section",
     "from_tables",
 ]
-
-
-def demo_section(survey: dict[str, Any]) -> Summary:
-    """Kano section of the ``satmodels demo`` report.
-
-    Parameters
-    ----------
-    survey : dict of str to array
-        Columns ``kano_f1..kano_f6`` and ``kano_d1..kano_d6`` (codes 1 like,
-        2 must-be, 3 neutral, 4 live-with, 5 dislike); ``segment`` is used
-        when present.
-
-    Returns
-    -------
-    Summary
-        Categories and coefficients per attribute, continuous scores and the
-        category per segment.
-
-    Examples
-    --------
-    >>> from satmodels.datasets import make_survey
-    >>> s = demo_section(make_survey(300, rng=1).data)
-    >>> s.title
-    'Kano model (6 attributes)'
-    """
-    pairs = [(f"kano_f{a}", f"kano_d{a}") for a in range(1, 7)]
-    names = [f"attribute {a}" for a in range(1, 7)]
-    segments = np.asarray(survey["segment"]) if "segment" in survey else None
-    res = analyze(survey, pairs=pairs, attributes=names, segments=segments)
-    cont = continuous(survey, pairs=pairs, attributes=names)
-    base = res.summary()
-    rows = [
-        (
-            name,
-            float(cont.functional_mean[j]),
-            float(cont.dysfunctional_mean[j]),
-            cont.quadrant[j],
-        )
-        for j, name in enumerate(names)
-    ]
-    tables = (
-        *base.tables,
-        table(
-            "Continuous scores (DuMouchel)",
-            ("attribute", "func_mean", "dys_mean", "quadrant"),
-            rows,
-        ),
-    )
-    return Summary(title="Kano model (6 attributes)", tables=tables, notes=base.notes)

@@ -32,30 +32,22 @@ pairs with both answers present), so they need no rows.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from scipy import stats
 
 from .._typing import FloatArray, IntArray
-from ..data._frames import backend_of, is_lazy
 from ..exceptions import InputError
 from ..results._base import ConfidenceInterval, ResultMixin, jsonable
+from ..results._estimates import Estimates, estimates
 from ..results._summary import Summary, table
-from ..scales import Scale
+from ..scales import Scale, as_scale
 from . import _kernels as K  # noqa: N812 - short kernel namespace
-from ._core import (
-    KanoOptions,
-    _encode_pairs,
-    _importance_matrix,
-    _lazy_tables,
-    _options,
-    _pair_names,
-    _read_pairs,
-    nanmean_columns,
-)
+from ._analyze import weighted_column_means
+from ._options import options
+from ._read import Counts, count_lazy, count_rows, encode, importance_matrix, read_pairs
 from ._table import DEFAULT_ANSWERS, KanoAnswers
 
 __all__ = ["SCORE_PRESETS", "ContinuousKanoResult", "continuous"]
@@ -70,7 +62,7 @@ SCORE_PRESETS: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] = {
 }
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class ContinuousKanoResult(ResultMixin):
     """Continuous (DuMouchel) Kano scores per attribute.
 
@@ -78,8 +70,15 @@ class ContinuousKanoResult(ResultMixin):
     ----------
     attributes : tuple of str
         Attribute names.
+    estimates : Estimates
+        Mean functional and dysfunctional score per attribute (kinds
+        ``"functional_mean"`` and ``"dysfunctional_mean"``, named by the
+        attribute) with Student t intervals, ``n`` = the (effective) pairs.
     n : ndarray of int
         Pairs with both answers present.
+    n_effective : ndarray
+        Kish's effective number of those pairs (``n`` without weights); the
+        t intervals use ``n_effective - 1`` degrees of freedom.
     functional_mean, dysfunctional_mean : ndarray
         Mean scores.
     functional_sd, dysfunctional_sd : ndarray
@@ -98,12 +97,18 @@ class ContinuousKanoResult(ResultMixin):
         The scores of like ... dislike.
     threshold : float
         Quadrant split.
+    weighted : bool
+        Whether case weights were given (weighted means and variances).
+    segments : dict of str to ContinuousKanoResult or None
+        The same scores per segment (sorted labels).
     confidence_level : float
-        Level of :meth:`confidence_interval` by default.
+        Level of the stored intervals.
     """
 
     attributes: tuple[str, ...]
+    estimates: Estimates
     n: IntArray
+    n_effective: FloatArray
     functional_mean: FloatArray
     dysfunctional_mean: FloatArray
     functional_sd: FloatArray
@@ -116,32 +121,39 @@ class ContinuousKanoResult(ResultMixin):
     functional_scores: tuple[float, ...] = SCORE_PRESETS["dumouchel"][0]
     dysfunctional_scores: tuple[float, ...] = SCORE_PRESETS["dumouchel"][1]
     threshold: float = 2.0
+    weighted: bool = False
+    segments: dict[str, ContinuousKanoResult] | None = None
     confidence_level: float = 0.95
-    _backend: str | None = field(default=None, repr=False)
+    _backend: str | None = None
+
+    def __repr__(self) -> str:
+        lines = [
+            f"ContinuousKanoResult(attributes={len(self.attributes)}, "
+            f"scores={self.scores!r}, confidence_level={self.confidence_level})"
+        ]
+        for j, name in enumerate(self.attributes[:5]):
+            lines.append(
+                f"  {name[:24]}: {self.quadrant[j] or '-'}  "
+                f"functional={self.functional_mean[j]:.3f} "
+                f"dysfunctional={self.dysfunctional_mean[j]:.3f}"
+            )
+        if len(self.attributes) > 5:
+            lines.append(f"  ... {len(self.attributes) - 5} more")
+        return "\n".join(lines)
+
+    def to_frame(self, backend: Literal["pandas", "polars"] | None = None) -> Any:  # noqa: ANN401
+        """Return :attr:`estimates` as a long table (backend of the input)."""
+        return self.estimates.to_frame(backend)
 
     def confidence_interval(
         self, confidence_level: float | None = None
     ) -> ConfidenceInterval:
-        """Student-t intervals of the mean scores, (p, 2): functional, dysfunctional."""
-        level = self.confidence_level if confidence_level is None else confidence_level
-        if not 0.0 < float(level) < 1.0:
-            msg = (
-                "The 'confidence_level' parameter of ContinuousKanoResult."
-                f"confidence_interval must lie strictly between 0 and 1. Got {level!r}."
-            )
-            raise InputError(msg)
-        n = self.n.astype(np.float64)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            t = np.where(
-                n > 1,
-                stats.t.ppf(0.5 + float(level) / 2.0, np.maximum(n - 1, 1)),
-                np.nan,
-            )
-            half_f = t * self.functional_sd / np.sqrt(n)
-            half_d = t * self.dysfunctional_sd / np.sqrt(n)
-        mean = np.column_stack([self.functional_mean, self.dysfunctional_mean])
-        half = np.column_stack([half_f, half_d])
-        return ConfidenceInterval(low=mean - half, high=mean + half)
+        """Student t intervals of the mean scores, rows of :attr:`estimates`.
+
+        Without an argument the stored bounds; another level is recomputed
+        from the means, standard errors and degrees of freedom.
+        """
+        return self.estimates.confidence_interval(confidence_level)
 
     def _records(self) -> list[dict[str, object]]:
         rows: list[dict[str, object]] = []
@@ -170,7 +182,12 @@ class ContinuousKanoResult(ResultMixin):
             "functional_scores": list(self.functional_scores),
             "dysfunctional_scores": list(self.dysfunctional_scores),
             "threshold": self.threshold,
+            "weighted": self.weighted,
             "confidence_level": self.confidence_level,
+            "estimates": self.estimates.to_dict(),
+            "segments": None
+            if self.segments is None
+            else {k: v.to_dict() for k, v in self.segments.items()},
         }
 
     def summary(self) -> Summary:
@@ -223,18 +240,54 @@ def _quadrants(mf: FloatArray, md: FloatArray, thr: float) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _scores(
+    scores: object, where: str
+) -> tuple[tuple[float, ...], tuple[float, ...], str]:
+    if isinstance(scores, str):
+        if scores not in SCORE_PRESETS:
+            msg = (
+                f"The 'scores' parameter of {where} must be one of "
+                f"{sorted(SCORE_PRESETS)} or a pair of 5-score sequences. "
+                f"Got {scores!r}."
+            )
+            raise InputError(msg)
+        f_scores, d_scores = SCORE_PRESETS[scores]
+        return f_scores, d_scores, scores
+    try:
+        f_scores = tuple(float(v) for v in scores[0])  # type: ignore[index]
+        d_scores = tuple(float(v) for v in scores[1])  # type: ignore[index]
+    except (TypeError, ValueError, IndexError, KeyError) as exc:
+        msg = f"The 'scores' parameter of {where} must be two sequences of 5 numbers."
+        raise InputError(msg) from exc
+    if (
+        len(f_scores) != 5
+        or len(d_scores) != 5
+        or not all(np.isfinite(f_scores + d_scores))
+    ):
+        msg = (
+            f"The 'scores' parameter of {where} must be two sequences of 5 "
+            f"finite numbers. Got {scores!r}."
+        )
+        raise InputError(msg)
+    return f_scores, d_scores, "custom"
+
+
 def continuous(
-    functional: object,
-    dysfunctional: object = None,
+    data: object,
     *,
-    attributes: Sequence[str] | None = None,
+    functional: str | Sequence[str] | None = None,
+    dysfunctional: str | Sequence[str] | None = None,
     pairs: Sequence[tuple[str, str]] | None = None,
-    answers: KanoAnswers | Sequence[float] | Sequence[str] = DEFAULT_ANSWERS,
+    attributes: str | Sequence[str] | None = None,
+    columns: Sequence[str] | None = None,
+    weights: object = None,
+    segments: object = None,
+    importance: str | Sequence[str] | None = None,
+    scale: Scale | tuple[float, float] | None = None,
+    answers: KanoAnswers | Sequence[float] = DEFAULT_ANSWERS,
     scores: Literal["dumouchel", "symmetric"]
     | tuple[Sequence[float], Sequence[float]] = "dumouchel",
     threshold: float = 2.0,
-    importance: object = None,
-    importance_scale: Scale | None = None,
     confidence_level: float = 0.95,
     nan_policy: Literal["omit", "raise"] = "omit",
 ) -> ContinuousKanoResult:
@@ -242,16 +295,25 @@ def continuous(
 
     Parameters
     ----------
-    functional, dysfunctional, attributes, pairs, answers, nan_policy
-        As in :func:`satmodels.kano.analyze`.
+    data, functional, dysfunctional, pairs, attributes, columns, answers
+        As in :func:`satmodels.kano.analyze` (lazy frames are counted on
+        the engine).
+    weights : array_like or str, optional
+        Case weights: weighted means and variances; the t intervals use
+        Kish's effective n (``se = sd / sqrt(n_eff)``, ``n_eff - 1`` df).
+    segments : array_like or str, optional
+        Segment labels (or their column): one result per segment.
+    importance, scale
+        Self-stated importance columns (and their scale), reported as
+        ``importance_mean``.
     scores : {"dumouchel", "symmetric"} or (functional scores, dysfunctional scores)
         Answer scores; ``dumouchel`` is 4, 2, 0, -1, -2 / -2, -1, 0, 2, 4.
     threshold : float
         Strict quadrant split on both axes (2 for the DuMouchel scores).
-    importance, importance_scale
-        Self-stated importance, reported as ``importance_mean``.
     confidence_level : float
-        Default level of :meth:`ContinuousKanoResult.confidence_interval`.
+        Level of the stored t intervals of the mean scores.
+    nan_policy : {"omit", "raise"}
+        As in :func:`satmodels.kano.analyze`.
 
     Returns
     -------
@@ -265,126 +327,134 @@ def continuous(
     Examples
     --------
     >>> from satmodels import kano
-    >>> res = kano.continuous([[1], [1], [2]], [[5], [4], [5]])
+    >>> data = {"f": [1, 1, 2], "d": [5, 4, 5]}
+    >>> res = kano.continuous(data, functional="f", dysfunctional="d")
     >>> res.functional_mean.round(3).tolist(), res.dysfunctional_mean.round(3).tolist()
     ([3.333], [3.333])
     >>> res.quadrant
     ('O',)
     """
     where = "kano.continuous"
-    opts = _options(
+    opts = options(
         where, answers=answers, nan_policy=nan_policy, confidence_level=confidence_level
     )
-    if isinstance(scores, str):
-        if scores not in SCORE_PRESETS:
-            msg = (
-                f"The 'scores' parameter of {where} must be one of "
-                f"{sorted(SCORE_PRESETS)} or a pair of 5-score sequences. "
-                f"Got {scores!r}."
-            )
-            raise InputError(msg)
-        f_scores, d_scores = SCORE_PRESETS[scores]
-        name: str = scores
-    else:
-        try:
-            f_scores = tuple(float(v) for v in scores[0])
-            d_scores = tuple(float(v) for v in scores[1])
-        except (TypeError, ValueError, IndexError) as exc:
-            msg = (
-                f"The 'scores' parameter of {where} must be two sequences of 5 numbers."
-            )
-            raise InputError(msg) from exc
-        if (
-            len(f_scores) != 5
-            or len(d_scores) != 5
-            or not all(np.isfinite(f_scores + d_scores))
-        ):
-            msg = (
-                f"The 'scores' parameter of {where} must be two sequences of 5 "
-                f"finite numbers. Got {scores!r}."
-            )
-            raise InputError(msg)
-        name = "custom"
-    if not np.isfinite(threshold):
+    f_scores, d_scores, name = _scores(scores, where)
+    if not isinstance(threshold, int | float) or not np.isfinite(threshold):
         msg = f"The 'threshold' parameter of {where} must be finite. Got {threshold!r}."
         raise InputError(msg)
-    if (
-        pairs is not None
-        and not isinstance(functional, Mapping | np.ndarray | list | tuple)
-        and is_lazy(functional)
-    ):
-        if importance is not None:
-            msg = f"{where} on a lazy frame does not take importance yet."
-            raise InputError(msg)
-        tables, _ = _lazy_tables(functional, pairs, opts, where)
-        names = _pair_names(attributes, pairs, where)
+    imp_scale = as_scale(scale, where)
+    inp = read_pairs(
+        data,
+        where=where,
+        functional=functional,
+        dysfunctional=dysfunctional,
+        pairs=pairs,
+        attributes=attributes,
+        importance=importance,
+        columns=columns,
+        weights=weights,
+        segments=segments,
+        accept=("rows", "lazy"),
+    )
+    t = inp.table
+
+    def result(
+        c: Counts, imp_mean: FloatArray | None, segs: dict[str, Any] | None = None
+    ) -> ContinuousKanoResult:
         return _continuous_result(
-            tables,
-            names,
+            c,
+            inp.attributes,
             f_scores=f_scores,
             d_scores=d_scores,
             name=name,
             threshold=float(threshold),
-            opts=opts,
-            imp_mean=None,
-            backend=backend_of(functional),
+            level=opts.confidence_level,
+            imp_mean=imp_mean,
+            segments=segs,
+            backend=t.backend,
         )
-    pr = _read_pairs(
-        functional,
-        dysfunctional,
-        pairs=pairs,
-        attributes=attributes,
-        exclude=[],
-        where=where,
-    )
-    fi, di = _encode_pairs(pr, opts, where)
-    tables = K.tables_from_joint(K.joint_codes(fi, di))[0]
-    imp_mean = None
-    if importance is not None:
-        imp = _importance_matrix(
-            importance,
-            functional,
-            attributes=pr.attributes,
-            n=fi.shape[0],
-            scale=importance_scale,
-            where=where,
-        )
-        imp_mean = nanmean_columns(imp)
-    return _continuous_result(
-        tables,
-        pr.attributes,
-        f_scores=f_scores,
-        d_scores=d_scores,
-        name=name,
-        threshold=float(threshold),
-        opts=opts,
-        imp_mean=imp_mean,
-        backend=pr.backend,
-    )
+
+    if t.kind == "lazy":
+        if inp.importance:
+            msg = (
+                f"The 'importance' parameter of {where} needs the rows in memory; "
+                "'data' is a lazy frame. Collect the frame first."
+            )
+            raise InputError(msg)
+        seg_lazy = None
+        if t.segment_column is not None:
+            seg_lazy = {
+                label: result(count_lazy(sub, inp, opts), None)
+                for label, sub in t.by_segment().items()
+            }
+        return result(count_lazy(t, inp, opts), None, seg_lazy)
+    joint = encode(inp, opts, where)
+    imp = importance_matrix(inp, imp_scale, where)
+    w = t.weights
+    segs = None
+    if t.segments is not None:
+        labels, groups = np.unique(t.segments.astype(str), return_inverse=True)
+        parts = count_rows(joint, w, None, groups.astype(np.int64), len(labels))
+        segs = {}
+        for g, label in enumerate(labels.tolist()):
+            mask = groups == g
+            segs[str(label)] = result(
+                parts[g],
+                None
+                if imp is None
+                else weighted_column_means(imp[mask], None if w is None else w[mask]),
+            )
+    imp_mean = None if imp is None else weighted_column_means(imp, w)
+    return result(count_rows(joint, w, None)[0], imp_mean, segs)
 
 
 def _continuous_result(
-    tables: FloatArray,
+    counts: Counts,
     attributes: tuple[str, ...],
     *,
     f_scores: tuple[float, ...],
     d_scores: tuple[float, ...],
     name: str,
     threshold: float,
-    opts: KanoOptions,
+    level: float,
     imp_mean: FloatArray | None,
+    segments: dict[str, ContinuousKanoResult] | None,
     backend: str | None,
 ) -> ContinuousKanoResult:
+    n_raw = counts.tables[:, :5, :5].sum(axis=(-2, -1))
+    n_eff = None
+    if counts.has_weights:
+        tot = counts.weighted[:, :5, :5].sum(axis=(-2, -1))
+        sq = counts.squared[:, :5, :5].sum(axis=(-2, -1))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            n_eff = np.where(sq > 0, tot * tot / sq, 0.0)
     n, mf, md, vf, vd, cov = K.score_moments(
-        tables, np.asarray(f_scores), np.asarray(d_scores)
+        counts.weighted, np.asarray(f_scores), np.asarray(d_scores), n_eff
+    )
+    sf, sd = np.sqrt(vf), np.sqrt(vd)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        se = np.column_stack([sf, sd]) / np.sqrt(n)[:, None]
+    df = np.where(n > 1, n - 1.0, np.nan)
+    est = estimates(
+        name=[a for a in attributes for _ in range(2)],
+        kind=["functional_mean", "dysfunctional_mean"] * len(attributes),
+        estimate=np.column_stack([mf, md]).ravel(),
+        standard_error=se.ravel(),
+        n=np.repeat(n, 2),
+        df=np.repeat(df, 2),
+        interval="t",
+        confidence_level=level,
+        backend=backend,
     )
     return ContinuousKanoResult(
         attributes=attributes,
-        n=np.rint(n).astype(np.int64),
+        estimates=est,
+        n=np.rint(n_raw).astype(np.int64),
+        n_effective=np.asarray(n, dtype=np.float64),
         functional_mean=mf,
         dysfunctional_mean=md,
-        functional_sd=np.sqrt(vf),
-        dysfunctional_sd=np.sqrt(vd),
+        functional_sd=sf,
+        dysfunctional_sd=sd,
         covariance=cov,
         quadrant=_quadrants(mf, md, threshold),
         distance=np.hypot(mf, md),
@@ -393,6 +463,8 @@ def _continuous_result(
         functional_scores=tuple(f_scores),
         dysfunctional_scores=tuple(d_scores),
         threshold=threshold,
-        confidence_level=opts.confidence_level,
+        weighted=counts.has_weights,
+        segments=segments,
+        confidence_level=level,
         _backend=backend,
     )

@@ -22,7 +22,6 @@ __all__ = [
     "CELLS",
     "MISSING",
     "category_lut",
-    "encode_labels",
     "encode_numeric",
     "joint_codes",
     "tables_from_joint",
@@ -129,37 +128,6 @@ def _encode_float_consecutive(
     return t, (bad if bad.any() else None)
 
 
-def _is_missing_label(value: object) -> bool:
-    return (
-        value is None
-        or (isinstance(value, str) and value == "")
-        or (isinstance(value, float) and bool(np.isnan(value)))
-    )
-
-
-_missing_label = np.frompyfunc(_is_missing_label, 1, 1)
-
-
-def encode_labels(
-    x: npt.NDArray[np.generic], codes: tuple[object, ...]
-) -> tuple[Int8Array, BoolArray | None]:
-    """Map label answers (strings) to indices 0-4; None/NaN/"" to 5.
-
-    One vectorized comparison per code (numpy string or object arrays).
-    """
-    idx = np.full(x.shape, -1, dtype=np.int8)
-    for k, code in enumerate(codes):
-        idx[np.asarray(x == code, dtype=bool)] = k
-    rest = idx < 0
-    if rest.any():  # only unmatched entries can be missing answers
-        idx[rest] = np.where(
-            np.asarray(_missing_label(x[rest]), dtype=bool), MISSING, -1
-        ).astype(np.int8)
-    bad = idx < 0
-    idx[bad] = 0
-    return idx, (bad if bad.any() else None)
-
-
 def joint_codes(f_idx: Int8Array, d_idx: Int8Array) -> Int8Array:
     """Return joint codes ``6 f + d`` (0-35); a missing side gives row/col 5."""
     return f_idx * np.int8(6) + d_idx
@@ -218,27 +186,6 @@ def pick_mode(counts: FloatArray, priority: IntArray) -> tuple[IntArray, BoolArr
     return chosen, tied
 
 
-def wilson(
-    successes: FloatArray, trials: FloatArray, z: float
-) -> tuple[FloatArray, FloatArray]:
-    r"""Wilson (1927) score interval for a binomial proportion.
-
-    .. math:: \frac{x + z^2/2}{m + z^2} \pm \frac{z}{m + z^2}
-              \sqrt{\frac{x (m - x)}{m} + \frac{z^2}{4}}
-
-    NaN where ``trials`` is zero.
-    """
-    with np.errstate(invalid="ignore", divide="ignore"):
-        denom = trials + z * z
-        centre = (successes + z * z / 2.0) / denom
-        half = (
-            z / denom * np.sqrt(successes * (trials - successes) / trials + z * z / 4.0)
-        )
-    low = np.where(trials > 0, centre - half, np.nan)
-    high = np.where(trials > 0, centre + half, np.nan)
-    return np.clip(low, 0.0, 1.0), np.clip(high, 0.0, 1.0)
-
-
 def better_worse(counts: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Better = (A+O)/(A+O+M+I), Worse = -(O+M)/(A+O+M+I) (Berger et al. 1993).
 
@@ -273,20 +220,34 @@ def fong(counts: FloatArray, z: float) -> tuple[FloatArray, FloatArray, BoolArra
 
 
 def score_moments(
-    tables: FloatArray, f_scores: FloatArray, d_scores: FloatArray
+    tables: FloatArray,
+    f_scores: FloatArray,
+    d_scores: FloatArray,
+    n_effective: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
     """Means, variances (ddof=1), covariance and n of scored answer pairs.
 
     Uses the pairs where both answers are present (the 5 x 5 block).
-    Returns ``(n, mean_f, mean_d, var_f, var_d, cov)``.
+    Returns ``(n, mean_f, mean_d, var_f, var_d, cov)``. With weighted
+    ``tables`` (sums of case weights), ``n_effective`` is Kish's effective
+    size of each attribute and the variances are the weighted ones times
+    ``n_eff / (n_eff - 1)`` (equal to ddof=1 without weights); ``n`` is
+    then ``n_effective``.
     """
     block = tables[..., :5, :5]
-    n = block.sum(axis=(-2, -1))
+    total = block.sum(axis=(-2, -1))
+    if n_effective is None:
+        n = total
+        denom = n - 1.0
+    else:
+        n = n_effective
+        with np.errstate(invalid="ignore", divide="ignore"):
+            denom = total * (n - 1.0) / n
     f_marg = block.sum(axis=-1)
     d_marg = block.sum(axis=-2)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mf = (f_marg @ f_scores) / n
-        md = (d_marg @ d_scores) / n
+        mf = (f_marg @ f_scores) / total
+        md = (d_marg @ d_scores) / total
         ef = (
             f_scores[None, :] - mf[..., None]
             if mf.ndim == 1
@@ -297,10 +258,10 @@ def score_moments(
             if md.ndim == 1
             else d_scores - md[..., None]
         )
-        vf = (f_marg * ef * ef).sum(axis=-1) / (n - 1.0)
-        vd = (d_marg * ed * ed).sum(axis=-1) / (n - 1.0)
-        cov = np.einsum("...ij,...i,...j->...", block, ef, ed) / (n - 1.0)
-    bad = n < 2
+        vf = (f_marg * ef * ef).sum(axis=-1) / denom
+        vd = (d_marg * ed * ed).sum(axis=-1) / denom
+        cov = np.einsum("...ij,...i,...j->...", block, ef, ed) / denom
+    bad = ~(n >= 2)
     vf = np.where(bad, np.nan, vf)
     vd = np.where(bad, np.nan, vd)
     cov = np.where(bad, np.nan, cov)

@@ -120,19 +120,20 @@ class KanoAnswers(FrozenModel):
 
     Attributes
     ----------
-    codes : tuple of 5 numbers or 5 strings
+    codes : tuple of 5 numbers
         The code used in the data for like, must-be, neutral, live-with and
-        dislike. Numbers (default ``(1, 2, 3, 4, 5)``) or labels such as
-        ``("like", "must-be", "neutral", "live-with", "dislike")``.
+        dislike (default ``(1, 2, 3, 4, 5)``). Answers stored as labels are
+        recoded to numbers before the analysis (e.g. with
+        ``pandas.Series.map``).
 
     Examples
     --------
     >>> from satmodels.kano import KanoAnswers
-    >>> KanoAnswers(codes=("L", "M", "N", "W", "D")).codes[0]
-    'L'
+    >>> KanoAnswers(codes=(5, 4, 3, 2, 1)).codes[0]
+    5.0
     """
 
-    codes: tuple[float, float, float, float, float] | tuple[str, str, str, str, str]
+    codes: tuple[float, float, float, float, float]
 
     @model_validator(mode="after")
     def _distinct(self) -> KanoAnswers:
@@ -140,11 +141,6 @@ class KanoAnswers(FrozenModel):
             msg = f"the five answer codes must be distinct, got {self.codes!r}"
             raise ValueError(msg)
         return self
-
-    @property
-    def numeric(self) -> bool:
-        """True when the codes are numbers."""
-        return not isinstance(self.codes[0], str)
 
 
 DEFAULT_ANSWERS = KanoAnswers(codes=(1.0, 2.0, 3.0, 4.0, 5.0))

@@ -35,18 +35,23 @@ References
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 from scipy import stats
 
 from .._typing import BoolArray, FloatArray, IntArray
+from .._validation import check_confidence_level, check_count, check_rng
 from ..exceptions import InputError
 from ..results._base import ResultMixin, jsonable
+from ..results._estimates import Estimates, concat, estimates
 from ..results._summary import Summary, table
-from ._core import KanoResult
-from ._table import CATEGORIES
+from ._analyze import analyze
+from ._options import DEFAULT_TIE_RULE
+from ._result import KanoResult
+from ._table import CATEGORIES, DEFAULT_ANSWERS, STANDARD_TABLE, KanoAnswers, KanoTable
 
 __all__ = ["LIFE_CYCLE", "WaveComparison", "compare_waves"]
 
@@ -55,7 +60,7 @@ LIFE_CYCLE: frozenset[tuple[str, str]] = frozenset({("A", "O"), ("O", "M"), ("A"
 _REVERSE = frozenset((b, a) for a, b in LIFE_CYCLE)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class WaveComparison(ResultMixin):
     """Per-attribute test of category change between two waves.
 
@@ -63,6 +68,14 @@ class WaveComparison(ResultMixin):
     ----------
     attributes : tuple of str
         Attributes present in both waves.
+    estimates : Estimates
+        Per attribute the change of Better and of Worse (kinds
+        ``"better_change"``, ``"worse_change"``; second wave minus first)
+        with normal intervals from the two waves' independent binomial
+        standard errors, and the homogeneity test (kind ``"category_test"``:
+        ``statistic`` X^2, ``pvalue``).
+    first, second : KanoResult
+        The analyses of the two waves.
     first_category, second_category : tuple of str
         Modal category in each wave.
     direction : tuple of str
@@ -91,6 +104,9 @@ class WaveComparison(ResultMixin):
     """
 
     attributes: tuple[str, ...]
+    estimates: Estimates
+    first: KanoResult
+    second: KanoResult
     first_category: tuple[str, ...]
     second_category: tuple[str, ...]
     direction: tuple[str, ...]
@@ -106,7 +122,24 @@ class WaveComparison(ResultMixin):
     categories: tuple[str, ...] = CATEGORIES
     alpha: float = 0.05
     n_resamples: int = 9999
-    _backend: str | None = field(default=None, repr=False)
+    confidence_level: float = 0.95
+    _backend: str | None = None
+
+    def __repr__(self) -> str:
+        moved = sum(1 for d in self.direction if d != "unchanged")
+        return (
+            f"WaveComparison(attributes={len(self.attributes)}, "
+            f"changed={moved}, life_cycle={int(self.life_cycle.sum())}, "
+            f"significant={int(self.significant.sum())}, alpha={self.alpha})"
+        )
+
+    def confidence_interval(self, confidence_level: float | None = None) -> Any:  # noqa: ANN401 - ConfidenceInterval
+        """Intervals of the rows of :attr:`estimates` (normal; recomputable)."""
+        return self.estimates.confidence_interval(confidence_level)
+
+    def to_frame(self, backend: Literal["pandas", "polars"] | None = None) -> Any:  # noqa: ANN401
+        """Return :attr:`estimates` as a long table (backend of the input)."""
+        return self.estimates.to_frame(backend)
 
     def _records(self) -> list[dict[str, object]]:
         return [
@@ -137,6 +170,8 @@ class WaveComparison(ResultMixin):
             },
             "alpha": self.alpha,
             "n_resamples": self.n_resamples,
+            "confidence_level": self.confidence_level,
+            "estimates": self.estimates.to_dict(),
         }
 
     def summary(self) -> Summary:
@@ -190,6 +225,76 @@ class WaveComparison(ResultMixin):
         )
 
 
+def _test_counts(res: KanoResult, j: int) -> FloatArray:
+    """Category counts of the test: weighted counts rescaled to Kish's n."""
+    if not res.weighted:
+        raw: FloatArray = np.asarray(res.counts[j], dtype=np.float64)
+        return raw
+    total = float(res.weighted_counts[j].sum())
+    if total <= 0:
+        return np.zeros(len(CATEGORIES))
+    scale = float(res.n_effective[j]) / total
+    out: FloatArray = np.rint(
+        np.asarray(res.weighted_counts[j], dtype=np.float64) * scale
+    )
+    return out
+
+
+def _se(res: KanoResult, j: int, kind: str) -> float:
+    rows = [
+        i
+        for i, (k, nm) in enumerate(
+            zip(res.estimates.kind, res.estimates.name, strict=True)
+        )
+        if k == kind and nm == res.attributes[j]
+    ]
+    return float(res.estimates.standard_error[rows[0]])
+
+
+def _change_estimates(
+    first: KanoResult,
+    second: KanoResult,
+    *,
+    names: list[str],
+    stat: FloatArray,
+    pval: FloatArray,
+    confidence_level: float,
+    backend: str | None,
+) -> Estimates:
+    est, se, kinds, rows, nn = [], [], [], [], []
+    for name in names:
+        j1, j2 = first.attributes.index(name), second.attributes.index(name)
+        for kind, attr in (("better", "better"), ("worse", "worse")):
+            d = float(getattr(second, attr)[j2] - getattr(first, attr)[j1])
+            s1, s2 = _se(first, j1, kind), _se(second, j2, kind)
+            est.append(d)
+            se.append(float(np.sqrt(s1 * s1 + s2 * s2)))
+            kinds.append(f"{kind}_change")
+            rows.append(name)
+            nn.append(float(first.n_effective[j1] + second.n_effective[j2]))
+    test = estimates(
+        name=names,
+        estimate=stat,
+        kind="category_test",
+        confidence_level=confidence_level,
+        interval="none",
+        statistic=stat,
+        pvalue=pval,
+        backend=backend,
+    )
+    change = estimates(
+        name=rows,
+        estimate=np.asarray(est),
+        kind=kinds,
+        confidence_level=confidence_level,
+        standard_error=np.asarray(se),
+        n=np.asarray(nn),
+        interval="normal",
+        backend=backend,
+    )
+    return concat([change, test])
+
+
 def _pearson(obs: FloatArray, expected: FloatArray) -> FloatArray:
     out: FloatArray = ((obs - expected) ** 2 / expected).sum(axis=(-2, -1))
     return out
@@ -230,31 +335,54 @@ def _test_one(
 
 
 def compare_waves(
-    first: KanoResult,
-    second: KanoResult,
+    first: object,
+    second: object,
     *,
+    functional: str | Sequence[str] | None = None,
+    dysfunctional: str | Sequence[str] | None = None,
+    pairs: Sequence[tuple[str, str]] | None = None,
+    attributes: str | Sequence[str] | None = None,
+    columns: Sequence[str] | None = None,
+    weights: object = None,
+    answers: KanoAnswers | Sequence[float] = DEFAULT_ANSWERS,
+    table: KanoTable = STANDARD_TABLE,
+    tie_rule: str | Sequence[str] = DEFAULT_TIE_RULE,
     method: Literal["auto", "chi2", "monte_carlo"] = "auto",
     alpha: float = 0.05,
+    confidence_level: float = 0.95,
     n_resamples: int = 9999,
-    rng: np.random.Generator | int | None = None,
+    rng: np.random.Generator | np.random.SeedSequence | int | None = None,
+    nan_policy: Literal["omit", "raise"] = "omit",
 ) -> WaveComparison:
     """Test each attribute's category change between two survey waves.
 
     Parameters
     ----------
-    first, second : KanoResult
-        Results of :func:`satmodels.kano.analyze` for the two waves;
-        attributes are matched by name.
+    first, second : data or KanoResult
+        The two waves: data sets read like the ``data`` of
+        :func:`satmodels.kano.analyze` with the same column keywords, or
+        results of :func:`~satmodels.kano.analyze`. Attributes are matched
+        by name.
+    functional, dysfunctional, pairs, attributes, columns, answers, table, tie_rule
+        As in :func:`satmodels.kano.analyze`, for both waves.
+    weights : array_like or str, optional
+        Case weights: a column name of both waves (an array does not fit
+        two waves). The test then uses the weighted counts rescaled to
+        Kish's effective n.
     method : {"auto", "chi2", "monte_carlo"}
         Test of the 2 x k table of category counts; ``auto`` uses the
         chi-square test when every expected count is at least 5 and the
         Monte Carlo exact conditional test otherwise.
     alpha : float
         Significance level of ``significant``.
+    confidence_level : float
+        Level of the intervals of the Better and Worse changes.
     n_resamples : int
         Tables drawn by the Monte Carlo test.
-    rng : numpy.random.Generator or int, optional
-        Seed or generator of the Monte Carlo test.
+    rng : None, int, SeedSequence or Generator
+        Randomness of the Monte Carlo test.
+    nan_policy : {"omit", "raise"}
+        As in :func:`satmodels.kano.analyze`.
 
     Returns
     -------
@@ -269,17 +397,43 @@ def compare_waves(
     Examples
     --------
     >>> from satmodels import kano
-    >>> w1 = kano.analyze([[1]] * 30 + [[2]] * 10, [[4]] * 30 + [[5]] * 10)
-    >>> w2 = kano.analyze([[1]] * 10 + [[2]] * 30, [[5]] * 10 + [[5]] * 30)
-    >>> cmp = kano.compare_waves(w1, w2)
+    >>> w1 = {"f": [1] * 30 + [2] * 10, "d": [4] * 30 + [5] * 10}
+    >>> w2 = {"f": [1] * 10 + [2] * 30, "d": [5] * 40}
+    >>> cmp = kano.compare_waves(w1, w2, functional="f", dysfunctional="d")
     >>> cmp.first_category, cmp.second_category, cmp.direction
     (('A',), ('M',), ('life-cycle',))
     """
     where = "kano.compare_waves"
-    given: tuple[object, object] = (first, second)
-    if not all(isinstance(r, KanoResult) for r in given):
-        msg = f"{where} takes two KanoResult objects (from kano.analyze)."
+    if weights is not None and not isinstance(weights, str):
+        msg = (
+            f"The 'weights' parameter of {where} must name a column of both "
+            f"waves. Got {type(weights).__name__} instead."
+        )
         raise InputError(msg)
+    level = check_confidence_level(confidence_level, where)
+    waves: list[KanoResult] = []
+    for wave in (first, second):
+        if isinstance(wave, KanoResult):
+            waves.append(wave)
+            continue
+        waves.append(
+            analyze(
+                wave,
+                functional=functional,
+                dysfunctional=dysfunctional,
+                pairs=pairs,
+                attributes=attributes,
+                columns=columns,
+                weights=weights,
+                answers=answers,
+                table=table,
+                tie_rule=tie_rule,
+                confidence_level=confidence_level,
+                nan_policy=nan_policy,
+            )
+        )
+    first, second = waves
+    where = "kano.compare_waves"
     chosen: str = method
     if chosen not in ("auto", "chi2", "monte_carlo"):
         msg = (
@@ -290,12 +444,7 @@ def compare_waves(
     if not 0.0 < float(alpha) < 1.0:
         msg = f"The 'alpha' parameter of {where} must lie in (0, 1). Got {alpha!r}."
         raise InputError(msg)
-    if int(n_resamples) < 1:
-        msg = (
-            f"The 'n_resamples' parameter of {where} must be positive. "
-            f"Got {n_resamples!r}."
-        )
-        raise InputError(msg)
+    n_res = check_count(n_resamples, where, "n_resamples", minimum=1)
     names = [a for a in first.attributes if a in second.attributes]
     if not names:
         msg = (
@@ -303,7 +452,7 @@ def compare_waves(
             f"({list(first.attributes)} vs {list(second.attributes)})."
         )
         raise InputError(msg)
-    gen = np.random.default_rng(rng)
+    gen = check_rng(rng, where)
     stat = np.full(len(names), np.nan)
     dof = np.zeros(len(names), dtype=np.int64)
     pval = np.full(len(names), np.nan)
@@ -318,10 +467,10 @@ def compare_waves(
         j1 = first.attributes.index(name)
         j2 = second.attributes.index(name)
         s, df, p, m = _test_one(
-            first.counts[j1].astype(np.float64),
-            second.counts[j2].astype(np.float64),
+            _test_counts(first, j1),
+            _test_counts(second, j2),
             method=method,
-            n_resamples=int(n_resamples),
+            n_resamples=n_res,
             rng=gen,
         )
         stat[k], dof[k], pval[k] = s, df, p
@@ -342,8 +491,20 @@ def compare_waves(
         d_better[k] = second.better[j2] - first.better[j1]
         d_worse[k] = second.worse[j2] - first.worse[j1]
     life = np.asarray([d == "life-cycle" for d in directions], dtype=bool)
+    est = _change_estimates(
+        first,
+        second,
+        names=names,
+        stat=stat,
+        pval=pval,
+        confidence_level=level,
+        backend=first._backend,
+    )
     return WaveComparison(
         attributes=tuple(names),
+        estimates=est,
+        first=first,
+        second=second,
         first_category=tuple(cat1),
         second_category=tuple(cat2),
         direction=tuple(directions),
@@ -357,6 +518,7 @@ def compare_waves(
         worse_change=d_worse,
         transitions=trans,
         alpha=float(alpha),
-        n_resamples=int(n_resamples),
+        n_resamples=n_res,
+        confidence_level=est.confidence_level,
         _backend=first._backend,
     )

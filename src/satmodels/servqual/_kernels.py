@@ -27,6 +27,7 @@ import numpy as np
 from scipy import stats
 
 from .._typing import FloatArray, IntArray
+from ..stats.moments import Moments
 
 __all__: list[str] = []
 
@@ -34,71 +35,83 @@ __all__: list[str] = []
 _RTOL = 1e-10
 
 
-def _item_stats(  # noqa: PLR0917 - the arrays of one Moments
-    count: IntArray,
-    pair_mean: FloatArray,
-    comoment: FloatArray,
-    pair_sumsq: FloatArray,
-    cov: FloatArray,
-    plus: IntArray,
-    minus: IntArray | None,
-) -> tuple[FloatArray, FloatArray, IntArray, FloatArray]:
-    """Means, variances, counts and mean covariance of item variables.
+def _item_stats(
+    m: Moments, plus: IntArray, minus: IntArray | None
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    r"""Means, variances, sizes and mean covariance of item variables.
 
     Item variable i is column ``plus[i]`` minus column ``minus[i]`` (or the
-    column itself when ``minus`` is None).
+    column itself when ``minus`` is None). With case weights the variance
+    uses the unbiased weighted divisor :math:`W - \sum w^2 / W` and the
+    covariance of two means is :math:`s_{ij} \sum_{ij} w^2 / (W_i W_j)`,
+    so a mean's variance is :math:`s^2 / n_{eff}` with Kish's (1965)
+    effective size :math:`n_{eff} = W^2 / \sum w^2`; without weights
+    these are :math:`n - 1`, :math:`s_{ij} n_{ij} / (n_i n_j)` and n.
 
     Returns
     -------
     mean, var : ndarray, shape (k,)
-    n : ndarray of int, shape (k,)
+    size : ndarray, shape (k,)
+        Respondents behind each item variable (Kish's effective size with
+        weights).
     sigma : ndarray, shape (k, k)
         Covariance matrix of the k item means.
     """
+    count, pair_mean, comoment = m.count, m.pair_mean, m.comoment
+    cov = m.covariance()
+    weight_sum, weight_sq = m.weight_sum, m.weight_sq_sum
     a = plus
+    b = a if minus is None else minus
+    n = count[a, b].astype(np.int64)
+    if m.weighted:
+        w = weight_sum[a, b].astype(np.float64)
+        q = weight_sq[a, b].astype(np.float64)
+        quad: FloatArray = weight_sq.astype(np.float64)
+    else:
+        w = n.astype(np.float64)
+        q = w
+        quad = count.astype(np.float64)
     if minus is None:
-        n = count[a, a].astype(np.int64)
         mean = pair_mean[a, a].copy()
         var = cov[a, a].copy()
         cross = cov[np.ix_(a, a)]
-        n_ij = count[np.ix_(a, a)].astype(np.float64)
+        q_ij = quad[np.ix_(a, a)]
     else:
-        b = minus
-        n = count[a, b].astype(np.int64)
         mean = pair_mean[a, b] - pair_mean[b, a]
-        spread = pair_sumsq[a, b] + pair_sumsq[b, a]
+        spread = m.pair_sumsq[a, b] + m.pair_sumsq[b, a]
         with np.errstate(divide="ignore", invalid="ignore"):
-            var = np.where(n > 1, (spread - 2.0 * comoment[a, b]) / (n - 1.0), np.nan)
+            div = w - q / w if m.weighted else n - 1.0
+            var = np.where(div > 0, (spread - 2.0 * comoment[a, b]) / div, np.nan)
             # rounding: a difference that is constant has variance exactly 0
-            var = np.where(var <= _RTOL * spread / (n - 1.0), 0.0, var)
+            var = np.where(var <= _RTOL * spread / div, 0.0, var)
         cross = (
             cov[np.ix_(a, a)]
             - cov[np.ix_(a, b)]
             - cov[np.ix_(b, a)]
             + cov[np.ix_(b, b)]
         )
-        n_ij = np.minimum.reduce(
+        q_ij = np.minimum.reduce(
             [
-                count[np.ix_(a, a)],
-                count[np.ix_(a, b)],
-                count[np.ix_(b, a)],
-                count[np.ix_(b, b)],
+                quad[np.ix_(a, a)],
+                quad[np.ix_(a, b)],
+                quad[np.ix_(b, a)],
+                quad[np.ix_(b, b)],
             ]
-        ).astype(np.float64)
-        n_ij = np.minimum(n_ij, np.minimum.outer(n, n))
+        )
+        q_ij = np.minimum(q_ij, np.minimum.outer(q, q))
     mean = np.where(n > 0, mean, np.nan)  # no respondent: no estimate
-    nf = n.astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        sigma = np.where(n_ij > 0, np.nan_to_num(cross) * n_ij / np.outer(nf, nf), 0.0)
-        diag = np.where(n > 1, var / nf, np.nan)
+        size = np.where(q > 0, w * w / q, 0.0) if m.weighted else w
+        sigma = np.where(q_ij > 0, np.nan_to_num(cross) * q_ij / np.outer(w, w), 0.0)
+        diag = np.where((n > 1) & (size > 1), var / size, np.nan)
     idx = np.arange(len(a))
     sigma[idx, idx] = diag
-    return mean, var, n, sigma
+    return mean, var, size, sigma
 
 
 def _combine(
-    mean: FloatArray, sigma: FloatArray, n: IntArray, weights: FloatArray
-) -> tuple[FloatArray, FloatArray, FloatArray, IntArray]:
+    mean: FloatArray, sigma: FloatArray, n: FloatArray, weights: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """Linear combinations ``weights @ mean`` with standard errors.
 
     Returns estimate, standard error, degrees of freedom (smallest item
@@ -113,9 +126,8 @@ def _combine(
     nan_item = ~np.isfinite(np.diagonal(sigma))
     bad = (used & nan_item[None, :]).any(axis=1)
     se = np.where(bad | (var < 0), np.nan, np.sqrt(np.maximum(var, 0.0)))
-    big = np.iinfo(np.int64).max
-    n_min = np.where(used, n[None, :], big).min(axis=1)
-    n_min = np.where(n_min == big, 0, n_min).astype(np.int64)
+    n_min = np.where(used, n[None, :], np.inf).min(axis=1)
+    n_min = np.where(np.isfinite(n_min), n_min, 0.0)
     df = np.maximum(n_min - 1.0, 0.0)
     return est, se, df, n_min
 
@@ -135,16 +147,6 @@ def _t_interval(
     with np.errstate(invalid="ignore"):
         q = np.where(df > 0, stats.t.ppf(0.5 + confidence_level / 2.0, df), np.nan)
     return est - q * se, est + q * se
-
-
-def _t_test(
-    est: FloatArray, se: FloatArray, df: FloatArray
-) -> tuple[FloatArray, FloatArray]:
-    """Return the t statistic against zero and its two-sided p-value."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t = np.where(se > 0, est / se, np.where(est == 0, np.nan, np.inf * est))
-        p = np.where(df > 0, 2.0 * stats.t.sf(np.abs(t), df), np.nan)
-    return t, p
 
 
 def _welch_df(
