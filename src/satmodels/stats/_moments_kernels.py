@@ -230,3 +230,18 @@ def covariance_sums(
             column_missing=dict.fromkeys(cols, 0),
         ),
     )
+
+
+def __getattr__(name: str) -> object:
+    """Former home of the Table entry points (now :mod:`._entry`).
+
+    ``_moments_from_values`` and ``_bootstrap_values`` build Moments, which
+    this module must not import (it sits below :mod:`.moments`); callers that
+    still import them from here get them from :mod:`._entry` on first use.
+    """
+    if name in {"_moments_from_values", "_bootstrap_values"}:
+        from . import _entry  # noqa: PLC0415 - see the docstring
+
+        return getattr(_entry, name)
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
