@@ -103,7 +103,9 @@ def main() -> None:
     )
     say()
     say("engine        satmodels [s]   native group_by [s]   ratio")
-    ref = pair_counts(data, pairs, KANO, KANO, weights="w")
+    ref = pair_counts(
+        data, pairs=pairs, categories_a=KANO, categories_b=KANO, weights="w"
+    )
     for name, handle, native in (
         ("polars lazy", lf, native_polars),
         ("duckdb", rel, native_duckdb),

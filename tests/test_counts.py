@@ -105,13 +105,17 @@ def test_row_blocks_give_the_same_counts(monkeypatch: pytest.MonkeyPatch) -> Non
 
     whole = CategoryCounts.from_data(DATA, columns=COLS, categories=KANO, weights="w")
     pairs = [("f1", "d1"), ("f2", "d2")]
-    pwhole = pair_counts(DATA, pairs, KANO, KANO, weights="w")
+    pwhole = pair_counts(
+        DATA, pairs=pairs, categories_a=KANO, categories_b=KANO, weights="w"
+    )
     monkeypatch.setattr(counts_module, "BLOCK_ROWS", 7)
     blocked = CategoryCounts.from_data(DATA, columns=COLS, categories=KANO, weights="w")
     np.testing.assert_array_equal(blocked.counts, whole.counts)
     np.testing.assert_allclose(blocked.weighted_counts, whole.weighted_counts)
     np.testing.assert_array_equal(blocked.missing, whole.missing)
-    pblocked = pair_counts(DATA, pairs, KANO, KANO, weights="w")
+    pblocked = pair_counts(
+        DATA, pairs=pairs, categories_a=KANO, categories_b=KANO, weights="w"
+    )
     np.testing.assert_array_equal(pblocked.counts, pwhole.counts)
     np.testing.assert_array_equal(pblocked.missing, pwhole.missing)
     bad = {k: v.copy() for k, v in DATA.items()}
@@ -120,7 +124,7 @@ def test_row_blocks_give_the_same_counts(monkeypatch: pytest.MonkeyPatch) -> Non
     with pytest.raises(InputError, match=r"Column 'd1'.*2 answer.*row 101: 9.0"):
         CategoryCounts.from_data(bad, columns=COLS, categories=KANO)
     with pytest.raises(InputError, match=r"Column 'd1'.*2 answer.*row 101: 9.0"):
-        pair_counts(bad, pairs, KANO, KANO)
+        pair_counts(bad, pairs=pairs, categories_a=KANO, categories_b=KANO)
     first_nan = int(np.flatnonzero(np.isnan(DATA["f1"]))[0]) + 1  # 1-based
     with pytest.raises(InputError, match=rf"column 'f1', first in row {first_nan}"):
         CategoryCounts.from_data(
@@ -199,7 +203,9 @@ def test_pair_counts_match_crosstab() -> None:
     pd = pytest.importorskip("pandas")
     frame = pd.DataFrame(DATA)
     pairs = [("f1", "d1"), ("f2", "d2")]
-    pc = pair_counts(frame, pairs, KANO, KANO, weights="w")
+    pc = pair_counts(
+        frame, pairs=pairs, categories_a=KANO, categories_b=KANO, weights="w"
+    )
     assert pc.counts.shape == (2, 5, 5)
     idx = [float(k) for k in KANO]
     assert pc.zero_weight == int((frame["w"] == 0).sum())
@@ -215,18 +221,20 @@ def test_pair_counts_match_crosstab() -> None:
         both_missing = frame[a].isna() | frame[b].isna()
         assert int(pc.missing[m]) == int(both_missing.sum())
         assert int(pc.n[m]) + int(pc.missing[m]) == len(frame)
-    unweighted = pair_counts(pd.DataFrame(DATA), pairs, KANO, KANO)
+    unweighted = pair_counts(
+        pd.DataFrame(DATA), pairs=pairs, categories_a=KANO, categories_b=KANO
+    )
     assert unweighted.zero_weight == 0
     assert int(unweighted.n[0] + unweighted.missing[0]) == len(DATA["w"])
 
 
 def test_pair_counts_array_input_names() -> None:
     x = np.array([[1, 5], [1, 5], [2, 3]])
-    pc = pair_counts(x, [("x0", "x1")], KANO, KANO)
+    pc = pair_counts(x, pairs=[("x0", "x1")], categories_a=KANO, categories_b=KANO)
     assert int(pc.counts[0, 0, 4]) == 2
     assert int(pc.counts[0, 1, 2]) == 1
     with pytest.raises(InputError, match=r"'pairs'.*'zz'"):
-        pair_counts(x, [("x0", "zz")], KANO, KANO)
+        pair_counts(x, pairs=[("x0", "zz")], categories_a=KANO, categories_b=KANO)
 
 
 # ------------------------------------------------------------ properties
@@ -257,8 +265,10 @@ def test_merge_of_any_split_equals_whole(
 @given(st.permutations(list(range(30))))
 def test_permuting_rows_changes_nothing(order: list[int]) -> None:
     x = np.column_stack([DATA["f1"][:30], DATA["d1"][:30]])
-    a = pair_counts(x, [("x0", "x1")], KANO, KANO)
-    b = pair_counts(x[order], [("x0", "x1")], KANO, KANO)
+    a = pair_counts(x, pairs=[("x0", "x1")], categories_a=KANO, categories_b=KANO)
+    b = pair_counts(
+        x[order], pairs=[("x0", "x1")], categories_a=KANO, categories_b=KANO
+    )
     np.testing.assert_array_equal(a.counts, b.counts)
     merged = a + b
     np.testing.assert_array_equal(merged.counts, 2 * a.counts)
@@ -271,7 +281,7 @@ def test_answer_outside_categories_names_column_row_and_count() -> None:
         CategoryCounts.from_data(x, categories=[1, 2, 3])
     y = {"a": np.array([1.0, 2.0]), "b": np.array([1.0, 6.0])}
     with pytest.raises(InputError, match=r"Column 'b'.*row 2: 6.0"):
-        pair_counts(y, [("a", "b")], KANO, KANO)
+        pair_counts(y, pairs=[("a", "b")], categories_a=KANO, categories_b=KANO)
 
 
 def test_nan_policy_raise() -> None:
@@ -279,7 +289,13 @@ def test_nan_policy_raise() -> None:
     with pytest.raises(InputError, match=r"1 missing.*column 'x0'.*row 2\."):
         CategoryCounts.from_data(x, categories=[1, 2], nan_policy="raise")
     with pytest.raises(InputError, match=r"missing.*'x0/x1'"):
-        pair_counts(x, [("x0", "x1")], [1, 2], [1, 2], nan_policy="raise")
+        pair_counts(
+            x,
+            pairs=[("x0", "x1")],
+            categories_a=[1, 2],
+            categories_b=[1, 2],
+            nan_policy="raise",
+        )
     ok = CategoryCounts.from_data(x[:1], categories=[1, 2], nan_policy="raise")
     assert ok.counts.tolist() == [[1, 0], [0, 1]]
 
@@ -304,9 +320,16 @@ def test_bad_options(kwargs: dict[str, Any], pattern: str) -> None:
 
 def test_bad_pair_options() -> None:
     with pytest.raises(InputError, match=r"'pairs'"):
-        pair_counts({"a": np.array([1.0])}, [], KANO, KANO)
+        pair_counts(
+            {"a": np.array([1.0])}, pairs=[], categories_a=KANO, categories_b=KANO
+        )
     with pytest.raises(InputError, match=r"'categories_b'"):
-        pair_counts({"a": np.array([1.0])}, [("a", "a")], KANO, [])
+        pair_counts(
+            {"a": np.array([1.0])},
+            pairs=[("a", "a")],
+            categories_a=KANO,
+            categories_b=[],
+        )
 
 
 def test_merge_rejects_other_categories() -> None:
@@ -314,8 +337,18 @@ def test_merge_rejects_other_categories() -> None:
     b = CategoryCounts.from_data(np.array([1.0]), categories=[1, 2, 3])
     with pytest.raises(InputError, match="same columns and categories"):
         a.merge(b)
-    p1 = pair_counts(np.array([[1, 1]]), [("x0", "x1")], [1, 2], [1, 2])
-    p2 = pair_counts(np.array([[1, 1]]), [("x0", "x1")], [1, 2], [1, 2, 3])
+    p1 = pair_counts(
+        np.array([[1, 1]]),
+        pairs=[("x0", "x1")],
+        categories_a=[1, 2],
+        categories_b=[1, 2],
+    )
+    p2 = pair_counts(
+        np.array([[1, 1]]),
+        pairs=[("x0", "x1")],
+        categories_a=[1, 2],
+        categories_b=[1, 2, 3],
+    )
     with pytest.raises(InputError, match="same pairs"):
         p1.merge(p2)
 
@@ -323,7 +356,9 @@ def test_merge_rejects_other_categories() -> None:
 # ------------------------------------------------------------------ output
 def test_result_protocol() -> None:
     cc = CategoryCounts.from_data(DATA, columns=COLS, categories=KANO, weights="w")
-    pc = pair_counts(DATA, [("f1", "d1")], KANO, KANO, weights="w")
+    pc = pair_counts(
+        DATA, pairs=[("f1", "d1")], categories_a=KANO, categories_b=KANO, weights="w"
+    )
     for res in (cc, pc):
         json.dumps(res.to_dict())
         assert "<table" in res._repr_html_()
@@ -332,14 +367,17 @@ def test_result_protocol() -> None:
             res.rows_total = 0  # type: ignore[misc]
     pd = pytest.importorskip("pandas")
     pl = pytest.importorskip("polars")
-    frame = cc.to_frame()
+    frame = cc.to_frame()  # the estimates table: one share per cell
     assert isinstance(frame, pd.DataFrame)
     assert len(frame) == len(COLS) * len(KANO)
-    np.testing.assert_allclose(
-        frame.groupby("column")["proportion"].sum().to_numpy(), 1.0
-    )
+    shares = frame["estimate"].to_numpy().reshape(len(COLS), len(KANO))
+    np.testing.assert_allclose(shares.sum(axis=1), 1.0)
+    assert frame["name"].iloc[0] == "f1=1"
+    ci = cc.confidence_interval()
+    np.testing.assert_allclose(frame["ci_low"], ci.low.ravel(), rtol=1e-12)
     assert isinstance(pc.to_frame("polars"), pl.DataFrame)
-    assert pc.to_frame().shape == (25, 6)
+    assert len(pc.to_frame()) == 25
+    np.testing.assert_allclose(pc.to_frame()["estimate"].sum(), 1.0)
     assert cc.to_dict()["counts"][0] == cc.counts[0].tolist()
 
 
@@ -397,15 +435,22 @@ def test_engine_counts_match_in_memory(
     np.testing.assert_array_equal(got.missing, ref.missing)
     assert got.rows_total == ref.rows_total
     pairs = [("f1", "d1"), ("f2", "d2")]
-    pref = pair_counts(DATA, pairs, KANO, KANO, weights="w")
-    pgot = pair_counts(frame, pairs, KANO, KANO, weights="w")
+    pref = pair_counts(
+        DATA, pairs=pairs, categories_a=KANO, categories_b=KANO, weights="w"
+    )
+    pgot = pair_counts(
+        frame, pairs=pairs, categories_a=KANO, categories_b=KANO, weights="w"
+    )
     np.testing.assert_array_equal(pgot.counts, pref.counts)
     np.testing.assert_allclose(pgot.weighted_counts, pref.weighted_counts, rtol=1e-10)
     np.testing.assert_array_equal(pgot.missing, pref.missing)
     assert pgot.zero_weight == pref.zero_weight == int((DATA["w"] == 0).sum())
-    unweighted = pair_counts(frame, pairs[:1], KANO, KANO)
+    unweighted = pair_counts(
+        frame, pairs=pairs[:1], categories_a=KANO, categories_b=KANO
+    )
     np.testing.assert_array_equal(
-        unweighted.counts, pair_counts(DATA, pairs[:1], KANO, KANO).counts
+        unweighted.counts,
+        pair_counts(DATA, pairs=pairs[:1], categories_a=KANO, categories_b=KANO).counts,
     )
 
 
@@ -418,7 +463,7 @@ def test_engine_bad_answers_name_column_value_and_count(
     with pytest.raises(InputError, match=r"Column 'd2'.*1 answer.*8.0"):
         CategoryCounts.from_data(frame, columns=COLS, categories=KANO)
     with pytest.raises(InputError, match=r"Column 'd2'.*\('f2', 'd2'\).*1 row.*8.0"):
-        pair_counts(frame, [("f2", "d2")], KANO, KANO)
+        pair_counts(frame, pairs=[("f2", "d2")], categories_a=KANO, categories_b=KANO)
     with pytest.raises(InputError, match=r"missing.*column 'f1'"):
         CategoryCounts.from_data(
             frame, columns=COLS, categories=[*KANO, 8], nan_policy="raise"
@@ -455,7 +500,7 @@ def test_zero_weight_rows_are_excluded_like_moments() -> None:
     assert eager.merge(lazy).zero_weight == 6
     scale = Scale.likert(1, 5)
     for fn in (csat, ces):
-        rows = fn(x, scale=scale, weights=w).to_dict()
+        rows = fn(x, columns=["x"], scale=scale, weights=w).to_dict()
         counted = fn(eager, scale=scale).to_dict()
         assert counted.keys() == rows.keys()
         for key, value in rows.items():
@@ -483,7 +528,13 @@ def test_pair_counts_exclude_zero_weight_rows_like_category_counts(
         duckdb = pytest.importorskip("duckdb")
         pd = pytest.importorskip("pandas")
         data = duckdb.connect().from_df(pd.DataFrame(data))
-    pc = pair_counts(data, [("a", "b")], [1, 2, 3], [1, 2, 3], weights="w")
+    pc = pair_counts(
+        data,
+        pairs=[("a", "b")],
+        categories_a=[1, 2, 3],
+        categories_b=[1, 2, 3],
+        weights="w",
+    )
     expected = np.zeros((3, 3), dtype=int)
     expected[0, 1] = 2  # rows 1 and 6: (1, 2)
     expected[0, 0] = 1  # row 3: (1, 1)
@@ -513,14 +564,26 @@ def test_overflowing_weighted_counts_are_an_input_error(engine: str) -> None:
         CategoryCounts.from_data(data, columns=["a"], categories=[1, 2], weights="w")
     big = {"a": np.array([1.0, 1.0]), "b": np.array([1.0, 1.0]), "w": np.full(2, 1e308)}
     with pytest.raises(InputError, match=r"too large.*'a/b'"):
-        pair_counts(big, [("a", "b")], [1, 2], [1, 2], weights="w")
+        pair_counts(
+            big,
+            pairs=[("a", "b")],
+            categories_a=[1, 2],
+            categories_b=[1, 2],
+            weights="w",
+        )
 
 
 def test_short_reprs_and_mapping_input_everywhere() -> None:
     # Every statistic reads what satmodels.data.read reads (here a mapping of
     # columns with a weights column name), and its repr stays a line.
     cc = CategoryCounts.from_data(DATA, columns=COLS, categories=KANO, weights="w")
-    pc = pair_counts(DATA, [("f1", "d1"), ("f2", "d2")], KANO, KANO, weights="w")
+    pc = pair_counts(
+        DATA,
+        pairs=[("f1", "d1"), ("f2", "d2")],
+        categories_a=KANO,
+        categories_b=KANO,
+        weights="w",
+    )
     for res in (cc, pc):
         text = repr(res)
         assert len(text) < 300 and "\n" not in text

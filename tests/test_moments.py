@@ -189,8 +189,14 @@ def test_select_and_outputs() -> None:
     json.dumps(m.to_dict())
     assert "mean" in str(m.summary())
     assert "<table>" in m._repr_html_()
-    frame = m.to_frame("polars")
-    assert frame.height == 4 * 3 + 16
+    frame = m.to_frame("polars")  # the estimates table: one mean per column
+    assert frame.height == 4
+    np.testing.assert_allclose(frame["estimate"].to_numpy(), x.mean(axis=0))
+    # t interval of a mean: scipy.stats.t with n - 1 df (independent check)
+    stats = pytest.importorskip("scipy.stats")
+    se = x.std(axis=0, ddof=1) / np.sqrt(len(x))
+    half = stats.t.ppf(0.975, len(x) - 1) * se
+    np.testing.assert_allclose(frame["ci_low"].to_numpy(), x.mean(axis=0) - half)
     with pytest.raises(InputError, match="unknown column"):
         m.select(["zz"])
 

@@ -289,9 +289,9 @@ class Table:
         if self.kind == "lazy":
             return pair_counts(
                 self.lazy.to_native(),
-                pairs,
-                categories_a,
-                categories_b,
+                pairs=pairs,
+                categories_a=categories_a,
+                categories_b=categories_b,
                 weights=self.weight_column,
                 nan_policy=nan_policy,
             )
@@ -299,9 +299,9 @@ class Table:
         x = self.matrix(used)
         return pair_counts(
             {c: x[:, i] for i, c in enumerate(used)},
-            pairs,
-            categories_a,
-            categories_b,
+            pairs=pairs,
+            categories_a=categories_a,
+            categories_b=categories_b,
             weights=self.weights,
             nan_policy=nan_policy,
         )

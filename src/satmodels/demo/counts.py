@@ -30,7 +30,11 @@ def section(survey: Mapping[str, Any]) -> Summary:
         survey, columns=["nps"], categories=range(11), weights="weight"
     )
     pc = pair_counts(
-        survey, [("kano_f1", "kano_d1")], range(1, 6), range(1, 6), weights="weight"
+        survey,
+        pairs=[("kano_f1", "kano_d1")],
+        categories_a=range(1, 6),
+        categories_b=range(1, 6),
+        weights="weight",
     )
     share = nps.proportions()[0]
     promoters, detractors = share[9:].sum(), share[:7].sum()

@@ -160,6 +160,7 @@ class PairSums:
 
     counts: IntArray
     weighted: FloatArray
+    weighted_sq: FloatArray
     missing: IntArray
     rows_total: int
     zero_weight: int

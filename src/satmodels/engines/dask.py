@@ -281,13 +281,14 @@ def _pair_part(
     miss = (nan_a | nan_b) & keep[:, None]
     joint = np.where(miss | bad_a | bad_b | ~keep[:, None], -1, ca * len(cats_b) + cb)
     k = len(cats_a) * len(cats_b)
-    counts, wc, _ = count_kernel(joint, k, None if w is None else np.nan_to_num(w))
+    counts, wc, wq = count_kernel(joint, k, None if w is None else np.nan_to_num(w))
     return {
         "n": xa.shape[0],
         "badw": _bad_w(w),
         "zerow": 0 if w is None else int((w == 0).sum()),
         "counts": counts,
         "weighted": wc,
+        "weighted_sq": wq,
         "missing": miss.sum(axis=0).astype(np.int64),
         "other": (bad_a | bad_b).sum(axis=0).astype(np.int64),
         "min_other_a": _fmin(xa, bad_a),
@@ -373,6 +374,7 @@ def pair_counts(
     return PairSums(
         counts=tot["counts"].reshape(m, ka, kb),
         weighted=tot["weighted"].reshape(m, ka, kb),
+        weighted_sq=tot["weighted_sq"].reshape(m, ka, kb),
         missing=tot["missing"],
         rows_total=int(tot["n"]),
         zero_weight=int(tot["zerow"]),

@@ -190,9 +190,11 @@ def pair_counts(
     use = (g["g"] == 1) & ~miss & ~bad_a & ~bad_b
     counts = np.zeros((m, ka, kb), dtype=np.int64)
     weighted = np.zeros((m, ka, kb))
+    weighted_sq = np.zeros((m, ka, kb))
     idx = (g["k"][use], ca[use], cb[use])
     np.add.at(counts, idx, g["n"][use])
     np.add.at(weighted, idx, g["ws"][use])
+    np.add.at(weighted_sq, idx, g["wq"][use])
     missing = np.zeros(m, dtype=np.int64)
     gone = miss & (g["g"] == 1)
     np.add.at(missing, g["k"][gone], g["n"][gone])
@@ -211,6 +213,7 @@ def pair_counts(
     return PairSums(
         counts=counts,
         weighted=weighted,
+        weighted_sq=weighted_sq,
         missing=missing,
         rows_total=rows_total,
         zero_weight=zero,

@@ -10,7 +10,7 @@ them (:mod:`satmodels.engines`). Both return
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -75,19 +75,25 @@ def read_columns(
     where: str,
     *,
     accept: Collection[Kind],
+    roles: Mapping[str, Sequence[str]] | None = None,
 ) -> Table:
     """Read ``data`` once with :func:`satmodels.data.read`.
 
     ``columns`` names a bare array's columns, and selects the columns of a
-    frame or mapping (as the ``columns`` role, so that a weights column
-    outside the selection can still be named).
+    frame or mapping (with the weights column, when it is named, so that it
+    need not be listed). ``roles`` default to ``{"columns": columns}``.
     """
     bare = isinstance(data, np.ndarray | list | tuple)
+    select = columns
+    if columns is not None and not bare and isinstance(weights, str):
+        select = [*columns, *([] if weights in columns else [weights])]
+    if roles is None and columns is not None:
+        roles = {"columns": list(columns)}
     return read(
         data,
         where=where,
-        columns=columns if bare else None,
-        roles=None if columns is None else {"columns": columns},
+        columns=select,
+        roles=roles,
         weights=weights,
         accept=accept,
     )

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -38,10 +38,12 @@ from ..engines import lazy_category_counts
 from ..engines.memory import count_kernel
 from ..exceptions import InputError
 from ..results._base import ConfidenceInterval, ResultMixin
+from ..results._estimates import Estimates, estimates
 from ..results._summary import Summary, table
 from . import _counting as cnt
 from ._counting import CountsInput
 from ._moments_kernels import read_columns
+from .intervals import wilson_interval
 from .pairs import PairCounts, pair_counts
 
 __all__ = ["CategoryCounts", "PairCounts", "pair_counts"]
@@ -273,21 +275,45 @@ class CategoryCounts(ResultMixin):
            methods for binomial proportions in clustered surveys. Journal
            of Survey Statistics and Methodology, 3(4), 484-503.
         """
-        from scipy.stats import norm  # noqa: PLC0415
-
         level = check_confidence_level(
             confidence_level, "CategoryCounts.confidence_interval"
         )
-        z = float(norm.ppf(0.5 + level / 2))
+        n = np.broadcast_to(self.effective_n()[:, None], self.counts.shape)
+        low, high = wilson_interval(self.proportions() * n, n, level)
+        return ConfidenceInterval(low=low, high=high)
+
+    @property
+    def estimates(self) -> Estimates:
+        r"""Category shares with Wilson intervals at 0.95, one row per cell.
+
+        ``name`` is ``"column=category"``; the standard error is the
+        binomial :math:`\sqrt{p (1 - p) / n}` with Kish's effective n of
+        the column; ``n`` is the column's observed answers.
+        """
         share = self.proportions()
-        n = self.effective_n()[:, None]
+        n_eff = np.broadcast_to(self.effective_n()[:, None], share.shape)
         with np.errstate(divide="ignore", invalid="ignore"):
-            denom = 1 + z * z / n
-            centre = (share + z * z / (2 * n)) / denom
-            half = z / denom * np.sqrt(share * (1 - share) / n + z * z / (4 * n * n))
-        return ConfidenceInterval(
-            low=np.clip(centre - half, 0.0, 1.0), high=np.clip(centre + half, 0.0, 1.0)
+            se = np.sqrt(share * (1.0 - share) / n_eff)
+        ci = self.confidence_interval(0.95)
+        names = [
+            f"{col}={cnt.label(cat)}" for col in self.columns for cat in self.categories
+        ]
+        return estimates(
+            name=names,
+            estimate=share.ravel(),
+            kind="proportion",
+            confidence_level=0.95,
+            standard_error=se.ravel(),
+            n=np.repeat(self.n, len(self.categories)),
+            interval="wilson",
+            ci_low=ci.low.ravel(),
+            ci_high=ci.high.ravel(),
+            backend=self._backend,
         )
+
+    def to_frame(self, backend: Literal["pandas", "polars"] | None = None) -> Any:  # noqa: ANN401
+        """Return the estimates table (category shares) as a frame."""
+        return self.estimates.to_frame(backend)
 
     def merge(self, other: CategoryCounts) -> CategoryCounts:
         """Add the counts of a disjoint set of rows (exact).

@@ -52,6 +52,7 @@ from .._validation import check_rng
 from ..engines import Account, MomentSums, PairMoments, check_finite
 from ..exceptions import InputError
 from ..results._base import ResultMixin
+from ..results._estimates import Estimates, estimates
 from ..results._summary import Summary, table
 from ._moments_kernels import check_options, covariance_sums, data_sums, read_columns
 from ._report import MissingReport
@@ -522,38 +523,45 @@ class Moments(ResultMixin):
         )
 
     # ---------------------------------------------------------------- output
-    def _records(self) -> list[dict[str, object]]:
+    @property
+    def estimates(self) -> Estimates:
+        r"""Column means with t intervals at 0.95, one row per column.
+
+        The standard error is :math:`s / \sqrt{n}` with Kish's effective n
+        (:math:`n` without weights), ``df = n - 1``; the statistic tests a
+        mean of 0 (as ``scipy.stats.ttest_1samp``).
+
+        Raises
+        ------
+        InputError
+            For a batch of bootstrap replicates (use :meth:`replicate`).
+        """
         if self.n_replicates:
-            msg = "to_frame is for a single Moments; use replicate(b) first."
+            msg = "Moments.estimates is for a single Moments; use replicate(b) first."
             raise InputError(msg)
-        mean, sd, nobs = self.mean, self.std(), self.nobs
-        cov = self.covariance()
-        rows: list[dict[str, object]] = []
-        for i, ci in enumerate(self.columns):
-            rows.append(
-                {"statistic": "n", "column": ci, "other": None, "value": float(nobs[i])}
-            )
-            rows.append(
-                {
-                    "statistic": "mean",
-                    "column": ci,
-                    "other": None,
-                    "value": float(mean[i]),
-                }
-            )
-            rows.append(
-                {"statistic": "std", "column": ci, "other": None, "value": float(sd[i])}
-            )
-            for j, cj in enumerate(self.columns):
-                rows.append(
-                    {
-                        "statistic": "covariance",
-                        "column": ci,
-                        "other": cj,
-                        "value": float(cov[i, j]),
-                    }
-                )
-        return rows
+        n_eff = self.effective_n()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            se = np.sqrt(self.variance() / n_eff)
+        nobs = self.nobs
+        return estimates(
+            name=self.columns,
+            estimate=self.mean,
+            kind="mean",
+            confidence_level=0.95,
+            standard_error=se,
+            n=nobs,
+            df=np.maximum(nobs - 1, 0).astype(np.float64),
+            interval="t",
+            backend=self._backend,
+        )
+
+    def to_frame(self, backend: Literal["pandas", "polars"] | None = None) -> Any:  # noqa: ANN401
+        """Return the estimates table (column means) as a frame.
+
+        The covariance and correlation matrices are :meth:`covariance` and
+        :meth:`correlation`; :meth:`to_dict` holds them too.
+        """
+        return self.estimates.to_frame(backend)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dictionary: columns, n, means, covariance, correlation."""

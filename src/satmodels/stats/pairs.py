@@ -10,20 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
 from .._typing import FloatArray, IntArray
 from .._validation import validated
-from ..data import read
 from ..engines import lazy_pair_counts
 from ..engines.memory import count_kernel
 from ..exceptions import InputError
 from ..results._base import ResultMixin
+from ..results._estimates import Estimates, estimates
 from ..results._summary import Summary, table
 from . import _counting as cnt
 from ._counting import PairCountsInput
+from ._moments_kernels import read_columns
+from .intervals import wilson_interval
 
 __all__ = ["PairCounts", "pair_counts"]
 
@@ -43,6 +45,8 @@ class PairCounts(ResultMixin):
         and ``categories_b[j]`` to the second column of pair m.
     weighted_counts : ndarray, shape (m, Ka, Kb)
         Sum of case weights of those rows.
+    weight_sq_sums : ndarray, shape (m, Ka, Kb)
+        Sum of squared case weights (for Kish's effective sample size).
     missing : ndarray of int, shape (m,)
         Rows of positive weight with either answer of the pair missing (in
         no cell).
@@ -61,6 +65,7 @@ class PairCounts(ResultMixin):
     categories_b: tuple[float, ...]
     counts: IntArray
     weighted_counts: FloatArray
+    weight_sq_sums: FloatArray
     missing: IntArray
     rows_total: int
     weighted: bool
@@ -88,6 +93,7 @@ class PairCounts(ResultMixin):
             categories_b=self.categories_b,
             counts=self.counts + other.counts,
             weighted_counts=self.weighted_counts + other.weighted_counts,
+            weight_sq_sums=self.weight_sq_sums + other.weight_sq_sums,
             missing=self.missing + other.missing,
             rows_total=self.rows_total + other.rows_total,
             weighted=self.weighted or other.weighted,
@@ -97,6 +103,56 @@ class PairCounts(ResultMixin):
 
     def __add__(self, other: PairCounts) -> PairCounts:
         return self.merge(other)
+
+    def proportions(self) -> FloatArray:
+        """Weighted share of each answer pair within its column pair, (m, Ka, Kb)."""
+        total = self.weighted_counts.sum(axis=(1, 2), keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(total > 0, self.weighted_counts / total, np.nan)
+
+    def effective_n(self) -> FloatArray:
+        r"""Kish's (1965) effective sample size per pair, :math:`W^2/\sum w^2`."""
+        w = self.weighted_counts.sum(axis=(1, 2))
+        q = self.weight_sq_sums.sum(axis=(1, 2))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(q > 0, w * w / q, 0.0)
+
+    @property
+    def estimates(self) -> Estimates:
+        r"""Cell shares with Wilson intervals at 0.95, one row per cell.
+
+        ``name`` is ``"a=i,b=j"``; the standard error is the binomial
+        :math:`\sqrt{p (1 - p) / n}` with Kish's effective n of the pair;
+        ``n`` is the pair's rows with both answers.
+        """
+        share = self.proportions()
+        n_eff = np.broadcast_to(self.effective_n()[:, None, None], share.shape)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            se = np.sqrt(share * (1.0 - share) / n_eff)
+        low, high = wilson_interval(share * n_eff, n_eff, 0.95)
+        names = [
+            f"{a}={cnt.label(ca)},{b}={cnt.label(cb)}"
+            for a, b in self.pairs
+            for ca in self.categories_a
+            for cb in self.categories_b
+        ]
+        cells = len(self.categories_a) * len(self.categories_b)
+        return estimates(
+            name=names,
+            estimate=share.ravel(),
+            kind="proportion",
+            confidence_level=0.95,
+            standard_error=se.ravel(),
+            n=np.repeat(self.n, cells),
+            interval="wilson",
+            ci_low=low.ravel(),
+            ci_high=high.ravel(),
+            backend=self._backend,
+        )
+
+    def to_frame(self, backend: Literal["pandas", "polars"] | None = None) -> Any:  # noqa: ANN401
+        """Return the estimates table (cell shares) as a frame."""
+        return self.estimates.to_frame(backend)
 
     def __repr__(self) -> str:
         return (
@@ -144,10 +200,11 @@ class PairCounts(ResultMixin):
 
 def pair_counts(
     data: object,
+    *,
     pairs: Sequence[tuple[str, str]],
     categories_a: Sequence[float],
     categories_b: Sequence[float],
-    *,
+    columns: Sequence[str] | None = None,
     weights: object = None,
     nan_policy: Literal["omit", "raise"] = "omit",
 ) -> PairCounts:
@@ -161,6 +218,9 @@ def pair_counts(
         Column pairs, e.g. Kano ``[("kano_f1", "kano_d1"), ...]``.
     categories_a, categories_b : sequence of float
         Valid answer codes of the first and second column of every pair.
+    columns : sequence of str, optional
+        Names of a bare array's columns (default ``x0``, ``x1``, ...), or
+        the columns of a frame to read.
     weights : array_like or str, optional
         Case weights, or the name of a weight column.
     nan_policy : {"omit", "raise"}
@@ -182,7 +242,9 @@ def pair_counts(
     >>> import numpy as np
     >>> from satmodels.stats.counts import pair_counts
     >>> data = {"f": np.array([1, 1, 2, 5]), "d": np.array([5, 4, 5, 1])}
-    >>> pc = pair_counts(data, [("f", "d")], range(1, 6), range(1, 6))
+    >>> pc = pair_counts(
+    ...     data, pairs=[("f", "d")], categories_a=range(1, 6), categories_b=range(1, 6)
+    ... )
     >>> int(pc.counts[0, 0, 4]), int(pc.counts[0, 0, 3]), pc.counts.shape
     (1, 1, (1, 5, 5))
     """
@@ -200,12 +262,8 @@ def pair_counts(
     cat_b = tuple(float(c) for c in cb)
     names = [f"{a}/{b}" for a, b in opts.pairs]
     flat = list(dict.fromkeys(c for pq in opts.pairs for c in pq))
-    tab = read(
-        data,
-        where=where,
-        roles={"pairs": flat},
-        weights=weights,
-        accept=("rows", "lazy"),
+    tab = read_columns(
+        data, columns, weights, where, accept=("rows", "lazy"), roles={"pairs": flat}
     )
     if tab.kind == "lazy":
         res = lazy_pair_counts(
@@ -225,13 +283,14 @@ def pair_counts(
                 )
                 raise InputError(msg)
         cnt.raise_missing(names, res.missing, None, nan_policy, where)
-        cnt.check_weighted(names, res.weighted, res.weighted, where)
+        cnt.check_weighted(names, res.weighted, res.weighted_sq, where)
         return PairCounts(
             pairs=opts.pairs,
             categories_a=cat_a,
             categories_b=cat_b,
             counts=res.counts,
             weighted_counts=res.weighted,
+            weight_sq_sums=res.weighted_sq,
             missing=res.missing,
             rows_total=res.rows_total,
             weighted=tab.weighted,
@@ -247,6 +306,7 @@ def pair_counts(
     m, kb = len(opts.pairs), len(cb)
     counts = np.zeros((m, len(ca) * kb), dtype=np.int64)
     wc = np.zeros((m, len(ca) * kb))
+    wq = np.zeros((m, len(ca) * kb))
     missing = np.zeros(m, dtype=np.int64)
     first = None
     for start in range(0, x.shape[0], cnt.BLOCK_ROWS):
@@ -266,14 +326,16 @@ def pair_counts(
         part = count_kernel(joint, len(ca) * kb, None if w is None else w[block])
         counts += part[0]
         wc += part[1]
+        wq += part[2]
     cnt.raise_missing(names, missing, first, nan_policy, where)
-    cnt.check_weighted(names, wc, wc, where)
+    cnt.check_weighted(names, wc, wq, where)
     return PairCounts(
         pairs=opts.pairs,
         categories_a=cat_a,
         categories_b=cat_b,
         counts=counts.reshape(m, len(ca), kb),
         weighted_counts=wc.reshape(m, len(ca), kb),
+        weight_sq_sums=wq.reshape(m, len(ca), kb),
         missing=missing,
         rows_total=int(x.shape[0]),
         weighted=w is not None,
