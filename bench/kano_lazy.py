@@ -112,7 +112,14 @@ def main() -> None:
     ):
         (t_sat, t_nat), (got, _) = interleaved(
             [
-                partial(pair_counts, handle, pairs, KANO, KANO, weights="w"),
+                partial(
+                    pair_counts,
+                    handle,
+                    pairs=pairs,
+                    categories_a=KANO,
+                    categories_b=KANO,
+                    weights="w",
+                ),
                 partial(native, handle, pairs),
             ],
             args.repeat,
