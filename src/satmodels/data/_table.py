@@ -253,27 +253,10 @@ class Table:
         nan_policy: Literal["omit", "raise"] = "omit",
     ) -> CategoryCounts:
         """Count each answer category in each of ``names``."""
-        from ..stats.counts import CategoryCounts  # noqa: PLC0415
+        from ..stats._entry import category_counts  # noqa: PLC0415
 
         cols = list(self.columns if names is None else names)
-        if self.kind == "counts":
-            given: CategoryCounts = self.statistics
-            return given
-        if self.kind == "lazy":
-            return CategoryCounts.from_data(
-                self.lazy.to_native(),
-                columns=cols,
-                categories=categories,
-                weights=self.weight_column,
-                nan_policy=nan_policy,
-            )
-        return CategoryCounts.from_data(
-            self.matrix(cols),
-            columns=cols,
-            categories=categories,
-            weights=self.weights,
-            nan_policy=nan_policy,
-        )
+        return category_counts(self, cols, categories=categories, nan_policy=nan_policy)
 
     def pair_counts(
         self,
@@ -284,24 +267,8 @@ class Table:
         nan_policy: Literal["omit", "raise"] = "omit",
     ) -> PairCounts:
         """Count the joint answers of column pairs (e.g. Kano question pairs)."""
-        from ..stats.counts import pair_counts  # noqa: PLC0415
+        from ..stats._entry import pair_counts  # noqa: PLC0415
 
-        if self.kind == "lazy":
-            return pair_counts(
-                self.lazy.to_native(),
-                pairs=pairs,
-                categories_a=categories_a,
-                categories_b=categories_b,
-                weights=self.weight_column,
-                nan_policy=nan_policy,
-            )
-        used = sorted({c for pq in pairs for c in pq}, key=self.columns.index)
-        x = self.matrix(used)
         return pair_counts(
-            {c: x[:, i] for i, c in enumerate(used)},
-            pairs=pairs,
-            categories_a=categories_a,
-            categories_b=categories_b,
-            weights=self.weights,
-            nan_policy=nan_policy,
+            self, pairs, categories_a, categories_b, nan_policy=nan_policy
         )

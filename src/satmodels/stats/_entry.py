@@ -8,20 +8,29 @@ build :class:`~satmodels.stats.moments.Moments` from the typed sums.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from .._typing import FloatArray
+from .._validation import validated
 from ..engines import lazy_bootstrap, memory
+from ._counting import CountsInput, PairCountsInput
 from ._moments_kernels import replicate_sums
+from .counts import CategoryCounts
 from .moments import Missing, Moments, moments_of
+from .pairs import PairCounts, _count_pairs
+
+if TYPE_CHECKING:
+    from ..data._table import Table
 
 __all__ = [
     "_bootstrap_values",
     "_moments_from_values",
+    "category_counts",
     "lazy_moments",
     "lazy_poisson_bootstrap",
+    "pair_counts",
 ]
 
 
@@ -121,3 +130,43 @@ def lazy_poisson_bootstrap(
         where=where,
     )
     return Moments._from_sums(sums, backend=None, where=where)
+
+
+def category_counts(
+    table: Table,
+    names: Sequence[str],
+    *,
+    categories: Sequence[float],
+    nan_policy: Literal["omit", "raise"],
+) -> CategoryCounts:
+    """Category counts of a model's table; messages name the model."""
+    if table.kind == "counts":
+        given: CategoryCounts = table.statistics
+        return given
+    opts = validated(
+        CountsInput, table.where, categories=categories, nan_policy=nan_policy
+    )
+    cols = tuple(names)
+    return CategoryCounts._from_table(
+        table, cols, opts.categories, opts.nan_policy, table.where
+    )
+
+
+def pair_counts(
+    table: Table,
+    pairs: Sequence[tuple[str, str]],
+    categories_a: Sequence[float],
+    categories_b: Sequence[float],
+    *,
+    nan_policy: Literal["omit", "raise"],
+) -> PairCounts:
+    """Joint counts of a model's table; messages name the model."""
+    opts = validated(
+        PairCountsInput,
+        table.where,
+        pairs=tuple(tuple(pq) for pq in pairs),
+        categories_a=categories_a,
+        categories_b=categories_b,
+        nan_policy=nan_policy,
+    )
+    return _count_pairs(table, opts, opts.nan_policy, table.where)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -43,6 +43,9 @@ from ..results._summary import Summary, table
 from . import _counting as cnt
 from ._counting import CountsInput
 from ._moments_kernels import read_columns
+
+if TYPE_CHECKING:
+    from ..data._table import Table
 from .intervals import wilson_interval
 from .pairs import PairCounts, pair_counts
 
@@ -150,6 +153,21 @@ class CategoryCounts(ResultMixin):
         tab = read_columns(
             data, columns, weights, where, accept=("rows", "lazy", "counts")
         )
+        return cls._from_table(tab, tab.columns, cats, nan_policy, where)
+
+    @classmethod
+    def _from_table(
+        cls,
+        tab: Table,
+        cols: tuple[str, ...],
+        cats: FloatArray,
+        nan_policy: Literal["omit", "raise"],
+        where: str,
+    ) -> CategoryCounts:
+        """Count ``cols`` of a table read by :func:`satmodels.data.read`.
+
+        ``where`` names the public function in messages.
+        """
         if tab.kind == "counts":
             given: CategoryCounts = tab.statistics
             if given.categories != tuple(float(c) for c in cats):
@@ -163,7 +181,7 @@ class CategoryCounts(ResultMixin):
         if tab.kind == "lazy":
             res = lazy_category_counts(
                 tab.lazy,
-                columns=tab.columns,
+                columns=cols,
                 categories=cats,
                 weights=tab.weight_column,
                 where=where,
@@ -190,7 +208,7 @@ class CategoryCounts(ResultMixin):
                 weighted=tab.weighted,
                 _backend=tab.backend,
             )
-        x, cols, w, backend = tab.matrix(), tab.columns, tab.weights, tab.backend
+        x, w, backend = tab.matrix(cols), tab.weights, tab.backend
         p, k = x.shape[1], len(cats)
         counts = np.zeros((p, k), dtype=np.int64)
         wc, wq = np.zeros((p, k)), np.zeros((p, k))

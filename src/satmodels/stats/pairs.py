@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -25,6 +25,9 @@ from ..results._summary import Summary, table
 from . import _counting as cnt
 from ._counting import PairCountsInput
 from ._moments_kernels import read_columns
+
+if TYPE_CHECKING:
+    from ..data._table import Table
 from .intervals import wilson_interval
 
 __all__ = ["PairCounts", "pair_counts"]
@@ -257,14 +260,25 @@ def pair_counts(
         categories_b=categories_b,
         nan_policy=nan_policy,
     )
+    flat = list(dict.fromkeys(c for pq in opts.pairs for c in pq))
+    tab = read_columns(
+        data, columns, weights, where, accept=("rows", "lazy"), roles={"pairs": flat}
+    )
+    return _count_pairs(tab, opts, nan_policy, where)
+
+
+def _count_pairs(
+    tab: Table,
+    opts: PairCountsInput,
+    nan_policy: Literal["omit", "raise"],
+    where: str,
+) -> PairCounts:
+    """Count the pairs of a table read by :func:`satmodels.data.read`."""
     ca, cb = opts.categories_a, opts.categories_b
     cat_a = tuple(float(c) for c in ca)
     cat_b = tuple(float(c) for c in cb)
     names = [f"{a}/{b}" for a, b in opts.pairs]
     flat = list(dict.fromkeys(c for pq in opts.pairs for c in pq))
-    tab = read_columns(
-        data, columns, weights, where, accept=("rows", "lazy"), roles={"pairs": flat}
-    )
     if tab.kind == "lazy":
         res = lazy_pair_counts(
             tab.lazy,
