@@ -443,7 +443,10 @@ def compare_waves(
         )
         raise InputError(msg)
     if not 0.0 < float(significance_level) < 1.0:
-        msg = f"The 'significance_level' parameter of {where} must lie in (0, 1). Got {significance_level!r}."
+        msg = (
+            f"The 'significance_level' parameter of {where} must lie in (0, 1). "
+            f"Got {significance_level!r}."
+        )
         raise InputError(msg)
     n_res = check_count(n_resamples, where, "n_resamples", minimum=1)
     names = [a for a in first.attributes if a in second.attributes]
