@@ -64,7 +64,12 @@ def index_scale(
     if scale is not None:
         return scale
     if table.kind == "rows":
-        return observed_scale(table.matrix(indicators), where)
+        try:
+            return observed_scale(table.matrix(indicators), where)
+        except InputError:
+            # no finite answer, or all equal: the fit itself refuses such
+            # data (no usable row, zero variance) with a sharper message
+            return None
     source = "Moments" if table.kind == "moments" else "a lazy frame"
     warnings.warn(
         f"{where} was given no 'scale' and 'data' is {source}, whose observed "

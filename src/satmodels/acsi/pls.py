@@ -195,6 +195,8 @@ def fit_pls(
         raise InputError(msg)
     if declared is not None:
         check_scale(table, m, declared, where)
+    lay = layout(spec)
+    s = _matrix(m, scaled=opts.scaled, where=where)
     n = int(m.count.min()) if m.missing == "pairwise" else m.n
     if n < MIN_ROWS_FIT:
         msg = (
@@ -203,8 +205,6 @@ def fit_pls(
             "is +1 or -1)."
         )
         raise InputError(msg)
-    lay = layout(spec)
-    s = _matrix(m, scaled=opts.scaled, where=where)
     if m.missing == "pairwise" and np.linalg.eigvalsh(s)[0] < -1e-10:
         warnings.warn(
             f"The pairwise-complete {'correlation' if opts.scaled else 'covariance'} "
