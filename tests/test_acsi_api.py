@@ -30,10 +30,12 @@ def _data(n: int = 200, seed: int = 3) -> np.ndarray:
     b = 0.6 * a + 0.8 * rng.normal(size=n)
     c = 0.4 * a + 0.3 * b + 0.8 * rng.normal(size=n)
     lat = np.column_stack([a, a, a, b, b, c, c])
-    return np.clip(np.round(4 + 1.5 * (0.8 * lat + 0.6 * rng.normal(size=(n, 7)))), 1, 7)
+    return np.clip(
+        np.round(4 + 1.5 * (0.8 * lat + 0.6 * rng.normal(size=(n, 7)))), 1, 7
+    )
 
 
-def _quiet_ml(data: object, **kw: Any) -> Any:  # noqa: ANN401 - ACSIMLResult
+def _quiet_ml(data: object, **kw: Any) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return acsi.fit(data, method="ml", **kw)
@@ -203,7 +205,7 @@ def test_unknown_preset_and_bad_options() -> None:
     with pytest.raises(SpecificationError, match="no preset"):
         acsi.fit(x, model="nope", columns=COLS)
     with pytest.raises(InputError, match="'rng'"):
-        acsi.fit(x, model=MODEL, columns=COLS, rng=1.5)  # type: ignore[arg-type]
+        acsi.fit(x, model=MODEL, columns=COLS, rng=1.5)  # type: ignore[call-overload]
     with pytest.raises(InputError, match="'n_resamples'"):
         acsi.fit(x, model=MODEL, columns=COLS, n_resamples=-1)
     with pytest.raises(InputError, match="'segments'"):

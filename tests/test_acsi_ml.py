@@ -32,10 +32,9 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from satmodels import Moments
-from satmodels.acsi import _semopy_backend
-from satmodels.acsi._semopy_backend import to_semopy_syntax
 from satmodels import acsi as acsi_module
-from satmodels.acsi import ModelSpec, acsi, ecsi
+from satmodels.acsi import ModelSpec, _semopy_backend, acsi, ecsi
+from satmodels.acsi._semopy_backend import to_semopy_syntax
 from satmodels.acsi.ml import ACSIMLResult
 from satmodels.exceptions import (
     AdmissibilityWarning,
@@ -603,7 +602,7 @@ def test_input_errors() -> None:
     with pytest.raises(InputError, match="'scale'"):
         fit_ml(m, SPEC, scale=(10, 1))
     with pytest.raises(InputError, match="'scale'"):
-        fit_ml(m, SPEC, scale="1-10")  # type: ignore[arg-type]
+        fit_ml(m, SPEC, scale="1-10")
     boot = Moments.bootstrap(
         x, n_replicates=2, columns=names, rng=np.random.default_rng(0)
     )
@@ -736,7 +735,6 @@ def test_semopy_logging_does_not_leak() -> None:
 
 def test_demo_section_on_sample_survey() -> None:
     from satmodels.datasets import load_sample_survey
-
     from satmodels.demo.acsi import section
 
     survey = load_sample_survey()

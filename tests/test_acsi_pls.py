@@ -225,7 +225,10 @@ def test_simulation_recovery_large_n() -> None:
     rng = np.random.default_rng(7)
     x = rng.multivariate_normal(np.zeros(8), sigma, size=200_000)
     res = acsi_fit(
-        x, model=MODEL, columns=["a1", "a2", "a3", "b1", "b2", "c1", "c2", "c3"], scores=False
+        x,
+        model=MODEL,
+        columns=["a1", "a2", "a3", "b1", "b2", "c1", "c2", "c3"],
+        scores=False,
     )
     np.testing.assert_allclose(res.outer_weights, truth["weights"], atol=0.01)
     got = [res.path("A", "B"), res.path("A", "C"), res.path("B", "C")]
@@ -382,11 +385,11 @@ def test_fit_dispatch_and_model_forms() -> None:
     with pytest.raises(TypeError):
         acsi_mod.fit(x, model=MODEL, columns=cols, n_boot=10)  # type: ignore[call-overload]
     with pytest.raises(TypeError):  # model is keyword-only
-        acsi_mod.fit(x, MODEL, columns=cols)  # type: ignore[misc]
+        acsi_mod.fit(x, MODEL, columns=cols)  # type: ignore[call-overload]
     with pytest.raises(SpecificationError, match="no preset"):
         acsi_fit(x, model="acsii", columns=cols)
     with pytest.raises(InputError, match="'model'"):
-        acsi_fit(x, model=3, columns=cols)  # type: ignore[arg-type]
+        acsi_fit(x, model=3, columns=cols)  # type: ignore[call-overload]
     with pytest.raises(SpecificationError):
         acsi_fit(x, model="A =~ a1; B ~ A", columns=cols)
 
@@ -476,7 +479,6 @@ def test_undefined_pairwise_correlation_is_estimation_error() -> None:
 
 def test_demo_section_runs_on_sample_survey() -> None:
     from satmodels.datasets import load_sample_survey
-
     from satmodels.demo.acsi import section
 
     summary = section(load_sample_survey())

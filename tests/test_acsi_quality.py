@@ -226,5 +226,3 @@ def test_ipma_against_regressions_on_rescaled_scores() -> None:
         no_scale = acsi_fit(Moments.from_data(x, columns=COLS), model=MODEL)
     with pytest.raises(InputError, match="scale"):
         no_scale.ipma("C")
-
-

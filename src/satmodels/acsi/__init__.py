@@ -193,7 +193,7 @@ def fit(
     >>> survey = load_sample_survey()
     >>> res = acsi.fit(survey, scale=(1, 10))  # the ACSI preset, PLS
     >>> round(res.index["SAT"], 1)
-    66.2
+    71.6
     >>> res.estimates.value("SAT -> LOY", kind="path") > 0
     True
     """

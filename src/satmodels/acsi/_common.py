@@ -55,7 +55,7 @@ def as_spec(model: object, where: str) -> ModelSpec:
 def index_scale(
     table: Table, indicators: tuple[str, ...], scale: Scale | None, where: str
 ) -> Scale | None:
-    """The scale of the 0-100 indices: declared, else observed min and max.
+    """Return the scale of the 0-100 indices: declared, else observed min-max.
 
     Without a declared scale the observed minimum and maximum over all the
     indicators are used (docs/conventions.md). Moments and lazy frames carry

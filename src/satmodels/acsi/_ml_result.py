@@ -284,7 +284,9 @@ class ACSIMLResult(ResultMixin):
     def __repr__(self) -> str:
         f = self.fit
         sat = self.indices.get("SAT")
-        head = f", SAT index={sat:.1f}" if sat is not None and math.isfinite(sat) else ""
+        head = (
+            f", SAT index={sat:.1f}" if sat is not None and math.isfinite(sat) else ""
+        )
         return (
             f"ACSIMLResult(latents={len(self.spec.latents)}, "
             f"indicators={len(self.spec.indicators)}, n={self.n}{head},\n"

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .._typing import FloatArray
+from .._typing import BoolArray, FloatArray
 from ..data import Table
 from ..exceptions import EstimationError, InputError
 from ..scales import Scale
@@ -58,7 +58,7 @@ class Labels:
     with_indices: bool
 
 
-def reachability(lay: Layout) -> tuple[FloatArray, FloatArray]:
+def reachability(lay: Layout) -> tuple[BoolArray, BoolArray]:
     """Direct paths and paths of length >= 2 between latents, (J, J) bool each.
 
     Latents are in topological order, so one sweep from the last latent
@@ -246,9 +246,7 @@ def bootstrap(
         inds, n_resamples=opts.n_resamples, rng=gen, missing=opts.missing
     )
     s, mean, sd = _arrays(reps, scaled=opts.scaled)
-    values, ok = stat_vector(
-        s, mean, sd, lay=lay, labels=labs, opts=opts, scale=scale
-    )
+    values, ok = stat_vector(s, mean, sd, lay=lay, labels=labs, opts=opts, scale=scale)
     good = values[ok]
     if good.shape[0] < 2:
         msg = (

@@ -89,7 +89,7 @@ class PLSBootstrap(ResultMixin):
         statistic: str = "paths",
         method: Literal["bca", "percentile"] = "bca",
     ) -> ConfidenceInterval:
-        """Stored intervals of one family as dicts keyed by label.
+        """Return the stored intervals of one family as dicts keyed by label.
 
         Parameters
         ----------

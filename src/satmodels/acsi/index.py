@@ -202,4 +202,3 @@ class IPMAResult(ResultMixin):
             )
         )
         return f"IPMAResult(target={self.target!r}, importance/performance: {pairs})"
-

@@ -65,7 +65,6 @@ References
    modeling. Journal of Statistical Software, 48(2), 1-36.
 """
 
-
 from __future__ import annotations
 
 import math
@@ -286,7 +285,7 @@ def _name(e: MLEstimate) -> str:
     return f"{e.lhs} ~~ {e.rhs}"
 
 
-def _estimates_table(
+def _estimates_table(  # noqa: PLR0917 - private, one call site
     ests: list[MLEstimate],
     r2: dict[str, float],
     indices: dict[str, float],

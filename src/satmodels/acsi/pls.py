@@ -325,9 +325,12 @@ def fit_pls(
         bootstrap=boot,
         estimates=table_,
         confidence_level=opts.confidence_level,
+        cronbach_alpha=quality["cronbach_alpha"],
+        rho_c=quality["rho_c"],
+        rho_a=quality["rho_a"],
+        ave=quality["ave"],
         _raw_weights=v,
         _backend=table.backend,
-        **quality,
     )
 
 
@@ -360,7 +363,7 @@ def _estimates(
     level: float,
     backend: str | None,
 ) -> Estimates:
-    """The estimates table; bootstrapped rows carry SE, t, p and BCa bounds."""
+    """Build the estimates table; bootstrapped rows carry SE, t, p and BCa."""
     lv = lay.latents
     pos = {name: k for k, name in enumerate(lv)}
     labs = labels(lay, spec, with_indices=True)
@@ -385,7 +388,7 @@ def _estimates(
         rows += [(kind, name, values[k]) for k, name in enumerate(lv)]
     rows.append(("gof", "GoF", gof))
     size = len(rows)
-    se, t, p = np.full(size, np.nan), np.full(size, np.nan), np.full(size, np.nan)
+    se, t, pv = np.full(size, np.nan), np.full(size, np.nan), np.full(size, np.nan)
     lo, hi = np.full(size, np.nan), np.full(size, np.nan)
     method = ["none"] * size
     if boot is not None:
@@ -394,11 +397,11 @@ def _estimates(
             for k, (f, lab) in enumerate(zip(boot.statistic, boot.label, strict=True))
         }
         for r, (kind, name, _) in enumerate(rows):
-            k = where_.get((kind, name))
-            if k is None:
+            b = where_.get((kind, name))
+            if b is None:
                 continue
-            se[r], t[r], p[r] = boot.se[k], boot.t[k], boot.p_value[k]
-            lo[r], hi[r] = boot.bca_low[k], boot.bca_high[k]
+            se[r], t[r], pv[r] = boot.se[b], boot.t[b], boot.p_value[b]
+            lo[r], hi[r] = boot.bca_low[b], boot.bca_high[b]
             method[r] = "bca"
     return estimates(
         name=[r[1] for r in rows],
@@ -407,7 +410,7 @@ def _estimates(
         confidence_level=level,
         standard_error=se,
         statistic=t,
-        pvalue=p,
+        pvalue=pv,
         ci_low=lo,
         ci_high=hi,
         n=float(n),
