@@ -7,6 +7,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from .._typing import FloatArray
+
 from ..data import Table
 from ..exceptions import InputError, SatmodelsWarning
 from ..scales import Scale, observed_scale
@@ -20,6 +22,7 @@ __all__ = [
     "as_spec",
     "check_scale",
     "index_scale",
+    "rows_of",
     "scale_note",
 ]
 
@@ -30,6 +33,11 @@ MIN_ROWS_FIT = 3
 #: the same few rows, their spread is not a standard error (with two rows
 #: the replicate estimates coincide up to rounding and t reached 1e15).
 MIN_ROWS_BOOTSTRAP = 10
+
+
+def rows_of(table: Table, indicators: tuple[str, ...]) -> FloatArray:
+    """The indicators' rows; no copy when the table holds exactly them."""
+    return table.matrix() if table.columns == indicators else table.matrix(indicators)
 
 
 def as_spec(model: object, where: str) -> ModelSpec:
@@ -65,7 +73,11 @@ def index_scale(
         return scale
     if table.kind == "rows":
         try:
-            return observed_scale(table.matrix(indicators), where)
+            rows = rows_of(table, indicators)
+            ends = np.array(
+                [np.fmin.reduce(rows, axis=None), np.fmax.reduce(rows, axis=None)]
+            )
+            return observed_scale(ends, where)
         except InputError:
             # no finite answer, or all equal: the fit itself refuses such
             # data (no usable row, zero variance) with a sharper message
@@ -104,7 +116,7 @@ def check_scale(table: Table, moments: Moments, scale: Scale, where: str) -> Non
     """
     indicators = moments.columns
     if table.kind == "rows":
-        rows = table.matrix(indicators)
+        rows = rows_of(table, indicators)
         if scale.kind == "interval" and rows.size:
             lo = np.fmin.reduce(rows, axis=None)
             hi = np.fmax.reduce(rows, axis=None)

@@ -83,7 +83,7 @@ from ..exceptions import (
 from ..results._estimates import Estimates, estimates
 from ..scales import Scale
 from ..stats.moments import Moments
-from ._common import MIN_ROWS_FIT, check_scale
+from ._common import MIN_ROWS_FIT, check_scale, rows_of
 from ._ml_result import ACSIMLResult, MLEstimate, MLFitIndices
 from ._ml_stats import (
     _admissibility,
@@ -237,7 +237,9 @@ def fit_ml(
         }
     score_arr = None
     if scores and table.kind == "rows":
-        score_arr = _scores(table.matrix(indicators), indicators, spec, weights, scale)
+        score_arr = _scores(
+            rows_of(table, indicators), indicators, spec, weights, scale
+        )
     if not sem.converged:
         warnings.warn(
             f"the ML optimiser (semopy, SLSQP) did not converge: {sem.message}. "

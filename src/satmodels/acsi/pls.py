@@ -48,7 +48,7 @@ from ..results._estimates import Estimates, estimates
 from ..scales import Scale
 from ..stats.moments import Moments
 from . import quality as q
-from ._common import MIN_ROWS_FIT, check_scale
+from ._common import MIN_ROWS_FIT, check_scale, rows_of
 from ._pls_boot import bootstrap, labels, stat_vector
 from ._pls_kernel import Layout, layout, pls_outputs, pls_weights
 from ._pls_options import PLSOptions
@@ -260,7 +260,7 @@ def fit_pls(
         )
     score_arr = (
         _scores(
-            table.matrix(spec.indicators),
+            rows_of(table, spec.indicators),
             w,
             mean=mean,
             sd=sd,
