@@ -32,7 +32,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-
 import pandas as pd
 
 from satmodels import acsi as acsi_module
@@ -141,9 +140,7 @@ def main() -> None:
     )
     t_cov = best(lambda: np.cov(x, rowvar=False), repeat=7)
     t_cov_frame = best(lambda: np.cov(frame[cols].to_numpy(), rowvar=False), repeat=7)
-    t_fit = best(
-        lambda: acsi_module.fit(frame, scale=(1, 10), scores=False), repeat=7
-    )
+    t_fit = best(lambda: acsi_module.fit(frame, scale=(1, 10), scores=False), repeat=7)
     t_fit_scores = best(lambda: acsi_module.fit(frame, scale=(1, 10)), repeat=7)
     t_fit_observed = best(lambda: acsi_module.fit(frame, scores=False), repeat=7)
     say(f"numpy np.cov of the 16 columns (array)       : {t_cov:8.4f} s")

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 import numpy as np
 
 from .._typing import FloatArray
-
 from ..data import Table
 from ..exceptions import InputError, SatmodelsWarning
 from ..scales import Scale, observed_scale
@@ -36,7 +35,7 @@ MIN_ROWS_BOOTSTRAP = 10
 
 
 def rows_of(table: Table, indicators: tuple[str, ...]) -> FloatArray:
-    """The indicators' rows; no copy when the table holds exactly them."""
+    """Return the indicators' rows; no copy when the table holds just them."""
     return table.matrix() if table.columns == indicators else table.matrix(indicators)
 
 
