@@ -223,3 +223,18 @@ def test_ecsi_preset_on_mobi() -> None:
     res = acsi.fit(df, model="ecsi", scale=(1, 10))
     assert res.spec == acsi.ecsi()
     assert res.path("SAT", "LOY") > 0
+
+
+def test_foreign_linear_algebra_errors_are_wrapped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from satmodels.acsi import pls
+    from satmodels.exceptions import EstimationError
+
+    def singular(*_: object, **__: object) -> None:
+        msg = "SVD did not converge"
+        raise np.linalg.LinAlgError(msg)
+
+    monkeypatch.setattr(pls, "pls_weights", singular)
+    with pytest.raises(EstimationError, match="SVD did not converge"):
+        acsi.fit(_data(), model=MODEL, columns=COLS)

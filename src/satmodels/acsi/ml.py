@@ -204,7 +204,11 @@ def fit_ml(
         )
         raise InputError(msg)
     S = moments.covariance(ddof=0)
-    _check_covariance(S, indicators, where)
+    try:
+        _check_covariance(S, indicators, where)
+    except np.linalg.LinAlgError as exc:
+        msg = f"The covariance matrix of the 'data' of {where} is not usable: {exc}."
+        raise InputError(msg) from exc
     sem = run_semopy(S, indicators, n, syntax)
     try:
         lam, beta, psi, theta, table_ = _matrices(spec, sem.estimates)

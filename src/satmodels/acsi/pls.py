@@ -122,7 +122,7 @@ def _scores(
     return out
 
 
-def fit_pls(
+def _fit_pls(
     table: Table,
     spec: ModelSpec,
     *,
@@ -417,3 +417,34 @@ def _estimates(
         interval=method,
         backend=backend,
     )
+
+
+def fit_pls(
+    table: Table,
+    spec: ModelSpec,
+    *,
+    opts: PLSOptions,
+    scale: Scale | None,
+    declared: Scale | None,
+    rng: np.random.Generator,
+    where: str = "acsi.fit",
+) -> PLSResult:
+    """Fit a PLS path model; numpy's linear-algebra failures become our errors.
+
+    See :func:`_fit_pls` for the parameters. A ``LinAlgError`` (a singular
+    or non-finite matrix that even the pseudo-inverse cannot handle) is
+    re-raised as :class:`~satmodels.exceptions.EstimationError`.
+    """
+    try:
+        return _fit_pls(
+            table,
+            spec,
+            opts=opts,
+            scale=scale,
+            declared=declared,
+            rng=rng,
+            where=where,
+        )
+    except np.linalg.LinAlgError as exc:
+        msg = f"{where} (method='pls'): the linear algebra failed ({exc})."
+        raise EstimationError(msg) from exc
