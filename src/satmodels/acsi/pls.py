@@ -48,6 +48,7 @@ from ..results._estimates import Estimates, estimates
 from ..scales import Scale
 from ..stats.moments import Moments
 from . import quality as q
+from ._blas import one_blas_thread
 from ._common import MIN_ROWS_FIT, check_scale, rows_of
 from ._pls_boot import bootstrap, labels, stat_vector
 from ._pls_kernel import Layout, layout, pls_outputs, pls_weights
@@ -113,7 +114,8 @@ def _scores(
     NaN are recomputed block by block.
     """
     wr = w / sd[:, None] if scaled else w
-    out = np.asarray(rows @ wr - mean @ wr, dtype=np.float64)
+    with one_blas_thread():
+        out = np.asarray(rows @ wr - mean @ wr, dtype=np.float64)
     bad = np.flatnonzero(np.isnan(out).any(axis=1))
     if bad.size:
         sub = rows[bad] - mean
