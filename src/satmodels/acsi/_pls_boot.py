@@ -25,6 +25,7 @@ import numpy as np
 from .._typing import BoolArray, FloatArray
 from ..data import Table
 from ..exceptions import EstimationError, InputError
+from ..results._estimates import estimates
 from ..scales import Scale
 from ..stats.intervals import summarize
 from ..stats.moments import Moments
@@ -32,7 +33,7 @@ from . import quality as q
 from ._common import MIN_ROWS_BOOTSTRAP
 from ._pls_kernel import Layout, pls_outputs, pls_weights
 from ._pls_options import PLSOptions
-from .bootstrap_result import PLSBootstrap
+from .bootstrap_result import KIND, PLSBootstrap
 from .index import indices as _indices
 from .index import raw_weights
 from .spec import ModelSpec
@@ -285,6 +286,20 @@ def bootstrap(
         percentile_high=iv.percentile_high,
         bca_low=iv.bca_low,
         bca_high=iv.bca_high,
+        estimates=estimates(
+            name=labs.label,
+            estimate=estimate,
+            kind=[KIND[f] for f in labs.family],
+            confidence_level=opts.confidence_level,
+            standard_error=iv.se,
+            statistic=t,
+            pvalue=p,
+            ci_low=iv.bca_low,
+            ci_high=iv.bca_high,
+            n=float(n),
+            interval="bca",
+            backend=table.backend,
+        ),
         _replicates=good,
         _jackknife=jack,
     )

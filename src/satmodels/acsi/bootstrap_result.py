@@ -9,9 +9,22 @@ from .._typing import FloatArray
 from .._validation import check_confidence_level
 from ..exceptions import InputError
 from ..results._base import ConfidenceInterval, ResultMixin, jsonable
+from ..results._estimates import Estimates
 from ..results._summary import Summary, table
 
-__all__ = ["FAMILIES", "PLSBootstrap"]
+__all__ = ["FAMILIES", "KIND", "PLSBootstrap"]
+
+#: Estimates kind of each bootstrapped family.
+KIND = {
+    "weights": "weight",
+    "loadings": "loading",
+    "paths": "path",
+    "total_effects": "total_effect",
+    "indirect_effects": "indirect_effect",
+    "r_squared": "r2",
+    "indices": "index",
+    "htmt": "htmt",
+}
 
 FAMILIES: tuple[str, ...] = (
     "weights",
@@ -52,6 +65,9 @@ class PLSBootstrap(ResultMixin):
         One entry per row (t = estimate / se; two-sided normal p).
     percentile_low, percentile_high, bca_low, bca_high : ndarray
         Interval bounds, one entry per row.
+    estimates : Estimates
+        The same rows as an estimates table (kinds ``"weight"``,
+        ``"loading"``, ``"path"``, ...; BCa intervals).
     """
 
     n_resamples: int
@@ -69,6 +85,7 @@ class PLSBootstrap(ResultMixin):
     percentile_high: FloatArray
     bca_low: FloatArray
     bca_high: FloatArray
+    estimates: Estimates
     _replicates: FloatArray = field(repr=False)
     _jackknife: FloatArray | None = field(repr=False)
 
@@ -179,6 +196,10 @@ class PLSBootstrap(ResultMixin):
                 f"{self.n_failed} replicate(s) did not converge and were excluded.",
             ),
         )
+
+    def to_frame(self, backend: Literal["pandas", "polars"] | None = None) -> Any:  # noqa: ANN401 - a pandas or polars DataFrame
+        """Return :attr:`estimates` as a long table (backend of the input)."""
+        return self.estimates.to_frame(backend)
 
     def __repr__(self) -> str:
         return (

@@ -53,7 +53,7 @@ from ._common import MIN_ROWS_FIT, check_scale, rows_of
 from ._pls_boot import bootstrap, labels, stat_vector
 from ._pls_kernel import Layout, layout, pls_outputs, pls_weights
 from ._pls_options import PLSOptions
-from .bootstrap_result import PLSBootstrap
+from .bootstrap_result import KIND, PLSBootstrap
 from .index import indices as _indices
 from .index import raw_weights
 from .result import PLSResult
@@ -336,19 +336,6 @@ def _fit_pls(
     )
 
 
-#: Estimates kind of each bootstrapped family.
-_KIND = {
-    "weights": "weight",
-    "loadings": "loading",
-    "paths": "path",
-    "total_effects": "total_effect",
-    "indirect_effects": "indirect_effect",
-    "r_squared": "r2",
-    "indices": "index",
-    "htmt": "htmt",
-}
-
-
 def _estimates(
     spec: ModelSpec,
     lay: Layout,
@@ -395,7 +382,7 @@ def _estimates(
     method = ["none"] * size
     if boot is not None:
         where_ = {
-            (_KIND[f], lab): k
+            (KIND[f], lab): k
             for k, (f, lab) in enumerate(zip(boot.statistic, boot.label, strict=True))
         }
         for r, (kind, name, _) in enumerate(rows):
