@@ -238,3 +238,41 @@ def test_foreign_linear_algebra_errors_are_wrapped(
     monkeypatch.setattr(pls, "pls_weights", singular)
     with pytest.raises(EstimationError, match="SVD did not converge"):
         acsi.fit(_data(), model=MODEL, columns=COLS)
+
+
+def test_ml_case_weights_equal_row_duplication() -> None:
+    # integer case weights and duplicated rows give the same covariance
+    # matrix, hence the same ML estimates (n differs: Kish's effective n)
+    x = _data(300)
+    w = np.random.default_rng(5).integers(1, 4, size=len(x)).astype(float)
+    weighted = _quiet_ml(x, model=MODEL, columns=COLS, weights=w, scale=(1, 7))
+    dup = np.repeat(x, w.astype(int), axis=0)
+    ref = _quiet_ml(dup, model=MODEL, columns=COLS, scale=(1, 7))
+    got = [e.estimate for e in weighted.paths]
+    want = [e.estimate for e in ref.paths]
+    np.testing.assert_allclose(got, want, rtol=1e-5)
+    assert weighted.indices["C"] == pytest.approx(ref.indices["C"], rel=1e-5)
+    assert weighted.n == math.floor(w.sum() ** 2 / (w**2).sum())
+
+
+def test_lazy_segments_and_bootstrap_match_rows() -> None:
+    pl = pytest.importorskip("polars")
+    x = _data(240)
+    seg = np.array(["a", "b", "c"] * 80)
+    frame = pl.DataFrame(dict(zip(COLS, x.T, strict=True))).with_columns(
+        pl.Series("seg", seg)
+    )
+    lazy = acsi.fit(frame.lazy(), model=MODEL, segments="seg", scale=(1, 7))
+    rows = acsi.fit(frame, model=MODEL, segments="seg", scale=(1, 7))
+    assert lazy.segments is not None and rows.segments is not None
+    for label in ("a", "b", "c"):
+        np.testing.assert_allclose(
+            lazy.segments[label].estimates.estimate,
+            rows.segments[label].estimates.estimate,
+            rtol=1e-9,
+        )
+    boot = acsi.fit(
+        frame, model=MODEL, segments="seg", scale=(1, 7), n_resamples=30, rng=4
+    )
+    assert boot.segments is not None
+    assert all(s.bootstrap is not None for s in boot.segments.values())
