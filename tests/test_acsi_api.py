@@ -276,3 +276,8 @@ def test_lazy_segments_and_bootstrap_match_rows() -> None:
     )
     assert boot.segments is not None
     assert all(s.bootstrap is not None for s in boot.segments.values())
+
+
+def test_preset_name_on_other_columns_says_how_to_name_them() -> None:
+    with pytest.raises(InputError, match=r"default indicator names.*acsi\.acsi"):
+        acsi.fit(_data(), columns=COLS)

@@ -234,15 +234,24 @@ def fit(
         nan_policy=nan_policy,
         scores=scores,
     )
-    table = read(
-        data,
-        where=_WHERE,
-        columns=columns,
-        roles={"model": spec.indicators},
-        weights=weights,
-        segments=segments,
-        accept=("rows", "lazy", "moments"),
-    )
+    try:
+        table = read(
+            data,
+            where=_WHERE,
+            columns=columns,
+            roles={"model": spec.indicators},
+            weights=weights,
+            segments=segments,
+            accept=("rows", "lazy", "moments"),
+        )
+    except InputError as exc:
+        if isinstance(model, str) and "~" not in model and "'model'" in str(exc):
+            msg = (
+                f"{exc} The preset {model!r} uses its default indicator names; "
+                f"name yours with model=acsi.{model.strip().lower()}(...)."
+            )
+            raise InputError(msg) from exc
+        raise
     scale_ = index_scale(table, spec.indicators, sc, _WHERE)
 
     def one(part: Table) -> PLSResult | ACSIMLResult:
