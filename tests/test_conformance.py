@@ -65,6 +65,11 @@ NOT_DATA_FIRST = {
     "load_sample_survey",
     "aggregate",
     "customer_orientation_tree",
+    # model specifications (presets), not fits
+    "acsi",
+    "ecsi",
+    "scsb",
+    "ccsi",
 }
 
 
