@@ -10,8 +10,10 @@ import pytest
 from scipy import stats
 
 from satmodels import Moments
-from satmodels.acsi import fit_pls
-from satmodels.acsi.pls import PLSOptions, _Data, _jackknife
+from satmodels.acsi import fit as acsi_fit
+from satmodels.acsi._pls_boot import jackknife
+from satmodels.acsi._pls_options import PLSOptions
+from satmodels.data import read
 from satmodels.exceptions import ConvergenceWarning, EstimationError, InputError
 from satmodels.stats.intervals import bca_interval, percentile_interval, summarize
 
@@ -66,7 +68,7 @@ def test_summarize_se_t_p() -> None:
 
 def test_batch_equals_loop_of_single_fits() -> None:
     x = _data()
-    res = fit_pls(x, MODEL, columns=COLS, n_bootstrap=25, rng=11, scale=(1, 10))
+    res = acsi_fit(x, model=MODEL, columns=COLS, n_resamples=25, rng=11, scale=(1, 10))
     boot = res.bootstrap
     assert boot is not None and boot.n_failed == 0
     reps = Moments.bootstrap(
@@ -76,7 +78,7 @@ def test_batch_equals_loop_of_single_fits() -> None:
     rows_idx = boot.rows("indices")
     rows_htmt = boot.rows("htmt")
     for b in range(25):
-        single = fit_pls(reps.replicate(b), MODEL, scale=(1, 10))
+        single = acsi_fit(reps.replicate(b), model=MODEL, scale=(1, 10))
         want = [single.path(*boot.label[k].split(" -> ")) for k in rows_paths]
         np.testing.assert_allclose(boot._replicates[b, rows_paths], want, atol=1e-6)
         assert single.indices is not None
@@ -93,16 +95,8 @@ def test_batch_equals_loop_of_single_fits() -> None:
 def test_jackknife_complements_equal_leave_one_out() -> None:
     x = _data(40)
     opts = PLSOptions()
-    data = _Data(
-        moments=Moments.from_data(x, columns=COLS),
-        rows=x,
-        case_weights=None,
-        backend=None,
-        lazy=False,
-        source=x,
-        columns=tuple(COLS),
-    )
-    comps = _jackknife(data, tuple(COLS), opts, np.random.default_rng(0))
+    table = read(x, where="test", columns=COLS)
+    comps = jackknife(table, tuple(COLS), opts, np.random.default_rng(0))
     assert len(comps) == 40  # n <= JACKKNIFE_GROUPS: delete-one
     covs = np.stack([c.covariance() for c in comps])
     for i in range(40):
@@ -113,9 +107,9 @@ def test_jackknife_complements_equal_leave_one_out() -> None:
 
 def test_reproducible_and_reported() -> None:
     x = _data()
-    a = fit_pls(x, MODEL, columns=COLS, n_bootstrap=60, rng=3, scale=(1, 10))
-    b = fit_pls(x, MODEL, columns=COLS, n_bootstrap=60, rng=3, scale=(1, 10))
-    c = fit_pls(x, MODEL, columns=COLS, n_bootstrap=60, rng=4, scale=(1, 10))
+    a = acsi_fit(x, model=MODEL, columns=COLS, n_resamples=60, rng=3, scale=(1, 10))
+    b = acsi_fit(x, model=MODEL, columns=COLS, n_resamples=60, rng=3, scale=(1, 10))
+    c = acsi_fit(x, model=MODEL, columns=COLS, n_resamples=60, rng=4, scale=(1, 10))
     assert a.bootstrap is not None and b.bootstrap is not None
     assert c.bootstrap is not None
     np.testing.assert_array_equal(a.bootstrap.se, b.bootstrap.se)
@@ -123,7 +117,7 @@ def test_reproducible_and_reported() -> None:
     assert a.bootstrap.jackknife_groups == 120
     d = a.to_dict()
     json.dumps(d)
-    assert d["bootstrap"]["n_replicates"] == 60
+    assert d["bootstrap"]["n_resamples"] == 60
     assert {"se", "ci_low", "ci_high", "p_value"} <= set(d["paths"][0])
     assert "BCa" in str(a.summary())
     assert "bca low" in str(a.bootstrap.summary())
@@ -132,37 +126,65 @@ def test_reproducible_and_reported() -> None:
 
 def test_confidence_interval_api() -> None:
     x = _data()
-    res = fit_pls(x, MODEL, columns=COLS, n_bootstrap=200, rng=9, scale=(1, 10))
+    res = acsi_fit(x, model=MODEL, columns=COLS, n_resamples=200, rng=9, scale=(1, 10))
+    # no argument: exactly the stored bounds of the estimates table (BCa)
     ci = res.confidence_interval()
-    assert set(ci.low) == {"A -> B", "A -> C", "B -> C"}
-    for k, v in ci.low.items():
-        assert v < res.path(*k.split(" -> ")) < ci.high[k]
-    wide = res.confidence_interval(0.99, statistic="indices", method="percentile")
-    narrow = res.confidence_interval(0.8, statistic="indices", method="percentile")
-    for lv in ("A", "B", "C"):
-        assert wide.low[lv] < narrow.low[lv] < narrow.high[lv] < wide.high[lv]
-    assert set(res.confidence_interval(statistic="htmt").low) == {
+    np.testing.assert_array_equal(ci.low, res.estimates.ci_low)
+    np.testing.assert_array_equal(ci.high, res.estimates.ci_high)
+    paths = res.estimates.select("path")
+    assert set(paths.interval) == {"bca"}
+    for name, lo, hi in zip(paths.name, paths.ci_low, paths.ci_high, strict=True):
+        assert lo < res.path(*name.split(" -> ")) < hi
+    by_label = res.bootstrap.confidence_interval(statistic="paths")  # type: ignore[union-attr]
+    assert set(by_label.low) == {"A -> B", "A -> C", "B -> C"}
+    assert set(res.bootstrap.confidence_interval(statistic="htmt").low) == {  # type: ignore[union-attr]
         "A ~ B",
         "A ~ C",
         "B ~ C",
     }
-    assert set(res.confidence_interval(statistic="indirect_effects").low) == {"A -> C"}
+    boot = res.bootstrap
+    assert boot is not None
+    assert set(boot.confidence_interval(statistic="indirect_effects").low) == {"A -> C"}
+    pct = boot.confidence_interval(statistic="indices", method="percentile")
+    for lv in ("A", "B", "C"):
+        assert pct.low[lv] < res.index[lv] < pct.high[lv]
+    # bootstrap intervals are not recomputed at another level: refused
+    with pytest.raises(InputError, match=r"confidence_level=0\.95"):
+        res.confidence_interval(0.99)
+    with pytest.raises(InputError, match=r"confidence_level=0\.95"):
+        boot.confidence_interval(0.8, statistic="indices")
     with pytest.raises(InputError, match="'statistic'"):
-        res.confidence_interval(statistic="gof")
+        boot.confidence_interval(statistic="gof")
     with pytest.raises(InputError, match="'method'"):
-        res.confidence_interval(method="normal")  # type: ignore[arg-type]
+        boot.confidence_interval(method="normal")  # type: ignore[arg-type]
     with pytest.raises(InputError, match="confidence_level"):
         res.confidence_interval(2.0)
-    plain = fit_pls(x, MODEL, columns=COLS)
-    with pytest.raises(InputError, match="n_bootstrap"):
-        plain.confidence_interval()
+    # the fitted level is honoured: a 0.8 fit has narrower intervals
+    res80 = acsi_fit(
+        x,
+        model=MODEL,
+        columns=COLS,
+        n_resamples=200,
+        rng=9,
+        scale=(1, 10),
+        confidence_level=0.8,
+    )
+    assert res80.estimates.confidence_level == 0.8
+    w95 = res.estimates.ci_high - res.estimates.ci_low
+    w80 = res80.estimates.ci_high - res80.estimates.ci_low
+    ok = np.isfinite(w95)
+    assert np.all(w80[ok] <= w95[ok] + 1e-12)
+    plain = acsi_fit(x, model=MODEL, columns=COLS)
+    assert np.all(np.isnan(plain.confidence_interval().low))
 
 
 def test_failed_replicates_are_counted() -> None:
     x = _data()
     # the full sample needs 13 iterations at tol=1e-12; replicates that need
     # more stop unconverged and must be counted, not silently used
-    res = fit_pls(x, MODEL, columns=COLS, n_bootstrap=50, rng=1, max_iter=13, tol=1e-12)
+    res = acsi_fit(
+        x, model=MODEL, columns=COLS, n_resamples=50, rng=1, max_iter=13, tol=1e-12
+    )
     assert res.converged
     assert res.bootstrap is not None
     assert 0 < res.bootstrap.n_failed < 50
@@ -170,21 +192,28 @@ def test_failed_replicates_are_counted() -> None:
     assert f"{res.bootstrap.n_failed} not converged" in str(res.summary())
     # when every replicate fails: an error, not NaN intervals
     with pytest.warns(ConvergenceWarning), pytest.raises(EstimationError, match="0 of"):
-        fit_pls(x, MODEL, columns=COLS, n_bootstrap=10, rng=1, max_iter=1, tol=1e-15)
+        acsi_fit(
+            x, model=MODEL, columns=COLS, n_resamples=10, rng=1, max_iter=1, tol=1e-15
+        )
 
 
 def test_bootstrap_needs_rows() -> None:
     x = _data()
     with pytest.raises(InputError, match="rows"):
-        fit_pls(Moments.from_data(x, columns=COLS), MODEL, n_bootstrap=10)
+        acsi_fit(
+            Moments.from_data(x, columns=COLS),
+            model=MODEL,
+            n_resamples=10,
+            scale=(1, 10),
+        )
 
 
-def test_lazy_frame_uses_poisson_bootstrap() -> None:
+def test_lazy_frame_uses_poisson_resamples() -> None:
     pl = pytest.importorskip("polars")
     x = _data()
     lazy = pl.DataFrame(x, schema=COLS).lazy()
-    res = fit_pls(lazy, MODEL, n_bootstrap=40, rng=2)
-    eager = fit_pls(x, MODEL, columns=COLS)
+    res = acsi_fit(lazy, model=MODEL, n_resamples=40, rng=2, scale=(1, 10))
+    eager = acsi_fit(x, model=MODEL, columns=COLS)
     np.testing.assert_allclose(res.outer_weights, eager.outer_weights, rtol=1e-8)
     assert res.scores is None
     assert res.bootstrap is not None
@@ -223,9 +252,12 @@ def test_interval_coverage_simulation() -> None:
     sims = 60
     for _ in range(sims):
         x = rng.multivariate_normal(np.zeros(8), sigma, size=300)
-        res = fit_pls(x, MODEL, columns=COLS, n_bootstrap=300, rng=rng, scores=False)
+        res = acsi_fit(
+            x, model=MODEL, columns=COLS, n_resamples=300, rng=rng, scores=False
+        )
         for method in ("bca", "percentile"):
-            ci = res.confidence_interval(statistic="paths", method=method)
+            assert res.bootstrap is not None
+            ci = res.bootstrap.confidence_interval(statistic="paths", method=method)
             hits[method] += sum(ci.low[k] <= v <= ci.high[k] for k, v in truth.items())
     for method, h in hits.items():
         assert h / (3 * sims) > 0.88, method

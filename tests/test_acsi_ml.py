@@ -32,10 +32,10 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from satmodels import Moments
-from satmodels.acsi import _semopy_backend
+from satmodels import acsi as acsi_module
+from satmodels.acsi import ModelSpec, _semopy_backend, acsi, ecsi
 from satmodels.acsi._semopy_backend import to_semopy_syntax
-from satmodels.acsi.ml import ACSIMLResult, demo_section, fit_ml
-from satmodels.acsi.spec import ModelSpec, acsi, ecsi
+from satmodels.acsi.ml import ACSIMLResult
 from satmodels.exceptions import (
     AdmissibilityWarning,
     ConvergenceWarning,
@@ -106,6 +106,13 @@ def simulate_acsi(n: int, rng: np.random.Generator) -> tuple[np.ndarray, list[st
             cols.append(5.0 + TRUE_LOADINGS[k] * eta[lv] + noise)
             names.append(item)
     return np.column_stack(cols), names
+
+
+def fit_ml(data: object, spec: ModelSpec | str, **kw: Any) -> ACSIMLResult:
+    """``acsi.fit(method="ml")``; Moments without a scale give NaN indices."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*no 'scale'")
+        return acsi_module.fit(data, model=spec, method="ml", **kw)
 
 
 def quiet_fit(moments: Moments, spec: ModelSpec, **kw: Any) -> ACSIMLResult:
@@ -489,9 +496,7 @@ def test_index_and_scores_from_block_weights(
         means = x[:, [names.index(i) for i in items]].mean(axis=0)
         assert res.indices[lv] == pytest.approx(float(w @ means) / 10 * 100)
         assert 0 <= res.indices[lv] <= 100
-    scored = fit_ml(
-        Moments.from_data(x[:500], columns=names), SPEC, scale=(0, 10), rows=x[:500]
-    )
+    scored = fit_ml(x[:500], SPEC, scale=(-5, 15), columns=names)
     assert scored.scores is not None and scored.indices is not None
     assert scored.scores.shape == (500, 6)
     # the mean of the respondents' scores is the index (linearity)
@@ -584,11 +589,9 @@ def test_semopy_failures_become_estimation_errors(
 def test_input_errors() -> None:
     x, names = simulate_acsi(300, np.random.default_rng(0))
     m = Moments.from_data(x, columns=names)
-    with pytest.raises(InputError, match=r"'moments'.*Moments"):
-        fit_ml(x, SPEC)  # type: ignore[arg-type]
-    with pytest.raises(InputError, match="'spec'"):
-        fit_ml(m, "SAT =~ sat1")  # type: ignore[arg-type]
-    with pytest.raises(InputError, match=r"no column 'loy3'.*'LOY'"):
+    with pytest.raises(InputError, match="'model'"):
+        fit_ml(m, 3)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match=r"'model' .*\['loy3'\]"):
         fit_ml(m.select(names[:-1]), SPEC)
     with pytest.raises(InputError, match="n = 10 observations for 16"):
         fit_ml(Moments.from_data(x[:10], columns=names), SPEC)
@@ -599,16 +602,21 @@ def test_input_errors() -> None:
     with pytest.raises(InputError, match="'scale'"):
         fit_ml(m, SPEC, scale=(10, 1))
     with pytest.raises(InputError, match="'scale'"):
-        fit_ml(m, SPEC, scale="1-10")  # type: ignore[arg-type]
-    with pytest.raises(InputError, match=r"'rows'.*shape"):
-        fit_ml(m, SPEC, rows=x[:, :3])
-    boot = Moments.bootstrap(x, n_replicates=2, rng=np.random.default_rng(0))
+        fit_ml(m, SPEC, scale="1-10")
+    boot = Moments.bootstrap(
+        x, n_replicates=2, columns=names, rng=np.random.default_rng(0)
+    )
     with pytest.raises(InputError, match="batch of 2"):
         fit_ml(boot, SPEC)
     const = x.copy()
     const[:, 0] = 3.0
     with pytest.raises(InputError, match="'expe1' with zero variance"):
         fit_ml(Moments.from_data(const, columns=names), SPEC)
+    # messages name the public function and parameter, not internals
+    with pytest.raises(InputError) as info:
+        fit_ml(Moments.from_data(x[:10], columns=names), SPEC)
+    assert "acsi.fit" in str(info.value) and "fit_ml" not in str(info.value)
+    assert "'moments'" not in str(info.value)
 
 
 # ------------------------------------------------------------------ result
@@ -640,8 +648,11 @@ def test_to_frame(
     pytest.importorskip(backend)
     _, _, res = sim
     frame = res.to_frame(backend)  # type: ignore[arg-type]
-    assert frame.shape[0] == len(res.loadings) + len(res.paths) + len(res.variances)
-    assert list(frame.columns)[:4] == ["kind", "lhs", "op", "rhs"]
+    params = len(res.loadings) + len(res.paths) + len(res.variances)
+    fit_rows = 8  # chi2, df, cfi, tli, rmsea, srmr, aic, bic
+    assert frame.shape[0] == params + len(res.r_squared) + 6 + fit_rows
+    assert list(frame.columns)[:3] == ["kind", "name", "estimate"]
+    assert len(res.estimates) == frame.shape[0]
 
 
 def test_summary_and_confidence_interval(
@@ -659,11 +670,16 @@ def test_summary_and_confidence_interval(
     ):
         assert word in text
     assert "<table>" in res._repr_html_()
+    rows = [k for k, kind in enumerate(res.estimates.kind) if kind == "path"]
+    # the fitted level (0.95) is stored; another is recomputed (Wald)
+    stored = res.confidence_interval()
+    np.testing.assert_array_equal(stored.low, res.estimates.ci_low)
     ci = res.confidence_interval(0.90)
     z = stats.norm.ppf(0.95)
-    for k, e in enumerate(res.paths):
+    for k, e in zip(rows, res.paths, strict=True):
         assert ci.low[k] == pytest.approx(e.estimate - z * e.se)
         assert ci.high[k] == pytest.approx(e.estimate + z * e.se)
+        assert res.estimates.pvalue[k] == pytest.approx(e.p, abs=1e-12)
     with pytest.raises(InputError, match="confidence_level"):
         res.confidence_interval(1.5)
 
@@ -685,7 +701,7 @@ def test_missing_and_weighted_moments_set_n() -> None:
     x[:20, 3] = np.nan
     listwise = quiet_fit(Moments.from_data(x, columns=names), SPEC)
     assert listwise.n == 480
-    assert listwise.missing.rows_excluded == 20
+    assert listwise.missing_report.rows_excluded == 20
     assert "listwise" in listwise.n_note
     pairwise = quiet_fit(Moments.from_data(x, columns=names, missing="pairwise"), SPEC)
     assert pairwise.n == 480
@@ -719,9 +735,10 @@ def test_semopy_logging_does_not_leak() -> None:
 
 def test_demo_section_on_sample_survey() -> None:
     from satmodels.datasets import load_sample_survey
+    from satmodels.demo.acsi import section
 
     survey = load_sample_survey()
-    s = demo_section(survey)
+    s = section(survey)
     text = str(s)
     assert "maximum likelihood" in text
     assert "CFI" in text

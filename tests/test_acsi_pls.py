@@ -24,11 +24,13 @@ from hypothesis import strategies as st
 
 from satmodels import Moments
 from satmodels import acsi as acsi_mod
-from satmodels.acsi import ModelSpec, PLSResult, ecsi, fit_pls
+from satmodels.acsi import ModelSpec, PLSResult, ecsi
+from satmodels.acsi import fit as acsi_fit
 from satmodels.exceptions import (
     ConvergenceWarning,
     EstimationError,
     InputError,
+    SatmodelsWarning,
     SpecificationError,
 )
 
@@ -90,9 +92,9 @@ def test_matches_plspm_on_mobi(name: str) -> None:
     g = golden["fits"][name]
     rtol, atol = golden["tolerance"]["rtol"], golden["tolerance"]["atol"]
     scaled = name.startswith("standardized")
-    res = fit_pls(
+    res = acsi_fit(
         df,
-        _mobi_spec(g["modes"]),
+        model=_mobi_spec(g["modes"]),
         scheme=g["scheme"],
         scaled=scaled,
         tol=1e-13,
@@ -143,11 +145,11 @@ def test_mobi_from_moments_and_frames_agree() -> None:
     import polars as pl
 
     spec = _mobi_spec()
-    a = fit_pls(df, spec, scale=(1, 10))
-    b = fit_pls(pl.from_pandas(df), spec, scale=(1, 10))
-    c = fit_pls(Moments.from_data(df), spec, scale=(1, 10))
+    a = acsi_fit(df, model=spec, scale=(1, 10))
+    b = acsi_fit(pl.from_pandas(df), model=spec, scale=(1, 10))
+    c = acsi_fit(Moments.from_data(df), model=spec, scale=(1, 10))
     x = df[list(spec.indicators)].to_numpy()
-    d = fit_pls(x, spec, scale=(1, 10))
+    d = acsi_fit(x, model=spec, scale=(1, 10), columns=spec.indicators)
     for other in (b, c, d):
         np.testing.assert_allclose(other.outer_weights, a.outer_weights, rtol=1e-12)
         np.testing.assert_allclose(other.path_coefficients, a.path_coefficients)
@@ -211,7 +213,7 @@ def test_population_values_exact() -> None:
         sigma, n=1000, columns=[*["a1", "a2", "a3", "b1", "b2", "c1", "c2", "c3"]]
     )
     for scheme in ("path", "centroid", "factorial"):
-        res = fit_pls(m, MODEL, scheme=scheme, tol=1e-12)
+        res = acsi_fit(m, model=MODEL, scheme=scheme, tol=1e-12, scale=(-5, 5))
         np.testing.assert_allclose(res.outer_weights, truth["weights"], rtol=1e-8)
         got = [res.path("A", "B"), res.path("A", "C"), res.path("B", "C")]
         np.testing.assert_allclose(got, truth["paths"], rtol=1e-8)
@@ -222,8 +224,11 @@ def test_simulation_recovery_large_n() -> None:
     truth = _population_pls(sigma, phi)
     rng = np.random.default_rng(7)
     x = rng.multivariate_normal(np.zeros(8), sigma, size=200_000)
-    res = fit_pls(
-        x, MODEL, columns=["a1", "a2", "a3", "b1", "b2", "c1", "c2", "c3"], scores=False
+    res = acsi_fit(
+        x,
+        model=MODEL,
+        columns=["a1", "a2", "a3", "b1", "b2", "c1", "c2", "c3"],
+        scores=False,
     )
     np.testing.assert_allclose(res.outer_weights, truth["weights"], atol=0.01)
     got = [res.path("A", "B"), res.path("A", "C"), res.path("B", "C")]
@@ -239,7 +244,7 @@ def _small(n: int = 300, seed: int = 3) -> tuple[np.ndarray, list[str]]:
 
 def test_scores_unit_variance_and_reproduce_latent_correlation() -> None:
     x, cols = _small()
-    res = fit_pls(x * 2.0 + 5.0, MODEL, columns=cols)
+    res = acsi_fit(x * 2.0 + 5.0, model=MODEL, columns=cols)
     assert res.scores is not None
     np.testing.assert_allclose(res.scores.std(axis=0, ddof=1), 1.0, rtol=1e-10)
     np.testing.assert_allclose(
@@ -260,10 +265,10 @@ def test_scores_unit_variance_and_reproduce_latent_correlation() -> None:
 
 def test_sign_fix_majority_of_loadings_positive() -> None:
     x, cols = _small()
-    base = fit_pls(x, MODEL, columns=cols)
+    base = acsi_fit(x, model=MODEL, columns=cols)
     flipped = x.copy()
     flipped[:, 3:5] *= -1.0  # both indicators of B reverse-coded
-    res = fit_pls(flipped, MODEL, columns=cols)
+    res = acsi_fit(flipped, model=MODEL, columns=cols)
     # the latent is re-oriented so that its loadings are positive ...
     assert np.all(res.loadings[3:5] > 0)
     np.testing.assert_allclose(res.loadings, base.loadings, atol=1e-10)
@@ -272,14 +277,14 @@ def test_sign_fix_majority_of_loadings_positive() -> None:
     # one of two indicators reversed: tie in votes, the loading sum decides
     one = x.copy()
     one[:, 4] *= -1.0
-    res1 = fit_pls(one, MODEL, columns=cols)
+    res1 = acsi_fit(one, model=MODEL, columns=cols)
     assert res1.loadings[3] + res1.loadings[4] > 0
 
 
 def test_scaled_false_uses_covariance_and_raw_weights() -> None:
     x, cols = _small()
     xs = x * np.array([1, 2, 3, 1, 5, 1, 1, 0.5]) + 3
-    res = fit_pls(xs, MODEL, columns=cols, scaled=False)
+    res = acsi_fit(xs, model=MODEL, columns=cols, scaled=False)
     # weights apply to centred raw indicators and give unit-variance scores
     assert res.scores is not None
     centred = xs - xs.mean(axis=0)
@@ -296,28 +301,31 @@ def test_pairwise_missing_uses_pairwise_correlations_and_reports() -> None:
     x[::7, 0] = np.nan
     x[::11, 6] = np.nan
     df = pd.DataFrame(x, columns=cols)
-    res = fit_pls(df, MODEL, missing="pairwise")
-    ref = fit_pls(
-        Moments.from_covariance(df.corr().to_numpy(), n=400, columns=cols), MODEL
-    )
+    res = acsi_fit(df, model=MODEL, missing="pairwise")
+    with pytest.warns(SatmodelsWarning, match="no 'scale'"):
+        ref = acsi_fit(
+            Moments.from_covariance(df.corr().to_numpy(), n=400, columns=cols),
+            model=MODEL,
+        )
+    assert np.isnan(ref.index["A"])  # Moments reveal no min and max
     np.testing.assert_allclose(res.outer_weights, ref.outer_weights, rtol=1e-10)
-    assert res.missing.missing == "pairwise"
-    assert res.missing.column_missing["a1"] == len(range(0, 400, 7))
-    listwise = fit_pls(df, MODEL)
+    assert res.missing_report.missing == "pairwise"
+    assert res.missing_report.column_missing["a1"] == len(range(0, 400, 7))
+    listwise = acsi_fit(df, model=MODEL)
     complete = df.dropna()
     assert listwise.n == len(complete)
-    assert listwise.missing.rows_excluded == 400 - len(complete)
-    ref2 = fit_pls(complete.to_numpy(), MODEL, columns=cols)
+    assert listwise.missing_report.rows_excluded == 400 - len(complete)
+    ref2 = acsi_fit(complete.to_numpy(), model=MODEL, columns=cols)
     np.testing.assert_allclose(listwise.outer_weights, ref2.outer_weights, rtol=1e-10)
     d = listwise.to_dict()
-    assert d["missing"]["rows_excluded"] == 400 - len(complete)
+    assert d["missing_report"]["rows_excluded"] == 400 - len(complete)
 
 
 def test_mode_b_weights_are_regression_of_inner_estimate() -> None:
     # Mode B outer weights: w = S_jj^{-1} cov(x_j, Z_j) (Tenenhaus et al.
     # 2005, eq. 19); at convergence the scores satisfy it.
     x, cols = _small()
-    res = fit_pls(x, MODEL.replace("A =~", "A <~"), columns=cols, tol=1e-12)
+    res = acsi_fit(x, model=MODEL.replace("A =~", "A <~"), columns=cols, tol=1e-12)
     assert res.scores is not None
     z = (x - x.mean(0)) / x.std(0, ddof=1)
     # path scheme: A's inner estimate is a combination of its successors B, C
@@ -334,9 +342,9 @@ def test_affine_rescaling_and_row_order_invariance(
     seed: int, a: float, b: float
 ) -> None:
     x, cols = _small(150, seed % 1000)
-    base = fit_pls(x, MODEL, columns=cols, scores=False)
+    base = acsi_fit(x, model=MODEL, columns=cols, scores=False)
     perm = np.random.default_rng(seed).permutation(len(x))
-    other = fit_pls(x[perm] * a + b, MODEL, columns=cols, scores=False)
+    other = acsi_fit(x[perm] * a + b, model=MODEL, columns=cols, scores=False)
     np.testing.assert_allclose(other.outer_weights, base.outer_weights, atol=1e-8)
     np.testing.assert_allclose(
         other.path_coefficients, base.path_coefficients, atol=1e-8
@@ -346,7 +354,7 @@ def test_affine_rescaling_and_row_order_invariance(
 # ---------------------------------------------------------- outputs, API
 def test_result_is_frozen_and_serialises() -> None:
     x, cols = _small()
-    res = fit_pls(x + 5, MODEL, columns=cols, scale=(0, 10))
+    res = acsi_fit(x + 5, model=MODEL, columns=cols, scale=(0, 10))
     assert isinstance(res, PLSResult)
     with pytest.raises(AttributeError):
         res.gof = 1.0  # type: ignore[misc]
@@ -368,26 +376,30 @@ def test_result_is_frozen_and_serialises() -> None:
 def test_fit_dispatch_and_model_forms() -> None:
     x, cols = _small()
     spec = ModelSpec.from_syntax(MODEL)
-    a = acsi_mod.fit(x, MODEL, columns=cols)
-    b = acsi_mod.fit(x, spec.to_dict(), columns=cols, method="pls")
+    a = acsi_mod.fit(x, model=MODEL, columns=cols)
+    b = acsi_mod.fit(x, model=spec.to_dict(), columns=cols, method="pls")
     assert isinstance(a, PLSResult) and isinstance(b, PLSResult)
     np.testing.assert_allclose(a.outer_weights, b.outer_weights)
     with pytest.raises(InputError, match="'method'"):
-        acsi_mod.fit(x, MODEL, columns=cols, method="gls")  # type: ignore[call-overload]
+        acsi_mod.fit(x, model=MODEL, columns=cols, method="gls")  # type: ignore[call-overload]
     with pytest.raises(TypeError):
-        acsi_mod.fit(x, MODEL, columns=cols, n_boot=10)  # type: ignore[call-overload]
+        acsi_mod.fit(x, model=MODEL, columns=cols, n_boot=10)  # type: ignore[call-overload]
+    with pytest.raises(TypeError):  # model is keyword-only
+        acsi_mod.fit(x, MODEL, columns=cols)  # type: ignore[call-overload]
+    with pytest.raises(SpecificationError, match="no preset"):
+        acsi_fit(x, model="acsii", columns=cols)
     with pytest.raises(InputError, match="'model'"):
-        fit_pls(x, 3, columns=cols)  # type: ignore[arg-type]
+        acsi_fit(x, model=3, columns=cols)  # type: ignore[call-overload]
     with pytest.raises(SpecificationError):
-        fit_pls(x, "A =~ a1; B ~ A", columns=cols)
+        acsi_fit(x, model="A =~ a1; B ~ A", columns=cols)
 
 
 def test_fit_ml_dispatch() -> None:
     x, cols = _small(500)
-    res = acsi_mod.fit(x, MODEL, columns=cols, method="ml", scale=None)
+    res = acsi_mod.fit(x, model=MODEL, columns=cols, method="ml", scale=None)
     assert res.__class__.__name__ == "ACSIMLResult"
-    with pytest.raises(InputError, match=r"PLS option\(s\) \['n_bootstrap'\]"):
-        acsi_mod.fit(x, MODEL, columns=cols, method="ml", n_bootstrap=10)
+    with pytest.raises(InputError, match=r"PLS option\(s\) \['n_resamples'\]"):
+        acsi_mod.fit(x, model=MODEL, columns=cols, method="ml", n_resamples=10)
 
 
 @pytest.mark.parametrize(
@@ -396,7 +408,7 @@ def test_fit_ml_dispatch() -> None:
         ({"scheme": "mode"}, "scheme"),
         ({"tol": -1.0}, "tol"),
         ({"max_iter": 0}, "max_iter"),
-        ({"n_bootstrap": -5}, "n_bootstrap"),
+        ({"n_resamples": -5}, "n_resamples"),
         ({"confidence_level": 1.5}, "confidence_level"),
         ({"missing": "mean"}, "missing"),
         ({"scale": (5, 1)}, "'scale'"),
@@ -406,46 +418,55 @@ def test_fit_ml_dispatch() -> None:
 def test_bad_options(kwargs: dict[str, Any], match: str) -> None:
     x, cols = _small()
     with pytest.raises(InputError, match=match):
-        fit_pls(x, MODEL, columns=cols, **kwargs)
+        acsi_fit(x, model=MODEL, columns=cols, **kwargs)
 
 
 def test_bad_data() -> None:
     x, cols = _small()
     with pytest.raises(InputError, match="columns"):
-        fit_pls(x[:, :5], MODEL)
-    with pytest.raises(InputError, match=r"no column\(s\) \['c3'\]"):
-        fit_pls(x[:, :7], MODEL, columns=cols[:7])
+        acsi_fit(x[:, :5], model=MODEL)
+    with pytest.raises(InputError, match=r"'model' .* names column\(s\) \['c3'\]"):
+        acsi_fit(x[:, :7], model=MODEL, columns=cols[:7])
     const = x.copy()
     const[:, 4] = 2.0
     with pytest.raises(InputError, match=r"'b2' .* zero"):
-        fit_pls(const, MODEL, columns=cols)
+        acsi_fit(const, model=MODEL, columns=cols)
     with pytest.raises(InputError, match="outside"):
-        fit_pls(x, MODEL, columns=cols, scale=(1, 10))
+        acsi_fit(x, model=MODEL, columns=cols, scale=(1, 10))
     with pytest.raises(InputError, match="mean of indicator 'a1'"):
-        fit_pls(Moments.from_data(x, columns=cols), MODEL, scale=(1, 10))
+        acsi_fit(Moments.from_data(x, columns=cols), model=MODEL, scale=(1, 10))
     nan = x.copy()
     nan[3, 2] = np.nan
     with pytest.raises(InputError):
-        fit_pls(nan, MODEL, columns=cols, nan_policy="raise")
+        acsi_fit(nan, model=MODEL, columns=cols, nan_policy="raise")
     with pytest.raises(InputError, match="no usable row"):
-        fit_pls(np.full((5, 8), np.nan), MODEL, columns=cols)
+        acsi_fit(np.full((5, 8), np.nan), model=MODEL, columns=cols)
     with pytest.raises(InputError, match="batch"):
-        fit_pls(Moments.bootstrap(x, n_replicates=3, columns=cols, rng=1), MODEL)
+        acsi_fit(
+            Moments.bootstrap(x, n_replicates=3, columns=cols, rng=1),
+            model=MODEL,
+            scale=(-10, 10),
+        )
     import pandas as pd
 
+    # 'columns' selects a frame's columns (pandas.DataFrame(..., columns=))
+    framed = acsi_fit(pd.DataFrame(x, columns=cols), model=MODEL, columns=cols)
+    np.testing.assert_allclose(
+        framed.outer_weights, acsi_fit(x, model=MODEL, columns=cols).outer_weights
+    )
     with pytest.raises(InputError, match="'columns'"):
-        fit_pls(pd.DataFrame(x, columns=cols), MODEL, columns=cols)
+        acsi_fit(pd.DataFrame(x, columns=cols), model=MODEL, columns=["zz"])
 
 
 def test_convergence_warning() -> None:
     x, cols = _small()
     with pytest.warns(ConvergenceWarning, match="did not converge"):
-        res = fit_pls(x, MODEL, columns=cols, max_iter=1)
+        res = acsi_fit(x, model=MODEL, columns=cols, max_iter=1)
     assert not res.converged
     assert "did not converge" in str(res.summary())
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert fit_pls(x, MODEL, columns=cols).converged
+        assert acsi_fit(x, model=MODEL, columns=cols).converged
 
 
 def test_undefined_pairwise_correlation_is_estimation_error() -> None:
@@ -453,24 +474,25 @@ def test_undefined_pairwise_correlation_is_estimation_error() -> None:
     x[:20, 0] = np.nan
     x[20:, 3] = np.nan
     with pytest.raises(EstimationError, match="'a1' and 'b1'"):
-        fit_pls(x, MODEL, columns=cols, missing="pairwise")
+        acsi_fit(x, model=MODEL, columns=cols, missing="pairwise")
 
 
 def test_demo_section_runs_on_sample_survey() -> None:
     from satmodels.datasets import load_sample_survey
+    from satmodels.demo.acsi import section
 
-    summary = acsi_mod.demo_section(load_sample_survey())
+    summary = section(load_sample_survey())
     text = summary.as_text()
-    assert "SAT -> LOY" in text and "Indices" in text
-    with pytest.raises(InputError, match="no column"):
-        acsi_mod.demo_section({"expe1": np.ones(3)})
+    assert "SAT -> LOY" in text and "Indices" in text and "CFI" in text
+    with pytest.raises(InputError, match="does not have"):
+        section({"expe1": np.ones(3)})
 
 
 def test_scores_with_missing_answers_only_miss_their_block() -> None:
     x, cols = _small(60)
     x[3, 1] = np.nan  # block A
     x[5, 6] = np.nan  # block C
-    res = fit_pls(x, MODEL, columns=cols, missing="pairwise")
+    res = acsi_fit(x, model=MODEL, columns=cols, missing="pairwise")
     assert res.scores is not None
     assert np.isnan(res.scores[3, 0]) and not np.isnan(res.scores[3, 1:]).any()
     assert np.isnan(res.scores[5, 2]) and not np.isnan(res.scores[5, :2]).any()
@@ -484,7 +506,7 @@ def test_isolated_block_is_first_principal_component() -> None:
     # a latent without paths has no inner estimate: it uses its own score,
     # so the mode A iteration is the power method on its correlation matrix
     x, cols = _small()
-    res = fit_pls(x[:, :3], "A =~ a1 + a2 + a3", columns=cols[:3], tol=1e-12)
+    res = acsi_fit(x[:, :3], model="A =~ a1 + a2 + a3", columns=cols[:3], tol=1e-12)
     vals, vecs = np.linalg.eigh(np.corrcoef(x[:, :3], rowvar=False))
     v = vecs[:, -1] / math.sqrt(vals[-1])
     np.testing.assert_allclose(res.outer_weights, v * np.sign(v.sum()), rtol=1e-8)
@@ -498,12 +520,12 @@ def test_case_weights_equal_row_duplication() -> None:
 
     x, cols = _small(150)
     w = np.random.default_rng(4).integers(1, 4, size=150).astype(float)
-    weighted = fit_pls(x, MODEL, columns=cols, weights=w, scale=(-10, 10))
-    repeated = fit_pls(np.repeat(x, w.astype(int), axis=0), MODEL, columns=cols)
+    weighted = acsi_fit(x, model=MODEL, columns=cols, weights=w, scale=(-10, 10))
+    repeated = acsi_fit(np.repeat(x, w.astype(int), axis=0), model=MODEL, columns=cols)
     np.testing.assert_allclose(weighted.outer_weights, repeated.outer_weights)
     np.testing.assert_allclose(weighted.path_coefficients, repeated.path_coefficients)
     df = pd.DataFrame(x, columns=cols).assign(wt=w)
-    by_name = fit_pls(df, MODEL, weights="wt", n_bootstrap=20, rng=0)
+    by_name = acsi_fit(df, model=MODEL, weights="wt", n_resamples=20, rng=0)
     np.testing.assert_allclose(by_name.outer_weights, weighted.outer_weights)
     assert by_name.bootstrap is not None and by_name.bootstrap.n_failed == 0
 
@@ -523,9 +545,9 @@ def test_non_psd_pairwise_matrix_warns() -> None:
     t = rng.normal(size=n)
     x[2 * n :, 0], x[2 * n :, 2] = t, -t + 0.1 * rng.normal(size=n)
     with pytest.warns(AdmissibilityWarning, match="not positive semi-definite"):
-        fit_pls(
+        acsi_fit(
             x,
-            "A =~ a1 + a2; B =~ b1; B ~ A",
+            model="A =~ a1 + a2; B =~ b1; B ~ A",
             columns=["a1", "a2", "b1"],
             missing="pairwise",
         )

@@ -13,8 +13,8 @@ from statsmodels.stats.outliers_influence import (  # type: ignore[import-untype
 )
 
 from satmodels import Moments
-from satmodels.acsi import aggregate_indices, fit_pls
-from satmodels.exceptions import InputError
+from satmodels.acsi import fit as acsi_fit
+from satmodels.exceptions import InputError, SatmodelsWarning
 
 MODEL = """
 A =~ a1 + a2 + a3
@@ -41,7 +41,7 @@ def _data(n: int = 300, seed: int = 5) -> np.ndarray:
 def test_cronbach_alpha_by_hand() -> None:
     # Cronbach (1951): k/(k-1) (1 - sum var_i / var(sum)) on standardized items
     x = _data()
-    res = fit_pls(x, MODEL, columns=COLS)
+    res = acsi_fit(x, model=MODEL, columns=COLS)
     z = (x - x.mean(0)) / x.std(0, ddof=1)
     for k, idx in enumerate(BLOCKS):
         sub = z[:, idx]
@@ -49,7 +49,7 @@ def test_cronbach_alpha_by_hand() -> None:
         alpha = m / (m - 1) * (1 - sub.var(0, ddof=1).sum() / sub.sum(1).var(ddof=1))
         assert res.cronbach_alpha[k] == pytest.approx(alpha, rel=1e-10)
     # unscaled fit: raw-score alpha
-    raw = fit_pls(x, MODEL, columns=COLS, scaled=False)
+    raw = acsi_fit(x, model=MODEL, columns=COLS, scaled=False)
     sub = x[:, BLOCKS[0]]
     alpha = 3 / 2 * (1 - sub.var(0, ddof=1).sum() / sub.sum(1).var(ddof=1))
     assert raw.cronbach_alpha[0] == pytest.approx(alpha, rel=1e-10)
@@ -58,7 +58,7 @@ def test_cronbach_alpha_by_hand() -> None:
 def test_rho_c_and_ave_by_hand() -> None:
     # Werts, Linn & Joreskog (1974); Fornell & Larcker (1981)
     x = _data()
-    res = fit_pls(x, MODEL, columns=COLS)
+    res = acsi_fit(x, model=MODEL, columns=COLS)
     for k, idx in enumerate(BLOCKS):
         lam = res.loadings[idx]
         rho = lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam**2).sum())
@@ -75,7 +75,9 @@ def test_rho_a_equals_squared_composite_reliability_in_population() -> None:
     big[:3, 0], big[3:, 1] = lam[:3], lam[3:]
     sigma = big @ phi @ big.T + np.diag(1 - (big**2).sum(1))
     m = Moments.from_covariance(sigma, n=100, columns=["x1", "x2", "x3", "y1", "y2"])
-    res = fit_pls(m, "X =~ x1 + x2 + x3; Y =~ y1 + y2; Y ~ X", tol=1e-12)
+    res = acsi_fit(
+        m, model="X =~ x1 + x2 + x3; Y =~ y1 + y2; Y ~ X", tol=1e-12, scale=(-5, 5)
+    )
     for k, idx in enumerate([[0, 1, 2], [3, 4]]):
         w = res.outer_weights[idx]
         assert res.rho_a[k] == pytest.approx((w @ lam[idx]) ** 2, rel=1e-9)
@@ -84,7 +86,7 @@ def test_rho_a_equals_squared_composite_reliability_in_population() -> None:
 def test_htmt_by_hand() -> None:
     # Henseler, Ringle & Sarstedt (2015), eq. 6, written out for A and C
     x = _data()
-    res = fit_pls(x, MODEL, columns=COLS)
+    res = acsi_fit(x, model=MODEL, columns=COLS)
     r = np.corrcoef(x, rowvar=False)
     hetero = np.mean([r[i, j] for i in BLOCKS[0] for j in BLOCKS[2]])
     mono_a = np.mean([r[0, 1], r[0, 2], r[1, 2]])
@@ -96,7 +98,7 @@ def test_htmt_by_hand() -> None:
 
 def test_vif_against_statsmodels() -> None:
     x = _data()
-    res = fit_pls(x, MODEL, columns=COLS)
+    res = acsi_fit(x, model=MODEL, columns=COLS)
     for idx in BLOCKS:
         exog = np.column_stack([np.ones(len(x)), x[:, idx]])
         for pos, i in enumerate(idx):
@@ -112,7 +114,7 @@ def test_vif_against_statsmodels() -> None:
 
 def test_fornell_larcker() -> None:
     x = _data()
-    res = fit_pls(x, MODEL, columns=COLS)
+    res = acsi_fit(x, model=MODEL, columns=COLS)
     mat, ok = res.fornell_larcker()
     np.testing.assert_allclose(np.diag(mat), np.sqrt(res.ave))
     assert mat[0, 1] == res.latent_correlation[0, 1]
@@ -127,7 +129,7 @@ def test_index_formula_by_hand() -> None:
     # Fornell et al. (1996): weights w_i / s_i normalized to sum 1, applied
     # to (mean_i - min) / (max - min) * 100 with the declared scale
     x = _data()
-    res = fit_pls(x, MODEL, columns=COLS, scale=(1, 10))
+    res = acsi_fit(x, model=MODEL, columns=COLS, scale=(1, 10))
     assert res.indices is not None
     sd = x.std(0, ddof=1)
     for k, idx in enumerate(BLOCKS):
@@ -136,7 +138,7 @@ def test_index_formula_by_hand() -> None:
         want = float(v @ ((x[:, idx].mean(0) - 1) / 9 * 100))
         assert res.indices[k] == pytest.approx(want, rel=1e-12)
     # unscaled fit: weights already refer to the raw answers
-    raw = fit_pls(x, MODEL, columns=COLS, scale=(1, 10), scaled=False)
+    raw = acsi_fit(x, model=MODEL, columns=COLS, scale=(1, 10), scaled=False)
     assert raw.indices is not None
     v = raw.outer_weights[:3] / raw.outer_weights[:3].sum()
     assert raw.indices[0] == pytest.approx(v @ ((x[:, :3].mean(0) - 1) / 9 * 100))
@@ -149,11 +151,18 @@ def test_index_extremes_and_scale_object() -> None:
     x = _data()
     top = x.copy()
     top[:5, :3] = 10.0
-    res = fit_pls(top, MODEL, columns=COLS, scale=Scale.likert(1, 10))
+    res = acsi_fit(top, model=MODEL, columns=COLS, scale=Scale.likert(1, 10))
     assert res.indices is not None
     assert res.indices.min() >= 0.0 and res.indices.max() <= 100.0
-    assert fit_pls(x, MODEL, columns=COLS).indices is None
-    assert fit_pls(x, MODEL, columns=COLS).index == {}
+    # no scale: the observed minimum and maximum of the indicators, said so
+    observed = acsi_fit(x, model=MODEL, columns=COLS)
+    assert observed.scale is not None and observed.scale.name == "observed min-max"
+    lo, hi = float(np.nanmin(x)), float(np.nanmax(x))
+    assert (observed.scale.minimum, observed.scale.maximum) == (lo, hi)
+    same = acsi_fit(x, model=MODEL, columns=COLS, scale=(lo, hi))
+    np.testing.assert_allclose(observed.indices, same.indices, rtol=1e-14)
+    assert set(observed.index) == {"A", "B", "C"}
+    assert "observed range" in str(observed.summary())
 
 
 @settings(deadline=None, max_examples=15)
@@ -164,10 +173,10 @@ def test_index_invariant_to_affine_recoding(
     # recoding answers a -> mult * a + shift together with the scale ends
     # leaves every 0-100 index unchanged (STYLE.md property list)
     x = _data(150, seed)
-    a = fit_pls(x, MODEL, columns=COLS, scale=(1, 10), scores=False)
-    b = fit_pls(
+    a = acsi_fit(x, model=MODEL, columns=COLS, scale=(1, 10), scores=False)
+    b = acsi_fit(
         x * mult + shift,
-        MODEL,
+        model=MODEL,
         columns=COLS,
         scale=(1 * mult + shift, 10 * mult + shift),
         scores=False,
@@ -181,7 +190,7 @@ def test_ipma_against_regressions_on_rescaled_scores() -> None:
     # Ringle & Sarstedt (2016): importance = unstandardized total effect on
     # 0-100 rescaled latent scores; checked by OLS on those scores
     x = _data()
-    res = fit_pls(x, MODEL, columns=COLS, scale=(1, 10))
+    res = acsi_fit(x, model=MODEL, columns=COLS, scale=(1, 10))
     sd = x.std(0, ddof=1)
     scores = np.empty((len(x), 3))
     for k, idx in enumerate(BLOCKS):
@@ -206,78 +215,14 @@ def test_ipma_against_regressions_on_rescaled_scores() -> None:
         ipma.indicator_performance[:3], (x[:, :3].mean(0) - 1) / 9 * 100
     )
     assert "Importance-performance" in str(ipma.summary())
-    assert len(ipma.to_frame()) == 2 + 5
+    assert len(ipma.to_frame()) == 2 * (2 + 5)  # importance and performance rows
     with pytest.raises(InputError, match="no predecessors"):
         res.ipma("A")
     with pytest.raises(InputError, match="unknown latent"):
         res.ipma("Z")
+    # without a declared scale IPMA uses the observed range (said in .scale)
+    assert acsi_fit(x, model=MODEL, columns=COLS).ipma("C").latents == ("A", "B")
+    with pytest.warns(SatmodelsWarning, match="no 'scale'"):
+        no_scale = acsi_fit(Moments.from_data(x, columns=COLS), model=MODEL)
     with pytest.raises(InputError, match="scale"):
-        fit_pls(x, MODEL, columns=COLS).ipma("C")
-
-
-# -------------------------------------------------------------- aggregation
-def test_aggregate_indices_by_hand() -> None:
-    agg = aggregate_indices(
-        {"a": 80.0, "b": 70.0, "c": 60.0, "d": 90.0},
-        revenue={"a": 3.0, "b": 1.0, "c": 2.0, "d": 2.0},
-        industry={"a": "air", "b": "air", "c": "bank", "d": "shop"},
-        sector={"air": "transport", "bank": "finance", "shop": "retail"},
-    )
-    assert agg.industries == {"air": 77.5, "bank": 60.0, "shop": 90.0}
-    assert agg.sectors == {"transport": 77.5, "finance": 60.0, "retail": 90.0}
-    assert agg.national == pytest.approx((77.5 * 4 + 60 * 2 + 90 * 2) / 8)
-    gdp = aggregate_indices(
-        {"a": 80.0, "b": 70.0, "c": 60.0, "d": 90.0},
-        revenue={"a": 3.0, "b": 1.0, "c": 2.0, "d": 2.0},
-        industry={"a": "air", "b": "air", "c": "bank", "d": "shop"},
-        sector={"air": "transport", "bank": "finance", "shop": "retail"},
-        sector_weights={"transport": 0.2, "finance": 0.3, "retail": 0.5},
-    )
-    assert gdp.national == pytest.approx(0.2 * 77.5 + 0.3 * 60 + 0.5 * 90)
-    assert "national" in str(gdp.summary())
-    assert len(gdp.to_frame()) == 4 + 3 + 3 + 1
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "match"),
-    [
-        ({"revenue": {"a": -1.0}}, "'revenue'"),
-        ({"revenue": {}}, "company 'a'"),
-        ({"industry": {}}, "'industry'"),
-        ({"sector": {}}, "industry 'air'"),
-        ({"sector_weights": {"x": 1.0}}, "'sector_weights'"),
-        ({"industry_weights": {"x": 1.0}}, "'industry_weights'"),
-        ({"revenue": {"a": 0.0}}, "sum to zero"),
-    ],
-)
-def test_aggregate_errors(kwargs: dict[str, object], match: str) -> None:
-    args: dict[str, object] = {
-        "revenue": {"a": 1.0},
-        "industry": {"a": "air"},
-        "sector": {"air": "transport"},
-    }
-    args.update(kwargs)
-    with pytest.raises(InputError, match=match):
-        aggregate_indices({"a": 80.0}, **args)  # type: ignore[arg-type]
-    with pytest.raises(InputError, match="empty"):
-        aggregate_indices({}, revenue={}, industry={}, sector={})
-    with pytest.raises(InputError, match="company 'a'"):
-        aggregate_indices(
-            {"a": float("nan")}, revenue={"a": 1}, industry={"a": "i"}, sector={}
-        )
-
-
-def test_index_outside_range_is_reported() -> None:
-    # a reverse-coded item in a formative block gets a negative weight; the
-    # normalized weights then extrapolate beyond the scale ends
-    x = _data()
-    x[:, 1] = 11.0 - x[:, 1]
-    model = MODEL.replace("A =~", "A <~")
-    res = fit_pls(x, model, columns=COLS, scale=(1, 10))
-    assert res.outer_weights[1] < 0
-    assert res.indices is not None
-    assert "Index outside" not in str(res.summary())  # here A stays in range
-    import dataclasses
-
-    shifted = dataclasses.replace(res, indices=res.indices + np.array([60.0, 0.0, 0.0]))
-    assert "Index outside 0-100 for A" in str(shifted.summary())
+        no_scale.ipma("C")

@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from satmodels.acsi import PLSResult, fit_pls
+from satmodels.acsi import PLSResult
+from satmodels.acsi import fit as acsi_fit
 
 MOBI = Path("/work/shared/data/ecsi/mobi.csv")
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "seminr_mobi.json").read_text())
@@ -31,7 +32,7 @@ def fitted() -> PLSResult:
     import pandas as pd
 
     df: Any = pd.read_csv(MOBI)
-    return fit_pls(df, GOLDEN["syntax"], n_bootstrap=2000, rng=123)
+    return acsi_fit(df, model=GOLDEN["syntax"], n_resamples=2000, rng=123)
 
 
 def test_reliability_matches_seminr(fitted: PLSResult) -> None:

@@ -44,13 +44,12 @@ RETIRED = {
     "n_boot": "n_resamples",
     "seed": "rng",
     "random_state": "rng",
-    "alpha": "confidence_level",
     "ci": "confidence_level",
     "level": "confidence_level",
     "by_segment": "segments",
     "segment": "segments",
     "case_weights": "weights",
-    "importance_scale": "scale",
+    "alpha": "confidence_level or significance_level",
 }
 #: Public callables whose first argument is not a survey (they take a
 #: matrix, results or counts) and are exempt from "data first".
@@ -65,6 +64,12 @@ NOT_DATA_FIRST = {
     "make_survey",
     "load_sample_survey",
     "aggregate",
+    "customer_orientation_tree",
+    # model specifications (presets), not fits
+    "acsi",
+    "ecsi",
+    "scsb",
+    "ccsi",
 }
 
 

@@ -342,8 +342,10 @@ def test_waves_forced_methods_match_pearson_by_hand() -> None:
 
 def test_waves_option_errors() -> None:
     w = _wave([1, 2], [4, 5])
-    with pytest.raises(InputError, match=r"'alpha' parameter of kano.compare_waves"):
-        kano.compare_waves(w, w, alpha=1.0)
+    with pytest.raises(
+        InputError, match=r"'significance_level' parameter of kano.compare_waves"
+    ):
+        kano.compare_waves(w, w, significance_level=1.0)
     with pytest.raises(InputError, match=r"'n_resamples'.*integer >= 1. Got 0"):
         kano.compare_waves(w, w, n_resamples=0)
 

@@ -14,37 +14,10 @@ statistics), :mod:`satmodels.scales`, :mod:`satmodels.datasets`.
 
 from __future__ import annotations
 
-from . import acsi, csi, datasets, kano, servqual
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
-from .acsi import ModelSpec, PLSResult
-from .csi import (
-    AHPResult,
-    AlphaResult,
-    CESResult,
-    CSATResult,
-    CSIResult,
-    CSITree,
-    CSMResult,
-    ImportanceResult,
-    IPAResult,
-    NPSDifferenceResult,
-    NPSResult,
-    PRCAResult,
-    ahp,
-    ces,
-    cronbach_alpha,
-    csat,
-    csi_index,
-    csm,
-    customer_orientation,
-    ipa,
-    key_drivers,
-    nps,
-    nps_difference,
-    prca,
-    relative_weights,
-    shapley_importance,
-)
 from .exceptions import (
     AdmissibilityWarning,
     ConvergenceWarning,
@@ -55,13 +28,146 @@ from .exceptions import (
     SmallSampleWarning,
     SpecificationError,
 )
-from .ratio import RatioResult, satisfaction_ratio
-from .results._base import ConfidenceInterval
-from .results._summary import Summary
-from .scales import CSM_SEVEN, FIVE_LEVEL, Scale
-from .servqual import SERVQUAL_22, Instrument
-from .stats.counts import CategoryCounts, PairCounts, pair_counts
-from .stats.moments import MissingReport, Moments
+
+if TYPE_CHECKING:  # the names below load on first use (PEP 562)
+    from . import acsi, csi, datasets, kano, servqual
+    from .acsi import (
+        ModelSpec,
+        PLSResult,
+    )
+    from .csi import (
+        AHPResult,
+        AlphaResult,
+        CESResult,
+        CSATResult,
+        CSIResult,
+        CSITree,
+        CSMResult,
+        ImportanceResult,
+        IPAResult,
+        NPSDifferenceResult,
+        NPSResult,
+        PRCAResult,
+        ahp,
+        ces,
+        cronbach_alpha,
+        csat,
+        csi_index,
+        csm,
+        customer_orientation,
+        ipa,
+        key_drivers,
+        nps,
+        nps_difference,
+        prca,
+        relative_weights,
+        shapley_importance,
+    )
+    from .ratio import (
+        RatioResult,
+        satisfaction_ratio,
+    )
+    from .results._base import (
+        ConfidenceInterval,
+    )
+    from .results._estimates import (
+        Estimates,
+    )
+    from .results._summary import (
+        Summary,
+    )
+    from .scales import (
+        CSM_SEVEN,
+        FIVE_LEVEL,
+        Scale,
+    )
+    from .servqual import (
+        SERVQUAL_22,
+        Instrument,
+    )
+    from .stats.counts import (
+        CategoryCounts,
+        PairCounts,
+        pair_counts,
+    )
+    from .stats.moments import (
+        MissingReport,
+        Moments,
+    )
+
+#: Public name -> module that defines it (loaded on first access).
+_LAZY: dict[str, str] = {
+    "AHPResult": ".csi",
+    "AlphaResult": ".csi",
+    "CESResult": ".csi",
+    "CSATResult": ".csi",
+    "CSIResult": ".csi",
+    "CSITree": ".csi",
+    "CSMResult": ".csi",
+    "CSM_SEVEN": ".scales",
+    "CategoryCounts": ".stats.counts",
+    "ConfidenceInterval": ".results._base",
+    "Estimates": ".results._estimates",
+    "FIVE_LEVEL": ".scales",
+    "IPAResult": ".csi",
+    "ImportanceResult": ".csi",
+    "Instrument": ".servqual",
+    "MissingReport": ".stats.moments",
+    "ModelSpec": ".acsi",
+    "Moments": ".stats.moments",
+    "NPSDifferenceResult": ".csi",
+    "NPSResult": ".csi",
+    "PLSResult": ".acsi",
+    "PRCAResult": ".csi",
+    "PairCounts": ".stats.counts",
+    "RatioResult": ".ratio",
+    "SERVQUAL_22": ".servqual",
+    "Scale": ".scales",
+    "Summary": ".results._summary",
+    "acsi": ".acsi",
+    "ahp": ".csi",
+    "ces": ".csi",
+    "cronbach_alpha": ".csi",
+    "csat": ".csi",
+    "csi": ".csi",
+    "csi_index": ".csi",
+    "csm": ".csi",
+    "customer_orientation": ".csi",
+    "datasets": ".datasets",
+    "ipa": ".csi",
+    "kano": ".kano",
+    "key_drivers": ".csi",
+    "nps": ".csi",
+    "nps_difference": ".csi",
+    "pair_counts": ".stats.counts",
+    "prca": ".csi",
+    "relative_weights": ".csi",
+    "satisfaction_ratio": ".ratio",
+    "servqual": ".servqual",
+    "shapley_importance": ".csi",
+}
+
+
+def __getattr__(name: str) -> Any:  # noqa: ANN401 - any public object
+    """Load a model module or public name on first use (PEP 562).
+
+    ``import satmodels`` stays light (no scipy.stats, no model modules) for
+    products that embed the library; ``satmodels.acsi`` or
+    ``satmodels.Moments`` import what they need when first touched.
+    """
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module 'satmodels' has no attribute {name!r}"
+        raise AttributeError(msg)
+    loaded = importlib.import_module(module, __name__)
+    value = loaded if module == f".{name}" else getattr(loaded, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "CSM_SEVEN",
@@ -78,6 +184,7 @@ __all__ = [
     "CategoryCounts",
     "ConfidenceInterval",
     "ConvergenceWarning",
+    "Estimates",
     "EstimationError",
     "IPAResult",
     "ImportanceResult",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal, TypeVar
 
 import numpy as np
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Strict
 from pydantic import ValidationError as _PydanticValidationError
 
 from ._typing import FloatArray
@@ -85,7 +85,7 @@ def _check_level(value: float) -> float:
     return value
 
 
-ConfidenceLevel = Annotated[float, AfterValidator(_check_level)]
+ConfidenceLevel = Annotated[float, Strict(), AfterValidator(_check_level)]
 
 
 def validated(model: type[M], where: str, **values: Any) -> M:  # noqa: ANN401

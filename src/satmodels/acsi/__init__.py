@@ -2,61 +2,63 @@
 
 Specifications (:class:`ModelSpec`, presets :func:`acsi`, :func:`ecsi`,
 :func:`scsb`, :func:`ccsi`) are validated data; :func:`fit` estimates them
-by PLS path modelling (:func:`fit_pls`) or maximum likelihood
-(:func:`satmodels.acsi.ml.fit_ml`, semopy) from
-:class:`~satmodels.stats.moments.Moments`; :func:`aggregate_indices` combines
-company indices into industry, sector and national indices.
+by PLS path modelling or by maximum likelihood (semopy) from the
+indicators' moments. Company indices are aggregated into industry, sector
+and national indices by :func:`satmodels.csi.aggregate`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 
+from .._validation import check_confidence_level, check_count, check_rng, validated
+from ..data import Table, read
 from ..exceptions import InputError
-from ..results._summary import Summary
-from .index import IndexAggregation, aggregate_indices
-from .pls import fit_pls
-from .result import IPMAResult, PLSBootstrap, PLSResult
-from .spec import Block, ModelSpec, Path, acsi, ccsi, ecsi, scsb
+from ..scales import Scale, as_scale
+from ._common import as_spec, index_scale
+from ._pls_options import PLSOptions
+from .bootstrap_result import PLSBootstrap
+from .index import IPMAResult
+from .presets import acsi, ccsi, ecsi, scsb
+from .result import PLSResult
+from .spec import Block, ModelSpec, Path
 
 if TYPE_CHECKING:
-    from ..scales import Scale
     from .ml import ACSIMLResult
 
 __all__ = [
     "Block",
     "IPMAResult",
-    "IndexAggregation",
     "ModelSpec",
     "PLSBootstrap",
     "PLSResult",
     "Path",
     "acsi",
-    "aggregate_indices",
     "ccsi",
-    "demo_section",
     "ecsi",
     "fit",
-    "fit_pls",
     "scsb",
 ]
 
-
-_PLS_ONLY = ("scheme", "scaled", "tol", "max_iter", "n_bootstrap", "rng")
+Model = ModelSpec | str | Mapping[str, Any]
+_WHERE = "acsi.fit"
+_PLS_ONLY = ("scheme", "scaled", "tol", "max_iter")
 
 
 @overload
 def fit(
     data: object,
-    model: ModelSpec | str | Mapping[str, Any],
     *,
+    model: Model = ...,
     method: Literal["pls"] = ...,
     scale: Scale | tuple[float, float] | None = ...,
     columns: Sequence[str] | None = ...,
     weights: object = ...,
+    segments: object = ...,
     missing: Literal["listwise", "pairwise"] = ...,
     nan_policy: Literal["omit", "raise"] = ...,
     scores: bool = ...,
@@ -64,21 +66,22 @@ def fit(
     scaled: bool | None = ...,
     tol: float | None = ...,
     max_iter: int | None = ...,
-    n_bootstrap: int | None = ...,
+    n_resamples: int = ...,
+    rng: np.random.Generator | np.random.SeedSequence | int | None = ...,
     confidence_level: float = ...,
-    rng: np.random.Generator | int | None = ...,
 ) -> PLSResult: ...
 
 
 @overload
 def fit(
     data: object,
-    model: ModelSpec | str | Mapping[str, Any],
     *,
+    model: Model = ...,
     method: Literal["ml"],
     scale: Scale | tuple[float, float] | None = ...,
     columns: Sequence[str] | None = ...,
     weights: object = ...,
+    segments: object = ...,
     missing: Literal["listwise", "pairwise"] = ...,
     nan_policy: Literal["omit", "raise"] = ...,
     scores: bool = ...,
@@ -86,20 +89,21 @@ def fit(
     scaled: bool | None = ...,
     tol: float | None = ...,
     max_iter: int | None = ...,
-    n_bootstrap: int | None = ...,
+    n_resamples: int = ...,
+    rng: np.random.Generator | np.random.SeedSequence | int | None = ...,
     confidence_level: float = ...,
-    rng: np.random.Generator | int | None = ...,
 ) -> ACSIMLResult: ...
 
 
 def fit(
     data: object,
-    model: ModelSpec | str | Mapping[str, Any],
     *,
+    model: Model = "acsi",
     method: Literal["pls", "ml"] = "pls",
     scale: Scale | tuple[float, float] | None = None,
     columns: Sequence[str] | None = None,
     weights: object = None,
+    segments: object = None,
     missing: Literal["listwise", "pairwise"] = "listwise",
     nan_policy: Literal["omit", "raise"] = "omit",
     scores: bool = True,
@@ -107,32 +111,63 @@ def fit(
     scaled: bool | None = None,
     tol: float | None = None,
     max_iter: int | None = None,
-    n_bootstrap: int | None = None,
+    n_resamples: int = 0,
+    rng: np.random.Generator | np.random.SeedSequence | int | None = None,
     confidence_level: float = 0.95,
-    rng: np.random.Generator | int | None = None,
 ) -> PLSResult | ACSIMLResult:
-    """Fit an ACSI-type model by PLS path modelling or maximum likelihood.
+    r"""Fit an ACSI-type model by PLS path modelling or maximum likelihood.
 
     Parameters
     ----------
-    data : array_like, dataframe, lazy frame or Moments
-        Respondents x indicators (see :func:`fit_pls`).
+    data : array_like, mapping, dataframe, lazy frame or Moments
+        Respondents x indicators: the model's indicators are found by name
+        (an array's columns are named by ``columns``, default ``x0``,
+        ``x1``, ...). A lazy frame (polars, DuckDB, Dask, Spark) is reduced
+        to moments on its engine; a :class:`~satmodels.stats.Moments` is used
+        as is (no scores, no bootstrap).
     model : ModelSpec, str or dict
-        The model: a preset (:func:`acsi`, :func:`ecsi` ...), lavaan-style
-        text, or a dict.
+        The model: ``"acsi"`` (default), ``"ecsi"``, ``"scsb"`` or
+        ``"ccsi"`` (presets with their default indicator names, see
+        :mod:`satmodels.acsi.presets`), a preset built with the user's names
+        (:func:`acsi`, :func:`ecsi` ...), lavaan-style text
+        (``"SAT =~ s1 + s2; LOY =~ l1 + l2; LOY ~ SAT"``) or a dict
+        (:meth:`ModelSpec.from_dict`).
     method : {"pls", "ml"}
-        ``"pls"``: :func:`fit_pls`. ``"ml"``: maximum likelihood through
-        semopy from the covariance matrix and n
-        (:func:`satmodels.acsi.ml.fit_ml`).
+        PLS path modelling (Wold 1982; Lohmöller 1989) or maximum likelihood
+        through semopy from the covariance matrix and n (Jöreskog 1973).
     scale : Scale or (min, max), optional
-        The declared answer scale, needed for 0-100 indices.
-    columns, weights, missing, nan_policy
-        As in :func:`fit_pls`.
+        The answer scale of the 0-100 indices, e.g. ``(1, 10)``; answers are
+        checked against it. Without it the observed minimum and maximum of
+        the indicators are used and the result says so (``result.scale``,
+        a note in the summary); Moments and lazy frames do not reveal them,
+        so their indices are then NaN (with a warning).
+    columns : sequence of str, optional
+        Names of an array's columns, or the columns of a frame to use.
+    weights : array_like or str, optional
+        Case (survey) weights, or the name of their column.
+    segments : array_like or str, optional
+        Segment labels per respondent, or the name of their column: one fit
+        per label in ``result.segments`` (sorted labels), besides the fit on
+        all respondents. Indices of every segment use the same scale.
+    missing : {"listwise", "pairwise"}
+        Drop incomplete rows, or use pairwise-complete moments.
+    nan_policy : {"omit", "raise"}
+        ``"raise"``: any missing answer is an :class:`InputError`.
     scores : bool
-        Latent scores per respondent (when rows are given).
-    scheme, scaled, tol, max_iter, n_bootstrap, confidence_level, rng
-        PLS options (see :func:`fit_pls`; None: its default). With
-        ``method="ml"`` they must be left unset.
+        Latent scores per respondent (rows in memory only).
+    scheme, scaled, tol, max_iter
+        PLS options: inner weighting scheme (default ``"path"``),
+        standardized indicators (default True), stop criterion (default
+        1e-7, SmartPLS's) and iteration limit (default 300). Not taken by
+        ``method="ml"``.
+    n_resamples : int
+        PLS bootstrap replicates (0: none), fitted as one batch; needs at
+        least 10 respondents. Not taken by ``method="ml"``.
+    rng : None, int, SeedSequence or Generator
+        Randomness of the bootstrap.
+    confidence_level : float
+        Level of the intervals in ``result.estimates``: BCa bootstrap
+        intervals (PLS) or Wald intervals (ML).
 
     Returns
     -------
@@ -141,135 +176,148 @@ def fit(
     Raises
     ------
     InputError
-        Unknown method, a PLS-only option with ``method="ml"``, or bad
-        data (see :func:`fit_pls`).
+        Unknown method or indicator column, a PLS-only option with
+        ``method="ml"``, answers outside ``scale``, an indicator without
+        variance, too few respondents (3 for a fit, 10 for a bootstrap),
+        a bootstrap on Moments.
+    SpecificationError
+        An invalid model or an unknown preset name.
+    EstimationError
+        The estimation failed (singular matrices, semopy errors, no
+        converged bootstrap replicate).
+
+    Warns
+    -----
+    SatmodelsWarning
+        No ``scale`` for Moments or a lazy frame: the indices are NaN.
+    ConvergenceWarning
+        PLS iterations reached ``max_iter``, or the ML optimiser stopped.
+    AdmissibilityWarning
+        A pairwise matrix that is not positive semi-definite (PLS); Heywood
+        cases, standardized estimates above 1 or latent correlations above
+        0.95 (ML).
+
+    Notes
+    -----
+    The 0-100 index of a latent is the weighted mean of its indicators'
+    rescaled means, :math:`\sum_i \tilde v_i (\bar x_i - \min) / (\max -
+    \min) \cdot 100`, with weights normalized within the block: PLS outer
+    weights on the raw answers (Fornell et al. 1996, p. 10) or Bartlett
+    factor-score weights (ML). The PLS bootstrap fits all replicates as one
+    batch; intervals are BCa (Efron 1987). Checked against PyPI plspm 0.5.7,
+    seminr and lavaan 0.6 (see the test suite's golden files).
+
+    References
+    ----------
+    .. [1] Wold, H. (1982). Soft modeling: the basic design and some
+       extensions. In K. G. Jöreskog & H. Wold (Eds.), Systems under
+       indirect observation, Part II (pp. 1-54). North-Holland.
+    .. [2] Fornell, C., Johnson, M. D., Anderson, E. W., Cha, J., & Bryant,
+       B. E. (1996). The American Customer Satisfaction Index: nature,
+       purpose, and findings. Journal of Marketing, 60(4), 7-18.
+    .. [3] Jöreskog, K. G. (1973). A general method for estimating a linear
+       structural equation system. In A. S. Goldberger & O. D. Duncan
+       (Eds.), Structural equation models in the social sciences.
+    .. [4] Efron, B. (1987). Better bootstrap confidence intervals. JASA,
+       82(397), 171-185.
 
     Examples
     --------
-    >>> import numpy as np
     >>> from satmodels import acsi
-    >>> rng = np.random.default_rng(1)
-    >>> eta = rng.normal(size=(400, 1))
-    >>> x = np.hstack(
-    ...     [eta + rng.normal(size=(400, 2)), eta + rng.normal(size=(400, 2))]
-    ... )
-    >>> res = acsi.fit(x, "A =~ a1 + a2; B =~ b1 + b2; B ~ A", method="pls")
-    >>> res.method, round(float(res.r_squared[1]), 1)
-    ('pls', 0.4)
+    >>> from satmodels.datasets import load_sample_survey
+    >>> survey = load_sample_survey()
+    >>> res = acsi.fit(survey, scale=(1, 10))  # the ACSI preset, PLS
+    >>> round(res.index["SAT"], 1)
+    71.6
+    >>> res.estimates.value("SAT -> LOY", kind="path") > 0
+    True
     """
     chosen = str(method)
-    if chosen == "pls":
-        return fit_pls(
-            data,
-            model,
-            scheme="path" if scheme is None else scheme,
-            scaled=True if scaled is None else scaled,
-            scale=scale,
-            columns=columns,
-            weights=weights,
-            missing=missing,
-            nan_policy=nan_policy,
-            tol=1e-7 if tol is None else tol,
-            max_iter=300 if max_iter is None else max_iter,
-            n_bootstrap=0 if n_bootstrap is None else n_bootstrap,
-            confidence_level=confidence_level,
-            rng=rng,
-            scores=scores,
+    if chosen not in ("pls", "ml"):
+        msg = (
+            f"The 'method' parameter of {_WHERE} must be 'pls' or 'ml'. "
+            f"Got {method!r} instead."
         )
+        raise InputError(msg)
+    spec = as_spec(model, _WHERE)
+    level = check_confidence_level(confidence_level, _WHERE)
+    reps = check_count(n_resamples, _WHERE, "n_resamples", 0)
+    gen = check_rng(rng, _WHERE)
+    sc = as_scale(scale, _WHERE)
     if chosen == "ml":
-        given = {
-            "scheme": scheme,
-            "scaled": scaled,
-            "tol": tol,
-            "max_iter": max_iter,
-            "n_bootstrap": n_bootstrap,
-            "rng": rng,
-        }
+        given = {"scheme": scheme, "scaled": scaled, "tol": tol, "max_iter": max_iter}
         unknown = [k for k in _PLS_ONLY if given[k] is not None]
+        if reps:
+            unknown.append("n_resamples")
         if unknown:
             msg = (
-                f"acsi.fit(method='ml') does not take the PLS option(s) {unknown}; "
-                "ML takes scale, columns, weights, missing, nan_policy and scores."
+                f"{_WHERE}(method='ml') does not take the PLS option(s) "
+                f"{unknown}; its standard errors and Wald intervals come from "
+                "the expected information."
             )
             raise InputError(msg)
-        return _fit_ml(
-            data,
-            model,
-            scale=scale,
-            columns=columns,
-            weights=weights,
-            missing=missing,
-            nan_policy=nan_policy,
-            scores=scores,
-        )
-    msg = f"The 'method' parameter of acsi.fit must be 'pls' or 'ml'. Got {method!r}."
-    raise InputError(msg)
-
-
-def _fit_ml(
-    data: object,
-    model: ModelSpec | str | Mapping[str, Any],
-    *,
-    scale: Scale | tuple[float, float] | None,
-    columns: Sequence[str] | None,
-    weights: object,
-    missing: Literal["listwise", "pairwise"],
-    nan_policy: Literal["omit", "raise"],
-    scores: bool,
-) -> ACSIMLResult:
-    from .ml import fit_ml  # noqa: PLC0415 - semopy is imported lazily
-    from .pls import _ingest, as_spec  # noqa: PLC0415
-
-    where = "acsi.fit"
-    spec = as_spec(model, where)
-    ing = _ingest(
-        data,
-        spec,
-        columns=columns,
-        weights=weights,
+    opts = validated(
+        PLSOptions,
+        _WHERE,
+        scheme="path" if scheme is None else scheme,
+        scaled=True if scaled is None else scaled,
+        tol=1e-7 if tol is None else tol,
+        max_iter=300 if max_iter is None else max_iter,
+        n_resamples=reps,
+        confidence_level=level,
         missing=missing,
         nan_policy=nan_policy,
-        want_rows=scores,
-        where=where,
+        scores=scores,
     )
-    return fit_ml(ing.moments, spec, scale=scale, rows=ing.rows)
+    try:
+        table = read(
+            data,
+            where=_WHERE,
+            columns=columns,
+            roles={"model": spec.indicators},
+            weights=weights,
+            segments=segments,
+            accept=("rows", "lazy", "moments"),
+        )
+    except InputError as exc:
+        if isinstance(model, str) and "~" not in model and "'model'" in str(exc):
+            msg = (
+                f"{exc} The preset {model!r} uses its default indicator names; "
+                f"name yours with model=acsi.{model.strip().lower()}(...)."
+            )
+            raise InputError(msg) from exc
+        raise
+    scale_ = index_scale(table, spec.indicators, sc, _WHERE)
 
+    def one(part: Table) -> PLSResult | ACSIMLResult:
+        if chosen == "pls":
+            from .pls import fit_pls  # noqa: PLC0415 - keeps import light
 
-def demo_section(survey: Mapping[str, Any]) -> Summary:
-    """PLS fit of the ACSI preset on the sample survey (``satmodels demo``).
+            return fit_pls(
+                part,
+                spec,
+                opts=opts,
+                scale=scale_,
+                declared=sc,
+                rng=gen,
+                where=_WHERE,
+            )
+        from .ml import fit_ml  # noqa: PLC0415 - semopy is imported lazily
 
-    Fits :func:`acsi` on ``expe1-3``, ``qual1-4``, ``val1-2``, ``sat1-3``,
-    ``comp1``, ``loy1-3`` (1-10 answers) with the path scheme, 0-100
-    indices and a 200-replicate seeded bootstrap.
+        return fit_ml(
+            part,
+            spec,
+            scale=scale_,
+            declared=sc,
+            confidence_level=level,
+            scores=opts.scores,
+            missing=opts.missing,
+            nan_policy=opts.nan_policy,
+            where=_WHERE,
+        )
 
-    Parameters
-    ----------
-    survey : mapping of str to array
-        The sample survey's columns.
-
-    Returns
-    -------
-    Summary
-    """
-    spec = acsi(
-        expectations=["expe1", "expe2", "expe3"],
-        quality=["qual1", "qual2", "qual3", "qual4"],
-        value=["val1", "val2"],
-        satisfaction=["sat1", "sat2", "sat3"],
-        complaints=["comp1"],
-        loyalty=["loy1", "loy2", "loy3"],
-    )
-    cols = spec.indicators
-    missing_cols = [c for c in cols if c not in survey]
-    if missing_cols:
-        msg = f"demo_section: the survey has no column(s) {missing_cols}."
-        raise InputError(msg)
-    x = np.column_stack([np.asarray(survey[c], dtype=np.float64) for c in cols])
-    res = fit_pls(x, spec, scale=(1, 10), n_bootstrap=200, rng=2024, scores=False)
-    base = res.summary()
-    ipma = res.ipma("SAT").summary()
-    return Summary(
-        title="ACSI by PLS path modelling (0-100 indices, 200 bootstrap replicates)",
-        tables=base.tables + ipma.tables[:1],
-        notes=base.notes,
-    )
+    result = one(table)
+    if segments is None:
+        return result
+    parts = {label: one(part) for label, part in table.by_segment().items()}
+    return dataclasses.replace(result, segments=parts)  # type: ignore[arg-type]

@@ -45,6 +45,7 @@ import numpy as np
 
 from .._typing import FloatArray
 from ..exceptions import EstimationError, SpecificationError
+from ._blas import one_blas_thread as _one_blas_thread
 from .spec import ModelSpec
 
 __all__ = ["SemopyFit", "run_semopy", "to_semopy_syntax"]
@@ -176,27 +177,6 @@ def _quiet() -> Iterator[None]:
     finally:
         root.removeFilter(semopy_filter)
         root.removeHandler(handler)
-
-
-@contextlib.contextmanager
-def _one_blas_thread() -> Iterator[None]:
-    """Run BLAS/LAPACK single-threaded while semopy optimises.
-
-    semopy inverts a p x p matrix (p ~ 16-30) hundreds of times; threaded
-    BLAS gains nothing at that size, and on a busy machine thread hand-offs
-    made each inversion ~1000x slower (a 24-indicator ECSI fit took 25 s
-    instead of 0.7 s). ``threadpoolctl`` (a scikit-learn dependency, which
-    semopy requires) limits the pools for the duration of the call only.
-    """
-    try:
-        from threadpoolctl import (  # type: ignore[import-untyped]  # noqa: PLC0415
-            threadpool_limits,
-        )
-    except ImportError:  # pragma: no cover - installed with semopy
-        yield
-        return
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
 
 
 class _SemopyFilter(logging.Filter):

@@ -18,11 +18,9 @@ answers all sit at the top of the scale is 100. Negative weights (possible
 in formative blocks) can push an index outside [0, 100]; the result then
 says so.
 
-**Aggregation** (Fornell et al. 1996, p. 10; ACSI 2020): company indices
-are averaged into industry indices weighted by company revenue, industry
-into sector indices weighted by industry revenue, and sectors into the
-national index weighted by each sector's share of GDP (or any user-given
-weights).
+**Aggregation** of company indices into industry, sector and national
+indices (Fornell et al. 1996, p. 10) is :func:`satmodels.csi.aggregate`,
+the library's one aggregation.
 
 **IPMA** (Ringle & Sarstedt 2016, section "IPMA procedure"): the importance
 of a predecessor for a target latent is its *unstandardized* total effect
@@ -45,18 +43,18 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import numpy as np
 
 from .._typing import FloatArray
-from ..exceptions import InputError
 from ..results._base import ResultMixin
+from ..results._estimates import Estimates
 from ..results._summary import Summary, table
 from ._pls_kernel import Layout
 
-__all__ = ["IndexAggregation", "aggregate_indices"]
+__all__ = ["IPMAResult", "indices", "ipma", "raw_weights"]
 
 
 def raw_weights(w: FloatArray, sd: FloatArray, *, scaled: bool) -> FloatArray:
@@ -111,197 +109,96 @@ def ipma(
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class IndexAggregation(ResultMixin):
-    """Company, industry, sector and national indices.
+class IPMAResult(ResultMixin):
+    """Importance-performance map of a target latent (Ringle & Sarstedt 2016).
 
     Attributes
     ----------
-    companies : dict of str to float
-        The company indices given.
-    industries : dict of str to float
-        Revenue-weighted mean of each industry's companies.
-    sectors : dict of str to float
-        Weighted mean of each sector's industries (weights: the industries'
-        total revenue, or ``industry_weights``).
-    national : float
-        Weighted mean of the sectors (weights: the sectors' total revenue,
-        or ``sector_weights``, e.g. shares of GDP).
-    industry_weight : dict of str to float
-        Weight each industry received within its sector.
-    sector_weight : dict of str to float
-        Weight each sector received in the national index.
+    target : str
+        The target latent.
+    latents : tuple of str
+        Latents with a total effect on the target.
+    importance : ndarray
+        Their unstandardized total effects on the target (0-100 scores): a
+        one-point rise of the latent's index raises the target's index by
+        this much.
+    performance : ndarray
+        Their 0-100 indices.
+    indicators : tuple of str
+        The indicators of those latents.
+    indicator_importance, indicator_performance : ndarray
+        Per indicator: normalized unstandardized weight times its latent's
+        importance, and the rescaled mean (0-100).
+    estimates : Estimates
+        The same numbers as rows of kind ``"importance"``,
+        ``"performance"``, ``"indicator_importance"`` and
+        ``"indicator_performance"`` (no standard errors).
+    confidence_level : float
+        Level of the fit the map comes from.
     """
 
-    companies: dict[str, float]
-    industries: dict[str, float]
-    sectors: dict[str, float]
-    national: float
-    industry_weight: dict[str, float]
-    sector_weight: dict[str, float]
+    target: str
+    latents: tuple[str, ...]
+    importance: FloatArray
+    performance: FloatArray
+    indicators: tuple[str, ...]
+    indicator_importance: FloatArray
+    indicator_performance: FloatArray
+    estimates: Estimates
+    confidence_level: float
+    _backend: str | None = field(default=None, repr=False)
 
     def _records(self) -> list[dict[str, object]]:
         rows: list[dict[str, object]] = [
-            {"level": "company", "name": k, "index": v}
-            for k, v in self.companies.items()
+            {
+                "level": "latent",
+                "name": lv,
+                "importance": float(self.importance[k]),
+                "performance": float(self.performance[k]),
+            }
+            for k, lv in enumerate(self.latents)
         ]
         rows += [
-            {"level": "industry", "name": k, "index": v}
-            for k, v in self.industries.items()
+            {
+                "level": "indicator",
+                "name": ind,
+                "importance": float(self.indicator_importance[k]),
+                "performance": float(self.indicator_performance[k]),
+            }
+            for k, ind in enumerate(self.indicators)
         ]
-        rows += [
-            {"level": "sector", "name": k, "index": v} for k, v in self.sectors.items()
-        ]
-        rows.append({"level": "national", "name": "national", "index": self.national})
         return rows
 
     def summary(self) -> Summary:
-        """Return the four levels as one table."""
-        rows = [(r["level"], r["name"], r["index"]) for r in self._records()]
+        """Return the latent and indicator maps as tables."""
+        recs = self._records()
+        head = ("name", "importance", "performance")
+        lat = [
+            (r["name"], r["importance"], r["performance"])
+            for r in recs[: len(self.latents)]
+        ]
+        ind = [
+            (r["name"], r["importance"], r["performance"])
+            for r in recs[len(self.latents) :]
+        ]
         return Summary(
-            title="Satisfaction indices by level (0-100)",
-            tables=(table("", ("level", "name", "index"), rows, digits=1),),
-            notes=("Aggregation as in Fornell et al. (1996): revenue-weighted means.",),
+            title=f"Importance-performance map for {self.target}",
+            tables=(table("Latents", head, lat), table("Indicators", head, ind)),
+            notes=(
+                "Importance: unstandardized total effect on the target's 0-100 "
+                "index; performance: 0-100 index (Ringle & Sarstedt 2016).",
+            ),
         )
 
+    def to_frame(self, backend: Literal["pandas", "polars"] | None = None) -> Any:  # noqa: ANN401 - a pandas or polars DataFrame
+        """Return :attr:`estimates` as a long table (backend of the input)."""
+        return self.estimates.to_frame(backend)
 
-def _positive(values: Mapping[str, float], name: str) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for key, val in values.items():
-        f = float(val)
-        if not np.isfinite(f) or f < 0:
-            msg = (
-                f"The '{name}' parameter of aggregate_indices must hold finite, "
-                f"non-negative weights. Got {val!r} for {key!r}."
+    def __repr__(self) -> str:
+        pairs = ", ".join(
+            f"{lv}: {imp:.2f}/{perf:.1f}"
+            for lv, imp, perf in zip(
+                self.latents, self.importance, self.performance, strict=True
             )
-            raise InputError(msg)
-        out[str(key)] = f
-    return out
-
-
-def _weighted(
-    values: Mapping[str, float], weights: Mapping[str, float], what: str
-) -> float:
-    total = sum(weights[k] for k in values)
-    if total <= 0:
-        msg = f"aggregate_indices: the weights of {what} sum to zero."
-        raise InputError(msg)
-    return sum(values[k] * weights[k] for k in values) / total
-
-
-def aggregate_indices(
-    indices: Mapping[str, float],
-    *,
-    revenue: Mapping[str, float],
-    industry: Mapping[str, str],
-    sector: Mapping[str, str],
-    industry_weights: Mapping[str, float] | None = None,
-    sector_weights: Mapping[str, float] | None = None,
-) -> IndexAggregation:
-    """Aggregate company indices to industry, sector and national indices.
-
-    Each level is a weighted mean of the level below (Fornell et al. 1996,
-    p. 10): companies by ``revenue`` within an industry; industries by
-    their total revenue (or ``industry_weights``) within a sector; sectors
-    by their total revenue (or ``sector_weights``, e.g. shares of GDP) in
-    the national index.
-
-    Parameters
-    ----------
-    indices : mapping of str to float
-        0-100 index of each company (e.g. ``result.indices["SAT"]`` of one
-        fit per company).
-    revenue : mapping of str to float
-        Non-negative weight (revenue, customers) of each company.
-    industry : mapping of str to str
-        Industry of each company.
-    sector : mapping of str to str
-        Sector of each industry.
-    industry_weights, sector_weights : mapping of str to float, optional
-        Override the revenue-based weights of industries / sectors.
-
-    Returns
-    -------
-    IndexAggregation
-
-    Raises
-    ------
-    InputError
-        A company without revenue or industry, an industry without sector,
-        negative or non-finite weights, an index that is not finite.
-
-    Examples
-    --------
-    >>> from satmodels.acsi import aggregate_indices
-    >>> agg = aggregate_indices(
-    ...     {"A": 80.0, "B": 70.0, "C": 60.0},
-    ...     revenue={"A": 3.0, "B": 1.0, "C": 1.0},
-    ...     industry={"A": "airlines", "B": "airlines", "C": "banks"},
-    ...     sector={"airlines": "transport", "banks": "finance"},
-    ... )
-    >>> agg.industries["airlines"], round(agg.national, 2)
-    (77.5, 74.0)
-    """
-    comp = {str(k): float(v) for k, v in indices.items()}
-    if not comp:
-        msg = "The 'indices' parameter of aggregate_indices is empty."
-        raise InputError(msg)
-    for key, val in comp.items():
-        if not np.isfinite(val):
-            msg = f"aggregate_indices: the index of company {key!r} is {val!r}."
-            raise InputError(msg)
-    rev = _positive(revenue, "revenue")
-    for name, mapping in (("revenue", rev), ("industry", industry)):
-        missing = [c for c in comp if c not in mapping]
-        if missing:
-            msg = (
-                f"The '{name}' parameter of aggregate_indices has no entry for "
-                f"company {missing[0]!r}."
-            )
-            raise InputError(msg)
-    inds: dict[str, list[str]] = {}
-    for c in comp:
-        inds.setdefault(str(industry[c]), []).append(c)
-    missing = [i for i in inds if i not in sector]
-    if missing:
-        msg = (
-            "The 'sector' parameter of aggregate_indices has no entry for "
-            f"industry {missing[0]!r}."
         )
-        raise InputError(msg)
-    industries = {
-        i: _weighted({c: comp[c] for c in cs}, rev, f"industry {i!r}")
-        for i, cs in inds.items()
-    }
-    ind_w = (
-        {i: sum(rev[c] for c in cs) for i, cs in inds.items()}
-        if industry_weights is None
-        else _positive(industry_weights, "industry_weights")
-    )
-    secs: dict[str, list[str]] = {}
-    for i in inds:
-        if i not in ind_w:
-            msg = f"The 'industry_weights' parameter has no entry for {i!r}."
-            raise InputError(msg)
-        secs.setdefault(str(sector[i]), []).append(i)
-    sectors = {
-        s: _weighted({i: industries[i] for i in is_}, ind_w, f"sector {s!r}")
-        for s, is_ in secs.items()
-    }
-    sec_w = (
-        {s: sum(ind_w[i] for i in is_) for s, is_ in secs.items()}
-        if sector_weights is None
-        else _positive(sector_weights, "sector_weights")
-    )
-    for s in secs:
-        if s not in sec_w:
-            msg = f"The 'sector_weights' parameter has no entry for {s!r}."
-            raise InputError(msg)
-    national = _weighted(sectors, sec_w, "the sectors")
-    return IndexAggregation(
-        companies=comp,
-        industries=industries,
-        sectors=sectors,
-        national=national,
-        industry_weight={i: ind_w[i] for i in inds},
-        sector_weight={s: sec_w[s] for s in secs},
-    )
+        return f"IPMAResult(target={self.target!r}, importance/performance: {pairs})"

@@ -1,286 +1,27 @@
-"""Result objects of PLS path modelling: the fit, its bootstrap, IPMA."""
+"""The result of a PLS path model fit (``acsi.fit(method="pls")``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import numpy as np
 
 from .._typing import FloatArray
-from .._validation import check_confidence_level
 from ..exceptions import InputError
 from ..results._base import ConfidenceInterval, ResultMixin, jsonable
+from ..results._estimates import Estimates, estimates
 from ..results._summary import Summary, SummaryTable, table
-from ..stats.intervals import summarize
+from ..scales import Scale
 from ..stats.moments import MissingReport
+from ._common import scale_note as _scale_note
 from ._pls_kernel import layout
+from .bootstrap_result import PLSBootstrap
+from .index import IPMAResult
 from .index import ipma as _ipma
 from .spec import ModelSpec
 
 __all__ = ["IPMAResult", "PLSBootstrap", "PLSResult"]
-
-
-def _num(value: object) -> float:
-    """Float of a record value known to be a number."""
-    return float(cast("float", value))
-
-
-Family = Literal[
-    "weights",
-    "loadings",
-    "paths",
-    "total_effects",
-    "indirect_effects",
-    "r_squared",
-    "indices",
-    "htmt",
-]
-FAMILIES: tuple[str, ...] = (
-    "weights",
-    "loadings",
-    "paths",
-    "total_effects",
-    "indirect_effects",
-    "r_squared",
-    "indices",
-    "htmt",
-)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PLSBootstrap(ResultMixin):
-    """Bootstrap of a PLS fit: standard errors, t, p and intervals.
-
-    Attributes
-    ----------
-    n_replicates : int
-        Replicates drawn.
-    n_failed : int
-        Replicates whose PLS iterations did not converge (or gave
-        non-finite estimates); they are excluded from every statistic below
-        and reported here.
-    method : str
-        Resampling scheme (``"multinomial"`` in memory, ``"poisson"`` on a
-        lazy engine).
-    confidence_level : float
-        Level of the stored intervals.
-    jackknife_groups : int
-        Leave-one-out (or leave-one-group-out) fits used for the BCa
-        acceleration; 0 when unavailable (lazy engines: the acceleration is
-        then 0, a bias-corrected percentile interval).
-    statistic, label : tuple of str
-        Family (``"paths"``, ``"weights"`` ...) and name of each row.
-    estimate, se, t, p_value : ndarray
-        One entry per row (t = estimate / se; two-sided normal p).
-    percentile_low, percentile_high, bca_low, bca_high : ndarray
-        Interval bounds, one entry per row.
-    """
-
-    n_replicates: int
-    n_failed: int
-    method: str
-    confidence_level: float
-    jackknife_groups: int
-    statistic: tuple[str, ...]
-    label: tuple[str, ...]
-    estimate: FloatArray
-    se: FloatArray
-    t: FloatArray
-    p_value: FloatArray
-    percentile_low: FloatArray
-    percentile_high: FloatArray
-    bca_low: FloatArray
-    bca_high: FloatArray
-    _replicates: FloatArray = field(repr=False)
-    _jackknife: FloatArray | None = field(repr=False)
-
-    def rows(self, statistic: str) -> list[int]:
-        """Row positions of one family."""
-        if statistic not in FAMILIES:
-            msg = (
-                f"The 'statistic' parameter must be one of {FAMILIES}. "
-                f"Got {statistic!r} instead."
-            )
-            raise InputError(msg)
-        return [k for k, s in enumerate(self.statistic) if s == statistic]
-
-    def confidence_interval(
-        self,
-        confidence_level: float = 0.95,
-        *,
-        statistic: str = "paths",
-        method: Literal["bca", "percentile"] = "bca",
-    ) -> ConfidenceInterval:
-        """Intervals of one family as dicts keyed by label.
-
-        Parameters
-        ----------
-        confidence_level : float
-            Recomputed from the stored replicates when it differs from the
-            level of the fit.
-        statistic : str
-            One of ``"weights"``, ``"loadings"``, ``"paths"``,
-            ``"total_effects"``, ``"indirect_effects"``, ``"r_squared"``,
-            ``"indices"``, ``"htmt"``.
-        method : {"bca", "percentile"}
-            Interval type.
-        """
-        level = check_confidence_level(confidence_level, "confidence_interval")
-        if method not in ("bca", "percentile"):
-            msg = (
-                "The 'method' parameter of confidence_interval must be 'bca' or "
-                f"'percentile'. Got {method!r} instead."
-            )
-            raise InputError(msg)
-        idx = self.rows(statistic)
-        if level == self.confidence_level:
-            lo_all, hi_all = (
-                (self.bca_low, self.bca_high)
-                if method == "bca"
-                else (self.percentile_low, self.percentile_high)
-            )
-            lo, hi = lo_all[idx], hi_all[idx]
-        else:
-            jack = None if self._jackknife is None else self._jackknife[:, idx]
-            iv = summarize(self._replicates[:, idx], self.estimate[idx], jack, level)
-            lo, hi = (
-                (iv.bca_low, iv.bca_high)
-                if method == "bca"
-                else (iv.percentile_low, iv.percentile_high)
-            )
-        labels = [self.label[k] for k in idx]
-        return ConfidenceInterval(
-            low=dict(zip(labels, lo.tolist(), strict=True)),
-            high=dict(zip(labels, hi.tolist(), strict=True)),
-        )
-
-    def _records(self) -> list[dict[str, object]]:
-        return [
-            {
-                "statistic": self.statistic[k],
-                "label": self.label[k],
-                "estimate": float(self.estimate[k]),
-                "se": float(self.se[k]),
-                "t": float(self.t[k]),
-                "p_value": float(self.p_value[k]),
-                "percentile_low": float(self.percentile_low[k]),
-                "percentile_high": float(self.percentile_high[k]),
-                "bca_low": float(self.bca_low[k]),
-                "bca_high": float(self.bca_high[k]),
-            }
-            for k in range(len(self.label))
-        ]
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the settings and one record per statistic (JSON-safe)."""
-        return {
-            "n_replicates": self.n_replicates,
-            "n_failed": self.n_failed,
-            "method": self.method,
-            "confidence_level": self.confidence_level,
-            "jackknife_groups": self.jackknife_groups,
-            "statistics": jsonable(self._records()),
-        }
-
-    def summary(self) -> Summary:
-        """Return one table of every bootstrapped statistic."""
-        pct = f"{100 * self.confidence_level:g}%"
-        rows = [
-            (
-                r["statistic"],
-                r["label"],
-                r["estimate"],
-                r["se"],
-                r["t"],
-                r["p_value"],
-                r["bca_low"],
-                r["bca_high"],
-            )
-            for r in self._records()
-        ]
-        head = ("statistic", "label", "estimate", "se", "t", "p", "bca low", "bca high")
-        return Summary(
-            title=f"Bootstrap ({self.n_replicates} replicates, {pct} BCa)",
-            tables=(table("", head, rows),),
-            notes=(
-                f"{self.n_failed} replicate(s) did not converge and were excluded.",
-            ),
-        )
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class IPMAResult(ResultMixin):
-    """Importance-performance map of a target latent (Ringle & Sarstedt 2016).
-
-    Attributes
-    ----------
-    target : str
-        The target latent.
-    latents : tuple of str
-        Latents with a total effect on the target.
-    importance : ndarray
-        Their unstandardized total effects on the target (0-100 scores): a
-        one-point rise of the latent's index raises the target's index by
-        this much.
-    performance : ndarray
-        Their 0-100 indices.
-    indicators : tuple of str
-        The indicators of those latents.
-    indicator_importance, indicator_performance : ndarray
-        Per indicator: normalized unstandardized weight times its latent's
-        importance, and the rescaled mean (0-100).
-    """
-
-    target: str
-    latents: tuple[str, ...]
-    importance: FloatArray
-    performance: FloatArray
-    indicators: tuple[str, ...]
-    indicator_importance: FloatArray
-    indicator_performance: FloatArray
-
-    def _records(self) -> list[dict[str, object]]:
-        rows: list[dict[str, object]] = [
-            {
-                "level": "latent",
-                "name": lv,
-                "importance": float(self.importance[k]),
-                "performance": float(self.performance[k]),
-            }
-            for k, lv in enumerate(self.latents)
-        ]
-        rows += [
-            {
-                "level": "indicator",
-                "name": ind,
-                "importance": float(self.indicator_importance[k]),
-                "performance": float(self.indicator_performance[k]),
-            }
-            for k, ind in enumerate(self.indicators)
-        ]
-        return rows
-
-    def summary(self) -> Summary:
-        """Return the latent and indicator maps as tables."""
-        recs = self._records()
-        head = ("name", "importance", "performance")
-        lat = [
-            (r["name"], r["importance"], r["performance"])
-            for r in recs[: len(self.latents)]
-        ]
-        ind = [
-            (r["name"], r["importance"], r["performance"])
-            for r in recs[len(self.latents) :]
-        ]
-        return Summary(
-            title=f"Importance-performance map for {self.target}",
-            tables=(table("Latents", head, lat), table("Indicators", head, ind)),
-            notes=(
-                "Importance: unstandardized total effect on the target's 0-100 "
-                "index; performance: 0-100 index (Ringle & Sarstedt 2016).",
-            ),
-        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -305,7 +46,7 @@ class PLSResult(ResultMixin):
     n : int
         Respondents used (listwise: complete rows; pairwise: the smallest
         pairwise count).
-    missing : MissingReport
+    missing_report : MissingReport
         Rows used and excluded, and missing cells per column.
     latents, indicators : tuple of str
         Names.
@@ -334,16 +75,29 @@ class PLSResult(ResultMixin):
     inner_vif : ndarray, (J, J)
         ``[predecessor, target]``; NaN where there is no path.
     indicator_mean, indicator_std : ndarray, (p,)
-    scale : tuple of float or None
-        Declared (min, max) answer scale.
-    indices : ndarray or None, (J,)
-        0-100 index of each latent (needs ``scale``).
+    scale : Scale or None
+        The answer scale of the indices: the declared one, or the observed
+        minimum and maximum of the indicators (``scale.name == "observed
+        min-max"``); None for Moments or a lazy frame without ``scale``.
+    indices : ndarray, (J,)
+        0-100 index of each latent (NaN when ``scale`` is None).
     scores : ndarray or None, (rows, J)
         Latent scores per respondent (input rows; NaN where a block has a
         missing answer) when rows were given.
     converged : bool
     iterations : int
     bootstrap : PLSBootstrap or None
+    estimates : Estimates
+        Every estimate as a row: kinds ``"path"``, ``"loading"``,
+        ``"weight"``, ``"total_effect"``, ``"indirect_effect"``, ``"r2"``,
+        ``"adjusted_r2"``, ``"index"``, ``"htmt"``, ``"cronbach_alpha"``,
+        ``"rho_c"``, ``"rho_a"``, ``"ave"``, ``"gof"``. With a bootstrap the
+        first eight families (except ``"adjusted_r2"``) carry bootstrap
+        standard errors, t, p and BCa intervals (``interval == "bca"``).
+    confidence_level : float
+        Level of the bootstrap intervals.
+    segments : dict of str to PLSResult, or None
+        One fit per segment label (sorted) when ``segments`` was given.
     """
 
     spec: ModelSpec
@@ -351,7 +105,7 @@ class PLSResult(ResultMixin):
     scheme: str
     scaled: bool
     n: int
-    missing: MissingReport
+    missing_report: MissingReport
     latents: tuple[str, ...]
     indicators: tuple[str, ...]
     outer_weights: FloatArray
@@ -373,12 +127,15 @@ class PLSResult(ResultMixin):
     inner_vif: FloatArray
     indicator_mean: FloatArray
     indicator_std: FloatArray
-    scale: tuple[float, float] | None
-    indices: FloatArray | None
+    scale: Scale | None
+    indices: FloatArray
     scores: FloatArray | None
     converged: bool
     iterations: int
     bootstrap: PLSBootstrap | None
+    estimates: Estimates
+    confidence_level: float
+    segments: dict[str, PLSResult] | None = None
     _raw_weights: FloatArray = field(repr=False)
     _backend: str | None = field(default=None, repr=False)
 
@@ -400,9 +157,7 @@ class PLSResult(ResultMixin):
 
     @property
     def index(self) -> dict[str, float]:
-        """0-100 index by latent (empty without ``scale``)."""
-        if self.indices is None:
-            return {}
+        """0-100 index by latent (NaN when no scale was available)."""
         return dict(zip(self.latents, self.indices.tolist(), strict=True))
 
     def fornell_larcker(self) -> tuple[FloatArray, dict[str, bool]]:
@@ -425,32 +180,26 @@ class PLSResult(ResultMixin):
         return mat, ok
 
     def confidence_interval(
-        self,
-        confidence_level: float = 0.95,
-        *,
-        statistic: str = "paths",
-        method: Literal["bca", "percentile"] = "bca",
+        self, confidence_level: float | None = None
     ) -> ConfidenceInterval:
-        """Bootstrap interval of one family of estimates (dicts keyed by label).
+        """Interval bounds of every row of :attr:`estimates`.
 
-        Labels: ``"EXPE -> SAT"`` (paths and effects), the indicator name
-        (weights, loadings), the latent (r_squared, indices), ``"A ~ B"``
-        (htmt).
+        With a bootstrap these are the BCa intervals at the fitted level;
+        without one they are NaN. Per family and keyed by label:
+        ``result.bootstrap.confidence_interval(statistic="paths")``.
+
+        Parameters
+        ----------
+        confidence_level : float, optional
+            Must be the fitted level (the default): bootstrap intervals are
+            not recomputed at another level (fit again instead).
 
         Raises
         ------
         InputError
-            The fit had no bootstrap (``n_bootstrap=0``).
+            Another level than the fitted one for bootstrap intervals.
         """
-        if self.bootstrap is None:
-            msg = (
-                "confidence_interval needs a bootstrap: fit with n_bootstrap > 0 "
-                "(e.g. n_bootstrap=2000)."
-            )
-            raise InputError(msg)
-        return self.bootstrap.confidence_interval(
-            confidence_level, statistic=statistic, method=method
-        )
+        return self.estimates.confidence_interval(confidence_level)
 
     def ipma(self, target: str = "LOY") -> IPMAResult:
         """Importance-performance map analysis for ``target``.
@@ -465,12 +214,15 @@ class PLSResult(ResultMixin):
             No ``scale`` was declared, or ``target`` is unknown or has no
             predecessors.
         """
-        if self.scale is None or self.indices is None:
-            msg = "ipma needs the declared answer scale: fit with scale=(min, max)."
+        if self.scale is None:
+            msg = (
+                "ipma needs the answer scale, which Moments and lazy frames do "
+                "not reveal: fit with scale=(min, max)."
+            )
             raise InputError(msg)
         t = self._lv(target)
         lay = layout(self.spec)
-        lo, hi = self.scale
+        lo, hi = self.scale.minimum, self.scale.maximum
         unstd, ind_total = _ipma(self.total_effects, self._raw_weights, lo, hi, lay)
         drivers = [k for k in range(len(self.latents)) if self.total_effects[k, t] != 0]
         if not drivers:
@@ -478,14 +230,34 @@ class PLSResult(ResultMixin):
             raise InputError(msg)
         members = [i for i in range(len(self.indicators)) if lay.block[i] in drivers]
         perf = (self.indicator_mean - lo) / (hi - lo) * 100.0
+        lvs = tuple(self.latents[k] for k in drivers)
+        inds = tuple(self.indicators[i] for i in members)
+        parts = (
+            ("importance", lvs, unstd[drivers, t]),
+            ("performance", lvs, self.indices[drivers]),
+            ("indicator_importance", inds, ind_total[members, t]),
+            ("indicator_performance", inds, perf[members]),
+        )
+        table_ = estimates(
+            name=[nm for _, names, _ in parts for nm in names],
+            estimate=np.concatenate([v for _, _, v in parts]),
+            kind=[k for k, names, _ in parts for _ in names],
+            confidence_level=self.confidence_level,
+            n=float(self.n),
+            interval="none",
+            backend=self._backend,
+        )
         return IPMAResult(
             target=target,
-            latents=tuple(self.latents[k] for k in drivers),
+            latents=lvs,
             importance=unstd[drivers, t],
             performance=self.indices[drivers],
-            indicators=tuple(self.indicators[i] for i in members),
+            indicators=inds,
             indicator_importance=ind_total[members, t],
             indicator_performance=perf[members],
+            estimates=table_,
+            confidence_level=self.confidence_level,
+            _backend=self._backend,
         )
 
     # ------------------------------------------------------------- output
@@ -620,8 +392,13 @@ class PLSResult(ResultMixin):
                         self.latents, self.latent_correlation, strict=True
                     )
                 },
-                "scale": None if self.scale is None else list(self.scale),
-                "missing": self.missing.to_dict(),
+                "scale": None if self.scale is None else self.scale.model_dump(),
+                "confidence_level": self.confidence_level,
+                "estimates": self.estimates.to_dict(),
+                "segments": None
+                if self.segments is None
+                else {k: v.to_dict() for k, v in self.segments.items()},
+                "missing_report": self.missing_report.to_dict(),
                 "bootstrap": None
                 if self.bootstrap is None
                 else self.bootstrap.to_dict(),
@@ -630,73 +407,27 @@ class PLSResult(ResultMixin):
         return out
 
     def _records(self) -> list[dict[str, object]]:
-        rows: list[dict[str, object]] = []
+        return self.estimates._records()
 
-        def add(
-            stat: str,
-            source: object,
-            target: object,
-            est: float,
-            boot: dict[str, object],
-        ) -> None:
-            rows.append(
-                {
-                    "statistic": stat,
-                    "source": source,
-                    "target": target,
-                    "estimate": est,
-                    "se": boot.get("se"),
-                    "t": boot.get("t"),
-                    "p_value": boot.get("p_value"),
-                    "ci_low": boot.get("ci_low"),
-                    "ci_high": boot.get("ci_high"),
-                }
-            )
+    def to_frame(self, backend: Literal["pandas", "polars"] | None = None) -> Any:  # noqa: ANN401 - a pandas or polars DataFrame
+        """Return :attr:`estimates` as a long table (backend of the input)."""
+        return self.estimates.to_frame(backend)
 
-        for r in self._path_records():
-            add("path", r["source"], r["target"], _num(r["estimate"]), r)
-        for which, stat in (("weights", "weight"), ("loadings", "loading")):
-            for r in self._outer_records(which):
-                add(stat, r["indicator"], r["latent"], _num(r["estimate"]), r)
-        for r in self._effect_records():
-            boot = {
-                k.removeprefix("total_"): v
-                for k, v in r.items()
-                if k.startswith("total_")
-            }
-            add("total_effect", r["source"], r["target"], _num(r["total"]), boot)
-            add("indirect_effect", r["source"], r["target"], _num(r["indirect"]), {})
-        for k, lv in enumerate(self.latents):
-            if np.isfinite(self.r_squared[k]):
-                add(
-                    "r_squared",
-                    None,
-                    lv,
-                    float(self.r_squared[k]),
-                    self._boot("r_squared", lv),
-                )
-                add(
-                    "adjusted_r_squared",
-                    None,
-                    lv,
-                    float(self.adjusted_r_squared[k]),
-                    {},
-                )
-            if self.indices is not None:
-                add(
-                    "index", None, lv, float(self.indices[k]), self._boot("indices", lv)
-                )
-            for name, vals in (
-                ("cronbach_alpha", self.cronbach_alpha),
-                ("rho_c", self.rho_c),
-                ("rho_a", self.rho_a),
-                ("ave", self.ave),
-            ):
-                add(name, None, lv, float(vals[k]), {})
-        for r in self._htmt_records():
-            add("htmt", r["latent_a"], r["latent_b"], _num(r["estimate"]), r)
-        add("gof", None, None, self.gof, {})
-        return rows
+    def __repr__(self) -> str:
+        lv = self.latents
+        r2 = ", ".join(
+            f"{lv[k]}={self.r_squared[k]:.2f}"
+            for k in range(len(lv))
+            if np.isfinite(self.r_squared[k])
+        )
+        idx = ", ".join(f"{a}={v:.1f}" for a, v in self.index.items())
+        boot = 0 if self.bootstrap is None else self.bootstrap.n_resamples
+        text = (
+            f"PLSResult(latents={len(lv)}, indicators={len(self.indicators)}, "
+            f"n={self.n}, scheme={self.scheme!r}, converged={self.converged}, "
+            f"n_resamples={boot},\n  R2: {r2},\n  index: {idx})"
+        )
+        return text if len(text) <= 600 else text[:596] + "...)"
 
     def summary(self) -> Summary:
         """SmartPLS/seminr-style report: paths, R², outer model, reliability, HTMT."""
@@ -802,7 +533,7 @@ class PLSResult(ResultMixin):
             for r in self._effect_records()
         ]
         tables.append(table("Effects", ("path", "direct", "indirect", "total"), eff))
-        if self.indices is not None:
+        if self.scale is not None:
             tables.append(
                 table(
                     "Indices (0-100)",
@@ -812,19 +543,26 @@ class PLSResult(ResultMixin):
                 )
             )
         notes = [
-            f"Missing data ({self.missing.missing}): {self.missing.rows_used} of "
-            f"{self.missing.rows_total} rows used.",
+            f"Missing data ({self.missing_report.missing}): "
+            f"{self.missing_report.rows_used} of "
+            f"{self.missing_report.rows_total} rows used.",
+            _scale_note(self.scale),
         ]
         if boot:
             assert self.bootstrap is not None  # noqa: S101 - narrowed above
             notes.append(
-                f"Bootstrap: {self.bootstrap.n_replicates} replicates "
+                f"Bootstrap: {self.bootstrap.n_resamples} replicates "
                 f"({self.bootstrap.n_failed} not converged, excluded); "
                 f"{100 * self.bootstrap.confidence_level:g}% BCa intervals."
             )
         if not self.converged:
             notes.append("WARNING: the PLS iterations did not converge.")
-        if self.indices is not None:
+        if self.segments:
+            notes.append(
+                f"Segments: {', '.join(self.segments)} (one fit each in "
+                "result.segments)."
+            )
+        if self.scale is not None:
             outside = [
                 lv
                 for lv, v in zip(self.latents, self.indices.tolist(), strict=True)

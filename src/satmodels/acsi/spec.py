@@ -22,10 +22,10 @@ block or path, and a cycle in the structural model (PLS path modelling and
 the recursive ML models here need a directed acyclic inner model; Wold
 1982).
 
-Presets take the user's indicator names: :func:`acsi` (Fornell et al.
-1996), :func:`ecsi` (ECSI Technical Committee 1998; Tenenhaus et al. 2005),
-:func:`scsb` (Fornell 1992) and :func:`ccsi` (a CCSI-style model, see its
-docstring).
+Presets (:mod:`satmodels.acsi.presets`) take the user's indicator names:
+``acsi`` (Fornell et al. 1996), ``ecsi`` (ECSI Technical Committee 1998;
+Tenenhaus et al. 2005), ``scsb`` (Fornell 1992) and ``ccsi`` (a CCSI-style
+model, see its docstring).
 
 References
 ----------
@@ -46,6 +46,7 @@ References
 
 from __future__ import annotations
 
+import heapq
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -56,7 +57,7 @@ from pydantic import ValidationError, field_validator, model_validator
 from .._validation import FrozenModel
 from ..exceptions import SpecificationError
 
-__all__ = ["Block", "ModelSpec", "Path", "acsi", "ccsi", "ecsi", "scsb"]
+__all__ = ["Block", "ModelSpec", "Path"]
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
 
@@ -451,306 +452,56 @@ class ModelSpec(FrozenModel):
 
 
 def _topological(latents: tuple[str, ...], paths: Sequence[Path]) -> tuple[str, ...]:
-    """Kahn's algorithm, ties broken by declaration order."""
+    """Kahn's algorithm, ties broken by declaration order (a heap of positions)."""
+    pos = {lv: k for k, lv in enumerate(latents)}
     indeg = dict.fromkeys(latents, 0)
+    succ: dict[str, list[str]] = {lv: [] for lv in latents}
     for p in paths:
         indeg[p.target] += 1
+        succ[p.source].append(p.target)
     order: list[str] = []
-    ready = [lv for lv in latents if indeg[lv] == 0]
+    ready = [pos[lv] for lv in latents if indeg[lv] == 0]
+    heapq.heapify(ready)
     while ready:
-        lv = ready.pop(0)
+        lv = latents[heapq.heappop(ready)]
         order.append(lv)
-        for p in paths:
-            if p.source == lv:
-                indeg[p.target] -= 1
-                if indeg[p.target] == 0:
-                    ready.append(p.target)
-        ready.sort(key=latents.index)
+        for t in succ[lv]:
+            indeg[t] -= 1
+            if indeg[t] == 0:
+                heapq.heappush(ready, pos[t])
     return tuple(order)
 
 
 def _find_cycle(latents: tuple[str, ...], paths: Sequence[Path]) -> list[str]:
-    """Return one directed cycle as a list of names (closed), or ``[]``."""
+    """Return one directed cycle as a list of names (closed), or ``[]``.
+
+    Iterative depth-first search (an explicit stack), so a long chain of
+    latents cannot exhaust Python's recursion limit.
+    """
     succ: dict[str, list[str]] = {lv: [] for lv in latents}
     for p in paths:
         if p.source in succ:
             succ[p.source].append(p.target)
     state = dict.fromkeys(latents, 0)  # 0 new, 1 on stack, 2 done
-    stack: list[str] = []
-
-    def visit(node: str) -> list[str]:
-        state[node] = 1
-        stack.append(node)
-        for nxt in succ[node]:
-            if state.get(nxt) == 1:
-                return [*stack[stack.index(nxt) :], nxt]
-            if state.get(nxt) == 0:
-                found = visit(nxt)
-                if found:
-                    return found
-        stack.pop()
-        state[node] = 2
-        return []
-
-    for lv in latents:
-        if state[lv] == 0:
-            found = visit(lv)
-            if found:
-                return found
+    for root in latents:
+        if state[root]:
+            continue
+        stack: list[tuple[str, int]] = [(root, 0)]
+        on_path: list[str] = [root]
+        state[root] = 1
+        while stack:
+            node, k = stack[-1]
+            if k < len(succ[node]):
+                stack[-1] = (node, k + 1)
+                nxt = succ[node][k]
+                if state.get(nxt) == 1:
+                    return [*on_path[on_path.index(nxt) :], nxt]
+                if state.get(nxt) == 0:
+                    state[nxt] = 1
+                    stack.append((nxt, 0))
+                    on_path.append(nxt)
+            else:
+                stack.pop()
+                on_path.pop()
+                state[node] = 2
     return []
-
-
-# ---------------------------------------------------------------- presets
-def _preset(
-    blocks: Sequence[tuple[str, Sequence[str], str]],
-    paths: Sequence[tuple[str, str]],
-    where: str,
-) -> ModelSpec:
-    built = []
-    for latent, inds, arg in blocks:
-        if isinstance(inds, str):
-            inds = (inds,)  # noqa: PLW2901 - a single indicator given bare
-        if not inds:
-            msg = f"The '{arg}' parameter of {where} needs at least one indicator."
-            raise SpecificationError(msg)
-        built.append({"latent": latent, "indicators": tuple(inds), "mode": "A"})
-    return ModelSpec(
-        blocks=tuple(built),
-        paths=tuple({"source": s, "target": t} for s, t in paths),
-    )
-
-
-_ACSI_PATHS = (
-    ("EXPE", "QUAL"),
-    ("EXPE", "VAL"),
-    ("QUAL", "VAL"),
-    ("EXPE", "SAT"),
-    ("QUAL", "SAT"),
-    ("VAL", "SAT"),
-    ("SAT", "COMP"),
-    ("SAT", "LOY"),
-    ("COMP", "LOY"),
-)
-
-_ECSI_PATHS = (
-    ("IMAG", "EXPE"),
-    ("IMAG", "SAT"),
-    ("IMAG", "LOY"),
-    ("EXPE", "QUAL"),
-    ("EXPE", "VAL"),
-    ("EXPE", "SAT"),
-    ("QUAL", "VAL"),
-    ("QUAL", "SAT"),
-    ("VAL", "SAT"),
-    ("SAT", "COMP"),
-    ("SAT", "LOY"),
-    ("COMP", "LOY"),
-)
-
-
-def acsi(
-    *,
-    expectations: Sequence[str],
-    quality: Sequence[str],
-    value: Sequence[str],
-    satisfaction: Sequence[str],
-    complaints: Sequence[str],
-    loyalty: Sequence[str],
-) -> ModelSpec:
-    """Build the American Customer Satisfaction Index model (Fornell et al. 1996).
-
-    Six latents (all reflective): customer expectations ``EXPE``,
-    perceived quality ``QUAL``, perceived value ``VAL``, customer
-    satisfaction (the ACSI) ``SAT``, customer complaints ``COMP`` and
-    customer loyalty ``LOY``, with the nine paths of Fornell et al. (1996,
-    Figure 1): EXPE -> QUAL, EXPE -> VAL, QUAL -> VAL, EXPE -> SAT,
-    QUAL -> SAT, VAL -> SAT, SAT -> COMP, SAT -> LOY, COMP -> LOY.
-
-    Parameters
-    ----------
-    expectations, quality, value, satisfaction, complaints, loyalty : sequence of str
-        Indicator (survey item) names of each latent.
-
-    Returns
-    -------
-    ModelSpec
-
-    Examples
-    --------
-    >>> from satmodels.acsi import acsi
-    >>> spec = acsi(
-    ...     expectations=["e1", "e2"],
-    ...     quality=["q1", "q2"],
-    ...     value=["v1", "v2"],
-    ...     satisfaction=["s1", "s2"],
-    ...     complaints=["c1"],
-    ...     loyalty=["l1", "l2"],
-    ... )
-    >>> spec.predecessors("SAT")
-    ('EXPE', 'QUAL', 'VAL')
-    """
-    return _preset(
-        [
-            ("EXPE", expectations, "expectations"),
-            ("QUAL", quality, "quality"),
-            ("VAL", value, "value"),
-            ("SAT", satisfaction, "satisfaction"),
-            ("COMP", complaints, "complaints"),
-            ("LOY", loyalty, "loyalty"),
-        ],
-        _ACSI_PATHS,
-        "acsi",
-    )
-
-
-def ecsi(
-    *,
-    image: Sequence[str],
-    expectations: Sequence[str],
-    quality: Sequence[str],
-    value: Sequence[str],
-    satisfaction: Sequence[str],
-    complaints: Sequence[str],
-    loyalty: Sequence[str],
-) -> ModelSpec:
-    """Build the European Customer Satisfaction Index (ECSI) model.
-
-    The ACSI latents plus corporate image ``IMAG``, with the twelve paths
-    of the ECSI model as estimated by Tenenhaus et al. (2005, Figure 8) on
-    the mobile-phone data (ECSI Technical Committee 1998): IMAG -> EXPE,
-    IMAG -> SAT, IMAG -> LOY, EXPE -> QUAL, EXPE -> VAL, EXPE -> SAT,
-    QUAL -> VAL, QUAL -> SAT, VAL -> SAT, SAT -> COMP, SAT -> LOY,
-    COMP -> LOY. This is also the path matrix of the R plspm and seminr
-    ``mobi`` examples.
-
-    Parameters
-    ----------
-    image, expectations, quality, value, satisfaction, complaints, loyalty : list
-        Indicator names (sequences of str) of each latent.
-
-    Returns
-    -------
-    ModelSpec
-
-    Examples
-    --------
-    >>> from satmodels.acsi import ecsi
-    >>> spec = ecsi(
-    ...     image=["i1", "i2"],
-    ...     expectations=["e1"],
-    ...     quality=["q1"],
-    ...     value=["v1"],
-    ...     satisfaction=["s1"],
-    ...     complaints=["c1"],
-    ...     loyalty=["l1"],
-    ... )
-    >>> spec.latents
-    ('IMAG', 'EXPE', 'QUAL', 'VAL', 'SAT', 'COMP', 'LOY')
-    """
-    return _preset(
-        [
-            ("IMAG", image, "image"),
-            ("EXPE", expectations, "expectations"),
-            ("QUAL", quality, "quality"),
-            ("VAL", value, "value"),
-            ("SAT", satisfaction, "satisfaction"),
-            ("COMP", complaints, "complaints"),
-            ("LOY", loyalty, "loyalty"),
-        ],
-        _ECSI_PATHS,
-        "ecsi",
-    )
-
-
-def scsb(
-    *,
-    expectations: Sequence[str],
-    value: Sequence[str],
-    satisfaction: Sequence[str],
-    complaints: Sequence[str],
-    loyalty: Sequence[str],
-) -> ModelSpec:
-    """Build the Swedish Customer Satisfaction Barometer model (Fornell 1992).
-
-    Five latents: customer expectations ``EXPE``, perceived performance
-    (value: quality relative to price) ``VAL``, customer satisfaction
-    ``SAT``, voice (complaints) ``COMP`` and loyalty ``LOY``, with the six
-    paths of Fornell (1992, Figure 1): EXPE -> VAL, EXPE -> SAT,
-    VAL -> SAT, SAT -> COMP, SAT -> LOY, COMP -> LOY. The ACSI (Fornell et
-    al. 1996) was built from it by adding perceived quality.
-
-    Parameters
-    ----------
-    expectations, value, satisfaction, complaints, loyalty : sequence of str
-        Indicator names of each latent.
-
-    Returns
-    -------
-    ModelSpec
-    """
-    return _preset(
-        [
-            ("EXPE", expectations, "expectations"),
-            ("VAL", value, "value"),
-            ("SAT", satisfaction, "satisfaction"),
-            ("COMP", complaints, "complaints"),
-            ("LOY", loyalty, "loyalty"),
-        ],
-        (
-            ("EXPE", "VAL"),
-            ("EXPE", "SAT"),
-            ("VAL", "SAT"),
-            ("SAT", "COMP"),
-            ("SAT", "LOY"),
-            ("COMP", "LOY"),
-        ),
-        "scsb",
-    )
-
-
-def ccsi(
-    *,
-    image: Sequence[str],
-    expectations: Sequence[str],
-    quality: Sequence[str],
-    value: Sequence[str],
-    satisfaction: Sequence[str],
-    loyalty: Sequence[str],
-) -> ModelSpec:
-    """Build a CCSI-style model (China Customer Satisfaction Index).
-
-    The China Customer Satisfaction Index developed at Tsinghua University
-    with the China National Institute of Standardization (early 2000s) is
-    described in the Chinese quality-management training literature that
-    this project's requirements come from (MISSION.md section 5) only by its
-    constructs: brand image ``IMAG``, expectations (predicted quality)
-    ``EXPE``, perceived quality ``QUAL``, perceived value ``VAL``,
-    satisfaction ``SAT`` and loyalty ``LOY``, without the complaints
-    construct. We found no authoritative path list we could verify, so
-    this preset is *our* reading: the ECSI paths (Tenenhaus et al. 2005)
-    with complaints removed. Paths: IMAG -> EXPE, IMAG -> SAT, IMAG -> LOY,
-    EXPE -> QUAL, EXPE -> VAL, EXPE -> SAT, QUAL -> VAL, QUAL -> SAT, VAL -> SAT,
-    SAT -> LOY. Published CCSI variants differ (some add QUAL -> LOY or
-    keep complaints); build a variant with :meth:`ModelSpec.from_syntax`.
-
-    Parameters
-    ----------
-    image, expectations, quality, value, satisfaction, loyalty : sequence of str
-        Indicator names of each latent.
-
-    Returns
-    -------
-    ModelSpec
-    """
-    return _preset(
-        [
-            ("IMAG", image, "image"),
-            ("EXPE", expectations, "expectations"),
-            ("QUAL", quality, "quality"),
-            ("VAL", value, "value"),
-            ("SAT", satisfaction, "satisfaction"),
-            ("LOY", loyalty, "loyalty"),
-        ],
-        tuple(p for p in _ECSI_PATHS if "COMP" not in p),
-        "ccsi",
-    )

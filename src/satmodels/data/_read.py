@@ -538,9 +538,13 @@ def _read_mapping(
         for c in cols:
             if not _numeric_dtype(raw[c].dtype):
                 _not_numeric(c, str(raw[c].dtype), where)
-        if not cols:
-            return np.empty((n_rows, 0))
-        return np.column_stack([raw[c].astype(np.float64) for c in cols])
+        # Column by column into a Fortran-ordered block (contiguous writes),
+        # then one transpose copy to the C order the kernels' BLAS wants:
+        # several times faster than column_stack of converted copies.
+        out = np.empty((n_rows, len(cols)), order="F")
+        for j, c in enumerate(cols):
+            out[:, j] = raw[c]
+        return np.ascontiguousarray(out)
 
     return _finish_rows(
         names,

@@ -112,8 +112,8 @@ class Table:
     def matrix(self, names: Sequence[str] | None = None) -> FloatArray:
         """Return the rows of ``names`` (default all), float64, NaN = missing."""
         values = self._need_rows("this statistic")
-        if names is None:
-            return values
+        if names is None or tuple(names) == self.columns:
+            return values  # no reordering copy
         return values[:, self._index(names)]
 
     def column(self, name: str) -> FloatArray:

@@ -42,9 +42,7 @@ def _overview(survey: Survey) -> Summary:
 
 def demo_sections() -> list[tuple[str, Callable[[Survey], Summary]]]:
     """Return the report's sections in order: (name, function of the survey)."""
-    from .. import acsi  # noqa: PLC0415 - modules on demand
-    from ..acsi import ml  # noqa: PLC0415 - imports semopy only when called
-    from . import csi, kano, ratio, servqual  # noqa: PLC0415
+    from . import acsi, csi, kano, ratio, servqual  # noqa: PLC0415 - on demand
 
     return [
         ("overview", _overview),
@@ -52,8 +50,7 @@ def demo_sections() -> list[tuple[str, Callable[[Survey], Summary]]]:
         ("csi", csi.section),
         ("kano", kano.section),
         ("servqual", servqual.section),
-        ("acsi_pls", acsi.demo_section),
-        ("acsi_ml", ml.demo_section),
+        ("acsi", acsi.section),
     ]
 
 

@@ -92,12 +92,12 @@ class WaveComparison(ResultMixin):
     method : tuple of str
         "chi2", "monte_carlo" or "none" (fewer than two categories used).
     significant : ndarray of bool
-        ``p_value < alpha``.
+        ``p_value < significance_level``.
     better_change, worse_change : ndarray
         Second wave minus first wave.
     transitions : ndarray of int, shape (6, 6)
         Attributes by (first, second) modal category, order A, O, M, I, R, Q.
-    alpha : float
+    significance_level : float
         Significance level.
     n_resamples : int
         Monte Carlo tables drawn per small-count attribute.
@@ -120,7 +120,7 @@ class WaveComparison(ResultMixin):
     worse_change: FloatArray
     transitions: IntArray
     categories: tuple[str, ...] = CATEGORIES
-    alpha: float = 0.05
+    significance_level: float = 0.05
     n_resamples: int = 9999
     confidence_level: float = 0.95
     _backend: str | None = None
@@ -130,7 +130,8 @@ class WaveComparison(ResultMixin):
         return (
             f"WaveComparison(attributes={len(self.attributes)}, "
             f"changed={moved}, life_cycle={int(self.life_cycle.sum())}, "
-            f"significant={int(self.significant.sum())}, alpha={self.alpha})"
+            f"significant={int(self.significant.sum())}, "
+            f"significance_level={self.significance_level})"
         )
 
     def confidence_interval(self, confidence_level: float | None = None) -> Any:  # noqa: ANN401 - ConfidenceInterval
@@ -168,7 +169,7 @@ class WaveComparison(ResultMixin):
                 "categories": list(self.categories),
                 "counts": self.transitions.tolist(),
             },
-            "alpha": self.alpha,
+            "significance_level": self.significance_level,
             "n_resamples": self.n_resamples,
             "confidence_level": self.confidence_level,
             "estimates": self.estimates.to_dict(),
@@ -348,7 +349,7 @@ def compare_waves(
     table: KanoTable = STANDARD_TABLE,
     tie_rule: str | Sequence[str] = DEFAULT_TIE_RULE,
     method: Literal["auto", "chi2", "monte_carlo"] = "auto",
-    alpha: float = 0.05,
+    significance_level: float = 0.05,
     confidence_level: float = 0.95,
     n_resamples: int = 9999,
     rng: np.random.Generator | np.random.SeedSequence | int | None = None,
@@ -373,7 +374,7 @@ def compare_waves(
         Test of the 2 x k table of category counts; ``auto`` uses the
         chi-square test when every expected count is at least 5 and the
         Monte Carlo exact conditional test otherwise.
-    alpha : float
+    significance_level : float
         Significance level of ``significant``.
     confidence_level : float
         Level of the intervals of the Better and Worse changes.
@@ -441,8 +442,11 @@ def compare_waves(
             f"'monte_carlo'. Got {method!r} instead."
         )
         raise InputError(msg)
-    if not 0.0 < float(alpha) < 1.0:
-        msg = f"The 'alpha' parameter of {where} must lie in (0, 1). Got {alpha!r}."
+    if not 0.0 < float(significance_level) < 1.0:
+        msg = (
+            f"The 'significance_level' parameter of {where} must lie in (0, 1). "
+            f"Got {significance_level!r}."
+        )
         raise InputError(msg)
     n_res = check_count(n_resamples, where, "n_resamples", minimum=1)
     names = [a for a in first.attributes if a in second.attributes]
@@ -513,11 +517,12 @@ def compare_waves(
         dof=dof,
         p_value=pval,
         method=tuple(methods),
-        significant=~np.isnan(pval) & (np.nan_to_num(pval, nan=1.0) < alpha),
+        significant=~np.isnan(pval)
+        & (np.nan_to_num(pval, nan=1.0) < significance_level),
         better_change=d_better,
         worse_change=d_worse,
         transitions=trans,
-        alpha=float(alpha),
+        significance_level=float(significance_level),
         n_resamples=n_res,
         confidence_level=est.confidence_level,
         _backend=first._backend,
