@@ -79,14 +79,13 @@ def read_columns(
 ) -> Table:
     """Read ``data`` once with :func:`satmodels.data.read`.
 
-    ``columns`` names a bare array's columns, and selects the columns of a
-    frame or mapping (with the weights column, when it is named, so that it
-    need not be listed). ``roles`` default to ``{"columns": columns}``.
+    ``columns`` names a bare array's columns; for a frame or mapping it
+    selects the columns as the ``columns`` role (``roles`` default to
+    ``{"columns": columns}``), so that a weights or segments column need not
+    be listed in it.
     """
     bare = isinstance(data, np.ndarray | list | tuple)
-    select = columns
-    if columns is not None and not bare and isinstance(weights, str):
-        select = [*columns, *([] if weights in columns else [weights])]
+    select = columns if bare else None  # frames: the role selects the columns
     if roles is None and columns is not None:
         roles = {"columns": list(columns)}
     return read(
