@@ -12,23 +12,27 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
 from .._typing import FloatArray
 from ..data import _frames, read
 from ..data._table import Kind, Table
-from ..engines import Account, MomentSums, PairMoments, lazy_moments
+from ..engines import Account, MomentSums, PairMoments, check_finite, lazy_moments
 from ..engines import memory as memory_engine
 from ..engines._protocol import Missing
 from ..exceptions import InputError
+from ._report import MissingReport
 
 __all__ = [
     "check_options",
     "covariance_sums",
     "data_sums",
+    "moments_fields",
     "read_columns",
     "replicate_sums",
+    "to_sums",
 ]
 
 
@@ -174,6 +178,68 @@ def replicate_sums(  # noqa: PLR0917
         listwise=base.missing == "listwise",
     )
     return replace(base, moments=reps, shift=shift)
+
+
+def moments_fields(sums: MomentSums, *, where: str, name: str) -> dict[str, Any]:
+    """Return the fields of a Moments built from ``sums`` (refusing overflow)."""
+    m = sums.moments
+    check_finite(
+        {
+            "sum of weights": m.weight_sum,
+            "sum of squared weights": m.weight_sq_sum,
+            "mean": m.pair_mean,
+            "co-moment": m.comoment,
+            "sum of squares": m.pair_sumsq,
+        },
+        sums.columns,
+        where=where,
+        name=name,
+    )
+    acc = sums.account
+    report = MissingReport(
+        rows_total=acc.rows_total,
+        rows_used=acc.rows_used,
+        rows_excluded=acc.rows_total - acc.rows_used,
+        reasons=dict(acc.reasons),
+        column_missing=dict(acc.column_missing),
+        missing=sums.missing,
+    )
+    return {
+        "columns": sums.columns,
+        "count": m.count,
+        "weight_sum": m.weight_sum,
+        "weight_sq_sum": m.weight_sq_sum,
+        "pair_mean": m.pair_mean,
+        "comoment": m.comoment,
+        "pair_sumsq": m.pair_sumsq,
+        "missing": sums.missing,
+        "weighted": sums.weighted,
+        "missing_report": report,
+    }
+
+
+def to_sums(moments: Any) -> MomentSums:  # noqa: ANN401 - a Moments
+    """Return a Moments (or anything with its fields) as typed sums."""
+    rep = moments.missing_report
+    return MomentSums(
+        columns=moments.columns,
+        missing=moments.missing,
+        weighted=moments.weighted,
+        moments=PairMoments(
+            count=moments.count,
+            weight_sum=moments.weight_sum,
+            weight_sq_sum=moments.weight_sq_sum,
+            pair_mean=moments.pair_mean,
+            comoment=moments.comoment,
+            pair_sumsq=moments.pair_sumsq,
+        ),
+        account=Account(
+            rows_total=rep.rows_total,
+            rows_used=rep.rows_used,
+            reasons=dict(rep.reasons),
+            column_missing=dict(rep.column_missing),
+        ),
+    )
 
 
 def covariance_sums(

@@ -49,12 +49,19 @@ import numpy as np
 
 from .._typing import FloatArray
 from .._validation import check_rng
-from ..engines import Account, MomentSums, PairMoments, check_finite
+from ..engines import MomentSums
 from ..exceptions import InputError
 from ..results._base import ResultMixin
 from ..results._estimates import Estimates, estimates
 from ..results._summary import Summary, table
-from ._moments_kernels import check_options, covariance_sums, data_sums, read_columns
+from ._moments_kernels import (
+    check_options,
+    covariance_sums,
+    data_sums,
+    moments_fields,
+    read_columns,
+    to_sums,
+)
 from ._report import MissingReport
 
 __all__ = ["MissingReport", "Moments", "moments_of"]
@@ -192,64 +199,11 @@ class Moments(ResultMixin):
         name: str = "data",
     ) -> Moments:
         """Build Moments from an engine's typed sums (refusing overflow)."""
-        m = sums.moments
-        check_finite(
-            {
-                "sum of weights": m.weight_sum,
-                "sum of squared weights": m.weight_sq_sum,
-                "mean": m.pair_mean,
-                "co-moment": m.comoment,
-                "sum of squares": m.pair_sumsq,
-            },
-            sums.columns,
-            where=where,
-            name=name,
-        )
-        acc = sums.account
-        report = MissingReport(
-            rows_total=acc.rows_total,
-            rows_used=acc.rows_used,
-            rows_excluded=acc.rows_total - acc.rows_used,
-            reasons=dict(acc.reasons),
-            column_missing=dict(acc.column_missing),
-            missing=sums.missing,
-        )
-        return cls(
-            columns=sums.columns,
-            count=m.count,
-            weight_sum=m.weight_sum,
-            weight_sq_sum=m.weight_sq_sum,
-            pair_mean=m.pair_mean,
-            comoment=m.comoment,
-            pair_sumsq=m.pair_sumsq,
-            missing=sums.missing,
-            weighted=sums.weighted,
-            missing_report=report,
-            _backend=backend,
-        )
+        return cls(**moments_fields(sums, where=where, name=name), _backend=backend)
 
     def _sums(self) -> MomentSums:
         """Return this Moments as the engines' typed sums."""
-        rep = self.missing_report
-        return MomentSums(
-            columns=self.columns,
-            missing=self.missing,
-            weighted=self.weighted,
-            moments=PairMoments(
-                count=self.count,
-                weight_sum=self.weight_sum,
-                weight_sq_sum=self.weight_sq_sum,
-                pair_mean=self.pair_mean,
-                comoment=self.comoment,
-                pair_sumsq=self.pair_sumsq,
-            ),
-            account=Account(
-                rows_total=rep.rows_total,
-                rows_used=rep.rows_used,
-                reasons=dict(rep.reasons),
-                column_missing=dict(rep.column_missing),
-            ),
-        )
+        return to_sums(self)
 
     @classmethod
     def from_covariance(
