@@ -303,7 +303,7 @@ def covariance_sums(
     )
 
 
-def __getattr__(name: str) -> object:
+def __getattr__(name: str) -> Any:  # noqa: ANN401 - the moved functions
     """Former home of the Table entry points (now :mod:`._entry`).
 
     ``_moments_from_values`` and ``_bootstrap_values`` build Moments, which
