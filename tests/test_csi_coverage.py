@@ -444,7 +444,7 @@ def test_aggregate_interval_at_another_level_by_hand() -> None:
         (
             {"sector": ["m", None, "f"]},
             {},
-            r"'segments' parameter of aggregate has 1 missing",
+            r"'by' parameter of aggregate has 1 missing",
         ),
     ],
 )

@@ -220,3 +220,24 @@ def test_too_few_rows_and_no_columns() -> None:
         read({"w": np.ones(3)}, where="f", weights="w")
     with pytest.raises(InputError, match="needs the rows"):
         read(pl.DataFrame(COLS).lazy(), where="f").rows(np.ones(4, bool))
+
+
+def test_label_columns_by_parameter() -> None:
+    data = dict(COLS) | {"company": np.array(["p", "q", "r", "s"])}
+    t = read(data, where="f", labels={"by": ["company"]})
+    assert t.columns == ("a", "b", "c")  # a label column is not an item
+    assert t.labels["company"].tolist() == ["p", "q", "r", "s"]
+    assert t.rows(np.array([True, False, True, False])).labels["company"].tolist() == [
+        "p",
+        "r",
+    ]
+    with pytest.raises(InputError, match="'by' parameter of f names column"):
+        read(COLS, where="f", labels={"by": ["company"]})
+    with pytest.raises(InputError, match="'by' parameter of f has 1 missing"):
+        read(
+            COLS | {"g": np.array(["x", None, "y", "z"])},
+            where="f",
+            labels={"by": ["g"]},
+        )
+    with pytest.raises(InputError, match="rows in memory"):
+        read(pl.DataFrame(data).lazy(), where="f", labels={"by": ["company"]})

@@ -185,23 +185,6 @@ def _check_column(
         raise InputError(msg)
 
 
-def _labels(
-    data: object, column: str, anchor: str, columns: Sequence[str] | None
-) -> list[str]:
-    # data.read returns one label column (segments) per call; a request for
-    # several label columns is with the maintainers of data.read.
-    tab = read(
-        data,
-        where=_WHERE,
-        columns=columns,
-        roles={"index": [anchor]},
-        segments=column,
-        accept=_ROWS,
-    )
-    assert tab.segments is not None  # noqa: S101 - read validated the column
-    return [str(v) for v in tab.segments.tolist()]
-
-
 def aggregate(
     data: object,
     *,
@@ -285,17 +268,6 @@ def aggregate(
             f"'national'). Got {levs}."
         )
         raise InputError(msg)
-    if isinstance(data, np.ndarray) and data.ndim == 2 and columns is not None:
-        # data.read refuses a label column named in a bare array; name the
-        # array's columns here (a request for data.read is with its owners)
-        if len(columns) != data.shape[1]:
-            msg = (
-                f"The 'columns' parameter of {_WHERE} names {len(columns)} "
-                f"column(s) but 'data' has {data.shape[1]}."
-            )
-            raise InputError(msg)
-        data = {str(c): data[:, i] for i, c in enumerate(columns)}
-        columns = None
     roles: dict[str, str | Sequence[str] | None] = {"index": [index]}
     if sizes is not None:
         roles["sizes"] = [sizes]
@@ -306,7 +278,7 @@ def aggregate(
         where=_WHERE,
         columns=columns,
         roles=roles,
-        segments=levs[0],
+        labels={"by": list(levs)},
         accept=_ROWS,
     )
     values = tab.column(index)
@@ -318,9 +290,7 @@ def aggregate(
     s = np.full(n, math.nan) if se is None else tab.column(se)
     if se is not None:
         _check_column(s, se, "se", 0.0, math.inf)
-    assert tab.segments is not None  # noqa: S101 - read gave the unit labels
-    labels = [[str(v) for v in tab.segments.tolist()]]
-    labels += [_labels(data, lev, index, columns) for lev in levs[1:]]
+    labels = [[str(v) for v in tab.labels[lev].tolist()] for lev in levs]
     if len(set(labels[0])) != n:
         msg = f"The unit column {levs[0]!r} of {_WHERE} must name each unit once."
         raise InputError(msg)

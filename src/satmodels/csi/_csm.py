@@ -26,7 +26,7 @@ from ..exceptions import InputError, SatmodelsWarning
 from ..results._base import ConfidenceInterval, ResultMixin, jsonable
 from ..results._estimates import Estimates, estimates
 from ..results._summary import Summary, table
-from ..scales import CSM_SEVEN, Scale
+from ..scales import CSM_SEVEN, Scale, as_scale
 from ..stats.intervals import normal_quantile
 from ..stats.moments import MissingReport, Moments
 from ._common import check_no_nan, check_on_scale, means_on_scale
@@ -230,7 +230,7 @@ def csm(
     *,
     items: Sequence[str] | None = None,
     columns: Sequence[str] | None = None,
-    scale: Scale = CSM_SEVEN,
+    scale: Scale | tuple[float, float] = CSM_SEVEN,
     codes: Sequence[float] | None = None,
     weights: object = None,
     segments: object = None,
@@ -304,6 +304,11 @@ def csm(
     level = validated(
         CSMOptions, where, confidence_level=confidence_level, nan_policy=nan_policy
     ).confidence_level
+    declared = as_scale(scale, where)
+    if declared is None:
+        msg = f"The 'scale' parameter of {where} must be a Scale, not None."
+        raise InputError(msg)
+    scale = declared
     if scale.kind != "levels" and codes is None and scale.kind != "likert":
         msg = (
             f"The 'scale' parameter of {where} must be a discrete scale. Got "

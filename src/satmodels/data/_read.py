@@ -47,6 +47,12 @@ def _narwhals(data: object) -> Any:  # noqa: ANN401 - narwhals frame or data
             raise InputError(msg) from exc
 
 
+def _narwhals_or_none(data: object) -> Any:  # noqa: ANN401 - narwhals frame
+    if isinstance(data, np.ndarray | list | tuple | Mapping):
+        return None
+    return _narwhals(data)
+
+
 def _duplicates(names: Sequence[str]) -> list[str]:
     seen: set[str] = set()
     dup: list[str] = []
@@ -162,11 +168,13 @@ def _weights(raw: object, n_rows: int, where: str, source: str) -> FloatArray:
     return w
 
 
-def _labels(raw: object, n_rows: int, where: str) -> np.ndarray[Any, Any]:
+def _labels(
+    raw: object, n_rows: int, where: str, param: str = "segments"
+) -> np.ndarray[Any, Any]:
     arr = np.asarray(raw, dtype=object)
     if arr.ndim != 1 or arr.shape[0] != n_rows:
         msg = (
-            f"The 'segments' parameter of {where} must have one label per row "
+            f"The '{param}' parameter of {where} must have one label per row "
             f"({n_rows}). Got shape {arr.shape} instead."
         )
         raise InputError(msg)
@@ -178,7 +186,7 @@ def _labels(raw: object, n_rows: int, where: str) -> np.ndarray[Any, Any]:
     ]
     if missing:
         msg = (
-            f"The 'segments' parameter of {where} has {len(missing)} missing "
+            f"The '{param}' parameter of {where} has {len(missing)} missing "
             f"label(s); first in row {missing[0] + 1}."
         )
         raise InputError(msg)
@@ -328,12 +336,22 @@ def _finish_rows(
     where: str,
     backend: str | None,
     min_rows: int,
+    labels: Mapping[str, Sequence[str]] | None = None,
 ) -> Table:
-    reserved = [c for c in (weights, segments) if isinstance(c, str)]
+    label_cols = [c for cols in (labels or {}).values() for c in cols]
+    reserved = [c for c in (weights, segments) if isinstance(c, str)] + label_cols
     for param, col in (("weights", weights), ("segments", segments)):
         if isinstance(col, str) and col not in set(names):
             msg = (
                 f"The '{param}' parameter of {where} names column {col!r} "
+                f"that 'data' does not have. Available columns: {list(names)}."
+            )
+            raise InputError(msg)
+    for param, cols in (labels or {}).items():
+        unknown = [c for c in cols if c not in set(names)]
+        if unknown:
+            msg = (
+                f"The '{param}' parameter of {where} names column(s) {unknown} "
                 f"that 'data' does not have. Available columns: {list(names)}."
             )
             raise InputError(msg)
@@ -358,6 +376,11 @@ def _finish_rows(
     if segments is not None:
         raw_s = getter(segments) if isinstance(segments, str) else segments
         seg = _labels(raw_s, n_rows, where)
+    label_values = {
+        c: _labels(getter(c), n_rows, where, param)
+        for param, cols in (labels or {}).items()
+        for c in cols
+    }
     return Table(
         kind="rows",
         columns=needed,
@@ -366,6 +389,7 @@ def _finish_rows(
         values=matrix(needed),
         weights=w,
         segments=seg,
+        labels=label_values,
         backend=backend,
     )
 
@@ -393,6 +417,7 @@ def read(
     roles: Roles | None = None,
     weights: object = None,
     segments: object = None,
+    labels: Mapping[str, Sequence[str]] | None = None,
     accept: Collection[Kind] = ("rows", "lazy", "moments"),
     min_rows: int = 1,
 ) -> Table:
@@ -414,6 +439,9 @@ def read(
         Case weights, or the name of their column.
     segments : array_like or str, optional
         Segment labels, or the name of their column.
+    labels : mapping of str to column names, optional
+        Further label columns by public parameter (e.g. ``{"by": ["company",
+        "industry"]}``), read as strings into ``Table.labels`` (rows only).
     accept : collection of {"rows", "lazy", "moments", "counts"}
         Kinds of input the function can use.
     min_rows : int
@@ -432,6 +460,12 @@ def read(
     from ..stats.counts import CategoryCounts  # noqa: PLC0415 - stats sits below
     from ..stats.moments import Moments  # noqa: PLC0415
 
+    if labels and (
+        isinstance(data, Moments | CategoryCounts)
+        or isinstance(_narwhals_or_none(data), nw.LazyFrame)
+    ):
+        msg = f"{where} needs the rows in memory to read label columns."
+        raise InputError(msg)
     if isinstance(data, Moments):
         return _from_statistics(
             data,
@@ -462,6 +496,7 @@ def read(
             segments=segments,
             where=where,
             min_rows=min_rows,
+            labels=labels,
         )
     if not isinstance(data, np.ndarray | list | tuple):
         frame = _narwhals(data)
@@ -485,6 +520,7 @@ def read(
                 segments=segments,
                 where=where,
                 min_rows=min_rows,
+                labels=labels,
             )
     _refuse_kind("rows", accept, where)
     return _read_array(
@@ -495,6 +531,7 @@ def read(
         segments=segments,
         where=where,
         min_rows=min_rows,
+        labels=labels,
     )
 
 
@@ -507,6 +544,7 @@ def _read_mapping(
     segments: object,
     where: str,
     min_rows: int,
+    labels: Mapping[str, Sequence[str]] | None = None,
 ) -> Table:
     raw: dict[str, np.ndarray[Any, Any]] = {}
     for key, value in data.items():
@@ -557,6 +595,7 @@ def _read_mapping(
         where=where,
         backend=None,
         min_rows=min_rows,
+        labels=labels,
     )
 
 
@@ -569,6 +608,7 @@ def _read_frame(
     segments: object,
     where: str,
     min_rows: int,
+    labels: Mapping[str, Sequence[str]] | None = None,
 ) -> Table:
     all_names = [str(c) for c in frame.columns]
     _check_unique(all_names, "column names of 'data'", where)
@@ -599,6 +639,7 @@ def _read_frame(
         where=where,
         backend=_backend(frame),
         min_rows=min_rows,
+        labels=labels,
     )
 
 
@@ -611,6 +652,7 @@ def _read_array(
     segments: object,
     where: str,
     min_rows: int,
+    labels: Mapping[str, Sequence[str]] | None = None,
 ) -> Table:
     try:
         arr = np.asarray(data)
@@ -659,4 +701,5 @@ def _read_array(
         where=where,
         backend=None,
         min_rows=min_rows,
+        labels=labels,
     )

@@ -49,6 +49,8 @@ class Table:
         Validated case weights, one per row (rows only).
     segments : ndarray of str or None
         Segment label per row (rows only).
+    labels : dict of str to ndarray of str
+        Further label columns by name (e.g. aggregation levels; rows only).
     lazy : narwhals LazyFrame or None
         The engine's frame (``kind == "lazy"``).
     weight_column, segment_column : str or None
@@ -69,6 +71,7 @@ class Table:
     values: FloatArray | None = field(default=None, repr=False)
     weights: FloatArray | None = field(default=None, repr=False)
     segments: np.ndarray[Any, Any] | None = field(default=None, repr=False)
+    labels: dict[str, np.ndarray[Any, Any]] = field(default_factory=dict, repr=False)
     lazy: Any = field(default=None, repr=False)
     weight_column: str | None = None
     segment_column: str | None = None
@@ -141,6 +144,7 @@ class Table:
             values=values[mask],
             weights=None if self.weights is None else self.weights[mask],
             segments=None if self.segments is None else self.segments[mask],
+            labels={k: v[mask] for k, v in self.labels.items()},
         )
 
     def segment(self, label: str) -> Table:

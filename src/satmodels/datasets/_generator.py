@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from .._typing import FloatArray
+from .._validation import check_rng
 from ..exceptions import InputError
 from ..results._base import ResultMixin
 from ..results._summary import Summary, table
@@ -245,7 +246,7 @@ class SimulatedSurvey(ResultMixin):
 def make_survey(
     n: int = 500,
     *,
-    rng: np.random.Generator | int | None = None,
+    rng: np.random.Generator | np.random.SeedSequence | int | None = None,
     discrete: bool = True,
     missing_rate: float = 0.02,
     paths: Mapping[tuple[str, str], float] | None = None,
@@ -289,7 +290,7 @@ def make_survey(
         )
         raise InputError(msg)
     seed = int(rng) if isinstance(rng, int | np.integer) else None
-    gen = np.random.default_rng(rng)
+    gen = check_rng(rng, "make_survey")
     path_values = dict(ACSI_PATHS)
     if paths is not None:
         unknown = [k for k in paths if k not in ACSI_PATHS]
