@@ -533,3 +533,22 @@ def test_polars_lazy_equals_numpy_property(
         np.testing.assert_allclose(
             getattr(got, f), getattr(ref, f), rtol=1e-9, atol=1e-8, err_msg=f
         )
+
+
+def test_engines_import_no_statistics_or_model_module() -> None:
+    # The arrows point down: stats builds Moments/CategoryCounts from the
+    # engines' typed arrays; the engines never import stats, data or a model.
+    import ast
+    from pathlib import Path
+
+    from satmodels import engines
+
+    allowed = {"_typing", "exceptions", "engines"}
+    for path in Path(engines.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level >= 2:
+                top = (node.module or "").split(".")[0]
+                assert top in allowed, f"{path.name} imports ..{node.module}"
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert not node.module.startswith("satmodels"), path.name
