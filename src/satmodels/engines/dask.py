@@ -25,7 +25,7 @@ from typing import Any, cast
 import narwhals.stable.v2 as nw
 import numpy as np
 
-from .._typing import FloatArray
+from .._typing import FloatArray, IntArray
 from ..exceptions import InputError
 from ._frame import raise_bad_weights, tree
 from ._protocol import Account, CountSums, Invalid, Missing, MomentSums, PairSums
@@ -238,31 +238,69 @@ def _bad_w(w: FloatArray | None) -> int:
     return 0 if w is None else int((~np.isfinite(w) | (w < 0)).sum())
 
 
+@dataclass(frozen=True, slots=True)
+class _Tally:
+    """One partition's (or a merged group's) counts; adds exactly."""
+
+    rows: int
+    bad_weights: int
+    zero_weight: int
+    counts: IntArray
+    weighted: FloatArray
+    weighted_sq: FloatArray
+    missing: IntArray
+    invalid: IntArray
+    #: Smallest invalid answer per column (first column of a pair); inf if none.
+    min_invalid_a: FloatArray
+    #: The same for the second column of a pair (equal to ``a`` for columns).
+    min_invalid_b: FloatArray
+
+    def add(self, other: _Tally) -> _Tally:
+        """Sum two tallies of disjoint rows."""
+        return _Tally(
+            rows=self.rows + other.rows,
+            bad_weights=self.bad_weights + other.bad_weights,
+            zero_weight=self.zero_weight + other.zero_weight,
+            counts=self.counts + other.counts,
+            weighted=self.weighted + other.weighted,
+            weighted_sq=self.weighted_sq + other.weighted_sq,
+            missing=self.missing + other.missing,
+            invalid=self.invalid + other.invalid,
+            min_invalid_a=np.fmin(self.min_invalid_a, other.min_invalid_a),
+            min_invalid_b=np.fmin(self.min_invalid_b, other.min_invalid_b),
+        )
+
+
+def _add(a: _Tally, b: _Tally) -> _Tally:
+    return a.add(b)
+
+
 def _count_part(
     part: Any,  # noqa: ANN401 - a pandas DataFrame
     cols: tuple[str, ...],
     weight: str | None,
     cats: FloatArray,
-) -> dict[str, Any]:
+) -> _Tally:
     """One partition's category counts by ``numpy.bincount``, on the worker."""
     x, w = _values(part, cols, weight)
     codes, other, nan = match(x, cats)
     keep = np.ones(x.shape[0], dtype=bool) if w is None else np.nan_to_num(w) > 0
     codes = np.where(keep[:, None], codes, -1)
-    counts, wc, wq = count_kernel(
-        codes, len(cats), None if w is None else np.nan_to_num(w)
+    wv = None if w is None else np.nan_to_num(w)
+    counts, wc, wq = count_kernel(codes, len(cats), wv)
+    low = _fmin(x, other)
+    return _Tally(
+        rows=x.shape[0],
+        bad_weights=_bad_w(w),
+        zero_weight=0 if w is None else int((w == 0).sum()),
+        counts=counts,
+        weighted=wc,
+        weighted_sq=wq,
+        missing=(nan & keep[:, None]).sum(axis=0).astype(np.int64),
+        invalid=other.sum(axis=0).astype(np.int64),
+        min_invalid_a=low,
+        min_invalid_b=low,
     )
-    return {
-        "n": x.shape[0],
-        "badw": _bad_w(w),
-        "zerow": 0 if w is None else int((w == 0).sum()),
-        "counts": counts,
-        "weighted": wc,
-        "weighted_sq": wq,
-        "missing": (nan & keep[:, None]).sum(axis=0).astype(np.int64),
-        "other": other.sum(axis=0).astype(np.int64),
-        "min_other": _fmin(x, other),
-    }
 
 
 def _pair_part(
@@ -271,7 +309,7 @@ def _pair_part(
     weight: str | None,
     cats_a: FloatArray,
     cats_b: FloatArray,
-) -> dict[str, Any]:
+) -> _Tally:
     """One partition's joint counts per column pair, on the worker."""
     xa, w = _values(part, [a for a, _ in pairs], weight)
     xb, _ = _values(part, [b for _, b in pairs], None)
@@ -282,30 +320,27 @@ def _pair_part(
     joint = np.where(miss | bad_a | bad_b | ~keep[:, None], -1, ca * len(cats_b) + cb)
     k = len(cats_a) * len(cats_b)
     counts, wc, wq = count_kernel(joint, k, None if w is None else np.nan_to_num(w))
-    return {
-        "n": xa.shape[0],
-        "badw": _bad_w(w),
-        "zerow": 0 if w is None else int((w == 0).sum()),
-        "counts": counts,
-        "weighted": wc,
-        "weighted_sq": wq,
-        "missing": miss.sum(axis=0).astype(np.int64),
-        "other": (bad_a | bad_b).sum(axis=0).astype(np.int64),
-        "min_other_a": _fmin(xa, bad_a),
-        "min_other_b": _fmin(xb, bad_b),
-    }
+    return _Tally(
+        rows=xa.shape[0],
+        bad_weights=_bad_w(w),
+        zero_weight=0 if w is None else int((w == 0).sum()),
+        counts=counts,
+        weighted=wc,
+        weighted_sq=wq,
+        missing=miss.sum(axis=0).astype(np.int64),
+        invalid=(bad_a | bad_b).sum(axis=0).astype(np.int64),
+        min_invalid_a=_fmin(xa, bad_a),
+        min_invalid_b=_fmin(xb, bad_b),
+    )
 
 
-def _add(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
-    return {k: np.fmin(a[k], b[k]) if k.startswith("min_") else a[k] + b[k] for k in a}
-
-
-def _sum(frame: nw.LazyFrame[Any], keep: list[str], func: Any, *args: Any) -> Any:  # noqa: ANN401
+def _sum(frame: nw.LazyFrame[Any], keep: list[str], func: Any, *args: Any) -> _Tally:  # noqa: ANN401
     dk = _dask()
     parts = frame.select(*keep).to_native().to_delayed()
     part_fn = dk.delayed(func, pure=True)
     (total,) = dk.compute(tree(dk, [part_fn(p, *args) for p in parts], _add))
-    return total
+    tally: _Tally = total
+    return tally
 
 
 def _example(value: float) -> float | None:
@@ -323,23 +358,23 @@ def category_counts(
     """Per-column category counts of a Dask frame (bincount per partition)."""
     keep = [*cols, *([weight] if weight is not None else [])]
     tot = _sum(frame, keep, _count_part, cols, weight, categories)
-    raise_bad_weights(int(tot["badw"]), weight, where)
+    raise_bad_weights(tot.bad_weights, weight, where)
     invalid = tuple(
         Invalid(
-            column=c, value=_example(tot["min_other"][j]), count=int(tot["other"][j])
+            column=c, value=_example(tot.min_invalid_a[j]), count=int(tot.invalid[j])
         )
-        if tot["other"][j]
+        if tot.invalid[j]
         else None
         for j, c in enumerate(cols)
     )
     return CountSums(
         columns=cols,
-        counts=tot["counts"],
-        weighted=tot["weighted"],
-        weighted_sq=tot["weighted_sq"],
-        missing=tot["missing"],
-        rows_total=int(tot["n"]),
-        zero_weight=int(tot["zerow"]),
+        counts=tot.counts,
+        weighted=tot.weighted,
+        weighted_sq=tot.weighted_sq,
+        missing=tot.missing,
+        rows_total=tot.rows,
+        zero_weight=tot.zero_weight,
         invalid=invalid,
     )
 
@@ -359,24 +394,24 @@ def pair_counts(
     tot = _sum(
         frame, keep, _pair_part, tuple(pairs), weight, categories_a, categories_b
     )
-    raise_bad_weights(int(tot["badw"]), weight, where)
+    raise_bad_weights(tot.bad_weights, weight, where)
     m, ka, kb = len(pairs), len(categories_a), len(categories_b)
     invalid: list[Invalid | None] = []
     for k, (a, b) in enumerate(pairs):
-        if not tot["other"][k]:
+        if not tot.invalid[k]:
             invalid.append(None)
             continue
-        va, vb = tot["min_other_a"][k], tot["min_other_b"][k]
+        va, vb = tot.min_invalid_a[k], tot.min_invalid_b[k]
         col, value = (a, va) if math.isfinite(va) else (b, vb)
         invalid.append(
-            Invalid(column=col, value=_example(value), count=int(tot["other"][k]))
+            Invalid(column=col, value=_example(value), count=int(tot.invalid[k]))
         )
     return PairSums(
-        counts=tot["counts"].reshape(m, ka, kb),
-        weighted=tot["weighted"].reshape(m, ka, kb),
-        weighted_sq=tot["weighted_sq"].reshape(m, ka, kb),
-        missing=tot["missing"],
-        rows_total=int(tot["n"]),
-        zero_weight=int(tot["zerow"]),
+        counts=tot.counts.reshape(m, ka, kb),
+        weighted=tot.weighted.reshape(m, ka, kb),
+        weighted_sq=tot.weighted_sq.reshape(m, ka, kb),
+        missing=tot.missing,
+        rows_total=tot.rows,
+        zero_weight=tot.zero_weight,
         invalid=tuple(invalid),
     )
