@@ -19,6 +19,7 @@ value, how many rows) whatever the weight.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import narwhals.stable.v2 as nw
@@ -32,6 +33,19 @@ from .memory import match
 __all__ = ["category_counts", "pair_counts"]
 
 _K, _A, _B, _G = "__k", "__a", "__b", "__g"
+
+
+@dataclass(frozen=True, slots=True)
+class _Groups:
+    """The engine's groups: unit (column or pair), answers, weight class, sums."""
+
+    unit: IntArray
+    wclass: IntArray
+    n: IntArray
+    ws: FloatArray
+    wq: FloatArray
+    a: FloatArray
+    b: FloatArray
 
 
 def _clean(column: str) -> nw.Expr:
@@ -56,7 +70,7 @@ def _grouped(
     flat: Sequence[str],
     weight: str | None,
     groups: Sequence[Sequence[int]],
-) -> dict[str, np.ndarray[Any, Any]]:
+) -> _Groups:
     """Stack ``groups`` (column indices per counted unit) and count by group.
 
     Each part reads only its own columns (and the weight), cleaned there, so
@@ -97,28 +111,27 @@ def _grouped(
             dtype=np.float64,
         )
 
-    res: dict[str, np.ndarray[Any, Any]] = {
-        "k": values(_K).astype(np.int64),
-        "g": values(_G).astype(np.int64),
-        "n": values("__n").astype(np.int64),
-    }
-    for key in keys:
-        res[key] = values(key)
-    if weight is not None:
-        res["ws"] = np.array([num(v) for v in out.get_column("__ws").to_list()])
-        res["wq"] = np.array([num(v) for v in out.get_column("__wq").to_list()])
+    n = values("__n").astype(np.int64)
+    if weight is None:
+        ws = wq = n.astype(np.float64)
     else:
-        res["ws"] = res["n"].astype(np.float64)
-        res["wq"] = res["ws"]
-    return res
+        ws = np.array([num(v) for v in out.get_column("__ws").to_list()])
+        wq = np.array([num(v) for v in out.get_column("__wq").to_list()])
+    return _Groups(
+        unit=values(_K).astype(np.int64),
+        wclass=values(_G).astype(np.int64),
+        n=n,
+        ws=ws,
+        wq=wq,
+        a=values(_A),
+        b=values(_B) if len(keys) > 1 else values(_A),
+    )
 
 
-def _totals(
-    g: dict[str, np.ndarray[Any, Any]], weight: str | None, where: str
-) -> tuple[int, int]:
-    first = g["k"] == 0
-    raise_bad_weights(int(g["n"][first & (g["g"] < 0)].sum()), weight, where)
-    return int(g["n"][first].sum()), int(g["n"][first & (g["g"] == 0)].sum())
+def _totals(g: _Groups, weight: str | None, where: str) -> tuple[int, int]:
+    first = g.unit == 0
+    raise_bad_weights(int(g.n[first & (g.wclass < 0)].sum()), weight, where)
+    return int(g.n[first].sum()), int(g.n[first & (g.wclass == 0)].sum())
 
 
 def _invalid(
@@ -143,19 +156,19 @@ def category_counts(
     g = _grouped(frame, cols, weight, [[i] for i in range(len(cols))])
     rows_total, zero = _totals(g, weight, where)
     p, kk = len(cols), len(categories)
-    codes, bad, nan = match(g[_A], categories)
-    use = (g["g"] == 1) & (codes >= 0)
+    codes, bad, nan = match(g.a, categories)
+    use = (g.wclass == 1) & (codes >= 0)
     counts = np.zeros((p, kk), dtype=np.int64)
     weighted = np.zeros((p, kk))
     weighted_sq = np.zeros((p, kk))
-    np.add.at(counts, (g["k"][use], codes[use]), g["n"][use])
-    np.add.at(weighted, (g["k"][use], codes[use]), g["ws"][use])
-    np.add.at(weighted_sq, (g["k"][use], codes[use]), g["wq"][use])
+    np.add.at(counts, (g.unit[use], codes[use]), g.n[use])
+    np.add.at(weighted, (g.unit[use], codes[use]), g.ws[use])
+    np.add.at(weighted_sq, (g.unit[use], codes[use]), g.wq[use])
     missing = np.zeros(p, dtype=np.int64)
-    gone = nan & (g["g"] == 1)
-    np.add.at(missing, g["k"][gone], g["n"][gone])
+    gone = nan & (g.wclass == 1)
+    np.add.at(missing, g.unit[gone], g.n[gone])
     invalid = tuple(
-        _invalid(c, bad & (g["k"] == j), g[_A], g["n"]) for j, c in enumerate(cols)
+        _invalid(c, bad & (g.unit == j), g.a, g.n) for j, c in enumerate(cols)
     )
     return CountSums(
         columns=cols,
@@ -184,26 +197,26 @@ def pair_counts(
     g = _grouped(frame, flat, weight, groups)
     rows_total, zero = _totals(g, weight, where)
     m, ka, kb = len(pairs), len(categories_a), len(categories_b)
-    ca, bad_a, nan_a = match(g[_A], categories_a)
-    cb, bad_b, nan_b = match(g[_B], categories_b)
+    ca, bad_a, nan_a = match(g.a, categories_a)
+    cb, bad_b, nan_b = match(g.b, categories_b)
     miss = nan_a | nan_b
-    use = (g["g"] == 1) & ~miss & ~bad_a & ~bad_b
+    use = (g.wclass == 1) & ~miss & ~bad_a & ~bad_b
     counts = np.zeros((m, ka, kb), dtype=np.int64)
     weighted = np.zeros((m, ka, kb))
     weighted_sq = np.zeros((m, ka, kb))
-    idx = (g["k"][use], ca[use], cb[use])
-    np.add.at(counts, idx, g["n"][use])
-    np.add.at(weighted, idx, g["ws"][use])
-    np.add.at(weighted_sq, idx, g["wq"][use])
+    idx = (g.unit[use], ca[use], cb[use])
+    np.add.at(counts, idx, g.n[use])
+    np.add.at(weighted, idx, g.ws[use])
+    np.add.at(weighted_sq, idx, g.wq[use])
     missing = np.zeros(m, dtype=np.int64)
-    gone = miss & (g["g"] == 1)
-    np.add.at(missing, g["k"][gone], g["n"][gone])
+    gone = miss & (g.wclass == 1)
+    np.add.at(missing, g.unit[gone], g.n[gone])
     invalid: list[Invalid | None] = []
     for k, (a, b) in enumerate(pairs):
-        mine = g["k"] == k
-        rows = int(g["n"][mine & (bad_a | bad_b)].sum())
-        first = _invalid(a, mine & bad_a, g[_A], g["n"]) or _invalid(
-            b, mine & bad_b, g[_B], g["n"]
+        mine = g.unit == k
+        rows = int(g.n[mine & (bad_a | bad_b)].sum())
+        first = _invalid(a, mine & bad_a, g.a, g.n) or _invalid(
+            b, mine & bad_b, g.b, g.n
         )
         invalid.append(
             None
