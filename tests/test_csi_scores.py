@@ -300,13 +300,15 @@ def test_csat_without_scale_uses_the_observed_range() -> None:
 
 def test_nps_huge_weights_are_not_an_overflow() -> None:
     # Regression: weights near 1e300 raised OverflowError (the square of the
-    # weight sum). Equal weights of any size give the unweighted statistics.
+    # weight sum). Weights whose sums overflow are refused and named, in
+    # memory and on an engine alike; rescaled weights give the statistics.
     x = np.array(SCORES, dtype=float)
-    r = nps(x, weights=np.full(x.size, 1e300))
+    with pytest.raises(InputError, match="'weights' parameter of nps"):
+        nps(x, weights=np.full(x.size, 1e300))
+    r = nps(x, weights=np.full(x.size, 1e100))
     base = nps(x)
     assert r.nps == pytest.approx(base.nps)
     assert r.standard_error == pytest.approx(base.standard_error)
-    # On an engine the weight sums themselves overflow: refused, named.
     df = pl.DataFrame({"ltr": x, "w": np.full(x.size, 1e300)})
     with pytest.raises(InputError, match="'weights' parameter of nps"):
         nps(df.lazy(), items="ltr", weights="w")

@@ -241,3 +241,9 @@ def test_label_columns_by_parameter() -> None:
         )
     with pytest.raises(InputError, match="rows in memory"):
         read(pl.DataFrame(data).lazy(), where="f", labels={"by": ["company"]})
+
+
+@pytest.mark.parametrize("scale", [1e300, 1e-300])
+def test_weights_that_overflow_or_underflow_are_refused(scale: float) -> None:
+    with pytest.raises(InputError, match="scale-free"):
+        read(X, where="f", weights=np.full(4, scale))

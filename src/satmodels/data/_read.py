@@ -165,6 +165,19 @@ def _weights(raw: object, n_rows: int, where: str, source: str) -> FloatArray:
             f"Got {float(w[row])!r} in row {row + 1} ({int(bad.sum())} such row(s))."
         )
         raise InputError(msg)
+    with np.errstate(over="ignore", under="ignore"):
+        total, squares = float(w.sum()), float(np.dot(w, w))
+    if not (np.isfinite(total) and np.isfinite(squares)) or (
+        total > 0 and squares == 0
+    ):
+        msg = (
+            f"The 'weights' parameter of {where} cannot be summed in double "
+            f"precision (largest {float(w.max())!r}, smallest positive "
+            f"{float(w[w > 0].min())!r}): their sum or sum of squares "
+            "overflows or underflows. Divide them by a constant: case weights "
+            "are scale-free."
+        )
+        raise InputError(msg)
     return w
 
 
