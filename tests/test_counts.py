@@ -560,10 +560,11 @@ def test_overflowing_weighted_counts_are_an_input_error(engine: str) -> None:
         duckdb = pytest.importorskip("duckdb")
         pd = pytest.importorskip("pandas")
         data = duckdb.connect().from_df(pd.DataFrame(data))
-    with pytest.raises(InputError, match=r"too large.*squared weights.*column 'a'"):
+    # refused by the reader (satmodels.data.read) or by the counts themselves
+    with pytest.raises(InputError, match=r"'weights' parameter.*(summed|too large)"):
         CategoryCounts.from_data(data, columns=["a"], categories=[1, 2], weights="w")
     big = {"a": np.array([1.0, 1.0]), "b": np.array([1.0, 1.0]), "w": np.full(2, 1e308)}
-    with pytest.raises(InputError, match=r"too large.*'a/b'"):
+    with pytest.raises(InputError, match=r"'weights' parameter.*(summed|too large)"):
         pair_counts(
             big,
             pairs=[("a", "b")],
