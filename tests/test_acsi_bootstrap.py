@@ -72,7 +72,7 @@ def test_batch_equals_loop_of_single_fits() -> None:
     boot = res.bootstrap
     assert boot is not None and boot.n_failed == 0
     reps = Moments.bootstrap(
-        x, n_replicates=25, columns=COLS, rng=np.random.default_rng(11)
+        x, n_resamples=25, columns=COLS, rng=np.random.default_rng(11)
     )
     rows_paths = boot.rows("paths")
     rows_idx = boot.rows("indices")

@@ -604,7 +604,7 @@ def test_input_errors() -> None:
     with pytest.raises(InputError, match="'scale'"):
         fit_ml(m, SPEC, scale="1-10")
     boot = Moments.bootstrap(
-        x, n_replicates=2, columns=names, rng=np.random.default_rng(0)
+        x, n_resamples=2, columns=names, rng=np.random.default_rng(0)
     )
     with pytest.raises(InputError, match="batch of 2"):
         fit_ml(boot, SPEC)

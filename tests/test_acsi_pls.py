@@ -443,7 +443,7 @@ def test_bad_data() -> None:
         acsi_fit(np.full((5, 8), np.nan), model=MODEL, columns=cols)
     with pytest.raises(InputError, match="batch"):
         acsi_fit(
-            Moments.bootstrap(x, n_replicates=3, columns=cols, rng=1),
+            Moments.bootstrap(x, n_resamples=3, columns=cols, rng=1),
             model=MODEL,
             scale=(-10, 10),
         )

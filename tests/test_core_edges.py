@@ -17,7 +17,6 @@ import pytest
 
 from satmodels import InputError, Moments, RatioResult, Scale, satisfaction_ratio
 from satmodels._validation import FiniteVector, FrozenModel, check_nan_policy, validated
-from satmodels.data._frames import as_table, values_of
 from satmodels.datasets import make_survey
 from satmodels.exceptions import SmallSampleWarning
 from satmodels.ratio import grade
@@ -60,7 +59,7 @@ def test_bootstrap_options_and_batches() -> None:
     with pytest.raises(InputError, match="replicate"):
         reps.to_frame()
     assert "3 bootstrap replicates" in str(reps.summary())
-    assert json.loads(json.dumps(reps.to_dict()))["n_replicates"] == 3
+    assert json.loads(json.dumps(reps.to_dict()))["n_resamples"] == 3
     with pytest.raises(InputError, match=r"'b' must be in \[0, 0\)"):
         Moments.from_data(x).replicate(0)
 
@@ -89,45 +88,19 @@ def test_weights_column_cannot_be_an_item() -> None:
 
 
 def test_model_function_errors_name_their_own_parameter() -> None:
-    from satmodels.stats.moments import moments_of
+    from satmodels.data import read
+    from satmodels.stats._moments_kernels import check_options
 
+    table = read(np.array([[1.0, np.nan], [2.0, 3.0]]), where="my_fn")
     with pytest.raises(InputError, match="The 'items' parameter of my_fn has 1 miss"):
-        moments_of(np.array([[1.0, np.nan], [2.0, 3.0]]), nan_policy="raise",
-                   name="items", where="my_fn")  # fmt: skip
+        table.moments(nan_policy="raise", name="items")
     with pytest.raises(InputError, match="'missing' parameter of my_fn"):
-        moments_of(np.ones((2, 2)), missing="all", where="my_fn")  # type: ignore[arg-type]
+        check_options("all", "omit", "my_fn")
     with pytest.raises(InputError, match="'nan_policy' parameter of my_fn"):
-        moments_of(np.ones((2, 2)), nan_policy="drop", where="my_fn")  # type: ignore[arg-type]
+        check_options("listwise", "drop", "my_fn")
 
 
 # --------------------------------------------------------------- frames
-
-
-def test_lazy_frame_where_rows_are_needed() -> None:
-    pl = pytest.importorskip("polars")
-    lazy = pl.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0]}).lazy()
-    with pytest.raises(InputError, match="'perceived' parameter of f is a lazy frame"):
-        as_table(lazy, name="perceived", where="f")
-    tab = as_table(lazy, columns=["b"], allow_lazy=True)
-    assert tab.values.tolist() == [[3.0], [4.0]]
-    assert tab.backend == "polars"
-    assert values_of(lazy, "a").tolist() == [1.0, 2.0]
-
-
-def test_table_shape_errors() -> None:
-    with pytest.raises(InputError, match="names 3 columns but 'data' has 2"):
-        as_table(np.ones((2, 2)), columns=["a", "b", "c"])
-    with pytest.raises(InputError, match="has no columns"):
-        as_table(np.ones((2, 0)))
-    with pytest.raises(InputError, match="must be a dataframe to select column 'w'"):
-        values_of(np.ones((2, 2)), "w", name="data", where="f")
-
-
-def test_single_column_name_as_string() -> None:
-    pd = pytest.importorskip("pandas")
-    tab = as_table(pd.DataFrame({"a": [1.0], "b": [2.0]}), columns="b")
-    assert tab.columns == ("b",)
-    assert tab.values.tolist() == [[2.0]]
 
 
 # --------------------------------------------------------------- validation

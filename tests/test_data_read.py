@@ -154,7 +154,7 @@ def test_moments_from_a_table_equal_moments_from_the_data() -> None:
     np.testing.assert_allclose(got.covariance(), ref.covariance())
     assert got.missing_report == ref.missing_report
     reps = t.bootstrap(n_resamples=5, rng=np.random.default_rng(0))
-    assert reps.n_replicates == 5
+    assert reps.n_resamples == 5
 
 
 def test_moments_and_counts_pass_through() -> None:
@@ -247,3 +247,16 @@ def test_label_columns_by_parameter() -> None:
 def test_weights_that_overflow_or_underflow_are_refused(scale: float) -> None:
     with pytest.raises(InputError, match="scale-free"):
         read(X, where="f", weights=np.full(4, scale))
+
+
+def test_weight_and_segment_columns_may_lie_outside_columns() -> None:
+    w = np.array([1.0, 2.0, 0.5, 1.0])
+    seg = np.array(["x", "y", "x", "y"])
+    for data in (
+        dict(COLS) | {"w": w, "s": seg},
+        pd.DataFrame(dict(COLS) | {"w": w, "s": seg}),
+    ):
+        t = read(data, where="f", columns=["a", "b"], weights="w", segments="s")
+        assert t.columns == ("a", "b")
+        np.testing.assert_array_equal(t.weights, w)
+        assert t.segment_labels() == ("x", "y")

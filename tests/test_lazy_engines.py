@@ -376,7 +376,7 @@ def test_bootstrap_reproducible_and_seeded(
     one = _boot(frame, 11, 40, weights="w")
     two = _boot(frame, 11, 40, weights="w")
     other = _boot(frame, 12, 40, weights="w")
-    assert one.n_replicates == 40
+    assert one.n_resamples == 40
     # The multiplicities are the same; parallel engines may add the rows in
     # a different order, so the sums agree to rounding, not bit for bit.
     for f in FIELDS:
@@ -409,7 +409,7 @@ def _check_bootstrap_statistics(reps: Moments, missing: str) -> None:
         columns=COLS,
         missing=missing,  # type: ignore[arg-type]
     )
-    assert reps.n_replicates == B_STAT
+    assert reps.n_resamples == B_STAT
     n = ref.nobs.astype(float)
     counts = np.diagonal(reps.count, axis1=1, axis2=2).astype(float)  # (B, p)
     assert np.all(np.abs(counts.mean(axis=0) - n) < 4 * np.sqrt(n / B_STAT))

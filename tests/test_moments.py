@@ -358,7 +358,7 @@ def test_mapping_and_moments_input() -> None:
     with pytest.raises(InputError, match=r"'rng' parameter of Moments.bootstrap"):
         Moments.bootstrap(x, n_resamples=2, rng=1.5)  # type: ignore[arg-type]
     # the former keyword still works while callers move to n_resamples
-    old = Moments.bootstrap(x, n_replicates=3, rng=0)
+    old = Moments.bootstrap(x, n_resamples=3, rng=0)
     np.testing.assert_array_equal(
         old.comoment, Moments.bootstrap(x, n_resamples=3, rng=0).comoment
     )

@@ -185,10 +185,10 @@ def fit_ml(
         missing=missing,  # type: ignore[arg-type]
         nan_policy=nan_policy,  # type: ignore[arg-type]
     )
-    if moments.n_replicates:
+    if moments.n_resamples:
         msg = (
             f"The 'data' parameter of {where} must be a single Moments, not a "
-            f"batch of {moments.n_replicates} bootstrap replicates."
+            f"batch of {moments.n_resamples} bootstrap replicates."
         )
         raise InputError(msg)
     if declared is not None:

@@ -189,9 +189,9 @@ def _fit_pls(
     centroid and factorial schemes) and by simulation recovery.
     """
     m = table.moments(spec.indicators, missing=opts.missing, nan_policy=opts.nan_policy)
-    if m.n_replicates:
+    if m.n_resamples:
         msg = (
-            f"The 'data' parameter of {where} is a batch of {m.n_replicates} "
+            f"The 'data' parameter of {where} is a batch of {m.n_resamples} "
             "Moments; pass a single Moments."
         )
         raise InputError(msg)

@@ -35,7 +35,7 @@ from ..data import read
 from ..exceptions import EstimationError, InputError
 from ..results._estimates import Estimates, estimates
 from ..scales import Scale, as_scale
-from ..stats._moments_kernels import _moments_from_values
+from ..stats._entry import _moments_from_values
 from ..stats.moments import MissingReport, Moments
 from ._category import check_on_scale
 from ._estimated import EstimatedResult, Refit

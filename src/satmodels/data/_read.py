@@ -350,18 +350,21 @@ def _finish_rows(
     backend: str | None,
     min_rows: int,
     labels: Mapping[str, Sequence[str]] | None = None,
+    every: Sequence[str] | None = None,
 ) -> Table:
+    # weight, segment and label columns may lie outside a 'columns' selection
+    present = set(names if every is None else every)
     label_cols = [c for cols in (labels or {}).values() for c in cols]
     reserved = [c for c in (weights, segments) if isinstance(c, str)] + label_cols
     for param, col in (("weights", weights), ("segments", segments)):
-        if isinstance(col, str) and col not in set(names):
+        if isinstance(col, str) and col not in present:
             msg = (
                 f"The '{param}' parameter of {where} names column {col!r} "
-                f"that 'data' does not have. Available columns: {list(names)}."
+                f"that 'data' does not have. Available columns: {sorted(present)}."
             )
             raise InputError(msg)
     for param, cols in (labels or {}).items():
-        unknown = [c for c in cols if c not in set(names)]
+        unknown = [c for c in cols if c not in present]
         if unknown:
             msg = (
                 f"The '{param}' parameter of {where} names column(s) {unknown} "
@@ -609,6 +612,7 @@ def _read_mapping(
         backend=None,
         min_rows=min_rows,
         labels=labels,
+        every=list(raw),
     )
 
 
@@ -653,6 +657,7 @@ def _read_frame(
         backend=_backend(frame),
         min_rows=min_rows,
         labels=labels,
+        every=all_names,
     )
 
 

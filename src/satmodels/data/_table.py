@@ -193,6 +193,7 @@ class Table:
                 nan_policy=nan_policy,
                 where=self.where,
                 name=name,
+                backend=self.backend,
             )
         if self.kind == "counts":
             self._need_rows("moments")

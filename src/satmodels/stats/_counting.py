@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
@@ -10,10 +10,8 @@ from pydantic import field_validator
 
 from .._typing import FloatArray, IntArray
 from .._validation import FiniteVector, FrozenModel
-from ..data import _frames
 from ..engines import check_finite
 from ..exceptions import InputError
-from ._moments_kernels import _weights_vector
 
 __all__ = ["CountsInput", "PairCountsInput"]
 
@@ -72,49 +70,6 @@ class PairCountsInput(FrozenModel):
 # ----------------------------------------------------------------- helpers
 def label(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def is_array(data: object) -> bool:
-    return not isinstance(data, Mapping) and not _frames.is_frame(data)
-
-
-def matrix(
-    data: object, columns: Sequence[str] | None, where: str
-) -> tuple[FloatArray, tuple[str, ...], str | None]:
-    """Answers as a float matrix (NaN missing), with names and backend."""
-    if isinstance(data, Mapping):
-        names = [str(k) for k in data] if columns is None else list(columns)
-        unknown = [c for c in names if c not in data]
-        if unknown:
-            msg = (
-                f"The 'data' parameter of {where} has no column(s) {unknown}. "
-                f"Available columns: {list(data)}."
-            )
-            raise InputError(msg)
-        try:
-            arrays = [np.asarray(data[c], dtype=np.float64) for c in names]
-        except (TypeError, ValueError) as exc:
-            msg = f"The columns of the 'data' parameter of {where} must be numeric."
-            raise InputError(msg) from exc
-        if not arrays or any(a.ndim != 1 for a in arrays):
-            msg = f"The 'data' mapping of {where} must hold 1-D columns."
-            raise InputError(msg)
-        if len({a.shape[0] for a in arrays}) != 1:
-            msg = f"The columns of the 'data' mapping of {where} differ in length."
-            raise InputError(msg)
-        return np.column_stack(arrays), tuple(names), None
-    tab = _frames.as_table(data, columns=columns, name="data", where=where)
-    return tab.values, tab.columns, tab.backend
-
-
-def weights(data: object, weights: object, n: int, where: str) -> FloatArray | None:
-
-    if isinstance(weights, str) and isinstance(data, Mapping):
-        if weights not in data:
-            msg = f"The weights column {weights!r} of {where} is not in the data."
-            raise InputError(msg)
-        weights = data[weights]
-    return _weights_vector(data, weights, n, where)
 
 
 def codes(

@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from .. import engines
 from .._typing import FloatArray
 from .._validation import validated
 from ..engines import lazy_bootstrap, memory
 from ._counting import CountsInput, PairCountsInput
-from ._moments_kernels import replicate_sums
+from ._moments_kernels import check_options, replicate_sums
 from .counts import CategoryCounts
-from .moments import Missing, Moments, moments_of
+from .moments import Missing, Moments
 from .pairs import PairCounts, _count_pairs
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ def lazy_moments(
     nan_policy: Literal["omit", "raise"] = "omit",
     where: str = "Moments.from_data",
     name: str = "data",
+    backend: str | None = None,
 ) -> Moments:
     """Moments of a lazy frame, aggregated on its engine.
 
@@ -86,7 +88,8 @@ def lazy_moments(
     >>> m.mean.round(3).tolist(), m.missing_report.reasons
     ([2.333, 5.0], {'missing value (listwise)': 1})
     """
-    return moments_of(
+    check_options(missing, nan_policy, where)
+    sums = engines.lazy_moments(
         data,
         columns=columns,
         weights=weights,
@@ -95,6 +98,7 @@ def lazy_moments(
         where=where,
         name=name,
     )
+    return Moments._from_sums(sums, backend=backend, where=where, name=name)
 
 
 def lazy_poisson_bootstrap(

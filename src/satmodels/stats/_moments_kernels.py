@@ -17,59 +17,21 @@ from typing import Any
 import numpy as np
 
 from .._typing import FloatArray
-from ..data import _frames, read
+from ..data import read
 from ..data._table import Kind, Table
-from ..engines import Account, MomentSums, PairMoments, check_finite, lazy_moments
+from ..engines import Account, MomentSums, PairMoments, check_finite
 from ..engines import memory as memory_engine
-from ..engines._protocol import Missing
 from ..exceptions import InputError
 from ._report import MissingReport
 
 __all__ = [
     "check_options",
     "covariance_sums",
-    "data_sums",
     "moments_fields",
     "read_columns",
     "replicate_sums",
     "to_sums",
 ]
-
-
-def _weights_vector(
-    data: object, weights: object, n_rows: int, where: str
-) -> FloatArray | None:
-    """Validate case weights: one finite non-negative value per row."""
-    if weights is None:
-        return None
-    if isinstance(weights, str):
-        raw = _frames.values_of(data, weights, name="data", where=where)
-        try:
-            w = np.asarray(raw, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            msg = f"The weights column {weights!r} of {where} must be numeric."
-            raise InputError(msg) from exc
-    else:
-        try:
-            w = np.asarray(weights, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            msg = f"The 'weights' parameter of {where} must be numeric."
-            raise InputError(msg) from exc
-    if w.ndim != 1 or w.shape[0] != n_rows:
-        msg = (
-            f"The 'weights' parameter of {where} must have one entry per row "
-            f"({n_rows}). Got shape {w.shape} instead."
-        )
-        raise InputError(msg)
-    bad = ~np.isfinite(w) | (w < 0)
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0])
-        msg = (
-            f"The 'weights' parameter of {where} must be finite and non-negative. "
-            f"Got {float(w[row])!r} in row {row + 1} ({int(bad.sum())} such row(s))."
-        )
-        raise InputError(msg)
-    return w
 
 
 def read_columns(
@@ -116,46 +78,6 @@ def check_options(missing: object, nan_policy: object, where: str) -> None:
             f"'raise'. Got {nan_policy!r} instead."
         )
         raise InputError(msg)
-
-
-def _rows(
-    data: object, columns: Sequence[str] | None, weights: object, where: str, name: str
-) -> tuple[FloatArray, tuple[str, ...], FloatArray | None, str | None]:
-    tab = _frames.as_table(data, columns=columns, name=name, where=where)
-    if isinstance(weights, str) and weights in tab.columns:
-        msg = f"The weights column {weights!r} is also listed in 'columns'."
-        raise InputError(msg)
-    w = _weights_vector(data, weights, tab.values.shape[0], where)
-    return tab.values, tab.columns, w, tab.backend
-
-
-def data_sums(
-    data: object,
-    *,
-    columns: Sequence[str] | None,
-    weights: object,
-    missing: Missing,
-    nan_policy: str,
-    where: str,
-    name: str,
-) -> tuple[MomentSums, str | None]:
-    """Return the moment sums of any input and its ``to_frame`` backend."""
-    if _frames.is_lazy(data):
-        sums = lazy_moments(
-            data,
-            columns=columns,
-            weights=weights,
-            missing=missing,
-            nan_policy=nan_policy,
-            where=where,
-            name=name,
-        )
-        return sums, _frames.backend_of(data)
-    x, cols, w, backend = _rows(data, columns, weights, where, name)
-    sums = memory_engine.moments(
-        x, cols, w, missing=missing, nan_policy=nan_policy, where=where, name=name
-    )
-    return sums, backend
 
 
 def replicate_sums(  # noqa: PLR0917
@@ -301,18 +223,3 @@ def covariance_sums(
             column_missing=dict.fromkeys(cols, 0),
         ),
     )
-
-
-def __getattr__(name: str) -> Any:  # noqa: ANN401 - the moved functions
-    """Former home of the Table entry points (now :mod:`._entry`).
-
-    ``_moments_from_values`` and ``_bootstrap_values`` build Moments, which
-    this module must not import (it sits below :mod:`.moments`); callers that
-    still import them from here get them from :mod:`._entry` on first use.
-    """
-    if name in {"_moments_from_values", "_bootstrap_values"}:
-        from . import _entry  # noqa: PLC0415 - see the docstring
-
-        return getattr(_entry, name)
-    msg = f"module {__name__!r} has no attribute {name!r}"
-    raise AttributeError(msg)

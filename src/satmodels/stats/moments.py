@@ -24,7 +24,7 @@ observed, the co-moment, and the sum of squares of column i over those rows
 reports). Under listwise deletion all pairs share the same rows.
 
 The same class holds a *batch* of bootstrap replicates: every array then has
-a leading replicate axis (``moments.n_replicates``), and ``covariance()`` and
+a leading replicate axis (``moments.n_resamples``), and ``covariance()`` and
 ``correlation()`` return one matrix per replicate.
 
 References
@@ -57,14 +57,13 @@ from ..results._summary import Summary, table
 from ._moments_kernels import (
     check_options,
     covariance_sums,
-    data_sums,
     moments_fields,
     read_columns,
     to_sums,
 )
 from ._report import MissingReport
 
-__all__ = ["MissingReport", "Moments", "moments_of"]
+__all__ = ["MissingReport", "Moments"]
 
 Missing = Literal["listwise", "pairwise"]
 
@@ -242,7 +241,6 @@ class Moments(ResultMixin):
         missing: Missing = "listwise",
         method: Literal["multinomial", "poisson"] = "multinomial",
         rng: np.random.Generator | np.random.SeedSequence | int | None = None,
-        n_replicates: int | None = None,
     ) -> Moments:
         r"""Moments of B bootstrap replicates, computed at once.
 
@@ -265,8 +263,6 @@ class Moments(ResultMixin):
             Resampling scheme.
         rng : None, int, numpy.random.SeedSequence or numpy.random.Generator
             Source of randomness; results are reproducible for a fixed seed.
-        n_replicates : int, optional
-            Former name of ``n_resamples``, accepted while callers move.
 
         Returns
         -------
@@ -285,12 +281,10 @@ class Moments(ResultMixin):
         >>> from satmodels import Moments
         >>> x = np.random.default_rng(0).normal(size=(200, 3))
         >>> reps = Moments.bootstrap(x, n_resamples=50, rng=1)
-        >>> reps.n_replicates, reps.covariance().shape
+        >>> reps.n_resamples, reps.covariance().shape
         (50, (50, 3, 3))
         """
         where = "Moments.bootstrap"
-        if n_replicates is not None:
-            n_resamples = n_replicates
         if (
             not isinstance(n_resamples, int | np.integer)
             or isinstance(n_resamples, bool)
@@ -328,7 +322,7 @@ class Moments(ResultMixin):
         return len(self.columns)
 
     @property
-    def n_replicates(self) -> int:
+    def n_resamples(self) -> int:
         """Number of replicates in a batch (0 for a single Moments)."""
         return 0 if self.comoment.ndim == 2 else int(self.comoment.shape[0])
 
@@ -460,10 +454,9 @@ class Moments(ResultMixin):
 
     def replicate(self, b: int) -> Moments:
         """Return the b-th replicate of a batch as a single Moments."""
-        if self.n_replicates == 0 or not 0 <= b < self.n_replicates:
+        if self.n_resamples == 0 or not 0 <= b < self.n_resamples:
             msg = (
-                f"Moments.replicate: 'b' must be in [0, {self.n_replicates}). "
-                f"Got {b!r}."
+                f"Moments.replicate: 'b' must be in [0, {self.n_resamples}). Got {b!r}."
             )
             raise InputError(msg)
         return replace(
@@ -490,7 +483,7 @@ class Moments(ResultMixin):
         InputError
             For a batch of bootstrap replicates (use :meth:`replicate`).
         """
-        if self.n_replicates:
+        if self.n_resamples:
             msg = "Moments.estimates is for a single Moments; use replicate(b) first."
             raise InputError(msg)
         n_eff = self.effective_n()
@@ -526,7 +519,7 @@ class Moments(ResultMixin):
             "n": self.n,
             "missing": self.missing,
             "weighted": self.weighted,
-            "n_replicates": self.n_replicates,
+            "n_resamples": self.n_resamples,
             "nobs": jsonable(self.nobs),
             "mean": jsonable(self.mean),
             "covariance": jsonable(self.covariance()),
@@ -536,8 +529,8 @@ class Moments(ResultMixin):
 
     def summary(self) -> Summary:
         """Means, standard deviations and observed rows per column."""
-        if self.n_replicates:
-            title = f"Moments: {self.n_replicates} bootstrap replicates"
+        if self.n_resamples:
+            title = f"Moments: {self.n_resamples} bootstrap replicates"
             return Summary(title=title, notes=(f"columns: {', '.join(self.columns)}",))
         mean, sd, nobs = self.mean, self.std(), self.nobs
         rows = [
@@ -561,37 +554,8 @@ class Moments(ResultMixin):
         )
 
     def __repr__(self) -> str:
-        batch = f", n_replicates={self.n_replicates}" if self.n_replicates else ""
+        batch = f", n_resamples={self.n_resamples}" if self.n_resamples else ""
         return (
             f"Moments(columns={list(self.columns)}, n={self.n}, "
             f"missing={self.missing!r}{batch})"
         )
-
-
-def moments_of(
-    data: object,
-    *,
-    columns: Sequence[str] | None = None,
-    weights: object = None,
-    missing: Missing = "listwise",
-    nan_policy: Literal["omit", "raise"] = "omit",
-    name: str = "data",
-    where: str = "Moments.from_data",
-) -> Moments:
-    """:meth:`Moments.from_data` with the caller's names in error messages.
-
-    Model functions call this so that a bad matrix is reported as, e.g.,
-    "The 'items' parameter of cronbach_alpha has 3 missing value(s) ...",
-    naming the parameter the user actually passed.
-    """
-    check_options(missing, nan_policy, where)
-    sums, backend = data_sums(
-        data,
-        columns=columns,
-        weights=weights,
-        missing=missing,
-        nan_policy=nan_policy,
-        where=where,
-        name=name,
-    )
-    return Moments._from_sums(sums, backend=backend, where=where, name=name)
