@@ -260,3 +260,12 @@ def test_weight_and_segment_columns_may_lie_outside_columns() -> None:
         assert t.columns == ("a", "b")
         np.testing.assert_array_equal(t.weights, w)
         assert t.segment_labels() == ("x", "y")
+
+
+def test_float_frames_are_read_without_a_copy_and_never_written() -> None:
+    frame = pd.DataFrame(COLS)
+    t = read(frame, where="f")
+    assert not t.matrix().flags.writeable  # the frame's memory, read-only
+    np.testing.assert_array_equal(t.matrix(), X)
+    masked = pd.DataFrame({"a": pd.array([1.0, None], dtype="Float64")})
+    np.testing.assert_array_equal(read(masked, where="f").column("a"), [1.0, np.nan])

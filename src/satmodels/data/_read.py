@@ -639,6 +639,16 @@ def _read_frame(
                 _not_numeric(c, str(dtype), where)
         if not cols:
             return np.empty((len(frame), 0))
+        if all(schema[c] in (nw.Float64, nw.Float32) for c in cols):
+            # Float columns need no cast: the frame's own block, often a view
+            # of the caller's memory, so it is handed on read-only.
+            try:
+                out = np.asarray(frame.select(*cols).to_numpy(), dtype=np.float64)
+            except (TypeError, ValueError):  # masked floats holding pd.NA
+                out = None
+            if out is not None:
+                out.flags.writeable = False
+                return out
         sel = frame.select(*(nw.col(c).cast(nw.Float64) for c in cols))
         return np.asarray(sel.to_numpy(), dtype=np.float64)
 
