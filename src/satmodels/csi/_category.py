@@ -30,23 +30,26 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
 import numpy as np
 
 from .._typing import FloatArray
 from ..data import Table
 from ..exceptions import InputError, SatmodelsWarning
+from ..results._estimates import Estimates
 from ..scales import Scale, observed_scale
 from ..stats.counts import CategoryCounts
 from ..stats.intervals import wilson_interval
 from ..stats.moments import MissingReport
+from ._estimated import EstimatedResult, with_segment_rows
 
 __all__ = [
     "Gathered",
     "Sums",
+    "assemble",
     "check_on_scale",
     "collapse",
     "gather",
@@ -55,6 +58,7 @@ __all__ = [
 ]
 
 Sums = tuple[FloatArray, FloatArray, FloatArray]
+_R = TypeVar("_R", bound=EstimatedResult)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -69,6 +73,29 @@ class Gathered:
     column: str
     segmented: bool
     scale: Scale
+
+
+def assemble(
+    gathered: Gathered,
+    one: Callable[[Sums, MissingReport | None, float], _R],
+    level: float,
+) -> _R:
+    """Overall result, segment results and the refit at another level.
+
+    ``one(sums, report, level)`` builds the result of one set of sums; the
+    overall result gets the segments' rows, the segment results and a refit
+    that rebuilds all of them.
+    """
+    head = one(gathered.total, gathered.report, level)
+
+    def refit(lv: float) -> Estimates:
+        return assemble(gathered, one, lv).estimates
+
+    if not gathered.segmented:
+        return replace(head, _refit=refit)  # type: ignore[type-var]
+    parts = {k: one(v, None, level) for k, v in gathered.parts.items()}
+    rows = with_segment_rows(head.estimates, {k: r.estimates for k, r in parts.items()})
+    return replace(head, estimates=rows, segments=parts, _refit=refit)  # type: ignore[type-var]
 
 
 def _point_sums(x: FloatArray, points: FloatArray, w: FloatArray | None) -> Sums:

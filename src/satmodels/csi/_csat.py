@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal, TypeVar
+from typing import Literal
 
 import numpy as np
 
@@ -33,8 +33,8 @@ from ..exceptions import InputError, SatmodelsWarning
 from ..results._estimates import Estimates, estimates
 from ..scales import Scale, as_scale
 from ..stats.moments import MissingReport
-from ._category import Gathered, Sums, gather, linearised_mean, share_one
-from ._estimated import EstimatedResult, Refit, fmt, with_segment_rows
+from ._category import Sums, assemble, gather, linearised_mean, share_one
+from ._estimated import EstimatedResult, Refit, fmt
 
 __all__ = ["CESResult", "CSATResult", "ces", "csat"]
 
@@ -177,27 +177,6 @@ class CESResult(EstimatedResult):
             f"CESResult(mean={fmt(self.mean, 3)}, agree={fmt(self.agree)}%, "
             f"n={self.n}, confidence_level={self.confidence_level})"
         )
-
-
-_R = TypeVar("_R", CSATResult, CESResult)
-
-
-def _assemble(
-    gathered: Gathered,
-    one: Callable[[Sums, MissingReport | None, float], _R],
-    level: float,
-) -> _R:
-    """Overall result, segment results and the refit at another level."""
-    head = one(gathered.total, gathered.report, level)
-
-    def refit(lv: float) -> Estimates:
-        return _assemble(gathered, one, lv).estimates
-
-    if not gathered.segmented:
-        return replace(head, _refit=refit)
-    parts = {k: one(v, None, level) for k, v in gathered.parts.items()}
-    rows = with_segment_rows(head.estimates, {k: r.estimates for k, r in parts.items()})
-    return replace(head, estimates=rows, segments=parts, _refit=refit)
 
 
 def _read(
@@ -356,7 +335,7 @@ def csat(
             _refit=lambda v: one(sums, report, v).estimates,
         )
 
-    return _assemble(gathered, one, level)
+    return assemble(gathered, one, level)
 
 
 # ---------------------------------------------------------------------- CES
@@ -490,4 +469,4 @@ def ces(
             _refit=lambda v: one(sums, report, v).estimates,
         )
 
-    return _assemble(gathered, one, level)
+    return assemble(gathered, one, level)
