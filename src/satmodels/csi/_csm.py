@@ -30,6 +30,7 @@ from ..scales import CSM_SEVEN, Scale, as_scale
 from ..stats.intervals import normal_quantile
 from ..stats.moments import MissingReport, Moments
 from ._common import check_no_nan, check_on_scale, means_on_scale
+from ._estimated import headline_interval
 from ._options import CSMOptions
 
 __all__ = ["CSMResult", "csm"]
@@ -100,13 +101,7 @@ class CSMResult(ResultMixin):
         self, confidence_level: float | None = None
     ) -> ConfidenceInterval:
         """Return the overall CSM's normal interval (stored at the fitted level)."""
-        if confidence_level is None or confidence_level == self.confidence_level:
-            return ConfidenceInterval(self.ci_low, self.ci_high)
-        level = check_confidence_level(
-            confidence_level, "CSMResult.confidence_interval"
-        )
-        z = normal_quantile(level)
-        return ConfidenceInterval(self.csm - z * self.se, self.csm + z * self.se)
+        return headline_interval(self, self.csm, confidence_level)
 
     def to_frame(self, backend: Literal["pandas", "polars"] | None = None) -> Any:  # noqa: ANN401 - a pandas or polars DataFrame
         """Return the estimates as a long table (backend: the input's by default)."""

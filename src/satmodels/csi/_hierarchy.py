@@ -37,6 +37,7 @@ from ..stats.intervals import normal_quantile
 from ..stats.moments import MissingReport, Moments
 from ._ahp import AHPResult, InconsistencyWarning, ahp
 from ._common import check_no_nan, check_on_scale, means_on_scale
+from ._estimated import headline_interval
 from ._options import CSIOptions
 from ._tree import CSINode, CSITree
 
@@ -151,15 +152,7 @@ class CSIResult(ResultMixin):
 
         With no argument, the interval stored at the fitted level.
         """
-        if confidence_level is None or confidence_level == self.confidence_level:
-            return ConfidenceInterval(self.ci_low, self.ci_high)
-        level = check_confidence_level(
-            confidence_level, "CSIResult.confidence_interval"
-        )
-        z = normal_quantile(level)
-        return ConfidenceInterval(
-            max(self.index - z * self.se, 0.0), min(self.index + z * self.se, 100.0)
-        )
+        return headline_interval(self, self.index, confidence_level, (0.0, 100.0))
 
     def to_frame(self, backend: Literal["pandas", "polars"] | None = None) -> Any:  # noqa: ANN401 - a pandas or polars DataFrame
         """Return the estimates as a long table (backend: the input's by default)."""
