@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 from .._validation import check_confidence_level
 from ..exceptions import InputError
@@ -23,12 +23,14 @@ from ..results._summary import Summary
 from ..stats.intervals import normal_quantile
 
 if TYPE_CHECKING:
+    from ..data import Table
     from ..stats.moments import MissingReport
 
 __all__ = [
     "EstimatedResult",
     "Refit",
     "check_choice",
+    "fit_segments",
     "fmt",
     "headline_interval",
     "with_segment_rows",
@@ -36,6 +38,7 @@ __all__ = [
 
 #: Rebuild a result's estimates at another confidence level.
 Refit = Callable[[float], Estimates]
+_R = TypeVar("_R", bound=ResultMixin)
 
 
 class EstimatedResult(ResultMixin):
@@ -146,6 +149,18 @@ def headline_interval(
     if bounds is not None:
         low, high = max(low, bounds[0]), min(high, bounds[1])
     return ConfidenceInterval(low, high)
+
+
+def fit_segments(table: Table, fit: Callable[[Table, str | None], _R]) -> _R:
+    """Fit ``table``, then each of its segments into the result's ``segments``.
+
+    ``fit(table, segment)`` builds one result (``segment`` None overall).
+    """
+    result = fit(table, None)
+    if not table.segment_labels():
+        return result
+    parts = {s: fit(t, s) for s, t in table.by_segment().items()}
+    return dataclasses.replace(result, segments=parts)  # type: ignore[type-var]
 
 
 def with_segment_rows(overall: Estimates, parts: Mapping[str, Estimates]) -> Estimates:

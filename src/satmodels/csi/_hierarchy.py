@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -37,7 +37,8 @@ from ..stats.intervals import normal_quantile
 from ..stats.moments import MissingReport, Moments
 from ._ahp import AHPResult, InconsistencyWarning, ahp
 from ._common import check_no_nan, check_on_scale, means_on_scale
-from ._estimated import headline_interval
+from ._csm import mean_covariance
+from ._estimated import fit_segments, headline_interval
 from ._options import CSIOptions
 from ._tree import CSINode, CSITree
 
@@ -321,13 +322,6 @@ def _leaf_weights(
     return entries, np.vstack(rows), ahps
 
 
-def _mean_covariance(m: Moments) -> FloatArray:
-    """Covariance matrix of the (weighted) item means (listwise Moments)."""
-    cov = m.covariance()
-    wi = np.diagonal(m.weight_sum)
-    return np.asarray(cov * m.weight_sq_sum / np.outer(wi, wi))
-
-
 def csi_index(
     data: object,
     *,
@@ -451,11 +445,7 @@ def csi_index(
             means_on_scale(leaves, m.mean, tree.scale, where)
         return _result(m, tree, entries, amat, ahps, level, t.backend, segment)
 
-    result = fit(tab, None)
-    if not tab.segment_labels():
-        return result
-    parts = {s: fit(t, s) for s, t in tab.by_segment().items()}
-    return replace(result, segments=parts)
+    return fit_segments(tab, fit)
 
 
 Entry = tuple[CSINode, int, "str | None", float, float]
@@ -475,7 +465,7 @@ def _result(  # noqa: PLR0917
     lo, hi = tree.scale.minimum, tree.scale.maximum
     factor = 100.0 / (hi - lo)
     leaf_scores = (m.mean - lo) * factor
-    vm = _mean_covariance(m) * factor * factor
+    vm = mean_covariance(m) * factor * factor
     scores = amat @ leaf_scores
     with np.errstate(invalid="ignore"):
         var = np.einsum("vi,ij,vj->v", amat, vm, amat)
