@@ -188,6 +188,14 @@ def check_on_scale(
         raise InputError(msg)
 
 
+def _no_usable(where: str) -> InputError:
+    """Return the error for an answer column with no usable answer."""
+    return InputError(
+        f"The 'items' parameter of {where} has no usable answer (none "
+        "non-missing with a positive case weight)."
+    )
+
+
 def _scaled(sums: Sums, unit: float) -> Sums:
     """Divide weight sums by ``unit`` (squared sums by its square)."""
     c, ws, w2 = sums
@@ -202,11 +210,7 @@ def _usable(sums: Sums, where: str) -> None:
         )
         raise InputError(msg)
     if not sums[1].sum() > 0:
-        msg = (
-            f"The 'items' parameter of {where} has no usable answer (none "
-            "non-missing with a positive case weight)."
-        )
-        raise InputError(msg)
+        raise _no_usable(where)
 
 
 def _from_counts(
@@ -273,11 +277,7 @@ def _counts_scale(cc: CategoryCounts, column: str, where: str) -> Scale:
     cats = np.asarray(cc.categories, dtype=np.float64)
     used = (cc.counts[j] > 0) & (cc.weighted_counts[j] > 0)
     if not used.any():
-        msg = (
-            f"The 'items' parameter of {where} has no usable answer (none "
-            "non-missing with a positive case weight)."
-        )
-        raise InputError(msg)
+        raise _no_usable(where)
     return observed_scale(cats[used], where)
 
 
@@ -340,11 +340,7 @@ def _gather_rows(
     if scale is not None:
         check_on_scale(col, scale, [column], where)
     if not keep.any():
-        msg = (
-            f"The 'items' parameter of {where} has no usable answer (none "
-            "non-missing with a positive case weight)."
-        )
-        raise InputError(msg)
+        raise _no_usable(where)
     xk = col[keep]
     sc = scale if scale is not None else observed_scale(xk, where)
     discrete = np.asarray(sc.points(), dtype=np.float64)
