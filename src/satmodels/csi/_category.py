@@ -37,10 +37,11 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .._typing import FloatArray
-from ..data import Table
+from .._validation import check_confidence_level, check_nan_policy
+from ..data import Table, read
 from ..exceptions import InputError, SatmodelsWarning
 from ..results._estimates import Estimates
-from ..scales import Scale, observed_scale
+from ..scales import Scale, as_scale, observed_scale
 from ..stats.counts import CategoryCounts
 from ..stats.intervals import wilson_interval
 from ..stats.moments import MissingReport
@@ -54,6 +55,7 @@ __all__ = [
     "collapse",
     "gather",
     "linearised_mean",
+    "read_answers",
     "share_one",
 ]
 
@@ -157,6 +159,38 @@ def share_one(
 
 
 # ------------------------------------------------------------------ reading
+def read_answers(
+    data: object,
+    where: str,
+    *,
+    items: str | Sequence[str] | None,
+    columns: Sequence[str] | None,
+    weights: object,
+    segments: object,
+    confidence_level: float,
+    nan_policy: str,
+    scale: object = None,
+) -> tuple[float, Scale | None, Table]:
+    """Check the shared options and read one answer column (rows, lazy, counts).
+
+    Returns the confidence level, the declared scale (None when not given)
+    and the table.
+    """
+    level = check_confidence_level(confidence_level, where)
+    check_nan_policy(nan_policy, where, ("omit", "raise"))
+    sc = as_scale(scale, where)
+    table = read(
+        data,
+        where=where,
+        columns=columns,
+        roles={"items": items},
+        weights=weights,
+        segments=segments,
+        accept=("rows", "lazy", "counts"),
+    )
+    return level, sc, table
+
+
 def _column(table: Table, where: str) -> str:
     cols = table.role("items")
     if len(cols) != 1:

@@ -25,14 +25,13 @@ from typing import Literal
 import numpy as np
 from scipy import special
 
-from .._validation import check_confidence_level, check_nan_policy
-from ..data import read
+from .._validation import check_confidence_level
 from ..exceptions import SmallSampleWarning
 from ..results._estimates import Estimates, estimates
 from ..scales import Scale
 from ..stats.intervals import normal_quantile, wilson_interval
 from ..stats.moments import MissingReport
-from ._category import Gathered, Sums, assemble, collapse, gather
+from ._category import Gathered, Sums, assemble, collapse, gather, read_answers
 from ._estimated import EstimatedResult, Refit, check_choice, fmt
 
 __all__ = ["NPSDifferenceResult", "NPSResult", "nps", "nps_difference"]
@@ -405,16 +404,15 @@ def nps(
     """
     where = "nps"
     method = check_choice(method, ("wald", "adjusted_wald"), "method", where)  # type: ignore[assignment]
-    level = check_confidence_level(confidence_level, where)
-    check_nan_policy(nan_policy, where, ("omit", "raise"))
-    table = read(
+    level, _, table = read_answers(
         data,
-        where=where,
+        where,
+        items=items,
         columns=columns,
-        roles={"items": items},
         weights=weights,
         segments=segments,
-        accept=("rows", "lazy", "counts"),
+        confidence_level=confidence_level,
+        nan_policy=nan_policy,
     )
     gathered = gather(table, scale=_NPS_SCALE, nan_policy=nan_policy, where=where)
     result = _nps_result(gathered, level, method, table.backend)
