@@ -42,6 +42,7 @@ from ..results._base import ConfidenceInterval, ResultMixin, jsonable
 from ..results._estimates import Estimates, estimates
 from ..results._summary import Summary, table
 from ..stats.intervals import normal_quantile
+from ._estimated import headline_interval
 
 __all__ = ["AggregateResult", "aggregate"]
 
@@ -92,15 +93,7 @@ class AggregateResult(ResultMixin):
         self, confidence_level: float | None = None
     ) -> ConfidenceInterval:
         """Return the national index's normal interval (stored at the fit level)."""
-        if confidence_level is None or confidence_level == self.confidence_level:
-            return ConfidenceInterval(self.ci_low, self.ci_high)
-        level = check_confidence_level(
-            confidence_level, "AggregateResult.confidence_interval"
-        )
-        z = normal_quantile(level)
-        return ConfidenceInterval(
-            self.national - z * self.se, self.national + z * self.se
-        )
+        return headline_interval(self, self.national, confidence_level)
 
     def to_frame(self, backend: Literal["pandas", "polars"] | None = None) -> Any:  # noqa: ANN401 - a pandas or polars DataFrame
         """Return the estimates as a long table (backend: the input's by default)."""

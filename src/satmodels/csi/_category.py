@@ -30,31 +30,37 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
 import numpy as np
 
 from .._typing import FloatArray
-from ..data import Table
+from .._validation import check_confidence_level, check_nan_policy
+from ..data import Table, read
 from ..exceptions import InputError, SatmodelsWarning
-from ..scales import Scale, observed_scale
+from ..results._estimates import Estimates
+from ..scales import Scale, as_scale, observed_scale
 from ..stats.counts import CategoryCounts
 from ..stats.intervals import wilson_interval
 from ..stats.moments import MissingReport
+from ._estimated import EstimatedResult, with_segment_rows
 
 __all__ = [
     "Gathered",
     "Sums",
+    "assemble",
     "check_on_scale",
     "collapse",
     "gather",
     "linearised_mean",
+    "read_answers",
     "share_one",
 ]
 
 Sums = tuple[FloatArray, FloatArray, FloatArray]
+_R = TypeVar("_R", bound=EstimatedResult)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -69,6 +75,29 @@ class Gathered:
     column: str
     segmented: bool
     scale: Scale
+
+
+def assemble(
+    gathered: Gathered,
+    one: Callable[[Sums, MissingReport | None, float], _R],
+    level: float,
+) -> _R:
+    """Overall result, segment results and the refit at another level.
+
+    ``one(sums, report, level)`` builds the result of one set of sums; the
+    overall result gets the segments' rows, the segment results and a refit
+    that rebuilds all of them.
+    """
+    head = one(gathered.total, gathered.report, level)
+
+    def refit(lv: float) -> Estimates:
+        return assemble(gathered, one, lv).estimates
+
+    if not gathered.segmented:
+        return replace(head, _refit=refit)  # type: ignore[type-var]
+    parts = {k: one(v, None, level) for k, v in gathered.parts.items()}
+    rows = with_segment_rows(head.estimates, {k: r.estimates for k, r in parts.items()})
+    return replace(head, estimates=rows, segments=parts, _refit=refit)  # type: ignore[type-var]
 
 
 def _point_sums(x: FloatArray, points: FloatArray, w: FloatArray | None) -> Sums:
@@ -130,6 +159,38 @@ def share_one(
 
 
 # ------------------------------------------------------------------ reading
+def read_answers(
+    data: object,
+    where: str,
+    *,
+    items: str | Sequence[str] | None,
+    columns: Sequence[str] | None,
+    weights: object,
+    segments: object,
+    confidence_level: float,
+    nan_policy: str,
+    scale: object = None,
+) -> tuple[float, Scale | None, Table]:
+    """Check the shared options and read one answer column (rows, lazy, counts).
+
+    Returns the confidence level, the declared scale (None when not given)
+    and the table.
+    """
+    level = check_confidence_level(confidence_level, where)
+    check_nan_policy(nan_policy, where, ("omit", "raise"))
+    sc = as_scale(scale, where)
+    table = read(
+        data,
+        where=where,
+        columns=columns,
+        roles={"items": items},
+        weights=weights,
+        segments=segments,
+        accept=("rows", "lazy", "counts"),
+    )
+    return level, sc, table
+
+
 def _column(table: Table, where: str) -> str:
     cols = table.role("items")
     if len(cols) != 1:
@@ -161,6 +222,14 @@ def check_on_scale(
         raise InputError(msg)
 
 
+def _no_usable(where: str) -> InputError:
+    """Return the error for an answer column with no usable answer."""
+    return InputError(
+        f"The 'items' parameter of {where} has no usable answer (none "
+        "non-missing with a positive case weight)."
+    )
+
+
 def _scaled(sums: Sums, unit: float) -> Sums:
     """Divide weight sums by ``unit`` (squared sums by its square)."""
     c, ws, w2 = sums
@@ -175,11 +244,7 @@ def _usable(sums: Sums, where: str) -> None:
         )
         raise InputError(msg)
     if not sums[1].sum() > 0:
-        msg = (
-            f"The 'items' parameter of {where} has no usable answer (none "
-            "non-missing with a positive case weight)."
-        )
-        raise InputError(msg)
+        raise _no_usable(where)
 
 
 def _from_counts(
@@ -246,11 +311,7 @@ def _counts_scale(cc: CategoryCounts, column: str, where: str) -> Scale:
     cats = np.asarray(cc.categories, dtype=np.float64)
     used = (cc.counts[j] > 0) & (cc.weighted_counts[j] > 0)
     if not used.any():
-        msg = (
-            f"The 'items' parameter of {where} has no usable answer (none "
-            "non-missing with a positive case weight)."
-        )
-        raise InputError(msg)
+        raise _no_usable(where)
     return observed_scale(cats[used], where)
 
 
@@ -313,11 +374,7 @@ def _gather_rows(
     if scale is not None:
         check_on_scale(col, scale, [column], where)
     if not keep.any():
-        msg = (
-            f"The 'items' parameter of {where} has no usable answer (none "
-            "non-missing with a positive case weight)."
-        )
-        raise InputError(msg)
+        raise _no_usable(where)
     xk = col[keep]
     sc = scale if scale is not None else observed_scale(xk, where)
     discrete = np.asarray(sc.points(), dtype=np.float64)

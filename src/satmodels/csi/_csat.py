@@ -20,21 +20,19 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal, TypeVar
+from typing import Literal
 
 import numpy as np
 
 from .._typing import FloatArray
-from .._validation import check_confidence_level, check_nan_policy
-from ..data import Table, read
 from ..exceptions import InputError, SatmodelsWarning
 from ..results._estimates import Estimates, estimates
-from ..scales import Scale, as_scale
+from ..scales import Scale
 from ..stats.moments import MissingReport
-from ._category import Gathered, Sums, gather, linearised_mean, share_one
-from ._estimated import EstimatedResult, Refit, fmt, with_segment_rows
+from ._category import Sums, assemble, gather, linearised_mean, read_answers, share_one
+from ._estimated import EstimatedResult, Refit, fmt
 
 __all__ = ["CESResult", "CSATResult", "ces", "csat"]
 
@@ -179,54 +177,6 @@ class CESResult(EstimatedResult):
         )
 
 
-_R = TypeVar("_R", CSATResult, CESResult)
-
-
-def _assemble(
-    gathered: Gathered,
-    one: Callable[[Sums, MissingReport | None, float], _R],
-    level: float,
-) -> _R:
-    """Overall result, segment results and the refit at another level."""
-    head = one(gathered.total, gathered.report, level)
-
-    def refit(lv: float) -> Estimates:
-        return _assemble(gathered, one, lv).estimates
-
-    if not gathered.segmented:
-        return replace(head, _refit=refit)
-    parts = {k: one(v, None, level) for k, v in gathered.parts.items()}
-    rows = with_segment_rows(head.estimates, {k: r.estimates for k, r in parts.items()})
-    return replace(head, estimates=rows, segments=parts, _refit=refit)
-
-
-def _read(
-    data: object,
-    where: str,
-    *,
-    items: str | Sequence[str] | None,
-    columns: Sequence[str] | None,
-    weights: object,
-    segments: object,
-    confidence_level: float,
-    nan_policy: str,
-    scale: object,
-) -> tuple[float, Scale | None, Table]:
-    level = check_confidence_level(confidence_level, where)
-    check_nan_policy(nan_policy, where, ("omit", "raise"))
-    sc = as_scale(scale, where)
-    table = read(
-        data,
-        where=where,
-        columns=columns,
-        roles={"items": items},
-        weights=weights,
-        segments=segments,
-        accept=("rows", "lazy", "counts"),
-    )
-    return level, sc, table
-
-
 # --------------------------------------------------------------------- CSAT
 def _top(scale: Scale, top_box: object, where: str) -> FloatArray | float:
     """Top answers of a discrete scale, or the threshold of an interval one."""
@@ -307,7 +257,7 @@ def csat(
     (50.0, 3)
     """
     where = "csat"
-    level, sc, table = _read(
+    level, sc, table = read_answers(
         data,
         where,
         items=items,
@@ -356,7 +306,7 @@ def csat(
             _refit=lambda v: one(sums, report, v).estimates,
         )
 
-    return _assemble(gathered, one, level)
+    return assemble(gathered, one, level)
 
 
 # ---------------------------------------------------------------------- CES
@@ -417,7 +367,7 @@ def ces(
     (5.0, 66.7)
     """
     where = "ces"
-    level, sc, table = _read(
+    level, sc, table = read_answers(
         data,
         where,
         items=items,
@@ -490,4 +440,4 @@ def ces(
             _refit=lambda v: one(sums, report, v).estimates,
         )
 
-    return _assemble(gathered, one, level)
+    return assemble(gathered, one, level)

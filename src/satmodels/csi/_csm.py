@@ -30,9 +30,10 @@ from ..scales import CSM_SEVEN, Scale, as_scale
 from ..stats.intervals import normal_quantile
 from ..stats.moments import MissingReport, Moments
 from ._common import check_no_nan, check_on_scale, means_on_scale
+from ._estimated import fit_segments, headline_interval
 from ._options import CSMOptions
 
-__all__ = ["CSMResult", "csm"]
+__all__ = ["CSMResult", "csm", "mean_covariance"]
 
 _ACCEPT: tuple[Kind, ...] = ("rows", "lazy", "moments")
 
@@ -100,13 +101,7 @@ class CSMResult(ResultMixin):
         self, confidence_level: float | None = None
     ) -> ConfidenceInterval:
         """Return the overall CSM's normal interval (stored at the fitted level)."""
-        if confidence_level is None or confidence_level == self.confidence_level:
-            return ConfidenceInterval(self.ci_low, self.ci_high)
-        level = check_confidence_level(
-            confidence_level, "CSMResult.confidence_interval"
-        )
-        z = normal_quantile(level)
-        return ConfidenceInterval(self.csm - z * self.se, self.csm + z * self.se)
+        return headline_interval(self, self.csm, confidence_level)
 
     def to_frame(self, backend: Literal["pandas", "polars"] | None = None) -> Any:  # noqa: ANN401 - a pandas or polars DataFrame
         """Return the estimates as a long table (backend: the input's by default)."""
@@ -191,6 +186,19 @@ def _map_codes(
     return np.where(np.isnan(x), np.nan, mapped)
 
 
+def mean_covariance(m: Moments) -> FloatArray:
+    r"""Covariance matrix of the (weighted) item means, from Moments.
+
+    :math:`\mathrm{Cov}(\bar x_i, \bar x_j) = s_{ij} \sum_{ij} w^2 / (W_i W_j)`
+    over the rows observing both items; NaN (or infinite) for an item
+    nobody answered.
+    """
+    cov = m.covariance()
+    wi = np.diagonal(m.weight_sum)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(cov * m.weight_sq_sum / np.outer(wi, wi))
+
+
 def _csm_from_moments(
     m: Moments, where: str
 ) -> tuple[FloatArray, FloatArray, float, float]:
@@ -205,10 +213,7 @@ def _csm_from_moments(
     """
     answered = np.diagonal(m.weight_sum) > 0
     mean = np.where(answered, m.mean, np.nan)
-    cov = m.covariance()
-    wi = np.diagonal(m.weight_sum)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        vm = cov * m.weight_sq_sum / np.outer(wi, wi)
+    vm = mean_covariance(m)
     item_se = np.where(answered, np.sqrt(np.diagonal(vm)), np.nan)
     if not answered.all():
         unanswered = [c for c, a in zip(m.columns, answered, strict=True) if not a]
@@ -216,7 +221,7 @@ def _csm_from_moments(
             f"{where}: nobody answered item(s) {unanswered}; their CSM is NaN and "
             "the overall CSM is the mean of the answered items only."
         )
-        warnings.warn(msg, SatmodelsWarning, stacklevel=5)
+        warnings.warn(msg, SatmodelsWarning, stacklevel=6)
     k = int(answered.sum())
     if k == 0:
         return mean, item_se, math.nan, math.nan
@@ -347,11 +352,7 @@ def csm(
             means_on_scale(m.columns, m.mean, scale, where)
         return _result(m, scale, level, t.backend, segment, where)
 
-    result = fit(tab, None)
-    if not tab.segment_labels():
-        return result
-    parts = {s: fit(t, s) for s, t in tab.by_segment().items()}
-    return replace(result, segments=parts)
+    return fit_segments(tab, fit)
 
 
 def _result(  # noqa: PLR0917

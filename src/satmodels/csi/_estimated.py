@@ -1,30 +1,44 @@
-"""What the NPS, CSAT, CES, driver, IPA, PRCA and alpha results share (private).
+"""What the CSI results share (private).
 
 Every result carries the shared :class:`~satmodels.results._estimates.Estimates`
-table; :class:`EstimatedResult` gives them ``to_frame`` (the estimates, in
-the input's backend), ``confidence_interval`` (the stored bounds at the
-fitted level, or a refit at another level where the statistic allows) and
-a summary built from the table.
+table; :class:`EstimatedResult` gives the NPS, CSAT, CES, driver, IPA, PRCA
+and alpha results ``to_frame`` (the estimates, in the input's backend),
+``confidence_interval`` (the stored bounds at the fitted level, or a refit at
+another level where the statistic allows) and a summary built from the
+table. The CSM, CSI and aggregate results report one headline number with a
+normal interval: :func:`headline_interval`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
+from .._validation import check_confidence_level
 from ..exceptions import InputError
 from ..results._base import ConfidenceInterval, ResultMixin
 from ..results._estimates import Estimates, check_level, concat
 from ..results._summary import Summary
+from ..stats.intervals import normal_quantile
 
 if TYPE_CHECKING:
+    from ..data import Table
     from ..stats.moments import MissingReport
 
-__all__ = ["EstimatedResult", "Refit", "check_choice", "fmt", "with_segment_rows"]
+__all__ = [
+    "EstimatedResult",
+    "Refit",
+    "check_choice",
+    "fit_segments",
+    "fmt",
+    "headline_interval",
+    "with_segment_rows",
+]
 
 #: Rebuild a result's estimates at another confidence level.
 Refit = Callable[[float], Estimates]
+_R = TypeVar("_R", bound=ResultMixin)
 
 
 class EstimatedResult(ResultMixin):
@@ -101,6 +115,52 @@ class EstimatedResult(ResultMixin):
             tables=self.estimates.summary().tables,
             notes=tuple(notes),
         )
+
+
+class _Headline(Protocol):
+    """A result with one headline number, its SE and its stored interval."""
+
+    @property
+    def confidence_level(self) -> float: ...
+    @property
+    def se(self) -> float: ...
+    @property
+    def ci_low(self) -> float: ...
+    @property
+    def ci_high(self) -> float: ...
+
+
+def headline_interval(
+    result: _Headline,
+    centre: float,
+    confidence_level: float | None,
+    bounds: tuple[float, float] | None = None,
+) -> ConfidenceInterval:
+    """Return the normal interval of a result's headline ``centre`` (its ``se``).
+
+    The stored ``ci_low`` / ``ci_high`` at the fitted level; at another
+    level ``centre -/+ z * se``, clipped to ``bounds`` when given.
+    """
+    if confidence_level is None or confidence_level == result.confidence_level:
+        return ConfidenceInterval(result.ci_low, result.ci_high)
+    where = f"{type(result).__name__}.confidence_interval"
+    z = normal_quantile(check_confidence_level(confidence_level, where))
+    low, high = centre - z * result.se, centre + z * result.se
+    if bounds is not None:
+        low, high = max(low, bounds[0]), min(high, bounds[1])
+    return ConfidenceInterval(low, high)
+
+
+def fit_segments(table: Table, fit: Callable[[Table, str | None], _R]) -> _R:
+    """Fit ``table``, then each of its segments into the result's ``segments``.
+
+    ``fit(table, segment)`` builds one result (``segment`` None overall).
+    """
+    result = fit(table, None)
+    if not table.segment_labels():
+        return result
+    parts = {s: fit(t, s) for s, t in table.by_segment().items()}
+    return dataclasses.replace(result, segments=parts)  # type: ignore[type-var]
 
 
 def with_segment_rows(overall: Estimates, parts: Mapping[str, Estimates]) -> Estimates:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -37,6 +37,8 @@ from ..stats.intervals import normal_quantile
 from ..stats.moments import MissingReport, Moments
 from ._ahp import AHPResult, InconsistencyWarning, ahp
 from ._common import check_no_nan, check_on_scale, means_on_scale
+from ._csm import mean_covariance
+from ._estimated import fit_segments, headline_interval
 from ._options import CSIOptions
 from ._tree import CSINode, CSITree
 
@@ -151,15 +153,7 @@ class CSIResult(ResultMixin):
 
         With no argument, the interval stored at the fitted level.
         """
-        if confidence_level is None or confidence_level == self.confidence_level:
-            return ConfidenceInterval(self.ci_low, self.ci_high)
-        level = check_confidence_level(
-            confidence_level, "CSIResult.confidence_interval"
-        )
-        z = normal_quantile(level)
-        return ConfidenceInterval(
-            max(self.index - z * self.se, 0.0), min(self.index + z * self.se, 100.0)
-        )
+        return headline_interval(self, self.index, confidence_level, (0.0, 100.0))
 
     def to_frame(self, backend: Literal["pandas", "polars"] | None = None) -> Any:  # noqa: ANN401 - a pandas or polars DataFrame
         """Return the estimates as a long table (backend: the input's by default)."""
@@ -328,13 +322,6 @@ def _leaf_weights(
     return entries, np.vstack(rows), ahps
 
 
-def _mean_covariance(m: Moments) -> FloatArray:
-    """Covariance matrix of the (weighted) item means (listwise Moments)."""
-    cov = m.covariance()
-    wi = np.diagonal(m.weight_sum)
-    return np.asarray(cov * m.weight_sq_sum / np.outer(wi, wi))
-
-
 def csi_index(
     data: object,
     *,
@@ -458,11 +445,7 @@ def csi_index(
             means_on_scale(leaves, m.mean, tree.scale, where)
         return _result(m, tree, entries, amat, ahps, level, t.backend, segment)
 
-    result = fit(tab, None)
-    if not tab.segment_labels():
-        return result
-    parts = {s: fit(t, s) for s, t in tab.by_segment().items()}
-    return replace(result, segments=parts)
+    return fit_segments(tab, fit)
 
 
 Entry = tuple[CSINode, int, "str | None", float, float]
@@ -482,7 +465,7 @@ def _result(  # noqa: PLR0917
     lo, hi = tree.scale.minimum, tree.scale.maximum
     factor = 100.0 / (hi - lo)
     leaf_scores = (m.mean - lo) * factor
-    vm = _mean_covariance(m) * factor * factor
+    vm = mean_covariance(m) * factor * factor
     scores = amat @ leaf_scores
     with np.errstate(invalid="ignore"):
         var = np.einsum("vi,ij,vj->v", amat, vm, amat)

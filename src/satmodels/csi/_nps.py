@@ -19,21 +19,20 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 from scipy import special
 
-from .._validation import check_confidence_level, check_nan_policy
-from ..data import read
+from .._validation import check_confidence_level
 from ..exceptions import SmallSampleWarning
 from ..results._estimates import Estimates, estimates
 from ..scales import Scale
 from ..stats.intervals import normal_quantile, wilson_interval
 from ..stats.moments import MissingReport
-from ._category import Gathered, Sums, collapse, gather
-from ._estimated import EstimatedResult, Refit, check_choice, fmt, with_segment_rows
+from ._category import Gathered, Sums, assemble, collapse, gather, read_answers
+from ._estimated import EstimatedResult, Refit, check_choice, fmt
 
 __all__ = ["NPSDifferenceResult", "NPSResult", "nps", "nps_difference"]
 
@@ -293,11 +292,11 @@ def _nps_estimates(
 def _nps_result(
     gathered: Gathered, level: float, method: str, backend: str | None
 ) -> NPSResult:
-    def one(sums: Sums, report: MissingReport | None) -> NPSResult:
-        est, fit, (counts, _, _) = _nps_estimates(sums, level, method, backend)
+    def one(sums: Sums, report: MissingReport | None, lv: float) -> NPSResult:
+        est, fit, (counts, _, _) = _nps_estimates(sums, lv, method, backend)
         return NPSResult(
             estimates=est,
-            confidence_level=level,
+            confidence_level=lv,
             method=method,
             n=int(counts.sum()),
             promoters=int(counts[2]),
@@ -307,19 +306,10 @@ def _nps_result(
             effective_n=fit.n_eff,
             missing_report=report,
             _centre=fit.centre,
-            _refit=lambda lv: _nps_estimates(sums, lv, method, backend)[0],
+            _refit=lambda v: _nps_estimates(sums, v, method, backend)[0],
         )
 
-    head = one(gathered.total, gathered.report)
-
-    def refit(lv: float) -> Estimates:
-        return _nps_result(gathered, lv, method, backend).estimates
-
-    if not gathered.segmented:
-        return replace(head, _refit=refit)
-    parts = {k: one(v, None) for k, v in gathered.parts.items()}
-    rows = with_segment_rows(head.estimates, {k: r.estimates for k, r in parts.items()})
-    return replace(head, estimates=rows, segments=parts, _refit=refit)
+    return assemble(gathered, one, level)
 
 
 # ---------------------------------------------------------------------- NPS
@@ -414,16 +404,15 @@ def nps(
     """
     where = "nps"
     method = check_choice(method, ("wald", "adjusted_wald"), "method", where)  # type: ignore[assignment]
-    level = check_confidence_level(confidence_level, where)
-    check_nan_policy(nan_policy, where, ("omit", "raise"))
-    table = read(
+    level, _, table = read_answers(
         data,
-        where=where,
+        where,
+        items=items,
         columns=columns,
-        roles={"items": items},
         weights=weights,
         segments=segments,
-        accept=("rows", "lazy", "counts"),
+        confidence_level=confidence_level,
+        nan_policy=nan_policy,
     )
     gathered = gather(table, scale=_NPS_SCALE, nan_policy=nan_policy, where=where)
     result = _nps_result(gathered, level, method, table.backend)

@@ -127,31 +127,27 @@ class CSITree(FrozenModel):
 
     Examples
     --------
-    >>> from satmodels import Scale
+    Dimensions weighted by an AHP matrix (staff judged three times as
+    important as speed), a leaf reading a differently named column
+    (:func:`~satmodels.csi.csi_index` shows given weights):
+
     >>> from satmodels.csi import CSITree
     >>> tree = CSITree.from_dict(
     ...     {
-    ...         "name": "CSI",
-    ...         "scale": {"kind": "likert", "minimum": 1, "maximum": 5},
+    ...         "name": "Service index",
+    ...         "scale": {"kind": "likert", "minimum": 1, "maximum": 7},
     ...         "root": {
-    ...             "name": "CSI",
+    ...             "name": "service",
+    ...             "pairwise": [[1, 3], [1 / 3, 1]],
     ...             "children": [
-    ...                 {
-    ...                     "name": "product",
-    ...                     "weight": 0.6,
-    ...                     "children": [{"name": "q1"}, {"name": "q2"}],
-    ...                 },
-    ...                 {
-    ...                     "name": "service",
-    ...                     "weight": 0.4,
-    ...                     "children": [{"name": "q3"}],
-    ...                 },
+    ...                 {"name": "staff", "children": [{"name": "s1"}, {"name": "s2"}]},
+    ...                 {"name": "speed", "children": [{"name": "t", "column": "w"}]},
     ...             ],
     ...         },
     ...     }
     ... )
     >>> tree.columns()
-    ('q1', 'q2', 'q3')
+    ('s1', 's2', 'w')
     """
 
     root: CSINode

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..csi import CSITree, csat, csi_index, csm, nps, shapley_importance
+from ..results._estimates import Estimates
 from ..results._summary import Summary, SummaryTable, table
 from ..scales import FIVE_LEVEL, Scale
 
@@ -36,6 +37,15 @@ DEMO_TREE_SPEC: dict[str, Any] = {
 }
 
 
+def _by_segment(title: str, header: str, est: Estimates) -> SummaryTable:
+    """One row per segment of ``est`` (``"all"`` for the overall row)."""
+    rows = [
+        [seg or "all", est.estimate[i], est.ci_low[i], est.ci_high[i], est.n[i]]
+        for i, seg in enumerate(est.segment)
+    ]
+    return table(title, ["segment", header, "ci_low", "ci_high", "n"], rows, digits=1)
+
+
 def section(survey: Mapping[str, Any]) -> Summary:
     """NPS, CSAT, key drivers, CSM and a weighted CSI on the sample survey.
 
@@ -62,17 +72,11 @@ def section(survey: Mapping[str, Any]) -> Summary:
     segment = np.asarray(survey["segment"])
     tables: list[SummaryTable] = []
     r_nps = nps(survey, items="nps", weights="weight", segments="segment")
-    est = r_nps.estimates.select("nps")
-    rows = [
-        [seg or "all", est.estimate[i], est.ci_low[i], est.ci_high[i], est.n[i]]
-        for i, seg in enumerate(est.segment)
-    ]
     tables.append(
-        table(
+        _by_segment(
             "Net Promoter Score (weighted, 95% Wald interval)",
-            ["segment", "nps", "ci_low", "ci_high", "n"],
-            rows,
-            digits=1,
+            "nps",
+            r_nps.estimates.select("nps"),
         )
     )
     r_csat = csat(
@@ -83,17 +87,11 @@ def section(survey: Mapping[str, Any]) -> Summary:
         weights="weight",
         segments="segment",
     )
-    est = r_csat.estimates.select("share")
-    rows = [
-        [seg or "all", est.estimate[i], est.ci_low[i], est.ci_high[i], est.n[i]]
-        for i, seg in enumerate(est.segment)
-    ]
     tables.append(
-        table(
+        _by_segment(
             "CSAT: top-2-box share of overall (9-10), Wilson interval",
-            ["segment", "csat %", "ci_low", "ci_high", "n"],
-            rows,
-            digits=1,
+            "csat %",
+            r_csat.estimates.select("share"),
         )
     )
     items = ["qual1", "qual2", "qual3", "qual4", "val1", "val2"]
