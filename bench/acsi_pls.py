@@ -28,9 +28,8 @@ import os
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -133,44 +132,6 @@ def peer(x: np.ndarray, n_boot: int) -> dict[str, float] | None:
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def _with_matrix_fast_path(
-    frame: pd.DataFrame, x: np.ndarray
-) -> tuple[float, float, float]:
-    """Time the fit with ``Table.matrix`` returning its matrix uncopied.
-
-    ``Table.moments`` asks for ``matrix(names)``; when the names are all the
-    table's columns a fancy-indexed copy turns narwhals' column-major matrix
-    into a row-major one, and the moments kernel is then about twice as slow.
-    This measures the fit as it would be with that shortcut (a shared-layer
-    change requested from the lead); the library itself is unchanged.
-    """
-    from satmodels.data import _table
-
-    original = _table.Table.matrix
-
-    def matrix(
-        self: _table.Table, names: Sequence[str] | None = None
-    ) -> np.ndarray[Any, Any]:
-        same = names is not None and tuple(names) == self.columns
-        if same and self.values is not None:
-            return self.values
-        return original(self, names)
-
-    _table.Table.matrix = matrix  # type: ignore[method-assign]
-    try:
-        times = interleaved(
-            {
-                "cov": lambda: np.cov(x, rowvar=False),
-                "fit": lambda: acsi_module.fit(frame, scale=(1, 10), scores=False),
-                "fit_scores": lambda: acsi_module.fit(frame, scale=(1, 10)),
-            },
-            rounds=15,
-        )
-    finally:
-        _table.Table.matrix = original  # type: ignore[method-assign]
-    return times["fit"], times["fit_scores"], times["cov"]
-
-
 def main() -> None:
     lines: list[str] = []
 
@@ -219,19 +180,6 @@ def main() -> None:
     say(
         f"acsi.fit(frame, scores=False) (observed scale): {t_fit_observed:8.4f} s   "
         f"ratio to np.cov {t_fit_observed / t_cov:5.2f}x"
-    )
-    t_fast, t_fast_scores, t_cov_again = _with_matrix_fast_path(frame, x)
-    say(
-        "with the Table.matrix no-copy path requested from the lead (patched "
-        "here, not in the library):"
-    )
-    say(
-        f"  acsi.fit(frame, scale=(1, 10), scores=False): {t_fast:8.4f} s   "
-        f"ratio to np.cov {t_fast / t_cov_again:5.2f}x (np.cov {t_cov_again:.4f} s)"
-    )
-    say(
-        f"  acsi.fit(frame, scale=(1, 10), scores=True) : {t_fast_scores:8.4f} s   "
-        f"ratio to np.cov {t_fast_scores / t_cov_again:5.2f}x"
     )
     res = peer(x, 0)
     ours = acsi_module.fit(frame, scale=(1, 10), scores=False).path("QUAL", "SAT")
