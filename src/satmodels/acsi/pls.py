@@ -43,6 +43,8 @@ from ..exceptions import (
     ConvergenceWarning,
     EstimationError,
     InputError,
+    SatmodelsWarning,
+    SmallSampleWarning,
 )
 from ..results._estimates import Estimates, estimates
 from ..scales import Scale
@@ -233,8 +235,17 @@ def _fit_pls(
     w_own = w.sum(axis=1)
     n_pred = np.array([idx.size for idx in lay.predecessors])
     r2 = out["r_squared"]
+    dof = n - n_pred - 1
     with np.errstate(divide="ignore", invalid="ignore"):
-        adj = 1.0 - (1.0 - r2) * (n - 1) / (n - n_pred - 1)
+        adj = np.where(dof > 0, 1.0 - (1.0 - r2) * (n - 1) / dof, np.nan)
+    short = [lay.latents[k] for k in range(lay.j) if n_pred[k] > 0 and dof[k] <= 0]
+    if short:
+        warnings.warn(
+            f"acsi.fit: adjusted R2 of {short} is not defined with n = {n:g} "
+            "respondents and that many predictors (n - k - 1 <= 0); it is NaN.",
+            SmallSampleWarning,
+            stacklevel=3,
+        )
     corr = s if opts.scaled else m.correlation()
     w_std = w_own if opts.scaled else w_own * sd
     v = raw_weights(w_own, sd, scaled=opts.scaled)
@@ -280,6 +291,19 @@ def _fit_pls(
     }
     gof = _gof(out["loadings"], r2, lay)
     htmt = q.htmt(corr[None], lay)[0]
+    undefined = [
+        f"{lay.latents[i]} ~ {lay.latents[j]}"
+        for i in range(lay.j)
+        for j in range(i + 1, lay.j)
+        if np.isnan(htmt[i, j])
+    ]
+    if undefined:
+        warnings.warn(
+            f"acsi.fit: HTMT of {undefined} is not defined (a block whose "
+            "indicators do not correlate positively on average); it is NaN.",
+            SatmodelsWarning,
+            stacklevel=3,
+        )
     table_ = _estimates(
         spec,
         lay,

@@ -125,8 +125,12 @@ def htmt(r: FloatArray, lay: Layout) -> FloatArray:
         for j in range(i + 1, lay.j):
             jj = lay.members[j]
             hetero = r[:, ii[:, None], jj[None, :]].mean(axis=(1, 2))
+            denom = mono[:, i] * mono[:, j]
+            # not defined when a block's indicators do not correlate
+            # positively on average (Henseler et al. 2015, eq. 6 needs a
+            # positive monotrait mean): NaN, not an inf or a root of < 0
             with np.errstate(invalid="ignore", divide="ignore"):
-                val = hetero / np.sqrt(mono[:, i] * mono[:, j])
+                val = np.where(denom > 0, hetero / np.sqrt(denom), np.nan)
             out[:, i, j] = val
             out[:, j, i] = val
     return out

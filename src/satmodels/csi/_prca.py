@@ -128,6 +128,15 @@ def _ols_from_moments(m: Moments) -> tuple[FloatArray, FloatArray, float]:
     q = S.shape[0] - 1
     n = float(m.effective_n()[0]) if m.weighted else float(m.n)
     Sxx, sxy, syy = S[:q, :q], S[:q, q], S[q, q]
+    if not float(syy) > 0:
+        msg = "prca: the 'target' answers do not vary; no regression to fit."
+        raise EstimationError(msg)
+    if not n - q - 1 > 0:
+        msg = (
+            f"prca needs more than {q + 1} respondents (effective n when "
+            f"weighted); got {n:.3g}."
+        )
+        raise EstimationError(msg)
     try:
         inv = np.linalg.inv(Sxx)
     except np.linalg.LinAlgError as exc:

@@ -181,6 +181,34 @@ def _weights(raw: object, n_rows: int, where: str, source: str) -> FloatArray:
     return w
 
 
+def _check_magnitude(values: FloatArray, names: Sequence[str], where: str) -> None:
+    """Refuse answers so large that their second moments overflow.
+
+    Every model sums squares and cross-products of the answers over the
+    rows; with n rows those stay finite when ``|x| <= sqrt(max_float / n) / 4``
+    (a margin of 16 for the products of centred values). Two cheap passes
+    (max and min ignoring NaN); infinities are left to the models' own
+    checks, which name them as such.
+    """
+    if values.size == 0:
+        return
+    with np.errstate(invalid="ignore"):
+        hi = np.fmax.reduce(values, axis=0)
+        lo = np.fmin.reduce(values, axis=0)
+    size = np.fmax(np.abs(hi), np.abs(lo))
+    limit = math.sqrt(np.finfo(np.float64).max / max(values.shape[0], 1)) / 4.0
+    bad = np.isfinite(size) & (size > limit)
+    if bad.any():
+        j = int(np.flatnonzero(bad)[0])
+        msg = (
+            f"Column {names[j]!r} of the 'data' parameter of {where} holds "
+            f"{float(size[j])!r}: too large for its sums of squares over "
+            f"{values.shape[0]} rows to be computed in double precision (limit "
+            f"{limit:.3g}). Rescale the column."
+        )
+        raise InputError(msg)
+
+
 def _labels(
     raw: object, n_rows: int, where: str, param: str = "segments"
 ) -> np.ndarray[Any, Any]:
@@ -392,6 +420,8 @@ def _finish_rows(
     if segments is not None:
         raw_s = getter(segments) if isinstance(segments, str) else segments
         seg = _labels(raw_s, n_rows, where)
+    values = matrix(needed)
+    _check_magnitude(values, needed, where)
     label_values = {
         c: _labels(getter(c), n_rows, where, param)
         for param, cols in (labels or {}).items()
@@ -402,7 +432,7 @@ def _finish_rows(
         columns=needed,
         roles=resolved,
         where=where,
-        values=matrix(needed),
+        values=values,
         weights=w,
         segments=seg,
         labels=label_values,
