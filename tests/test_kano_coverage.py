@@ -188,7 +188,10 @@ def test_importance_must_be_numeric() -> None:
 def test_importance_off_its_declared_scale() -> None:
     with pytest.raises(
         InputError,
-        match=r"'importance' column 'imp_1'.*row 2 is 11\.0, outside the 'scale'",
+        match=(
+            r"'importance' parameter of kano\.analyze has 1 answer\(s\) outside the "
+            r"1\.\.10 .* scale; first in column 'imp_1', row 2: 11\.0\.$"
+        ),
     ):
         _an(
             [[1], [2]],

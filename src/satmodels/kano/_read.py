@@ -240,15 +240,7 @@ def importance_matrix(
         return None
     arr = block(inp.table, inp.importance)
     if scale is not None:
-        bad = scale.invalid_mask(arr) & ~np.isnan(arr)
-        if bad.any():
-            row, col = (int(v) for v in np.argwhere(bad)[0])
-            msg = (
-                f"The 'importance' column {inp.importance[col]!r} of {where}: "
-                f"row {row + 1} is {float(arr[row, col])!r}, outside the 'scale' "
-                f"{scale.name!r}."
-            )
-            raise InputError(msg)
+        scale.check(arr, columns=inp.importance, name="importance", where=where)
         arr = scale.rescale(arr)
     bad = ~(np.isfinite(arr) | np.isnan(arr)) | (np.nan_to_num(arr) < 0)
     if bad.any():

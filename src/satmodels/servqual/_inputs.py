@@ -18,7 +18,7 @@ import numpy as np
 from .._typing import FloatArray
 from ..data import Table, read
 from ..exceptions import InputError
-from ..scales import Scale, as_scale
+from ..scales import Scale, as_scale, check_answered
 from ..stats.moments import Moments
 from .instrument import Instrument
 
@@ -153,15 +153,7 @@ def read_sets(
             if _maybe_off_scale(block, scale):
                 scale.check(block, columns=list(cols), name=param, where=where)
             if nan_policy == "raise":
-                nan = ~np.isfinite(block)
-                if nan.any():
-                    r, c = (int(v) for v in np.argwhere(nan)[0])
-                    msg = (
-                        f"The '{param}' columns of {where} have {int(nan.sum())} "
-                        f"missing answer(s) (nan_policy='raise'); first in "
-                        f"column '{cols[c]}', row {r + 1}."
-                    )
-                    raise InputError(msg)
+                check_answered(block, columns=cols, name=param, where=where)
     return table
 
 
