@@ -206,22 +206,19 @@ def block(table: Table, names: Sequence[str]) -> FloatArray:
 
 def encode(inp: KanoInput, opts: KanoOptions, where: str) -> Int8Array:
     """Joint answer codes ``6 f + d`` (n, p) of the rows; 5 marks a missing side."""
-    t = inp.table
-    fi = _encode_side(
-        block(t, inp.functional),
-        opts,
-        side="functional",
-        columns=inp.functional,
-        attributes=inp.attributes,
-        where=where,
-    )
-    di = _encode_side(
-        block(t, inp.dysfunctional),
-        opts,
-        side="dysfunctional",
-        columns=inp.dysfunctional,
-        attributes=inp.attributes,
-        where=where,
+    fi, di = (
+        _encode_side(
+            block(inp.table, cols),
+            opts,
+            side=side,
+            columns=cols,
+            attributes=inp.attributes,
+            where=where,
+        )
+        for side, cols in (
+            ("functional", inp.functional),
+            ("dysfunctional", inp.dysfunctional),
+        )
     )
     if opts.nan_policy == "raise":
         miss = (fi == K.MISSING) | (di == K.MISSING)
