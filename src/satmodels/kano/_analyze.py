@@ -278,11 +278,14 @@ def analyze(
             missing_report=report,
             backend=t.backend,
             where=where,
+            stacklevel=4,  # build_result <- result <- analyze <- the caller
         )
 
-    segs = None
+    segs: dict[str, KanoResult] | None = None
     if counted.segments is not None:
-        segs = {label: result(g) for label, g in counted.segments.items()}
+        segs = {}
+        for label, group in counted.segments.items():  # no comprehension frame
+            segs[label] = result(group)
     joint = counted.joint
     if joint is None:
         return result(counted.whole, segs, _lazy_report(counted.whole.counts, inp))

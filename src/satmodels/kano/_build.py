@@ -214,8 +214,13 @@ def build_result(
     missing_report: MissingReport | None = None,
     backend: str | None = None,
     where: str = "kano.analyze",
+    stacklevel: int = 3,
 ) -> KanoResult:
-    """Compute every per-attribute statistic of one group of respondents."""
+    """Compute every per-attribute statistic of one group of respondents.
+
+    ``stacklevel`` of a warning is counted from this function: 3 names the
+    line that called the public function calling this one.
+    """
     cat_matrix = K.category_matrix(opts.table.cells, CATEGORIES)
     raw = K.category_counts(counts.tables, cat_matrix)
     count_int = np.rint(raw).astype(np.int64)
@@ -257,7 +262,7 @@ def build_result(
             f"{where}: attribute(s) {empty} have no A, O, M or I answers; their "
             "Better and Worse coefficients are NaN.",
             SatmodelsWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
     with np.errstate(invalid="ignore", divide="ignore"):
         total_strength = np.where(total > 0, aom / total, np.nan)
