@@ -354,28 +354,20 @@ def count_lazy(table: Table, inp: KanoInput, opts: KanoOptions) -> Counts:
         return out
 
     pc = table.pair_counts(inp.pairs, codes, codes, nan_policy=opts.nan_policy)
-    tables = full(pc.counts, pc.missing)
-    if not table.weighted:
-        return Counts(
-            tables=tables,
-            weighted=tables,
-            squared=tables,
-            importance=None,
-            rows=int(pc.rows_total),
-            has_weights=False,
+    tables = weighted = squared = full(pc.counts, pc.missing)
+    if table.weighted:
+        weighted = full(pc.weighted_counts, np.zeros(len(inp.pairs)))
+        pc2 = _squared_weights(table).pair_counts(
+            inp.pairs, codes, codes, nan_policy=opts.nan_policy
         )
-    weighted = full(pc.weighted_counts, np.zeros(len(inp.pairs)))
-    pc2 = _squared_weights(table).pair_counts(
-        inp.pairs, codes, codes, nan_policy=opts.nan_policy
-    )
-    squared = full(pc2.weighted_counts, np.zeros(len(inp.pairs)))
+        squared = full(pc2.weighted_counts, np.zeros(len(inp.pairs)))
     return Counts(
         tables=tables,
         weighted=weighted,
         squared=squared,
         importance=None,
         rows=int(pc.rows_total),
-        has_weights=True,
+        has_weights=table.weighted,
     )
 
 
