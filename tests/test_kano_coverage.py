@@ -188,7 +188,10 @@ def test_importance_must_be_numeric() -> None:
 def test_importance_off_its_declared_scale() -> None:
     with pytest.raises(
         InputError,
-        match=r"'importance' column 'imp_1'.*row 2 is 11\.0, outside the 'scale'",
+        match=(
+            r"'importance' parameter of kano\.analyze has 1 answer\(s\) outside the "
+            r"1\.\.10 .* scale; first in column 'imp_1', row 2: 11\.0\.$"
+        ),
     ):
         _an(
             [[1], [2]],
@@ -365,3 +368,16 @@ def test_waves_other_moves_and_empty_attributes() -> None:
     assert cmp.transitions.sum() == 1  # only x has a category in both
     assert cmp.transitions[3, 0] == 1  # I -> A
     assert cmp.method[1] == "none"  # wave 2 has no pair for y
+
+
+def test_warnings_name_the_callers_line_with_and_without_segments() -> None:
+    # Attribute 2 has only Q answers (1, 1): no Better/Worse in any group.
+    data, kw = kano_columns(
+        [[1, 1], [1, 1], [2, 1], [3, 1]], [[4, 1], [5, 1], [5, 1], [3, 1]]
+    )
+    data["seg"] = np.array(["a", "a", "b", "b"])
+    for segments in (None, "seg"):
+        with pytest.warns(SatmodelsWarning, match="no A, O, M or I") as record:
+            kano.analyze(data, **kw, segments=segments)
+        assert len(record) == (1 if segments is None else 3)
+        assert {w.filename for w in record} == {__file__}

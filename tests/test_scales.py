@@ -37,9 +37,10 @@ def test_rescale_is_affine_equivariant(low: int, width: int, frac: float) -> Non
 def test_check_names_column_and_row() -> None:
     scale = Scale.likert(1, 5)
     scale.check([[1, 5, np.nan]])
-    with pytest.raises(InputError, match=r"column 'b', row 1: 6\.0"):
+    # rows are 1-based in messages (docs/conventions.md)
+    with pytest.raises(InputError, match=r"column 'b', row 2: 6\.0\.$"):
         scale.check([[1, 2], [3, 6]], columns=["a", "b"])
-    with pytest.raises(InputError, match="outside"):
+    with pytest.raises(InputError, match=r"first in column 'column 0', row 1: 2\.5"):
         scale.check([2.5])
     with pytest.raises(InputError, match="outside"):
         CSM_SEVEN.check([45])

@@ -580,3 +580,22 @@ def test_nan_importance_points_are_refused() -> None:
             instrument=SMALL,
             importance={"speed": np.nan, "staff": 100.0},
         )
+
+
+@pytest.mark.parametrize("segments", [None, ["x", "x", "y"]])
+@pytest.mark.parametrize("model", ["gaps", "servperf", "zone_of_tolerance"])
+def test_warnings_name_the_callers_line(model: str, segments: Any) -> None:
+    # The whole sample and every segment are fitted at the same stack depth,
+    # so each "standard error" warning points at this file, not at servqual.
+    p = P_HAND.copy()
+    p[1:, 2] = np.nan  # f1 answered by one respondent: warnings in every fit
+    data, kw = _zt(p, E_HAND - 1, E_HAND + 1, SMALL)
+    kw["scale"] = Scale.likert(0, 9)
+    fit: Callable[..., object] = zone_of_tolerance
+    if model != "zone_of_tolerance":
+        data = _pe(p, E_HAND if model == "gaps" else None, SMALL)
+        kw = {"instrument": SMALL}
+        fit = gaps if model == "gaps" else servperf
+    with pytest.warns(SatmodelsWarning) as record:
+        fit(data, segments=segments, **kw)
+    assert {w.filename for w in record} == {__file__}

@@ -31,7 +31,48 @@ from ._typing import FloatArray
 from ._validation import FrozenModel, validated
 from .exceptions import InputError
 
-__all__ = ["CSM_SEVEN", "FIVE_LEVEL", "Scale", "as_scale", "observed_scale"]
+__all__ = [
+    "CSM_SEVEN",
+    "FIVE_LEVEL",
+    "Scale",
+    "as_scale",
+    "check_answered",
+    "observed_scale",
+]
+
+
+def _as_matrix(x: object) -> FloatArray:
+    """Answers as a float matrix (n, p); a 1-D array is one column."""
+    arr = np.asarray(x, dtype=np.float64)
+    return arr[:, None] if arr.ndim == 1 else arr
+
+
+def _refuse_first(
+    bad: np.ndarray[tuple[int, ...], np.dtype[np.bool_]],
+    mat: FloatArray,
+    *,
+    columns: Sequence[str] | None,
+    name: str,
+    where: str,
+    what: str,
+    show_value: bool = True,
+) -> None:
+    """Raise :class:`InputError` naming the first flagged cell of ``mat``.
+
+    The message names the parameter ``name`` of ``where``, counts the flagged
+    cells as ``what`` and gives the column (its name when ``columns`` is
+    given) and the 1-based row (docs/conventions.md) of the first one.
+    """
+    if not bad.any():
+        return
+    row, col = (int(v) for v in np.argwhere(bad)[0])
+    label = columns[col] if columns is not None else f"column {col}"
+    value = f": {float(mat[row, col])!r}" if show_value else ""
+    msg = (
+        f"The '{name}' parameter of {where} has {int(bad.sum())} {what}; first "
+        f"in column '{label}', row {row + 1}{value}."
+    )
+    raise InputError(msg)
 
 
 class Scale(FrozenModel):
@@ -205,20 +246,22 @@ class Scale(FrozenModel):
             Column names used in the message.
         name, where : str
             Parameter and function names used in the message.
+
+        Raises
+        ------
+        InputError
+            Naming the parameter, the scale, the column and the 1-based row
+            (docs/conventions.md) of the first off-scale answer.
         """
-        arr = np.asarray(x, dtype=np.float64)
-        mat = arr[:, None] if arr.ndim == 1 else arr
-        bad = self.invalid_mask(mat)
-        if bad.any():
-            row, col = (int(v) for v in np.argwhere(bad)[0])
-            label = columns[col] if columns is not None else f"column {col}"
-            total = int(bad.sum())
-            msg = (
-                f"The '{name}' parameter of {where} has {total} answer(s) outside "
-                f"the {self.describe()} scale; first in column '{label}', row "
-                f"{row}: {float(mat[row, col])!r}."
-            )
-            raise InputError(msg)
+        mat = _as_matrix(x)
+        _refuse_first(
+            self.invalid_mask(mat),
+            mat,
+            columns=columns,
+            name=name,
+            where=where,
+            what=f"answer(s) outside the {self.describe()} scale",
+        )
 
     def describe(self) -> str:
         """Short text such as ``1..7`` or ``{-90, -60, ..., 90}``."""
@@ -318,4 +361,40 @@ def observed_scale(values: FloatArray, where: str) -> Scale:
         raise InputError(msg)
     return Scale.interval(
         float(finite.min()), float(finite.max()), name="observed min-max"
+    )
+
+
+def check_answered(
+    x: object,
+    *,
+    columns: Sequence[str] | None = None,
+    name: str = "data",
+    where: str = "satmodels",
+) -> None:
+    """``nan_policy="raise"``: refuse a missing answer, naming column and row.
+
+    Parameters
+    ----------
+    x : array_like, shape (n,) or (n, p)
+        Answers; NaN marks a missing one.
+    columns : sequence of str, optional
+        Column names used in the message.
+    name, where : str
+        Parameter and function names used in the message.
+
+    Raises
+    ------
+    InputError
+        Naming the parameter, the column and the 1-based row of the first
+        missing answer.
+    """
+    mat = _as_matrix(x)
+    _refuse_first(
+        np.isnan(mat),
+        mat,
+        columns=columns,
+        name=name,
+        where=where,
+        what="missing value(s) and nan_policy='raise'",
+        show_value=False,
     )

@@ -8,7 +8,7 @@ import numpy as np
 
 from .._typing import FloatArray
 from ..exceptions import InputError
-from ..scales import Scale
+from ..scales import Scale, check_answered
 
 __all__ = ["check_no_nan", "check_on_scale", "means_on_scale"]
 
@@ -17,28 +17,12 @@ def check_on_scale(
     x: FloatArray, columns: Sequence[str], scale: Scale, where: str
 ) -> None:
     """Raise :class:`InputError` naming the first off-scale answer (1-based row)."""
-    bad = scale.invalid_mask(x)
-    if bad.any():
-        row, col = (int(v) for v in np.argwhere(bad)[0])
-        msg = (
-            f"The 'data' parameter of {where} has {int(bad.sum())} answer(s) "
-            f"outside the {scale.describe()} scale; first in column "
-            f"'{columns[col]}', row {row + 1}: {float(x[row, col])!r}."
-        )
-        raise InputError(msg)
+    scale.check(x, columns=columns, name="data", where=where)
 
 
 def check_no_nan(x: FloatArray, columns: Sequence[str], where: str) -> None:
     """``nan_policy="raise"``: refuse a missing answer, naming column and row."""
-    miss = np.isnan(x)
-    if miss.any():
-        row, col = (int(v) for v in np.argwhere(miss)[0])
-        msg = (
-            f"The 'data' parameter of {where} has {int(miss.sum())} missing "
-            f"value(s) and nan_policy='raise': first in column '{columns[col]}', "
-            f"row {row + 1}."
-        )
-        raise InputError(msg)
+    check_answered(x, columns=columns, name="data", where=where)
 
 
 def means_on_scale(

@@ -63,11 +63,11 @@ from ._build import build_result, share_estimates
 from ._options import DEFAULT_TIE_RULE, options
 from ._read import (
     Counts,
+    Group,
     KanoInput,
-    count_lazy,
+    count_groups,
     count_rows,
     encode,
-    importance_matrix,
     read_pairs,
 )
 from ._result import KanoClassification, KanoResult
@@ -76,18 +76,6 @@ from ._table import CATEGORIES, DEFAULT_ANSWERS, STANDARD_TABLE, KanoAnswers, Ka
 __all__ = ["analyze", "classify", "from_tables"]
 
 ROWS: tuple[Kind, ...] = ("rows",)
-
-
-def weighted_column_means(x: FloatArray, w: FloatArray | None) -> FloatArray:
-    """Column means ignoring NaN (weighted); NaN for an all-NaN column."""
-    ok = ~np.isnan(x)
-    ww = ok.astype(np.float64) if w is None else ok * w[:, None]
-    total = ww.sum(axis=0)
-    s = np.where(ok, x, 0.0)
-    s = (s * ww).sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out: FloatArray = np.where(total > 0, s / total, np.nan)
-    return out
 
 
 def _report(
@@ -270,75 +258,39 @@ def analyze(
         accept=("rows", "lazy"),
     )
     t = inp.table
-    if t.kind == "lazy":
-        if inp.importance:
-            msg = (
-                f"The 'importance' parameter of {where} needs the rows in memory; "
-                "'data' is a lazy frame. Collect the frame first."
-            )
-            raise InputError(msg)
-        seg_lazy: dict[str, KanoResult] | None = None
-        if t.segment_column is not None:
-            seg_lazy = {}
-            for label, sub in t.by_segment().items():
-                seg_lazy[label] = build_result(
-                    count_lazy(sub, inp, opts),
-                    attributes=inp.attributes,
-                    opts=opts,
-                    n_resamples=n_res,
-                    rng=gen,
-                    backend=t.backend,
-                    where=where,
-                )
-        c = count_lazy(t, inp, opts)
+    counted = count_groups(inp, opts, imp_scale, where)
+
+    def result(
+        group: Group,
+        segments: dict[str, KanoResult] | None = None,
+        report: MissingReport | None = None,
+        codes: npt.NDArray[np.int8] | None = None,
+    ) -> KanoResult:
         return build_result(
-            c,
+            group.counts,
             attributes=inp.attributes,
             opts=opts,
             n_resamples=n_res,
             rng=gen,
-            segments=seg_lazy,
-            missing_report=_lazy_report(c, inp),
+            importance_mean=group.importance_mean,
+            codes=codes,
+            segments=segments,
+            missing_report=report,
             backend=t.backend,
             where=where,
+            stacklevel=4,  # build_result <- result <- analyze <- the caller
         )
-    joint = encode(inp, opts, where)
-    imp = importance_matrix(inp, imp_scale, where)
-    w = t.weights
+
+    segs: dict[str, KanoResult] | None = None
+    if counted.segments is not None:
+        segs = {}
+        for label, group in counted.segments.items():  # no comprehension frame
+            segs[label] = result(group)
+    joint = counted.joint
+    if joint is None:
+        return result(counted.whole, segs, _lazy_report(counted.whole.counts, inp))
     lut = K.category_lut(opts.table.cells, CATEGORIES)
-    codes = lut[joint]
-    seg_results: dict[str, KanoResult] | None = None
-    if t.segments is not None:
-        labels, groups = np.unique(t.segments.astype(str), return_inverse=True)
-        parts = count_rows(joint, w, imp, groups.astype(np.int64), len(labels))
-        seg_results = {}
-        for g, label in enumerate(labels.tolist()):
-            mask = groups == g
-            seg_results[str(label)] = build_result(
-                parts[g],
-                attributes=inp.attributes,
-                opts=opts,
-                n_resamples=n_res,
-                rng=gen,
-                importance_mean=None
-                if imp is None
-                else weighted_column_means(imp[mask], None if w is None else w[mask]),
-                backend=t.backend,
-                where=where,
-            )
-    return build_result(
-        count_rows(joint, w, imp)[0],
-        attributes=inp.attributes,
-        opts=opts,
-        n_resamples=n_res,
-        rng=gen,
-        importance_mean=None if imp is None else weighted_column_means(imp, w),
-        codes=codes,
-        segments=seg_results,
-        missing_report=_report(inp, joint, w),
-        backend=t.backend,
-        where=where,
-    )
+    return result(counted.whole, segs, _report(inp, joint, t.weights), lut[joint])
 
 
 def from_tables(

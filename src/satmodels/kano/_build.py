@@ -88,6 +88,50 @@ def _bootstrap(
     return np.concatenate([shares, better[..., None], worse[..., None]], axis=-1)
 
 
+def _wilson_estimates(
+    names: list[str],
+    kinds: str | list[str],
+    *,
+    part: FloatArray,
+    whole: FloatArray,
+    trials: FloatArray,
+    exact: FloatArray | None,
+    sign: FloatArray | None = None,
+    confidence_level: float,
+    backend: str | None,
+) -> tuple[Estimates, FloatArray, FloatArray]:
+    """Estimates of the shares ``part / whole`` with Wilson intervals.
+
+    ``trials`` is the (effective) sample size of each share; the successes
+    are ``exact`` (unweighted counts, no rounding) or ``share * trials``.
+    A row with ``sign`` -1 reports the negated share and interval (Worse).
+    Returns the table and the successes and trials of its intervals.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(whole > 0, part / whole, np.nan)
+    succ = exact if exact is not None else np.nan_to_num(share) * trials
+    low, high = wilson_interval(succ, trials, confidence_level)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        se = np.where(trials > 0, np.sqrt(share * (1.0 - share) / trials), np.nan)
+    if sign is not None:
+        neg = sign < 0
+        share = np.where(neg, -share, share)
+        low, high = np.where(neg, -high, low), np.where(neg, -low, high)
+    est = estimates(
+        name=names,
+        estimate=share.ravel(),
+        kind=kinds,
+        confidence_level=confidence_level,
+        standard_error=se.ravel(),
+        n=trials.ravel(),
+        interval="wilson",
+        ci_low=low.ravel(),
+        ci_high=high.ravel(),
+        backend=backend,
+    )
+    return est, np.asarray(succ, dtype=np.float64).ravel(), trials.ravel()
+
+
 def share_estimates(
     attributes: tuple[str, ...],
     *,
@@ -102,28 +146,16 @@ def share_estimates(
     Returns the table and the successes and trials of its Wilson intervals.
     ``exact`` (unweighted counts) gives the successes without rounding.
     """
-    total = weighted.sum(axis=1, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(total > 0, weighted / total, np.nan)
-    trials = np.broadcast_to(n_effective[:, None], share.shape)
-    succ = exact if exact is not None else np.nan_to_num(share) * trials
-    low, high = wilson_interval(succ, trials, confidence_level)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        se = np.where(trials > 0, np.sqrt(share * (1.0 - share) / trials), np.nan)
-    names = [f"{a}: {c}" for a in attributes for c in CATEGORIES]
-    est = estimates(
-        name=names,
-        estimate=share.ravel(),
-        kind="share",
+    return _wilson_estimates(
+        [f"{a}: {c}" for a in attributes for c in CATEGORIES],
+        "share",
+        part=weighted,
+        whole=weighted.sum(axis=1, keepdims=True),
+        trials=np.broadcast_to(n_effective[:, None], weighted.shape),
+        exact=exact,
         confidence_level=confidence_level,
-        standard_error=se.ravel(),
-        n=trials.ravel(),
-        interval="wilson",
-        ci_low=low.ravel(),
-        ci_high=high.ravel(),
         backend=backend,
     )
-    return est, np.asarray(succ, dtype=np.float64), np.asarray(trials)
 
 
 def _table_rows(
@@ -138,61 +170,35 @@ def _table_rows(
 ) -> tuple[Estimates, FloatArray, FloatArray, FloatArray]:
     """Build the estimates table: 6 shares, Better, Worse per attribute.
 
-    Returns the table, Wilson successes and trials per row, and the sign of
-    each row (-1 for Worse, whose interval is the negated one of O+M).
+    Better is (A + O) / (A + O + M + I), Worse (O + M) over the same base,
+    negated with its interval (Berger et al. 1993). Returns the table,
+    Wilson successes and trials per row, and the sign of each row (-1 for
+    Worse, whose interval is the negated one of O+M).
     """
     p = len(attributes)
-    level = opts.confidence_level
+
+    def with_better_worse(x: FloatArray) -> FloatArray:
+        return np.column_stack([x, x[:, 0] + x[:, 1], x[:, 1] + x[:, 2]])
+
     base = wc[:, :4].sum(axis=1)
-    shares_tab, s_succ, s_trials = share_estimates(
-        attributes,
-        weighted=wc,
-        n_effective=n_eff,
-        confidence_level=level,
-        backend=backend,
-        exact=exact,
-    )
-    with np.errstate(invalid="ignore", divide="ignore"):
-        pb = np.where(base > 0, (wc[:, 0] + wc[:, 1]) / base, np.nan)
-        pw = np.where(base > 0, (wc[:, 1] + wc[:, 2]) / base, np.nan)
-    trials_bw = n_eff_bw
-    if exact is not None:
-        sb, sw = exact[:, 0] + exact[:, 1], exact[:, 1] + exact[:, 2]
-    else:
-        sb, sw = np.nan_to_num(pb) * trials_bw, np.nan_to_num(pw) * trials_bw
-    b_lo, b_hi = wilson_interval(sb, trials_bw, level)
-    w_lo, w_hi = wilson_interval(sw, trials_bw, level)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        se_b = np.where(trials_bw > 0, np.sqrt(pb * (1 - pb) / trials_bw), np.nan)
-        se_w = np.where(trials_bw > 0, np.sqrt(pw * (1 - pw) / trials_bw), np.nan)
-    est = np.empty((p, 8))
-    lo, hi, se = np.empty((p, 8)), np.empty((p, 8)), np.empty((p, 8))
-    succ, trials, sign = np.empty((p, 8)), np.empty((p, 8)), np.ones((p, 8))
-    est[:, :6] = shares_tab.estimate.reshape(p, 6)
-    lo[:, :6] = shares_tab.ci_low.reshape(p, 6)
-    hi[:, :6] = shares_tab.ci_high.reshape(p, 6)
-    se[:, :6] = shares_tab.standard_error.reshape(p, 6)
-    succ[:, :6], trials[:, :6] = s_succ.reshape(p, 6), s_trials.reshape(p, 6)
-    est[:, 6], lo[:, 6], hi[:, 6], se[:, 6] = pb, b_lo, b_hi, se_b
-    est[:, 7], lo[:, 7], hi[:, 7], se[:, 7] = -pw, -w_hi, -w_lo, se_w
-    succ[:, 6], succ[:, 7] = sb, sw
-    trials[:, 6] = trials[:, 7] = trials_bw
+    sign = np.ones((p, 8))
     sign[:, 7] = -1.0
-    kinds = [k for _ in attributes for k in ("share",) * 6 + ("better", "worse")]
-    names = [n for a in attributes for n in (*(f"{a}: {c}" for c in CATEGORIES), a, a)]
-    table = estimates(
-        name=names,
-        estimate=est.ravel(),
-        kind=kinds,
-        confidence_level=level,
-        standard_error=se.ravel(),
-        n=trials.ravel(),
-        interval="wilson",
-        ci_low=lo.ravel(),
-        ci_high=hi.ravel(),
+    table, succ, trials = _wilson_estimates(
+        [n for a in attributes for n in (*(f"{a}: {c}" for c in CATEGORIES), a, a)],
+        [k for _ in attributes for k in ("share",) * 6 + ("better", "worse")],
+        part=with_better_worse(wc),
+        whole=np.column_stack(
+            [np.repeat(wc.sum(axis=1)[:, None], 6, axis=1), base, base]
+        ),
+        trials=np.column_stack(
+            [np.repeat(n_eff[:, None], 6, axis=1), n_eff_bw, n_eff_bw]
+        ),
+        exact=None if exact is None else with_better_worse(exact),
+        sign=sign,
+        confidence_level=opts.confidence_level,
         backend=backend,
     )
-    return table, succ.ravel(), trials.ravel(), sign.ravel()
+    return table, succ, trials, sign.ravel()
 
 
 def build_result(
@@ -208,8 +214,13 @@ def build_result(
     missing_report: MissingReport | None = None,
     backend: str | None = None,
     where: str = "kano.analyze",
+    stacklevel: int = 3,
 ) -> KanoResult:
-    """Compute every per-attribute statistic of one group of respondents."""
+    """Compute every per-attribute statistic of one group of respondents.
+
+    ``stacklevel`` of a warning is counted from this function: 3 names the
+    line that called the public function calling this one.
+    """
     cat_matrix = K.category_matrix(opts.table.cells, CATEGORIES)
     raw = K.category_counts(counts.tables, cat_matrix)
     count_int = np.rint(raw).astype(np.int64)
@@ -251,7 +262,7 @@ def build_result(
             f"{where}: attribute(s) {empty} have no A, O, M or I answers; their "
             "Better and Worse coefficients are NaN.",
             SatmodelsWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
     with np.errstate(invalid="ignore", divide="ignore"):
         total_strength = np.where(total > 0, aom / total, np.nan)

@@ -45,9 +45,8 @@ from ..results._estimates import Estimates, estimates
 from ..results._summary import Summary, table
 from ..scales import Scale, as_scale
 from . import _kernels as K  # noqa: N812 - short kernel namespace
-from ._analyze import weighted_column_means
 from ._options import options
-from ._read import Counts, count_lazy, count_rows, encode, importance_matrix, read_pairs
+from ._read import Counts, Group, count_groups, read_pairs
 from ._table import DEFAULT_ANSWERS, KanoAnswers
 
 __all__ = ["SCORE_PRESETS", "ContinuousKanoResult", "continuous"]
@@ -359,53 +358,26 @@ def continuous(
     t = inp.table
 
     def result(
-        c: Counts, imp_mean: FloatArray | None, segs: dict[str, Any] | None = None
+        group: Group, segs: dict[str, Any] | None = None
     ) -> ContinuousKanoResult:
         return _continuous_result(
-            c,
+            group.counts,
             inp.attributes,
             f_scores=f_scores,
             d_scores=d_scores,
             name=name,
             threshold=float(threshold),
             level=opts.confidence_level,
-            imp_mean=imp_mean,
+            imp_mean=group.importance_mean,
             segments=segs,
             backend=t.backend,
         )
 
-    if t.kind == "lazy":
-        if inp.importance:
-            msg = (
-                f"The 'importance' parameter of {where} needs the rows in memory; "
-                "'data' is a lazy frame. Collect the frame first."
-            )
-            raise InputError(msg)
-        seg_lazy = None
-        if t.segment_column is not None:
-            seg_lazy = {
-                label: result(count_lazy(sub, inp, opts), None)
-                for label, sub in t.by_segment().items()
-            }
-        return result(count_lazy(t, inp, opts), None, seg_lazy)
-    joint = encode(inp, opts, where)
-    imp = importance_matrix(inp, imp_scale, where)
-    w = t.weights
+    counted = count_groups(inp, opts, imp_scale, where)
     segs = None
-    if t.segments is not None:
-        labels, groups = np.unique(t.segments.astype(str), return_inverse=True)
-        parts = count_rows(joint, w, None, groups.astype(np.int64), len(labels))
-        segs = {}
-        for g, label in enumerate(labels.tolist()):
-            mask = groups == g
-            segs[str(label)] = result(
-                parts[g],
-                None
-                if imp is None
-                else weighted_column_means(imp[mask], None if w is None else w[mask]),
-            )
-    imp_mean = None if imp is None else weighted_column_means(imp, w)
-    return result(count_rows(joint, w, None)[0], imp_mean, segs)
+    if counted.segments is not None:
+        segs = {label: result(g) for label, g in counted.segments.items()}
+    return result(counted.whole, segs)
 
 
 def _continuous_result(

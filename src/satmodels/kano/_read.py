@@ -26,13 +26,17 @@ from ._options import KanoOptions
 from ._table import ANSWER_NAMES
 
 __all__ = [
+    "Counted",
     "Counts",
+    "Group",
     "KanoInput",
     "block",
+    "count_groups",
     "count_lazy",
     "count_rows",
     "encode",
     "read_pairs",
+    "weighted_column_means",
 ]
 
 
@@ -202,22 +206,19 @@ def block(table: Table, names: Sequence[str]) -> FloatArray:
 
 def encode(inp: KanoInput, opts: KanoOptions, where: str) -> Int8Array:
     """Joint answer codes ``6 f + d`` (n, p) of the rows; 5 marks a missing side."""
-    t = inp.table
-    fi = _encode_side(
-        block(t, inp.functional),
-        opts,
-        side="functional",
-        columns=inp.functional,
-        attributes=inp.attributes,
-        where=where,
-    )
-    di = _encode_side(
-        block(t, inp.dysfunctional),
-        opts,
-        side="dysfunctional",
-        columns=inp.dysfunctional,
-        attributes=inp.attributes,
-        where=where,
+    fi, di = (
+        _encode_side(
+            block(inp.table, cols),
+            opts,
+            side=side,
+            columns=cols,
+            attributes=inp.attributes,
+            where=where,
+        )
+        for side, cols in (
+            ("functional", inp.functional),
+            ("dysfunctional", inp.dysfunctional),
+        )
     )
     if opts.nan_policy == "raise":
         miss = (fi == K.MISSING) | (di == K.MISSING)
@@ -240,15 +241,7 @@ def importance_matrix(
         return None
     arr = block(inp.table, inp.importance)
     if scale is not None:
-        bad = scale.invalid_mask(arr) & ~np.isnan(arr)
-        if bad.any():
-            row, col = (int(v) for v in np.argwhere(bad)[0])
-            msg = (
-                f"The 'importance' column {inp.importance[col]!r} of {where}: "
-                f"row {row + 1} is {float(arr[row, col])!r}, outside the 'scale' "
-                f"{scale.name!r}."
-            )
-            raise InputError(msg)
+        scale.check(arr, columns=inp.importance, name="importance", where=where)
         arr = scale.rescale(arr)
     bad = ~(np.isfinite(arr) | np.isnan(arr)) | (np.nan_to_num(arr) < 0)
     if bad.any():
@@ -361,26 +354,103 @@ def count_lazy(table: Table, inp: KanoInput, opts: KanoOptions) -> Counts:
         return out
 
     pc = table.pair_counts(inp.pairs, codes, codes, nan_policy=opts.nan_policy)
-    tables = full(pc.counts, pc.missing)
-    if not table.weighted:
-        return Counts(
-            tables=tables,
-            weighted=tables,
-            squared=tables,
-            importance=None,
-            rows=int(pc.rows_total),
-            has_weights=False,
+    tables = weighted = squared = full(pc.counts, pc.missing)
+    if table.weighted:
+        weighted = full(pc.weighted_counts, np.zeros(len(inp.pairs)))
+        pc2 = _squared_weights(table).pair_counts(
+            inp.pairs, codes, codes, nan_policy=opts.nan_policy
         )
-    weighted = full(pc.weighted_counts, np.zeros(len(inp.pairs)))
-    pc2 = _squared_weights(table).pair_counts(
-        inp.pairs, codes, codes, nan_policy=opts.nan_policy
-    )
-    squared = full(pc2.weighted_counts, np.zeros(len(inp.pairs)))
+        squared = full(pc2.weighted_counts, np.zeros(len(inp.pairs)))
     return Counts(
         tables=tables,
         weighted=weighted,
         squared=squared,
         importance=None,
         rows=int(pc.rows_total),
-        has_weights=True,
+        has_weights=table.weighted,
     )
+
+
+def weighted_column_means(x: FloatArray, w: FloatArray | None) -> FloatArray:
+    """Column means ignoring NaN (weighted); NaN for an all-NaN column."""
+    ok = ~np.isnan(x)
+    ww = ok.astype(np.float64) if w is None else ok * w[:, None]
+    total = ww.sum(axis=0)
+    s = np.where(ok, x, 0.0)
+    s = (s * ww).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out: FloatArray = np.where(total > 0, s / total, np.nan)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Counts of one group of respondents and its mean stated importance."""
+
+    counts: Counts
+    importance_mean: FloatArray | None
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """All respondents, and each segment (or None), counted once.
+
+    ``joint`` holds the joint answer codes of rows in memory (None for a
+    lazy frame, which the engine counts).
+    """
+
+    whole: Group
+    segments: dict[str, Group] | None
+    joint: Int8Array | None
+
+
+def count_groups(
+    inp: KanoInput, opts: KanoOptions, scale: Scale | None, where: str
+) -> Counted:
+    """Count the answer pairs of all respondents and of each segment.
+
+    Rows in memory are encoded once and counted per segment in one pass;
+    a lazy frame is counted on the engine, segment by segment.
+
+    Raises
+    ------
+    InputError
+        Stated importance with a lazy frame, answers off their codes or
+        scale, and missing answers under ``nan_policy="raise"``.
+    """
+    t = inp.table
+    if t.kind == "lazy":
+        if inp.importance:
+            msg = (
+                f"The 'importance' parameter of {where} needs the rows in memory; "
+                "'data' is a lazy frame. Collect the frame first."
+            )
+            raise InputError(msg)
+        lazy_segs = None
+        if t.segment_column is not None:
+            lazy_segs = {
+                label: Group(count_lazy(sub, inp, opts), None)
+                for label, sub in t.by_segment().items()
+            }
+        return Counted(Group(count_lazy(t, inp, opts), None), lazy_segs, None)
+    joint = encode(inp, opts, where)
+    imp = importance_matrix(inp, scale, where)
+    w = t.weights
+    segs = None
+    if t.segments is not None:
+        labels, groups = np.unique(t.segments.astype(str), return_inverse=True)
+        parts = count_rows(joint, w, imp, groups.astype(np.int64), len(labels))
+        segs = {}
+        for g, label in enumerate(labels.tolist()):
+            mask = groups == g
+            segs[str(label)] = Group(
+                parts[g],
+                None
+                if imp is None
+                else weighted_column_means(imp[mask], None if w is None else w[mask]),
+            )
+    whole = Group(
+        count_rows(joint, w, imp)[0],
+        None if imp is None else weighted_column_means(imp, w),
+    )
+    return Counted(whole, segs, joint)

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Literal, cast
 
 import numpy as np
 
 from .._typing import FloatArray
-from .._validation import check_confidence_level
 from ..data import Table
 from ..scales import Scale
 from ._build import Part, dimension_matrix, levels, table, weighted_mean, with_reason
 from ._inputs import (
-    check_options,
+    Call,
+    check_call,
     importance_columns,
     importance_points,
-    item_columns,
+    per_segment,
     read_sets,
     survey,
 )
@@ -152,27 +151,17 @@ def gaps(
     >>> round(res.unweighted_score, 4), round(res.weighted_score, 4)
     (-0.5833, -0.7667)
     """
-    where = "gaps"
-    level = check_confidence_level(confidence_level, where)
-    inst, sc = check_options(instrument, scale, nan_policy, where)
-    sets = {
-        "perceptions": item_columns(perceptions, "perceptions", inst, where),
-        "expectations": item_columns(expectations, "expectations", inst, where),
-    }
+    call = check_call(
+        "gaps",
+        instrument=instrument,
+        scale=scale,
+        nan_policy=nan_policy,
+        confidence_level=confidence_level,
+    ).with_sets({"perceptions": perceptions, "expectations": expectations})
     return cast(
         "GapsResult",
         _run(
-            data,
-            sets,
-            inst,
-            sc,
-            level,
-            where=where,
-            importance=importance,
-            weights=weights,
-            segments=segments,
-            columns=columns,
-            nan_policy=nan_policy,
+            data, call, importance, weights=weights, segments=segments, columns=columns
         ),
     )
 
@@ -236,86 +225,62 @@ def servperf(
     >>> res.to_dict()["dimensions"]
     {'speed': 5.0, 'staff': 6.666666666666667}
     """
-    where = "servperf"
-    level = check_confidence_level(confidence_level, where)
-    inst, sc = check_options(instrument, scale, nan_policy, where)
-    sets = {"perceptions": item_columns(perceptions, "perceptions", inst, where)}
+    call = check_call(
+        "servperf",
+        instrument=instrument,
+        scale=scale,
+        nan_policy=nan_policy,
+        confidence_level=confidence_level,
+    ).with_sets({"perceptions": perceptions})
     return cast(
         "ServperfResult",
         _run(
-            data,
-            sets,
-            inst,
-            sc,
-            level,
-            where=where,
-            importance=importance,
-            weights=weights,
-            segments=segments,
-            columns=columns,
-            nan_policy=nan_policy,
+            data, call, importance, weights=weights, segments=segments, columns=columns
         ),
     )
 
 
 def _run(
     data: object,
-    sets: dict[str, tuple[str, ...]],
-    inst: Instrument,
-    sc: Scale,
-    level: float,
-    *,
-    where: str,
+    call: Call,
     importance: object,
+    *,
     weights: object,
     segments: object,
     columns: Sequence[str] | None,
-    nan_policy: str,
 ) -> GapsResult | ServperfResult:
+    inst = call.instrument
     tab = read_sets(
         data,
-        sets,
-        instrument=inst,
-        scale=sc,
-        nan_policy=nan_policy,
-        where=where,
+        call,
         columns=columns,
         weights=weights,
         segments=segments,
         extra=importance_columns(importance, inst),
     )
     vector, wrows = importance_points(
-        importance, inst, tab, nan_policy=nan_policy, where=where
+        importance, inst, tab, nan_policy=call.nan_policy, where=call.where
     )
 
-    def core(sub: Table, w: FloatArray | None) -> GapsResult | ServperfResult:
-        return _core(sub, sets, vector, w, inst, sc, level, where, nan_policy)
+    def fit(sub: Table, label: str | None) -> GapsResult | ServperfResult:
+        w = wrows
+        if label is not None:
+            w = None
+            if wrows is not None and tab.segments is not None:
+                w = wrows[tab.segments == label]
+        return _core(sub, call, vector, w)
 
-    result = core(tab, wrows)
-    labels = tab.segment_labels()
-    if not labels:
-        return result
-    segs = {}
-    for label, sub in tab.by_segment().items():
-        w = None
-        if wrows is not None and tab.segments is not None:
-            w = wrows[tab.segments == label]
-        segs[label] = core(sub, w)
-    return replace(result, segments=segs)  # type: ignore[arg-type]
+    return per_segment(tab, fit)
 
 
-def _core(  # noqa: PLR0917 - one fit's inputs
+def _core(
     tab: Table,
-    sets: dict[str, tuple[str, ...]],
+    call: Call,
     vector: FloatArray | None,
     wrows: FloatArray | None,
-    inst: Instrument,
-    sc: Scale,
-    level: float,
-    where: str,
-    nan_policy: str,
 ) -> GapsResult | ServperfResult:
-    sv = survey(tab, sets, instrument=inst, scale=sc, nan_policy=nan_policy)
+    inst, sc, level, sets = call.instrument, call.scale, call.level, call.sets
+    sv = survey(tab, call)
     k = inst.n_items
     plus = np.arange(k)
     minus = np.arange(k, 2 * k) if len(sets) == 2 else None
@@ -335,9 +300,13 @@ def _core(  # noqa: PLR0917 - one fit's inputs
             report, "weighted score: missing importance or dimension", excluded
         )
         imp = _mean_points(wrows, sv.weights, inst)
-    # table <- _core <- core <- _run <- gaps/servperf <- the caller
+    # table <- _core <- fit <- per_segment <- _run <- gaps/servperf <- the caller
     est = table(
-        parts, confidence_level=level, backend=tab.backend, where=where, stacklevel=6
+        parts,
+        confidence_level=level,
+        backend=tab.backend,
+        where=call.where,
+        stacklevel=7,
     )
     if minus is None:
         return ServperfResult(

@@ -9,20 +9,26 @@ reflected rows.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import Any, Literal
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import numpy as np
 
 from .._typing import FloatArray
+from .._validation import check_confidence_level
 from ..data import Table, read
 from ..exceptions import InputError
-from ..scales import Scale, as_scale
+from ..scales import Scale, as_scale, check_answered
 from ..stats.moments import Moments
 from .instrument import Instrument
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 __all__: list[str] = []
+
+R = TypeVar("R", bound="DataclassInstance")
 
 #: Column-name prefix of each item set when the caller names no columns
 #: (the bundled sample survey: ``sq_p1`` ... ``sq_p22``, ``sq_e1`` ...).
@@ -106,14 +112,64 @@ def item_columns(
     return tuple(names)
 
 
+@dataclass(frozen=True, slots=True)
+class Call:
+    """The checked options of one public call and its item sets.
+
+    ``sets`` maps each item-set parameter (``perceptions``, ``adequate``
+    ...) to its k column names, in instrument order.
+    """
+
+    where: str
+    instrument: Instrument
+    scale: Scale
+    nan_policy: str
+    level: float
+    sets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def with_sets(self, given: Mapping[str, object]) -> Call:
+        """Return the call with the column lists ``given`` per parameter."""
+        sets = {
+            param: item_columns(value, param, self.instrument, self.where)
+            for param, value in given.items()
+        }
+        return replace(self, sets=sets)
+
+
+def check_call(
+    where: str,
+    *,
+    instrument: object,
+    scale: object,
+    nan_policy: object,
+    confidence_level: float,
+) -> Call:
+    """Validate ``confidence_level``, ``instrument``, ``scale``, ``nan_policy``."""
+    level = check_confidence_level(confidence_level, where)
+    inst, sc = check_options(instrument, scale, nan_policy, where)
+    return Call(where, inst, sc, str(nan_policy), level)
+
+
+def per_segment(table: Table, fit: Callable[[Table, str | None], R]) -> R:
+    """Fit all respondents and, with segments, each segment (label given).
+
+    The segment results go into the ``segments`` field of the overall one.
+    Every fit is called at the same stack depth (no comprehension frame),
+    so the warnings of one ``stacklevel`` name the caller's line.
+    """
+    result = fit(table, None)
+    if not table.segment_labels():
+        return result
+    segs = {}
+    for label, sub in table.by_segment().items():
+        segs[label] = fit(sub, label)
+    return replace(result, segments=segs)
+
+
 def read_sets(
     data: object,
-    sets: Mapping[str, tuple[str, ...]],
+    call: Call,
     *,
-    instrument: Instrument,
-    scale: Scale,
-    nan_policy: str,
-    where: str,
     columns: Sequence[str] | None = None,
     weights: object = None,
     segments: object = None,
@@ -127,6 +183,7 @@ def read_sets(
         Unknown or repeated columns, answers off the scale, missing answers
         under ``nan_policy="raise"`` and whatever :func:`read` refuses.
     """
+    sets, where, scale = call.sets, call.where, call.scale
     names = [c for cols in sets.values() for c in cols]
     dupes = sorted({c for c in names if names.count(c) > 1})
     if dupes:
@@ -152,28 +209,14 @@ def read_sets(
             start += len(cols)
             if _maybe_off_scale(block, scale):
                 scale.check(block, columns=list(cols), name=param, where=where)
-            if nan_policy == "raise":
-                nan = ~np.isfinite(block)
-                if nan.any():
-                    r, c = (int(v) for v in np.argwhere(nan)[0])
-                    msg = (
-                        f"The '{param}' columns of {where} have {int(nan.sum())} "
-                        f"missing answer(s) (nan_policy='raise'); first in "
-                        f"column '{cols[c]}', row {r + 1}."
-                    )
-                    raise InputError(msg)
+            if call.nan_policy == "raise":
+                check_answered(block, columns=cols, name=param, where=where)
     return table
 
 
-def survey(
-    table: Table,
-    sets: Mapping[str, tuple[str, ...]],
-    *,
-    instrument: Instrument,
-    scale: Scale,
-    nan_policy: str,
-) -> Survey:
+def survey(table: Table, call: Call) -> Survey:
     """Moments (and rows) of the item sets of one (segment) table, reflected."""
+    sets, instrument, scale = call.sets, call.instrument, call.scale
     cols = tuple(c for s in sets.values() for c in s)
     k = instrument.n_items
     reverse = np.tile(
@@ -191,7 +234,7 @@ def survey(
     if table.kind == "lazy":
         # Listwise aggregation is far cheaper on an engine than pairwise;
         # with nan_policy="raise" there is nothing to delete.
-        raising = nan_policy == "raise"
+        raising = call.nan_policy == "raise"
         moments = table.moments(
             cols,
             missing="listwise" if raising else "pairwise",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -177,8 +178,59 @@ class _Scores:
         return self.estimates.to_frame(backend)  # type: ignore[arg-type]
 
 
+class _SurveyScores(_Scores):
+    """What the gaps and SERVPERF results share: their dictionary and notes."""
+
+    __slots__ = ()
+    instrument: Instrument
+    scale: Scale
+    importance: dict[str, float] | None
+    confidence_level: float
+    missing_report: MissingReport
+    segments: Mapping[str, ResultMixin] | None
+    _case_weights: bool
+
+    def _item_records(self) -> list[dict[str, object]]:
+        """Return the records of the item rows, each with its dimension."""
+        items = records(self.items)
+        for i, r in enumerate(items):
+            r["dimension"] = self.instrument.items[i].dimension
+        return items
+
+    def _dict(
+        self, items: list[dict[str, object]], **details: object
+    ) -> dict[str, Any]:
+        """JSON-safe dictionary; ``details`` are placed after ``items``."""
+        out: dict[str, Any] = {
+            "instrument": self.instrument.model_dump(),
+            "scale": self.scale.model_dump(),
+            "confidence_level": self.confidence_level,
+            "dimensions": jsonable(mapping(self.dimensions)),
+            "items": jsonable(items),
+            **{k: jsonable(v) for k, v in details.items()},
+            "unweighted_score": jsonable(self.unweighted_score),
+            "estimates": self.estimates.to_dict(),
+            "missing_report": self.missing_report.to_dict(),
+            "segments": None
+            if self.segments is None
+            else {k: v.to_dict() for k, v in self.segments.items()},
+        }
+        if self.weighted is not None:
+            out["weighted_score"] = jsonable(self.weighted_score)
+            out["importance"] = jsonable(self.importance)
+        return out
+
+    def _notes(self, source: str) -> tuple[str, ...]:
+        """Summary notes: instrument and scale, missing answers, ``source``."""
+        return (
+            f"Instrument {self.instrument.name}; scale {self.scale.describe()}.",
+            missing_note(self.missing_report, weighted=self._case_weights),
+            source,
+        )
+
+
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
-class GapsResult(_Scores, ResultMixin):
+class GapsResult(_SurveyScores, ResultMixin):
     """SERVQUAL gap scores (perception minus expectation).
 
     Attributes
@@ -254,33 +306,15 @@ class GapsResult(_Scores, ResultMixin):
         ``unweighted_score``, ``weighted_score`` (with importance points),
         ``importance``, ``estimates``, ``missing_report``, ``segments``.
         """
-        items = records(self.items)
+        items = self._item_records()
         for i, r in enumerate(items):
-            r["dimension"] = self.instrument.items[i].dimension
             r["perception"] = float(self.item_perception[i])
             r["expectation"] = float(self.item_expectation[i])
         dims = records(self.dimensions)
         for i, r in enumerate(dims):
             r["perception"] = float(self.dimension_perception[i])
             r["expectation"] = float(self.dimension_expectation[i])
-        out: dict[str, Any] = {
-            "instrument": self.instrument.model_dump(),
-            "scale": self.scale.model_dump(),
-            "confidence_level": self.confidence_level,
-            "dimensions": jsonable(mapping(self.dimensions)),
-            "items": jsonable(items),
-            "dimension_details": jsonable(dims),
-            "unweighted_score": jsonable(self.unweighted_score),
-            "estimates": self.estimates.to_dict(),
-            "missing_report": self.missing_report.to_dict(),
-            "segments": None
-            if self.segments is None
-            else {k: v.to_dict() for k, v in self.segments.items()},
-        }
-        if self.weighted is not None:
-            out["weighted_score"] = jsonable(self.weighted_score)
-            out["importance"] = jsonable(self.importance)
-        return out
+        return self._dict(items, dimension_details=dims)
 
     def summary(self) -> Summary:
         """Dimension gaps, scores and item gaps with intervals."""
@@ -345,12 +379,11 @@ class GapsResult(_Scores, ResultMixin):
                     seg_rows,
                 )
             )
-        notes = (
-            f"Instrument {self.instrument.name}; scale {self.scale.describe()}.",
-            missing_note(self.missing_report, weighted=self._case_weights),
-            _SOURCE_GAPS,
+        return Summary(
+            title="SERVQUAL gap analysis",
+            tables=tuple(tables),
+            notes=self._notes(_SOURCE_GAPS),
         )
-        return Summary(title="SERVQUAL gap analysis", tables=tuple(tables), notes=notes)
 
 
 def dimension_rows(rows: FloatArray, instrument: Instrument) -> FloatArray:
@@ -369,7 +402,7 @@ def dimension_rows(rows: FloatArray, instrument: Instrument) -> FloatArray:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
-class ServperfResult(_Scores, ResultMixin):
+class ServperfResult(_SurveyScores, ResultMixin):
     """SERVPERF: perception-only scores (Cronin & Taylor 1992).
 
     Attributes
@@ -404,26 +437,7 @@ class ServperfResult(_Scores, ResultMixin):
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe: ``dimensions``, ``items``, ``unweighted_score``, ..."""
-        items = records(self.items)
-        for i, r in enumerate(items):
-            r["dimension"] = self.instrument.items[i].dimension
-        out: dict[str, Any] = {
-            "instrument": self.instrument.model_dump(),
-            "scale": self.scale.model_dump(),
-            "confidence_level": self.confidence_level,
-            "dimensions": jsonable(mapping(self.dimensions)),
-            "items": jsonable(items),
-            "unweighted_score": jsonable(self.unweighted_score),
-            "estimates": self.estimates.to_dict(),
-            "missing_report": self.missing_report.to_dict(),
-            "segments": None
-            if self.segments is None
-            else {k: v.to_dict() for k, v in self.segments.items()},
-        }
-        if self.weighted is not None:
-            out["weighted_score"] = jsonable(self.weighted_score)
-            out["importance"] = jsonable(self.importance)
-        return out
+        return self._dict(self._item_records())
 
     def summary(self) -> Summary:
         """Dimension and item perception scores with intervals."""
@@ -432,9 +446,10 @@ class ServperfResult(_Scores, ResultMixin):
             est_table(take(self.estimates, "score"), "SERVPERF scores", "score"),
             est_table(self.items, "Item scores", "item"),
         ]
-        notes = (
-            f"Instrument {self.instrument.name}; scale {self.scale.describe()}.",
-            missing_note(self.missing_report, weighted=self._case_weights),
-            "SERVPERF: perception-only scores (Cronin & Taylor 1992).",
+        return Summary(
+            title="SERVPERF",
+            tables=tuple(tables),
+            notes=self._notes(
+                "SERVPERF: perception-only scores (Cronin & Taylor 1992)."
+            ),
         )
-        return Summary(title="SERVPERF", tables=tuple(tables), notes=notes)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Literal
 
 import numpy as np
 
 from .._typing import FloatArray
-from .._validation import check_confidence_level
 from ..data import Table
 from ..exceptions import InputError
 from ..scales import Scale
@@ -17,7 +15,7 @@ from ..stats._reliability import _alpha, _alpha_if_deleted, _item_total
 from ..stats.moments import Moments
 from ._build import levels, table
 from ._gaps import SEVEN_POINT
-from ._inputs import check_options, derived, item_columns, read_sets, survey
+from ._inputs import Call, check_call, derived, per_segment, read_sets, survey
 from ._kernels import _item_stats
 from ._results_more import ReliabilityResult, ZoneResult, feldt_estimates
 from .instrument import SERVQUAL_22, Instrument
@@ -104,45 +102,20 @@ def zone_of_tolerance(
     >>> res.item_position
     ('below', 'above')
     """
-    where = "zone_of_tolerance"
-    level = check_confidence_level(confidence_level, where)
-    inst, sc = check_options(instrument, scale, nan_policy, where)
-    sets = {
-        "perceived": item_columns(perceived, "perceived", inst, where),
-        "adequate": item_columns(adequate, "adequate", inst, where),
-        "desired": item_columns(desired, "desired", inst, where),
-    }
-    tab = read_sets(
-        data,
-        sets,
-        instrument=inst,
-        scale=sc,
+    call = check_call(
+        "zone_of_tolerance",
+        instrument=instrument,
+        scale=scale,
         nan_policy=nan_policy,
-        where=where,
-        columns=columns,
-        weights=weights,
-        segments=segments,
-    )
-
-    def core(sub: Table) -> ZoneResult:
-        return _zone_core(sub, sets, inst, sc, level, nan_policy)
-
-    result = core(tab)
-    if not tab.segment_labels():
-        return result
-    segs = {label: core(sub) for label, sub in tab.by_segment().items()}
-    return replace(result, segments=segs)
+        confidence_level=confidence_level,
+    ).with_sets({"perceived": perceived, "adequate": adequate, "desired": desired})
+    tab = read_sets(data, call, columns=columns, weights=weights, segments=segments)
+    return per_segment(tab, lambda sub, _label: _zone_core(sub, call))
 
 
-def _zone_core(  # noqa: PLR0917 - one fit's inputs
-    tab: Table,
-    sets: dict[str, tuple[str, ...]],
-    inst: Instrument,
-    sc: Scale,
-    level: float,
-    nan_policy: str,
-) -> ZoneResult:
-    sv = survey(tab, sets, instrument=inst, scale=sc, nan_policy=nan_policy)
+def _zone_core(tab: Table, call: Call) -> ZoneResult:
+    inst, sc, level = call.instrument, call.scale, call.level
+    sv = survey(tab, call)
     k = inst.n_items
     p_idx, a_idx, d_idx = np.arange(k), np.arange(k, 2 * k), np.arange(2 * k, 3 * k)
     parts = []
@@ -154,13 +127,13 @@ def _zone_core(  # noqa: PLR0917 - one fit's inputs
         mean, _, size, sigma = _item_stats(sv.moments, plus, minus)
         kinds = (f"{name}_item", f"{name}_dimension", f"{name}_overall")
         parts += levels(mean, sigma, size, inst, kinds=kinds, overall="overall")
-    # table <- _zone_core <- core <- zone_of_tolerance <- the caller
+    # table <- _zone_core <- lambda <- per_segment <- zone_of_tolerance <- caller
     est = table(
         parts,
         confidence_level=level,
         backend=tab.backend,
         where=tab.where,
-        stacklevel=5,
+        stacklevel=6,
     )
     nobs = sv.moments.nobs
     pmean = np.where(nobs > 0, np.diagonal(sv.moments.pair_mean), np.nan)
@@ -268,8 +241,13 @@ def reliability(
     0.9714
     """
     where = "reliability"
-    level = check_confidence_level(confidence_level, where)
-    inst, sc = check_options(instrument, scale, nan_policy, where)
+    call = check_call(
+        where,
+        instrument=instrument,
+        scale=scale,
+        nan_policy=nan_policy,
+        confidence_level=confidence_level,
+    )
     if items is not None:
         if perceptions is not None or expectations is not None:
             msg = (
@@ -277,24 +255,16 @@ def reliability(
                 "'perceptions' or 'expectations'."
             )
             raise InputError(msg)
-        sets = {"items": item_columns(items, "items", inst, where)}
+        call = call.with_sets({"items": items})
+    elif expectations is None:
+        call = call.with_sets({"perceptions": perceptions})
     else:
-        sets = {"perceptions": item_columns(perceptions, "perceptions", inst, where)}
-        if expectations is not None:
-            sets["expectations"] = item_columns(
-                expectations, "expectations", inst, where
-            )
-    tab = read_sets(
-        data,
-        sets,
-        instrument=inst,
-        scale=sc,
-        nan_policy=nan_policy,
-        where=where,
-        columns=columns,
-        weights=weights,
-    )
-    sv = survey(tab, sets, instrument=inst, scale=sc, nan_policy=nan_policy)
+        call = call.with_sets(
+            {"perceptions": perceptions, "expectations": expectations}
+        )
+    tab = read_sets(data, call, columns=columns, weights=weights)
+    sv = survey(tab, call)
+    inst, level, sets = call.instrument, call.level, call.sets
     k = inst.n_items
     gaps_basis = "expectations" in sets
     minus = np.arange(k, 2 * k) if gaps_basis else None
