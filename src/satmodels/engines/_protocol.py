@@ -26,6 +26,7 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -39,12 +40,64 @@ __all__ = [
     "CountSums",
     "Invalid",
     "MomentSums",
+    "MomentsRequest",
     "PairMoments",
     "PairSums",
     "check_finite",
 ]
 
 Missing = Literal["listwise", "pairwise"]
+
+
+@dataclass(frozen=True, slots=True)
+class MomentsRequest:
+    """What the caller asks an engine for: moments of which columns, and how.
+
+    ``where`` and ``name`` (the public function and its data parameter) are
+    named in every message; the checks below are shared by the engines.
+    """
+
+    columns: tuple[str, ...]
+    weight: str | None
+    missing: Missing
+    nan_policy: str
+    where: str
+    name: str = "data"
+
+    @property
+    def listwise(self) -> bool:
+        """Whether rows with any missing value are dropped."""
+        return self.missing == "listwise"
+
+    def check_infinite(self, counts: Sequence[int]) -> None:
+        """Refuse infinite values, given their count per column."""
+        for col, k in zip(self.columns, counts, strict=True):
+            if k:
+                msg = (
+                    f"The '{self.name}' parameter of {self.where} has {k} "
+                    f"infinite value(s) in column '{col}'."
+                )
+                raise InputError(msg)
+
+    def check_missing(self, column_missing: dict[str, int]) -> None:
+        """Refuse missing values under ``nan_policy="raise"``."""
+        total = sum(column_missing.values())
+        if total and self.nan_policy == "raise":
+            first = next(c for c in self.columns if column_missing[c])
+            msg = (
+                f"The '{self.name}' parameter of {self.where} has {total} missing "
+                f"value(s) and nan_policy='raise'; {column_missing[first]} in "
+                f"column '{first}'."
+            )
+            raise InputError(msg)
+
+    def no_usable_row(self, account: Account) -> InputError:
+        """Return the error for a data set whose rows were all excluded."""
+        return InputError(
+            f"The '{self.name}' parameter of {self.where} has no usable row: "
+            f"all {account.rows_total} row(s) were excluded "
+            f"({account.reasons or 'empty input'})."
+        )
 
 
 @dataclass(frozen=True, slots=True)

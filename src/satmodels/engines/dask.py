@@ -26,9 +26,16 @@ import narwhals.stable.v2 as nw
 import numpy as np
 
 from .._typing import FloatArray, IntArray
-from ..exceptions import InputError
 from ._frame import raise_bad_weights, tree
-from ._protocol import Account, CountSums, Invalid, Missing, MomentSums, PairSums
+from ._protocol import (
+    Account,
+    CountSums,
+    Invalid,
+    Missing,
+    MomentsRequest,
+    MomentSums,
+    PairSums,
+)
 from .memory import centred_rows, count_kernel, match, row_products, values_of_columns
 from .memory import moments as memory_moments
 
@@ -127,53 +134,25 @@ def _combine(a: _Part, b: _Part) -> _Part:
     )
 
 
-def moments(
-    frame: nw.LazyFrame[Any],
-    cols: tuple[str, ...],
-    weight: str | None,
-    *,
-    missing: Missing,
-    nan_policy: str,
-    where: str,
-    name: str = "data",
-) -> MomentSums:
+def moments(frame: nw.LazyFrame[Any], req: MomentsRequest) -> MomentSums:
     """Moments of a Dask frame in one pass: per-partition kernels, tree merge."""
+    cols, weight = req.columns, req.weight
     dk = _dask()
     part_fn = dk.delayed(_partition_moments, pure=True)
     pieces = [
-        part_fn(part, cols, weight, missing, where)
+        part_fn(part, cols, weight, req.missing, req.where)
         for part in _parts(frame, cols, weight)
     ]
     (res,) = dk.compute(tree(dk, pieces, _combine))
     total: _Part = res
-    if total.inf.any():
-        k = int(np.flatnonzero(total.inf)[0])
-        msg = (
-            f"The '{name}' parameter of {where} has {int(total.inf[k])} infinite "
-            f"value(s) in column '{cols[k]}'."
-        )
-        raise InputError(msg)
-    raise_bad_weights(total.bad_weights, weight, where)
-    col_missing = total.account.column_missing
-    n_missing = sum(col_missing.values())
-    if n_missing and nan_policy == "raise":
-        first = next(c for c in cols if col_missing[c])
-        msg = (
-            f"The '{name}' parameter of {where} has {n_missing} missing "
-            f"value(s) and nan_policy='raise'; {col_missing[first]} in column "
-            f"'{first}'."
-        )
-        raise InputError(msg)
+    req.check_infinite([int(v) for v in total.inf])
+    raise_bad_weights(total.bad_weights, weight, req.where)
+    req.check_missing(total.account.column_missing)
     if total.sums is None:
-        msg = (
-            f"The '{name}' parameter of {where} has no usable row: all "
-            f"{total.account.rows_total} row(s) were excluded "
-            f"({total.account.reasons or 'empty input'})."
-        )
-        raise InputError(msg)
+        raise req.no_usable_row(total.account)
     return MomentSums(
         columns=cols,
-        missing=missing,
+        missing=req.missing,
         weighted=weight is not None,
         moments=total.sums.moments,
         account=total.account,
