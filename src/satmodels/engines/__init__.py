@@ -29,6 +29,7 @@ from .._typing import FloatArray
 from ._frame import engine_name, resolve_columns, to_lazy
 from ._protocol import (
     Account,
+    Cells,
     CountSums,
     Invalid,
     Missing,
@@ -41,6 +42,7 @@ from ._protocol import (
 
 __all__ = [
     "Account",
+    "Cells",
     "CountSums",
     "Invalid",
     "MomentSums",

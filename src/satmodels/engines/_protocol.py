@@ -37,6 +37,7 @@ from ..exceptions import InputError
 
 __all__ = [
     "Account",
+    "Cells",
     "CountSums",
     "Invalid",
     "MomentSums",
@@ -194,29 +195,58 @@ class Invalid:
 
 
 @dataclass(frozen=True, slots=True)
-class CountSums:
-    """Per-column category counts, shape ``(p, K)``, from any engine."""
+class Cells:
+    """Answer counts per unit (a column or a column pair) and cell.
 
-    columns: tuple[str, ...]
+    ``counts``, ``weighted`` (sums of case weights) and ``weighted_sq``
+    (sums of squared weights) have shape ``(units, *cells)``; ``missing``
+    counts, per unit, the rows of positive weight with an answer missing.
+    Rows of weight 0 are in no cell and counted in ``zero_weight``.
+    """
+
     counts: IntArray
     weighted: FloatArray
     weighted_sq: FloatArray
     missing: IntArray
     rows_total: int
     zero_weight: int
+
+    def merge(self, other: Cells) -> Cells:
+        """Add the counts of a disjoint set of rows (exact)."""
+        return Cells(
+            self.counts + other.counts,
+            self.weighted + other.weighted,
+            self.weighted_sq + other.weighted_sq,
+            self.missing + other.missing,
+            self.rows_total + other.rows_total,
+            self.zero_weight + other.zero_weight,
+        )
+
+    def reshaped(self, *cells: int) -> Cells:
+        """Return the counts with each unit's cells in shape ``cells``."""
+        shape = (self.counts.shape[0], *cells)
+        return replace(
+            self,
+            counts=self.counts.reshape(shape),
+            weighted=self.weighted.reshape(shape),
+            weighted_sq=self.weighted_sq.reshape(shape),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CountSums:
+    """Per-column category counts, cells of shape ``(p, K)``, from any engine."""
+
+    columns: tuple[str, ...]
+    cells: Cells
     invalid: tuple[Invalid | None, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class PairSums:
-    """Joint counts of column pairs, shape ``(m, Ka, Kb)``, from any engine."""
+    """Joint counts of column pairs, cells of shape ``(m, Ka, Kb)``, any engine."""
 
-    counts: IntArray
-    weighted: FloatArray
-    weighted_sq: FloatArray
-    missing: IntArray
-    rows_total: int
-    zero_weight: int
+    cells: Cells
     invalid: tuple[Invalid | None, ...]
 
 

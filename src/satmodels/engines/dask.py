@@ -29,6 +29,7 @@ from .._typing import FloatArray, IntArray
 from ._frame import raise_bad_weights, tree
 from ._protocol import (
     Account,
+    Cells,
     CountSums,
     Invalid,
     Missing,
@@ -217,17 +218,16 @@ def _bad_w(w: FloatArray | None) -> int:
     return 0 if w is None else int((~np.isfinite(w) | (w < 0)).sum())
 
 
+def _zero_w(w: FloatArray | None) -> int:
+    return 0 if w is None else int((w == 0).sum())
+
+
 @dataclass(frozen=True, slots=True)
 class _Tally:
     """One partition's (or a merged group's) counts; adds exactly."""
 
-    rows: int
+    cells: Cells
     bad_weights: int
-    zero_weight: int
-    counts: IntArray
-    weighted: FloatArray
-    weighted_sq: FloatArray
-    missing: IntArray
     invalid: IntArray
     #: Smallest invalid answer per column (first column of a pair); inf if none.
     min_invalid_a: FloatArray
@@ -237,13 +237,8 @@ class _Tally:
     def add(self, other: _Tally) -> _Tally:
         """Sum two tallies of disjoint rows."""
         return _Tally(
-            rows=self.rows + other.rows,
+            cells=self.cells.merge(other.cells),
             bad_weights=self.bad_weights + other.bad_weights,
-            zero_weight=self.zero_weight + other.zero_weight,
-            counts=self.counts + other.counts,
-            weighted=self.weighted + other.weighted,
-            weighted_sq=self.weighted_sq + other.weighted_sq,
-            missing=self.missing + other.missing,
             invalid=self.invalid + other.invalid,
             min_invalid_a=np.fmin(self.min_invalid_a, other.min_invalid_a),
             min_invalid_b=np.fmin(self.min_invalid_b, other.min_invalid_b),
@@ -268,14 +263,10 @@ def _count_part(
     wv = None if w is None else np.nan_to_num(w)
     counts, wc, wq = count_kernel(codes, len(cats), wv)
     low = _fmin(x, other)
+    missing = (nan & keep[:, None]).sum(axis=0).astype(np.int64)
     return _Tally(
-        rows=x.shape[0],
+        cells=Cells(counts, wc, wq, missing, x.shape[0], _zero_w(w)),
         bad_weights=_bad_w(w),
-        zero_weight=0 if w is None else int((w == 0).sum()),
-        counts=counts,
-        weighted=wc,
-        weighted_sq=wq,
-        missing=(nan & keep[:, None]).sum(axis=0).astype(np.int64),
         invalid=other.sum(axis=0).astype(np.int64),
         min_invalid_a=low,
         min_invalid_b=low,
@@ -299,14 +290,10 @@ def _pair_part(
     joint = np.where(miss | bad_a | bad_b | ~keep[:, None], -1, ca * len(cats_b) + cb)
     k = len(cats_a) * len(cats_b)
     counts, wc, wq = count_kernel(joint, k, None if w is None else np.nan_to_num(w))
+    missing = miss.sum(axis=0).astype(np.int64)
     return _Tally(
-        rows=xa.shape[0],
+        cells=Cells(counts, wc, wq, missing, xa.shape[0], _zero_w(w)),
         bad_weights=_bad_w(w),
-        zero_weight=0 if w is None else int((w == 0).sum()),
-        counts=counts,
-        weighted=wc,
-        weighted_sq=wq,
-        missing=miss.sum(axis=0).astype(np.int64),
         invalid=(bad_a | bad_b).sum(axis=0).astype(np.int64),
         min_invalid_a=_fmin(xa, bad_a),
         min_invalid_b=_fmin(xb, bad_b),
@@ -346,16 +333,7 @@ def category_counts(
         else None
         for j, c in enumerate(cols)
     )
-    return CountSums(
-        columns=cols,
-        counts=tot.counts,
-        weighted=tot.weighted,
-        weighted_sq=tot.weighted_sq,
-        missing=tot.missing,
-        rows_total=tot.rows,
-        zero_weight=tot.zero_weight,
-        invalid=invalid,
-    )
+    return CountSums(columns=cols, cells=tot.cells, invalid=invalid)
 
 
 def pair_counts(
@@ -374,7 +352,7 @@ def pair_counts(
         frame, keep, _pair_part, tuple(pairs), weight, categories_a, categories_b
     )
     raise_bad_weights(tot.bad_weights, weight, where)
-    m, ka, kb = len(pairs), len(categories_a), len(categories_b)
+    ka, kb = len(categories_a), len(categories_b)
     invalid: list[Invalid | None] = []
     for k, (a, b) in enumerate(pairs):
         if not tot.invalid[k]:
@@ -385,12 +363,4 @@ def pair_counts(
         invalid.append(
             Invalid(column=col, value=_example(value), count=int(tot.invalid[k]))
         )
-    return PairSums(
-        counts=tot.counts.reshape(m, ka, kb),
-        weighted=tot.weighted.reshape(m, ka, kb),
-        weighted_sq=tot.weighted_sq.reshape(m, ka, kb),
-        missing=tot.missing,
-        rows_total=tot.rows,
-        zero_weight=tot.zero_weight,
-        invalid=tuple(invalid),
-    )
+    return PairSums(cells=tot.cells.reshaped(ka, kb), invalid=tuple(invalid))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 import numpy as np
@@ -11,7 +10,7 @@ from pydantic import field_validator
 
 from .._typing import BoolArray, FloatArray, IntArray
 from .._validation import FiniteVector, FrozenModel
-from ..engines import CountSums, PairSums, check_finite
+from ..engines import Cells, check_finite
 from ..engines.memory import count_kernel
 from ..exceptions import InputError
 
@@ -156,34 +155,20 @@ def check_weighted(
 
 
 # ------------------------------------------------ counting rows in memory
-@dataclass(frozen=True, slots=True)
-class Tally:
-    """Counts of rows in memory, named as the engines' CountSums and PairSums."""
-
-    counts: IntArray
-    weighted: FloatArray
-    weighted_sq: FloatArray
-    missing: IntArray
-    rows_total: int
-    zero_weight: int
-    #: (row, column) of the first missing answer, for the message.
-    first_missing: tuple[int, int] | None
-
-
 def tally(
     n_rows: int,
     width: int,
     cells: int,
     w: FloatArray | None,
     coded: Callable[[slice], tuple[IntArray, BoolArray]],
-) -> Tally:
-    """Count coded answers in blocks of rows.
+) -> tuple[Cells, tuple[int, int] | None]:
+    """Count coded answers in blocks of rows, as the engines count theirs.
 
     ``coded(block)`` returns, for the rows of ``block``, the cell code of
-    each of the ``width`` columns (``0 .. cells - 1``, or -1 where not
+    each of the ``width`` units (``0 .. cells - 1``, or -1 where not
     counted) and the mask of missing answers. Rows of weight 0 are excluded
     (as in Moments): counted in ``zero_weight``, not as missing and in no
-    cell.
+    cell. Also returns (row, unit) of the first missing answer, or None.
     """
     counts = np.zeros((width, cells), dtype=np.int64)
     wc, wq = np.zeros((width, cells)), np.zeros((width, cells))
@@ -206,36 +191,35 @@ def tally(
         wc += part[1]
         wq += part[2]
     zero = 0 if w is None else int((w == 0).sum())
-    return Tally(counts, wc, wq, missing, n_rows, zero, first)
+    return Cells(counts, wc, wq, missing, n_rows, zero), first
 
 
 def checked_fields(
-    res: CountSums | PairSums | Tally,
+    cells: Cells,
+    first: tuple[int, int] | None,
     names: Sequence[str],
     nan_policy: str,
     where: str,
     *,
     weighted: bool,
     backend: str | None,
-    cells: tuple[int, ...] | None = None,
 ) -> dict[str, Any]:
     """Check the counts of any engine; return them as result fields.
 
-    Refuses missing answers under ``nan_policy="raise"`` and weighted
-    counts that overflowed; ``cells`` reshapes each row of counts (pairs).
+    Refuses missing answers under ``nan_policy="raise"`` (``first``: the
+    (row, unit) of the first, when known) and weighted counts that
+    overflowed.
     """
-    first = res.first_missing if isinstance(res, Tally) else None
-    raise_missing(names, res.missing, first, nan_policy, where)
-    check_weighted(names, res.weighted, res.weighted_sq, where)
-    shape = res.counts.shape if cells is None else (res.counts.shape[0], *cells)
+    raise_missing(names, cells.missing, first, nan_policy, where)
+    check_weighted(names, cells.weighted, cells.weighted_sq, where)
     return {
-        "counts": res.counts.reshape(shape),
-        "weighted_counts": res.weighted.reshape(shape),
-        "weight_sq_sums": res.weighted_sq.reshape(shape),
-        "missing": res.missing,
-        "rows_total": res.rows_total,
+        "counts": cells.counts,
+        "weighted_counts": cells.weighted,
+        "weight_sq_sums": cells.weighted_sq,
+        "missing": cells.missing,
+        "rows_total": cells.rows_total,
         "weighted": weighted,
-        "zero_weight": res.zero_weight,
+        "zero_weight": cells.zero_weight,
         "_backend": backend,
     }
 

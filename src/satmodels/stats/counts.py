@@ -34,7 +34,7 @@ import numpy as np
 
 from .._typing import BoolArray, FloatArray, IntArray
 from .._validation import check_confidence_level, validated
-from ..engines import CountSums, lazy_category_counts
+from ..engines import lazy_category_counts
 from ..exceptions import InputError
 from ..results._base import ConfidenceInterval, ResultMixin
 from ..results._estimates import Estimates, estimates
@@ -193,7 +193,7 @@ class CategoryCounts(ResultMixin):
                         f"{cats.tolist()}, e.g. {bad.value!r}."
                     )
                     raise InputError(msg)
-            counted: CountSums | cnt.Tally = res
+            cells, first = res.cells, None
             cols = res.columns
         else:
             x = tab.matrix(cols)
@@ -203,12 +203,15 @@ class CategoryCounts(ResultMixin):
                 codes = cnt.codes(x[block], cats, cols, where, whole=x, offset=at)
                 return codes, codes == -1
 
-            counted = cnt.tally(x.shape[0], x.shape[1], len(cats), tab.weights, coded)
+            cells, first = cnt.tally(
+                x.shape[0], x.shape[1], len(cats), tab.weights, coded
+            )
         return cls(
             columns=cols,
             categories=tuple(float(c) for c in cats),
             **cnt.checked_fields(
-                counted,
+                cells,
+                first,
                 cols,
                 nan_policy,
                 where,

@@ -16,7 +16,7 @@ import numpy as np
 
 from .._typing import BoolArray, FloatArray, IntArray
 from .._validation import validated
-from ..engines import PairSums, lazy_pair_counts
+from ..engines import lazy_pair_counts
 from ..exceptions import InputError
 from ..results._base import ResultMixin
 from ..results._estimates import Estimates, estimates
@@ -281,7 +281,7 @@ def _count_pairs(
                     f"answer outside the categories, e.g. {bad.value!r}."
                 )
                 raise InputError(msg)
-        counted: PairSums | cnt.Tally = res
+        cells, first = res.cells, None
     else:
         x, cols = tab.matrix(flat), tuple(flat)
         ia = [cols.index(a) for a, _ in opts.pairs]
@@ -297,7 +297,7 @@ def _count_pairs(
             miss = (code_a == -1) | (code_b == -1)
             return np.where(miss, -1, code_a * len(cb) + code_b), miss
 
-        counted = cnt.tally(
+        cells, first = cnt.tally(
             x.shape[0], len(opts.pairs), len(ca) * len(cb), tab.weights, coded
         )
     return PairCounts(
@@ -305,12 +305,12 @@ def _count_pairs(
         categories_a=tuple(float(c) for c in ca),
         categories_b=tuple(float(c) for c in cb),
         **cnt.checked_fields(
-            counted,
+            cells.reshaped(len(ca), len(cb)),
+            first,
             names,
             nan_policy,
             where,
             weighted=tab.weighted,
             backend=tab.backend,
-            cells=(len(ca), len(cb)),
         ),
     )
