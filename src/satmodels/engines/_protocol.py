@@ -26,7 +26,7 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -45,6 +45,7 @@ __all__ = [
     "PairMoments",
     "PairSums",
     "check_finite",
+    "summed",
 ]
 
 Missing = Literal["listwise", "pairwise"]
@@ -112,18 +113,20 @@ class Account:
 
     def merge(self, other: Account) -> Account:
         """Sum the accounts of two disjoint parts of one data set."""
-        reasons = dict(self.reasons)
-        for k, v in other.reasons.items():
-            reasons[k] = reasons.get(k, 0) + v
-        cols = dict(self.column_missing)
-        for k, v in other.column_missing.items():
-            cols[k] = cols.get(k, 0) + v
         return Account(
             rows_total=self.rows_total + other.rows_total,
             rows_used=self.rows_used + other.rows_used,
-            reasons=reasons,
-            column_missing=cols,
+            reasons=summed(self.reasons, other.reasons),
+            column_missing=summed(self.column_missing, other.column_missing),
         )
+
+
+def summed(a: Mapping[str, int], b: Mapping[str, int]) -> dict[str, int]:
+    """Add two tallies by key (keys of ``a`` first, then new keys of ``b``)."""
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = out.get(k, 0) + v
+    return out
 
 
 @dataclass(frozen=True, slots=True)
