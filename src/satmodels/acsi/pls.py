@@ -32,7 +32,10 @@ References
 
 from __future__ import annotations
 
+import functools
 import warnings
+from collections.abc import Callable
+from typing import ParamSpec
 
 import numpy as np
 
@@ -62,6 +65,23 @@ from .result import PLSResult
 from .spec import ModelSpec
 
 __all__ = ["PLSOptions", "fit_pls"]
+
+_P = ParamSpec("_P")
+
+
+def _linalg_failures(fit: Callable[_P, PLSResult]) -> Callable[_P, PLSResult]:
+    """Re-raise numpy's ``LinAlgError`` in ``fit`` as our EstimationError."""
+
+    @functools.wraps(fit)
+    def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> PLSResult:
+        try:
+            return fit(*args, **kwargs)
+        except np.linalg.LinAlgError as exc:
+            where = kwargs.get("where", "acsi.fit")
+            msg = f"{where} (method='pls'): the linear algebra failed ({exc})."
+            raise EstimationError(msg) from exc
+
+    return wrapped
 
 
 def _matrix(m: Moments, *, scaled: bool, where: str) -> FloatArray:
@@ -126,7 +146,8 @@ def _scores(
     return out
 
 
-def _fit_pls(
+@_linalg_failures
+def fit_pls(
     table: Table,
     spec: ModelSpec,
     *,
@@ -169,8 +190,10 @@ def _fit_pls(
         Fewer than three respondents, an indicator without variance, a
         bootstrap on Moments or on fewer than ten respondents.
     EstimationError
-        An undefined pairwise correlation, or a bootstrap in which almost
-        no replicate converged.
+        An undefined pairwise correlation, a bootstrap in which almost
+        no replicate converged, or linear algebra that failed (numpy's
+        ``LinAlgError``: a singular or non-finite matrix that even the
+        pseudo-inverse cannot handle).
 
     Warns
     -----
@@ -430,34 +453,3 @@ def _estimates(
         interval=method,
         backend=backend,
     )
-
-
-def fit_pls(
-    table: Table,
-    spec: ModelSpec,
-    *,
-    opts: PLSOptions,
-    scale: Scale | None,
-    declared: Scale | None,
-    rng: np.random.Generator,
-    where: str = "acsi.fit",
-) -> PLSResult:
-    """Fit a PLS path model; numpy's linear-algebra failures become our errors.
-
-    See :func:`_fit_pls` for the parameters. A ``LinAlgError`` (a singular
-    or non-finite matrix that even the pseudo-inverse cannot handle) is
-    re-raised as :class:`~satmodels.exceptions.EstimationError`.
-    """
-    try:
-        return _fit_pls(
-            table,
-            spec,
-            opts=opts,
-            scale=scale,
-            declared=declared,
-            rng=rng,
-            where=where,
-        )
-    except np.linalg.LinAlgError as exc:
-        msg = f"{where} (method='pls'): the linear algebra failed ({exc})."
-        raise EstimationError(msg) from exc

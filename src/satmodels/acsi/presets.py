@@ -47,24 +47,16 @@ _M_COMP = ("CUSCO",)
 _M_LOY = ("CUSL1", "CUSL2", "CUSL3")
 
 
-def _preset(
-    blocks: Sequence[tuple[str, Sequence[str], str]],
-    paths: Sequence[tuple[str, str]],
-    where: str,
-) -> ModelSpec:
-    built = []
-    for latent, inds, arg in blocks:
-        if isinstance(inds, str):
-            inds = (inds,)  # noqa: PLW2901 - a single indicator given bare
-        if not inds:
-            msg = f"The '{arg}' parameter of {where} needs at least one indicator."
-            raise SpecificationError(msg)
-        built.append({"latent": latent, "indicators": tuple(inds), "mode": "A"})
-    return ModelSpec(
-        blocks=tuple(built),
-        paths=tuple({"source": s, "target": t} for s, t in paths),
-    )
-
+#: The keyword that names each latent's indicators in the preset builders.
+_ARGUMENT = {
+    "IMAG": "image",
+    "EXPE": "expectations",
+    "QUAL": "quality",
+    "VAL": "value",
+    "SAT": "satisfaction",
+    "COMP": "complaints",
+    "LOY": "loyalty",
+}
 
 _ACSI_PATHS = (
     ("EXPE", "QUAL"),
@@ -92,6 +84,40 @@ _ECSI_PATHS = (
     ("SAT", "LOY"),
     ("COMP", "LOY"),
 )
+
+#: Each preset's latents (in the order of its builder's keywords) and paths.
+_MODELS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {
+    "acsi": (("EXPE", "QUAL", "VAL", "SAT", "COMP", "LOY"), _ACSI_PATHS),
+    "ecsi": (("IMAG", "EXPE", "QUAL", "VAL", "SAT", "COMP", "LOY"), _ECSI_PATHS),
+    "scsb": (
+        ("EXPE", "VAL", "SAT", "COMP", "LOY"),
+        tuple(p for p in _ACSI_PATHS if "QUAL" not in p),
+    ),
+    "ccsi": (
+        ("IMAG", "EXPE", "QUAL", "VAL", "SAT", "LOY"),
+        tuple(p for p in _ECSI_PATHS if "COMP" not in p),
+    ),
+}
+
+
+def _preset(where: str, *indicators: Sequence[str]) -> ModelSpec:
+    """Build the preset ``where`` from its latents' indicator names, in table order."""
+    latents, paths = _MODELS[where]
+    built = []
+    for latent, inds in zip(latents, indicators, strict=True):
+        if isinstance(inds, str):
+            inds = (inds,)  # noqa: PLW2901 - a single indicator given bare
+        if not inds:
+            msg = (
+                f"The '{_ARGUMENT[latent]}' parameter of {where} needs at least "
+                "one indicator."
+            )
+            raise SpecificationError(msg)
+        built.append({"latent": latent, "indicators": tuple(inds), "mode": "A"})
+    return ModelSpec(
+        blocks=tuple(built),
+        paths=tuple({"source": s, "target": t} for s, t in paths),
+    )
 
 
 def acsi(
@@ -138,16 +164,7 @@ def acsi(
     ('EXPE', 'QUAL', 'VAL')
     """
     return _preset(
-        [
-            ("EXPE", expectations, "expectations"),
-            ("QUAL", quality, "quality"),
-            ("VAL", value, "value"),
-            ("SAT", satisfaction, "satisfaction"),
-            ("COMP", complaints, "complaints"),
-            ("LOY", loyalty, "loyalty"),
-        ],
-        _ACSI_PATHS,
-        "acsi",
+        "acsi", expectations, quality, value, satisfaction, complaints, loyalty
     )
 
 
@@ -199,17 +216,7 @@ def ecsi(
     ('IMAG', 'EXPE', 'QUAL', 'VAL', 'SAT', 'COMP', 'LOY')
     """
     return _preset(
-        [
-            ("IMAG", image, "image"),
-            ("EXPE", expectations, "expectations"),
-            ("QUAL", quality, "quality"),
-            ("VAL", value, "value"),
-            ("SAT", satisfaction, "satisfaction"),
-            ("COMP", complaints, "complaints"),
-            ("LOY", loyalty, "loyalty"),
-        ],
-        _ECSI_PATHS,
-        "ecsi",
+        "ecsi", image, expectations, quality, value, satisfaction, complaints, loyalty
     )
 
 
@@ -239,24 +246,7 @@ def scsb(
     -------
     ModelSpec
     """
-    return _preset(
-        [
-            ("EXPE", expectations, "expectations"),
-            ("VAL", value, "value"),
-            ("SAT", satisfaction, "satisfaction"),
-            ("COMP", complaints, "complaints"),
-            ("LOY", loyalty, "loyalty"),
-        ],
-        (
-            ("EXPE", "VAL"),
-            ("EXPE", "SAT"),
-            ("VAL", "SAT"),
-            ("SAT", "COMP"),
-            ("SAT", "LOY"),
-            ("COMP", "LOY"),
-        ),
-        "scsb",
-    )
+    return _preset("scsb", expectations, value, satisfaction, complaints, loyalty)
 
 
 def ccsi(
@@ -293,18 +283,7 @@ def ccsi(
     -------
     ModelSpec
     """
-    return _preset(
-        [
-            ("IMAG", image, "image"),
-            ("EXPE", expectations, "expectations"),
-            ("QUAL", quality, "quality"),
-            ("VAL", value, "value"),
-            ("SAT", satisfaction, "satisfaction"),
-            ("LOY", loyalty, "loyalty"),
-        ],
-        tuple(p for p in _ECSI_PATHS if "COMP" not in p),
-        "ccsi",
-    )
+    return _preset("ccsi", image, expectations, quality, value, satisfaction, loyalty)
 
 
 #: Preset names accepted by ``acsi.fit(model=...)``, with their default names.

@@ -22,24 +22,16 @@ block or path, and a cycle in the structural model (PLS path modelling and
 the recursive ML models here need a directed acyclic inner model; Wold
 1982).
 
-Presets (:mod:`satmodels.acsi.presets`) take the user's indicator names:
-``acsi`` (Fornell et al. 1996), ``ecsi`` (ECSI Technical Committee 1998;
-Tenenhaus et al. 2005), ``scsb`` (Fornell 1992) and ``ccsi`` (a CCSI-style
-model, see its docstring).
+Presets (:mod:`satmodels.acsi.presets`, where their sources are cited)
+take the user's indicator names: ``acsi`` (Fornell et al. 1996), ``ecsi``
+(ECSI Technical Committee 1998; Tenenhaus et al. 2005), ``scsb`` (Fornell
+1992) and ``ccsi`` (a CCSI-style model, see its docstring).
 
 References
 ----------
-.. [1] Fornell, C. (1992). A national customer satisfaction barometer: the
-   Swedish experience. Journal of Marketing, 56(1), 6-21.
-.. [2] Fornell, C., Johnson, M. D., Anderson, E. W., Cha, J., & Bryant,
-   B. E. (1996). The American Customer Satisfaction Index: nature, purpose,
-   and findings. Journal of Marketing, 60(4), 7-18.
-.. [3] Tenenhaus, M., Esposito Vinzi, V., Chatelin, Y.-M., & Lauro, C.
-   (2005). PLS path modeling. Computational Statistics & Data Analysis,
-   48(1), 159-205.
-.. [4] Rosseel, Y. (2012). lavaan: an R package for structural equation
+.. [1] Rosseel, Y. (2012). lavaan: an R package for structural equation
    modeling. Journal of Statistical Software, 48(2), 1-36.
-.. [5] Wold, H. (1982). Soft modeling: the basic design and some
+.. [2] Wold, H. (1982). Soft modeling: the basic design and some
    extensions. In K. G. Joreskog & H. Wold (Eds.), Systems under indirect
    observation, Part II (pp. 1-54). North-Holland.
 """

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import narwhals.stable.v2 as nw
@@ -35,6 +36,38 @@ _KIND_WORDS = {
 }
 
 
+@dataclass(frozen=True)
+class _Request:
+    """What the caller asked :func:`read` for, handed whole to each reader."""
+
+    where: str
+    columns: Sequence[str] | None
+    roles: Roles | None
+    weights: object
+    segments: object
+    labels: Mapping[str, Sequence[str]] | None
+    accept: Collection[Kind]
+    min_rows: int
+
+    def weights_and_segments(self) -> tuple[tuple[str, object], ...]:
+        """Return the two per-row parameters, by name."""
+        return (("weights", self.weights), ("segments", self.segments))
+
+    def named_columns(self) -> dict[str, str]:
+        """Return the per-row parameters given as a column name."""
+        return {p: v for p, v in self.weights_and_segments() if isinstance(v, str)}
+
+    def refuse(self, kind: Kind) -> None:
+        """Raise unless the function accepts this kind of input."""
+        if kind not in self.accept:
+            allowed = " or ".join(_KIND_WORDS[k] for k in self.accept)
+            msg = (
+                f"The 'data' parameter of {self.where} must be {allowed}. "
+                f"Got {_KIND_WORDS[kind]} instead."
+            )
+            raise InputError(msg)
+
+
 def _narwhals(data: object) -> Any:  # noqa: ANN401 - narwhals frame or data
     # narwhals >= 2.29 warns on every Dask frame that Dask support will move
     # to a plugin; the call still works and the warning is not the user's.
@@ -45,12 +78,6 @@ def _narwhals(data: object) -> Any:  # noqa: ANN401 - narwhals frame or data
         except Exception as exc:  # narwhals' DuplicateError and friends
             msg = f"could not read the data: {exc}"
             raise InputError(msg) from exc
-
-
-def _narwhals_or_none(data: object) -> Any:  # noqa: ANN401 - narwhals frame
-    if isinstance(data, np.ndarray | list | tuple | Mapping):
-        return None
-    return _narwhals(data)
 
 
 def _duplicates(names: Sequence[str]) -> list[str]:
@@ -95,6 +122,24 @@ def _as_names(value: str | Sequence[str] | None, param: str, where: str) -> list
     return out
 
 
+def _check_known(
+    param: str,
+    chosen: Sequence[str],
+    present: Collection[str],
+    shown: Sequence[str],
+    where: str,
+) -> None:
+    """Refuse column names in ``chosen`` that 'data' does not have."""
+    have = set(present)
+    unknown = [c for c in chosen if c not in have]
+    if unknown:
+        msg = (
+            f"The '{param}' parameter of {where} names column(s) {unknown} "
+            f"that 'data' does not have. Available columns: {list(shown)}."
+        )
+        raise InputError(msg)
+
+
 def _resolve_roles(
     roles: Roles | None,
     available: Sequence[str],
@@ -106,19 +151,12 @@ def _resolve_roles(
     if roles is None:
         return {"columns": rest}
     out: dict[str, tuple[str, ...]] = {}
-    have = set(available)
     for role, value in roles.items():
         if value is None:
             out[role] = rest
             continue
         names = _as_names(value, role, where)
-        unknown = [n for n in names if n not in have]
-        if unknown:
-            msg = (
-                f"The '{role}' parameter of {where} names column(s) {unknown} "
-                f"that 'data' does not have. Available columns: {list(available)}."
-            )
-            raise InputError(msg)
+        _check_known(role, names, available, available, where)
         out[role] = tuple(names)
     return out
 
@@ -129,20 +167,6 @@ def _needed(roles: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
         for n in names:
             seen.setdefault(n)
     return tuple(seen)
-
-
-def _refuse_kind(kind: str, accept: Collection[Kind], where: str) -> None:
-    if kind not in accept:
-        allowed = " or ".join(_KIND_WORDS[k] for k in accept)
-        msg = (
-            f"The 'data' parameter of {where} must be {allowed}. "
-            f"Got {_KIND_WORDS[kind]} instead."
-        )
-        raise InputError(msg)
-
-
-def _numeric_dtype(dtype: np.dtype[Any]) -> bool:
-    return dtype.kind in "biuf"
 
 
 def _weights(raw: object, n_rows: int, where: str, source: str) -> FloatArray:
@@ -237,84 +261,70 @@ def _labels(
 def _from_statistics(
     data: Any,  # noqa: ANN401 - Moments or CategoryCounts
     kind: Kind,
-    *,
-    roles: Roles | None,
-    weights: object,
-    segments: object,
-    accept: Collection[Kind],
-    where: str,
+    req: _Request,
 ) -> Table:
-    _refuse_kind(kind, accept, where)
-    for param, value in (("weights", weights), ("segments", segments)):
+    req.refuse(kind)
+    for param, value in req.weights_and_segments():
         if value is not None:
             msg = (
-                f"The '{param}' parameter of {where} cannot be used when 'data' "
-                f"is {_KIND_WORDS[kind]}: compute the statistics with "
+                f"The '{param}' parameter of {req.where} cannot be used when "
+                f"'data' is {_KIND_WORDS[kind]}: compute the statistics with "
                 f"{param} instead."
             )
             raise InputError(msg)
     cols = tuple(str(c) for c in data.columns)
-    resolved = _resolve_roles(roles, cols, (), where)
+    resolved = _resolve_roles(req.roles, cols, (), req.where)
     return Table(
         kind=kind,
         columns=_needed(resolved),
         roles=resolved,
-        where=where,
+        where=req.where,
         statistics=data,
         backend=getattr(data, "_backend", None),
     )
 
 
-def _from_lazy(
-    frame: Any,  # noqa: ANN401 - narwhals LazyFrame
-    *,
-    roles: Roles | None,
-    columns: Sequence[str] | None,
-    weights: object,
-    segments: object,
-    where: str,
-) -> Table:
+def _from_lazy(frame: Any, req: _Request) -> Table:  # noqa: ANN401 - LazyFrame
+    req.refuse("lazy")
+    where = req.where
     names = [str(c) for c in frame.columns]
     _check_unique(names, "column names of 'data'", where)
-    for param, value in (("weights", weights), ("segments", segments)):
+    for param, value in req.weights_and_segments():
         if value is not None and not isinstance(value, str):
             msg = (
                 f"The '{param}' parameter of {where} must name a column when "
                 f"'data' is a lazy frame. Got {type(value).__name__} instead."
             )
             raise InputError(msg)
-    available = _select(names, columns, where)
-    extra = [c for c in (weights, segments) if isinstance(c, str)]
-    for param, col in (("weights", weights), ("segments", segments)):
-        if isinstance(col, str) and col not in names:
-            msg = (
-                f"The '{param}' parameter of {where} names column {col!r} "
-                f"that 'data' does not have. Available columns: {names}."
-            )
-            raise InputError(msg)
-    resolved = _resolve_roles(roles, available, extra, where)
+    available = _select(names, req.columns, where)
+    named = req.named_columns()
+    _check_named(named, names, names, where)
+    resolved = _resolve_roles(req.roles, available, list(named.values()), where)
     needed = _needed(resolved)
-    _role_overlap(resolved, weights, segments, where)
+    _role_overlap(resolved, named, where)
     schema = frame.collect_schema()
     for c in needed:
-        dtype = schema[c]
-        if not (dtype.is_numeric() or dtype == nw.Boolean) or _is_complex(dtype):
-            _not_numeric(c, str(dtype), where)
-    keep = list(dict.fromkeys([*needed, *extra]))
+        _check_frame_dtype(c, schema[c], where)
+    keep = list(dict.fromkeys([*needed, *named.values()]))
     return Table(
         kind="lazy",
         columns=needed,
         roles=resolved,
         where=where,
         lazy=frame.select(*keep),
-        weight_column=weights if isinstance(weights, str) else None,
-        segment_column=segments if isinstance(segments, str) else None,
+        weight_column=named.get("weights"),
+        segment_column=named.get("segments"),
         backend=_backend(frame),
     )
 
 
-def _is_complex(dtype: object) -> bool:
-    return "complex" in str(dtype).lower()
+def _check_frame_dtype(column: str, dtype: Any, where: str) -> None:  # noqa: ANN401
+    """Refuse a frame column whose narwhals dtype is not real (or boolean)."""
+    if (
+        not (dtype.is_numeric() or dtype == nw.Boolean)
+        or "complex" in str(dtype).lower()
+    ):
+        _not_numeric(column, str(dtype), where)
 
 
 def _not_numeric(column: str, dtype: str, where: str) -> None:
@@ -340,22 +350,30 @@ def _select(
     if columns is None:
         return list(names)
     chosen = _as_names(columns, "columns", where)
-    unknown = [c for c in chosen if c not in set(names)]
-    if unknown:
-        msg = (
-            f"The 'columns' parameter of {where} names column(s) {unknown} "
-            f"that 'data' does not have. Available columns: {list(names)}."
-        )
-        raise InputError(msg)
+    _check_known("columns", chosen, names, list(names), where)
     return chosen
 
 
-def _role_overlap(
-    roles: Mapping[str, tuple[str, ...]], weights: object, segments: object, where: str
+def _check_named(
+    named: Mapping[str, str],
+    present: Collection[str],
+    shown: Sequence[str],
+    where: str,
 ) -> None:
-    for param, col in (("weights", weights), ("segments", segments)):
-        if not isinstance(col, str):
-            continue
+    """Refuse a weights or segments column name that 'data' does not have."""
+    for param, col in named.items():
+        if col not in present:
+            msg = (
+                f"The '{param}' parameter of {where} names column {col!r} "
+                f"that 'data' does not have. Available columns: {list(shown)}."
+            )
+            raise InputError(msg)
+
+
+def _role_overlap(
+    roles: Mapping[str, tuple[str, ...]], named: Mapping[str, str], where: str
+) -> None:
+    for param, col in named.items():
         for role, names in roles.items():
             if col in names:
                 msg = (
@@ -370,37 +388,21 @@ def _finish_rows(
     getter: Callable[[str], np.ndarray[Any, Any]],
     matrix: Callable[[Sequence[str]], FloatArray],
     n_rows: int,
+    req: _Request,
     *,
-    roles: Roles | None,
-    weights: object,
-    segments: object,
-    where: str,
     backend: str | None,
-    min_rows: int,
-    labels: Mapping[str, Sequence[str]] | None = None,
     every: Sequence[str] | None = None,
 ) -> Table:
+    where, labels, min_rows = req.where, req.labels or {}, req.min_rows
     # weight, segment and label columns may lie outside a 'columns' selection
     present = set(names if every is None else every)
-    label_cols = [c for cols in (labels or {}).values() for c in cols]
-    reserved = [c for c in (weights, segments) if isinstance(c, str)] + label_cols
-    for param, col in (("weights", weights), ("segments", segments)):
-        if isinstance(col, str) and col not in present:
-            msg = (
-                f"The '{param}' parameter of {where} names column {col!r} "
-                f"that 'data' does not have. Available columns: {sorted(present)}."
-            )
-            raise InputError(msg)
-    for param, cols in (labels or {}).items():
-        unknown = [c for c in cols if c not in present]
-        if unknown:
-            msg = (
-                f"The '{param}' parameter of {where} names column(s) {unknown} "
-                f"that 'data' does not have. Available columns: {list(names)}."
-            )
-            raise InputError(msg)
-    resolved = _resolve_roles(roles, names, reserved, where)
-    _role_overlap(resolved, weights, segments, where)
+    named = req.named_columns()
+    _check_named(named, present, sorted(present), where)
+    for param, cols in labels.items():
+        _check_known(param, cols, present, list(names), where)
+    label_cols = [c for cols in labels.values() for c in cols]
+    resolved = _resolve_roles(req.roles, names, [*named.values(), *label_cols], where)
+    _role_overlap(resolved, named, where)
     needed = _needed(resolved)
     if n_rows < min_rows:
         msg = (
@@ -412,19 +414,20 @@ def _finish_rows(
         msg = f"The 'data' parameter of {where} has no columns to analyse."
         raise InputError(msg)
     w = None
-    if weights is not None:
-        raw_w = getter(weights) if isinstance(weights, str) else weights
-        src = f"column {weights!r}" if isinstance(weights, str) else "array"
+    if req.weights is not None:
+        col = named.get("weights")
+        raw_w = req.weights if col is None else getter(col)
+        src = "array" if col is None else f"column {col!r}"
         w = _weights(raw_w, n_rows, where, src)
     seg = None
-    if segments is not None:
-        raw_s = getter(segments) if isinstance(segments, str) else segments
+    if req.segments is not None:
+        raw_s = getter(named["segments"]) if "segments" in named else req.segments
         seg = _labels(raw_s, n_rows, where)
     values = matrix(needed)
     _check_magnitude(values, needed, where)
     label_values = {
         c: _labels(getter(c), n_rows, where, param)
-        for param, cols in (labels or {}).items()
+        for param, cols in labels.items()
         for c in cols
     }
     return Table(
@@ -438,21 +441,6 @@ def _finish_rows(
         labels=label_values,
         backend=backend,
     )
-
-
-def _array_matrix(
-    arr: np.ndarray[Any, Any], names: Sequence[str], where: str
-) -> Callable[[Sequence[str]], FloatArray]:
-    pos = {c: i for i, c in enumerate(names)}
-
-    def matrix(cols: Sequence[str]) -> FloatArray:
-        idx = [pos[c] for c in cols]
-        out = np.asarray(arr[:, idx], dtype=np.float64)
-        return out if idx != list(range(arr.shape[1])) else np.asarray(out)
-
-    if not _numeric_dtype(arr.dtype):
-        _not_numeric(names[0] if names else "?", str(arr.dtype), where)
-    return matrix
 
 
 def read(
@@ -506,92 +494,29 @@ def read(
     from ..stats.counts import CategoryCounts  # noqa: PLC0415 - stats sits below
     from ..stats.moments import Moments  # noqa: PLC0415
 
-    if labels and (
-        isinstance(data, Moments | CategoryCounts)
-        or isinstance(_narwhals_or_none(data), nw.LazyFrame)
-    ):
+    req = _Request(where, columns, roles, weights, segments, labels, accept, min_rows)
+    statistics = isinstance(data, Moments | CategoryCounts)
+    in_memory = isinstance(data, np.ndarray | list | tuple | Mapping)
+    frame = None if statistics or in_memory else _narwhals(data)
+    if labels and (statistics or isinstance(frame, nw.LazyFrame)):
         msg = f"{where} needs the rows in memory to read label columns."
         raise InputError(msg)
     if isinstance(data, Moments):
-        return _from_statistics(
-            data,
-            "moments",
-            roles=roles,
-            weights=weights,
-            segments=segments,
-            accept=accept,
-            where=where,
-        )
+        return _from_statistics(data, "moments", req)
     if isinstance(data, CategoryCounts):
-        return _from_statistics(
-            data,
-            "counts",
-            roles=roles,
-            weights=weights,
-            segments=segments,
-            accept=accept,
-            where=where,
-        )
+        return _from_statistics(data, "counts", req)
     if isinstance(data, Mapping):
-        _refuse_kind("rows", accept, where)
-        return _read_mapping(
-            data,
-            columns=columns,
-            roles=roles,
-            weights=weights,
-            segments=segments,
-            where=where,
-            min_rows=min_rows,
-            labels=labels,
-        )
-    if not isinstance(data, np.ndarray | list | tuple):
-        frame = _narwhals(data)
-        if isinstance(frame, nw.LazyFrame):
-            _refuse_kind("lazy", accept, where)
-            return _from_lazy(
-                frame,
-                roles=roles,
-                columns=columns,
-                weights=weights,
-                segments=segments,
-                where=where,
-            )
-        if isinstance(frame, nw.DataFrame):
-            _refuse_kind("rows", accept, where)
-            return _read_frame(
-                frame,
-                columns=columns,
-                roles=roles,
-                weights=weights,
-                segments=segments,
-                where=where,
-                min_rows=min_rows,
-                labels=labels,
-            )
-    _refuse_kind("rows", accept, where)
-    return _read_array(
-        data,
-        columns=columns,
-        roles=roles,
-        weights=weights,
-        segments=segments,
-        where=where,
-        min_rows=min_rows,
-        labels=labels,
-    )
+        return _read_mapping(data, req)
+    if isinstance(frame, nw.LazyFrame):
+        return _from_lazy(frame, req)
+    if isinstance(frame, nw.DataFrame):
+        return _read_frame(frame, req)
+    return _read_array(data, req)
 
 
-def _read_mapping(
-    data: Mapping[Any, Any],
-    *,
-    columns: Sequence[str] | None,
-    roles: Roles | None,
-    weights: object,
-    segments: object,
-    where: str,
-    min_rows: int,
-    labels: Mapping[str, Sequence[str]] | None = None,
-) -> Table:
+def _read_mapping(data: Mapping[Any, Any], req: _Request) -> Table:
+    req.refuse("rows")
+    where = req.where
     raw: dict[str, np.ndarray[Any, Any]] = {}
     for key, value in data.items():
         if not isinstance(key, str):
@@ -616,11 +541,11 @@ def _read_mapping(
         )
         raise InputError(msg)
     n_rows = next(iter(lengths.values()), 0)
-    names = _select(list(raw), columns, where)
+    names = _select(list(raw), req.columns, where)
 
     def matrix(cols: Sequence[str]) -> FloatArray:
         for c in cols:
-            if not _numeric_dtype(raw[c].dtype):
+            if raw[c].dtype.kind not in "biuf":
                 _not_numeric(c, str(raw[c].dtype), where)
         # Column by column into a Fortran-ordered block (contiguous writes),
         # then one transpose copy to the C order the kernels' BLAS wants:
@@ -631,42 +556,20 @@ def _read_mapping(
         return np.ascontiguousarray(out)
 
     return _finish_rows(
-        names,
-        raw.__getitem__,
-        matrix,
-        n_rows,
-        roles=roles,
-        weights=weights,
-        segments=segments,
-        where=where,
-        backend=None,
-        min_rows=min_rows,
-        labels=labels,
-        every=list(raw),
+        names, raw.__getitem__, matrix, n_rows, req, backend=None, every=list(raw)
     )
 
 
-def _read_frame(
-    frame: Any,  # noqa: ANN401 - narwhals DataFrame
-    *,
-    columns: Sequence[str] | None,
-    roles: Roles | None,
-    weights: object,
-    segments: object,
-    where: str,
-    min_rows: int,
-    labels: Mapping[str, Sequence[str]] | None = None,
-) -> Table:
+def _read_frame(frame: Any, req: _Request) -> Table:  # noqa: ANN401 - DataFrame
+    req.refuse("rows")
     all_names = [str(c) for c in frame.columns]
-    _check_unique(all_names, "column names of 'data'", where)
-    names = _select(all_names, columns, where)
+    _check_unique(all_names, "column names of 'data'", req.where)
+    names = _select(all_names, req.columns, req.where)
     schema = frame.schema
 
     def matrix(cols: Sequence[str]) -> FloatArray:
         for c in cols:
-            dtype = schema[c]
-            if not (dtype.is_numeric() or dtype == nw.Boolean) or _is_complex(dtype):
-                _not_numeric(c, str(dtype), where)
+            _check_frame_dtype(c, schema[c], req.where)
         if not cols:
             return np.empty((len(frame), 0))
         if all(schema[c] in (nw.Float64, nw.Float32) for c in cols):
@@ -686,32 +589,13 @@ def _read_frame(
         return np.asarray(frame.get_column(col).to_numpy())
 
     return _finish_rows(
-        names,
-        getter,
-        matrix,
-        len(frame),
-        roles=roles,
-        weights=weights,
-        segments=segments,
-        where=where,
-        backend=_backend(frame),
-        min_rows=min_rows,
-        labels=labels,
-        every=all_names,
+        names, getter, matrix, len(frame), req, backend=_backend(frame), every=all_names
     )
 
 
-def _read_array(
-    data: object,
-    *,
-    columns: Sequence[str] | None,
-    roles: Roles | None,
-    weights: object,
-    segments: object,
-    where: str,
-    min_rows: int,
-    labels: Mapping[str, Sequence[str]] | None = None,
-) -> Table:
+def _read_array(data: object, req: _Request) -> Table:
+    req.refuse("rows")
+    where = req.where
     try:
         arr = np.asarray(data)
     except (TypeError, ValueError) as exc:
@@ -725,39 +609,35 @@ def _read_array(
             f"(respondents x items). Got shape {arr.shape} instead."
         )
         raise InputError(msg)
-    if columns is None:
+    if req.columns is None:
         names = [f"x{i}" for i in range(arr.shape[1])]
     else:
-        names = _as_names(columns, "columns", where)
+        names = _as_names(req.columns, "columns", where)
         if len(names) != arr.shape[1]:
             msg = (
                 f"The 'columns' parameter of {where} names {len(names)} "
                 f"column(s) but 'data' has {arr.shape[1]}."
             )
             raise InputError(msg)
-    if not _numeric_dtype(arr.dtype):
+    if arr.dtype.kind not in "biuf":
         msg = (
             f"The 'data' parameter of {where} must hold real numbers. "
             f"Got an array of dtype {arr.dtype} instead."
         )
         raise InputError(msg)
-    for param, col in (("weights", weights), ("segments", segments)):
-        if isinstance(col, str):
-            msg = (
-                f"The '{param}' parameter of {where} names column {col!r}, but "
-                "'data' is an array: pass the values themselves, or a frame."
-            )
-            raise InputError(msg)
+    for param, col in req.named_columns().items():
+        msg = (
+            f"The '{param}' parameter of {where} names column {col!r}, but "
+            "'data' is an array: pass the values themselves, or a frame."
+        )
+        raise InputError(msg)
+    pos = {c: i for i, c in enumerate(names)}
+
+    def matrix(cols: Sequence[str]) -> FloatArray:
+        idx = [pos[c] for c in cols]
+        out = np.asarray(arr[:, idx], dtype=np.float64)
+        return out if idx != list(range(arr.shape[1])) else np.asarray(out)
+
     return _finish_rows(
-        names,
-        lambda c: arr[:, names.index(c)],
-        _array_matrix(arr, names, where),
-        int(arr.shape[0]),
-        roles=roles,
-        weights=weights,
-        segments=segments,
-        where=where,
-        backend=None,
-        min_rows=min_rows,
-        labels=labels,
+        names, lambda c: arr[:, pos[c]], matrix, int(arr.shape[0]), req, backend=None
     )

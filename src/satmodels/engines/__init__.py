@@ -29,9 +29,11 @@ from .._typing import FloatArray
 from ._frame import engine_name, resolve_columns, to_lazy
 from ._protocol import (
     Account,
+    Cells,
     CountSums,
     Invalid,
     Missing,
+    MomentsRequest,
     MomentSums,
     PairMoments,
     PairSums,
@@ -40,9 +42,11 @@ from ._protocol import (
 
 __all__ = [
     "Account",
+    "Cells",
     "CountSums",
     "Invalid",
     "MomentSums",
+    "MomentsRequest",
     "PairMoments",
     "PairSums",
     "check_finite",
@@ -68,29 +72,14 @@ def lazy_moments(
     """Moments of a lazy frame, aggregated on its engine."""
     frame = to_lazy(data)
     cols, weight = resolve_columns(frame, columns, weights, where, name=name)
+    req = MomentsRequest(cols, weight, missing, nan_policy, where, name)
     if engine_name(frame) == "dask":
         from . import dask  # noqa: PLC0415 - optional engine
 
-        return dask.moments(
-            frame,
-            cols,
-            weight,
-            missing=missing,
-            nan_policy=nan_policy,
-            where=where,
-            name=name,
-        )
+        return dask.moments(frame, req)
     from . import expressions  # noqa: PLC0415
 
-    return expressions.moments(
-        frame,
-        cols,
-        weight,
-        missing=missing,
-        nan_policy=nan_policy,
-        where=where,
-        name=name,
-    )
+    return expressions.moments(frame, req)
 
 
 def lazy_bootstrap(
@@ -108,15 +97,8 @@ def lazy_bootstrap(
 
     frame = to_lazy(data)
     cols, weight = resolve_columns(frame, columns, weights, where)
-    return poisson_bootstrap(
-        frame,
-        cols,
-        weight,
-        missing=missing,
-        n_resamples=n_resamples,
-        rng=rng,
-        where=where,
-    )
+    req = MomentsRequest(cols, weight, missing, "omit", where)
+    return poisson_bootstrap(frame, req, n_resamples=n_resamples, rng=rng)
 
 
 def lazy_category_counts(

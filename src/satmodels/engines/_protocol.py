@@ -26,6 +26,7 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -36,15 +37,69 @@ from ..exceptions import InputError
 
 __all__ = [
     "Account",
+    "Cells",
     "CountSums",
     "Invalid",
     "MomentSums",
+    "MomentsRequest",
     "PairMoments",
     "PairSums",
     "check_finite",
+    "summed",
 ]
 
 Missing = Literal["listwise", "pairwise"]
+
+
+@dataclass(frozen=True, slots=True)
+class MomentsRequest:
+    """What the caller asks an engine for: moments of which columns, and how.
+
+    ``where`` and ``name`` (the public function and its data parameter) are
+    named in every message; the checks below are shared by the engines.
+    """
+
+    columns: tuple[str, ...]
+    weight: str | None
+    missing: Missing
+    nan_policy: str
+    where: str
+    name: str = "data"
+
+    @property
+    def listwise(self) -> bool:
+        """Whether rows with any missing value are dropped."""
+        return self.missing == "listwise"
+
+    def check_infinite(self, counts: Sequence[int]) -> None:
+        """Refuse infinite values, given their count per column."""
+        for col, k in zip(self.columns, counts, strict=True):
+            if k:
+                msg = (
+                    f"The '{self.name}' parameter of {self.where} has {k} "
+                    f"infinite value(s) in column '{col}'."
+                )
+                raise InputError(msg)
+
+    def check_missing(self, column_missing: dict[str, int]) -> None:
+        """Refuse missing values under ``nan_policy="raise"``."""
+        total = sum(column_missing.values())
+        if total and self.nan_policy == "raise":
+            first = next(c for c in self.columns if column_missing[c])
+            msg = (
+                f"The '{self.name}' parameter of {self.where} has {total} missing "
+                f"value(s) and nan_policy='raise'; {column_missing[first]} in "
+                f"column '{first}'."
+            )
+            raise InputError(msg)
+
+    def no_usable_row(self, account: Account) -> InputError:
+        """Return the error for a data set whose rows were all excluded."""
+        return InputError(
+            f"The '{self.name}' parameter of {self.where} has no usable row: "
+            f"all {account.rows_total} row(s) were excluded "
+            f"({account.reasons or 'empty input'})."
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,18 +113,20 @@ class Account:
 
     def merge(self, other: Account) -> Account:
         """Sum the accounts of two disjoint parts of one data set."""
-        reasons = dict(self.reasons)
-        for k, v in other.reasons.items():
-            reasons[k] = reasons.get(k, 0) + v
-        cols = dict(self.column_missing)
-        for k, v in other.column_missing.items():
-            cols[k] = cols.get(k, 0) + v
         return Account(
             rows_total=self.rows_total + other.rows_total,
             rows_used=self.rows_used + other.rows_used,
-            reasons=reasons,
-            column_missing=cols,
+            reasons=summed(self.reasons, other.reasons),
+            column_missing=summed(self.column_missing, other.column_missing),
         )
+
+
+def summed(a: Mapping[str, int], b: Mapping[str, int]) -> dict[str, int]:
+    """Add two tallies by key (keys of ``a`` first, then new keys of ``b``)."""
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = out.get(k, 0) + v
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,29 +198,58 @@ class Invalid:
 
 
 @dataclass(frozen=True, slots=True)
-class CountSums:
-    """Per-column category counts, shape ``(p, K)``, from any engine."""
+class Cells:
+    """Answer counts per unit (a column or a column pair) and cell.
 
-    columns: tuple[str, ...]
+    ``counts``, ``weighted`` (sums of case weights) and ``weighted_sq``
+    (sums of squared weights) have shape ``(units, *cells)``; ``missing``
+    counts, per unit, the rows of positive weight with an answer missing.
+    Rows of weight 0 are in no cell and counted in ``zero_weight``.
+    """
+
     counts: IntArray
     weighted: FloatArray
     weighted_sq: FloatArray
     missing: IntArray
     rows_total: int
     zero_weight: int
+
+    def merge(self, other: Cells) -> Cells:
+        """Add the counts of a disjoint set of rows (exact)."""
+        return Cells(
+            self.counts + other.counts,
+            self.weighted + other.weighted,
+            self.weighted_sq + other.weighted_sq,
+            self.missing + other.missing,
+            self.rows_total + other.rows_total,
+            self.zero_weight + other.zero_weight,
+        )
+
+    def reshaped(self, *cells: int) -> Cells:
+        """Return the counts with each unit's cells in shape ``cells``."""
+        shape = (self.counts.shape[0], *cells)
+        return replace(
+            self,
+            counts=self.counts.reshape(shape),
+            weighted=self.weighted.reshape(shape),
+            weighted_sq=self.weighted_sq.reshape(shape),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CountSums:
+    """Per-column category counts, cells of shape ``(p, K)``, from any engine."""
+
+    columns: tuple[str, ...]
+    cells: Cells
     invalid: tuple[Invalid | None, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class PairSums:
-    """Joint counts of column pairs, shape ``(m, Ka, Kb)``, from any engine."""
+    """Joint counts of column pairs, cells of shape ``(m, Ka, Kb)``, any engine."""
 
-    counts: IntArray
-    weighted: FloatArray
-    weighted_sq: FloatArray
-    missing: IntArray
-    rows_total: int
-    zero_weight: int
+    cells: Cells
     invalid: tuple[Invalid | None, ...]
 
 

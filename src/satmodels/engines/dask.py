@@ -26,9 +26,17 @@ import narwhals.stable.v2 as nw
 import numpy as np
 
 from .._typing import FloatArray, IntArray
-from ..exceptions import InputError
 from ._frame import raise_bad_weights, tree
-from ._protocol import Account, CountSums, Invalid, Missing, MomentSums, PairSums
+from ._protocol import (
+    Account,
+    Cells,
+    CountSums,
+    Invalid,
+    Missing,
+    MomentsRequest,
+    MomentSums,
+    PairSums,
+)
 from .memory import centred_rows, count_kernel, match, row_products, values_of_columns
 from .memory import moments as memory_moments
 
@@ -127,53 +135,25 @@ def _combine(a: _Part, b: _Part) -> _Part:
     )
 
 
-def moments(
-    frame: nw.LazyFrame[Any],
-    cols: tuple[str, ...],
-    weight: str | None,
-    *,
-    missing: Missing,
-    nan_policy: str,
-    where: str,
-    name: str = "data",
-) -> MomentSums:
+def moments(frame: nw.LazyFrame[Any], req: MomentsRequest) -> MomentSums:
     """Moments of a Dask frame in one pass: per-partition kernels, tree merge."""
+    cols, weight = req.columns, req.weight
     dk = _dask()
     part_fn = dk.delayed(_partition_moments, pure=True)
     pieces = [
-        part_fn(part, cols, weight, missing, where)
+        part_fn(part, cols, weight, req.missing, req.where)
         for part in _parts(frame, cols, weight)
     ]
     (res,) = dk.compute(tree(dk, pieces, _combine))
     total: _Part = res
-    if total.inf.any():
-        k = int(np.flatnonzero(total.inf)[0])
-        msg = (
-            f"The '{name}' parameter of {where} has {int(total.inf[k])} infinite "
-            f"value(s) in column '{cols[k]}'."
-        )
-        raise InputError(msg)
-    raise_bad_weights(total.bad_weights, weight, where)
-    col_missing = total.account.column_missing
-    n_missing = sum(col_missing.values())
-    if n_missing and nan_policy == "raise":
-        first = next(c for c in cols if col_missing[c])
-        msg = (
-            f"The '{name}' parameter of {where} has {n_missing} missing "
-            f"value(s) and nan_policy='raise'; {col_missing[first]} in column "
-            f"'{first}'."
-        )
-        raise InputError(msg)
+    req.check_infinite([int(v) for v in total.inf])
+    raise_bad_weights(total.bad_weights, weight, req.where)
+    req.check_missing(total.account.column_missing)
     if total.sums is None:
-        msg = (
-            f"The '{name}' parameter of {where} has no usable row: all "
-            f"{total.account.rows_total} row(s) were excluded "
-            f"({total.account.reasons or 'empty input'})."
-        )
-        raise InputError(msg)
+        raise req.no_usable_row(total.account)
     return MomentSums(
         columns=cols,
-        missing=missing,
+        missing=req.missing,
         weighted=weight is not None,
         moments=total.sums.moments,
         account=total.account,
@@ -238,17 +218,16 @@ def _bad_w(w: FloatArray | None) -> int:
     return 0 if w is None else int((~np.isfinite(w) | (w < 0)).sum())
 
 
+def _zero_w(w: FloatArray | None) -> int:
+    return 0 if w is None else int((w == 0).sum())
+
+
 @dataclass(frozen=True, slots=True)
 class _Tally:
     """One partition's (or a merged group's) counts; adds exactly."""
 
-    rows: int
+    cells: Cells
     bad_weights: int
-    zero_weight: int
-    counts: IntArray
-    weighted: FloatArray
-    weighted_sq: FloatArray
-    missing: IntArray
     invalid: IntArray
     #: Smallest invalid answer per column (first column of a pair); inf if none.
     min_invalid_a: FloatArray
@@ -258,13 +237,8 @@ class _Tally:
     def add(self, other: _Tally) -> _Tally:
         """Sum two tallies of disjoint rows."""
         return _Tally(
-            rows=self.rows + other.rows,
+            cells=self.cells.merge(other.cells),
             bad_weights=self.bad_weights + other.bad_weights,
-            zero_weight=self.zero_weight + other.zero_weight,
-            counts=self.counts + other.counts,
-            weighted=self.weighted + other.weighted,
-            weighted_sq=self.weighted_sq + other.weighted_sq,
-            missing=self.missing + other.missing,
             invalid=self.invalid + other.invalid,
             min_invalid_a=np.fmin(self.min_invalid_a, other.min_invalid_a),
             min_invalid_b=np.fmin(self.min_invalid_b, other.min_invalid_b),
@@ -289,14 +263,10 @@ def _count_part(
     wv = None if w is None else np.nan_to_num(w)
     counts, wc, wq = count_kernel(codes, len(cats), wv)
     low = _fmin(x, other)
+    missing = (nan & keep[:, None]).sum(axis=0).astype(np.int64)
     return _Tally(
-        rows=x.shape[0],
+        cells=Cells(counts, wc, wq, missing, x.shape[0], _zero_w(w)),
         bad_weights=_bad_w(w),
-        zero_weight=0 if w is None else int((w == 0).sum()),
-        counts=counts,
-        weighted=wc,
-        weighted_sq=wq,
-        missing=(nan & keep[:, None]).sum(axis=0).astype(np.int64),
         invalid=other.sum(axis=0).astype(np.int64),
         min_invalid_a=low,
         min_invalid_b=low,
@@ -320,14 +290,10 @@ def _pair_part(
     joint = np.where(miss | bad_a | bad_b | ~keep[:, None], -1, ca * len(cats_b) + cb)
     k = len(cats_a) * len(cats_b)
     counts, wc, wq = count_kernel(joint, k, None if w is None else np.nan_to_num(w))
+    missing = miss.sum(axis=0).astype(np.int64)
     return _Tally(
-        rows=xa.shape[0],
+        cells=Cells(counts, wc, wq, missing, xa.shape[0], _zero_w(w)),
         bad_weights=_bad_w(w),
-        zero_weight=0 if w is None else int((w == 0).sum()),
-        counts=counts,
-        weighted=wc,
-        weighted_sq=wq,
-        missing=miss.sum(axis=0).astype(np.int64),
         invalid=(bad_a | bad_b).sum(axis=0).astype(np.int64),
         min_invalid_a=_fmin(xa, bad_a),
         min_invalid_b=_fmin(xb, bad_b),
@@ -367,16 +333,7 @@ def category_counts(
         else None
         for j, c in enumerate(cols)
     )
-    return CountSums(
-        columns=cols,
-        counts=tot.counts,
-        weighted=tot.weighted,
-        weighted_sq=tot.weighted_sq,
-        missing=tot.missing,
-        rows_total=tot.rows,
-        zero_weight=tot.zero_weight,
-        invalid=invalid,
-    )
+    return CountSums(columns=cols, cells=tot.cells, invalid=invalid)
 
 
 def pair_counts(
@@ -395,7 +352,7 @@ def pair_counts(
         frame, keep, _pair_part, tuple(pairs), weight, categories_a, categories_b
     )
     raise_bad_weights(tot.bad_weights, weight, where)
-    m, ka, kb = len(pairs), len(categories_a), len(categories_b)
+    ka, kb = len(categories_a), len(categories_b)
     invalid: list[Invalid | None] = []
     for k, (a, b) in enumerate(pairs):
         if not tot.invalid[k]:
@@ -406,12 +363,4 @@ def pair_counts(
         invalid.append(
             Invalid(column=col, value=_example(value), count=int(tot.invalid[k]))
         )
-    return PairSums(
-        counts=tot.counts.reshape(m, ka, kb),
-        weighted=tot.weighted.reshape(m, ka, kb),
-        weighted_sq=tot.weighted_sq.reshape(m, ka, kb),
-        missing=tot.missing,
-        rows_total=tot.rows,
-        zero_weight=tot.zero_weight,
-        invalid=tuple(invalid),
-    )
+    return PairSums(cells=tot.cells.reshaped(ka, kb), invalid=tuple(invalid))

@@ -43,9 +43,8 @@ import narwhals.stable.v2 as nw
 import numpy as np
 
 from .._typing import FloatArray
-from ..exceptions import InputError
 from ._frame import INF, W, bad_weight, cleaned, num, raise_bad_weights, xcol
-from ._protocol import Account, Missing, MomentSums
+from ._protocol import Account, Missing, MomentsRequest, MomentSums
 from .memory import pairs_from_sums
 
 __all__ = ["Pilot", "moments", "pilot_for", "sum_exprs", "to_moment_sums"]
@@ -120,16 +119,8 @@ def _prepared(
     return frame.with_columns(*flags)
 
 
-def _first_pass(
-    frame: nw.LazyFrame[Any],
-    cols: tuple[str, ...],
-    weight: str | None,
-    *,
-    listwise: bool,
-    nan_policy: str,
-    where: str,
-    name: str = "data",
-) -> Pilot:
+def _first_pass(frame: nw.LazyFrame[Any], req: MomentsRequest) -> Pilot:
+    cols, weight, listwise = req.columns, req.weight, req.listwise
     p = len(cols)
     exprs: list[nw.Expr] = [nw.len().alias("n")]
     for i in range(p):
@@ -168,26 +159,11 @@ def _first_pass(
         return round(row[key])
 
     n_rows = count("n")
-    inf = [count(f"inf{i}") for i in range(p)]
-    if any(inf):
-        k = next(i for i in range(p) if inf[i])
-        msg = (
-            f"The '{name}' parameter of {where} has {inf[k]} infinite value(s) in "
-            f"column '{cols[k]}'."
-        )
-        raise InputError(msg)
+    req.check_infinite([count(f"inf{i}") for i in range(p)])
     if w is not None:
-        raise_bad_weights(count("badw"), weight, where)
+        raise_bad_weights(count("badw"), weight, req.where)
     col_missing = {c: count(f"miss{i}") for i, c in enumerate(cols)}
-    total_missing = sum(col_missing.values())
-    if total_missing and nan_policy == "raise":
-        first = next(c for c in cols if col_missing[c])
-        msg = (
-            f"The '{name}' parameter of {where} has {total_missing} missing "
-            f"value(s) and nan_policy='raise'; {col_missing[first]} in column "
-            f"'{first}'."
-        )
-        raise InputError(msg)
+    req.check_missing(col_missing)
     reasons: dict[str, int] = {}
     used = count("used")
     sums = np.array([row[f"sum{i}"] for i in range(p)])
@@ -212,15 +188,11 @@ def _first_pass(
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             shift = np.where(nobs > 0, sums / nobs, 0.0)
         wsum = wsq = 0.0
-    if used == 0:
-        msg = (
-            f"The '{name}' parameter of {where} has no usable row: all "
-            f"{n_rows} row(s) were excluded ({reasons or 'empty input'})."
-        )
-        raise InputError(msg)
     account = Account(
         rows_total=n_rows, rows_used=used, reasons=reasons, column_missing=col_missing
     )
+    if used == 0:
+        raise req.no_usable_row(account)
     return Pilot(
         columns=cols,
         weight=weight,
@@ -366,49 +338,17 @@ def _fields(res: Any) -> tuple[Any, ...]:  # noqa: ANN401 - PairMoments
 
 
 def pilot_for(
-    frame: nw.LazyFrame[Any],
-    cols: tuple[str, ...],
-    weight: str | None,
-    *,
-    missing: str,
-    nan_policy: str,
-    where: str,
-    name: str = "data",
+    frame: nw.LazyFrame[Any], req: MomentsRequest
 ) -> tuple[nw.LazyFrame[Any], Pilot]:
     """Run the first pass; return the centred frame for the second."""
-    frame = _prepared(frame, cols, weight)
-    pilot = _first_pass(
-        frame,
-        cols,
-        weight,
-        listwise=missing == "listwise",
-        nan_policy=nan_policy,
-        where=where,
-        name=name,
-    )
+    frame = _prepared(frame, req.columns, req.weight)
+    pilot = _first_pass(frame, req)
     return _centred(frame, pilot), pilot
 
 
-def moments(
-    frame: nw.LazyFrame[Any],
-    cols: tuple[str, ...],
-    weight: str | None,
-    *,
-    missing: str,
-    nan_policy: str,
-    where: str,
-    name: str = "data",
-) -> MomentSums:
+def moments(frame: nw.LazyFrame[Any], req: MomentsRequest) -> MomentSums:
     """Moments of a lazy frame, aggregated on its engine (two passes)."""
-    centred, pilot = pilot_for(
-        frame,
-        cols,
-        weight,
-        missing=missing,
-        nan_policy=nan_policy,
-        where=where,
-        name=name,
-    )
+    centred, pilot = pilot_for(frame, req)
     exprs, slots = sum_exprs(pilot, None, with_counts=not pilot.listwise)
     out = centred.select(*exprs).collect()
     values = np.array([[num(v) for v in out.row(0)]])

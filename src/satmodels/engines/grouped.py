@@ -27,7 +27,7 @@ import numpy as np
 
 from .._typing import FloatArray, IntArray
 from ._frame import W, bad_weight, engine_name, num, raise_bad_weights
-from ._protocol import CountSums, Invalid, PairSums
+from ._protocol import Cells, CountSums, Invalid, PairSums
 from .memory import match
 
 __all__ = ["category_counts", "pair_counts"]
@@ -128,10 +128,35 @@ def _grouped(
     )
 
 
-def _totals(g: _Groups, weight: str | None, where: str) -> tuple[int, int]:
+def _cells(
+    g: _Groups,
+    shape: tuple[int, ...],
+    cell: tuple[IntArray, ...],
+    miss: np.ndarray[Any, Any],
+    *,
+    weight: str | None,
+    where: str,
+) -> Cells:
+    """Add the groups' counts into their cells (``cell``: index per group).
+
+    Groups of weight class 1 (positive weight) count in their cell when
+    ``cell`` is valid for them and as missing where ``miss``.
+    """
     first = g.unit == 0
     raise_bad_weights(int(g.n[first & (g.wclass < 0)].sum()), weight, where)
-    return int(g.n[first].sum()), int(g.n[first & (g.wclass == 0)].sum())
+    use = (g.wclass == 1) & ~miss & np.all([c >= 0 for c in cell], axis=0)
+    idx = (g.unit[use], *(c[use] for c in cell))
+    counts = np.zeros(shape, dtype=np.int64)
+    weighted, weighted_sq = np.zeros(shape), np.zeros(shape)
+    np.add.at(counts, idx, g.n[use])
+    np.add.at(weighted, idx, g.ws[use])
+    np.add.at(weighted_sq, idx, g.wq[use])
+    missing = np.zeros(shape[0], dtype=np.int64)
+    gone = miss & (g.wclass == 1)
+    np.add.at(missing, g.unit[gone], g.n[gone])
+    rows_total = int(g.n[first].sum())
+    zero = int(g.n[first & (g.wclass == 0)].sum())
+    return Cells(counts, weighted, weighted_sq, missing, rows_total, zero)
 
 
 def _invalid(
@@ -154,32 +179,14 @@ def category_counts(
 ) -> CountSums:
     """Per-column counts of each category by one grouped aggregation."""
     g = _grouped(frame, cols, weight, [[i] for i in range(len(cols))])
-    rows_total, zero = _totals(g, weight, where)
-    p, kk = len(cols), len(categories)
     codes, bad, nan = match(g.a, categories)
-    use = (g.wclass == 1) & (codes >= 0)
-    counts = np.zeros((p, kk), dtype=np.int64)
-    weighted = np.zeros((p, kk))
-    weighted_sq = np.zeros((p, kk))
-    np.add.at(counts, (g.unit[use], codes[use]), g.n[use])
-    np.add.at(weighted, (g.unit[use], codes[use]), g.ws[use])
-    np.add.at(weighted_sq, (g.unit[use], codes[use]), g.wq[use])
-    missing = np.zeros(p, dtype=np.int64)
-    gone = nan & (g.wclass == 1)
-    np.add.at(missing, g.unit[gone], g.n[gone])
+    cells = _cells(
+        g, (len(cols), len(categories)), (codes,), nan, weight=weight, where=where
+    )
     invalid = tuple(
         _invalid(c, bad & (g.unit == j), g.a, g.n) for j, c in enumerate(cols)
     )
-    return CountSums(
-        columns=cols,
-        counts=counts,
-        weighted=weighted,
-        weighted_sq=weighted_sq,
-        missing=missing,
-        rows_total=rows_total,
-        zero_weight=zero,
-        invalid=invalid,
-    )
+    return CountSums(columns=cols, cells=cells, invalid=invalid)
 
 
 def pair_counts(
@@ -195,22 +202,10 @@ def pair_counts(
     flat = list(dict.fromkeys(c for pair in pairs for c in pair))
     groups = [[flat.index(a), flat.index(b)] for a, b in pairs]
     g = _grouped(frame, flat, weight, groups)
-    rows_total, zero = _totals(g, weight, where)
-    m, ka, kb = len(pairs), len(categories_a), len(categories_b)
+    shape = (len(pairs), len(categories_a), len(categories_b))
     ca, bad_a, nan_a = match(g.a, categories_a)
     cb, bad_b, nan_b = match(g.b, categories_b)
-    miss = nan_a | nan_b
-    use = (g.wclass == 1) & ~miss & ~bad_a & ~bad_b
-    counts = np.zeros((m, ka, kb), dtype=np.int64)
-    weighted = np.zeros((m, ka, kb))
-    weighted_sq = np.zeros((m, ka, kb))
-    idx = (g.unit[use], ca[use], cb[use])
-    np.add.at(counts, idx, g.n[use])
-    np.add.at(weighted, idx, g.ws[use])
-    np.add.at(weighted_sq, idx, g.wq[use])
-    missing = np.zeros(m, dtype=np.int64)
-    gone = miss & (g.wclass == 1)
-    np.add.at(missing, g.unit[gone], g.n[gone])
+    cells = _cells(g, shape, (ca, cb), nan_a | nan_b, weight=weight, where=where)
     invalid: list[Invalid | None] = []
     for k, (a, b) in enumerate(pairs):
         mine = g.unit == k
@@ -223,12 +218,4 @@ def pair_counts(
             if first is None
             else Invalid(column=first.column, value=first.value, count=rows)
         )
-    return PairSums(
-        counts=counts,
-        weighted=weighted,
-        weighted_sq=weighted_sq,
-        missing=missing,
-        rows_total=rows_total,
-        zero_weight=zero,
-        invalid=tuple(invalid),
-    )
+    return PairSums(cells=cells, invalid=tuple(invalid))

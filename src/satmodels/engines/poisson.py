@@ -40,7 +40,7 @@ import numpy as np
 from ..exceptions import InputError
 from . import dask as dask_engine
 from ._frame import engine_name, num, to_lazy
-from ._protocol import Missing, MomentSums
+from ._protocol import MomentsRequest, MomentSums
 from .expressions import pilot_for, sum_exprs, to_moment_sums
 from .memory import sums_to_moments
 
@@ -127,13 +127,10 @@ _REPLICATORS: dict[str, Callable[[Any, int, int], Any]] = {
 
 def poisson_bootstrap(
     frame: nw.LazyFrame[Any],
-    cols: tuple[str, ...],
-    weight: str | None,
+    req: MomentsRequest,
     *,
-    missing: Missing,
     n_resamples: int,
     rng: np.random.Generator,
-    where: str,
 ) -> MomentSums:
     """Poisson(1) replicates of the moments of a lazy frame.
 
@@ -143,11 +140,9 @@ def poisson_bootstrap(
     leading axis of length ``n_resamples``.
     """
     engine = engine_name(frame)
-    listwise = missing == "listwise"
+    cols, weight, listwise = req.columns, req.weight, req.listwise
     if engine == "dask":
-        base = dask_engine.moments(
-            frame, cols, weight, missing=missing, nan_policy="omit", where=where
-        )
+        base = dask_engine.moments(frame, req)
         shift = np.diagonal(base.moments.pair_mean).copy()
         total = dask_engine.bootstrap_sums(
             frame, cols, weight, shift, n_resamples, rng, listwise=listwise
@@ -156,13 +151,11 @@ def poisson_bootstrap(
         return replace(base, moments=reps, shift=shift)
     if engine not in _REPLICATORS:
         msg = (
-            f"{where} has no Poisson bootstrap for the {engine!r} engine; "
+            f"{req.where} has no Poisson bootstrap for the {engine!r} engine; "
             "supported: dask, duckdb, polars, pyspark."
         )
         raise InputError(msg)
-    centred, pilot = pilot_for(
-        frame, cols, weight, missing=missing, nan_policy="omit", where=where
-    )
+    centred, pilot = pilot_for(frame, req)
     native = _REPLICATORS[engine](centred.to_native(), n_resamples, _seed(rng))
     rep = to_lazy(native).with_columns(_poisson_expr(nw.col("__u")).alias("__k"))
     exprs, slots = sum_exprs(pilot, nw.col("__k"), with_counts=True)

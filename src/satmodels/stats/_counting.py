@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Literal
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, Protocol
 
 import numpy as np
 from pydantic import field_validator
 
-from .._typing import FloatArray, IntArray
+from .._typing import BoolArray, FloatArray, IntArray
 from .._validation import FiniteVector, FrozenModel
-from ..engines import check_finite
+from ..engines import Cells, check_finite
+from ..engines.memory import count_kernel
 from ..exceptions import InputError
 
 __all__ = ["CountsInput", "PairCountsInput"]
@@ -151,3 +152,105 @@ def check_weighted(
         where=where,
         name="weights",
     )
+
+
+# ------------------------------------------------ counting rows in memory
+def tally(
+    n_rows: int,
+    width: int,
+    cells: int,
+    w: FloatArray | None,
+    coded: Callable[[slice], tuple[IntArray, BoolArray]],
+) -> tuple[Cells, tuple[int, int] | None]:
+    """Count coded answers in blocks of rows, as the engines count theirs.
+
+    ``coded(block)`` returns, for the rows of ``block``, the cell code of
+    each of the ``width`` units (``0 .. cells - 1``, or -1 where not
+    counted) and the mask of missing answers. Rows of weight 0 are excluded
+    (as in Moments): counted in ``zero_weight``, not as missing and in no
+    cell. Also returns (row, unit) of the first missing answer, or None.
+    """
+    counts = np.zeros((width, cells), dtype=np.int64)
+    wc, wq = np.zeros((width, cells)), np.zeros((width, cells))
+    missing = np.zeros(width, dtype=np.int64)
+    first = None
+    for a in range(0, n_rows, BLOCK_ROWS):
+        # row blocks keep the temporaries in cache (16 columns x 64k rows)
+        block = slice(a, a + BLOCK_ROWS)
+        codes, miss = coded(block)
+        if w is not None:
+            keep = (w[block] > 0)[:, None]
+            miss &= keep
+            codes = np.where(keep, codes, -1)
+        missing += miss.sum(axis=0)
+        if first is None and miss.any():
+            r, c = np.argwhere(miss)[0]
+            first = (a + int(r), int(c))
+        part = count_kernel(codes, cells, None if w is None else w[block])
+        counts += part[0]
+        wc += part[1]
+        wq += part[2]
+    zero = 0 if w is None else int((w == 0).sum())
+    return Cells(counts, wc, wq, missing, n_rows, zero), first
+
+
+def checked_fields(
+    cells: Cells,
+    first: tuple[int, int] | None,
+    names: Sequence[str],
+    nan_policy: str,
+    where: str,
+    *,
+    weighted: bool,
+    backend: str | None,
+) -> dict[str, Any]:
+    """Check the counts of any engine; return them as result fields.
+
+    Refuses missing answers under ``nan_policy="raise"`` (``first``: the
+    (row, unit) of the first, when known) and weighted counts that
+    overflowed.
+    """
+    raise_missing(names, cells.missing, first, nan_policy, where)
+    check_weighted(names, cells.weighted, cells.weighted_sq, where)
+    return {
+        "counts": cells.counts,
+        "weighted_counts": cells.weighted,
+        "weight_sq_sums": cells.weighted_sq,
+        "missing": cells.missing,
+        "rows_total": cells.rows_total,
+        "weighted": weighted,
+        "zero_weight": cells.zero_weight,
+        "_backend": backend,
+    }
+
+
+class Counted(Protocol):
+    """What CategoryCounts and PairCounts share: mergeable counts."""
+
+    @property
+    def counts(self) -> IntArray: ...
+    @property
+    def weighted_counts(self) -> FloatArray: ...
+    @property
+    def weight_sq_sums(self) -> FloatArray: ...
+    @property
+    def missing(self) -> IntArray: ...
+    @property
+    def rows_total(self) -> int: ...
+    @property
+    def weighted(self) -> bool: ...
+    @property
+    def zero_weight(self) -> int: ...
+
+
+def added(a: Counted, b: Counted) -> dict[str, Any]:
+    """Return the fields of the counts of two disjoint sets of rows, summed."""
+    return {
+        "counts": a.counts + b.counts,
+        "weighted_counts": a.weighted_counts + b.weighted_counts,
+        "weight_sq_sums": a.weight_sq_sums + b.weight_sq_sums,
+        "missing": a.missing + b.missing,
+        "rows_total": a.rows_total + b.rows_total,
+        "weighted": a.weighted or b.weighted,
+        "zero_weight": a.zero_weight + b.zero_weight,
+    }

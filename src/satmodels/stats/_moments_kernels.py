@@ -64,20 +64,23 @@ def read_columns(
     )
 
 
+def check_choice(
+    value: object, param: str, choices: tuple[str, ...], where: str
+) -> None:
+    """Refuse a value of ``param`` that is none of ``choices``, by name."""
+    if value not in choices:
+        allowed = " or ".join(repr(c) for c in choices)
+        msg = (
+            f"The '{param}' parameter of {where} must be {allowed}. "
+            f"Got {value!r} instead."
+        )
+        raise InputError(msg)
+
+
 def check_options(missing: object, nan_policy: object, where: str) -> None:
     """Refuse an unknown missing-data method or NaN policy, by name."""
-    if missing not in ("listwise", "pairwise"):
-        msg = (
-            f"The 'missing' parameter of {where} must be 'listwise' or "
-            f"'pairwise'. Got {missing!r} instead."
-        )
-        raise InputError(msg)
-    if nan_policy not in ("omit", "raise"):
-        msg = (
-            f"The 'nan_policy' parameter of {where} must be 'omit' or "
-            f"'raise'. Got {nan_policy!r} instead."
-        )
-        raise InputError(msg)
+    check_choice(missing, "missing", ("listwise", "pairwise"), where)
+    check_choice(nan_policy, "nan_policy", ("omit", "raise"), where)
 
 
 def replicate_sums(  # noqa: PLR0917

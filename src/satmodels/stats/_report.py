@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..engines._protocol import summed
 from ..results._base import ResultMixin
 from ..results._summary import Summary, table
 
@@ -40,18 +41,12 @@ class MissingReport(ResultMixin):
 
     def merge(self, other: MissingReport) -> MissingReport:
         """Sum two reports (of disjoint parts of one data set)."""
-        reasons = dict(self.reasons)
-        for k, v in other.reasons.items():
-            reasons[k] = reasons.get(k, 0) + v
-        cols = dict(self.column_missing)
-        for k, v in other.column_missing.items():
-            cols[k] = cols.get(k, 0) + v
         return MissingReport(
             rows_total=self.rows_total + other.rows_total,
             rows_used=self.rows_used + other.rows_used,
             rows_excluded=self.rows_excluded + other.rows_excluded,
-            reasons=reasons,
-            column_missing=cols,
+            reasons=summed(self.reasons, other.reasons),
+            column_missing=summed(self.column_missing, other.column_missing),
             missing=self.missing,
         )
 

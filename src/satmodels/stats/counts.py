@@ -27,15 +27,14 @@ References
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from .._typing import FloatArray, IntArray
+from .._typing import BoolArray, FloatArray, IntArray
 from .._validation import check_confidence_level, validated
 from ..engines import lazy_category_counts
-from ..engines.memory import count_kernel
 from ..exceptions import InputError
 from ..results._base import ConfidenceInterval, ResultMixin
 from ..results._estimates import Estimates, estimates
@@ -194,56 +193,31 @@ class CategoryCounts(ResultMixin):
                         f"{cats.tolist()}, e.g. {bad.value!r}."
                     )
                     raise InputError(msg)
-            cnt.raise_missing(res.columns, res.missing, None, nan_policy, where)
-            cnt.check_weighted(res.columns, res.weighted, res.weighted_sq, where)
-            return cls(
-                columns=res.columns,
-                categories=tuple(float(c) for c in cats),
-                counts=res.counts,
-                weighted_counts=res.weighted,
-                weight_sq_sums=res.weighted_sq,
-                zero_weight=res.zero_weight,
-                missing=res.missing,
-                rows_total=res.rows_total,
-                weighted=tab.weighted,
-                _backend=tab.backend,
+            cells, first = res.cells, None
+            cols = res.columns
+        else:
+            x = tab.matrix(cols)
+
+            def coded(block: slice) -> tuple[IntArray, BoolArray]:
+                at = block.start
+                codes = cnt.codes(x[block], cats, cols, where, whole=x, offset=at)
+                return codes, codes == -1
+
+            cells, first = cnt.tally(
+                x.shape[0], x.shape[1], len(cats), tab.weights, coded
             )
-        x, w, backend = tab.matrix(cols), tab.weights, tab.backend
-        p, k = x.shape[1], len(cats)
-        counts = np.zeros((p, k), dtype=np.int64)
-        wc, wq = np.zeros((p, k)), np.zeros((p, k))
-        missing = np.zeros(p, dtype=np.int64)
-        first_missing = None
-        for a in range(0, x.shape[0], cnt.BLOCK_ROWS):
-            # row blocks keep the temporaries in cache (16 columns x 64k rows)
-            block = slice(a, a + cnt.BLOCK_ROWS)
-            codes = cnt.codes(x[block], cats, cols, where, whole=x, offset=a)
-            miss = codes == -1
-            if w is not None:  # a zero-weight row is excluded (as in Moments),
-                keep = (w[block] > 0)[:, None]  # counted in zero_weight, not
-                miss &= keep  # as missing and not in any category
-                codes = np.where(keep, codes, -1)
-            missing += miss.sum(axis=0)
-            if first_missing is None and miss.any():
-                r, c = np.argwhere(miss)[0]
-                first_missing = (a + int(r), int(c))
-            part = count_kernel(codes, k, None if w is None else w[block])
-            counts += part[0]
-            wc += part[1]
-            wq += part[2]
-        cnt.raise_missing(cols, missing, first_missing, nan_policy, where)
-        cnt.check_weighted(cols, wc, wq, where)
         return cls(
             columns=cols,
             categories=tuple(float(c) for c in cats),
-            counts=counts,
-            weighted_counts=wc,
-            weight_sq_sums=wq,
-            missing=missing,
-            rows_total=int(x.shape[0]),
-            weighted=w is not None,
-            zero_weight=0 if w is None else int((w == 0).sum()),
-            _backend=backend,
+            **cnt.checked_fields(
+                cells,
+                first,
+                cols,
+                nan_policy,
+                where,
+                weighted=tab.weighted,
+                backend=tab.backend,
+            ),
         )
 
     # ------------------------------------------------------------ queries
@@ -348,18 +322,7 @@ class CategoryCounts(ResultMixin):
                 f"{other.columns}/{other.categories}."
             )
             raise InputError(msg)
-        return CategoryCounts(
-            columns=self.columns,
-            categories=self.categories,
-            counts=self.counts + other.counts,
-            weighted_counts=self.weighted_counts + other.weighted_counts,
-            weight_sq_sums=self.weight_sq_sums + other.weight_sq_sums,
-            missing=self.missing + other.missing,
-            rows_total=self.rows_total + other.rows_total,
-            weighted=self.weighted or other.weighted,
-            zero_weight=self.zero_weight + other.zero_weight,
-            _backend=self._backend,
-        )
+        return replace(self, **cnt.added(self, other))
 
     def __add__(self, other: CategoryCounts) -> CategoryCounts:
         return self.merge(other)

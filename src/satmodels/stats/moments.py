@@ -55,6 +55,7 @@ from ..results._base import ResultMixin
 from ..results._estimates import Estimates, estimates
 from ..results._summary import Summary, table
 from ._moments_kernels import (
+    check_choice,
     check_options,
     covariance_sums,
     moments_fields,
@@ -295,12 +296,7 @@ class Moments(ResultMixin):
                 f"integer. Got {n_resamples!r} instead."
             )
             raise InputError(msg)
-        if method not in ("multinomial", "poisson"):
-            msg = (
-                f"The 'method' parameter of {where} must be 'multinomial' or "
-                f"'poisson'. Got {method!r} instead."
-            )
-            raise InputError(msg)
+        check_choice(method, "method", ("multinomial", "poisson"), where)
         check_options(missing, "omit", where)
         gen = check_rng(rng, where)
 

@@ -9,15 +9,14 @@ counted in ``zero_weight``, as in :class:`~satmodels.stats.CategoryCounts`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from .._typing import FloatArray, IntArray
+from .._typing import BoolArray, FloatArray, IntArray
 from .._validation import validated
 from ..engines import lazy_pair_counts
-from ..engines.memory import count_kernel
 from ..exceptions import InputError
 from ..results._base import ResultMixin
 from ..results._estimates import Estimates, estimates
@@ -90,19 +89,7 @@ class PairCounts(ResultMixin):
         if not same:
             msg = "PairCounts.merge needs the same pairs and categories."
             raise InputError(msg)
-        return PairCounts(
-            pairs=self.pairs,
-            categories_a=self.categories_a,
-            categories_b=self.categories_b,
-            counts=self.counts + other.counts,
-            weighted_counts=self.weighted_counts + other.weighted_counts,
-            weight_sq_sums=self.weight_sq_sums + other.weight_sq_sums,
-            missing=self.missing + other.missing,
-            rows_total=self.rows_total + other.rows_total,
-            weighted=self.weighted or other.weighted,
-            zero_weight=self.zero_weight + other.zero_weight,
-            _backend=self._backend,
-        )
+        return replace(self, **cnt.added(self, other))
 
     def __add__(self, other: PairCounts) -> PairCounts:
         return self.merge(other)
@@ -275,8 +262,6 @@ def _count_pairs(
 ) -> PairCounts:
     """Count the pairs of a table read by :func:`satmodels.data.read`."""
     ca, cb = opts.categories_a, opts.categories_b
-    cat_a = tuple(float(c) for c in ca)
-    cat_b = tuple(float(c) for c in cb)
     names = [f"{a}/{b}" for a, b in opts.pairs]
     flat = list(dict.fromkeys(c for pq in opts.pairs for c in pq))
     if tab.kind == "lazy":
@@ -296,63 +281,36 @@ def _count_pairs(
                     f"answer outside the categories, e.g. {bad.value!r}."
                 )
                 raise InputError(msg)
-        cnt.raise_missing(names, res.missing, None, nan_policy, where)
-        cnt.check_weighted(names, res.weighted, res.weighted_sq, where)
-        return PairCounts(
-            pairs=opts.pairs,
-            categories_a=cat_a,
-            categories_b=cat_b,
-            counts=res.counts,
-            weighted_counts=res.weighted,
-            weight_sq_sums=res.weighted_sq,
-            missing=res.missing,
-            rows_total=res.rows_total,
-            weighted=tab.weighted,
-            zero_weight=res.zero_weight,
-            _backend=tab.backend,
+        cells, first = res.cells, None
+    else:
+        x, cols = tab.matrix(flat), tuple(flat)
+        ia = [cols.index(a) for a, _ in opts.pairs]
+        ib = [cols.index(b) for _, b in opts.pairs]
+        xa, xb = x[:, ia], x[:, ib]
+        names_a = tuple(cols[i] for i in ia)
+        names_b = tuple(cols[i] for i in ib)
+
+        def coded(block: slice) -> tuple[IntArray, BoolArray]:
+            at = block.start
+            code_a = cnt.codes(xa[block], ca, names_a, where, whole=xa, offset=at)
+            code_b = cnt.codes(xb[block], cb, names_b, where, whole=xb, offset=at)
+            miss = (code_a == -1) | (code_b == -1)
+            return np.where(miss, -1, code_a * len(cb) + code_b), miss
+
+        cells, first = cnt.tally(
+            x.shape[0], len(opts.pairs), len(ca) * len(cb), tab.weights, coded
         )
-    x, cols, w, backend = tab.matrix(flat), tuple(flat), tab.weights, tab.backend
-    ia = [cols.index(a) for a, _ in opts.pairs]
-    ib = [cols.index(b) for _, b in opts.pairs]
-    xa, xb = x[:, ia], x[:, ib]
-    names_a = tuple(cols[i] for i in ia)
-    names_b = tuple(cols[i] for i in ib)
-    m, kb = len(opts.pairs), len(cb)
-    counts = np.zeros((m, len(ca) * kb), dtype=np.int64)
-    wc = np.zeros((m, len(ca) * kb))
-    wq = np.zeros((m, len(ca) * kb))
-    missing = np.zeros(m, dtype=np.int64)
-    first = None
-    for start in range(0, x.shape[0], cnt.BLOCK_ROWS):
-        block = slice(start, start + cnt.BLOCK_ROWS)
-        code_a = cnt.codes(xa[block], ca, names_a, where, whole=xa, offset=start)
-        code_b = cnt.codes(xb[block], cb, names_b, where, whole=xb, offset=start)
-        miss = (code_a == -1) | (code_b == -1)
-        if w is not None:  # zero-weight rows are excluded, as in CategoryCounts
-            keep = (w[block] > 0)[:, None]
-            miss &= keep
-            code_a = np.where(keep, code_a, -1)
-        missing += miss.sum(axis=0)
-        if first is None and miss.any():
-            r, c = np.argwhere(miss)[0]
-            first = (start + int(r), int(c))
-        joint = np.where(miss | (code_a == -1), -1, code_a * kb + code_b)
-        part = count_kernel(joint, len(ca) * kb, None if w is None else w[block])
-        counts += part[0]
-        wc += part[1]
-        wq += part[2]
-    cnt.raise_missing(names, missing, first, nan_policy, where)
-    cnt.check_weighted(names, wc, wq, where)
     return PairCounts(
         pairs=opts.pairs,
-        categories_a=cat_a,
-        categories_b=cat_b,
-        counts=counts.reshape(m, len(ca), kb),
-        weighted_counts=wc.reshape(m, len(ca), kb),
-        weight_sq_sums=wq.reshape(m, len(ca), kb),
-        missing=missing,
-        rows_total=int(x.shape[0]),
-        weighted=w is not None,
-        zero_weight=0 if w is None else int((w == 0).sum()),
-        _backend=backend,
+        categories_a=tuple(float(c) for c in ca),
+        categories_b=tuple(float(c) for c in cb),
+        **cnt.checked_fields(
+            cells.reshaped(len(ca), len(cb)),
+            first,
+            names,
+            nan_policy,
+            where,
+            weighted=tab.weighted,
+            backend=tab.backend,
+        ),
     )
