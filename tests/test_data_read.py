@@ -269,3 +269,10 @@ def test_float_frames_are_read_without_a_copy_and_never_written() -> None:
     np.testing.assert_array_equal(t.matrix(), X)
     masked = pd.DataFrame({"a": pd.array([1.0, None], dtype="Float64")})
     np.testing.assert_array_equal(read(masked, where="f").column("a"), [1.0, np.nan])
+
+
+def test_answers_whose_squares_overflow_are_refused_with_their_row() -> None:
+    big = {"a": np.array([1.0, 2.0, 1e154]), "b": np.ones(3)}
+    with pytest.raises(InputError, match=r"too large for float64.*'a'.*row 3"):
+        read(big, where="f")
+    assert read({"a": np.array([1e200])}, where="f").n_rows == 1  # nothing to sum

@@ -209,26 +209,30 @@ def _check_magnitude(values: FloatArray, names: Sequence[str], where: str) -> No
     """Refuse answers so large that their second moments overflow.
 
     Every model sums squares and cross-products of the answers over the
-    rows; with n rows those stay finite when ``|x| <= sqrt(max_float / n) / 4``
-    (a margin of 16 for the products of centred values). Two cheap passes
-    (max and min ignoring NaN); infinities are left to the models' own
-    checks, which name them as such.
+    rows; with n >= 2 rows those stay finite when
+    ``|x| <= sqrt(max_float / n) / 4`` (a margin of 16 for the products of
+    centred values). Two cheap passes (max and min ignoring NaN); one row
+    has nothing to sum, and infinities are left to the models' own checks,
+    which name them as such.
     """
-    if values.size == 0:
+    n = values.shape[0]
+    if values.size == 0 or n < 2:
         return
     with np.errstate(invalid="ignore"):
         hi = np.fmax.reduce(values, axis=0)
         lo = np.fmin.reduce(values, axis=0)
     size = np.fmax(np.abs(hi), np.abs(lo))
-    limit = math.sqrt(np.finfo(np.float64).max / max(values.shape[0], 1)) / 4.0
+    limit = math.sqrt(np.finfo(np.float64).max / n) / 4.0
     bad = np.isfinite(size) & (size > limit)
     if bad.any():
         j = int(np.flatnonzero(bad)[0])
+        col = np.abs(values[:, j])
+        row = int(np.flatnonzero(np.isfinite(col) & (col > limit))[0])
         msg = (
-            f"Column {names[j]!r} of the 'data' parameter of {where} holds "
-            f"{float(size[j])!r}: too large for its sums of squares over "
-            f"{values.shape[0]} rows to be computed in double precision (limit "
-            f"{limit:.3g}). Rescale the column."
+            f"The answers of {where} are too large for float64 sums of squares "
+            f"over {n} rows: column {names[j]!r} of 'data' holds "
+            f"{float(values[row, j])!r} in row {row + 1} (limit {limit:.3g}). "
+            "Rescale the column."
         )
         raise InputError(msg)
 
