@@ -11,7 +11,6 @@ never by position.
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +21,14 @@ import numpy as np
 
 from .._typing import FloatArray
 from ..exceptions import InputError
+from ._checks import (
+    as_names,
+    check_magnitude,
+    check_unique,
+    check_weights,
+    label_array,
+    not_numeric,
+)
 from ._table import Kind, Table
 
 __all__ = ["read"]
@@ -80,48 +87,6 @@ def _narwhals(data: object) -> Any:  # noqa: ANN401 - narwhals frame or data
             raise InputError(msg) from exc
 
 
-def _duplicates(names: Sequence[str]) -> list[str]:
-    seen: set[str] = set()
-    dup: list[str] = []
-    for n in names:
-        if n in seen and n not in dup:
-            dup.append(n)
-        seen.add(n)
-    return dup
-
-
-def _check_unique(names: Sequence[str], what: str, where: str) -> None:
-    dup = _duplicates(names)
-    if dup:
-        msg = f"The {what} of {where} must be unique. Got duplicate(s) {dup}."
-        raise InputError(msg)
-
-
-def _as_names(value: str | Sequence[str] | None, param: str, where: str) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    try:
-        names: list[object] = list(value)
-    except TypeError as exc:
-        msg = (
-            f"The '{param}' parameter of {where} must be a column name or a "
-            f"sequence of column names. Got {value!r} instead."
-        )
-        raise InputError(msg) from exc
-    for n in names:
-        if not isinstance(n, str):
-            msg = (
-                f"The '{param}' parameter of {where} must name columns by "
-                f"string. Got {n!r} ({type(n).__name__}) instead."
-            )
-            raise InputError(msg)
-    out = [str(n) for n in names]
-    _check_unique(out, f"columns named by '{param}'", where)
-    return out
-
-
 def _check_known(
     param: str,
     chosen: Sequence[str],
@@ -155,7 +120,7 @@ def _resolve_roles(
         if value is None:
             out[role] = rest
             continue
-        names = _as_names(value, role, where)
+        names = as_names(value, role, where)
         _check_known(role, names, available, available, where)
         out[role] = tuple(names)
     return out
@@ -167,99 +132,6 @@ def _needed(roles: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
         for n in names:
             seen.setdefault(n)
     return tuple(seen)
-
-
-def _weights(raw: object, n_rows: int, where: str, source: str) -> FloatArray:
-    try:
-        w = np.asarray(raw, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        msg = f"The 'weights' parameter of {where} must be numeric ({source})."
-        raise InputError(msg) from exc
-    if w.ndim != 1 or w.shape[0] != n_rows:
-        msg = (
-            f"The 'weights' parameter of {where} must have one entry per row "
-            f"({n_rows}). Got shape {w.shape} instead."
-        )
-        raise InputError(msg)
-    bad = ~np.isfinite(w) | (w < 0)
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0])
-        msg = (
-            f"The 'weights' parameter of {where} must be finite and non-negative. "
-            f"Got {float(w[row])!r} in row {row + 1} ({int(bad.sum())} such row(s))."
-        )
-        raise InputError(msg)
-    with np.errstate(over="ignore", under="ignore"):
-        total, squares = float(w.sum()), float(np.dot(w, w))
-    if not (np.isfinite(total) and np.isfinite(squares)) or (
-        total > 0 and squares == 0
-    ):
-        msg = (
-            f"The 'weights' parameter of {where} cannot be summed in double "
-            f"precision (largest {float(w.max())!r}, smallest positive "
-            f"{float(w[w > 0].min())!r}): their sum or sum of squares "
-            "overflows or underflows. Divide them by a constant: case weights "
-            "are scale-free."
-        )
-        raise InputError(msg)
-    return w
-
-
-def _check_magnitude(values: FloatArray, names: Sequence[str], where: str) -> None:
-    """Refuse answers so large that their second moments overflow.
-
-    Every model sums squares and cross-products of the answers over the
-    rows; with n >= 2 rows those stay finite when
-    ``|x| <= sqrt(max_float / n) / 4`` (a margin of 16 for the products of
-    centred values). Two cheap passes (max and min ignoring NaN); one row
-    has nothing to sum, and infinities are left to the models' own checks,
-    which name them as such.
-    """
-    n = values.shape[0]
-    if values.size == 0 or n < 2:
-        return
-    with np.errstate(invalid="ignore"):
-        hi = np.fmax.reduce(values, axis=0)
-        lo = np.fmin.reduce(values, axis=0)
-    size = np.fmax(np.abs(hi), np.abs(lo))
-    limit = math.sqrt(np.finfo(np.float64).max / n) / 4.0
-    bad = np.isfinite(size) & (size > limit)
-    if bad.any():
-        j = int(np.flatnonzero(bad)[0])
-        col = np.abs(values[:, j])
-        row = int(np.flatnonzero(np.isfinite(col) & (col > limit))[0])
-        msg = (
-            f"The answers of {where} are too large for float64 sums of squares "
-            f"over {n} rows: column {names[j]!r} of 'data' holds "
-            f"{float(values[row, j])!r} in row {row + 1} (limit {limit:.3g}). "
-            "Rescale the column."
-        )
-        raise InputError(msg)
-
-
-def _labels(
-    raw: object, n_rows: int, where: str, param: str = "segments"
-) -> np.ndarray[Any, Any]:
-    arr = np.asarray(raw, dtype=object)
-    if arr.ndim != 1 or arr.shape[0] != n_rows:
-        msg = (
-            f"The '{param}' parameter of {where} must have one label per row "
-            f"({n_rows}). Got shape {arr.shape} instead."
-        )
-        raise InputError(msg)
-    values = arr.tolist()
-    missing = [
-        i
-        for i, v in enumerate(values)
-        if v is None or (isinstance(v, float) and math.isnan(v))
-    ]
-    if missing:
-        msg = (
-            f"The '{param}' parameter of {where} has {len(missing)} missing "
-            f"label(s); first in row {missing[0] + 1}."
-        )
-        raise InputError(msg)
-    return np.array([str(v) for v in values], dtype=object)
 
 
 def _from_statistics(
@@ -292,7 +164,7 @@ def _from_lazy(frame: Any, req: _Request) -> Table:  # noqa: ANN401 - LazyFrame
     req.refuse("lazy")
     where = req.where
     names = [str(c) for c in frame.columns]
-    _check_unique(names, "column names of 'data'", where)
+    check_unique(names, "column names of 'data'", where)
     for param, value in req.weights_and_segments():
         if value is not None and not isinstance(value, str):
             msg = (
@@ -328,15 +200,7 @@ def _check_frame_dtype(column: str, dtype: Any, where: str) -> None:  # noqa: AN
         not (dtype.is_numeric() or dtype == nw.Boolean)
         or "complex" in str(dtype).lower()
     ):
-        _not_numeric(column, str(dtype), where)
-
-
-def _not_numeric(column: str, dtype: str, where: str) -> None:
-    msg = (
-        f"Column {column!r} of the 'data' parameter of {where} must hold "
-        f"real numbers. Got dtype {dtype} instead."
-    )
-    raise InputError(msg)
+        not_numeric(column, str(dtype), where)
 
 
 def _backend(frame: Any) -> str | None:  # noqa: ANN401 - narwhals frame
@@ -353,7 +217,7 @@ def _select(
     """Apply the ``columns`` parameter to a frame or mapping: select by name."""
     if columns is None:
         return list(names)
-    chosen = _as_names(columns, "columns", where)
+    chosen = as_names(columns, "columns", where)
     _check_known("columns", chosen, names, list(names), where)
     return chosen
 
@@ -422,15 +286,15 @@ def _finish_rows(
         col = named.get("weights")
         raw_w = req.weights if col is None else getter(col)
         src = "array" if col is None else f"column {col!r}"
-        w = _weights(raw_w, n_rows, where, src)
+        w = check_weights(raw_w, n_rows, where, src)
     seg = None
     if req.segments is not None:
         raw_s = getter(named["segments"]) if "segments" in named else req.segments
-        seg = _labels(raw_s, n_rows, where)
+        seg = label_array(raw_s, n_rows, where)
     values = matrix(needed)
-    _check_magnitude(values, needed, where)
+    check_magnitude(values, needed, where)
     label_values = {
-        c: _labels(getter(c), n_rows, where, param)
+        c: label_array(getter(c), n_rows, where, param)
         for param, cols in labels.items()
         for c in cols
     }
@@ -550,7 +414,7 @@ def _read_mapping(data: Mapping[Any, Any], req: _Request) -> Table:
     def matrix(cols: Sequence[str]) -> FloatArray:
         for c in cols:
             if raw[c].dtype.kind not in "biuf":
-                _not_numeric(c, str(raw[c].dtype), where)
+                not_numeric(c, str(raw[c].dtype), where)
         # Column by column into a Fortran-ordered block (contiguous writes),
         # then one transpose copy to the C order the kernels' BLAS wants:
         # several times faster than column_stack of converted copies.
@@ -567,7 +431,7 @@ def _read_mapping(data: Mapping[Any, Any], req: _Request) -> Table:
 def _read_frame(frame: Any, req: _Request) -> Table:  # noqa: ANN401 - DataFrame
     req.refuse("rows")
     all_names = [str(c) for c in frame.columns]
-    _check_unique(all_names, "column names of 'data'", req.where)
+    check_unique(all_names, "column names of 'data'", req.where)
     names = _select(all_names, req.columns, req.where)
     schema = frame.schema
 
@@ -616,7 +480,7 @@ def _read_array(data: object, req: _Request) -> Table:
     if req.columns is None:
         names = [f"x{i}" for i in range(arr.shape[1])]
     else:
-        names = _as_names(req.columns, "columns", where)
+        names = as_names(req.columns, "columns", where)
         if len(names) != arr.shape[1]:
             msg = (
                 f"The 'columns' parameter of {where} names {len(names)} "

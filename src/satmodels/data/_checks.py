@@ -1,0 +1,170 @@
+"""Checks of the reader: names, weights, labels and the range of answers.
+
+Private helpers of :func:`satmodels.data.read`; each raises an
+:class:`~satmodels.exceptions.InputError` that names the public parameter,
+the column, the 1-based row and the value.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .._typing import FloatArray
+from ..exceptions import InputError
+
+__all__ = [
+    "as_names",
+    "check_magnitude",
+    "check_unique",
+    "check_weights",
+    "duplicates",
+    "label_array",
+    "not_numeric",
+]
+
+
+def duplicates(names: Sequence[str]) -> list[str]:
+    seen: set[str] = set()
+    dup: list[str] = []
+    for n in names:
+        if n in seen and n not in dup:
+            dup.append(n)
+        seen.add(n)
+    return dup
+
+
+def check_unique(names: Sequence[str], what: str, where: str) -> None:
+    dup = duplicates(names)
+    if dup:
+        msg = f"The {what} of {where} must be unique. Got duplicate(s) {dup}."
+        raise InputError(msg)
+
+
+def as_names(value: str | Sequence[str] | None, param: str, where: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    try:
+        names: list[object] = list(value)
+    except TypeError as exc:
+        msg = (
+            f"The '{param}' parameter of {where} must be a column name or a "
+            f"sequence of column names. Got {value!r} instead."
+        )
+        raise InputError(msg) from exc
+    for n in names:
+        if not isinstance(n, str):
+            msg = (
+                f"The '{param}' parameter of {where} must name columns by "
+                f"string. Got {n!r} ({type(n).__name__}) instead."
+            )
+            raise InputError(msg)
+    out = [str(n) for n in names]
+    check_unique(out, f"columns named by '{param}'", where)
+    return out
+
+
+def check_weights(raw: object, n_rows: int, where: str, source: str) -> FloatArray:
+    try:
+        w = np.asarray(raw, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        msg = f"The 'weights' parameter of {where} must be numeric ({source})."
+        raise InputError(msg) from exc
+    if w.ndim != 1 or w.shape[0] != n_rows:
+        msg = (
+            f"The 'weights' parameter of {where} must have one entry per row "
+            f"({n_rows}). Got shape {w.shape} instead."
+        )
+        raise InputError(msg)
+    bad = ~np.isfinite(w) | (w < 0)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        msg = (
+            f"The 'weights' parameter of {where} must be finite and non-negative. "
+            f"Got {float(w[row])!r} in row {row + 1} ({int(bad.sum())} such row(s))."
+        )
+        raise InputError(msg)
+    with np.errstate(over="ignore", under="ignore"):
+        total, squares = float(w.sum()), float(np.dot(w, w))
+    if not (np.isfinite(total) and np.isfinite(squares)) or (
+        total > 0 and squares == 0
+    ):
+        msg = (
+            f"The 'weights' parameter of {where} cannot be summed in double "
+            f"precision (largest {float(w.max())!r}, smallest positive "
+            f"{float(w[w > 0].min())!r}): their sum or sum of squares "
+            "overflows or underflows. Divide them by a constant: case weights "
+            "are scale-free."
+        )
+        raise InputError(msg)
+    return w
+
+
+def check_magnitude(values: FloatArray, names: Sequence[str], where: str) -> None:
+    """Refuse answers so large that their second moments overflow.
+
+    Every model sums squares and cross-products of the answers over the
+    rows; with n >= 2 rows those stay finite when
+    ``|x| <= sqrt(max_float / n) / 4`` (a margin of 16 for the products of
+    centred values). Two cheap passes (max and min ignoring NaN); one row
+    has nothing to sum, and infinities are left to the models' own checks,
+    which name them as such.
+    """
+    n = values.shape[0]
+    if values.size == 0 or n < 2:
+        return
+    with np.errstate(invalid="ignore"):
+        hi = np.fmax.reduce(values, axis=0)
+        lo = np.fmin.reduce(values, axis=0)
+    size = np.fmax(np.abs(hi), np.abs(lo))
+    limit = math.sqrt(np.finfo(np.float64).max / n) / 4.0
+    bad = np.isfinite(size) & (size > limit)
+    if bad.any():
+        j = int(np.flatnonzero(bad)[0])
+        col = np.abs(values[:, j])
+        row = int(np.flatnonzero(np.isfinite(col) & (col > limit))[0])
+        msg = (
+            f"The answers of {where} are too large for float64 sums of squares "
+            f"over {n} rows: column {names[j]!r} of 'data' holds "
+            f"{float(values[row, j])!r} in row {row + 1} (limit {limit:.3g}). "
+            "Rescale the column."
+        )
+        raise InputError(msg)
+
+
+def label_array(
+    raw: object, n_rows: int, where: str, param: str = "segments"
+) -> np.ndarray[Any, Any]:
+    arr = np.asarray(raw, dtype=object)
+    if arr.ndim != 1 or arr.shape[0] != n_rows:
+        msg = (
+            f"The '{param}' parameter of {where} must have one label per row "
+            f"({n_rows}). Got shape {arr.shape} instead."
+        )
+        raise InputError(msg)
+    values = arr.tolist()
+    missing = [
+        i
+        for i, v in enumerate(values)
+        if v is None or (isinstance(v, float) and math.isnan(v))
+    ]
+    if missing:
+        msg = (
+            f"The '{param}' parameter of {where} has {len(missing)} missing "
+            f"label(s); first in row {missing[0] + 1}."
+        )
+        raise InputError(msg)
+    return np.array([str(v) for v in values], dtype=object)
+
+
+def not_numeric(column: str, dtype: str, where: str) -> None:
+    msg = (
+        f"Column {column!r} of the 'data' parameter of {where} must hold "
+        f"real numbers. Got dtype {dtype} instead."
+    )
+    raise InputError(msg)
