@@ -252,6 +252,7 @@ def test_bootstrap_is_seeded() -> None:
     ],
 )
 def test_bad_input(kwargs: dict[str, Any], match: str) -> None:
+    kwargs = dict(kwargs)  # the parameter dict is shared between runs
     data = kwargs.pop("data")
     with pytest.raises(InputError, match=match):
         Moments.from_data(data, **kwargs)
