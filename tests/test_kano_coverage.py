@@ -381,3 +381,16 @@ def test_warnings_name_the_callers_line_with_and_without_segments() -> None:
             kano.analyze(data, **kw, segments=segments)
         assert len(record) == (1 if segments is None else 3)
         assert {w.filename for w in record} == {__file__}
+
+
+def test_mode_is_the_least_preferred_category_when_it_is_the_unique_maximum() -> None:
+    # the tie-break ranks only the tied maxima: a unique maximum wins even
+    # when the tie rule ranks it last (mutation testing found this untested)
+    from satmodels.kano._kernels import pick_mode
+
+    counts = np.array([[1.0, 0.0, 0.0, 0.0, 0.0, 5.0], [2.0, 2.0, 0.0, 0.0, 0.0, 0.0]])
+    chosen, tied = pick_mode(counts, np.arange(6))
+    assert chosen.tolist() == [5, 0]
+    assert tied.tolist() == [False, True]
+    chosen, _ = pick_mode(counts, np.array([5, 4, 3, 2, 1, 0]))
+    assert chosen.tolist() == [5, 1]
