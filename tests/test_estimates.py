@@ -131,3 +131,15 @@ def test_selection_lookup_concat_and_outputs() -> None:
         estimates(
             name=["a", "b"], estimate=[1.0, 2.0, 3.0], kind="m", confidence_level=0.9
         )
+
+
+def test_a_t_row_without_degrees_of_freedom_gets_no_test() -> None:
+    est = estimates(
+        name=["a", "b"],
+        estimate=[1.0, 1.0],
+        kind="mean",
+        standard_error=[0.5, 0.5],
+        df=[np.nan, 0.0],
+        confidence_level=0.95,
+    )
+    assert np.isnan(est.pvalue).all() and np.isnan(est.ci_low).all()

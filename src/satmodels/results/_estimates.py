@@ -340,7 +340,12 @@ def estimates(
     dfs = default_df if df is None else _float(df, size)
     wald = np.array([m in RECOMPUTABLE for m in methods], dtype=bool)
     dfs = np.where(wald & (np.array(methods) == "normal"), np.inf, dfs)
-    usable = wald & np.isfinite(se) & (se > 0)
+    # a t row needs its degrees of freedom (> 0); without them it gets no
+    # test and no interval rather than a normal one in disguise
+    normal = np.array([m == "normal" for m in methods], dtype=bool)
+    with np.errstate(invalid="ignore"):
+        has_df = normal | (np.isfinite(dfs) & (dfs > 0))
+    usable = wald & np.isfinite(se) & (se > 0) & has_df
     low, high = _wald(est, np.where(usable, se, np.nan), dfs, confidence_level)
     nulls = _float(null, size)
     with np.errstate(divide="ignore", invalid="ignore"):
