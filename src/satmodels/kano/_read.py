@@ -11,7 +11,7 @@ answer codes (in memory), or the engine counts the answer pairs through
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -322,16 +322,6 @@ def count_rows(
     ]
 
 
-def _squared_weights(table: Table) -> Table:
-    """Return the same lazy table with each case weight replaced by its square."""
-    import narwhals.stable.v2 as nw  # noqa: PLC0415 - engines only
-
-    col = table.weight_column
-    assert col is not None  # noqa: S101 - typing aid only
-    frame = table.lazy.with_columns((nw.col(col) * nw.col(col)).alias(col))
-    return replace(table, lazy=frame)
-
-
 def count_lazy(table: Table, inp: KanoInput, opts: KanoOptions) -> Counts:
     """Count the answer pairs on the engine (:meth:`Table.pair_counts`).
 
@@ -357,10 +347,8 @@ def count_lazy(table: Table, inp: KanoInput, opts: KanoOptions) -> Counts:
     tables = weighted = squared = full(pc.counts, pc.missing)
     if table.weighted:
         weighted = full(pc.weighted_counts, np.zeros(len(inp.pairs)))
-        pc2 = _squared_weights(table).pair_counts(
-            inp.pairs, codes, codes, nan_policy=opts.nan_policy
-        )
-        squared = full(pc2.weighted_counts, np.zeros(len(inp.pairs)))
+        # Kish's n needs the squared weights: the same grouped pass sums them
+        squared = full(pc.weight_sq_sums, np.zeros(len(inp.pairs)))
     return Counts(
         tables=tables,
         weighted=weighted,
