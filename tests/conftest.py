@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import shutil
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
@@ -12,6 +13,9 @@ from typing import Any, NoReturn
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
+
+# test modules share tests/adapters.py (imported by name under importlib mode)
+sys.path.insert(0, str(Path(__file__).parent))
 
 # derandomize: CI sees the same examples on every run (no flaky landings);
 # run with --hypothesis-seed=random or a "dev" profile to explore further.

@@ -6,56 +6,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+from adapters import an as _an
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-
-from satmodels import kano
-
-
-# answer matrices as named columns: attribute_j (functional), dys_j, imp_j
-def kano_columns(
-    f: Any,
-    d: Any,
-    importance: Any = None,
-) -> tuple[dict[str, np.ndarray[Any, Any]], dict[str, Any]]:
-    """Return the data mapping and the column keywords of answer matrices."""
-    fa, da = np.asarray(f), np.asarray(d)
-    if fa.ndim == 1:
-        fa, da = fa[:, None], da[:, None]
-    p = fa.shape[1]
-    fn = [f"attribute_{j + 1}" for j in range(p)]
-    dn = [f"dys_{j + 1}" for j in range(p)]
-    data: dict[str, np.ndarray[Any, Any]] = {}
-    for j in range(p):
-        data[fn[j]] = fa[:, j]
-        data[dn[j]] = da[:, j]
-    kw: dict[str, Any] = {"functional": fn, "dysfunctional": dn}
-    if importance is not None:
-        imp = np.asarray(importance, dtype=np.float64)
-        names = [f"imp_{j + 1}" for j in range(p)]
-        for j in range(p):
-            data[names[j]] = imp[:, j]
-        kw["importance"] = names
-    return data, kw
-
-
-def _an(f: Any, d: Any, *, importance: Any = None, **kw: Any) -> kano.KanoResult:
-    data, cols = kano_columns(f, d, importance)
-    return kano.analyze(data, **cols, **kw)
-
-
-def _cl(f: Any, d: Any, **kw: Any) -> kano.KanoClassification:
-    data, cols = kano_columns(f, d)
-    return kano.classify(data, **cols, **kw)
-
-
-def _co(
-    f: Any, d: Any, *, importance: Any = None, **kw: Any
-) -> kano.ContinuousKanoResult:
-    data, cols = kano_columns(f, d, importance)
-    return kano.continuous(data, **cols, **kw)
-
 
 # empty attributes (no A, O, M or I pair) warn that Better/Worse are NaN
 pytestmark = pytest.mark.filterwarnings("ignore:.*no A, O, M or I answers")

@@ -14,12 +14,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+from adapters import pe as _pe
 from scipy import stats
 
 from satmodels import InputError, Moments, SatmodelsWarning
 from satmodels.servqual import (
-    SERVQUAL_22,
-    Estimates,
     Instrument,
     compare,
     five_gaps,
@@ -34,27 +33,6 @@ P_HAND = np.array([[5, 6, 7], [4, 4, 6], [6, 5, 7]], dtype=float)
 E_HAND = np.array([[7, 7, 6], [6, 5, 6], [7, 7, 7]], dtype=float)
 ITEM_GAPS = [-5 / 3, -4 / 3, 1 / 3]
 COLUMNS = ["p1", "p2", "p3", "e1", "e2", "e3"]
-
-
-def _pe(
-    p: np.ndarray[Any, Any],
-    e: np.ndarray[Any, Any] | None = None,
-    inst: Instrument = SERVQUAL_22,
-) -> dict[str, Any]:
-    """Columns named as gaps() expects by default: sq_p<item id>, sq_e<item id>."""
-    ids = inst.item_ids()
-    out: dict[str, Any] = {f"sq_p{i}": p[:, j] for j, i in enumerate(ids)}
-    if e is not None:
-        out |= {f"sq_e{i}": e[:, j] for j, i in enumerate(ids)}
-    return out
-
-
-def _e(inst: Instrument = SERVQUAL_22) -> list[str]:
-    return [f"sq_e{i}" for i in inst.item_ids()]
-
-
-def _map(est: Estimates) -> dict[str, float]:
-    return dict(zip(est.name, est.estimate.tolist(), strict=True))
 
 
 def _mapping() -> dict[str, Any]:

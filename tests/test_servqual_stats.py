@@ -7,6 +7,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+from adapters import e_columns as _e
+from adapters import pe as _pe
+from adapters import zone_columns as _zt
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -14,8 +17,6 @@ from scipy import stats
 
 from satmodels import InputError, Moments, Scale
 from satmodels.servqual import (
-    SERVQUAL_22,
-    Estimates,
     Instrument,
     gaps,
     reliability,
@@ -25,44 +26,6 @@ from satmodels.servqual import (
 
 INST = Instrument.define({"a": ["1", "2"], "b": ["3", "4", "5"]}, name="five items")
 WIDE = Scale.interval(-1000, 1000)
-
-
-def _pe(
-    p: np.ndarray[Any, Any],
-    e: np.ndarray[Any, Any] | None = None,
-    inst: Instrument = SERVQUAL_22,
-) -> dict[str, Any]:
-    """Columns named as gaps() expects by default: sq_p<item id>, sq_e<item id>."""
-    ids = inst.item_ids()
-    out: dict[str, Any] = {f"sq_p{i}": p[:, j] for j, i in enumerate(ids)}
-    if e is not None:
-        out |= {f"sq_e{i}": e[:, j] for j, i in enumerate(ids)}
-    return out
-
-
-def _e(inst: Instrument = SERVQUAL_22) -> list[str]:
-    return [f"sq_e{i}" for i in inst.item_ids()]
-
-
-def _map(est: Estimates) -> dict[str, float]:
-    return dict(zip(est.name, est.estimate.tolist(), strict=True))
-
-
-def _zt(
-    p: np.ndarray[Any, Any],
-    a: np.ndarray[Any, Any],
-    d: np.ndarray[Any, Any],
-    inst: Instrument,
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Zone-of-tolerance columns and the keywords naming them."""
-    ids = inst.item_ids()
-    data: dict[str, Any] = {}
-    kw: dict[str, Any] = {"instrument": inst}
-    for key, x in (("perceived", p), ("adequate", a), ("desired", d)):
-        names = [f"{key[0]}_{i}" for i in ids]
-        data |= {n: x[:, j] for j, n in enumerate(names)}
-        kw[key] = names
-    return data, kw
 
 
 def _pair(n_min: int = 3) -> Any:
