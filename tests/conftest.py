@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, settings
 
 # test modules share tests/adapters.py (imported by name under importlib mode)
 sys.path.insert(0, str(Path(__file__).parent))
+from plot_support import mpl  # noqa: F401 - the chart tests' fixture
 
 # derandomize: CI sees the same examples on every run (no flaky landings);
 # run with --hypothesis-seed=random or a "dev" profile to explore further.
