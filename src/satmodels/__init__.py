@@ -30,7 +30,7 @@ from .exceptions import (
 )
 
 if TYPE_CHECKING:  # the names below load on first use (PEP 562)
-    from . import acsi, csi, datasets, kano, servqual
+    from . import acsi, csi, datasets, kano, servqual, weighting
     from .acsi import (
         ModelSpec,
         PLSResult,
@@ -134,6 +134,7 @@ _LAZY: dict[str, str] = {
     "csm": ".csi",
     "customer_orientation": ".csi",
     "datasets": ".datasets",
+    "weighting": ".weighting",
     "ipa": ".csi",
     "kano": ".kano",
     "key_drivers": ".csi",
@@ -227,4 +228,5 @@ __all__ = [
     "satisfaction_ratio",
     "servqual",
     "shapley_importance",
+    "weighting",
 ]

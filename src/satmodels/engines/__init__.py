@@ -30,6 +30,7 @@ from ._frame import engine_name, resolve_columns, to_lazy
 from ._protocol import (
     Account,
     Cells,
+    CellTotals,
     CountSums,
     Invalid,
     Missing,
@@ -42,6 +43,7 @@ from ._protocol import (
 
 __all__ = [
     "Account",
+    "CellTotals",
     "Cells",
     "CountSums",
     "Invalid",
@@ -143,3 +145,16 @@ def lazy_pair_counts(
         frame, pairs, weight, categories_a, categories_b, where=where
     )
     return result
+
+
+def lazy_cell_totals(
+    data: object, *, keys: Sequence[str], weights: str | None, where: str
+) -> CellTotals:
+    """Rows and weight per combination of label columns, on the engine.
+
+    The caller (the data layer) has checked that ``keys`` and the weights
+    column exist; label columns may have any type.
+    """
+    from . import grouped  # noqa: PLC0415
+
+    return grouped.cell_totals(to_lazy(data), keys, weights, where=where)
