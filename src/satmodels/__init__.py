@@ -30,7 +30,7 @@ from .exceptions import (
 )
 
 if TYPE_CHECKING:  # the names below load on first use (PEP 562)
-    from . import acsi, csi, datasets, kano, servqual, weighting
+    from . import acsi, csi, datasets, design, kano, servqual, weighting
     from .acsi import (
         ModelSpec,
         PLSResult,
@@ -134,6 +134,7 @@ _LAZY: dict[str, str] = {
     "csm": ".csi",
     "customer_orientation": ".csi",
     "datasets": ".datasets",
+    "design": ".design",
     "weighting": ".weighting",
     "ipa": ".csi",
     "kano": ".kano",
@@ -217,6 +218,7 @@ __all__ = [
     "csm",
     "customer_orientation",
     "datasets",
+    "design",
     "ipa",
     "kano",
     "key_drivers",

@@ -18,12 +18,12 @@ import numpy as np
 from .._typing import FloatArray, IntArray
 from .._validation import check_count
 from ..data import Table, read
+from ..data._checks import canonical_label as canonical
 from ..engines import CellTotals
 from ..exceptions import ConvergenceWarning, InputError
 from ..results._estimates import concat, estimates
 from ._kernels import ipf, kish
 from ._kernels import trim as trim_weights
-from ._labels import canonical
 from ._result import WeightingResult
 
 __all__ = ["poststratify", "rake"]

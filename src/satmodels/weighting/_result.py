@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._typing import FloatArray
+from ..data._checks import canonical_label as canonical
 from ..exceptions import InputError
 from ..results._base import ResultMixin
 from ..results._estimates import Estimates
 from ..results._summary import Summary, table
-from ._labels import canonical
 
 __all__ = ["WeightingResult"]
 
