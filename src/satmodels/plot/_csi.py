@@ -280,6 +280,7 @@ def radar(
     >>> plt.close(ax.figure)
     """
     where = "satmodels.plot.radar"
+    created = ax is None
     ax = new_axes(ax, where=where, polar=True)
     series = _series(result, segments=segments, where=where)
     labels = [label for label, _ in series]
@@ -305,8 +306,14 @@ def radar(
             ax.fill(closed, values, color=line.get_color(), alpha=0.1)
         if not label:
             title_missing = missing
+    from matplotlib.projections.polar import PolarAxes  # noqa: PLC0415
+
+    if isinstance(ax, PolarAxes):  # always (new_axes checked): for the types
+        ax.set_theta_offset(math.pi / 2.0)  # first spoke at the top, clockwise
+        ax.set_theta_direction(-1)
     ax.set_xticks(theta)
     ax.set_xticklabels(names)
+    ax.tick_params(axis="x", pad=6)
     if all(isinstance(r, CSIResult | AggregateResult) for _, r in series):
         ax.set_ylim(0.0, 100.0)
     else:
@@ -318,7 +325,9 @@ def radar(
             ax.set_ylim(lo - pad if lo < 0 else 0.0, hi + pad)
     if any(labels):
         ax.legend(loc="upper right", bbox_to_anchor=(1.35, 1.1), fontsize="small")
-    ax.set_title(with_note(rows[0].axis, title_missing), pad=20)
+    ax.set_title(with_note(rows[0].axis, title_missing), pad=14)
+    if created:  # room for the title, labels and legend (not a caller's figure)
+        ax.figure.subplots_adjust(top=0.85, bottom=0.08)
     return ax
 
 
