@@ -260,8 +260,12 @@ def test_bars_of_csat_ces_csm_and_aggregate() -> None:
     assert _error_ends(ax) == [
         (float(effort.estimates.ci_low[0]), float(effort.estimates.ci_high[0]))
     ]
-    brand = _brands()["B"]
+    brands = _brands()
+    brand = brands["B"]
     assert _heights(brand.plot()) == list(brand.items.values())
+    ax = splot.bars(brands)  # grouped by brand; no brand's headline as title
+    assert _heights(ax) == [v for r in brands.values() for v in r.items.values()]
+    assert ax.get_title() == "CSM (95% intervals)"
     assert len(brand.plot(kind="radar").lines) == 1
     units = aggregate(
         {
@@ -334,7 +338,7 @@ def test_trend_of_each_result_type_and_its_checks(promoters: NPSResult) -> None:
     with pytest.raises(InputError, match=r"confidence_level. Got .*0\.9"):
         splot.trend([a, wider])
     with pytest.raises(InputError, match="must hold CSIResult"):
-        splot.trend(["wave"])
+        splot.trend(["wave"])  # type: ignore[list-item]
 
 
 def test_trend_says_which_wave_has_no_estimate() -> None:

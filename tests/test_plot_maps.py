@@ -88,7 +88,7 @@ def test_ipa_map_points_cross_hairs_and_quadrants(
     assert _labels(ax) == ATTRIBUTES
     assert _hair(ax) == ([derived.performance_centre], [derived.importance_centre])
     names = {t.get_text() for t in ax.texts} - set(ATTRIBUTES)
-    assert names == set(derived.quadrant.values()) | {
+    assert names == {
         "concentrate here",
         "keep up the good work",
         "low priority",

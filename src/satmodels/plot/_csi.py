@@ -437,7 +437,9 @@ def bars(
     ax.axhline(0.0, color="black", linewidth=0.8)
     if any(labels):
         ax.legend(fontsize="small")
-    head = _bar_title(series[0][1])
+    # the headline of the result drawn (of "all" with segments), not of a
+    # mapping's first entry
+    head = rows[0].axis if isinstance(result, Mapping) else _bar_title(result)
     level_note = f"{100 * rows[0].confidence_level:g}% intervals"
     ax.set_title(with_note(f"{head} ({level_note})", title_missing))
     return ax
@@ -451,7 +453,7 @@ def _bar_title(res: object) -> str:
 
 
 def trend(
-    results: Mapping[str, Any] | Sequence[Any],
+    results: Mapping[str, Barred] | Sequence[Barred],
     *,
     ax: Axes | None = None,
     labels: Sequence[str] | None = None,
