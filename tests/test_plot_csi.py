@@ -294,6 +294,10 @@ def test_bars_leave_out_a_nan_estimate_and_say_so() -> None:
     assert _heights(ax) == [40.0, 30.0, 20.0]
     assert [float(p.get_x() + p.get_width() / 2) for p in _rects(ax)] == [0, 1, 3]
     assert ax.get_title().endswith("not drawn (no estimate): safety")
+    alone = csm([[30, 0, -30, 30]], columns=CAR_ITEMS)  # one respondent: no SE
+    ax = splot.bars(alone)
+    assert _heights(ax) == [30.0, 0.0, -30.0, 30.0]
+    assert ax.get_title().endswith("no interval: price, comfort, safety, service")
 
 
 # ------------------------------------------------------------------- trend
@@ -353,9 +357,11 @@ def test_trend_says_which_wave_has_no_estimate() -> None:
     empty = dataclasses.replace(
         brand, estimates=nan, csm=math.nan, ci_low=math.nan, ci_high=math.nan
     )
-    ax = splot.trend({"Q1": brand, "Q2": empty, "Q3": brand})
+    alone = csm([[30, 0, -30, 30]], columns=CAR_ITEMS)
+    ax = splot.trend({"Q1": brand, "Q2": empty, "Q3": brand, "Q4": alone})
     assert math.isnan(_y(ax.lines[0])[1])
-    assert ax.get_title().endswith("not drawn (no estimate): Q2")
+    assert _y(ax.lines[0])[3] == alone.csm
+    assert ax.get_title().endswith("not drawn (no estimate): Q2; no interval: Q4")
     verts = _verts(ax.collections[0].get_paths()[0])
     assert not np.any(np.isclose(verts[:, 0], 1.0))  # no band at Q2
 
@@ -403,15 +409,18 @@ def test_grade_chart_mean_ratio_and_edge_cases(ratio: RatioResult) -> None:
     est = ratio.estimates
     high = est.ci_high.copy()
     high[0] = np.inf  # an unbounded Fieller interval
+    low = est.ci_low.copy()
+    low[2] = np.nan  # no interval (fewer than two respondents)
     value = est.estimate.copy()
     value[1] = np.nan
     odd = dataclasses.replace(
-        ratio, estimates=dataclasses.replace(est, ci_high=high, estimate=value)
+        ratio,
+        estimates=dataclasses.replace(est, ci_low=low, ci_high=high, estimate=value),
     )
     ax = splot.grade_chart(odd)
     title = ax.get_title()
     assert "interval unbounded: sq_p1" in title
-    assert title.endswith("not drawn (no estimate): sq_p2")
+    assert title.endswith("not drawn (no estimate): sq_p2; no interval: sq_p3")
     from matplotlib.collections import LineCollection
 
     bars = next(c for c in ax.collections if isinstance(c, LineCollection))

@@ -57,15 +57,33 @@ class _Rows:
 
 
 # ------------------------------------------------------------ shared helpers
-def missing_note(missing: Sequence[str]) -> str:
-    """``"not drawn (no estimate): a, b"``, or ``""`` when nothing is missing."""
-    return f"not drawn (no estimate): {', '.join(missing)}" if missing else ""
+def missing_note(missing: Sequence[str], no_interval: Sequence[str] = ()) -> str:
+    """Name what is not drawn: ``"not drawn (no estimate): a, b"``.
+
+    ``no_interval`` adds ``"no interval: c"``; ``""`` when all is drawn.
+    """
+    parts = []
+    if missing:
+        parts.append(f"not drawn (no estimate): {', '.join(missing)}")
+    if no_interval:
+        parts.append(f"no interval: {', '.join(no_interval)}")
+    return "; ".join(parts)
 
 
-def with_note(title: str, missing: Sequence[str]) -> str:
-    """``title``, with :func:`missing_note` on a second line when needed."""
-    note = missing_note(missing)
+def with_note(
+    title: str, missing: Sequence[str], no_interval: Sequence[str] = ()
+) -> str:
+    """Return ``title`` with :func:`missing_note` on a second line when needed."""
+    note = missing_note(missing, no_interval)
     return f"{title}\n{note}" if note else title
+
+
+def without_interval(
+    names: Sequence[str], estimate: FloatArray, low: FloatArray, high: FloatArray
+) -> list[str]:
+    """Names whose estimate is drawn but whose interval is not (NaN bound)."""
+    bad = np.isfinite(estimate) & ~(np.isfinite(low) & np.isfinite(high))
+    return [nm for nm, b in zip(names, bad, strict=True) if b]
 
 
 def _lookup(result: Any, kind: str, names: Sequence[str]) -> list[int]:  # noqa: ANN401 - any result with estimates
@@ -210,8 +228,10 @@ def _headline(res: object) -> tuple[float, float, float, str]:
     raise InputError(msg)
 
 
-def _labelled(label: str, missing: Sequence[str]) -> str:
-    note = missing_note(missing)
+def _labelled(
+    label: str, missing: Sequence[str], no_interval: Sequence[str] = ()
+) -> str:
+    note = missing_note(missing, no_interval)
     return f"{label} ({note})" if note else label
 
 
@@ -385,7 +405,8 @@ def bars(
     Notes
     -----
     A NaN estimate gets no bar and the title or the legend names it; a NaN
-    interval bound draws no error bar on that side.
+    interval bound draws no error bar on that side, and the title or the
+    legend says ``no interval: ...``.
 
     Examples
     --------
@@ -417,9 +438,11 @@ def bars(
     x = np.arange(len(names), dtype=np.float64)
     width = 0.8 / len(rows)
     title_missing: list[str] = []
+    title_no_interval: list[str] = []
     for j, (label, r) in enumerate(zip(labels, rows, strict=True)):
         ok = np.isfinite(r.estimate)
         missing = [nm for nm, good in zip(names, ok, strict=True) if not good]
+        no_interval = without_interval(names, r.estimate, r.low, r.high)
         err = error_bars(r.estimate, r.low, r.high)[:, ok]
         ax.bar(
             x[ok] + (j - (len(rows) - 1) / 2) * width,
@@ -427,10 +450,10 @@ def bars(
             width,
             yerr=err,
             capsize=3,
-            label=_labelled(label, missing),
+            label=_labelled(label, missing, no_interval),
         )
         if not label:
-            title_missing = missing
+            title_missing, title_no_interval = missing, no_interval
     ax.set_xticks(x)
     ax.set_xticklabels(names)
     ax.set_ylabel(rows[0].axis)
@@ -441,7 +464,7 @@ def bars(
     # mapping's first entry
     head = rows[0].axis if isinstance(result, Mapping) else _bar_title(result)
     level_note = f"{100 * rows[0].confidence_level:g}% intervals"
-    ax.set_title(with_note(f"{head} ({level_note})", title_missing))
+    ax.set_title(with_note(f"{head} ({level_note})", title_missing, title_no_interval))
     return ax
 
 
@@ -494,7 +517,8 @@ def trend(
     Notes
     -----
     A wave without an estimate breaks the line (nothing drawn there) and
-    the title names it; a wave without an interval has no band.
+    the title names it; a wave without an interval has no band there and
+    the title says ``no interval: ...``.
 
     Examples
     --------
@@ -565,5 +589,6 @@ def trend(
     ax.set_ylabel(heads[0][3])
     ax.legend(fontsize="small")
     missing = [nm for nm, v in zip(names, est, strict=True) if math.isnan(v)]
-    ax.set_title(with_note(f"{heads[0][3]} by wave", missing))
+    no_band = without_interval(names, est, low, high)
+    ax.set_title(with_note(f"{heads[0][3]} by wave", missing, no_band))
     return ax

@@ -65,7 +65,8 @@ def grade_chart(
     -----
     A Fieller interval can be unbounded (when mean(a) is not significantly
     different from zero): the bar then runs to the edge of the chart and
-    the title says so. A NaN ratio is not drawn and the title names it.
+    the title says so. A NaN ratio is not drawn and the title names it, as
+    it names a ratio without an interval (fewer than two respondents).
 
     Examples
     --------
@@ -120,6 +121,11 @@ def grade_chart(
     lo, hi = float(finite.min()), float(finite.max())
     pad = 0.08 * (hi - lo)
     left, right = lo - pad, hi + pad
+    no_interval = [
+        nm
+        for nm, e, a, b in zip(names, est, low, high, strict=True)
+        if np.isfinite(e) and (np.isnan(a) or np.isnan(b))
+    ]
     unbounded = [
         nm
         for nm, a, b in zip(names, low, high, strict=True)
@@ -172,7 +178,7 @@ def grade_chart(
     title = "Satisfaction ratio c = b / a"
     if unbounded:
         title += f"\ninterval unbounded: {', '.join(unbounded)}"
-    ax.set_title(with_note(title, missing))
+    ax.set_title(with_note(title, missing, no_interval))
     fig = ax.figure
     if created and isinstance(fig, Figure):  # room for the legend (not a caller's)
         fig.tight_layout()
