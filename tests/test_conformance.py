@@ -64,6 +64,9 @@ NOT_DATA_FIRST = {
     "make_survey",
     "load_sample_survey",
     "aggregate",
+    # design: a function to refit, and a kernel of PSU indices
+    "replicate",
+    "jackknife_weights",
     "customer_orientation_tree",
     # model specifications (presets), not fits
     "acsi",

@@ -24,6 +24,10 @@ one <- function(name, des) {
   }
   r <- svyratio(~perceived, ~expected, des)
   add(name, "ratio", "perceived/expected", coef(r), SE(r), NA, df)
+  # NPS: the mean of +100 (promoters, 9-10), 0, -100 (detractors, 0-6)
+  n <- svymean(~I(100 * (score >= 9) - 100 * (score <= 6)), des, na.rm = TRUE,
+               deff = "replace")
+  add(name, "mean", "nps", coef(n), SE(n), deff(n), df)
 }
 taylor <- svydesign(ids = ~psu, strata = ~stratum, fpc = ~fpc, weights = ~w,
                     data = d)
@@ -35,6 +39,7 @@ set.seed(20261130)
 reps <- list(
   JK1 = as.svrepdesign(svydesign(ids = ~psu, weights = ~w, data = d), type = "JK1"),
   JKn = as.svrepdesign(plain, type = "JKn"),
+  JKn_fpc = as.svrepdesign(taylor, type = "JKn"),
   bootstrap = as.svrepdesign(plain, type = "bootstrap", replicates = 20)
 )
 # BRR and Fay need two PSUs per stratum: two pseudo-PSUs per stratum, the

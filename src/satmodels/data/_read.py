@@ -285,7 +285,7 @@ def _finish_rows(
             f"Got {n_rows} instead."
         )
         raise InputError(msg)
-    if not needed and not labels:
+    if not needed and not labels and req.roles != {}:
         msg = f"The 'data' parameter of {where} has no columns to analyse."
         raise InputError(msg)
     w = None

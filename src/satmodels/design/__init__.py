@@ -7,13 +7,26 @@ gets the standard errors wrong by the design effect. A :class:`Design`
 :class:`ReplicateDesign` (JK1, JKn, BRR, Fay, bootstrap) replication
 variances, for :func:`mean` (shares, NPS and CSAT as means of coded items),
 :func:`total` and :func:`ratio` (c = b/a as a ratio of means), each with
-its design effect.
+its design effect; :func:`replicate` gives every other estimate of the
+library (CSI, Kano, SERVQUAL, PLS and ML) design-based standard errors by
+the stratified jackknife, the Rao-Wu bootstrap or given replicate weights.
 """
 
 from __future__ import annotations
 
 from ._estimators import mean, ratio, total
+from ._replicate import ReplicatedResult, jackknife_weights, replicate
 from ._result import DesignResult
 from ._spec import Design, ReplicateDesign
 
-__all__ = ["Design", "DesignResult", "ReplicateDesign", "mean", "ratio", "total"]
+__all__ = [
+    "Design",
+    "DesignResult",
+    "ReplicateDesign",
+    "ReplicatedResult",
+    "jackknife_weights",
+    "mean",
+    "ratio",
+    "replicate",
+    "total",
+]
