@@ -169,6 +169,43 @@ class Table:
         """One table per segment label, in sorted label order."""
         return {s: self.segment(s) for s in self.segment_labels()}
 
+    def moments_by_segment(
+        self,
+        names: Sequence[str] | None = None,
+        *,
+        missing: Missing = "listwise",
+        nan_policy: Literal["omit", "raise"] = "omit",
+    ) -> dict[str, Moments]:
+        """Return the Moments of every segment by label (sorted), from one read.
+
+        Rows in memory are split by label; a lazy frame (polars, DuckDB,
+        Spark) is grouped on its engine in one aggregation (Dask: one query
+        per segment).
+        """
+        from ..engines import lazy_grouped_moments  # noqa: PLC0415
+        from ..stats.moments import Moments  # noqa: PLC0415
+
+        if self.kind == "lazy" and self.segment_column is not None:
+            cols = list(self.columns if names is None else names)
+            sums = lazy_grouped_moments(
+                self.lazy,
+                columns=cols,
+                weights=self.weight_column,
+                missing=missing,
+                nan_policy=nan_policy,
+                where=self.where,
+                group=self.segment_column,
+            )
+            if sums is not None:
+                return {
+                    label: Moments._from_sums(s, backend=self.backend, where=self.where)
+                    for label, s in sums.items()
+                }
+        return {
+            label: part.moments(names, missing=missing, nan_policy=nan_policy)
+            for label, part in self.by_segment().items()
+        }
+
     # --------------------------------------------------------- statistics
     def moments(
         self,

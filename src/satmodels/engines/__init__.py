@@ -55,6 +55,7 @@ __all__ = [
     "engine_name",
     "lazy_bootstrap",
     "lazy_category_counts",
+    "lazy_grouped_moments",
     "lazy_moments",
     "lazy_pair_counts",
     "to_lazy",
@@ -82,6 +83,32 @@ def lazy_moments(
     from . import expressions  # noqa: PLC0415
 
     return expressions.moments(frame, req)
+
+
+def lazy_grouped_moments(
+    data: object,
+    *,
+    columns: Sequence[str] | None,
+    weights: object,
+    missing: Missing,
+    nan_policy: str,
+    where: str,
+    group: str,
+    name: str = "data",
+) -> dict[str, MomentSums] | None:
+    """Moments of every label of ``group`` in one grouped aggregation.
+
+    None for Dask, whose grouped aggregations take no expressions: the
+    caller fits each group from a filtered frame instead.
+    """
+    frame = to_lazy(data)
+    if engine_name(frame) == "dask":
+        return None
+    cols, weight = resolve_columns(frame, columns, weights, where, name=name)
+    req = MomentsRequest(cols, weight, missing, nan_policy, where, name)
+    from .grouped_moments import grouped_moments  # noqa: PLC0415
+
+    return grouped_moments(frame, req, group)
 
 
 def lazy_bootstrap(
