@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .._typing import FloatArray
 from ..results._base import ConfidenceInterval, ResultMixin, jsonable
@@ -14,6 +14,9 @@ from ..scales import Scale
 from ..stats.moments import MissingReport
 from ._common import scale_note as _scale_note
 from .spec import ModelSpec
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["ACSIMLResult", "MLEstimate", "MLFitIndices"]
 
@@ -380,3 +383,33 @@ class ACSIMLResult(ResultMixin):
             tables=tuple(tables),
             notes=tuple(notes),
         )
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:  # noqa: ANN401
+        """Path diagram of the fitted model (:func:`satmodels.plot.path_diagram`).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure sized to the diagram when omitted.
+        **kwargs
+            ``indicators``, ``intervals`` and ``digits`` of
+            :func:`~satmodels.plot.path_diagram`.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+
+        Examples
+        --------
+        >>> from satmodels import acsi
+        >>> from satmodels.datasets import load_sample_survey
+        >>> res = acsi.fit(load_sample_survey(), method="ml")
+        >>> ax = res.plot(indicators=False)
+        >>> sorted(t.get_text() for t in ax.texts if t.get_gid() == "r2")[0]
+        'R² = 0.16'
+        >>> import matplotlib.pyplot as plt
+        >>> plt.close(ax.figure)
+        """
+        from ..plot import path_diagram  # noqa: PLC0415 - matplotlib is optional
+
+        return path_diagram(self, ax=ax, **kwargs)

@@ -29,9 +29,14 @@ Charts
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._core import require_matplotlib, stars
+
+if TYPE_CHECKING:  # the charts, for type checkers (loaded lazily below)
+    from ._kano import kano_continuous, kano_map
+    from ._path import path_diagram
+    from ._servqual import gap_bars, zone_of_tolerance
 
 # public chart -> private module that defines it (loaded on first use)
 _CHARTS: dict[str, str] = {
