@@ -64,9 +64,9 @@ def _constrained(ax: Axes) -> None:
         fig.set_layout_engine("constrained")
 
 
-def _not_drawn(names: Sequence[str], ok: BoolArray) -> str:
+def _not_drawn(names: Sequence[str], ok: BoolArray, why: str = "no estimate") -> str:
     gone = [n for n, k in zip(names, ok.tolist(), strict=True) if not k]
-    return "" if not gone else "\nnot drawn (no estimate): " + ", ".join(gone)
+    return "" if not gone else f"\nnot drawn ({why}): " + ", ".join(gone)
 
 
 def gap_bars(
@@ -325,7 +325,7 @@ def zone_of_tolerance(result: ZoneResult, *, ax: Axes | None = None) -> Axes:
         frameon=False,
     )
     ax.set_title(
-        "Zone of tolerance" + _not_drawn(names, band & seen),
+        "Zone of tolerance" + _not_drawn(names, band & seen, "no answers"),
         pad=16,
     )
     return ax
