@@ -15,6 +15,15 @@ from satmodels.datasets import load_sample_survey
 
 pytestmark = pytest.mark.usefixtures("mpl")
 
+
+def _figure(ax: Any) -> Any:
+    from matplotlib.figure import Figure
+
+    fig = ax.figure
+    assert isinstance(fig, Figure)
+    return fig
+
+
 F = [f"kano_f{a}" for a in range(1, 7)]
 D = [f"kano_d{a}" for a in range(1, 7)]
 NAMES = [f"attribute {a}" for a in range(1, 7)]
@@ -23,7 +32,8 @@ NAN = float("nan")
 
 @pytest.fixture(scope="module")
 def survey() -> dict[str, Any]:
-    return load_sample_survey()
+    out: dict[str, Any] = load_sample_survey()
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +55,7 @@ def _points(ax: Any) -> np.ndarray[Any, Any]:
     return np.asarray(pts.get_offsets())
 
 
-def _error_segments(ax: Any) -> list[np.ndarray[Any, Any]]:
+def _error_segments(ax: Any) -> list[Any]:
     from matplotlib.collections import LineCollection
 
     return [
@@ -81,7 +91,7 @@ def test_kano_map_draws_abs_worse_against_better(analysis: kano.KanoResult) -> N
         "indifferent (I)",
     }
     # the quadrant lines sit at the threshold
-    lines = [ln.get_xydata() for ln in ax.lines]
+    lines = [np.asarray(ln.get_xydata()) for ln in ax.lines]
     assert any(np.all(xy[:, 0] == 0.5) for xy in lines)
     assert any(np.all(xy[:, 1] == 0.5) for xy in lines)
 
@@ -101,10 +111,10 @@ def test_kano_map_threshold_labels_and_no_intervals(
 ) -> None:
     ax = splot.kano_map(analysis, threshold=0.4, intervals=False)
     assert not _error_segments(ax)
-    lines = [ln.get_xydata() for ln in ax.lines]
+    lines = [np.asarray(ln.get_xydata()) for ln in ax.lines]
     assert any(np.all(xy[:, 0] == 0.4) for xy in lines)
     # labels do not overlap each other
-    renderer = ax.figure.canvas.get_renderer()
+    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
     from matplotlib.text import Annotation
 
     boxes = [
@@ -151,7 +161,7 @@ def test_kano_map_axes_and_arguments(analysis: kano.KanoResult) -> None:
 
 
 def test_kano_map_image(analysis: kano.KanoResult, tmp_path: Path) -> None:
-    check_image(analysis.plot().figure, "kano_map", tmp_path)
+    check_image(_figure(analysis.plot()), "kano_map", tmp_path)
 
 
 def test_kano_continuous_draws_the_mean_scores(
@@ -169,7 +179,7 @@ def test_kano_continuous_draws_the_mean_scores(
     np.testing.assert_allclose(xbars[:, 1, 0], d.ci_high)
     np.testing.assert_allclose(ybars[:, 0, 1], f.ci_low)
     np.testing.assert_allclose(ybars[:, 1, 1], f.ci_high)
-    lines = [ln.get_xydata() for ln in ax.lines]
+    lines = [np.asarray(ln.get_xydata()) for ln in ax.lines]
     assert any(np.all(xy[:, 0] == scores.threshold) for xy in lines)
     assert any(np.all(xy[:, 1] == scores.threshold) for xy in lines)
     assert sorted(_labels(ax)) == sorted(NAMES)
@@ -216,4 +226,4 @@ def test_kano_continuous_arguments(scores: kano.ContinuousKanoResult) -> None:
 def test_kano_continuous_image(
     scores: kano.ContinuousKanoResult, tmp_path: Path
 ) -> None:
-    check_image(scores.plot().figure, "kano_continuous", tmp_path)
+    check_image(_figure(scores.plot()), "kano_continuous", tmp_path)

@@ -24,6 +24,15 @@ from satmodels.servqual import (
 
 pytestmark = pytest.mark.usefixtures("mpl")
 
+
+def _figure(ax: Any) -> Any:
+    from matplotlib.figure import Figure
+
+    fig = ax.figure
+    assert isinstance(fig, Figure)
+    return fig
+
+
 IDS = SERVQUAL_22.item_ids()
 P = [f"sq_p{i}" for i in IDS]
 E = [f"sq_e{i}" for i in IDS]
@@ -35,7 +44,8 @@ SMALL = Instrument.define(
 
 @pytest.fixture(scope="module")
 def survey() -> dict[str, Any]:
-    return load_sample_survey()
+    out: dict[str, Any] = load_sample_survey()
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +167,7 @@ def test_gap_bars_arguments(gap_result: GapsResult, zone: ZoneResult) -> None:
 
 
 def test_gap_bars_image(gap_result: GapsResult, tmp_path: Path) -> None:
-    check_image(gap_result.plot(level="item").figure, "servqual_gap_bars", tmp_path)
+    check_image(_figure(gap_result.plot(level="item")), "servqual_gap_bars", tmp_path)
 
 
 def test_zone_draws_the_band_the_desired_level_and_the_perceived_point(
@@ -168,7 +178,13 @@ def test_zone_draws_the_band_the_desired_level_and_the_perceived_point(
     np.testing.assert_array_equal(x, np.arange(7))
     np.testing.assert_array_equal(bottom, zone.item_adequate)
     np.testing.assert_allclose(bottom + height, zone.item_desired, rtol=1e-15)
-    (desired,) = [c for c in ax.collections if c.get_gid() == "desired"]
+    from matplotlib.collections import LineCollection
+
+    (desired,) = [
+        c
+        for c in ax.collections
+        if c.get_gid() == "desired" and isinstance(c, LineCollection)
+    ]
     seg = np.asarray(desired.get_segments())
     np.testing.assert_array_equal(seg[:, 0, 1], zone.item_desired)
     drawn = {}
@@ -226,4 +242,4 @@ def test_zone_arguments(zone: ZoneResult, gap_result: GapsResult) -> None:
 
 
 def test_zone_image(zone: ZoneResult, tmp_path: Path) -> None:
-    check_image(zone.plot().figure, "servqual_zone_of_tolerance", tmp_path)
+    check_image(_figure(zone.plot()), "servqual_zone_of_tolerance", tmp_path)
