@@ -65,6 +65,8 @@ class _Numbers:
     outer: dict[str, float]
     r2: dict[str, float]
     caption: str
+    stars_note: str
+    interval_note: str
     has_intervals: bool
 
 
@@ -96,13 +98,13 @@ def _pls_numbers(result: PLSResult) -> _Numbers:
         w for w, m in (("loadings", True), ("weights", False)) if m in modes
     )
     if boot is None:
-        test = "no bootstrap, so no significance (fit with n_resamples=...)"
+        stars_note = "no bootstrap, so no significance (fit with n_resamples=...)"
+        interval_note = ""
     else:
-        test = (
-            f"bootstrap of {boot.n_resamples} replicates: *** p < 0.001, "
-            f"** p < 0.01, * p < 0.05; [{boot.confidence_level:.0%} BCa interval]"
-        )
-    caption = f"PLS path model, n = {result.n}; {which} on the indicator arrows; {test}"
+        reps = f"bootstrap of {boot.n_resamples} replicates"
+        stars_note = f"{reps}: *** p < 0.001, ** p < 0.01, * p < 0.05"
+        interval_note = f"{reps}: [{boot.confidence_level:.0%} BCa interval]"
+    caption = f"PLS path model, n = {result.n}; {which} on the indicator arrows"
     return _Numbers(
         latents=result.latents,
         paths=paths,
@@ -115,6 +117,8 @@ def _pls_numbers(result: PLSResult) -> _Numbers:
         outer=outer,
         r2=r2,
         caption=caption,
+        stars_note=stars_note,
+        interval_note=interval_note,
         has_intervals=boot is not None,
     )
 
@@ -124,17 +128,21 @@ def _ml_numbers(result: ACSIMLResult) -> _Numbers:
     paths = tuple((p.source, p.target) for p in spec.paths)
     value, p_val, low, high = {}, {}, {}, {}
     est = result.estimates.select("path")
+    rows = {name: k for k, name in enumerate(est.name)}
+    nan = float("nan")
     for e in result.paths:
         key = (e.rhs, e.lhs)
         value[key] = e.std_estimate
         p_val[key] = e.p
-        row = est.name.index(f"{e.rhs} -> {e.lhs}")
+        row = rows.get(f"{e.rhs} -> {e.lhs}")
         # the Wald interval of the raw path, on the standardized scale (the
         # model-implied standard deviations held fixed)
-        ratio = e.std_estimate / e.estimate if e.estimate != 0 else float("nan")
-        lo, hi = float(est.ci_low[row]) * ratio, float(est.ci_high[row]) * ratio
+        ratio = e.std_estimate / e.estimate if e.estimate != 0 else nan
+        if row is None:
+            lo = hi = nan
+        else:
+            lo, hi = float(est.ci_low[row]) * ratio, float(est.ci_high[row]) * ratio
         low[key], high[key] = min(lo, hi), max(lo, hi)
-    nan = float("nan")
     for key in paths:
         for d in (value, p_val, low, high):
             d.setdefault(key, nan)
@@ -142,9 +150,7 @@ def _ml_numbers(result: ACSIMLResult) -> _Numbers:
     blocks = {b.latent: b.indicators for b in spec.blocks}
     caption = (
         f"Maximum likelihood, n = {result.n}; completely standardized estimates, "
-        "loadings on the indicator arrows; Wald tests: *** p < 0.001, "
-        f"** p < 0.01, * p < 0.05; [{result.confidence_level:.0%} Wald interval, "
-        "rescaled]"
+        "loadings on the indicator arrows"
     )
     return _Numbers(
         latents=spec.latents,
@@ -158,6 +164,11 @@ def _ml_numbers(result: ACSIMLResult) -> _Numbers:
         outer=outer,
         r2={lv: result.r_squared.get(lv, nan) for lv in spec.latents},
         caption=caption,
+        stars_note="Wald tests: *** p < 0.001, ** p < 0.01, * p < 0.05",
+        interval_note=(
+            f"[{result.confidence_level:.0%} Wald interval of the raw path, "
+            "rescaled like the estimate]"
+        ),
         has_intervals=True,
     )
 
@@ -321,11 +332,18 @@ def _draw(
     from matplotlib.font_manager import FontProperties  # noqa: PLC0415
     from matplotlib.patches import Ellipse, FancyArrowPatch, Rectangle  # noqa: PLC0415
     from matplotlib.path import Path  # noqa: PLC0415
-    from matplotlib.textpath import TextPath  # noqa: PLC0415
+    from matplotlib.textpath import text_to_path  # noqa: PLC0415
+
+    widths: dict[tuple[str, float], float] = {}
 
     def measure(text: str, size: float) -> float:
-        ext = TextPath((0, 0), text, prop=FontProperties(size=size)).get_extents()
-        return float(ext.width) / 72.0
+        """Width of ``text`` in inches at ``size`` points (font metrics)."""
+        if (text, size) not in widths:
+            w, _, _ = text_to_path.get_text_width_height_descent(
+                text, FontProperties(size=size), ismath=False
+            )
+            widths[(text, size)] = float(w) / 72.0
+        return widths[(text, size)]
 
     labels: dict[tuple[str, str], str] = {}
     for key in nums.paths:
@@ -461,7 +479,7 @@ def _draw(
         v = nums.path_value[(s, t)]
         bad = not math.isfinite(v)
         missing |= bad
-        ax.add_patch(
+        ax.add_artist(
             FancyArrowPatch(
                 path=Path(curve),
                 arrowstyle="-|>",
@@ -508,7 +526,7 @@ def _draw(
             v = nums.outer.get(n, float("nan"))
             bad = not math.isfinite(v)
             missing |= bad
-            ax.add_patch(
+            ax.add_artist(
                 FancyArrowPatch(
                     path=Path(curve),
                     arrowstyle="-|>",
@@ -534,7 +552,10 @@ def _draw(
                     "edgecolor": "none",
                 },
             )
-    caption = nums.caption + ("; n/a (dashed): not estimated" if missing else "")
+    caption = "; ".join(
+        [nums.caption, nums.interval_note if intervals else nums.stars_note]
+        + (["n/a (dashed): not estimated"] if missing else [])
+    )
     ax.text(
         (x0 + x1) / 2,
         y0 + 0.12,
