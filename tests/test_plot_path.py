@@ -249,3 +249,41 @@ def test_the_overlap_check_can_fail(pls: PLSResult) -> None:
 
     _, ax = plt.subplots(figsize=(4, 2))  # far too small for the diagram
     assert _overlaps(splot.path_diagram(pls, ax=ax))
+
+
+def test_a_formative_block_shows_weights_on_arrows_into_the_latent(
+    survey: dict[str, Any],
+) -> None:
+    from matplotlib.patches import FancyArrowPatch
+
+    spec = acsi.ModelSpec.from_syntax(
+        """
+        QUAL <~ qual1 + qual2 + qual3 + qual4
+        SAT =~ sat1 + sat2 + sat3
+        LOY =~ loy1 + loy2 + loy3
+        SAT ~ QUAL
+        LOY ~ SAT
+        """
+    )
+    res = acsi.fit(survey, model=spec, scale=(1, 10), scores=False)
+    ax = res.plot()
+    outer = _texts(ax, "outer_coef:")
+    for i, ind in enumerate(res.indicators):
+        value = res.outer_weights[i] if ind.startswith("qual") else res.loadings[i]
+        assert outer[ind] == f"{value:.2f}"
+    caption = next(iter(_texts(ax, "caption").values()))
+    assert "loadings and weights on the indicator arrows" in caption
+    # the arrows of the formative block start at the indicator box (they
+    # point into the latent); the reflective ones start at the latent
+    arrows = {
+        p.get_gid(): p for p in ax.get_children() if isinstance(p, FancyArrowPatch)
+    }
+    boxes = {
+        t.get_text(): np.asarray(t.get_position())
+        for t in ax.texts
+        if t.get_gid() == "indicator"
+    }
+    start_q = arrows["outer:qual1"].get_path().vertices[0]
+    start_s = arrows["outer:sat1"].get_path().vertices[0]
+    assert np.hypot(*(start_q - boxes["qual1"])) < 0.3
+    assert np.hypot(*(start_s - boxes["sat1"])) > 0.5

@@ -249,7 +249,8 @@ def kano_continuous(
     Lines at the result's ``threshold`` mark the category regions:
     attractive (high functional, low dysfunctional score), one-dimensional
     (both high), must-be (high dysfunctional only) and indifferent (both
-    low); the grey area of negative means is the reverse (R) region.
+    low). When a mean or an interval bound is negative, the grey area of
+    negative scores is marked as the reverse (R) region.
 
     Parameters
     ----------
