@@ -283,7 +283,7 @@ def test_a_formative_block_shows_weights_on_arrows_into_the_latent(
         for t in ax.texts
         if t.get_gid() == "indicator"
     }
-    start_q = arrows["outer:qual1"].get_path().vertices[0]
-    start_s = arrows["outer:sat1"].get_path().vertices[0]
+    start_q = np.asarray(arrows["outer:qual1"].get_path().vertices)[0]
+    start_s = np.asarray(arrows["outer:sat1"].get_path().vertices)[0]
     assert np.hypot(*(start_q - boxes["qual1"])) < 0.3
     assert np.hypot(*(start_s - boxes["sat1"])) > 0.5
