@@ -70,6 +70,11 @@ def _texts(ax: Any, prefix: str) -> dict[str, str]:
     }
 
 
+def _caption(ax: Any) -> str:
+    (text,) = [t.get_text() for t in ax.texts if t.get_gid() == "caption"]
+    return text.replace("\n", " ")
+
+
 def _boot(res: PLSResult, label: str) -> tuple[float, float, float]:
     bs = res.bootstrap
     assert bs is not None
@@ -100,8 +105,7 @@ def test_pls_labels_are_the_coefficients_with_bootstrap_stars(
     }
     boxes = sorted(t.get_text() for t in ax.texts if t.get_gid() == "indicator")
     assert boxes == sorted(pls.indicators)
-    caption = _texts(ax, "caption")
-    assert "bootstrap of 100 replicates" in next(iter(caption.values()))
+    assert "bootstrap of 100 replicates" in _caption(ax)
 
 
 def test_pls_intervals_are_the_bca_bounds(pls: PLSResult) -> None:
@@ -212,7 +216,7 @@ def test_a_missing_coefficient_is_marked(pls: PLSResult) -> None:
     (arrow,) = [p for p in ax.get_children() if p.get_gid() == "path:SAT->COMP"]
     assert isinstance(arrow, FancyArrowPatch)
     assert arrow.get_linestyle() == "--"
-    caption = next(iter(_texts(ax, "caption").values()))
+    caption = _caption(ax)
     assert "n/a (dashed): not estimated" in caption
     assert "no bootstrap" in caption
     # without a bootstrap there are no stars and no intervals
@@ -271,7 +275,7 @@ def test_a_formative_block_shows_weights_on_arrows_into_the_latent(
     for i, ind in enumerate(res.indicators):
         value = res.outer_weights[i] if ind.startswith("qual") else res.loadings[i]
         assert outer[ind] == f"{value:.2f}"
-    caption = next(iter(_texts(ax, "caption").values()))
+    caption = _caption(ax)
     assert "loadings and weights on the indicator arrows" in caption
     # the arrows of the formative block start at the indicator box (they
     # point into the latent); the reflective ones start at the latent
@@ -287,3 +291,12 @@ def test_a_formative_block_shows_weights_on_arrows_into_the_latent(
     start_s = np.asarray(arrows["outer:sat1"].get_path().vertices)[0]
     assert np.hypot(*(start_q - boxes["qual1"])) < 0.3
     assert np.hypot(*(start_s - boxes["sat1"])) > 0.5
+
+
+def test_a_single_latent_and_its_caption_fit(survey: dict[str, Any]) -> None:
+    spec = acsi.ModelSpec.from_syntax("SAT =~ sat1 + sat2 + sat3")
+    res = acsi.fit(survey, model=spec, scale=(1, 10), scores=False)
+    ax = res.plot()
+    assert _overlaps(ax) == []
+    assert "\n" in next(t.get_text() for t in ax.texts if t.get_gid() == "caption")
+    assert not [t for t in ax.texts if t.get_gid() in ("r2", "coef")]

@@ -17,6 +17,7 @@ drawing needs and no label overlaps another.
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -395,7 +396,17 @@ def _draw(
     hi_y = [pos[k][1] + el[k].up for k in el]
     hi_y += [b[1] + BOX_H / 2 for b in boxes.values()]
     x0, x1 = min(lo_x) - 0.15, max(hi_x) + 0.15
-    y0, y1 = min(lo_y) - 0.4, max(hi_y) + 0.12  # the caption at the bottom
+    # the caption, wrapped to the drawing's width, at the bottom
+    missing = any(not math.isfinite(v) for v in nums.path_value.values()) or (
+        indicators and any(not math.isfinite(v) for v in nums.outer.values())
+    )
+    caption = "; ".join(
+        [nums.caption, nums.interval_note if intervals else nums.stars_note]
+        + (["n/a (dashed): not estimated"] if missing else [])
+    )
+    chars = len(caption) * (x1 - x0 - 0.1) / measure(caption, 7.0)
+    lines = textwrap.wrap(caption, width=max(20, int(chars)))
+    y0, y1 = min(lo_y) - 0.28 - 0.13 * len(lines), max(hi_y) + 0.12
     width, height = x1 - x0, y1 - y0
     if ax is None:
         import matplotlib.pyplot as plt  # noqa: PLC0415
@@ -470,7 +481,6 @@ def _draw(
             gid="indicator",
         )
         placer.block(bx - bw / 2, by - BOX_H / 2, bx + bw / 2, by + BOX_H / 2)
-    missing = False
     # structural paths
     for s, t in nums.paths:
         pts = np.array([pos[k] for k in lay.routes[(s, t)]], dtype=np.float64)
@@ -478,7 +488,6 @@ def _draw(
         curve = curve[outside(curve, pos[s]) & outside(curve, pos[t])]
         v = nums.path_value[(s, t)]
         bad = not math.isfinite(v)
-        missing |= bad
         ax.add_artist(
             FancyArrowPatch(
                 path=Path(curve),
@@ -525,7 +534,6 @@ def _draw(
                 curve = curve[::-1]
             v = nums.outer.get(n, float("nan"))
             bad = not math.isfinite(v)
-            missing |= bad
             ax.add_artist(
                 FancyArrowPatch(
                     path=Path(curve),
@@ -552,19 +560,14 @@ def _draw(
                     "edgecolor": "none",
                 },
             )
-    caption = "; ".join(
-        [nums.caption, nums.interval_note if intervals else nums.stars_note]
-        + (["n/a (dashed): not estimated"] if missing else [])
-    )
     ax.text(
         (x0 + x1) / 2,
-        y0 + 0.12,
-        caption,
+        y0 + 0.1,
+        "\n".join(lines),
         ha="center",
         va="bottom",
         fontsize=7,
         color="0.3",
-        wrap=True,
         gid="caption",
     )
     return ax
