@@ -72,7 +72,7 @@ def _texts(ax: Any, prefix: str) -> dict[str, str]:
 
 def _caption(ax: Any) -> str:
     (text,) = [t.get_text() for t in ax.texts if t.get_gid() == "caption"]
-    return text.replace("\n", " ")
+    return str(text).replace("\n", " ")
 
 
 def _boot(res: PLSResult, label: str) -> tuple[float, float, float]:
