@@ -384,16 +384,26 @@ class ACSIMLResult(ResultMixin):
             notes=tuple(notes),
         )
 
-    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:  # noqa: ANN401
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        indicators: bool = True,
+        intervals: bool = False,
+        digits: int = 2,
+    ) -> Axes:
         """Path diagram of the fitted model (:func:`satmodels.plot.path_diagram`).
 
         Parameters
         ----------
         ax : matplotlib.axes.Axes, optional
             Axes to draw on; a new figure sized to the diagram when omitted.
-        **kwargs
-            ``indicators``, ``intervals`` and ``digits`` of
-            :func:`~satmodels.plot.path_diagram`.
+        indicators : bool
+            Draw the indicators and their loadings (or weights).
+        intervals : bool
+            Write each path's interval instead of significance stars.
+        digits : int
+            Decimals of the coefficients.
 
         Returns
         -------
@@ -412,4 +422,6 @@ class ACSIMLResult(ResultMixin):
         """
         from ..plot import path_diagram  # noqa: PLC0415 - matplotlib is optional
 
-        return path_diagram(self, ax=ax, **kwargs)
+        return path_diagram(
+            self, ax=ax, indicators=indicators, intervals=intervals, digits=digits
+        )

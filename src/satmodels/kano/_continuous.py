@@ -227,15 +227,15 @@ class ContinuousKanoResult(ResultMixin):
             ),
         )
 
-    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:  # noqa: ANN401
+    def plot(self, ax: Axes | None = None, *, intervals: bool = True) -> Axes:
         """DuMouchel's continuous plot (:func:`satmodels.plot.kano_continuous`).
 
         Parameters
         ----------
         ax : matplotlib.axes.Axes, optional
             Axes to draw on; a new figure when omitted.
-        **kwargs
-            ``intervals`` of :func:`~satmodels.plot.kano_continuous`.
+        intervals : bool
+            Draw the stored t intervals of both mean scores.
 
         Returns
         -------
@@ -253,7 +253,7 @@ class ContinuousKanoResult(ResultMixin):
         """
         from ..plot import kano_continuous  # noqa: PLC0415 - matplotlib is optional
 
-        return kano_continuous(self, ax=ax, **kwargs)
+        return kano_continuous(self, ax=ax, intervals=intervals)
 
 
 def _quadrants(mf: FloatArray, md: FloatArray, thr: float) -> tuple[str, ...]:

@@ -417,15 +417,23 @@ class KanoResult(ResultMixin):
             )
         return Summary(title="Kano analysis", tables=tuple(tables), notes=tuple(notes))
 
-    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:  # noqa: ANN401
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        threshold: float = 0.5,
+        intervals: bool = True,
+    ) -> Axes:
         """Better/Worse quadrant map (:func:`satmodels.plot.kano_map`).
 
         Parameters
         ----------
         ax : matplotlib.axes.Axes, optional
             Axes to draw on; a new figure when omitted.
-        **kwargs
-            ``threshold`` and ``intervals`` of :func:`~satmodels.plot.kano_map`.
+        threshold : float
+            Position of the quadrant lines, in (0, 1).
+        intervals : bool
+            Draw the stored Wilson intervals.
 
         Returns
         -------
@@ -443,7 +451,7 @@ class KanoResult(ResultMixin):
         """
         from ..plot import kano_map  # noqa: PLC0415 - matplotlib is optional
 
-        return kano_map(self, ax=ax, **kwargs)
+        return kano_map(self, ax=ax, threshold=threshold, intervals=intervals)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -231,16 +231,20 @@ class _SurveyScores(_Scores):
             source,
         )
 
-    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:  # noqa: ANN401
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        level: Literal["dimension", "item"] = "dimension",
+    ) -> Axes:
         """Bars per dimension or item with intervals (:func:`satmodels.plot.gap_bars`).
 
         Parameters
         ----------
         ax : matplotlib.axes.Axes, optional
             Axes to draw on; a new figure when omitted.
-        **kwargs
-            ``level`` ("dimension" or "item") of
-            :func:`~satmodels.plot.gap_bars`.
+        level : {"dimension", "item"}
+            One bar per dimension, or per item grouped by dimension.
 
         Returns
         -------
@@ -265,7 +269,7 @@ class _SurveyScores(_Scores):
         """
         from ..plot import gap_bars  # noqa: PLC0415 - matplotlib is optional
 
-        return gap_bars(self, ax=ax, **kwargs)  # type: ignore[arg-type]
+        return gap_bars(self, ax=ax, level=level)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
