@@ -300,3 +300,13 @@ def test_a_single_latent_and_its_caption_fit(survey: dict[str, Any]) -> None:
     assert _overlaps(ax) == []
     assert "\n" in next(t.get_text() for t in ax.texts if t.get_gid() == "caption")
     assert not [t for t in ax.texts if t.get_gid() in ("r2", "coef")]
+
+
+def test_the_caption_warns_of_an_inadmissible_or_unconverged_fit(
+    pls: PLSResult, ml: Any
+) -> None:
+    ax = dataclasses.replace(ml, admissibility=("a Heywood case",)).plot()
+    assert "WARNING: inadmissible solution" in _caption(ax)
+    ax = dataclasses.replace(pls, converged=False).plot()
+    assert "WARNING: the PLS iterations did not converge" in _caption(ax)
+    assert "WARNING" not in _caption(pls.plot(indicators=False))

@@ -106,6 +106,8 @@ def _pls_numbers(result: PLSResult) -> _Numbers:
         stars_note = f"{reps}: *** p < 0.001, ** p < 0.01, * p < 0.05"
         interval_note = f"{reps}: [{boot.confidence_level:.0%} BCa interval]"
     caption = f"PLS path model, n = {result.n}; {which} on the indicator arrows"
+    if not result.converged:
+        caption += "; WARNING: the PLS iterations did not converge"
     return _Numbers(
         latents=result.latents,
         paths=paths,
@@ -153,6 +155,10 @@ def _ml_numbers(result: ACSIMLResult) -> _Numbers:
         f"Maximum likelihood, n = {result.n}; completely standardized estimates, "
         "loadings on the indicator arrows"
     )
+    if not result.converged:
+        caption += "; WARNING: the optimiser did not converge"
+    if result.admissibility:
+        caption += "; WARNING: inadmissible solution (see result.admissibility)"
     return _Numbers(
         latents=spec.latents,
         paths=paths,
