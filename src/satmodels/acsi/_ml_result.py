@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .._typing import FloatArray
 from ..results._base import ConfidenceInterval, ResultMixin, jsonable
@@ -14,6 +14,9 @@ from ..scales import Scale
 from ..stats.moments import MissingReport
 from ._common import scale_note as _scale_note
 from .spec import ModelSpec
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["ACSIMLResult", "MLEstimate", "MLFitIndices"]
 
@@ -379,4 +382,46 @@ class ACSIMLResult(ResultMixin):
             title="ACSI structural equation model: maximum likelihood",
             tables=tuple(tables),
             notes=tuple(notes),
+        )
+
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        indicators: bool = True,
+        intervals: bool = False,
+        digits: int = 2,
+    ) -> Axes:
+        """Path diagram of the fitted model (:func:`satmodels.plot.path_diagram`).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure sized to the diagram when omitted.
+        indicators : bool
+            Draw the indicators and their loadings (or weights).
+        intervals : bool
+            Write each path's interval instead of significance stars.
+        digits : int
+            Decimals of the coefficients.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+
+        Examples
+        --------
+        >>> from satmodels import acsi
+        >>> from satmodels.datasets import load_sample_survey
+        >>> res = acsi.fit(load_sample_survey(), method="ml")
+        >>> ax = res.plot(indicators=False)
+        >>> sorted(t.get_text() for t in ax.texts if t.get_gid() == "r2")[0]
+        'R² = 0.16'
+        >>> import matplotlib.pyplot as plt
+        >>> plt.close(ax.figure)
+        """
+        from ..plot import path_diagram  # noqa: PLC0415 - matplotlib is optional
+
+        return path_diagram(
+            self, ax=ax, indicators=indicators, intervals=intervals, digits=digits
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -20,6 +20,9 @@ from .bootstrap_result import PLSBootstrap
 from .index import IPMAResult
 from .index import ipma as _ipma
 from .spec import ModelSpec
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["IPMAResult", "PLSBootstrap", "PLSResult"]
 
@@ -577,4 +580,46 @@ class PLSResult(ResultMixin):
             title="PLS path model (PLS-PM, Wold 1982; Lohmöller 1989)",
             tables=tuple(t for t in tables if t.rows),
             notes=tuple(notes),
+        )
+
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        indicators: bool = True,
+        intervals: bool = False,
+        digits: int = 2,
+    ) -> Axes:
+        """Path diagram of the fitted model (:func:`satmodels.plot.path_diagram`).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure sized to the diagram when omitted.
+        indicators : bool
+            Draw the indicators and their loadings (or weights).
+        intervals : bool
+            Write each path's interval instead of significance stars.
+        digits : int
+            Decimals of the coefficients.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+
+        Examples
+        --------
+        >>> from satmodels import acsi
+        >>> from satmodels.datasets import load_sample_survey
+        >>> res = acsi.fit(load_sample_survey(), scale=(1, 10))
+        >>> ax = res.plot(indicators=False)
+        >>> sorted(t.get_text() for t in ax.texts if t.get_gid() == "r2")[0]
+        'R² = 0.13'
+        >>> import matplotlib.pyplot as plt
+        >>> plt.close(ax.figure)
+        """
+        from ..plot import path_diagram  # noqa: PLC0415 - matplotlib is optional
+
+        return path_diagram(
+            self, ax=ax, indicators=indicators, intervals=intervals, digits=digits
         )

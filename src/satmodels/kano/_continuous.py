@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -48,6 +48,9 @@ from . import _kernels as K  # noqa: N812 - short kernel namespace
 from ._options import options
 from ._read import Counts, Group, count_groups, read_pairs
 from ._table import DEFAULT_ANSWERS, KanoAnswers
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["SCORE_PRESETS", "ContinuousKanoResult", "continuous"]
 
@@ -223,6 +226,34 @@ class ContinuousKanoResult(ResultMixin):
                 f"section IVb); quadrants split at {self.threshold}.",
             ),
         )
+
+    def plot(self, ax: Axes | None = None, *, intervals: bool = True) -> Axes:
+        """DuMouchel's continuous plot (:func:`satmodels.plot.kano_continuous`).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+        intervals : bool
+            Draw the stored t intervals of both mean scores.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+
+        Examples
+        --------
+        >>> from satmodels import kano
+        >>> data = {"f": [1, 1, 2, 1], "d": [5, 4, 5, 3]}
+        >>> ax = kano.continuous(data, functional="f", dysfunctional="d").plot()
+        >>> ax.get_xlabel()
+        'dysfunctional score (mean)'
+        >>> import matplotlib.pyplot as plt
+        >>> plt.close(ax.figure)
+        """
+        from ..plot import kano_continuous  # noqa: PLC0415 - matplotlib is optional
+
+        return kano_continuous(self, ax=ax, intervals=intervals)
 
 
 def _quadrants(mf: FloatArray, md: FloatArray, thr: float) -> tuple[str, ...]:

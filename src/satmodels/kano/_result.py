@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -18,6 +18,9 @@ from ..stats.intervals import percentile_interval, wilson_interval
 from ..stats.moments import MissingReport
 from ._options import DEFAULT_TIE_RULE
 from ._table import CATEGORIES, STANDARD_TABLE, KanoTable
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["KanoClassification", "KanoResult"]
 
@@ -413,6 +416,42 @@ class KanoResult(ResultMixin):
                 f"{int(self.flagged.sum())} of {self.n_respondents}."
             )
         return Summary(title="Kano analysis", tables=tuple(tables), notes=tuple(notes))
+
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        threshold: float = 0.5,
+        intervals: bool = True,
+    ) -> Axes:
+        """Better/Worse quadrant map (:func:`satmodels.plot.kano_map`).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+        threshold : float
+            Position of the quadrant lines, in (0, 1).
+        intervals : bool
+            Draw the stored Wilson intervals.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+
+        Examples
+        --------
+        >>> from satmodels import kano
+        >>> data = {"f": [1, 1, 2, 1], "d": [5, 4, 5, 3]}
+        >>> ax = kano.analyze(data, functional="f", dysfunctional="d").plot()
+        >>> ax.get_ylabel()
+        'Better (satisfaction coefficient)'
+        >>> import matplotlib.pyplot as plt
+        >>> plt.close(ax.figure)
+        """
+        from ..plot import kano_map  # noqa: PLC0415 - matplotlib is optional
+
+        return kano_map(self, ax=ax, threshold=threshold, intervals=intervals)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)

@@ -35,8 +35,11 @@ from ._core import require_matplotlib, stars
 
 if TYPE_CHECKING:  # the charts' signatures for type checkers (loaded lazily)
     from ._csi import bars, radar, trend
+    from ._kano import kano_continuous, kano_map
     from ._maps import ipa_map, ipma_map
+    from ._path import path_diagram
     from ._ratio import grade_chart
+    from ._servqual import gap_bars, zone_of_tolerance
 
 # public chart -> private module that defines it (loaded on first use)
 _CHARTS: dict[str, str] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -17,6 +17,9 @@ from ..scales import Scale
 from ..stats.moments import MissingReport
 from ._build import take
 from .instrument import Instrument
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["GapsResult", "ServperfResult"]
 
@@ -227,6 +230,46 @@ class _SurveyScores(_Scores):
             missing_note(self.missing_report, weighted=self._case_weights),
             source,
         )
+
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        level: Literal["dimension", "item"] = "dimension",
+    ) -> Axes:
+        """Bars per dimension or item with intervals (:func:`satmodels.plot.gap_bars`).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+        level : {"dimension", "item"}
+            One bar per dimension, or per item grouped by dimension.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+
+        Examples
+        --------
+        >>> from satmodels.servqual import Instrument, gaps
+        >>> inst = Instrument.define({"speed": ["s1", "s2"]})
+        >>> data = {"p1": [5, 6], "p2": [4, 4], "e1": [6, 6], "e2": [5, 6]}
+        >>> res = gaps(
+        ...     data,
+        ...     perceptions=["p1", "p2"],
+        ...     expectations=["e1", "e2"],
+        ...     instrument=inst,
+        ... )
+        >>> ax = res.plot(level="item")
+        >>> [round(float(b.get_height()), 2) for b in ax.patches]
+        [-0.5, -1.5]
+        >>> import matplotlib.pyplot as plt
+        >>> plt.close(ax.figure)
+        """
+        from ..plot import gap_bars  # noqa: PLC0415 - matplotlib is optional
+
+        return gap_bars(self, ax=ax, level=level)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)

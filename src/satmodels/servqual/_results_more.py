@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -18,6 +18,9 @@ from ..stats.moments import MissingReport
 from ._build import take
 from ._results import _Scores, est_table, mapping, missing_note, records
 from .instrument import Instrument
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = [
     "GAP_DESCRIPTIONS",
@@ -192,6 +195,36 @@ class ZoneResult(ResultMixin):
             missing_note(self.missing_report, weighted=self._case_weights),
         )
         return Summary(title="Zone of tolerance", tables=tables, notes=notes)
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """Zone of tolerance per item (:func:`satmodels.plot.zone_of_tolerance`).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; a new figure when omitted.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+
+        Examples
+        --------
+        >>> from satmodels.servqual import Instrument, zone_of_tolerance
+        >>> inst = Instrument.define({"speed": ["s1"]})
+        >>> data = {"p": [5, 7], "a": [4, 5], "d": [8, 8]}
+        >>> res = zone_of_tolerance(
+        ...     data, perceived=["p"], adequate=["a"], desired=["d"], instrument=inst
+        ... )
+        >>> ax = res.plot()
+        >>> ax.get_ylabel()
+        'service level (mean)'
+        >>> import matplotlib.pyplot as plt
+        >>> plt.close(ax.figure)
+        """
+        from ..plot import zone_of_tolerance  # noqa: PLC0415 - matplotlib is optional
+
+        return zone_of_tolerance(self, ax=ax)
 
 
 def feldt_estimates(
