@@ -101,7 +101,14 @@ from scipy import linalg, special
 from .._typing import FloatArray
 from .spec import ModelSpec
 
-__all__ = ["MLFit", "Structure", "compile_structure", "fit_kernel"]
+__all__ = [
+    "MLFit",
+    "Structure",
+    "compile_structure",
+    "fit_kernel",
+    "metric_factors",
+    "parameter_labels",
+]
 
 IntArray = np.ndarray
 Row = tuple[str, str, str, float, float, float, float, bool]
@@ -137,6 +144,10 @@ class MLFit:
         Model-implied covariance of the indicators (original metric).
     optimizer : str
         Which route produced the fit (``"numpy"`` or ``"semopy"``).
+    parameters : ndarray or None
+        The kernel's free-parameter vector in the original metric (order of
+        :class:`Structure`), the warm start of a bootstrap; None from
+        semopy.
     """
 
     estimates: tuple[Row, ...]
@@ -147,6 +158,7 @@ class MLFit:
     n_iterations: int
     implied: FloatArray
     optimizer: str = "numpy"
+    parameters: FloatArray | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -192,10 +204,12 @@ def compile_structure(spec: ModelSpec) -> Structure:
     markers = np.empty(m, dtype=np.intp)
     lam_fixed = np.zeros((p, m))
     lam_r, lam_c, theta_i = [], [], []
+    blocks = {b_.latent: b_.indicators for b_ in spec.blocks}
+    where = {it: i for i, it in enumerate(inds)}
     for j, lv in enumerate(latents):
-        items = spec.block(lv).indicators
+        items = blocks[lv]
         for k, it in enumerate(items):
-            i = inds.index(it)
+            i = where[it]
             block_of[i] = j
             if k == 0:
                 markers[j] = i
@@ -205,9 +219,12 @@ def compile_structure(spec: ModelSpec) -> Structure:
                 lam_c.append(j)
             if len(items) > 1:
                 theta_i.append(i)
-    beta_r = [li[t] for t in spec.endogenous for _ in spec.predecessors(t)]
-    beta_c = [li[s] for t in spec.endogenous for s in spec.predecessors(t)]
-    exo = [li[lv] for lv in spec.exogenous]
+    # paths in the order of the semopy text: by target, sources topologically
+    pairs = sorted((li[p_.target], li[p_.source]) for p_ in spec.paths)
+    beta_r = [t for t, _ in pairs]
+    beta_c = [s_ for _, s_ in pairs]
+    targets = {p_.target for p_ in spec.paths}
+    exo = [j for j, lv in enumerate(latents) if lv not in targets]
     psi_r: list[int] = []
     psi_c: list[int] = []
     for j in range(m):
@@ -293,7 +310,9 @@ def _parts(
     lam, beta, psi, theta = matrices(st, x)
     # B is strictly lower triangular (topological order): I - B is unit
     # lower triangular, inverted by LAPACK's dtrtri.
-    a, _ = linalg.lapack.dtrtri(np.eye(st.m) - beta, lower=1, unitdiag=1)
+    beta *= -1.0
+    a, _ = linalg.lapack.dtrtri(beta, lower=1, unitdiag=1)
+    np.fill_diagonal(a, 1.0)  # a unit diagonal is neither read nor written
     cmat = a @ psi @ a.T
     la = lam @ a
     lc = lam @ cmat
@@ -335,21 +354,31 @@ def _gram(mat: FloatArray, la: FloatArray, lc: FloatArray) -> FloatArray:
     return np.concatenate([top, bottom], axis=0)
 
 
-def _pair_traces(st: Structure, k1: FloatArray, k2: FloatArray) -> FloatArray:
+def _gather(st: Structure, k: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    r""":math:`(u_k^\top M u_l)`, :math:`(v_k^\top M v_l)`, :math:`(u_k^\top M v_l)`."""
+    ku = k[st.u]
+    kv = k[st.v]
+    return ku[:, st.u], kv[:, st.v], ku[:, st.v]
+
+
+def _pair_traces(
+    st: Structure,
+    g1: tuple[FloatArray, FloatArray, FloatArray],
+    g2: tuple[FloatArray, FloatArray, FloatArray],
+) -> FloatArray:
     r""":math:`T_{kl} = \operatorname{tr}(M_1 \dot\Sigma_k M_2 \dot\Sigma_l)`.
 
     With :math:`\dot\Sigma_k = c_k(u_k v_k^\top + v_k u_k^\top)` and
-    :math:`K_i = X^\top M_i X` the trace is a sum of four products of
-    bilinear forms (Magnus & Neudecker 1999, ch. 2: tr(ab'cd') = (b'c)(d'a)).
+    :math:`K_i = X^\top M_i X` gathered by :func:`_gather`, the trace is a
+    sum of four products of bilinear forms (tr(ab'cd') = (b'c)(d'a);
+    Magnus & Neudecker 1999, ch. 2).
     """
-    u, v = st.u, st.v
-    u1, v1, x1 = k1[np.ix_(u, u)], k1[np.ix_(v, v)], k1[np.ix_(u, v)]
-    if k2 is k1:
-        u2, v2, x2 = u1, v1, x1
-    else:
-        u2, v2, x2 = k2[np.ix_(u, u)], k2[np.ix_(v, v)], k2[np.ix_(u, v)]
+    u1, v1, x1 = g1
+    u2, v2, x2 = g2
     body = x1 * x2.T + u1 * v2 + v1 * u2 + x1.T * x2
-    return np.asarray(np.outer(st.c, st.c) * body, dtype=np.float64)
+    body *= st.c[:, None]
+    body *= st.c[None, :]
+    return body
 
 
 def _second_derivative_term(  # noqa: PLR0917 - private, one call site
@@ -380,12 +409,12 @@ def _second_derivative_term(  # noqa: PLR0917 - private, one call site
     pk, pl = st.psi_r, st.psi_c
     cp = st.c[n_lb:n_lbp]
     # loading-loading
-    out[:n_l, :n_l] = 2.0 * g_mat[np.ix_(li, li)] * cmat[np.ix_(lj, lj)]
+    out[:n_l, :n_l] = 2.0 * g_mat[li[:, None], li] * cmat[lj[:, None], lj]
     # loading-path
     if bi.size:
         lb = 2.0 * (
-            a[np.ix_(lj, bi)] * glc[np.ix_(li, bj)]
-            + cmat[np.ix_(lj, bj)] * gla[np.ix_(li, bi)]
+            a[lj[:, None], bi] * glc[li[:, None], bj]
+            + cmat[lj[:, None], bj] * gla[li[:, None], bi]
         )
         out[:n_l, n_l:n_lb] = lb
         out[n_l:n_lb, :n_l] = lb.T
@@ -394,8 +423,8 @@ def _second_derivative_term(  # noqa: PLR0917 - private, one call site
         2.0
         * cp
         * (
-            a[np.ix_(lj, pk)] * gla[np.ix_(li, pl)]
-            + a[np.ix_(lj, pl)] * gla[np.ix_(li, pk)]
+            a[lj[:, None], pk] * gla[li[:, None], pl]
+            + a[lj[:, None], pl] * gla[li[:, None], pk]
         )
     )
     out[:n_l, n_lb:n_lbp] = lp
@@ -405,17 +434,17 @@ def _second_derivative_term(  # noqa: PLR0917 - private, one call site
         cha = cmat @ h @ a
         aha = a.T @ h @ a
         bb = 2.0 * (
-            a[np.ix_(bj, bi)].T * cha[np.ix_(bj, bi)]
-            + a[np.ix_(bj, bi)] * cha[np.ix_(bj, bi)].T
-            + aha[np.ix_(bi, bi)] * cmat[np.ix_(bj, bj)]
+            a[bj[:, None], bi].T * cha[bj[:, None], bi]
+            + a[bj[:, None], bi] * cha[bj[:, None], bi].T
+            + aha[bi[:, None], bi] * cmat[bj[:, None], bj]
         )
         out[n_l:n_lb, n_l:n_lb] = bb
         bp = (
             2.0
             * cp
             * (
-                a[np.ix_(bj, pk)] * aha[np.ix_(bi, pl)]
-                + a[np.ix_(bj, pl)] * aha[np.ix_(bi, pk)]
+                a[bj[:, None], pk] * aha[bi[:, None], pl]
+                + a[bj[:, None], pl] * aha[bi[:, None], pk]
             )
         )
         out[n_l:n_lb, n_lb:n_lbp] = bp
@@ -423,9 +452,12 @@ def _second_derivative_term(  # noqa: PLR0917 - private, one call site
     return out
 
 
+_Derivs = tuple[float, FloatArray, FloatArray, FloatArray | None]
+
+
 def derivatives(
     st: Structure, x: FloatArray, s: FloatArray, logdet_s: float, *, hessian: bool
-) -> tuple[float, FloatArray, FloatArray, FloatArray | None] | None:
+) -> _Derivs | None:
     r"""F, its gradient, the expected information and (optionally) the Hessian.
 
     Gradient :math:`2 c_k (X^\top G X)_{u_k v_k}` with
@@ -447,12 +479,12 @@ def derivatives(
     g_mat = w - vmat
     kg = _gram(g_mat, la, lc)
     grad = 2.0 * st.c * kg[st.u, st.v]
-    kw = _gram(w, la, lc)
-    tww = _pair_traces(st, kw, kw)
+    gw = _gather(st, _gram(w, la, lc))
+    tww = _pair_traces(st, gw, gw)
     info = 0.5 * tww
     if not hessian:
         return f, grad, info, None
-    twv = _pair_traces(st, kw, _gram(vmat, la, lc))
+    twv = _pair_traces(st, gw, _gather(st, _gram(vmat, la, lc)))
     m = st.m
     gla = kg[: st.p, st.p : st.p + m]
     glc = kg[: st.p, st.p + m :]
@@ -551,6 +583,7 @@ def minimize(
     x0: FloatArray,
     *,
     max_iter: int = MAX_ITER,
+    gtol: float = _GTOL,
 ) -> tuple[FloatArray, float, bool, int, str, FloatArray | None]:
     r"""Minimise F by projected Newton, with Fisher scoring as the fallback.
 
@@ -559,7 +592,7 @@ def minimize(
     when the Hessian is positive definite there, the Fisher-scoring step
     :math:`-(2\mathcal I)^{-1}\nabla F` otherwise or when the Newton
     step fails the Armijo test, and stops when the projected gradient is
-    below ``_GTOL`` or F stops decreasing.
+    below ``gtol`` or F stops decreasing.
 
     Returns the estimate, F, whether it converged, the iterations, a
     message and the expected information at the estimate (None if Sigma is
@@ -580,29 +613,26 @@ def minimize(
         )
     f, g, info, hess = got
     for it in range(1, max_iter + 1):
-        at_bound = (x <= lower) & (g > 0)
-        free = ~at_bound
-        if float(np.max(np.abs(g[free]), initial=0.0)) < _GTOL:
+        free = ~((x <= lower) & (g > 0))
+        if float(np.max(np.abs(g[free]), initial=0.0)) < gtol:
             return x, f, True, it - 1, "gradient below tolerance", info
         moved = None
         for curvature in (hess, 2.0 * info):
-            if curvature is None:
-                continue
-            step = _step(curvature, g, free)
-            if step is None:
-                continue
-            moved = _line_search(st, s, logdet_s, x, f, g, step)
+            step = None if curvature is None else _step(curvature, g, free)
+            if step is not None:
+                moved = _line_search(st, s, logdet_s, x, f, g, step)
             if moved is not None:
                 break
         if moved is None:
             at_min = float(np.max(np.abs(g[free]), initial=0.0)) < 1e-6
             return x, f, at_min, it, "no step lowers F further", info
-        xn, fn = moved
-        got = derivatives(st, xn, s, logdet_s, hessian=True)
-        if got is None:  # pragma: no cover - fn finite means Sigma is PD
+        xn, fn, derivs = moved
+        if derivs is None:
+            derivs = derivatives(st, xn, s, logdet_s, hessian=True)
+        if derivs is None:  # pragma: no cover - fn finite means Sigma is PD
             return x, f, False, it, "Sigma lost positive definiteness", info
         improvement = f - fn
-        x, (f, g, info, hess) = xn, got
+        x, (f, g, info, hess) = xn, derivs
         if improvement <= _FTOL * max(1.0, abs(f)):
             free = ~((x <= lower) & (g > 0))
             ok = float(np.max(np.abs(g[free]), initial=0.0)) < 1e-6
@@ -615,12 +645,12 @@ def _step(
     curv: FloatArray, g: FloatArray, free: npt.NDArray[np.bool_]
 ) -> FloatArray | None:
     """Newton-type step on the free coordinates; None if ``curv`` is not PD."""
-    sub = curv[np.ix_(free, free)]
+    sub = curv if free.all() else curv[np.ix_(free, free)]
     chol, info = linalg.lapack.dpotrf(sub, lower=1, clean=1)
     if info != 0:
         return None
     step = np.zeros_like(g)
-    step[free] = -linalg.cho_solve((chol, True), g[free], check_finite=False)
+    step[free] = -linalg.lapack.dpotrs(chol, g[free], lower=1)[0]
     return step
 
 
@@ -632,14 +662,22 @@ def _line_search(  # noqa: PLR0917 - private
     f: float,
     g: FloatArray,
     step: FloatArray,
-) -> tuple[FloatArray, float] | None:
-    """Armijo backtracking along the projected path (Bertsekas 1982)."""
-    t = 1.0
+) -> tuple[FloatArray, float, _Derivs | None] | None:
+    """Armijo backtracking along the projected path (Bertsekas 1982).
+
+    The full step is tried with all derivatives (they are needed next when
+    it is accepted, as it is near the optimum); shorter ones with F alone.
+    """
+    xn = np.maximum(x + step, st.lower)
+    full = derivatives(st, xn, s, logdet_s, hessian=True)
+    if full is not None and full[0] <= f + 1e-4 * float(g @ (xn - x)):
+        return xn, full[0], full
+    t = 0.5
     while t > 1e-10:
         xn = np.maximum(x + t * step, st.lower)
         fn = objective(st, xn, s, logdet_s)
         if math.isfinite(fn) and fn <= f + 1e-4 * float(g @ (xn - x)):
-            return xn, fn
+            return xn, fn, None
         t *= 0.5
     return None
 
@@ -684,6 +722,7 @@ def fit_kernel(
     rows = _rescale_rows(rows, dict(zip(spec.indicators, sd.tolist(), strict=True)))
     sigma = _parts(st, x)[0] * np.outer(sd, sd)
     return MLFit(
+        parameters=x * metric_factors(st, sd),
         estimates=tuple(rows),
         n_free=st.q,
         objective=float(f),
@@ -693,6 +732,33 @@ def fit_kernel(
         implied=sigma,
         optimizer="numpy",
     )
+
+
+def metric_factors(st: Structure, sd: FloatArray) -> FloatArray:
+    r"""Factors taking free parameters from the correlation to the original metric.
+
+    With :math:`d` the indicators' standard deviations and :math:`m(j)` the
+    marker of latent :math:`j`: :math:`\lambda_{ij}\,d_i/d_{m(j)}`,
+    :math:`\beta_{ij}\,d_{m(i)}/d_{m(j)}`, :math:`\psi_{kl}\,d_{m(k)}
+    d_{m(l)}`, :math:`\theta_i\,d_i^2` (Bollen 1989, ch. 4 and 7; the
+    vector form of :func:`~satmodels.acsi._semopy_backend._rescale_rows`).
+    """
+    a, b, c, _ = st.spans
+    dm = sd[st.markers]
+    out = np.empty(st.q)
+    out[:a] = sd[st.lam_r] / dm[st.lam_c]
+    out[a:b] = dm[st.beta_r] / dm[st.beta_c]
+    out[b:c] = dm[st.psi_r] * dm[st.psi_c]
+    out[c:] = sd[st.theta_i] ** 2
+    return out
+
+
+def parameter_labels(
+    spec: ModelSpec, st: Structure
+) -> tuple[tuple[str, str, str], ...]:
+    """``(lhs, op, rhs)`` of each free parameter, in the order of ``st``."""
+    rows = _rows(spec, st, np.zeros(st.q), np.ones(st.q))
+    return tuple((r[0], r[1], r[2]) for r in rows if r[7])
 
 
 def standard_errors(info: FloatArray, n: int) -> FloatArray:

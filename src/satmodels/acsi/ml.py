@@ -86,6 +86,7 @@ from ..exceptions import (
 from ..results._estimates import Estimates, estimates
 from ..scales import Scale
 from ..stats.moments import Moments
+from ._blas import one_blas_thread
 from ._common import MIN_ROWS_FIT, check_scale, rows_of
 from ._ml_kernel import MLFit, fit_kernel
 from ._ml_result import ACSIMLResult, MLEstimate, MLFitIndices
@@ -358,7 +359,8 @@ def _optimise(
 
     if optimizer == "semopy":
         return run_semopy(S, spec.indicators, n, syntax)
-    fit = fit_kernel(spec, S, n)
+    with one_blas_thread():  # p x p products: threads only cost (see _blas)
+        fit = fit_kernel(spec, S, n)
     if fit.converged:
         return fit
     try:
