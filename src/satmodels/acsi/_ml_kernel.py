@@ -113,7 +113,7 @@ __all__ = [
 IntArray = np.ndarray
 Row = tuple[str, str, str, float, float, float, float, bool]
 
-#: Iteration limit of Fisher scoring.
+#: Iteration limit of the Newton (Fisher-scoring) optimiser.
 MAX_ITER = 500
 #: Stop when the largest projected gradient of F is below this ...
 _GTOL = 1e-10
@@ -704,7 +704,7 @@ def fit_kernel(
     structure : Structure, optional
         The compiled ``spec`` (reused between fits).
     max_iter : int, optional
-        Fisher-scoring iteration limit (default :data:`MAX_ITER`).
+        Newton iteration limit (default :data:`MAX_ITER`).
 
     Returns
     -------

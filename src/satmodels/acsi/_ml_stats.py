@@ -16,7 +16,7 @@ import math
 from typing import Any
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize, special
 
 from .._typing import FloatArray
 from ..exceptions import EstimationError
@@ -184,7 +184,7 @@ def _fit_statistics(S: FloatArray, sigma: FloatArray, n: int, q: int) -> dict[st
     f_ml = max(float(logdet_m - logdet_s + tr - p), 0.0)
     chi2 = n * f_ml
     df = p * (p + 1) // 2 - q
-    pval = float(stats.chi2.sf(chi2, df)) if df > 0 else math.nan
+    pval = float(special.chdtrc(df, chi2)) if df > 0 else math.nan
     var = np.diag(S)
     chi2_0 = n * float(np.sum(np.log(var)) - logdet_s)
     df_0 = p * (p - 1) // 2
@@ -234,9 +234,12 @@ def _rmsea_interval(chi2: float, df: int, n: int, level: float) -> tuple[float, 
     """
 
     def cdf(lam: float) -> float:
+        # scipy.special's chdtr/chndtr are the functions behind
+        # stats.chi2.cdf and stats.ncx2.cdf, without their per-call overhead
+        # (about 0.5 ms each, most of an ML fit of 16 indicators).
         if lam <= 0:
-            return float(stats.chi2.cdf(chi2, df))
-        return float(stats.ncx2.cdf(chi2, df, lam))
+            return float(special.chdtr(df, chi2))
+        return float(special.chndtr(chi2, df, lam))
 
     def solve(target: float) -> float:
         if cdf(0.0) < target:

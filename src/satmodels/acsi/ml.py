@@ -230,10 +230,11 @@ def fit_ml(
         raise EstimationError(msg) from exc
     ests = _standardize(spec, table_, cov_eta, sigma)
     var_eta = np.diag(cov_eta)
+    endogenous = set(spec.endogenous)
     r2 = {
         lv: float(1.0 - psi[j, j] / var_eta[j]) if var_eta[j] > 0 else math.nan
         for j, lv in enumerate(spec.latents)
-        if lv in spec.endogenous
+        if lv in endogenous
     }
     corr = _cov_to_corr(cov_eta)
     problems = _admissibility(spec, ests, corr, var_eta, np.diag(S))
@@ -343,7 +344,9 @@ def _estimates_table(  # noqa: PLR0917 - private, one call site
 
 
 # ---------------------------------------------------------------- helpers
-_OPTIMISERS = {"numpy": "numpy, Fisher scoring", "semopy": "semopy, SLSQP"}
+_OPTIMISERS = {"numpy": "numpy, Newton with Fisher scoring", "semopy": "semopy, SLSQP"}
+#: Above this many indicators the kernel's BLAS is held to one thread.
+_THREADED_P = 48
 
 
 def _optimise(
@@ -359,7 +362,10 @@ def _optimise(
 
     if optimizer == "semopy":
         return run_semopy(S, spec.indicators, n, syntax)
-    with one_blas_thread():  # p x p products: threads only cost (see _blas)
+    if len(spec.indicators) > _THREADED_P:
+        with one_blas_thread():  # threads only cost at these sizes (see _blas)
+            fit = fit_kernel(spec, S, n)
+    else:  # OpenBLAS stays on one thread anyway; threadpoolctl costs ~5 ms
         fit = fit_kernel(spec, S, n)
     if fit.converged:
         return fit
