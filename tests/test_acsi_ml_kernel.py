@@ -307,3 +307,34 @@ def test_minimize_reports_a_start_that_is_not_positive_definite() -> None:
     assert not out[2]
     assert out[5] is None
     assert "not positive definite" in out[4]
+
+
+def test_replicates_the_batch_cannot_finish_go_one_by_one() -> None:
+    # A Heywood replicate (theta of a1 wants to go below 0: the unconstrained
+    # batch hands it to the projected optimiser), a regular one, and a
+    # degenerate one (an indicator without variance: no fit, NaN).
+    rng = np.random.default_rng(1)
+    f = rng.normal(size=2000)
+    heywood = np.column_stack(
+        [f, f + rng.normal(size=2000), f + rng.normal(size=2000)]
+        + [0.5 * f + rng.normal(size=2000) for _ in range(2)]
+    )
+    regular = heywood.copy()
+    regular[:, 0] += rng.normal(size=2000)
+    spec = ModelSpec.from_syntax("A =~ a1 + a2 + a3; B =~ b1 + b2; B ~ A")
+    covs = np.stack(
+        [np.cov(v, rowvar=False, bias=True) for v in (heywood, regular)]
+        + [np.zeros((5, 5))]
+    )
+    out = fit_replicates(spec, covs, 2000)
+    assert out.converged.tolist() == [True, True, False]
+    assert np.isnan(out.estimates[2]).all()
+    assert np.isnan(out.chi2[2])
+    for k in (0, 1):
+        ref = fit_kernel(spec, covs[k], 2000)
+        rows = {r[:3]: r[3] for r in ref.estimates}
+        np.testing.assert_allclose(
+            out.estimates[k], [rows[lab] for lab in out.labels], rtol=1e-6, atol=1e-9
+        )
+    theta = out.estimates[0][out.labels.index(("a1", "~~", "a1"))]
+    assert theta == 0.0
