@@ -51,7 +51,7 @@ from satmodels import Moments
 from satmodels import acsi as acsi_module
 from satmodels.acsi import ModelSpec, acsi
 from satmodels.acsi._ml_boot import fit_replicates
-from satmodels.acsi._ml_kernel import fit_kernel
+from satmodels.acsi._ml_optim import fit_kernel
 from satmodels.acsi._semopy_backend import to_semopy_syntax
 
 N = 1_000_000

@@ -33,7 +33,7 @@ from scipy import stats
 
 from satmodels import Moments
 from satmodels import acsi as acsi_module
-from satmodels.acsi import ModelSpec, _ml_kernel, _semopy_backend, acsi, ecsi
+from satmodels.acsi import ModelSpec, _ml_optim, _semopy_backend, acsi, ecsi
 from satmodels.acsi._semopy_backend import to_semopy_syntax
 from satmodels.acsi.ml import ACSIMLResult
 from satmodels.exceptions import (
@@ -559,7 +559,7 @@ def test_collinear_latents_warn_without_real_data() -> None:
 # ------------------------------------------------------------------ errors
 def test_non_convergence_warns(monkeypatch: pytest.MonkeyPatch) -> None:
     # Both routes stopped early: the numpy kernel, then semopy as its fallback.
-    monkeypatch.setattr(_ml_kernel, "MAX_ITER", 2)
+    monkeypatch.setattr(_ml_optim, "MAX_ITER", 2)
     monkeypatch.setattr(_semopy_backend, "_OPTIONS", {"maxiter": 2})
     x, names = simulate_acsi(300, np.random.default_rng(0))
     with pytest.warns(ConvergenceWarning, match="did not converge"):

@@ -27,15 +27,13 @@ from test_acsi_ml import SPEC, fit_semopy, simulate_acsi
 
 from satmodels import Moments
 from satmodels import acsi as acsi_module
-from satmodels.acsi import ModelSpec, _ml_kernel, _semopy_backend
+from satmodels.acsi import ModelSpec, _ml_kernel, _ml_optim, _semopy_backend
 from satmodels.acsi._ml_boot import fit_replicates
-from satmodels.acsi._ml_kernel import (
-    compile_structure,
-    derivatives,
+from satmodels.acsi._ml_kernel import compile_structure, derivatives, objective
+from satmodels.acsi._ml_optim import (
     fit_kernel,
     metric_factors,
     minimize,
-    objective,
     parameter_labels,
     start_values,
 )
@@ -199,7 +197,7 @@ def test_semopy_is_the_fallback_when_the_kernel_stops(
         return run(*args, **kw)
 
     monkeypatch.setattr(_semopy_backend, "run_semopy", spy)
-    monkeypatch.setattr(_ml_kernel, "MAX_ITER", 1)
+    monkeypatch.setattr(_ml_optim, "MAX_ITER", 1)
     res = fit_ml_quiet(m)
     assert calls == [1]
     assert res.converged
@@ -338,3 +336,42 @@ def test_replicates_the_batch_cannot_finish_go_one_by_one() -> None:
         )
     theta = out.estimates[0][out.labels.index(("a1", "~~", "a1"))]
     assert theta == 0.0
+
+
+def test_a_variance_hitting_its_bound_on_an_unidentified_face_still_converges() -> None:
+    # Regression: the first projected Newton step set Q's disturbance
+    # variance to 0, where Q is a copy of E and the paths E -> S and Q -> S
+    # are not separately identified (singular Hessian and information); the
+    # optimiser stopped there ("no step lowers F") until Levenberg-Marquardt
+    # damping took over. The optimum is interior and equals semopy's.
+    rng = np.random.default_rng(9)
+    n = 3000
+    e = rng.normal(size=n)
+    q = 0.99 * e + math.sqrt(1 - 0.99**2) * rng.normal(size=n)
+    s = 0.5 * e + 0.4 * q + 0.6 * rng.normal(size=n)
+    cols = [lv + 0.6 * rng.normal(size=n) for lv in (e, e, e, q, q, q, s, s, s)]
+    names = ["e1", "e2", "e3", "q1", "q2", "q3", "s1", "s2", "s3"]
+    spec = ModelSpec.from_syntax(
+        "E =~ e1 + e2 + e3; Q =~ q1 + q2 + q3; S =~ s1 + s2 + s3; Q ~ E; S ~ E + Q"
+    )
+    cov = Moments.from_data(np.column_stack(cols), columns=names).covariance(ddof=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit = fit_kernel(spec, cov, n)
+    assert fit.converged
+    ref = _semopy_backend.run_semopy(
+        cov, names, n, _semopy_backend.to_semopy_syntax(spec)
+    )
+    assert fit.objective <= ref.objective + 1e-9
+    ours = {r[:3]: r for r in fit.estimates}
+    for lhs, op, rhs, est, se, *_ in ref.estimates:
+        assert ours[(lhs, op, rhs)][3] == pytest.approx(est, rel=1e-3, abs=1e-4)
+        if math.isfinite(se):
+            assert ours[(lhs, op, rhs)][4] == pytest.approx(se, rel=1e-3)
+
+
+def test_singular_information_gives_no_standard_errors() -> None:
+    info = np.array([[1.0, 1.0], [1.0, 1.0]])
+    assert np.isnan(_ml_optim.standard_errors(info, 100)).all()
+    se = _ml_optim.standard_errors(np.diag([4.0, 1.0]), 100)
+    np.testing.assert_allclose(se, [0.05, 0.1])

@@ -9,7 +9,7 @@ the free parameters and of their derivatives), the replicate covariances
 come as one batch (:meth:`~satmodels.stats.Moments.bootstrap`: all replicate
 weights at once, the moments by matrix products), and each replicate starts
 from the full-sample estimate, moved to the replicate's correlation metric
-(:func:`~satmodels.acsi._ml_kernel.metric_factors`). Newton's method from
+(:func:`~satmodels.acsi._ml_optim.metric_factors`). Newton's method from
 there needs two to four steps instead of the cold start's five or more.
 
 References
@@ -31,13 +31,15 @@ import numpy.typing as npt
 from .._typing import FloatArray
 from ._blas import one_blas_thread
 from ._ml_kernel import (
-    _FTOL,
     Structure,
     compile_structure,
     derivatives_batch,
+    objective_batch,
+)
+from ._ml_optim import (
+    _FTOL,
     metric_factors,
     minimize,
-    objective_batch,
     parameter_labels,
     start_values,
 )

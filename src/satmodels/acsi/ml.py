@@ -88,7 +88,8 @@ from ..scales import Scale
 from ..stats.moments import Moments
 from ._blas import one_blas_thread
 from ._common import MIN_ROWS_FIT, check_scale, rows_of
-from ._ml_kernel import MLFit, fit_kernel
+from ._ml_kernel import MLFit
+from ._ml_optim import fit_kernel
 from ._ml_result import ACSIMLResult, MLEstimate, MLFitIndices
 from ._ml_stats import (
     _admissibility,
