@@ -1,4 +1,4 @@
-r"""Numbers about an ML fit, computed from semopy's estimates, S and Sigma.
+r"""Numbers about an ML fit, computed from its estimates, S and Sigma.
 
 Private helpers of :mod:`satmodels.acsi.ml`: the LISREL matrices from the
 parameter table, the model-implied covariance (Joreskog 1973), completely
@@ -34,7 +34,7 @@ Row = tuple[str, str, str, float, float, float, float, bool]
 def _matrices(
     spec: ModelSpec, estimates: tuple[Row, ...]
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, list[tuple[str, Row]]]:
-    """Put semopy's parameter table into Lambda, B, Psi and diag(Theta)."""
+    """Put the parameter table (kernel or semopy) into Lambda, B, Psi, diag(Theta)."""
     latents = spec.latents
     inds = spec.indicators
     m, p = len(latents), len(inds)
@@ -58,8 +58,8 @@ def _matrices(
         elif op == "~~" and lhs == rhs and lhs in inds:
             theta[inds.index(lhs)] = est
             kinds.append(("residual_variance", row))
-        else:  # pragma: no cover - semopy adds nothing else for these models
-            msg = f"unexpected parameter {lhs} {op} {rhs} in semopy's estimates"
+        else:  # pragma: no cover - neither route adds anything else
+            msg = f"unexpected parameter {lhs} {op} {rhs} in the ML estimates"
             raise EstimationError(msg)
     # Order: loadings by block, paths, latent (co)variances by spec.latents,
     # then residual variances by spec.indicators.
@@ -265,7 +265,7 @@ def _admissibility(
     """Messages for inadmissible or near-unidentified solutions.
 
     Heywood cases (Dillon, Kumar & Mulani 1987): a free variance below zero,
-    or at zero (semopy bounds variances below by 0, so an estimate that
+    or at zero (the kernel and semopy bound variances below by 0, so one that
     wants to be negative stops there; a free variance under 1e-6 of its
     variable's variance counts as such a boundary solution). Standardized
     paths or loadings beyond 1, and latent correlations above 0.95
