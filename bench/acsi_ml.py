@@ -9,7 +9,8 @@ products down). Four sections, same run:
    rows and on Moments vs semopy ``Model.fit`` on the rows (same SLSQP
    tolerance as satmodels' semopy route, and semopy's default).
 2. 200 indicators, 40 latents (5 indicators each, a chain of paths with
-   extra paths every third latent), n = 2,000: the same comparison.
+   extra paths every third latent), n = 2,000: the same comparison; then
+   the same design at p = 20, 50 and 100 (semopy at its default tolerance).
 3. An ML bootstrap of 1,000 replicates at n = 250: replicate moments in one
    batch (``Moments.bootstrap``) and the replicate fits
    (``_ml_boot.fit_replicates``, warm-started, compiled once), against
@@ -190,9 +191,11 @@ def compare(
     return t_sem
 
 
-def big_model(rng: np.random.Generator) -> tuple[ModelSpec, np.ndarray, list[str]]:
-    """40 latents x 5 indicators, n = 2,000, simulated from the model."""
-    n_lat, n_ind, n = 40, 5, 2000
+def big_model(
+    rng: np.random.Generator, n_lat: int = 40, n: int = 2000
+) -> tuple[ModelSpec, np.ndarray, list[str]]:
+    """``n_lat`` latents x 5 indicators, simulated from the model."""
+    n_ind = 5
     lines = [
         f"L{j} =~ " + " + ".join(f"x{j}_{k}" for k in range(n_ind))
         for j in range(n_lat)
@@ -213,6 +216,36 @@ def big_model(rng: np.random.Generator) -> tuple[ModelSpec, np.ndarray, list[str
     )
     names = [f"x{j}_{k}" for j in range(n_lat) for k in range(n_ind)]
     return spec, x, names
+
+
+def sweep() -> None:
+    """p = 20, 50, 100 (5 indicators per latent), n = 2,000: one fit each."""
+    print("\n== sweep over p: n = 2,000, 1 BLAS thread, best of 2 (semopy: 1 run)")
+    print(f"{'p':>5} {'satmodels':>11} {'semopy':>10} {'ratio':>7}  chi2 equal")
+    for n_lat in (4, 10, 20):
+        sweep_one(n_lat)
+    sys.stdout.flush()
+
+
+def sweep_one(n_lat: int) -> None:
+    spec, x, names = big_model(np.random.default_rng(n_lat), n_lat=n_lat)
+    frame = pd.DataFrame(x, columns=names)
+    lo, hi = float(x.min()), float(x.max())
+    with threadpool_limits(limits=1, user_api="blas"):
+        t_ours, res = best(
+            lambda: acsi_module.fit(
+                x, columns=names, model=spec, method="ml", scale=(lo, hi)
+            ),
+            2,
+        )
+        t_sem, model = best(lambda: semopy_fit(to_semopy_syntax(spec), frame, None), 1)
+    assert isinstance(model, semopy.Model)
+    chi2 = res.fit.chi2  # type: ignore[attr-defined]
+    same = abs(chi2 - x.shape[0] * model.last_result.fun) <= 1e-4 * chi2
+    print(
+        f"{x.shape[1]:5d} {t_ours:10.3f}s {t_sem:9.3f}s {t_sem / t_ours:6.1f}x  "
+        f"{'yes' if same else 'NO (semopy stopped elsewhere)'}"
+    )
 
 
 def bootstrap_section(t_sem_one: float) -> None:
@@ -254,6 +287,7 @@ def main() -> None:
     t_sem_250 = compare("ACSI", spec, x, names, repeats=7)
     big, xb, nb = big_model(np.random.default_rng(2000))
     compare("200 indicators / 40 latents", big, xb, nb, repeats=1)
+    sweep()
     bootstrap_section(t_sem_250)
     if "--quick" not in sys.argv:
         large()

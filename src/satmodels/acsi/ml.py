@@ -346,8 +346,6 @@ def _estimates_table(  # noqa: PLR0917 - private, one call site
 
 # ---------------------------------------------------------------- helpers
 _OPTIMISERS = {"numpy": "numpy, Newton with Fisher scoring", "semopy": "semopy, SLSQP"}
-#: Above this many indicators the kernel's BLAS is held to one thread.
-_THREADED_P = 48
 
 
 def _optimise(
@@ -363,10 +361,9 @@ def _optimise(
 
     if optimizer == "semopy":
         return run_semopy(S, spec.indicators, n, syntax)
-    if len(spec.indicators) > _THREADED_P:
-        with one_blas_thread():  # threads only cost at these sizes (see _blas)
-            fit = fit_kernel(spec, S, n)
-    else:  # OpenBLAS stays on one thread anyway; threadpoolctl costs ~5 ms
+    # One BLAS thread: threaded OpenBLAS made the 24-indicator ECSI fit 25x
+    # slower on a busy 2-core machine (2.5 s instead of 0.1 s; see _blas).
+    with one_blas_thread():
         fit = fit_kernel(spec, S, n)
     if fit.converged:
         return fit
