@@ -33,7 +33,7 @@ from scipy import stats
 
 from satmodels import Moments
 from satmodels import acsi as acsi_module
-from satmodels.acsi import ModelSpec, _semopy_backend, acsi, ecsi
+from satmodels.acsi import ModelSpec, _ml_optim, _semopy_backend, acsi, ecsi
 from satmodels.acsi._semopy_backend import to_semopy_syntax
 from satmodels.acsi.ml import ACSIMLResult
 from satmodels.exceptions import (
@@ -113,6 +113,23 @@ def fit_ml(data: object, spec: ModelSpec | str, **kw: Any) -> ACSIMLResult:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*no 'scale'")
         return acsi_module.fit(data, model=spec, method="ml", **kw)
+
+
+def fit_semopy(data: Moments, spec: ModelSpec) -> ACSIMLResult:
+    """The semopy route of ``fit_ml`` (the reference optimiser), forced."""
+    from satmodels.acsi.ml import fit_ml as route
+    from satmodels.data import read
+
+    table = read(data, where="acsi.fit", roles={"model": spec.indicators})
+    return route(
+        table,
+        spec,
+        scale=None,
+        declared=None,
+        confidence_level=0.95,
+        scores=False,
+        optimizer="semopy",
+    )
 
 
 def quiet_fit(moments: Moments, spec: ModelSpec, **kw: Any) -> ACSIMLResult:
@@ -541,6 +558,8 @@ def test_collinear_latents_warn_without_real_data() -> None:
 
 # ------------------------------------------------------------------ errors
 def test_non_convergence_warns(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Both routes stopped early: the numpy kernel, then semopy as its fallback.
+    monkeypatch.setattr(_ml_optim, "MAX_ITER", 2)
     monkeypatch.setattr(_semopy_backend, "_OPTIONS", {"maxiter": 2})
     x, names = simulate_acsi(300, np.random.default_rng(0))
     with pytest.warns(ConvergenceWarning, match="did not converge"):
@@ -583,7 +602,7 @@ def test_semopy_failures_become_estimation_errors(
     for bad in (boom, singular):
         monkeypatch.setattr(semopy.Model, "fit", bad)
         with pytest.raises(EstimationError, match="semopy failed"):
-            fit_ml(m, SPEC)
+            fit_semopy(m, SPEC)
 
 
 def test_input_errors() -> None:

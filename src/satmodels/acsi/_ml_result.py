@@ -367,7 +367,7 @@ class ACSIMLResult(ResultMixin):
             f"Rows: {miss.rows_used} of {miss.rows_total} used, "
             f"{miss.rows_excluded} excluded" + (f" ({reasons})." if reasons else "."),
             f"n = {self.n} ({self.n_note}); standard errors from the expected "
-            "information (semopy); fit statistics computed by satmodels from S "
+            "information; fit statistics computed by satmodels from S "
             "and Sigma (Joreskog 1969; Bentler 1990; Steiger 1990; Hu & Bentler "
             "1999).",
             *(f"Warning: {m}" for m in self.admissibility),

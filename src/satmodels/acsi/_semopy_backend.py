@@ -39,13 +39,13 @@ import logging
 import math
 import warnings
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from .._typing import FloatArray
 from ..exceptions import EstimationError, SpecificationError
 from ._blas import one_blas_thread as _one_blas_thread
+from ._ml_kernel import MLFit
 from .spec import ModelSpec
 
 __all__ = ["SemopyFit", "run_semopy", "to_semopy_syntax"]
@@ -122,39 +122,8 @@ def to_semopy_syntax(spec: ModelSpec) -> str:
     return "\n".join(lines)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SemopyFit:
-    """Plain numbers copied out of a fitted ``semopy.Model``.
-
-    Attributes
-    ----------
-    estimates : tuple of tuples
-        ``(lhs, op, rhs, estimate, se, z, p, free)`` per parameter, in
-        semopy's ``inspect()`` order; ``se``, ``z``, ``p`` are NaN for fixed
-        parameters. semopy writes a loading ``LV =~ x`` as ``x ~ LV``; here
-        it is turned back into ``(LV, "=~", x)``.
-    n_free : int
-        Number of free parameters.
-    objective : float
-        Minimised Wishart discrepancy (semopy's ``MLW``).
-    converged : bool
-        Whether the optimiser reported success.
-    message : str
-        The optimiser's message.
-    n_iterations : int
-        Optimiser iterations.
-    implied : ndarray
-        semopy's model-implied covariance of the indicators (in the order of
-        the ``columns`` passed to :func:`run_semopy`).
-    """
-
-    estimates: tuple[tuple[str, str, str, float, float, float, float, bool], ...]
-    n_free: int
-    objective: float
-    converged: bool
-    message: str
-    n_iterations: int
-    implied: FloatArray
+#: semopy's fit in the common container of both ML routes.
+SemopyFit = MLFit
 
 
 @contextlib.contextmanager
@@ -275,6 +244,7 @@ def run_semopy(
         message=str(result.message),
         n_iterations=int(getattr(result, "n_it", 0) or 0),
         implied=implied,
+        optimizer="semopy",
     )
 
 
