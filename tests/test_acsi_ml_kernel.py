@@ -54,14 +54,14 @@ def correlation(spec: ModelSpec, n: int, seed: int) -> np.ndarray:
     idx = [names.index(i) for i in spec.indicators]
     s = np.cov(x[:, idx], rowvar=False, bias=True)
     d = np.sqrt(np.diag(s))
-    return s / np.outer(d, d)  # type: ignore[no-any-return]
+    return s / np.outer(d, d)
 
 
 def perturbed_start(spec: ModelSpec, r: np.ndarray) -> np.ndarray:
     st = compile_structure(spec)
     x = start_values(st, r)
     x += 0.05 * np.random.default_rng(1).normal(size=st.q)
-    return np.maximum(x, st.lower + 0.05)  # type: ignore[no-any-return]
+    return np.maximum(x, st.lower + 0.05)
 
 
 @pytest.mark.parametrize("spec", [SPEC, MIXED], ids=["acsi", "mixed"])
