@@ -2,8 +2,9 @@
 
 The first sheet, ``contents``, lists every table with its sheet and title;
 each table then has its own sheet, the column names on row 1 and the rows
-below, cells written as numbers (never as formatted text), NaN as an empty
-cell. openpyxl is the ``report`` extra, imported only here.
+below, cells written as numbers (never as formatted text; openpyxl keeps 16
+significant digits), NaN and empty text as empty cells. openpyxl is the
+``report`` extra, imported only here.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def sheet_names(names: list[str]) -> list[str]:
 
 
 def _value(v: Cell) -> Cell:
-    if isinstance(v, float) and not math.isfinite(v):
+    if (isinstance(v, float) and not math.isfinite(v)) or v == "":
         return None
     return v
 
