@@ -372,3 +372,60 @@ def test_spec_is_frozen() -> None:
     with pytest.raises(ValueError, match="frozen"):
         spec.title = "x"  # type: ignore[misc]
     assert np.isfinite(spec.confidence_level)
+
+
+def test_the_other_kinds_and_model_forms() -> None:
+    survey = load_sample_survey()
+    model = {
+        "measurement": {"QUAL": ["qual1", "qual2", "qual3"], "SAT": ["sat1", "sat2"]},
+        "structural": {"SAT": ["QUAL"]},
+    }
+    spec = {
+        "weights": "weight",
+        "segments": "segment",
+        "analyses": [
+            {"kind": "ces", "item": "overall", "scale": [1, 10]},
+            {
+                "kind": "csm",
+                "items": ["sq_p1", "sq_p2"],
+                "codes": [1, 2, 3, 4, 5, 6, 7],
+            },
+            {"kind": "acsi", "method": "ml", "scale": [1, 10], "model": model},
+            {
+                "kind": "acsi",
+                "model": "QUAL =~ qual1 + qual2\nSAT =~ sat1 + sat2\nSAT ~ QUAL",
+                "scale": [1, 10],
+                "target": "SAT",
+            },
+        ],
+    }
+    result = run(spec, survey)
+    heads = {h.analysis: h for h in result.headline}
+    r_ces = csi.ces(survey, items="overall", scale=(1, 10), weights="weight")
+    assert heads["ces"].estimate == r_ces.estimates.value("mean", "mean")
+    r_csm = csi.csm(
+        survey, items=["sq_p1", "sq_p2"], codes=(1, 2, 3, 4, 5, 6, 7), weights="weight"
+    )
+    assert heads["csm"].estimate == r_csm.csm
+    ml = result.section("acsi")
+    assert set(ml.results) == {"main"}  # no IPMA without PLS
+    assert [f.chart for f in ml.figures] == ["path_diagram"]
+    assert ml.title == "Structural equation model (ML)"
+    pls = result.section("acsi-2")
+    assert [f.chart for f in pls.figures] == ["path_diagram", "ipma_map"]
+    # SAT is the target's own index here: QUAL is the only lever
+    assert [(p.item, p.source) for p in result.priorities] == [("QUAL", "IPMA")]
+    assert math.isnan(heads["acsi-2"].ci_low)  # no bootstrap, no interval
+    assert "n/a" in result.what_to_look_at()
+
+
+def test_small_pieces(sample: StudyResult) -> None:
+    from satmodels.study._sections import cell, headline_of
+
+    assert cell(np.bool_(True)) is True
+    assert cell(np.int64(3)) == 3 and isinstance(cell(np.int64(3)), int)
+    assert cell((1, 2)) == "(1, 2)"
+    with pytest.raises(KeyError, match="No section 'nope'"):
+        sample.section("nope")
+    with pytest.raises(LookupError, match="no estimate index/XYZ"):
+        headline_of("acsi", sample.section("acsi").result, ("x", "index", "XYZ", ""))

@@ -226,3 +226,23 @@ def test_a_missing_segment_label_in_the_file_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(ValueError, match="seg"):
         run(spec)
+
+
+def test_report_command_names_a_missing_extra_before_running(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "openpyxl" else real(name, *a),
+    )
+    spec = tmp_path / "s.toml"
+    spec.write_text("analyses = [", encoding="utf-8")  # never read
+    assert main(["report", str(spec), "--out", "r.xlsx"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        'needs openpyxl, which is not installed; pip install "satmodels[report]"' in err
+    )

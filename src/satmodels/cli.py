@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import importlib.util
 import json
 import math
 import re
@@ -357,6 +358,15 @@ def _check_out(out: str | None) -> None:
         got = Path(out).suffix or "no suffix"
         msg = f"--out {out}: the report file must end in .html, .xlsx or .json ({got})"
         raise SatmodelsError(msg)
+    need = {".html": ("matplotlib", "plot"), ".xlsx": ("openpyxl", "report")}
+    if out is not None and (lib := need.get(Path(out).suffix.lower())):
+        module, extra = lib
+        if importlib.util.find_spec(module) is None:
+            msg = (
+                f"--out {out}: writing it needs {module}, which is not installed; "
+                f'pip install "satmodels[{extra}]"'
+            )
+            raise SatmodelsError(msg)
 
 
 def _write_report(result: StudyResult, out: str) -> None:
