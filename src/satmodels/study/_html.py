@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 __all__ = ["render_html", "render_svg"]
 
 _POLAR = frozenset({"radar"})
+#: Charts drawn in inches on full-figure axes (equal aspect, no axis).
+_DIAGRAMS = frozenset({"path_diagram"})
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 _STYLE = """
 :root { color-scheme: light; --ink: #1f2933; --muted: #52606d; --line: #d9e2ec;
@@ -48,6 +50,7 @@ h2 { margin-top: 2.5rem; border-bottom: 2px solid var(--line); padding-bottom: .
   background: var(--soft); }
 .card .label { font-size: .9rem; color: var(--muted); }
 .card .value { font-size: 2rem; font-weight: 650; color: var(--accent); }
+.card .value small { font-size: 1rem; font-weight: 500; white-space: nowrap; }
 .card .ci { font-size: .85rem; color: var(--muted); }
 ol.priorities li { margin: .35rem 0; }
 .note { border-left: 4px solid var(--accent); padding: .25rem .75rem;
@@ -89,13 +92,25 @@ def render_svg(figure: Figure) -> str:
     from ..plot import require_matplotlib  # noqa: PLC0415
 
     mpl = require_matplotlib("StudyResult.to_html")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
     from matplotlib.figure import Figure as MplFigure  # noqa: PLC0415
 
     chart = _chart(figure.chart)
     with mpl.rc_context({"svg.hashsalt": figure.name, "svg.fonttype": "path"}):
-        fig = MplFigure(figsize=(6.4, 4.8), layout="constrained")
-        ax = fig.add_subplot(projection="polar" if figure.chart in _POLAR else None)
+        if figure.chart in _DIAGRAMS:
+            fig = MplFigure(figsize=(6.4, 4.8))
+            ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+        else:
+            fig = MplFigure(figsize=(6.4, 4.8), layout="constrained")
+            polar = figure.chart in _POLAR
+            ax = fig.add_subplot(projection="polar" if polar else None)
+        FigureCanvasAgg(fig)  # a canvas that can measure text (no pyplot)
         chart(figure.result, ax=ax)
+        if figure.chart in _DIAGRAMS:
+            # drawn in inches: the figure takes the drawing's size, as the
+            # chart's own figure does
+            (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+            fig.set_size_inches(abs(x1 - x0), abs(y1 - y0))
         buf = io.StringIO()
         fig.savefig(buf, format="svg", metadata={"Date": None})
     svg = buf.getvalue()
@@ -161,8 +176,8 @@ def _first_screen(result: StudyResult) -> str:
     how = (
         "Taken in turn from each importance-performance analysis (IPA: "
         "important items performing below the centre), each IPMA (drivers "
-        "with the largest total effect times room to 100) and each Kano "
-        "analysis (must-be, then one-dimensional attributes)."
+        "other than the headline index, by total effect times room to 100) "
+        "and each Kano analysis (must-be, then one-dimensional attributes)."
     )
     toc = "".join(
         f'<li><a href="#{esc(s.name)}">{esc(s.title)}</a></li>' for s in result.sections

@@ -367,8 +367,7 @@ def _drivers(a: DriversAnalysis, ctx: _Context) -> _Fit:
             "the share column says which part of the explained variation "
             "each item carries. Improve the items with the largest shares."
         ),
-        results={"main": res},
-        figures=[("bars", "main", "Importance of each driver.")],
+        results={"main": res},  # no chart of satmodels.plot draws importances
     )
 
 
