@@ -429,3 +429,32 @@ def test_small_pieces(sample: StudyResult) -> None:
         sample.section("nope")
     with pytest.raises(LookupError, match="no estimate index/XYZ"):
         headline_of("acsi", sample.section("acsi").result, ("x", "index", "XYZ", ""))
+
+
+def test_a_lazy_frame_runs_where_the_models_allow(sample: StudyResult) -> None:
+    pl = pytest.importorskip("polars")
+    lazy = pl.DataFrame(load_sample_survey("polars")).lazy()
+    spec = load_spec(sample_study_path())
+    kinds = {"nps", "servqual"}
+    some = spec.model_copy(
+        update={
+            "data": None,
+            "analyses": tuple(a for a in spec.analyses if a.kind in kinds),
+        }
+    )
+    result = run(some, lazy)
+    assert result.n is None
+    assert "n = unknown" in result.what_to_look_at()
+    want = {h.analysis: h.estimate for h in sample.headline if h.analysis in kinds}
+    got = {h.analysis: h.estimate for h in result.headline}
+    assert got.keys() == want.keys()
+    for k, v in want.items():
+        assert math.isclose(got[k], v, rel_tol=1e-12)
+    ratio = spec.model_copy(
+        update={
+            "data": None,
+            "analyses": [a for a in spec.analyses if a.kind == "ratio"],
+        }
+    )
+    with pytest.raises(InputError, match=r"^Study analysis 'ratio' \(ratio\): .*lazy"):
+        run(ratio, lazy)

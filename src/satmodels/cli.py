@@ -393,6 +393,8 @@ def _run_demo(args: argparse.Namespace) -> str:
     from .demo import demo_report, sample_study  # noqa: PLC0415
 
     _check_out(args.out)
+    if args.format == "json" and args.out is None:
+        return demo_report("json")  # the sections only: no study to run
     study = sample_study()
     text = demo_report(args.format, study=study)
     if args.out is None:

@@ -228,7 +228,7 @@ def render_html(result: StudyResult) -> str:
     esc = html.escape
     spec = result.spec
     pct = f"{100 * result.confidence_level:g}%"
-    meta = [f"{result.n} respondents"]
+    meta = [f"{result.n} respondents" if result.n is not None else "lazy data"]
     if spec.weights:
         meta.append(f"weighted by {spec.weights!r}")
     if spec.segments:

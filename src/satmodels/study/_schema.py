@@ -105,7 +105,7 @@ def result_schema() -> dict[str, Any]:
             "schema_version": {"const": SCHEMA_VERSION},
             "satmodels_version": {"type": "string"},
             "title": {"type": "string"},
-            "n": {"type": "integer", "minimum": 0},
+            "n": {"type": ["integer", "null"], "minimum": 0},
             "confidence_level": {
                 "type": "number",
                 "exclusiveMinimum": 0,

@@ -208,8 +208,9 @@ class StudyResult:
     ----------
     spec : StudySpec
         The specification that was run.
-    n : int
-        Rows of the data.
+    n : int or None
+        Rows of the data (None for a lazy frame, whose rows are not counted
+        here; each section's tables give the rows its models used).
     headline : tuple of Headline
         Headline indices with their intervals, in spec order.
     priorities : tuple of Priority
@@ -219,7 +220,7 @@ class StudyResult:
     """
 
     spec: StudySpec
-    n: int
+    n: int | None
     headline: tuple[Headline, ...]
     priorities: tuple[Priority, ...]
     sections: tuple[Section, ...]
@@ -347,7 +348,8 @@ class StudyResult:
     def what_to_look_at(self) -> str:
         """Return a few lines of text: the headline indices, what to improve first."""
         pct = f"{100 * self.confidence_level:g}%"
-        lines = [f"What to look at ({self.title}, n = {self.n}):"]
+        n = "unknown" if self.n is None else self.n
+        lines = [f"What to look at ({self.title}, n = {n}):"]
         for h in self.headline:
             value, ci = headline_text(h)
             lines.append(

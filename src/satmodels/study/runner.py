@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..exceptions import InputError, SatmodelsError
-from ..scales import CSM_SEVEN, FIVE_LEVEL
+from ..scales import CSM_SEVEN, FIVE_LEVEL, Scale
 from ._sections import Candidate, headline_of, priorities, tables_of
 from .result import Figure, Headline, Section, StudyResult
 from .spec import (
@@ -36,6 +36,8 @@ from .spec import (
 )
 
 __all__ = ["run"]
+
+_CSM_SCALES = {"seven-level": CSM_SEVEN, "five-level": FIVE_LEVEL}
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +151,9 @@ def run(
     )
 
 
-def _read(study: StudySpec, names: tuple[str, ...], data: object) -> tuple[Any, int]:
+def _read(
+    study: StudySpec, names: tuple[str, ...], data: object
+) -> tuple[Any, int | None]:
     """Return the survey as given or read from the spec's file; every column checked."""
     from ..data import read  # noqa: PLC0415 - the one ingestion layer
     from ..data._io import read_columns  # noqa: PLC0415
@@ -189,7 +193,7 @@ def _read(study: StudySpec, names: tuple[str, ...], data: object) -> tuple[Any, 
         segments=study.segments,
         accept=("rows", "lazy"),
     )
-    return data, int(table.n_rows or 0)
+    return data, table.n_rows  # None for a lazy frame (not counted here)
 
 
 # ------------------------------------------------------------ the analyses
@@ -224,13 +228,11 @@ def _ratio(a: RatioAnalysis, ctx: _Context) -> _Fit:
 def _csm(a: CSMAnalysis, ctx: _Context) -> _Fit:
     from ..csi import csm  # noqa: PLC0415
 
-    scale = {"seven-level": CSM_SEVEN, "five-level": FIVE_LEVEL}.get(
-        a.scale if isinstance(a.scale, str) else "", a.scale
-    )
+    scale = a.scale if isinstance(a.scale, Scale) else _CSM_SCALES[a.scale]
     res = csm(
         ctx.data,
         items=a.items,
-        scale=scale,  # type: ignore[arg-type]
+        scale=scale,
         codes=a.codes,
         weights=ctx.weights,
         segments=ctx.segments,

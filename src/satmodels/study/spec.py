@@ -43,6 +43,8 @@ from pydantic import (
 
 from ..acsi._common import as_spec
 from ..acsi.spec import ModelSpec
+from ..csi._nps import NPSMethod
+from ..csi._options import DriverMethod
 from ..csi._tree import CSITree
 from ..exceptions import InputError
 from ..scales import Scale
@@ -68,7 +70,6 @@ __all__ = [
 #: ``{kind = "likert", minimum = 1, maximum = 10}``) or ``[min, max]``.
 ScaleSpec = Scale | tuple[float, float]
 Columns = Annotated[tuple[str, ...], Field(min_length=1)]
-DriverMethod = Literal["shapley", "relative_weights", "correlation", "regression"]
 
 
 class _Spec(BaseModel):
@@ -144,7 +145,7 @@ class NPSAnalysis(_Analysis):
 
     kind: Literal["nps"]
     item: str
-    method: Literal["wald", "adjusted_wald"] = "wald"
+    method: NPSMethod = "wald"
 
 
 class CSATAnalysis(_Analysis):
