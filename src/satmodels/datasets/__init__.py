@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -37,6 +38,7 @@ __all__ = [
     "latent_correlation",
     "load_sample_survey",
     "make_survey",
+    "sample_study_path",
     "sample_survey_csv",
 ]
 
@@ -44,6 +46,7 @@ __all__ = [
 SAMPLE_SEED = 20261123
 SAMPLE_N = 500
 _FILE = "sample_survey.csv"
+_STUDY = "sample_study.toml"
 _TEXT_COLUMNS = frozenset({"segment"})
 
 
@@ -114,3 +117,18 @@ def load_sample_survey(backend: str | None = None) -> Any:  # noqa: ANN401
         raise InputError(msg)
     survey = SimulatedSurvey(data=data, n=len(data["sat1"]), seed=SAMPLE_SEED)
     return survey.to_frame(backend)
+
+
+def sample_study_path() -> Path:
+    """Return the path of the bundled sample study spec (``sample_study.toml``).
+
+    The spec runs every analysis of satmodels over the sample survey (its
+    ``data`` is ``sample_survey.csv``, next to it); ``satmodels demo`` runs
+    it with :func:`satmodels.study.run`.
+
+    Examples
+    --------
+    >>> sample_study_path().name
+    'sample_study.toml'
+    """
+    return Path(str(resources.files(__name__).joinpath(_STUDY)))
