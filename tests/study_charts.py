@@ -1,15 +1,13 @@
-"""Stand-in charts for the study report tests while satmodels.plot is written.
+"""Stand-in charts for the study report tests of the page itself.
 
 ``standin(monkeypatch)`` replaces the lookup of ``satmodels.plot.<chart>``
-in the HTML writer by a simple chart of the result's estimates, so the page,
-its figures and the browser checks are tested today; the tests marked
-``needs_chart_modules`` run the real charts once their modules exist (the
-lead removes that marker when the plot branches are merged).
+in the HTML writer by a simple chart of the result's estimates, so the
+page's structure (and the check that catches a blank figure) is tested
+apart from the real charts, which the other tests draw.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from typing import Any
 
@@ -17,22 +15,6 @@ import numpy as np
 import pytest
 
 from satmodels.study import _html
-
-CHART_MODULES = ("_csi", "_ratio", "_maps", "_kano", "_servqual", "_path")
-
-
-def _have_chart_modules() -> bool:
-    return all(
-        importlib.util.find_spec(f"satmodels.plot.{m}") is not None
-        for m in CHART_MODULES
-    )
-
-
-#: Remove once the plot branches are merged (every chart module exists).
-needs_chart_modules = pytest.mark.skipif(
-    not _have_chart_modules(),
-    reason="satmodels.plot chart modules are not merged yet (plotcsi/plotmodels)",
-)
 
 
 def _standin(name: str) -> Callable[..., Any]:

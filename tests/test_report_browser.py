@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from study_charts import needs_chart_modules, standin
+from study_charts import standin
 
 from satmodels.cli import main
 from satmodels.demo import sample_study
@@ -171,7 +171,6 @@ def test_a_blank_figure_is_caught(
         check_page(browser, path, sample)
 
 
-@needs_chart_modules
 def test_demo_report_renders_in_chromium(
     browser: Any,
     sample: StudyResult,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from study_charts import needs_chart_modules, standin
+from study_charts import standin
 
 from satmodels.cli import main
 from satmodels.data._io import read_columns
@@ -114,7 +114,6 @@ def test_html_svg_is_stable(
     assert sample.to_html() == sample.to_html()
 
 
-@needs_chart_modules
 def test_html_with_the_real_charts(sample: StudyResult) -> None:
     page = sample.to_html()
     assert page.count("<svg") == len(_figures(sample))

@@ -3,8 +3,9 @@
 Specifications (:class:`ModelSpec`, presets :func:`acsi`, :func:`ecsi`,
 :func:`scsb`, :func:`ccsi`) are validated data; :func:`fit` estimates them
 by PLS path modelling or by maximum likelihood (satmodels' own Newton /
-Fisher-scoring kernel, semopy as fallback) from the indicators' moments. Company indices are aggregated into industry, sector
-and national indices by :func:`satmodels.csi.aggregate`.
+Fisher-scoring kernel, semopy as fallback) from the indicators' moments.
+Company indices are aggregated into industry, sector and national indices
+by :func:`satmodels.csi.aggregate`.
 """
 
 from __future__ import annotations
