@@ -30,7 +30,7 @@ from .exceptions import (
 )
 
 if TYPE_CHECKING:  # the names below load on first use (PEP 562)
-    from . import acsi, csi, datasets, kano, servqual
+    from . import acsi, csi, datasets, kano, qfd, retention, servqual, value
     from .acsi import (
         ModelSpec,
         PLSResult,
@@ -141,10 +141,13 @@ _LAZY: dict[str, str] = {
     "nps_difference": ".csi",
     "pair_counts": ".stats.counts",
     "prca": ".csi",
+    "qfd": ".qfd",
     "relative_weights": ".csi",
+    "retention": ".retention",
     "satisfaction_ratio": ".ratio",
     "servqual": ".servqual",
     "shapley_importance": ".csi",
+    "value": ".value",
 }
 
 
@@ -223,8 +226,11 @@ __all__ = [
     "nps_difference",
     "pair_counts",
     "prca",
+    "qfd",
     "relative_weights",
+    "retention",
     "satisfaction_ratio",
     "servqual",
     "shapley_importance",
+    "value",
 ]
