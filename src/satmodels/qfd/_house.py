@@ -235,9 +235,11 @@ def house(
         Kano category per requirement; adjusts the improvement ratio
         (needs ``performance``).
     kano_exponents : mapping of str to float, optional
-        Exponent of the improvement ratio per category (default A: 2,
-        O: 1, M: 0.5). Categories I, R and Q have no default: a
-        requirement in one of them is refused unless its exponent is given.
+        Exponent of the improvement ratio per category, merged over the
+        defaults A: 2, O: 1, M: 0.5 (:data:`DEFAULT_KANO_EXPONENTS`).
+        Categories I, R and Q have no default: a requirement in one of them
+        is refused unless its exponent is given (``{"I": 1.0}`` leaves
+        indifferent requirements unadjusted).
     roof : array_like, shape (n, n), optional
         Correlations among characteristics on ``roof_scale`` (full
         symmetric matrix or one triangle).
@@ -327,9 +329,7 @@ def house(
         _WHERE,
         scale=None if scale is None else tuple(scale),
         roof_scale=tuple(roof_scale),
-        kano_exponents=dict(
-            DEFAULT_KANO_EXPONENTS if kano_exponents is None else kano_exponents
-        ),
+        kano_exponents=DEFAULT_KANO_EXPONENTS | dict(kano_exponents or {}),
     )
     _check_levels(x, opts.scale, names, cols, "relationships")
     imp = vector(subset(source, names), names, "importance", _WHERE, minimum=0.0)
