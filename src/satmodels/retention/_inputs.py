@@ -39,10 +39,14 @@ class LifetimeInput(FrozenModel):
     margin: Money
     retention: Rate
     discount: Rate
-    margin_growth: Annotated[float, Strict(), Field(gt=-1.0, lt=1.0, allow_inf_nan=False)] = 0.0
+    margin_growth: Annotated[
+        float, Strict(), Field(gt=-1.0, lt=1.0, allow_inf_nan=False)
+    ] = 0.0
     periods: Annotated[int, Strict(), Field(ge=1, le=10_000)] | None = None
     timing: Timing = "end"
-    acquisition_cost: Annotated[float, Strict(), Field(ge=0.0, allow_inf_nan=False)] = 0.0
+    acquisition_cost: Annotated[float, Strict(), Field(ge=0.0, allow_inf_nan=False)] = (
+        0.0
+    )
     customers: Annotated[float, Strict(), Field(gt=0.0, allow_inf_nan=False)] = 1.0
 
     @model_validator(mode="after")
@@ -68,6 +72,8 @@ class AcquisitionInput(FrozenModel):
     retention: Annotated[float, Strict(), Field(gt=0.0, lt=1.0, allow_inf_nan=False)]
     discount: Rate
     acquisition_cost: Annotated[float, Strict(), Field(ge=0.0, allow_inf_nan=False)]
-    acquisition_rate: Annotated[float, Strict(), Field(gt=0.0, le=1.0, allow_inf_nan=False)]
+    acquisition_rate: Annotated[
+        float, Strict(), Field(gt=0.0, le=1.0, allow_inf_nan=False)
+    ]
     retention_cost: Annotated[float, Strict(), Field(ge=0.0, allow_inf_nan=False)] = 0.0
     prospects: Annotated[float, Strict(), Field(gt=0.0, allow_inf_nan=False)] = 1.0
