@@ -175,10 +175,16 @@ def test_frames_and_mappings_give_the_same_house() -> None:
 
     cols = {c: [row[j] for row in REL] for j, c in enumerate(CHR)}
     ref = qfd.house(REL, importance=[5, 3, 2], characteristics=CHR)
-    for data in (cols, pd.DataFrame(cols), pl.DataFrame(cols)):
+    for data, backend in (
+        (cols, "pandas"),
+        (pd.DataFrame(cols), "pandas"),
+        (pl.DataFrame(cols), "polars"),
+    ):
         got = qfd.house(data, importance=[5, 3, 2])
         assert got.characteristics == tuple(CHR)
         assert got.technical_importance == ref.technical_importance
+        # to_frame follows the input's library
+        assert type(got.to_frame()).__module__.split(".")[0] == backend
 
 
 @pytest.mark.parametrize(

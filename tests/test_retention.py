@@ -7,24 +7,44 @@ import json
 import numpy as np
 import pytest
 
-from satmodels import InputError, retention
+from satmodels import InputError, SatmodelsWarning, retention
 
 
 @pytest.mark.parametrize(
-    ("r", "d", "multiple"),
+    ("r", "d", "printed"),
     [
-        # Gupta & Lehmann (2003), Table 1: margin multiple r / (1 + i - r)
-        (0.6, 0.10, 0.6 / 0.5),
-        (0.8, 0.12, 2.5),
-        (0.9, 0.10, 4.5),
-        (0.9, 0.16, 0.9 / 0.26),
+        # Gupta & Lehmann (2003): the margin multiple r / (1 + i - r) as
+        # tabulated to two decimals for retention 60-90 % and discount
+        # rates 10-16 %.
+        (0.6, 0.10, 1.20),
+        (0.7, 0.12, 1.67),
+        (0.8, 0.12, 2.50),
+        (0.9, 0.10, 4.50),
+        (0.9, 0.16, 3.46),
     ],
 )
-def test_margin_multiple_gupta_lehmann(r: float, d: float, multiple: float) -> None:
+def test_margin_multiple_gupta_lehmann(r: float, d: float, printed: float) -> None:
     res = retention.lifetime_value(margin=100.0, retention=r, discount=d)
-    assert res.margin_multiple == pytest.approx(multiple, rel=1e-12)
-    assert res.clv == pytest.approx(100.0 * multiple, rel=1e-12)
-    assert res.expected_lifetime == pytest.approx(1.0 / (1.0 - r), rel=1e-12)
+    assert round(res.margin_multiple, 2) == printed
+    assert res.margin_multiple == pytest.approx(r / (1.0 + d - r), rel=1e-14)
+    assert res.clv == pytest.approx(100.0 * res.margin_multiple, rel=1e-14)
+    assert res.expected_lifetime == pytest.approx(1.0 / (1.0 - r), rel=1e-14)
+
+
+def test_zero_margin_and_numpy_scalars() -> None:
+    with pytest.warns(SatmodelsWarning, match="margin multiple"):
+        res = retention.lifetime_value(margin=0.0, retention=0.5, discount=0.1)
+    assert res.clv == 0.0
+    assert np.isnan(res.margin_multiple)
+    res = retention.lifetime_value(
+        margin=np.float64(10.0), retention=np.float64(0.5), discount=0.0,
+        periods=np.int64(3),  # type: ignore[arg-type]
+    )  # fmt: skip
+    assert res.clv == pytest.approx(8.75)
+    with pytest.raises(InputError, match="periods"):
+        retention.lifetime_value(margin=1.0, retention=0.5, discount=0.0, periods=2.5)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="periods"):
+        retention.lifetime_value(margin=1.0, retention=0.5, discount=0.0, periods=True)
 
 
 def test_start_timing_and_growth_by_hand() -> None:
@@ -114,9 +134,10 @@ def test_six_times_is_a_ratio_not_a_constant() -> None:
         acquisition_cost=600.0, retention_cost=80.0,
     )  # fmt: skip
     assert res.cost_ratio == pytest.approx(6.0)
-    no_cost = retention.acquisition_vs_retention(
-        margin=100.0, retention=0.8, discount=0.1, acquisition_cost=600.0
-    )
+    with pytest.warns(SatmodelsWarning, match="retention_cost is 0"):
+        no_cost = retention.acquisition_vs_retention(
+            margin=100.0, retention=0.8, discount=0.1, acquisition_cost=600.0
+        )
     assert np.isnan(no_cost.cost_ratio)
 
 
@@ -162,7 +183,11 @@ def test_results_render() -> None:
             margin=1.0, retention=0.5, new_retention=0.6, discount=0.1
         ),
         retention.acquisition_vs_retention(
-            margin=1.0, retention=0.5, discount=0.1, acquisition_cost=1.0
+            margin=1.0,
+            retention=0.5,
+            discount=0.1,
+            acquisition_cost=1.0,
+            retention_cost=0.5,
         ),
     ):
         assert len(repr(res)) < 300

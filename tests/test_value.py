@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from satmodels import InputError, SmallSampleWarning, value
+from satmodels import InputError, SatmodelsWarning, SmallSampleWarning, value
 
 DATA = {
     "prod": np.array([8.0, 9, 7, 8, 6, 9]),
@@ -127,6 +127,9 @@ def test_from_figures_by_hand() -> None:
     assert res.value_ratio == 1.25
     json.dumps(res.to_dict(), allow_nan=False)
     assert "<table" in res._repr_html_()
+    with pytest.warns(SatmodelsWarning, match="total cost is 0"):
+        zero = value.from_figures(value={"product": 1}, cost={"money": 0})
+    assert math.isnan(zero.value_ratio)
     for bad in (
         {"value": {"product": 1}, "cost": {}},
         {"value": {"price": 1}, "cost": {"money": 1}},

@@ -34,7 +34,7 @@ _ROWS: tuple[Kind, ...] = ("rows",)
 
 def _matrix(
     relationships: object, characteristics: Sequence[str] | None
-) -> tuple[FloatArray, tuple[str, ...]]:
+) -> tuple[FloatArray, tuple[str, ...], str | None]:
     """Read the relationship matrix once (array, mapping or frame)."""
     try:
         tab = read(
@@ -51,7 +51,7 @@ def _matrix(
     if characteristics is not None:
         cols = tuple(labels(characteristics, len(cols), "characteristics", _WHERE, "c"))
     x = np.array(tab.matrix(), dtype=np.float64)
-    return x, tuple(cols)
+    return x, tuple(cols), tab.backend
 
 
 def _check_levels(
@@ -312,7 +312,7 @@ def house(
     >>> res.priority
     ('closing force', 'seal', 'insulation')
     """
-    x, cols = _matrix(relationships, characteristics)
+    x, cols, backend = _matrix(relationships, characteristics)
     source, origin = importance_of(importance, _WHERE)
     if requirements is None and isinstance(source, Mapping):
         requirements = [str(k) for k in source]
@@ -418,6 +418,7 @@ def house(
         order=order,
         roof=(roof_matrix, tradeoffs),
         empty=(unaddressed, unused),
+        backend=backend,
     )
 
 
@@ -442,6 +443,7 @@ def _result(
     order: list[int],
     roof: tuple[FloatArray | None, tuple[tuple[str, str, float], ...]],
     empty: tuple[tuple[str, ...], tuple[str, ...]],
+    backend: str | None,
 ) -> HouseResult:
     kinds: list[str] = ["weight"] * len(names) + ["raw_weight"] * len(names)
     rows: list[str] = [*names, *names]
@@ -471,6 +473,7 @@ def _result(
         kind=kinds,
         interval="none",
         confidence_level=_LEVEL,
+        backend=backend,
     )
     return HouseResult(
         estimates=est,

@@ -8,11 +8,13 @@ whose estimates table has no intervals.
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
 from .._typing import FloatArray
 from .._validation import validated
+from ..exceptions import SatmodelsWarning
 from ..results._estimates import Estimates, estimates
 from ._inputs import AcquisitionInput, LifetimeInput, Timing
 from ._result import AcquisitionResult, LifetimeValueResult, RetentionEffectResult
@@ -20,6 +22,18 @@ from ._result import AcquisitionResult, LifetimeValueResult, RetentionEffectResu
 __all__ = ["acquisition_vs_retention", "lifetime_value", "retention_effect"]
 
 _LEVEL = 0.95
+
+
+def _periods(periods: object) -> object:
+    """Let a numpy integer through the strict ``periods`` check."""
+    if isinstance(periods, np.integer):
+        return int(periods)
+    return periods
+
+
+def _warn_nan(what: str, why: str, where: str, stacklevel: int = 3) -> None:
+    msg = f"{where}: {what} is NaN because {why}."
+    warnings.warn(msg, SatmodelsWarning, stacklevel=stacklevel)
 
 
 def _table(names: list[str], values: list[float]) -> Estimates:
@@ -57,7 +71,7 @@ def _closed_form(margin: float, r: float, d: float, g: float, timing: Timing) ->
     return margin * (r if timing == "end" else 1.0 + d) / denominator
 
 
-def _lifetime(spec: LifetimeInput) -> LifetimeValueResult:
+def _lifetime(spec: LifetimeInput, where: str) -> LifetimeValueResult:
     r = spec.retention
     cohort = None
     if spec.periods is None:
@@ -70,6 +84,8 @@ def _lifetime(spec: LifetimeInput) -> LifetimeValueResult:
         clv = float(cohort["cumulative"][-1]) / spec.customers
         lifetime = float(np.sum(r ** np.arange(spec.periods, dtype=np.float64)))
     multiple = clv / spec.margin if spec.margin != 0 else math.nan
+    if spec.margin == 0:
+        _warn_nan("the margin multiple", "the margin is 0", where, 4)
     net = clv - spec.acquisition_cost
     equity = spec.customers * net
     est = _table(
@@ -184,12 +200,12 @@ def lifetime_value(
         retention=retention,
         discount=discount,
         margin_growth=margin_growth,
-        periods=periods,
+        periods=_periods(periods),
         timing=timing,
         acquisition_cost=acquisition_cost,
         customers=customers,
     )
-    return _lifetime(spec)
+    return _lifetime(spec, "lifetime_value")
 
 
 def retention_effect(
@@ -252,17 +268,19 @@ def retention_effect(
         "margin": margin,
         "discount": discount,
         "margin_growth": margin_growth,
-        "periods": periods,
+        "periods": _periods(periods),
         "timing": timing,
         "customers": customers,
     }
-    before = _lifetime(validated(LifetimeInput, where, retention=retention, **common))
+    before = _lifetime(
+        validated(LifetimeInput, where, retention=retention, **common), where
+    )
     try:
         spec_after = validated(LifetimeInput, where, retention=new_retention, **common)
     except ValueError as exc:
         msg = str(exc).replace("'retention'", "'new_retention'")
         raise type(exc)(msg) from exc
-    after = _lifetime(spec_after)
+    after = _lifetime(spec_after, where)
     change = after.clv - before.clv
     if before.clv == 0:
         from ..exceptions import InputError  # noqa: PLC0415 - rare path
@@ -395,6 +413,8 @@ def acquisition_vs_retention(
     per_acquired = spec.acquisition_cost / a
     per_retained = spec.retention_cost / r
     ratio = per_acquired / per_retained if per_retained > 0 else math.nan
+    if per_retained == 0:
+        _warn_nan("the cost ratio", "retention_cost is 0", "acquisition_vs_retention")
     retained_value = (m - per_retained) * r / (1.0 + d - r)
     value_acquired = m - per_acquired + retained_value
     equity = a * m - spec.acquisition_cost + a * retained_value

@@ -30,7 +30,7 @@ from .._validation import (
 )
 from ..data import Table, read
 from ..data._checks import as_names
-from ..exceptions import InputError, SmallSampleWarning
+from ..exceptions import InputError, SatmodelsWarning, SmallSampleWarning
 from ..results._estimates import estimates
 from ..stats.intervals import percentile_interval
 from ..stats.moments import Moments
@@ -138,6 +138,9 @@ def _fit(  # noqa: PLR0917 - one fit from the parts read once
     if n == 0:
         msg = f"{_WHERE}: no respondent answered every item; every estimate is NaN."
         warnings.warn(msg, SmallSampleWarning, stacklevel=4)
+    elif point[-3] == 0:
+        msg = f"{_WHERE}: the total cost is 0, so the value ratio is NaN."
+        warnings.warn(msg, SatmodelsWarning, stacklevel=4)
     if n_resamples > 0 and n > 0:
         assert rng is not None  # noqa: S101 - typing aid only
         reps_m = tab.bootstrap(
@@ -440,6 +443,9 @@ def from_figures(
     tv = sum(v for k, v in amounts.items() if k in VALUE_COMPONENTS)
     tc = sum(v for k, v in amounts.items() if k in COST_COMPONENTS)
     ratio = tv / tc if tc != 0 else math.nan
+    if tc == 0:
+        msg = f"{where}: the total cost is 0, so the value ratio is NaN."
+        warnings.warn(msg, SatmodelsWarning, stacklevel=2)
     point = [*amounts.values(), tv, tc, tv - tc, ratio]
     names = [*amounts, *TOTALS]
     est = estimates(
