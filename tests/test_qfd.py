@@ -233,3 +233,44 @@ def test_user_scale_and_empty_rows_warn() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         qfd.house([[2.5, 0.7]], importance=[1], scale=None)
+
+
+def test_importance_from_csi_tree_drivers_and_kano() -> None:
+    from satmodels import CSITree, csi_index, kano, key_drivers
+
+    rng = np.random.default_rng(2)
+    common = rng.normal(size=120)
+    data = {
+        f"q{i}": np.clip(np.round(3 + common + rng.normal(size=120)), 1, 5)
+        for i in range(1, 5)
+    }
+    tree = CSITree.from_dict(
+        {
+            "scale": {"kind": "likert", "minimum": 1, "maximum": 5},
+            "root": {
+                "name": "CSI",
+                "pairwise": [[1, 2], [1 / 2, 1]],
+                "children": [
+                    {"name": "a", "children": [{"name": "q1"}, {"name": "q2"}]},
+                    {"name": "b", "children": [{"name": "q3"}, {"name": "q4"}]},
+                ],
+            },
+        }
+    )
+    index = csi_index(data, tree=tree)
+    res = qfd.house([[9, 1], [1, 9]], importance=index, requirements=["a", "b"])
+    assert res.importance == pytest.approx({"a": 2 / 3, "b": 1 / 3})
+    assert res.importance_source == "CSI tree (global weights)"
+    with pytest.raises(InputError, match="requirements"):
+        qfd.house([[9, 1], [1, 9]], importance=index)  # six nodes, two rows
+    drivers = key_drivers(data | {"sat": common}, target="sat", items=["q1", "q2"])
+    res = qfd.house([[9], [3]], importance=drivers)
+    assert res.requirements == ("q1", "q2")
+    assert res.importance == pytest.approx(drivers.importance)
+    pairs = {"f1": [1, 1, 2], "d1": [5, 4, 5], "i1": [5, 4, 3]}
+    k = kano.analyze(pairs, functional=["f1"], dysfunctional=["d1"], importance=["i1"])
+    res = qfd.house([[9]], importance=k)
+    assert res.importance == {k.attributes[0]: 4.0}
+    plain = kano.analyze(pairs, functional=["f1"], dysfunctional=["d1"])
+    with pytest.raises(InputError, match="stated importance"):
+        qfd.house([[9]], importance=plain)
