@@ -135,7 +135,7 @@ def _fit(  # noqa: PLR0917 - one fit from the parts read once
     point = _stats(m.mean, comp, a, b) if n > 0 else np.full(len(comps) + 4, np.nan)
     names = [*comps, *TOTALS]
     kinds = ["component"] * len(comps) + list(TOTALS)
-    if n == 0:
+    if n == 0:  # pragma: no cover - Moments refuse data without a usable row
         msg = f"{_WHERE}: no respondent answered every item; every estimate is NaN."
         warnings.warn(msg, SmallSampleWarning, stacklevel=4)
     elif point[-3] == 0:
@@ -146,15 +146,7 @@ def _fit(  # noqa: PLR0917 - one fit from the parts read once
         reps_m = tab.bootstrap(
             cols, n_resamples=n_resamples, rng=rng, missing="listwise"
         )
-        reps = _stats(reps_m.mean, comp, a, b)
-        finite = np.isfinite(reps).all(axis=1)
-        reps = reps[finite]
-        if reps.shape[0] < 2:
-            se = np.full(len(names), np.nan)
-            low = high = se
-        else:
-            se = reps.std(axis=0, ddof=1)
-            low, high = percentile_interval(reps, level)
+        se, low, high = _bootstrap_summary(_stats(reps_m.mean, comp, a, b), level)
         est = estimates(
             name=names, estimate=point, kind=kinds, standard_error=se,
             ci_low=low, ci_high=high, n=n, interval="percentile",
@@ -190,6 +182,32 @@ def _fit(  # noqa: PLR0917 - one fit from the parts read once
         missing_report=m.missing_report,
         _backend=tab.backend,
     )
+
+
+def _bootstrap_summary(
+    reps: FloatArray, level: float
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per statistic: SE and percentile bounds over its finite replicates.
+
+    A replicate whose total cost is 0 has no ratio but still counts for the
+    other statistics; a statistic with fewer than 2 finite replicates gets
+    NaN (a warning says so).
+    """
+    k = reps.shape[1]
+    se, low, high = np.full(k, np.nan), np.full(k, np.nan), np.full(k, np.nan)
+    for j in range(k):
+        col = reps[:, j][np.isfinite(reps[:, j])]
+        if col.shape[0] >= 2:
+            se[j] = col.std(ddof=1)
+            lo, hi = percentile_interval(col[:, None], level)
+            low[j], high[j] = lo[0], hi[0]
+    if np.isnan(se).any():
+        msg = (
+            f"{_WHERE}: fewer than 2 bootstrap replicates gave a finite value "
+            "for some statistic; its standard error and interval are NaN."
+        )
+        warnings.warn(msg, SmallSampleWarning, stacklevel=5)
+    return se, low, high
 
 
 def _delta_se(

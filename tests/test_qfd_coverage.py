@@ -1,0 +1,115 @@
+"""Edges of qfd, value and retention: every refusal and every rendering branch."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from typing import Any
+
+import numpy as np
+import pytest
+
+from satmodels import InputError, SatmodelsWarning, SmallSampleWarning, qfd, retention
+from satmodels import value as dv
+
+
+def test_house_label_and_input_refusals() -> None:
+    rel = [[9, 0], [0, 9]]
+    for bad in ("ab", 3, ["a", ""], ["a", 1]):
+        with pytest.raises(InputError, match="requirements"):
+            qfd.house(rel, importance=[1, 1], requirements=bad)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="importance"):
+        qfd.house(rel, importance=[1, "x"])
+    with pytest.raises(InputError, match="importance"):
+        qfd.house(rel, importance=[1, float("inf")])
+    with pytest.raises(InputError, match="importance"):
+        qfd.house(rel, importance=3.0)
+    with pytest.raises(InputError, match="importance"):
+        qfd.house(rel, importance={"x": 1, "y": 2, "z": 3})
+    with pytest.raises(InputError, match="roof"):
+        qfd.house(rel, importance=[1, 1], roof=[["a", "b"], ["c", "d"]])
+    with pytest.raises(InputError, match="relationships"):
+        qfd.house([[[9]]], importance=[1])
+
+
+def test_kano_categories_given_three_ways() -> None:
+    rel = [[9, 0], [0, 9]]
+    kw: dict[str, Any] = {"importance": [1, 1], "performance": [1, 1], "target": [2, 2]}
+    with pytest.raises(InputError, match="no category"):
+        qfd.house(rel, **kw, kano={"r1": "A"})
+    with pytest.raises(InputError, match="3 categories"):
+        qfd.house(rel, **kw, kano=["A", "O", "M"])
+    with pytest.raises(InputError, match="kano"):
+        qfd.house(rel, **kw, kano="AO")
+    res = qfd.house(rel, **kw, kano=("A", "M"), kano_exponents={"A": 3.0})
+    assert res.adjusted_ratio == pytest.approx({"r1": 8.0, "r2": 2**0.5})
+
+
+def test_lower_triangle_roof_and_rendering() -> None:
+    rel = np.eye(6) * 9
+    lower = np.zeros((6, 6))
+    lower[3, 1] = -1
+    res = qfd.house(
+        rel, importance=np.arange(1.0, 7.0), roof=lower, performance=np.ones(6),
+        kano=["O"] * 6,
+    )  # fmt: skip
+    assert res.tradeoffs == (("x1", "x3", -1.0),)
+    assert res.roof is not None and res.roof[1, 3] == -1
+    assert "..." in repr(res)
+    text = str(res.summary())
+    assert "kano" in text and "Trade-offs" in text
+    json.dumps(res.to_dict(), allow_nan=False)
+    low, _ = res.confidence_interval()
+    assert np.isnan(low).all()
+
+
+def test_zero_matrix_warns_and_is_listed() -> None:
+    with pytest.warns(SatmodelsWarning) as caught:
+        res = qfd.house([[0, 0], [0, 0]], importance=[1, 1])
+    assert any("relative importance is NaN" in str(w.message) for w in caught)
+    assert res.unaddressed == ("r1", "r2") and res.unused == ("x0", "x1")
+    assert np.isnan(list(res.technical_share.values())).all()
+    text = str(res.summary())
+    assert "no characteristic addresses" in text and "related to no" in text
+    json.dumps(res.to_dict(), allow_nan=False)
+
+
+def test_value_bootstrap_with_too_few_finite_replicates() -> None:
+    data = {"p": np.array([5.0, 5.0]), "c": np.array([0.0, 0.0])}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = dv.delivered_value(data, product="p", money="c", n_resamples=20, rng=1)
+    kinds = {type(w.message) for w in caught}
+    assert SmallSampleWarning in kinds and SatmodelsWarning in kinds
+    assert np.isnan(res.value_ratio)
+    assert np.isnan(res.se["value_ratio"])
+    assert res.se["delivered_value"] == 0.0
+
+
+def test_value_no_complete_rows_and_levels() -> None:
+    data = {"p": np.array([5.0, np.nan]), "c": np.array([np.nan, 2.0])}
+    with pytest.raises(InputError, match="no usable row"):
+        dv.delivered_value(data, product="p", money="c")
+    rng = np.random.default_rng(0)
+    ok = {"p": rng.normal(7, 1, 30), "c": rng.normal(4, 1, 30)}
+    t = dv.delivered_value(ok, product="p", money="c")
+    low, high = t.confidence_interval(0.5)
+    assert (high - low < t.estimates.ci_high - t.estimates.ci_low).all()
+    assert type(t.to_frame("polars")).__module__.startswith("polars")
+    boot = dv.delivered_value(ok, product="p", money="c", n_resamples=30, rng=2)
+    with pytest.raises(InputError, match="confidence_level"):
+        boot.confidence_interval(0.5)
+    with pytest.raises(InputError, match="n_resamples"):
+        dv.delivered_value(ok, product="p", money="c", n_resamples=-1)
+
+
+def test_retention_result_rendering() -> None:
+    res = retention.lifetime_value(
+        margin=10.0, retention=0.5, discount=0.1, periods=3, timing="start"
+    )
+    assert "Sum over 3 periods" in str(res.summary())
+    start = retention.lifetime_value(
+        margin=10.0, retention=0.5, discount=0.1, timing="start"
+    )
+    assert "m (1 + d)" in str(start.summary())
+    assert type(start.to_frame("polars")).__module__.startswith("polars")
