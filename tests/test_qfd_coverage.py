@@ -113,3 +113,10 @@ def test_retention_result_rendering() -> None:
     )
     assert "m (1 + d)" in str(start.summary())
     assert type(start.to_frame("polars")).__module__.startswith("polars")
+
+
+def test_overflowing_weights_are_refused() -> None:
+    with pytest.raises(InputError, match="overflow"):
+        qfd.house([[9, 9]], importance=[1e308])
+    with pytest.raises(InputError, match="overflow"):
+        qfd.house([[1]], importance=[1e308], performance=[1e-10], target=[1e10])

@@ -362,22 +362,21 @@ def house(
     if kano is not None:
         cats = categories_of(kano, names, _WHERE)
         expo = _exponents(cats, names, opts.kano_exponents)
-    if plan is not None:
-        own, _, goal, points = plan
-        ratio = goal / own
-        adjusted = ratio**expo
-        raw = imp * adjusted * points
-    else:
-        raw = imp.copy()
-    total = float(raw.sum())
-    if not total > 0:
+    with np.errstate(over="ignore", invalid="ignore"):
+        if plan is not None:
+            own, _, goal, points = plan
+            raw = imp * (goal / own) ** expo * points
+        else:
+            raw = imp.copy()
+        total = float(raw.sum())
+        tech = raw @ x
+    if not (np.isfinite(total) and np.isfinite(tech).all()):
         msg = (
-            f"The requirement weights of {_WHERE} sum to {total!r}: no requirement "
-            "has a positive importance x improvement ratio x sales point."
+            f"The weights of {_WHERE} overflow (importance x improvement ratio x "
+            "sales point x relationship is not finite): rescale 'importance'."
         )
         raise InputError(msg)
     weight = raw / total
-    tech = raw @ x
     tech_total = float(tech.sum())
     share = tech / tech_total if tech_total != 0 else np.full(len(cols), np.nan)
     order = sorted(range(len(cols)), key=lambda j: -tech[j])
