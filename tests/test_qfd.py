@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import pytest
 
-from satmodels import InputError, SatmodelsWarning, qfd
+from satmodels import InputError, SatmodelsWarning, Scale, qfd
 
 REL = [[9, 3, 0], [0, 9, 1], [3, 0, 9]]
 REQ = ["easy to close", "quiet", "no leaks"]
@@ -25,7 +25,11 @@ def test_technical_importance_by_hand() -> None:
         "insulation": 21.0,
     }
     assert res.technical_share["seal"] == pytest.approx(42.0 / 114.0)
-    assert res.weight == {"easy to close": 0.5, "quiet": 0.3, "no leaks": 0.2}
+    assert res.normalized_weight == {
+        "easy to close": 0.5,
+        "quiet": 0.3,
+        "no leaks": 0.2,
+    }
     assert res.priority == ("closing force", "seal", "insulation")
     assert res.estimates.value("seal", "technical_importance") == 42.0
     assert res.performance is None
@@ -45,10 +49,12 @@ def test_planning_matrix_cohen_by_hand() -> None:
         sales_points=[1.5, 1.0, 1.2],
     )
     # target "best": 4, 5, 4 -> ratios 4/3, 5/4, 2
-    assert res.target == {"easy to close": 4.0, "quiet": 5.0, "no leaks": 4.0}
+    assert res.planned == {"easy to close": 4.0, "quiet": 5.0, "no leaks": 4.0}
     raw = np.array([5 * 4 / 3 * 1.5, 3 * 1.25 * 1.0, 2 * 2.0 * 1.2])
     np.testing.assert_allclose(list(res.raw_weight.values()), raw, rtol=1e-14)
-    np.testing.assert_allclose(list(res.weight.values()), raw / raw.sum(), rtol=1e-14)
+    np.testing.assert_allclose(
+        list(res.normalized_weight.values()), raw / raw.sum(), rtol=1e-14
+    )
     tech = raw @ np.array(REL, dtype=float)
     np.testing.assert_allclose(
         list(res.technical_importance.values()), tech, rtol=1e-14
@@ -67,7 +73,7 @@ def test_kano_adjustment_tan_shen() -> None:
         requirements=REQ,
         characteristics=CHR,
         performance=[2.0, 2.0, 2.5],
-        target=[3.0, 3.0, 3.6],
+        planned=[3.0, 3.0, 3.6],
         kano={"easy to close": "A", "quiet": "O", "no leaks": "M"},
     )
     adj = res.adjusted_ratio
@@ -79,7 +85,11 @@ def test_kano_adjustment_tan_shen() -> None:
     np.testing.assert_allclose(list(res.raw_weight.values()), raw, rtol=1e-14)
     assert res.kano_exponent == {"easy to close": 2.0, "quiet": 1.0, "no leaks": 0.5}
     # the Kano adjustment reorders requirements the plain ratio ties
-    assert res.weight["easy to close"] > res.weight["quiet"] > res.weight["no leaks"]
+    assert (
+        res.normalized_weight["easy to close"]
+        > res.normalized_weight["quiet"]
+        > res.normalized_weight["no leaks"]
+    )
 
 
 def test_kano_damps_a_must_be_worse_than_target_ratio_below_one() -> None:
@@ -88,7 +98,7 @@ def test_kano_damps_a_must_be_worse_than_target_ratio_below_one() -> None:
         [[9], [9]],
         importance=[1, 1],
         performance=[5.0, 5.0],
-        target=[3.2, 3.2],
+        planned=[3.2, 3.2],
         kano=["M", "A"],
     )
     assert res.adjusted_ratio == pytest.approx({"r1": 0.8, "r2": 0.64**2})
@@ -112,15 +122,15 @@ def test_kano_from_a_kano_result_and_unadjusted_categories() -> None:
         [[9, 1], [3, 9]],
         importance={"speed": 3, "safety": 5},
         performance=[2, 4],
-        target=[4, 4],
+        planned=[4, 4],
         kano=k,
     )
     assert res.kano_category == {"speed": "O", "safety": "M"}
     assert res.adjusted_ratio == {"speed": 2.0, "safety": 1.0}
     with pytest.raises(InputError, match="kano_exponents"):
-        qfd.house([[9]], importance=[1], performance=[1], target=[2], kano=["I"])
+        qfd.house([[9]], importance=[1], performance=[1], planned=[2], kano=["I"])
     res_i = qfd.house(
-        [[9]], importance=[1], performance=[1], target=[2], kano=["I"],
+        [[9]], importance=[1], performance=[1], planned=[2], kano=["I"],
         kano_exponents={"I": 1.0},
     )  # fmt: skip
     assert res_i.adjusted_ratio == {"r1": 2.0}
@@ -142,7 +152,7 @@ def test_importance_from_an_ipa_result_and_cascade() -> None:
         [[9, 0], [3, 3], [0, 9]],
         importance=res_ipa,
         performance=res_ipa,
-        target=[7, 7, 7],
+        planned=[7, 7, 7],
     )
     assert plan.performance == pytest.approx(res_ipa.performance)
     # phase 2: the hows of phase 1 become the whats
@@ -201,12 +211,14 @@ def test_frames_and_mappings_give_the_same_house() -> None:
         ({"importance": {"easy to close": 1, "quiet": 2}}, "no leaks"),
         ({"importance": "high"}, "importance"),
         ({"performance": [1, 0, 2]}, "performance"),
-        ({"target": [1, 2, 3]}, "performance"),
+        ({"planned": [1, 2, 3]}, "performance"),
         ({"kano": ["A", "O", "M"]}, "performance"),
         ({"performance": [1, 2, 3], "kano": ["A", "X", "M"]}, "kano"),
         ({"performance": [1, 2, 3], "sales_points": [1, 0, 1]}, "sales_points"),
         ({"performance": [1, 2, 3], "competitors": [1, 2, 3]}, "competitors"),
         ({"scale": (1, 1)}, "scale"),
+        ({"scale": (0, 3)}, "9.0 for ..easy to close"),  # (min, max): [0, 3]
+        ({"roof_scale": "wide"}, "roof_scale"),
         ({"kano_exponents": {"Z": 1.0}}, "kano_exponents"),
         ({"relationships": [["9", "3", "0"]] * 3}, "relationships"),
     ],
@@ -224,7 +236,9 @@ def test_validated_input(kwargs: dict[str, object], word: str) -> None:
 
 
 def test_user_scale_and_empty_rows_warn() -> None:
-    res = qfd.house([[5, 0], [2, 4]], importance=[1, 1], scale=(0, 1, 2, 3, 4, 5))
+    res = qfd.house(
+        [[5, 0], [2, 4]], importance=[1, 1], scale=Scale.levels((0, 1, 2, 3, 4, 5))
+    )
     assert res.technical_importance == {"x0": 7.0, "x1": 4.0}
     with pytest.warns(SatmodelsWarning, match="no relationship"):
         res = qfd.house([[9, 0], [0, 0]], importance=[1, 1])
@@ -233,6 +247,8 @@ def test_user_scale_and_empty_rows_warn() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         qfd.house([[2.5, 0.7]], importance=[1], scale=None)
+        between = qfd.house([[2.5, 0.7]], importance=[2], scale=(0, 5))
+    assert between.technical_importance == {"x0": 5.0, "x1": 1.4}
 
 
 def test_importance_from_csi_tree_drivers_and_kano() -> None:

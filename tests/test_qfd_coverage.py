@@ -34,7 +34,11 @@ def test_house_label_and_input_refusals() -> None:
 
 def test_kano_categories_given_three_ways() -> None:
     rel = [[9, 0], [0, 9]]
-    kw: dict[str, Any] = {"importance": [1, 1], "performance": [1, 1], "target": [2, 2]}
+    kw: dict[str, Any] = {
+        "importance": [1, 1],
+        "performance": [1, 1],
+        "planned": [2, 2],
+    }
     with pytest.raises(InputError, match="no category"):
         qfd.house(rel, **kw, kano={"r1": "A"})
     with pytest.raises(InputError, match="3 categories"):
@@ -119,4 +123,4 @@ def test_overflowing_weights_are_refused() -> None:
     with pytest.raises(InputError, match="overflow"):
         qfd.house([[9, 9]], importance=[1e308])
     with pytest.raises(InputError, match="overflow"):
-        qfd.house([[1]], importance=[1e308], performance=[1e-10], target=[1e10])
+        qfd.house([[1]], importance=[1e308], performance=[1e-10], planned=[1e10])

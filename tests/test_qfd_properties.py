@@ -61,12 +61,12 @@ def test_the_order_of_requirements_does_not_matter(h: dict[str, Any], rnd: Any) 
     m = h["rel"].shape[0]
     order = list(range(m))
     rnd.shuffle(order)
-    res = _house(h, performance=h["perf"], target=h["goal"])
+    res = _house(h, performance=h["perf"], planned=h["goal"])
     shuffled = {
         "rel": h["rel"][order],
         "imp": h["imp"][order],
     }
-    other = _house(shuffled, performance=h["perf"][order], target=h["goal"][order])
+    other = _house(shuffled, performance=h["perf"][order], planned=h["goal"][order])
     np.testing.assert_allclose(
         list(other.technical_importance.values()),
         list(res.technical_importance.values()),
@@ -78,11 +78,11 @@ def test_the_order_of_requirements_does_not_matter(h: dict[str, Any], rnd: Any) 
 @given(houses())
 def test_kano_one_dimensional_everywhere_is_no_adjustment(h: dict[str, Any]) -> None:
     m = h["rel"].shape[0]
-    plain = _house(h, performance=h["perf"], target=h["goal"])
-    ones = _house(h, performance=h["perf"], target=h["goal"], kano=["O"] * m)
-    assert ones.weight == plain.weight
-    attractive = _house(h, performance=h["perf"], target=h["goal"], kano=["A"] * m)
-    must = _house(h, performance=h["perf"], target=h["goal"], kano=["M"] * m)
+    plain = _house(h, performance=h["perf"], planned=h["goal"])
+    ones = _house(h, performance=h["perf"], planned=h["goal"], kano=["O"] * m)
+    assert ones.normalized_weight == plain.normalized_weight
+    attractive = _house(h, performance=h["perf"], planned=h["goal"], kano=["A"] * m)
+    must = _house(h, performance=h["perf"], planned=h["goal"], kano=["M"] * m)
     assert plain.improvement_ratio is not None
     for r, ratio in plain.improvement_ratio.items():
         a = attractive.adjusted_ratio[r]  # type: ignore[index]

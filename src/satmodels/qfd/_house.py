@@ -3,7 +3,7 @@ r"""The house of quality (Quality Function Deployment).
 Customer requirements (the "whats", rows) with their importance, related
 to technical characteristics (the "hows", columns) by a matrix of
 strengths on a declared scale (9/3/1 by default); optionally the planning
-matrix (own and competitors' performance, target, improvement ratio, sales
+matrix (own and competitors' performance, planned level, improvement ratio, sales
 points), the Kano adjustment of the improvement ratio (Tan & Shen 2000) and
 the roof (correlations among characteristics). The technical importance is
 the importance-weighted column sum of the matrix.
@@ -21,7 +21,15 @@ from .._validation import validated
 from ..data import Kind, read
 from ..exceptions import InputError, SatmodelsWarning
 from ..results._estimates import estimates
-from ._inputs import DEFAULT_KANO_EXPONENTS, HouseOptions, labels, vector
+from ..scales import Scale, as_scale
+from ._inputs import (
+    DEFAULT_KANO_EXPONENTS,
+    RELATIONSHIP_SCALE,
+    ROOF_SCALE,
+    HouseOptions,
+    labels,
+    vector,
+)
 from ._result import HouseResult
 from ._sources import categories_of, importance_of, performance_of, subset
 
@@ -56,31 +64,31 @@ def _matrix(
 
 def _check_levels(
     x: FloatArray,
-    levels: tuple[float, ...] | None,
+    scale: Scale | None,
     rows: Sequence[str],
     cols: Sequence[str],
     param: str,
 ) -> None:
     bad = ~np.isfinite(x)
-    if levels is not None:
-        bad |= ~np.isin(x, np.asarray(levels))
+    if scale is not None:
+        bad |= scale.invalid_mask(x)
     if bad.any():
         i, j = (int(v) for v in np.argwhere(bad)[0])
         rule = (
-            f"from the declared scale {list(levels)}"
-            if levels is not None
+            f"on the declared {scale.describe()} scale"
+            if scale is not None
             else "finite"
         )
         msg = (
             f"The '{param}' parameter of {_WHERE} must hold values {rule} "
-            f"(0 for no relationship). Got {x[i, j]!r} for ({rows[i]!r}, "
+            f"(0 for no relationship). Got {float(x[i, j])!r} for ({rows[i]!r}, "
             f"{cols[j]!r}) ({int(bad.sum())} such cell(s))."
         )
         raise InputError(msg)
 
 
 def _roof(
-    roof: object, cols: Sequence[str], levels: tuple[float, ...]
+    roof: object, cols: Sequence[str], levels: Scale | None
 ) -> tuple[FloatArray, tuple[tuple[str, str, float], ...]]:
     """Return a symmetric roof (from a full or one-triangle matrix), trade-offs."""
     try:
@@ -106,8 +114,8 @@ def _roof(
         i, j = (int(v) for v in np.argwhere(z != z.T)[0])
         msg = (
             f"The 'roof' parameter of {_WHERE} must be symmetric or give one "
-            f"triangle only. Got {z[i, j]!r} for ({cols[i]!r}, {cols[j]!r}) but "
-            f"{z[j, i]!r} for ({cols[j]!r}, {cols[i]!r})."
+            f"triangle only. Got {float(z[i, j])!r} for ({cols[i]!r}, {cols[j]!r}) but "
+            f"{float(z[j, i])!r} for ({cols[j]!r}, {cols[i]!r})."
         )
         raise InputError(msg)
     pairs = [
@@ -124,7 +132,7 @@ def _planning(
     names: Sequence[str],
     performance: object,
     competitors: object,
-    target: object,
+    planned: object,
     sales_points: object,
 ) -> tuple[FloatArray, dict[str, FloatArray], FloatArray, FloatArray]:
     own = vector(
@@ -148,10 +156,10 @@ def _planning(
             others[str(name)] = vector(
                 perf, names, f"competitors[{name!r}]", _WHERE, minimum=0.0
             )
-    if target is None or (isinstance(target, str) and target == "best"):
+    if planned is None or (isinstance(planned, str) and planned == "best"):
         goal = np.max(np.vstack([own, *others.values()]), axis=0)
     else:
-        goal = vector(target, names, "target", _WHERE, minimum=0.0, strict=True)
+        goal = vector(planned, names, "planned", _WHERE, minimum=0.0, strict=True)
     points = (
         np.ones(len(names))
         if sales_points is None
@@ -185,15 +193,15 @@ def house(
     importance: object,
     requirements: Sequence[str] | None = None,
     characteristics: Sequence[str] | None = None,
-    scale: Sequence[float] | None = (0, 1, 3, 9),
+    scale: Scale | tuple[float, float] | None = RELATIONSHIP_SCALE,
     performance: object = None,
     competitors: object = None,
-    target: object = None,
+    planned: object = None,
     sales_points: object = None,
     kano: object = None,
     kano_exponents: Mapping[str, float] | None = None,
     roof: object = None,
-    roof_scale: Sequence[float] = (-2, -1, 0, 1, 2),
+    roof_scale: Scale | tuple[float, float] | None = ROOF_SCALE,
 ) -> HouseResult:
     r"""Build a house of quality and rank the technical characteristics.
 
@@ -217,17 +225,20 @@ def house(
     characteristics : sequence of str, optional
         Column labels of an array (as ``columns=`` elsewhere); selects the
         columns of a mapping or frame.
-    scale : sequence of float or None
-        Allowed relationship strengths (default 0, 1, 3, 9); None accepts
-        any finite number.
+    scale : Scale, (min, max) or None
+        Scale of the relationship strengths: default
+        :data:`RELATIONSHIP_SCALE` (levels 0, 1, 3, 9); any
+        ``Scale.levels(...)`` (e.g. 0, 1, 3, 5), a ``(min, max)`` pair (any
+        number in between, as everywhere in the library), or None (any
+        finite number).
     performance : sequence, mapping or IPAResult, optional
         Own current performance per requirement (> 0); switches on the
         planning matrix. An IPA result gives its performance means.
     competitors : mapping of str to sequence or mapping, optional
         Each competitor's performance per requirement.
-    target : sequence, mapping or "best", optional
-        Planned performance per requirement (> 0). Default ``"best"``: the
-        best of own and competitors' performance.
+    planned : sequence, mapping or "best", optional
+        Planned (target) performance per requirement (> 0). Default
+        ``"best"``: the best of own and competitors' performance.
     sales_points : sequence or mapping, optional
         Sales point per requirement (> 0; customarily 1, 1.2 or 1.5).
         Default 1.
@@ -243,9 +254,9 @@ def house(
     roof : array_like, shape (n, n), optional
         Correlations among characteristics on ``roof_scale`` (full
         symmetric matrix or one triangle).
-    roof_scale : sequence of float
-        Allowed roof values (default -2, -1, 0, 1, 2: strong negative ...
-        strong positive).
+    roof_scale : Scale, (min, max) or None
+        Scale of the roof: default :data:`ROOF_SCALE` (levels -2, -1, 0, 1,
+        2: strong negative ... strong positive).
 
     Returns
     -------
@@ -256,7 +267,7 @@ def house(
     InputError
         A matrix cell not on the declared scale, not finite or missing
         (naming requirement, characteristic and value); labels that are not
-        unique or do not match the matrix; importance, performance, target
+        unique or do not match the matrix; importance, performance, planned
         or sales points missing for a requirement or out of range; a Kano
         category without an exponent; ``kano`` without ``performance``.
 
@@ -269,7 +280,7 @@ def house(
     Notes
     -----
     With importance :math:`I_i`, improvement ratio :math:`IR_i = T_i / P_i`
-    (target over own performance), sales point :math:`S_i` and
+    (planned over own performance), sales point :math:`S_i` and
     relationships :math:`r_{ij}`, the planning matrix's raw weight is
     :math:`w_i = I_i \cdot IR_i \cdot S_i` (Cohen 1995, ch. 8; Akao 1990),
     normalised :math:`w_i / \sum_k w_k`; without the planning matrix
@@ -327,11 +338,11 @@ def house(
     opts = validated(
         HouseOptions,
         _WHERE,
-        scale=None if scale is None else tuple(scale),
-        roof_scale=tuple(roof_scale),
         kano_exponents=DEFAULT_KANO_EXPONENTS | dict(kano_exponents or {}),
     )
-    _check_levels(x, opts.scale, names, cols, "relationships")
+    rel_scale = as_scale(scale, _WHERE)
+    top_scale = as_scale(roof_scale, _WHERE, "roof_scale")
+    _check_levels(x, rel_scale, names, cols, "relationships")
     imp = vector(subset(source, names), names, "importance", _WHERE, minimum=0.0)
     if not imp.any():
         msg = f"The 'importance' parameter of {_WHERE} is 0 for every requirement."
@@ -340,13 +351,13 @@ def house(
     cats = None
     expo = np.ones(len(names))
     if performance is not None:
-        plan = _planning(names, performance, competitors, target, sales_points)
-    elif any(v is not None for v in (competitors, target, sales_points, kano)):
+        plan = _planning(names, performance, competitors, planned, sales_points)
+    elif any(v is not None for v in (competitors, planned, sales_points, kano)):
         given = [
             p
             for p, v in (
                 ("competitors", competitors),
-                ("target", target),
+                ("planned", planned),
                 ("sales_points", sales_points),
                 ("kano", kano),
             )
@@ -355,7 +366,7 @@ def house(
         msg = (
             f"The {given} parameter(s) of {_WHERE} belong to the planning matrix "
             "and need 'performance' (own current performance per requirement); "
-            "the Kano adjustment acts on the improvement ratio target / "
+            "the Kano adjustment acts on the improvement ratio planned / "
             "performance."
         )
         raise InputError(msg)
@@ -399,7 +410,7 @@ def house(
             stacklevel=2,
         )
     roof_matrix, tradeoffs = (
-        (None, ()) if roof is None else _roof(roof, cols, opts.roof_scale)
+        (None, ()) if roof is None else _roof(roof, cols, top_scale)
     )
     return _result(
         names=names,
@@ -411,7 +422,7 @@ def house(
         cats=cats,
         expo=expo,
         raw=raw,
-        weight=weight,
+        normalized=weight,
         tech=tech,
         share=share,
         order=order,
@@ -436,7 +447,7 @@ def _result(
     cats: tuple[str, ...] | None,
     expo: FloatArray,
     raw: FloatArray,
-    weight: FloatArray,
+    normalized: FloatArray,
     tech: FloatArray,
     share: FloatArray,
     order: list[int],
@@ -444,9 +455,10 @@ def _result(
     empty: tuple[tuple[str, ...], tuple[str, ...]],
     backend: str | None,
 ) -> HouseResult:
-    kinds: list[str] = ["weight"] * len(names) + ["raw_weight"] * len(names)
+    kinds: list[str] = ["normalized_weight"] * len(names)
+    kinds += ["raw_weight"] * len(names)
     rows: list[str] = [*names, *names]
-    values: list[float] = [*weight.tolist(), *raw.tolist()]
+    values: list[float] = [*normalized.tolist(), *raw.tolist()]
     extra: dict[str, object] = {}
     if plan is not None:
         own, others, goal, points = plan
@@ -457,7 +469,7 @@ def _result(
         values += [*ratio.tolist(), *adjusted.tolist()]
         extra = {
             "performance": _as_dict(names, own),
-            "target": _as_dict(names, goal),
+            "planned": _as_dict(names, goal),
             "improvement_ratio": _as_dict(names, ratio),
             "adjusted_ratio": _as_dict(names, adjusted),
             "sales_points": _as_dict(names, points),
@@ -485,7 +497,7 @@ def _result(
         kano_category=None if cats is None else dict(zip(names, cats, strict=True)),
         kano_exponent=None if cats is None else _as_dict(names, expo),
         raw_weight=_as_dict(names, raw),
-        weight=_as_dict(names, weight),
+        normalized_weight=_as_dict(names, normalized),
         technical_importance=_as_dict(cols, tech),
         technical_share=_as_dict(cols, share),
         priority=tuple(cols[j] for j in order),

@@ -1,10 +1,10 @@
 """Validated inputs of the house of quality: scales, exponents, per-requirement figures.
 
-:class:`HouseOptions` is the pydantic model of the options (relationship
-and roof scales, Kano exponents); the helpers read the per-requirement
-inputs (a sequence in requirement order, a mapping by label, or a result
-of another satmodels model) into float vectors, naming the parameter and
-the label in every refusal.
+The relationship and roof scales are :class:`~satmodels.Scale` levels;
+:class:`HouseOptions` is the pydantic model of the Kano exponents; the
+helpers read the per-requirement inputs (a sequence in requirement order, a
+mapping by label, or a result of another satmodels model) into float
+vectors, naming the parameter and the label in every refusal.
 """
 
 from __future__ import annotations
@@ -19,9 +19,12 @@ from pydantic import Field, field_validator
 from .._typing import FloatArray
 from .._validation import FrozenModel
 from ..exceptions import InputError
+from ..scales import Scale
 
 __all__ = [
     "DEFAULT_KANO_EXPONENTS",
+    "RELATIONSHIP_SCALE",
+    "ROOF_SCALE",
     "HouseOptions",
     "labels",
     "vector",
@@ -33,25 +36,22 @@ DEFAULT_KANO_EXPONENTS: dict[str, float] = {"A": 2.0, "O": 1.0, "M": 0.5}
 
 _KANO = ("A", "O", "M", "I", "R", "Q")
 
-Finite = Annotated[float, Field(allow_inf_nan=False)]
+#: The customary relationship strengths: none, weak, medium, strong.
+RELATIONSHIP_SCALE = Scale.levels(
+    (0, 1, 3, 9), labels=("none", "weak", "medium", "strong"), name="0-1-3-9"
+)
+#: Roof correlations: strong negative ... strong positive.
+ROOF_SCALE = Scale.levels(
+    (-2, -1, 0, 1, 2),
+    labels=("strong negative", "negative", "none", "positive", "strong positive"),
+    name="roof -2..2",
+)
 
 
 class HouseOptions(FrozenModel):
-    """Options of :func:`~satmodels.qfd.house`."""
+    """Validated options of :func:`~satmodels.qfd.house` (the Kano exponents)."""
 
-    scale: tuple[Finite, ...] | None = (0.0, 1.0, 3.0, 9.0)
-    roof_scale: tuple[Finite, ...] = (-2.0, -1.0, 0.0, 1.0, 2.0)
     kano_exponents: dict[str, Annotated[float, Field(ge=0.0, allow_inf_nan=False)]]
-
-    @field_validator("scale", "roof_scale")
-    @classmethod
-    def _levels(cls, value: tuple[float, ...] | None) -> tuple[float, ...] | None:
-        if value is None:
-            return None
-        if len(value) < 2 or len(set(value)) != len(value):
-            msg = f"needs at least two distinct levels, got {value!r}"
-            raise ValueError(msg)
-        return tuple(sorted(value))
 
     @field_validator("kano_exponents")
     @classmethod
@@ -164,7 +164,7 @@ def vector(
             rule = "greater than" if strict else "at least"
             msg = (
                 f"The '{param}' parameter of {where} must be {rule} {minimum} for "
-                f"every label. Got {out[i]!r} for {names[i]!r}."
+                f"every label. Got {float(out[i])!r} for {names[i]!r}."
             )
             raise InputError(msg)
     return out

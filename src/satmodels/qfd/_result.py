@@ -21,7 +21,8 @@ class HouseResult(ResultMixin):
     Attributes
     ----------
     estimates : Estimates
-        Rows of kind ``"weight"`` (normalised requirement weights),
+        Rows of kind ``"normalized_weight"`` (requirement weights summing
+        to 1),
         ``"raw_weight"``, ``"improvement_ratio"`` and ``"adjusted_ratio"``
         (with a planning matrix) per requirement, and
         ``"technical_importance"`` (absolute) and ``"technical_share"``
@@ -38,10 +39,10 @@ class HouseResult(ResultMixin):
         Customer importance per requirement.
     importance_source : str
         Where it came from (``"given"``, ``"IPA (derived: shapley)"``, ...).
-    performance, target, improvement_ratio, adjusted_ratio, sales_points :
+    performance, planned, improvement_ratio, adjusted_ratio, sales_points :
     dict of str to float or None
         The planning matrix (None without ``performance``):
-        ``improvement_ratio = target / performance``; ``adjusted_ratio`` the
+        ``improvement_ratio = planned / performance``; ``adjusted_ratio`` the
         Kano-adjusted ratio (equal to it without ``kano``).
     competitors : dict of str to dict of str to float
         Competitors' performance per requirement.
@@ -50,7 +51,7 @@ class HouseResult(ResultMixin):
     raw_weight : dict of str to float
         ``importance * adjusted_ratio * sales_point`` (``importance``
         without a planning matrix).
-    weight : dict of str to float
+    normalized_weight : dict of str to float
         ``raw_weight / sum(raw_weight)``.
     technical_importance : dict of str to float
         Absolute technical importance, ``sum_i raw_weight_i * r_ij``.
@@ -77,7 +78,7 @@ class HouseResult(ResultMixin):
     importance: dict[str, float] = field(repr=False)
     importance_source: str
     performance: dict[str, float] | None = field(default=None, repr=False)
-    target: dict[str, float] | None = field(default=None, repr=False)
+    planned: dict[str, float] | None = field(default=None, repr=False)
     improvement_ratio: dict[str, float] | None = field(default=None, repr=False)
     adjusted_ratio: dict[str, float] | None = field(default=None, repr=False)
     sales_points: dict[str, float] | None = field(default=None, repr=False)
@@ -85,7 +86,7 @@ class HouseResult(ResultMixin):
     kano_category: dict[str, str] | None = field(default=None, repr=False)
     kano_exponent: dict[str, float] | None = field(default=None, repr=False)
     raw_weight: dict[str, float] = field(repr=False)
-    weight: dict[str, float] = field(repr=False)
+    normalized_weight: dict[str, float] = field(repr=False)
     technical_importance: dict[str, float] = field(repr=False)
     technical_share: dict[str, float] = field(repr=False)
     priority: tuple[str, ...]
@@ -128,24 +129,24 @@ class HouseResult(ResultMixin):
         head = ["requirement", "importance"]
         plan = self.performance is not None
         if plan:
-            head += ["performance", "target", "ratio", "adjusted", "sales point"]
+            head += ["performance", "planned", "ratio", "adjusted", "sales point"]
         if self.kano_category is not None:
             head.append("kano")
-        head += ["raw weight", "weight"]
+        head += ["raw weight", "normalized"]
         rows: list[list[object]] = []
         for r in self.requirements:
             row: list[object] = [r, self.importance[r]]
             if plan:
                 row += [
                     self.performance[r],  # type: ignore[index]
-                    self.target[r],  # type: ignore[index]
+                    self.planned[r],  # type: ignore[index]
                     self.improvement_ratio[r],  # type: ignore[index]
                     self.adjusted_ratio[r],  # type: ignore[index]
                     self.sales_points[r],  # type: ignore[index]
                 ]
             if self.kano_category is not None:
                 row.append(self.kano_category[r])
-            row += [self.raw_weight[r], self.weight[r]]
+            row += [self.raw_weight[r], self.normalized_weight[r]]
             rows.append(row)
         tech = [
             [i + 1, c, self.technical_importance[c], self.technical_share[c]]
