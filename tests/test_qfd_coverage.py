@@ -45,6 +45,9 @@ def test_kano_categories_given_three_ways() -> None:
         qfd.house(rel, **kw, kano=["A", "O", "M"])
     with pytest.raises(InputError, match="kano"):
         qfd.house(rel, **kw, kano="AO")
+    for bad in ([1], "x", {"I": "x"}, {"A": -1.0}):
+        with pytest.raises(InputError, match="kano_exponents"):
+            qfd.house(rel, **kw, kano=("A", "M"), kano_exponents=bad)  # type: ignore[arg-type]
     res = qfd.house(rel, **kw, kano=("A", "M"), kano_exponents={"A": 3.0})
     assert res.adjusted_ratio == pytest.approx({"r1": 8.0, "r2": 2**0.5})
 
@@ -124,3 +127,26 @@ def test_overflowing_weights_are_refused() -> None:
         qfd.house([[9, 9]], importance=[1e308])
     with pytest.raises(InputError, match="overflow"):
         qfd.house([[1]], importance=[1e308], performance=[1e-10], planned=[1e10])
+
+
+def test_overflowing_figures_and_bad_component_weights() -> None:
+    with pytest.raises(InputError, match="overflow"):
+        retention.lifetime_value(margin=1e308, retention=0.99, discount=0.0)
+    with pytest.raises(InputError, match="overflow"):
+        retention.lifetime_value(
+            margin=1e308, retention=0.5, discount=0.1, periods=3, customers=1e308
+        )
+    with pytest.raises(InputError, match="overflow"):
+        retention.acquisition_vs_retention(
+            margin=1e308, retention=0.99, discount=0.0, acquisition_cost=1.0,
+            retention_cost=1.0, prospects=1e308,
+        )  # fmt: skip
+    data = {"a": np.arange(5.0), "b": np.arange(5.0) + 1}
+    with pytest.raises(InputError, match="component_weights"):
+        dv.delivered_value(data, product="a", money="b", component_weights="x")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="overflow"):
+        dv.delivered_value(
+            data, product="a", money="b", component_weights={"product": 1e308}
+        )
+    with pytest.raises(InputError, match="overflow"):
+        dv.from_figures(value={"product": 1e308, "image": 1e308}, cost={"money": 1})

@@ -170,6 +170,19 @@ def _planning(
     return own, others, goal, points
 
 
+def _merged_exponents(given: object) -> dict[str, object]:
+    """Merge the user's exponents over the defaults (a mapping, or refused)."""
+    if given is None:
+        return dict(DEFAULT_KANO_EXPONENTS)
+    if not isinstance(given, Mapping):
+        msg = (
+            f"The 'kano_exponents' parameter of {_WHERE} must map Kano categories "
+            f"to exponents, e.g. {{'I': 1.0}}. Got {given!r} instead."
+        )
+        raise InputError(msg)
+    return {**DEFAULT_KANO_EXPONENTS, **given}
+
+
 def _exponents(
     cats: Sequence[str], names: Sequence[str], table: Mapping[str, float]
 ) -> FloatArray:
@@ -338,7 +351,7 @@ def house(
     opts = validated(
         HouseOptions,
         _WHERE,
-        kano_exponents=DEFAULT_KANO_EXPONENTS | dict(kano_exponents or {}),
+        kano_exponents=_merged_exponents(kano_exponents),
     )
     rel_scale = as_scale(scale, _WHERE)
     top_scale = as_scale(roof_scale, _WHERE, "roof_scale")

@@ -14,7 +14,7 @@ import numpy as np
 
 from .._typing import FloatArray
 from .._validation import validated
-from ..exceptions import SatmodelsWarning
+from ..exceptions import InputError, SatmodelsWarning
 from ..results._estimates import Estimates, estimates
 from ._inputs import AcquisitionInput, LifetimeInput, Timing
 from ._result import AcquisitionResult, LifetimeValueResult, RetentionEffectResult
@@ -36,7 +36,15 @@ def _warn_nan(what: str, why: str, where: str, stacklevel: int = 3) -> None:
     warnings.warn(msg, SatmodelsWarning, stacklevel=stacklevel)
 
 
-def _table(names: list[str], values: list[float]) -> Estimates:
+def _table(names: list[str], values: list[float], where: str) -> Estimates:
+    finite = [math.isfinite(v) or math.isnan(v) for v in values]
+    if not all(finite):
+        bad = [n for n, ok in zip(names, finite, strict=True) if not ok]
+        msg = (
+            f"The figures given to {where} overflow: {bad} would be infinite. "
+            "Give the money amounts in larger units (thousands, millions)."
+        )
+        raise InputError(msg)
     return estimates(
         name=names,
         estimate=values,
@@ -54,14 +62,16 @@ def _cohort(spec: LifetimeInput) -> dict[str, FloatArray]:
     survivors = spec.customers * spec.retention**t
     margin = spec.margin * (1.0 + spec.margin_growth) ** (t - (0.0 if start else 1.0))
     factor = (1.0 + spec.discount) ** -t
-    contribution = survivors * margin * factor
+    with np.errstate(over="ignore", invalid="ignore"):  # refused in _table
+        contribution = survivors * margin * factor
+        cumulative = np.cumsum(contribution)
     return {
         "period": t,
         "survivors": survivors,
         "margin": margin,
         "discount_factor": factor,
         "contribution": contribution,
-        "cumulative": np.cumsum(contribution),
+        "cumulative": cumulative,
     }
 
 
@@ -91,6 +101,7 @@ def _lifetime(spec: LifetimeInput, where: str) -> LifetimeValueResult:
     est = _table(
         ["clv", "margin_multiple", "expected_lifetime", "net_clv", "customer_equity"],
         [clv, multiple, lifetime, net, equity],
+        where,
     )
     return LifetimeValueResult(
         estimates=est,
@@ -283,8 +294,6 @@ def retention_effect(
     after = _lifetime(spec_after, where)
     change = after.clv - before.clv
     if before.clv == 0:
-        from ..exceptions import InputError  # noqa: PLC0415 - rare path
-
         msg = (
             f"The lifetime value at 'retention'={retention} is 0 in {where}, so "
             "it has no relative change (is 'margin' 0 or 'retention' 0?)."
@@ -312,6 +321,7 @@ def retention_effect(
             after.expected_lifetime,
             equity_change,
         ],
+        where,
     )
     return RetentionEffectResult(
         estimates=est,
@@ -438,6 +448,7 @@ def acquisition_vs_retention(
             equity,
             total,
         ],
+        "acquisition_vs_retention",
     )
     return AcquisitionResult(
         estimates=est,

@@ -56,6 +56,20 @@ class ValueOptions(FrozenModel):
     component_weights: dict[str, Weight] = Field(default_factory=dict)
 
 
+def _refuse_overflow(point: FloatArray, names: Sequence[str], where: str) -> None:
+    if np.isinf(point).any():
+        bad = [n for n, v in zip(names, point, strict=True) if np.isinf(v)]
+        msg = (
+            f"The totals of {where} overflow: {bad} would be infinite. Rescale "
+            "the answers, amounts or 'component_weights'."
+        )
+        raise InputError(msg)
+
+
+def _mapping_or_none(value: object) -> bool:
+    return value is None or isinstance(value, Mapping)
+
+
 def _components(
     given: Mapping[str, str | Sequence[str] | None], where: str
 ) -> dict[str, tuple[str, ...]]:
@@ -111,11 +125,13 @@ def _stats(
     mean: FloatArray, comp: FloatArray, a: FloatArray, b: FloatArray
 ) -> FloatArray:
     """Components, total value, total cost, difference and ratio (last axis)."""
-    comps = mean @ comp.T
-    tv, tc = mean @ a, mean @ b
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # an overflow is refused by the caller (_refuse_overflow), not warned here
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        comps = mean @ comp.T
+        tv, tc = mean @ a, mean @ b
         ratio = np.where(tc != 0, tv / np.where(tc != 0, tc, 1.0), np.nan)
-    return np.concatenate([comps, np.stack([tv, tc, tv - tc, ratio], axis=-1)], axis=-1)
+        diff = tv - tc
+    return np.concatenate([comps, np.stack([tv, tc, diff, ratio], axis=-1)], axis=-1)
 
 
 def _fit(  # noqa: PLR0917 - one fit from the parts read once
@@ -135,6 +151,7 @@ def _fit(  # noqa: PLR0917 - one fit from the parts read once
     point = _stats(m.mean, comp, a, b) if n > 0 else np.full(len(comps) + 4, np.nan)
     names = [*comps, *TOTALS]
     kinds = ["component"] * len(comps) + list(TOTALS)
+    _refuse_overflow(point, names, _WHERE)
     if n == 0:  # pragma: no cover - Moments refuse data without a usable row
         msg = f"{_WHERE}: no respondent answered every item; every estimate is NaN."
         warnings.warn(msg, SmallSampleWarning, stacklevel=4)
@@ -222,15 +239,22 @@ def _delta_se(
     """
     w = np.diagonal(m.weight_sum)
     w2 = np.diagonal(m.weight_sq_sum)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        v = m.covariance() * float(w2[0]) / float(w[0]) ** 2
-    lin = np.vstack([comp, a, b, a - b])
-    var = np.einsum("ij,jk,ik->i", lin, v, lin)
     ratio, tc = point[-1], point[-3]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    lin = np.vstack([comp, a, b, a - b])
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        v = m.covariance() * float(w2[0]) / float(w[0]) ** 2
+        var = np.einsum("ij,jk,ik->i", lin, v, lin)
         var_r = (a @ v @ a - 2.0 * ratio * (a @ v @ b) + ratio**2 * (b @ v @ b)) / tc**2
-    out = np.sqrt(np.clip(np.append(var, var_r), 0.0, None))
-    return np.where(np.isfinite(out), out, np.nan)
+        out = np.sqrt(np.clip(np.append(var, var_r), 0.0, None))
+    out = np.where(np.isfinite(out), out, np.nan)
+    lost = [i for i, o in enumerate(out) if np.isnan(o)]
+    if lost and not (lost == [out.shape[0] - 1] and tc == 0):  # tc = 0 warned
+        msg = (
+            f"{_WHERE}: {len(lost)} standard error(s) are not finite (values "
+            "too large or degenerate); they and their intervals are NaN."
+        )
+        warnings.warn(msg, SatmodelsWarning, stacklevel=5)
+    return out
 
 
 def delivered_value(
@@ -332,6 +356,12 @@ def delivered_value(
     """
     where = _WHERE
     check_confidence_level(confidence_level, where)
+    if not _mapping_or_none(component_weights):
+        msg = (
+            f"The 'component_weights' parameter of {where} must map components to "
+            f"weights, e.g. {{'product': 2.0}}. Got {component_weights!r} instead."
+        )
+        raise InputError(msg)
     opts = validated(
         ValueOptions,
         where,
@@ -466,6 +496,7 @@ def from_figures(
         warnings.warn(msg, SatmodelsWarning, stacklevel=2)
     point = [*amounts.values(), tv, tc, tv - tc, ratio]
     names = [*amounts, *TOTALS]
+    _refuse_overflow(np.asarray(point), names, where)
     est = estimates(
         name=names,
         estimate=point,
