@@ -150,3 +150,47 @@ def test_overflowing_figures_and_bad_component_weights() -> None:
         )
     with pytest.raises(InputError, match="overflow"):
         dv.from_figures(value={"product": 1e308, "image": 1e308}, cost={"money": 1})
+
+
+WEIRD: list[object] = [
+    None, "x", [], [[]], [1], [[1, 2], [3]], {"a": [1]}, np.array([[np.nan]]),
+    [[1e308, 1e308]], object(), [[True, False]], 3, [["a"]], np.zeros((0, 2)),
+]  # fmt: skip
+OPTIONS: dict[str, list[object]] = {
+    "performance": [[[1, 2]], "x", {"r1": 1}, [np.inf, 1], object()],
+    "planned": ["worst", [0, 1], [1]],
+    "sales_points": ["x", {"r1": 1, "r2": 2}, [0, 1]],
+    "competitors": [{"b": "x"}, [1], {"b": {"r1": 1}}],
+    "kano": ["AO", {"r1": "A"}, [1, 2], ["A"]],
+    "roof": ["x", [[0, 5], [0, 0]], [[0, np.nan], [0, 0]], [[1, 2, 3]]],
+    "scale": [(9, 0), "x", (1, 2, 3)],
+    "roof_scale": ["x", (1,)],
+    "requirements": ["ab", [1, 2], ["a", "a"]],
+    "characteristics": [["x"], "xy"],
+}
+
+
+def _house_or_input_error(relationships: object, **kw: Any) -> None:
+    """A house or an InputError; nothing foreign, no infinite number."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SatmodelsWarning)
+        try:
+            res = qfd.house(relationships, **kw)
+        except InputError:
+            return
+    assert not np.isinf(res.estimates.estimate).any()
+    json.dumps(res.to_dict(), allow_nan=False)
+
+
+@pytest.mark.parametrize("relationships", WEIRD, ids=range(len(WEIRD)))
+def test_no_foreign_exception_from_odd_matrices(relationships: object) -> None:
+    for importance in ([1], [1, 2], {"a": 1}, [[1, 2]], "x", object()):
+        _house_or_input_error(relationships, importance=importance)
+
+
+@pytest.mark.parametrize("option", sorted(OPTIONS))
+def test_no_foreign_exception_from_odd_options(option: str) -> None:
+    for bad in OPTIONS[option]:
+        kw: dict[str, Any] = {"importance": [1, 2], "performance": [1, 2]}
+        kw[option] = bad
+        _house_or_input_error([[9, 3], [0, 1]], **kw)
