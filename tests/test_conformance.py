@@ -64,6 +64,9 @@ NOT_DATA_FIRST = {
     "make_survey",
     "load_sample_survey",
     "aggregate",
+    # design: a function to refit, and a kernel of PSU indices
+    "replicate",
+    "jackknife_weights",
     "customer_orientation_tree",
     # model specifications (presets), not fits
     "acsi",
@@ -81,7 +84,7 @@ NOT_DATA_FIRST = {
 
 def _public_functions() -> Iterator[tuple[str, Callable[..., Any]]]:
     modules = [satmodels, satmodels.csi, satmodels.kano, satmodels.servqual]
-    modules.append(satmodels.acsi)
+    modules += [satmodels.acsi, satmodels.weighting, satmodels.design]
     modules += [satmodels.qfd, satmodels.value, satmodels.retention]
     seen: set[int] = set()
     for mod in modules:

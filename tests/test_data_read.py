@@ -239,8 +239,12 @@ def test_label_columns_by_parameter() -> None:
             where="f",
             labels={"by": ["g"]},
         )
-    with pytest.raises(InputError, match="rows in memory"):
-        read(pl.DataFrame(data).lazy(), where="f", labels={"by": ["company"]})
+    lazy = read(pl.DataFrame(data).lazy(), where="f", labels={"by": ["company"]})
+    assert lazy.label_columns == ("company",)
+    assert lazy.columns == ("a", "b", "c")
+    assert t.label_columns == ("company",)
+    with pytest.raises(InputError, match="the rows \\(or a lazy frame\\)"):
+        read(Moments.from_data(COLS), where="f", labels={"by": ["company"]})
 
 
 @pytest.mark.parametrize("scale", [1e300, 1e-300])

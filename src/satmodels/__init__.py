@@ -30,7 +30,18 @@ from .exceptions import (
 )
 
 if TYPE_CHECKING:  # the names below load on first use (PEP 562)
-    from . import acsi, csi, datasets, kano, qfd, retention, servqual, value
+    from . import (
+        acsi,
+        csi,
+        datasets,
+        design,
+        kano,
+        qfd,
+        retention,
+        servqual,
+        value,
+        weighting,
+    )
     from .acsi import (
         ModelSpec,
         PLSResult,
@@ -134,6 +145,8 @@ _LAZY: dict[str, str] = {
     "csm": ".csi",
     "customer_orientation": ".csi",
     "datasets": ".datasets",
+    "design": ".design",
+    "weighting": ".weighting",
     "ipa": ".csi",
     "kano": ".kano",
     "key_drivers": ".csi",
@@ -219,6 +232,7 @@ __all__ = [
     "csm",
     "customer_orientation",
     "datasets",
+    "design",
     "ipa",
     "kano",
     "key_drivers",
@@ -233,4 +247,5 @@ __all__ = [
     "servqual",
     "shapley_importance",
     "value",
+    "weighting",
 ]

@@ -44,7 +44,7 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -53,6 +53,9 @@ from ..results._base import ResultMixin
 from ..results._estimates import Estimates
 from ..results._summary import Summary, table
 from ._pls_kernel import Layout
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["IPMAResult", "indices", "ipma", "raw_weights"]
 
@@ -189,6 +192,47 @@ class IPMAResult(ResultMixin):
                 "index; performance: 0-100 index (Ringle & Sarstedt 2016).",
             ),
         )
+
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        level: Literal["latent", "indicator"] = "latent",
+    ) -> Axes:
+        """Draw the importance-performance map (:func:`satmodels.plot.ipma_map`).
+
+        Importance (total effect on the target's 0-100 index) along x,
+        performance (0-100) along y, one labelled point per latent or
+        indicator (Ringle & Sarstedt 2016).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; default a new figure.
+        level : {"latent", "indicator"}
+            Map the latents (default) or their indicators.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import matplotlib.pyplot as plt
+        >>> from satmodels import acsi
+        >>> from satmodels.datasets import load_sample_survey
+        >>> r = acsi.fit(load_sample_survey(), scale=(1, 10)).ipma("LOY")
+        >>> ax = r.plot()
+        >>> ax.get_xlabel()
+        'importance (total effect on LOY)'
+        >>> plt.close(ax.figure)
+        """
+        from .. import plot as charts  # noqa: PLC0415 - matplotlib on demand
+
+        return charts.ipma_map(self, ax=ax, level=level)
 
     def to_frame(self, backend: Literal["pandas", "polars"] | None = None) -> Any:  # noqa: ANN401 - a pandas or polars DataFrame
         """Return :attr:`estimates` as a long table (backend of the input)."""

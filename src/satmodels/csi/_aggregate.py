@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -42,7 +42,10 @@ from ..results._base import ConfidenceInterval, ResultMixin, jsonable
 from ..results._estimates import Estimates, estimates
 from ..results._summary import Summary, table
 from ..stats.intervals import normal_quantile
-from ._estimated import headline_interval
+from ._estimated import check_choice, headline_interval
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["AggregateResult", "aggregate"]
 
@@ -94,6 +97,65 @@ class AggregateResult(ResultMixin):
     ) -> ConfidenceInterval:
         """Return the national index's normal interval (stored at the fit level)."""
         return headline_interval(self, self.national, confidence_level)
+
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        kind: Literal["radar", "bars"] = "bars",
+        depth: int = 1,
+        level: str | None = None,
+        segments: bool = True,
+    ) -> Axes:
+        """Draw the scores: a radar chart or bars with their intervals.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on (polar for ``kind="radar"``); default a new
+            figure.
+        kind : {"radar", "bars"}, default "bars"
+            :func:`satmodels.plot.radar` or :func:`satmodels.plot.bars`.
+        depth : int, default 1
+            Depth of the CSI nodes drawn (CSIResult only).
+        level : str, optional
+            Level of the units drawn (AggregateResult only).
+        segments : bool, default True
+            Overlay the segments, when the result has them.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on.
+
+        Raises
+        ------
+        InputError
+            An unknown ``kind`` (and see the chart functions).
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import matplotlib.pyplot as plt
+        >>> from satmodels.csi import aggregate
+        >>> data = {
+        ...     "company": ["a", "b", "c"],
+        ...     "industry": ["cars", "cars", "banks"],
+        ...     "sector": ["manufacturing", "manufacturing", "finance"],
+        ...     "index": [80.0, 70.0, 60.0],
+        ...     "revenue": [3.0, 1.0, 4.0],
+        ... }
+        >>> ax = aggregate(data, sizes="revenue").plot(level="industry")
+        >>> [float(bar.get_height()) for bar in ax.patches]
+        [77.5, 60.0]
+        >>> plt.close(ax.figure)
+        """
+        from .. import plot as charts  # noqa: PLC0415 - matplotlib on demand
+
+        how = check_choice(kind, ("radar", "bars"), "kind", "AggregateResult.plot")
+        chart = charts.radar if how == "radar" else charts.bars
+        return chart(self, ax=ax, depth=depth, level=level, segments=segments)
 
     def to_frame(self, backend: Literal["pandas", "polars"] | None = None) -> Any:  # noqa: ANN401 - a pandas or polars DataFrame
         """Return the estimates as a long table (backend: the input's by default)."""

@@ -22,7 +22,7 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -33,6 +33,9 @@ from ..scales import Scale
 from ..stats.moments import MissingReport
 from ._category import Sums, assemble, gather, linearised_mean, read_answers, share_one
 from ._estimated import EstimatedResult, Refit, fmt
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["CESResult", "CSATResult", "ces", "csat"]
 
@@ -91,6 +94,36 @@ class CSATResult(EstimatedResult):
     def ci_high(self) -> float:
         """Upper Wilson bound (percent)."""
         return float(self.estimates.ci_high[0])
+
+    def plot(self, ax: Axes | None = None, *, segments: bool = True) -> Axes:
+        """Draw the top-box share with its Wilson interval as a bar.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; default a new figure.
+        segments : bool, default True
+            Group the segments, when the result has them.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import matplotlib.pyplot as plt
+        >>> from satmodels.csi import csat
+        >>> ax = csat([10, 9, 8, 7, 10, 2], scale=(1, 10)).plot()
+        >>> float(ax.patches[0].get_height())  # 9 and 10 are the top boxes
+        50.0
+        >>> plt.close(ax.figure)
+        """
+        from .. import plot as charts  # noqa: PLC0415 - matplotlib on demand
+
+        return charts.bars(self, ax=ax, segments=segments)
 
     def _title(self) -> str:
         return "Customer satisfaction (top-box share, %)"
@@ -160,6 +193,36 @@ class CESResult(EstimatedResult):
     def agree(self) -> float:
         """Share agreeing, percent."""
         return float(self.estimates.estimate[1])
+
+    def plot(self, ax: Axes | None = None, *, segments: bool = True) -> Axes:
+        """Draw the mean answer with its t interval as a bar.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; default a new figure.
+        segments : bool, default True
+            Group the segments, when the result has them.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import matplotlib.pyplot as plt
+        >>> from satmodels.csi import ces
+        >>> ax = ces([7, 6, 5, 4, 2, 6]).plot()
+        >>> round(float(ax.patches[0].get_height()), 3)
+        5.0
+        >>> plt.close(ax.figure)
+        """
+        from .. import plot as charts  # noqa: PLC0415 - matplotlib on demand
+
+        return charts.bars(self, ax=ax, segments=segments)
 
     def _title(self) -> str:
         return "Customer Effort Score"

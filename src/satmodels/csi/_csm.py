@@ -15,7 +15,7 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -30,8 +30,11 @@ from ..scales import CSM_SEVEN, Scale, as_scale
 from ..stats.intervals import normal_quantile
 from ..stats.moments import MissingReport, Moments
 from ._common import check_no_nan, check_on_scale, means_on_scale
-from ._estimated import fit_segments, headline_interval
+from ._estimated import check_choice, fit_segments, headline_interval
 from ._options import CSMOptions
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["CSMResult", "csm", "mean_covariance"]
 
@@ -102,6 +105,59 @@ class CSMResult(ResultMixin):
     ) -> ConfidenceInterval:
         """Return the overall CSM's normal interval (stored at the fitted level)."""
         return headline_interval(self, self.csm, confidence_level)
+
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        kind: Literal["radar", "bars"] = "bars",
+        depth: int = 1,
+        level: str | None = None,
+        segments: bool = True,
+    ) -> Axes:
+        """Draw the scores: a radar chart or bars with their intervals.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on (polar for ``kind="radar"``); default a new
+            figure.
+        kind : {"radar", "bars"}, default "bars"
+            :func:`satmodels.plot.radar` or :func:`satmodels.plot.bars`.
+        depth : int, default 1
+            Depth of the CSI nodes drawn (CSIResult only).
+        level : str, optional
+            Level of the units drawn (AggregateResult only).
+        segments : bool, default True
+            Overlay the segments, when the result has them.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on.
+
+        Raises
+        ------
+        InputError
+            An unknown ``kind`` (and see the chart functions).
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import matplotlib.pyplot as plt
+        >>> from satmodels.csi import csm
+        >>> r = csm([[30, 0, -30, 30], [60, 30, 0, 30]], columns=["a", "b", "c", "d"])
+        >>> ax = r.plot()  # bars of the item CSMs
+        >>> [float(bar.get_height()) for bar in ax.patches]
+        [45.0, 15.0, -15.0, 30.0]
+        >>> plt.close(ax.figure)
+        """
+        from .. import plot as charts  # noqa: PLC0415 - matplotlib on demand
+
+        how = check_choice(kind, ("radar", "bars"), "kind", "CSMResult.plot")
+        chart = charts.radar if how == "radar" else charts.bars
+        return chart(self, ax=ax, depth=depth, level=level, segments=segments)
 
     def to_frame(self, backend: Literal["pandas", "polars"] | None = None) -> Any:  # noqa: ANN401 - a pandas or polars DataFrame
         """Return the estimates as a long table (backend: the input's by default)."""

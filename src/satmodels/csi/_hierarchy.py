@@ -22,7 +22,7 @@ import math
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -38,9 +38,12 @@ from ..stats.moments import MissingReport, Moments
 from ._ahp import AHPResult, InconsistencyWarning, ahp
 from ._common import check_no_nan, check_on_scale, means_on_scale
 from ._csm import mean_covariance
-from ._estimated import fit_segments, headline_interval
+from ._estimated import check_choice, fit_segments, headline_interval
 from ._options import CSIOptions
 from ._tree import CSINode, CSITree
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = [
     "CSINode",
@@ -154,6 +157,70 @@ class CSIResult(ResultMixin):
         With no argument, the interval stored at the fitted level.
         """
         return headline_interval(self, self.index, confidence_level, (0.0, 100.0))
+
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        kind: Literal["radar", "bars"] = "radar",
+        depth: int = 1,
+        level: str | None = None,
+        segments: bool = True,
+    ) -> Axes:
+        """Draw the scores: a radar chart or bars with their intervals.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on (polar for ``kind="radar"``); default a new
+            figure.
+        kind : {"radar", "bars"}, default "radar"
+            :func:`satmodels.plot.radar` or :func:`satmodels.plot.bars`.
+        depth : int, default 1
+            Depth of the CSI nodes drawn (CSIResult only).
+        level : str, optional
+            Level of the units drawn (AggregateResult only).
+        segments : bool, default True
+            Overlay the segments, when the result has them.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on.
+
+        Raises
+        ------
+        InputError
+            An unknown ``kind`` (and see the chart functions).
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import matplotlib.pyplot as plt
+        >>> from satmodels.csi import CSITree, csi_index
+        >>> tree = CSITree.from_dict(
+        ...     {
+        ...         "scale": {"kind": "likert", "minimum": 1, "maximum": 5},
+        ...         "root": {
+        ...             "name": "CSI",
+        ...             "children": [{"name": "q1"}, {"name": "q2"}, {"name": "q3"}],
+        ...         },
+        ...     }
+        ... )
+        >>> r = csi_index(
+        ...     {"q1": [5, 4, 3], "q2": [4, 4, 5], "q3": [3, 5, 4]}, tree=tree
+        ... )
+        >>> ax = r.plot()  # radar of the three dimensions
+        >>> [round(float(v), 2) for v in ax.lines[0].get_ydata()[:3]]
+        [75.0, 83.33, 75.0]
+        >>> plt.close(ax.figure)
+        """
+        from .. import plot as charts  # noqa: PLC0415 - matplotlib on demand
+
+        how = check_choice(kind, ("radar", "bars"), "kind", "CSIResult.plot")
+        chart = charts.radar if how == "radar" else charts.bars
+        return chart(self, ax=ax, depth=depth, level=level, segments=segments)
 
     def to_frame(self, backend: Literal["pandas", "polars"] | None = None) -> Any:  # noqa: ANN401 - a pandas or polars DataFrame
         """Return the estimates as a long table (backend: the input's by default)."""

@@ -21,7 +21,7 @@ import math
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -34,6 +34,9 @@ from ..stats.moments import MissingReport
 from ._category import check_on_scale
 from ._drivers import DriverMethod, ImportanceResult, derived_importance
 from ._estimated import EstimatedResult, Refit, check_choice, fmt
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["IPAResult", "ipa"]
 
@@ -98,6 +101,41 @@ class IPAResult(EstimatedResult):
     missing_report: MissingReport | None = None
     drivers: ImportanceResult | None = None
     _refit: Refit | None = field(default=None, repr=False)
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """Draw the importance-performance map (:func:`satmodels.plot.ipa_map`).
+
+        Performance along x, importance along y, cross-hairs at
+        ``performance_centre`` / ``importance_centre`` and the four quadrants
+        named (Martilla & James 1977).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; default a new figure.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import matplotlib.pyplot as plt
+        >>> from satmodels.csi import ipa
+        >>> x = [[5, 2, 4], [4, 3, 5], [5, 2, 3], [3, 4, 4]]
+        >>> importance = {"a": 0.2, "b": 0.5, "c": 0.3}
+        >>> r = ipa(x, columns=["a", "b", "c"], importance=importance)
+        >>> ax = r.plot()
+        >>> ax.collections[-1].get_offsets().tolist()  # (performance, importance)
+        [[4.25, 0.2], [2.75, 0.5], [4.0, 0.3]]
+        >>> plt.close(ax.figure)
+        """
+        from .. import plot as charts  # noqa: PLC0415 - matplotlib on demand
+
+        return charts.ipa_map(self, ax=ax)
 
     def _title(self) -> str:
         return "Importance-performance analysis"

@@ -20,7 +20,7 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from scipy import special
@@ -33,6 +33,9 @@ from ..stats.intervals import normal_quantile, wilson_interval
 from ..stats.moments import MissingReport
 from ._category import Gathered, Sums, assemble, collapse, gather, read_answers
 from ._estimated import EstimatedResult, Refit, check_choice, fmt
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["NPSDifferenceResult", "NPSResult", "nps", "nps_difference"]
 
@@ -110,6 +113,36 @@ class NPSResult(EstimatedResult):
     def ci_high(self) -> float:
         """Upper bound of the NPS interval at ``confidence_level``."""
         return float(self.estimates.ci_high[0])
+
+    def plot(self, ax: Axes | None = None, *, segments: bool = True) -> Axes:
+        """Draw the detractor, passive and promoter shares as bars.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; default a new figure.
+        segments : bool, default True
+            Group the segments, when the result has them.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import matplotlib.pyplot as plt
+        >>> from satmodels.csi import nps
+        >>> ax = nps([10, 9, 9, 10, 9, 7, 8, 8, 3, 6]).plot()
+        >>> [float(bar.get_height()) for bar in ax.patches]  # detractors ... promoters
+        [20.0, 30.0, 50.0]
+        >>> plt.close(ax.figure)
+        """
+        from .. import plot as charts  # noqa: PLC0415 - matplotlib on demand
+
+        return charts.bars(self, ax=ax, segments=segments)
 
     def _title(self) -> str:
         return "Net Promoter Score"

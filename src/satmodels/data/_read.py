@@ -175,13 +175,19 @@ def _from_lazy(frame: Any, req: _Request) -> Table:  # noqa: ANN401 - LazyFrame
     available = _select(names, req.columns, where)
     named = req.named_columns()
     _check_named(named, names, names, where)
-    resolved = _resolve_roles(req.roles, available, list(named.values()), where)
+    labels = req.labels or {}
+    for param, cols in labels.items():
+        _check_known(param, cols, set(names), names, where)
+    label_cols = [c for cols in labels.values() for c in cols]
+    resolved = _resolve_roles(
+        req.roles, available, [*named.values(), *label_cols], where
+    )
     needed = _needed(resolved)
     _role_overlap(resolved, named, where)
     schema = frame.collect_schema()
     for c in needed:
         _check_frame_dtype(c, schema[c], where)
-    keep = list(dict.fromkeys([*needed, *named.values()]))
+    keep = list(dict.fromkeys([*needed, *named.values(), *label_cols]))
     return Table(
         kind="lazy",
         columns=needed,
@@ -190,6 +196,7 @@ def _from_lazy(frame: Any, req: _Request) -> Table:  # noqa: ANN401 - LazyFrame
         lazy=frame.select(*keep),
         weight_column=named.get("weights"),
         segment_column=named.get("segments"),
+        label_columns=tuple(dict.fromkeys(label_cols)),
         backend=_backend(frame),
     )
 
@@ -278,7 +285,7 @@ def _finish_rows(
             f"Got {n_rows} instead."
         )
         raise InputError(msg)
-    if not needed:
+    if not needed and not labels and req.roles != {}:
         msg = f"The 'data' parameter of {where} has no columns to analyse."
         raise InputError(msg)
     w = None
@@ -307,6 +314,7 @@ def _finish_rows(
         weights=w,
         segments=seg,
         labels=label_values,
+        label_columns=tuple(label_values),
         backend=backend,
     )
 
@@ -366,8 +374,8 @@ def read(
     statistics = isinstance(data, Moments | CategoryCounts)
     in_memory = isinstance(data, np.ndarray | list | tuple | Mapping)
     frame = None if statistics or in_memory else _narwhals(data)
-    if labels and (statistics or isinstance(frame, nw.LazyFrame)):
-        msg = f"{where} needs the rows in memory to read label columns."
+    if labels and statistics:
+        msg = f"{where} needs the rows (or a lazy frame) to read label columns."
         raise InputError(msg)
     if isinstance(data, Moments):
         return _from_statistics(data, "moments", req)

@@ -19,6 +19,7 @@ from .._typing import BoolArray, FloatArray
 from ..exceptions import InputError
 
 if TYPE_CHECKING:
+    from ..engines import CellTotals
     from ..stats.counts import CategoryCounts, PairCounts
     from ..stats.moments import Moments
 
@@ -51,6 +52,8 @@ class Table:
         Segment label per row (rows only).
     labels : dict of str to ndarray of str
         Further label columns by name (e.g. aggregation levels; rows only).
+    label_columns : tuple of str
+        The names of the label columns read (rows and lazy frames).
     lazy : narwhals LazyFrame or None
         The engine's frame (``kind == "lazy"``).
     weight_column, segment_column : str or None
@@ -76,6 +79,7 @@ class Table:
     weight_column: str | None = None
     segment_column: str | None = None
     statistics: Any = field(default=None, repr=False)
+    label_columns: tuple[str, ...] = ()
     backend: str | None = None
 
     # ----------------------------------------------------------- columns
@@ -165,6 +169,43 @@ class Table:
         """One table per segment label, in sorted label order."""
         return {s: self.segment(s) for s in self.segment_labels()}
 
+    def moments_by_segment(
+        self,
+        names: Sequence[str] | None = None,
+        *,
+        missing: Missing = "listwise",
+        nan_policy: Literal["omit", "raise"] = "omit",
+    ) -> dict[str, Moments]:
+        """Return the Moments of every segment by label (sorted), from one read.
+
+        Rows in memory are split by label; a lazy frame (polars, DuckDB,
+        Spark) is grouped on its engine in one aggregation (Dask: one query
+        per segment).
+        """
+        from ..engines import lazy_grouped_moments  # noqa: PLC0415
+        from ..stats.moments import Moments  # noqa: PLC0415
+
+        if self.kind == "lazy" and self.segment_column is not None:
+            cols = list(self.columns if names is None else names)
+            sums = lazy_grouped_moments(
+                self.lazy,
+                columns=cols,
+                weights=self.weight_column,
+                missing=missing,
+                nan_policy=nan_policy,
+                where=self.where,
+                group=self.segment_column,
+            )
+            if sums is not None:
+                return {
+                    label: Moments._from_sums(s, backend=self.backend, where=self.where)
+                    for label, s in sums.items()
+                }
+        return {
+            label: part.moments(names, missing=missing, nan_policy=nan_policy)
+            for label, part in self.by_segment().items()
+        }
+
     # --------------------------------------------------------- statistics
     def moments(
         self,
@@ -249,6 +290,64 @@ class Table:
             where=self.where,
         )
         return _bootstrap_values(x, base, self.weights, n_resamples, method, rng)
+
+    def cell_totals(
+        self, keys: Sequence[str]
+    ) -> tuple[CellTotals, np.ndarray[Any, Any] | None]:
+        """Rows and weight per combination of the label columns ``keys``.
+
+        Returns the groups (labels as strings, None where missing; weight
+        class 1 positive, 0 zero) and, for rows in memory, each row's group
+        index; a lazy frame is grouped on its engine in one aggregation and
+        has no row index.
+        """
+        from ..engines import CellTotals, lazy_cell_totals  # noqa: PLC0415
+
+        if self.kind == "lazy":
+            totals = lazy_cell_totals(
+                self.lazy,
+                keys=list(keys),
+                weights=self.weight_column,
+                where=self.where,
+            )
+            return totals, None
+        n_rows = self._need_rows("cell totals").shape[0]
+        w = np.ones(n_rows) if self.weights is None else self.weights
+        wclass = (w > 0).astype(np.int64)
+        codes, levels = [], []
+        for k in keys:
+            uniq, inverse = np.unique(self.labels[k].astype(str), return_inverse=True)
+            codes.append(inverse)
+            levels.append(uniq)
+        codes.append(wclass)
+        shape = (*(len(u) for u in levels), 2)
+        flat = np.ravel_multi_index(tuple(codes), shape)
+        cells, row_cell = np.unique(flat, return_inverse=True)
+        parts = np.unravel_index(cells, shape)
+        labels = tuple(
+            tuple(str(levels[j][parts[j][c]]) for j in range(len(keys)))
+            for c in range(cells.size)
+        )
+        low = np.full(cells.size, np.inf)
+        high = np.full(cells.size, -np.inf)
+        np.minimum.at(low, row_cell, w)
+        np.maximum.at(high, row_cell, w)
+        totals = CellTotals(
+            labels=labels,
+            weight_class=parts[-1].astype(np.int64),
+            n=np.bincount(row_cell, minlength=cells.size).astype(np.int64),
+            weight_sum=np.asarray(
+                np.bincount(row_cell, weights=w, minlength=cells.size),
+                dtype=np.float64,
+            ),
+            weight_sq_sum=np.asarray(
+                np.bincount(row_cell, weights=w * w, minlength=cells.size),
+                dtype=np.float64,
+            ),
+            weight_min=low,
+            weight_max=high,
+        )
+        return totals, row_cell
 
     def category_counts(
         self,

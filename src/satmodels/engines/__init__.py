@@ -30,6 +30,7 @@ from ._frame import engine_name, resolve_columns, to_lazy
 from ._protocol import (
     Account,
     Cells,
+    CellTotals,
     CountSums,
     Invalid,
     Missing,
@@ -42,6 +43,7 @@ from ._protocol import (
 
 __all__ = [
     "Account",
+    "CellTotals",
     "Cells",
     "CountSums",
     "Invalid",
@@ -53,6 +55,7 @@ __all__ = [
     "engine_name",
     "lazy_bootstrap",
     "lazy_category_counts",
+    "lazy_grouped_moments",
     "lazy_moments",
     "lazy_pair_counts",
     "to_lazy",
@@ -80,6 +83,32 @@ def lazy_moments(
     from . import expressions  # noqa: PLC0415
 
     return expressions.moments(frame, req)
+
+
+def lazy_grouped_moments(
+    data: object,
+    *,
+    columns: Sequence[str] | None,
+    weights: object,
+    missing: Missing,
+    nan_policy: str,
+    where: str,
+    group: str,
+    name: str = "data",
+) -> dict[str, MomentSums] | None:
+    """Moments of every label of ``group`` in one grouped aggregation.
+
+    None for Dask, whose grouped aggregations take no expressions: the
+    caller fits each group from a filtered frame instead.
+    """
+    frame = to_lazy(data)
+    if engine_name(frame) == "dask":
+        return None
+    cols, weight = resolve_columns(frame, columns, weights, where, name=name)
+    req = MomentsRequest(cols, weight, missing, nan_policy, where, name)
+    from .grouped_moments import grouped_moments  # noqa: PLC0415
+
+    return grouped_moments(frame, req, group)
 
 
 def lazy_bootstrap(
@@ -143,3 +172,16 @@ def lazy_pair_counts(
         frame, pairs, weight, categories_a, categories_b, where=where
     )
     return result
+
+
+def lazy_cell_totals(
+    data: object, *, keys: Sequence[str], weights: str | None, where: str
+) -> CellTotals:
+    """Rows and weight per combination of label columns, on the engine.
+
+    The caller (the data layer) has checked that ``keys`` and the weights
+    column exist; label columns may have any type.
+    """
+    from . import grouped  # noqa: PLC0415
+
+    return grouped.cell_totals(to_lazy(data), keys, weights, where=where)

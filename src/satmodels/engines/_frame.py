@@ -119,12 +119,16 @@ def xcol(i: int) -> nw.Expr:
 
 
 def cleaned(
-    frame: nw.LazyFrame[Any], cols: Sequence[str], weight: str | None
+    frame: nw.LazyFrame[Any],
+    cols: Sequence[str],
+    weight: str | None,
+    keep: Sequence[str] = (),
 ) -> nw.LazyFrame[Any]:
-    """Select ``__x{i}`` (float64, NaN and null both null) and ``__w``."""
+    """Select ``__x{i}`` (float64, NaN and null both null), ``__w`` and ``keep``."""
     exprs = [clean(c).alias(f"__x{i}") for i, c in enumerate(cols)]
     if weight is not None:
         exprs.append(clean(weight).alias(W))
+    exprs += [nw.col(k) for k in keep]
     return frame.select(*exprs)
 
 

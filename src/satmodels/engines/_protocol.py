@@ -37,6 +37,7 @@ from ..exceptions import InputError
 
 __all__ = [
     "Account",
+    "CellTotals",
     "Cells",
     "CountSums",
     "Invalid",
@@ -261,6 +262,26 @@ def _first_bad(arrays: dict[str, np.ndarray[Any, Any]]) -> tuple[str, int] | Non
             idx = np.argwhere(bad)[0]
             return label, int(idx[-1] if a.ndim >= 2 else idx[0])
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class CellTotals:
+    """Respondents and weight per combination of label columns (one group each).
+
+    ``labels`` has one tuple of labels (None where missing) per group;
+    ``weight_class`` is 1 (positive weight), 0 (zero) or -1 (missing,
+    infinite or negative); ``n`` counts rows; ``weight_sum``,
+    ``weight_sq_sum``, ``weight_min`` and ``weight_max`` describe their
+    weights (1 for each row without weights).
+    """
+
+    labels: tuple[tuple[str | None, ...], ...]
+    weight_class: IntArray
+    n: IntArray
+    weight_sum: FloatArray
+    weight_sq_sum: FloatArray
+    weight_min: FloatArray
+    weight_max: FloatArray
 
 
 def check_finite(

@@ -97,7 +97,10 @@ class _Slot:
 
 
 def _prepared(
-    frame: nw.LazyFrame[Any], cols: Sequence[str], weight: str | None
+    frame: nw.LazyFrame[Any],
+    cols: Sequence[str],
+    weight: str | None,
+    keep: Sequence[str] = (),
 ) -> nw.LazyFrame[Any]:
     """Select the columns once, cleaned, with the row flags the passes use.
 
@@ -107,7 +110,7 @@ def _prepared(
     every aggregate a small expression, which matters on engines whose
     expressions are built remotely (PySpark over py4j).
     """
-    frame = cleaned(frame, cols, weight)
+    frame = cleaned(frame, cols, weight, keep)
     positive = nw.lit(value=True) if weight is None else nw.col(W) > 0
     complete = nw.all_horizontal(
         *(~xcol(i).is_null() for i in range(len(cols))), ignore_nulls=True
@@ -204,13 +207,16 @@ def _first_pass(frame: nw.LazyFrame[Any], req: MomentsRequest) -> Pilot:
     )
 
 
-def _centred(frame: nw.LazyFrame[Any], pilot: Pilot) -> nw.LazyFrame[Any]:
+def _centred(
+    frame: nw.LazyFrame[Any], pilot: Pilot, extra: Sequence[str] = ()
+) -> nw.LazyFrame[Any]:
     """Add ``__d{i}`` (centred by the pilot shift) and ``__z{i}`` columns.
 
-    Listwise the rows are first filtered to the used ones.
+    Listwise the rows are first filtered to the used ones. ``extra``
+    columns (a group label) are carried along.
     """
     p = len(pilot.columns)
-    keep = [W] if pilot.weight is not None else []
+    keep = [*([W] if pilot.weight is not None else []), *extra]
     if pilot.listwise:
         frame = frame.filter(nw.col(_USED))
         centred = [(xcol(i) - float(pilot.shift[i])).alias(f"__d{i}") for i in range(p)]

@@ -27,10 +27,10 @@ import numpy as np
 
 from .._typing import FloatArray, IntArray
 from ._frame import W, bad_weight, engine_name, num, raise_bad_weights
-from ._protocol import Cells, CountSums, Invalid, PairSums
+from ._protocol import Cells, CellTotals, CountSums, Invalid, PairSums
 from .memory import match
 
-__all__ = ["category_counts", "pair_counts"]
+__all__ = ["category_counts", "cell_totals", "pair_counts", "with_cell_factors"]
 
 _K, _A, _B, _G = "__k", "__a", "__b", "__g"
 
@@ -219,3 +219,99 @@ def pair_counts(
             else Invalid(column=first.column, value=first.value, count=rows)
         )
     return PairSums(cells=cells, invalid=tuple(invalid))
+
+
+def cell_totals(
+    frame: nw.LazyFrame[Any],
+    keys: Sequence[str],
+    weight: str | None,
+    *,
+    where: str,
+) -> CellTotals:
+    """Rows and weight per combination of ``keys`` by one grouped aggregation.
+
+    The key columns are compared as strings (their labels); a missing key
+    comes back as None. Rows are split by weight class as in the counts, so
+    the caller refuses bad weights and leaves zero weights out.
+    """
+    names = [f"__k{i}" for i in range(len(keys))]
+    extra = [] if weight is None else [_clean(weight).alias(W)]
+    part = frame.select(
+        *(nw.col(k).cast(nw.String).alias(n) for k, n in zip(keys, names, strict=True)),
+        *extra,
+    ).with_columns(_weight_class(weight).alias(_G))
+    aggs = [nw.len().alias("__n")]
+    if weight is not None:
+        # elementary aggregations only (Dask's group_by takes no expressions)
+        part = part.with_columns((nw.col(W) * nw.col(W)).alias("__w2"))
+        w = nw.col(W)
+        aggs += [
+            w.sum().alias("__ws"),
+            nw.col("__w2").sum().alias("__wq"),
+            w.min().alias("__wmin"),
+            w.max().alias("__wmax"),
+        ]
+    out = part.group_by(*names, _G).agg(*aggs).collect()
+    n = np.array(out.get_column("__n").to_list(), dtype=np.int64)
+    wclass = np.array(out.get_column(_G).to_list(), dtype=np.int64)
+    raise_bad_weights(int(n[wclass < 0].sum()), weight, where)
+
+    def sums(name: str) -> FloatArray:
+        if weight is None:
+            return n.astype(np.float64) if name in {"__ws", "__wq"} else np.ones(n.size)
+        return np.array([num(v) for v in out.get_column(name).to_list()])
+
+    columns = [out.get_column(name).to_list() for name in names]
+    labels = tuple(
+        tuple(None if v is None else str(v) for v in row)
+        for row in zip(*columns, strict=True)
+    )
+    return CellTotals(
+        labels=labels,
+        weight_class=wclass,
+        n=n,
+        weight_sum=sums("__ws"),
+        weight_sq_sum=sums("__wq"),
+        weight_min=sums("__wmin"),
+        weight_max=sums("__wmax"),
+    )
+
+
+def _spellings(label: str) -> list[str]:
+    """Return the texts an engine may give a label cast to a string."""
+    try:
+        number = float(label)
+    except ValueError:
+        return [label]
+    if number.is_integer():
+        return [label, f"{label}.0"]
+    return [label]
+
+
+def with_cell_factors(
+    frame: Any,  # noqa: ANN401 - a narwhals DataFrame or LazyFrame
+    keys: Sequence[str],
+    cells: Sequence[Sequence[str]],
+    factors: FloatArray,
+    *,
+    weight: str | None,
+    name: str,
+) -> Any:  # noqa: ANN401 - the same kind of narwhals frame
+    """Add column ``name`` = starting weight x the factor of the row's cell.
+
+    A row in no listed cell gets a null weight (the caller checks there are
+    none). One expression of nested ``when``/``then``, evaluated by the
+    engine: the rows never leave it.
+    """
+    factor: nw.Expr = nw.lit(None, dtype=nw.Float64)
+    for cell, f in zip(reversed(cells), reversed(factors.tolist()), strict=True):
+        match = nw.all_horizontal(
+            *(
+                nw.col(k).cast(nw.String).is_in(_spellings(label))
+                for k, label in zip(keys, cell, strict=True)
+            ),
+            ignore_nulls=False,
+        )
+        factor = nw.when(match).then(nw.lit(f)).otherwise(factor)
+    start = nw.lit(1.0) if weight is None else nw.col(weight).cast(nw.Float64)
+    return frame.with_columns((start * factor).alias(name))

@@ -29,9 +29,14 @@ Charts
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._core import require_matplotlib, stars
+
+if TYPE_CHECKING:  # the charts' signatures for type checkers (loaded lazily)
+    from ._csi import bars, radar, trend
+    from ._maps import ipa_map, ipma_map
+    from ._ratio import grade_chart
 
 # public chart -> private module that defines it (loaded on first use)
 _CHARTS: dict[str, str] = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -16,6 +16,9 @@ from ..results._summary import Summary, table
 from ..stats.moments import MissingReport
 from ._grade import GRADE_LABELS, GRADES
 from ._kernels import fieller, t_quantile
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["RatioResult"]
 
@@ -209,6 +212,56 @@ class RatioResult(ResultMixin):
         oa, ob, vaa, vbb, vab = (np.array([v]) for v in self._overall_var)
         low, high = fieller(oa, ob, vaa, vbb, vab, t)
         return ConfidenceInterval(float(low[0]), float(high[0]))
+
+    # ---------------------------------------------------------------- chart
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        statistic: Statistic = "ratio_of_means",
+        overall: bool = True,
+    ) -> Axes:
+        """Draw c = b/a per item against its grade bands.
+
+        Calls :func:`satmodels.plot.grade_chart`: each item's ratio with its
+        stored interval over the five grade bands cut at its thresholds,
+        and the line c = 1.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; default a new figure.
+        statistic : {"ratio_of_means", "mean_ratio"}
+            Which aggregate to draw.
+        overall : bool, default True
+            Add the overall aggregate as a last row.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import matplotlib.pyplot as plt
+        >>> from satmodels import satisfaction_ratio
+        >>> data = {
+        ...     "a1": [4, 5, 4, 3],
+        ...     "b1": [4, 4, 5, 3],
+        ...     "a2": [5, 5, 4, 4],
+        ...     "b2": [3, 4, 3, 3],
+        ... }
+        >>> r = satisfaction_ratio(data, perceived=["b1", "b2"], expected=["a1", "a2"])
+        >>> ax = r.plot()
+        >>> ax.get_xlabel()
+        'c = b / a (perceived / expected)'
+        >>> plt.close(ax.figure)
+        """
+        from .. import plot as charts  # noqa: PLC0415 - matplotlib on demand
+
+        return charts.grade_chart(self, ax=ax, statistic=statistic, overall=overall)
 
     # -------------------------------------------------------------- output
     def _shares(self) -> FloatArray:
