@@ -73,12 +73,19 @@ NOT_DATA_FIRST = {
     "ecsi",
     "scsb",
     "ccsi",
+    # figures and matrices, not surveys (issue 15): keyword-only figures
+    "house",
+    "from_figures",
+    "lifetime_value",
+    "retention_effect",
+    "acquisition_vs_retention",
 }
 
 
 def _public_functions() -> Iterator[tuple[str, Callable[..., Any]]]:
     modules = [satmodels, satmodels.csi, satmodels.kano, satmodels.servqual]
     modules += [satmodels.acsi, satmodels.weighting, satmodels.design]
+    modules += [satmodels.qfd, satmodels.value, satmodels.retention]
     seen: set[int] = set()
     for mod in modules:
         for name in getattr(mod, "__all__", []):

@@ -30,7 +30,18 @@ from .exceptions import (
 )
 
 if TYPE_CHECKING:  # the names below load on first use (PEP 562)
-    from . import acsi, csi, datasets, design, kano, servqual, weighting
+    from . import (
+        acsi,
+        csi,
+        datasets,
+        design,
+        kano,
+        qfd,
+        retention,
+        servqual,
+        value,
+        weighting,
+    )
     from .acsi import (
         ModelSpec,
         PLSResult,
@@ -143,10 +154,13 @@ _LAZY: dict[str, str] = {
     "nps_difference": ".csi",
     "pair_counts": ".stats.counts",
     "prca": ".csi",
+    "qfd": ".qfd",
     "relative_weights": ".csi",
+    "retention": ".retention",
     "satisfaction_ratio": ".ratio",
     "servqual": ".servqual",
     "shapley_importance": ".csi",
+    "value": ".value",
 }
 
 
@@ -226,9 +240,12 @@ __all__ = [
     "nps_difference",
     "pair_counts",
     "prca",
+    "qfd",
     "relative_weights",
+    "retention",
     "satisfaction_ratio",
     "servqual",
     "shapley_importance",
+    "value",
     "weighting",
 ]
