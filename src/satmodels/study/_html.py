@@ -135,7 +135,9 @@ def _table(t: Table) -> str:
         tds = []
         for v in row:
             num = isinstance(v, (int, float)) and not isinstance(v, bool)
-            text = format_value(v, 3)
+            # a statistic not estimated (NaN) reads as a dash, not "nan"
+            missing = isinstance(v, float) and not math.isfinite(v)
+            text = "\u2013" if missing else format_value(v, 3)
             tds.append(
                 f'<td class="num">{esc(text)}</td>' if num else f"<td>{esc(text)}</td>"
             )
