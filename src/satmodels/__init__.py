@@ -30,7 +30,7 @@ from .exceptions import (
 )
 
 if TYPE_CHECKING:  # the names below load on first use (PEP 562)
-    from . import acsi, csi, datasets, design, kano, servqual, weighting
+    from . import acsi, csi, datasets, design, kano, servqual, sqi, tracking, weighting
     from .acsi import (
         ModelSpec,
         PLSResult,
@@ -147,6 +147,8 @@ _LAZY: dict[str, str] = {
     "satisfaction_ratio": ".ratio",
     "servqual": ".servqual",
     "shapley_importance": ".csi",
+    "sqi": ".sqi",
+    "tracking": ".tracking",
 }
 
 
@@ -230,5 +232,7 @@ __all__ = [
     "satisfaction_ratio",
     "servqual",
     "shapley_importance",
+    "sqi",
+    "tracking",
     "weighting",
 ]

@@ -24,6 +24,9 @@ Charts
 - :func:`gap_bars`: SERVQUAL gaps; :func:`zone_of_tolerance`: adequate and
   desired levels with the perceived point per item.
 - :func:`path_diagram`: the ACSI/ECSI path diagram.
+- :func:`sqi_pareto`, :func:`sqi_series`: the service quality indicator;
+  :func:`control_chart`: its u or EWMA chart; :func:`wave_chart`: any index
+  tracked over waves with control limits.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ if TYPE_CHECKING:  # the charts' signatures for type checkers (loaded lazily)
     from ._csi import bars, radar, trend
     from ._maps import ipa_map, ipma_map
     from ._ratio import grade_chart
+    from ._sqi import control_chart, sqi_pareto, sqi_series, wave_chart
 
 # public chart -> private module that defines it (loaded on first use)
 _CHARTS: dict[str, str] = {
@@ -51,6 +55,10 @@ _CHARTS: dict[str, str] = {
     "gap_bars": "_servqual",
     "zone_of_tolerance": "_servqual",
     "path_diagram": "_path",
+    "sqi_pareto": "_sqi",
+    "sqi_series": "_sqi",
+    "control_chart": "_sqi",
+    "wave_chart": "_sqi",
 }
 
 __all__ = [  # noqa: RUF022 - helpers first, then the charts
@@ -67,6 +75,10 @@ __all__ = [  # noqa: RUF022 - helpers first, then the charts
     "radar",
     "trend",
     "zone_of_tolerance",
+    "control_chart",
+    "sqi_pareto",
+    "sqi_series",
+    "wave_chart",
 ]
 
 
