@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 
 BoolArray = np.ndarray[tuple[int], np.dtype[np.bool_]]
 
+#: Largest count, opportunity or severity weight accepted (and smallest
+#: opportunity 1 / LIMIT): beyond it sums of squares of the index overflow.
+LIMIT = 1e50
+
 #: The SQI functions need the rows (one per period).
 ROWS: tuple[Kind, ...] = ("rows",)
 
@@ -153,11 +157,13 @@ def read_periods(
         )
         raise InputError(msg)
     _refuse_negative(counts, names, where)
-    if opp is not None and not (opp > 0).all():
-        r = int(np.flatnonzero(~(opp > 0))[0])
+    far = None if opp is None else ~((opp >= 1 / LIMIT) & (opp <= LIMIT))
+    if opp is not None and far is not None and far.any():
+        r = int(np.flatnonzero(far)[0])
         msg = (
-            f"The 'opportunities' parameter of {where} must be > 0 in every "
-            f"period. Got {opp[r]!r} in period {labels[r]!r}."
+            f"The 'opportunities' parameter of {where} must lie in "
+            f"[{1 / LIMIT:g}, {LIMIT:g}]. Got "
+            f"{opp[r]!r} in period {labels[r]!r}."
         )
         raise InputError(msg)
     report = MissingReport(
@@ -174,11 +180,11 @@ def read_periods(
 
 
 def _refuse_negative(counts: FloatArray, names: Sequence[str], where: str) -> None:
-    neg = counts < 0
+    neg = ~((counts >= 0) & (counts <= LIMIT))
     if neg.any():
         r, j = np.argwhere(neg)[0]
         msg = (
-            f"The 'data' parameter of {where} must hold counts >= 0. Got "
+            f"The 'data' parameter of {where} must hold counts in [0, {LIMIT:g}]. Got "
             f"{counts[r, j]!r} in column {names[j]!r}, row {r + 1}."
         )
         raise InputError(msg)
@@ -214,11 +220,12 @@ def resolve_severity(
             not isinstance(v, bool)
             and isinstance(v, int | float | np.integer | np.floating)
             and np.isfinite(float(v))
-            and float(v) >= 0
+            and 0 <= float(v) <= LIMIT
         )
         if not ok:
             msg = (
-                f"The 'severity' parameter of {where} must give finite weights >= 0. "
+                f"The 'severity' parameter of {where} must give weights in "
+                f"[0, {LIMIT:g}]. "
                 f"Got {v!r} for {f!r}."
             )
             raise InputError(msg)

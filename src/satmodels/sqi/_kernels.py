@@ -62,7 +62,8 @@ def pareto_shares(
     share = a / total
     var_k = severity**2 * totals
     other = var_k.sum() - var_k
-    var = (var_k * (total - a) ** 2 + a**2 * other) / total**4
+    # divided through by A^2 first, so that large totals do not overflow
+    var = (var_k * (1.0 - share) ** 2 + share**2 * other) / total**2
     return share, np.sqrt(var)
 
 

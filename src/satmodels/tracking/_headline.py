@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -88,6 +88,17 @@ def _matching(
     return Headline(value, float("nan"), low, high, float("nan"), label)
 
 
+def _share_se(percent: float, effective_n: float) -> float:
+    r"""Wald SE of a percentage, :math:`\sqrt{p(100 - p)/n}` (Kish n if weighted).
+
+    CSAT's stored interval is Wilson's, which has no standard error; the
+    change tests between waves need one.
+    """
+    if not (effective_n > 0 and math.isfinite(percent)):
+        return float("nan")
+    return math.sqrt(percent * (100.0 - percent) / effective_n)
+
+
 def _row_of(res: object, kind: str, names: Sequence[str]) -> int | None:
     est = getattr(res, "estimates", None)
     if est is None:
@@ -134,7 +145,8 @@ def headline(
         return _matching(res, res.nps, res.ci_low, res.ci_high, "NPS")
     if isinstance(res, CSATResult):
         label = "CSAT (% satisfied)"
-        return _matching(res, res.csat, res.ci_low, res.ci_high, label)
+        head = _matching(res, res.csat, res.ci_low, res.ci_high, label)
+        return replace(head, standard_error=_share_se(res.csat, res.effective_n))
     if isinstance(res, CESResult):
         return _from_row(res, 0, "CES (mean answer)")
     found = _other(res)

@@ -135,7 +135,7 @@ class WavesResult(EstimatedResult):
 
 
 def _items(
-    results: Mapping[object, object] | Sequence[object],
+    results: Mapping[str, object] | Sequence[object],
     labels: Sequence[str] | None,
     where: str,
 ) -> tuple[list[str], list[object]]:
@@ -169,7 +169,7 @@ def _items(
 
 
 def waves(
-    results: Mapping[object, object] | Sequence[object],
+    results: Mapping[str, object] | Sequence[object],
     *,
     labels: Sequence[str] | None = None,
     statistic: tuple[str, str] | None = None,
