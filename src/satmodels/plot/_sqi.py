@@ -26,6 +26,15 @@ if TYPE_CHECKING:
 __all__ = ["control_chart", "sqi_pareto", "sqi_series", "wave_chart"]
 
 
+def _tight(ax: Axes) -> None:
+    """Fit long tick labels on a figure this module created."""
+    from matplotlib.figure import Figure  # noqa: PLC0415 - optional dependency
+
+    fig = ax.figure
+    if isinstance(fig, Figure):
+        fig.tight_layout()
+
+
 def _require(result: object, name: str, where: str) -> None:
     if type(result).__name__ != name:
         msg = (
@@ -73,6 +82,7 @@ def sqi_pareto(result: SQIResult, *, ax: Axes | None = None) -> Axes:
     order = np.argsort(-np.nan_to_num(est.estimate, nan=-np.inf), kind="stable")
     names = [est.name[i] for i in order]
     values = est.estimate[order]
+    created = ax is None
     ax = new_axes(ax, where=where)
     x = np.arange(len(names), dtype=np.float64)
     ax.bar(
@@ -96,6 +106,8 @@ def sqi_pareto(result: SQIResult, *, ax: Axes | None = None) -> Axes:
     right.set_ylabel("cumulative share (%)")
     pct = f"{100 * result.confidence_level:g}%"
     ax.set_title(f"SQI = {result.sqi:.2f} per period: contributions ({pct} intervals)")
+    if created:  # long period or type labels: keep them on the figure
+        _tight(ax)
     return ax
 
 
@@ -122,6 +134,7 @@ def sqi_series(result: SQIResult, *, ax: Axes | None = None) -> Axes:
     """
     where = "satmodels.plot.sqi_series"
     _require(result, "SQIResult", where)
+    created = ax is None
     ax = new_axes(ax, where=where, figsize=(9.0, 4.0))
     x = np.arange(result.n_periods, dtype=np.float64)
     ax.plot(x, result.series, linewidth=0.8, label="index per period")
@@ -130,6 +143,8 @@ def sqi_series(result: SQIResult, *, ax: Axes | None = None) -> Axes:
     ax.set_ylabel("weighted failure points")
     ax.legend(fontsize="small")
     ax.set_title("Service quality indicator per period")
+    if created:  # long period or type labels: keep them on the figure
+        _tight(ax)
     return ax
 
 
@@ -166,6 +181,7 @@ def control_chart(result: ControlChartResult, *, ax: Axes | None = None) -> Axes
     """
     where = "satmodels.plot.control_chart"
     _require(result, "ControlChartResult", where)
+    created = ax is None
     ax = new_axes(ax, where=where, figsize=(9.0, 4.0))
     x = np.arange(len(result.periods), dtype=np.float64)
     name = "EWMA" if result.chart == "ewma" else "u"
@@ -200,6 +216,8 @@ def control_chart(result: ControlChartResult, *, ax: Axes | None = None) -> Axes
         else f"u-chart (L = {result.n_sigmas:g})"
     )
     ax.set_title(f"{what}: {len(flagged)} period(s) out of control")
+    if created:  # long period or type labels: keep them on the figure
+        _tight(ax)
     return ax
 
 
