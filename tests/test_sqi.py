@@ -306,6 +306,8 @@ def test_counts_and_opportunities_are_checked() -> None:
         sqi.ewma({"x": [1.0]})
     with pytest.raises(InputError, match="center"):
         sqi.ewma({"x": [1.0, 2.0]}, center=float("inf"))
+    with pytest.raises(InputError, match="sigma"):
+        sqi.ewma({"x": [1.0, 2.0]}, sigma=1e300)
 
 
 def test_missing_counts_are_left_out_and_reported() -> None:

@@ -29,7 +29,7 @@ from .._typing import FloatArray
 from .._validation import check_confidence_level
 from ..exceptions import InputError, SatmodelsWarning
 from ..results._estimates import Estimates, concat, estimates
-from ._inputs import check_positive, read_periods, resolve_severity
+from ._inputs import LIMIT, check_positive, read_periods, resolve_severity
 from ._kernels import (
     d2_moving_range,
     ewma_path,
@@ -443,14 +443,15 @@ def ewma(
     if center is not None and (
         isinstance(center, bool)
         or not isinstance(center, int | float | np.integer | np.floating)
-        or not np.isfinite(float(center))
+        or not abs(float(center)) <= LIMIT
     ):
         msg = (
-            f"The 'center' parameter of {where} must be a finite number. "
+            f"The 'center' parameter of {where} must be a number in "
+            f"[-{LIMIT:g}, {LIMIT:g}]. "
             f"Got {center!r}."
         )
         raise InputError(msg)
-    sd = None if sigma is None else check_positive(sigma, "sigma", where)
+    sd = None if sigma is None else check_positive(sigma, "sigma", where, at_most=LIMIT)
     got = read_periods(
         data,
         where=where,
