@@ -68,6 +68,8 @@ NOT_DATA_FIRST = {
     "replicate",
     "jackknife_weights",
     "customer_orientation_tree",
+    # tracking: one result per wave
+    "waves",
     # model specifications (presets), not fits
     "acsi",
     "ecsi",
@@ -86,6 +88,7 @@ def _public_functions() -> Iterator[tuple[str, Callable[..., Any]]]:
     modules = [satmodels, satmodels.csi, satmodels.kano, satmodels.servqual]
     modules += [satmodels.acsi, satmodels.weighting, satmodels.design]
     modules += [satmodels.qfd, satmodels.value, satmodels.retention]
+    modules += [satmodels.sqi, satmodels.tracking]
     seen: set[int] = set()
     for mod in modules:
         for name in getattr(mod, "__all__", []):

@@ -40,7 +40,9 @@ if TYPE_CHECKING:  # the names below load on first use (PEP 562)
         qfd,
         retention,
         servqual,
+        sqi,
         study,
+        tracking,
         value,
         weighting,
     )
@@ -165,6 +167,8 @@ _LAZY: dict[str, str] = {
     "servqual": ".servqual",
     "shapley_importance": ".csi",
     "value": ".value",
+    "sqi": ".sqi",
+    "tracking": ".tracking",
 }
 
 
@@ -251,7 +255,9 @@ __all__ = [
     "satisfaction_ratio",
     "servqual",
     "shapley_importance",
+    "sqi",
     "study",
+    "tracking",
     "value",
     "weighting",
 ]

@@ -17,6 +17,13 @@ from typing import Any
 import numpy as np
 
 from ..exceptions import InputError
+from ._failures import (
+    FAILURE_RATES,
+    FAILURES_SEED,
+    SQI_SEVERITY,
+    SimulatedFailures,
+    make_daily_failures,
+)
 from ._generator import (
     ACSI_BLOCKS,
     ACSI_PATHS,
@@ -30,13 +37,18 @@ from ._generator import (
 __all__ = [
     "ACSI_BLOCKS",
     "ACSI_PATHS",
+    "FAILURES_SEED",
+    "FAILURE_RATES",
     "KANO_CATEGORIES",
     "SAMPLE_N",
     "SAMPLE_SEED",
     "SERVQUAL_GAPS",
+    "SQI_SEVERITY",
+    "SimulatedFailures",
     "SimulatedSurvey",
     "latent_correlation",
     "load_sample_survey",
+    "make_daily_failures",
     "make_survey",
     "sample_study_path",
     "sample_survey_csv",
