@@ -48,7 +48,7 @@ def _lower(ref: list[list[float | None]]) -> np.ndarray[Any, Any]:
     out = low + low.T
     out[np.isnan(m) | np.isnan(m.T)] = np.nan
     np.fill_diagonal(out, np.nan)
-    return out
+    return np.asarray(out, dtype=np.float64)
 
 
 def _fit(data: Any, correlations: str) -> acsi.HTMTResult:

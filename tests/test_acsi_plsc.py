@@ -131,7 +131,9 @@ def _population(n: int, rng: np.random.Generator) -> tuple[Any, dict[str, float]
     data = {}
     for name, eta in (("x", x), ("m", m), ("y", y)):
         for k, lam in enumerate((0.8, 0.7, 0.6), start=1):
-            data[f"{name}{k}"] = lam * eta + np.sqrt(1 - lam**2) * rng.standard_normal(n)
+            data[f"{name}{k}"] = lam * eta + np.sqrt(1 - lam**2) * rng.standard_normal(
+                n
+            )
     return data, {"X -> M": b_xm, "M -> Y": b_my, "X -> Y": b_xy}
 
 
@@ -172,12 +174,14 @@ def test_result_protocol_and_bad_options() -> None:
         data, model=MODEL, n_resamples=50, rng=1, interval="percentile"
     )
     assert res.estimates.interval[0] == "percentile"
-    lo, hi = res.confidence_interval()
+    lo, _ = res.confidence_interval()
     assert np.all(lo[:3] < res.estimates.estimate[:3])
     assert "PLScResult" in repr(res)
     assert json.dumps(res.to_dict())
     assert len(res.to_frame()) == len(res.estimates)
-    normal = acsi.consistent(data, model=MODEL, n_resamples=50, rng=1, interval="normal")
+    normal = acsi.consistent(
+        data, model=MODEL, n_resamples=50, rng=1, interval="normal"
+    )
     assert normal.estimates.interval[0] == "normal"
     with pytest.raises(InputError, match="interval"):
         acsi.consistent(data, model=MODEL, interval="wald")  # type: ignore[arg-type]
@@ -186,3 +190,30 @@ def test_result_protocol_and_bad_options() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert acsi.consistent(data, model=MODEL).admissible
+
+
+@pytest.mark.parametrize(
+    "engine", ["polars_lazy", pytest.param("duckdb", marks=pytest.mark.engine)]
+)
+def test_lazy_engines_give_the_same_fit(engine: str) -> None:
+    """Only the correlation matrix comes back from the engine."""
+    data, _ = _population(400, np.random.default_rng(9))
+    if engine == "polars_lazy":
+        pl = pytest.importorskip("polars")
+        lazy: object = pl.DataFrame(data).lazy()
+    else:
+        duckdb = pytest.importorskip("duckdb")
+        pa = pytest.importorskip("pyarrow")
+        lazy = duckdb.connect().from_arrow(pa.table(data))
+    eager = acsi.consistent(data, model=MODEL)
+    res = acsi.consistent(lazy, model=MODEL, n_resamples=30, rng=2)
+    np.testing.assert_allclose(
+        res.path_coefficients, eager.path_coefficients, atol=1e-10
+    )
+    assert res._boot is not None
+    assert res._boot.method == "poisson"
+    assert res._boot.jackknife_groups == 0
+    h = acsi.htmt(lazy, model=MODEL, correlations="absolute")
+    np.testing.assert_allclose(
+        h.htmt, acsi.htmt(data, model=MODEL, correlations="absolute").htmt, atol=1e-10
+    )
