@@ -68,6 +68,8 @@ NOT_DATA_FIRST = {
     "replicate",
     "jackknife_weights",
     "customer_orientation_tree",
+    # acsi.indirect_effects takes a fitted PLS / PLSc result
+    "indirect_effects",
     # model specifications (presets), not fits
     "acsi",
     "ecsi",

@@ -22,7 +22,7 @@ from ..scales import Scale, as_scale
 from ._common import as_spec, index_scale
 from ._pls_options import PLSOptions
 from .bootstrap_result import PLSBootstrap
-from .htmt import HTMTResult, htmt
+from .discriminant import HTMTResult, htmt
 from .index import IPMAResult
 from .mediation import MediationResult, indirect_effects
 from .plsc import PLScResult, consistent

@@ -1,7 +1,7 @@
 r"""Indicator correlations of a sample and of its bootstrap replicates.
 
 Shared by the consistent PLS fit (:mod:`.plsc`), the HTMT ratios
-(:mod:`.htmt`) and the specific indirect effects (:mod:`.mediation`): every
+(:mod:`.discriminant`) and the specific indirect effects (:mod:`.mediation`): every
 statistic there is a function of the indicators' correlation matrix, so it
 is computed from :class:`~satmodels.stats.moments.Moments` (in memory, or
 aggregated on Dask, Spark, DuckDB or polars lazy) and, for the bootstrap,

@@ -260,7 +260,7 @@ def indirect_effects(
     >>> fit = acsi.fit(load_sample_survey(), scale=(1, 10))
     >>> med = acsi.indirect_effects(fit)
     >>> med.names[0]
-    'EXPE -> QUAL -> SAT'
+    'EXPE -> QUAL -> VAL'
     """
     if interval not in ("bca", "percentile", "normal"):
         msg = (

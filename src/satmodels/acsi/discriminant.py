@@ -294,9 +294,13 @@ def htmt(
     --------
     >>> from satmodels import acsi
     >>> from satmodels.datasets import load_sample_survey
-    >>> res = acsi.htmt(load_sample_survey())
+    >>> # complaints correlate negatively with the other blocks' items:
+    >>> # average absolute correlations (seminr), never a negative HTMT
+    >>> res = acsi.htmt(load_sample_survey(), correlations="absolute")
     >>> res.htmt.shape
     (6, 6)
+    >>> bool(res.htmt[0, 1] > 0)
+    True
     """
     how = check_interval(interval, _WHERE)
     if correlations not in ("signed", "absolute"):
