@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from satmodels import acsi
-from satmodels.exceptions import AdmissibilityWarning, InputError
+from satmodels.exceptions import AdmissibilityWarning, EstimationError, InputError
 from satmodels.stats.moments import Moments
 
 # ../shared/data relative to the repository root (a worktree's lives in /work)
@@ -217,3 +217,32 @@ def test_lazy_engines_give_the_same_fit(engine: str) -> None:
     np.testing.assert_allclose(
         h.htmt, acsi.htmt(data, model=MODEL, correlations="absolute").htmt, atol=1e-10
     )
+
+
+def test_undefined_rho_a_is_inadmissible_not_silent() -> None:
+    """A block whose items correlate negatively has c^2 < 0: rho_A is NaN."""
+    rng = np.random.default_rng(0)
+    n = 300
+    x = rng.standard_normal(n)
+    y = 0.5 * x + rng.standard_normal(n)
+    data = {
+        "x1": x + rng.standard_normal(n),
+        "x2": x + rng.standard_normal(n),
+        "y1": y + 0.5 * rng.standard_normal(n),
+        "y2": -0.3 * y + rng.standard_normal(n) + 0.8 * x,
+    }
+    model = "X =~ x1 + x2\nY =~ y1 + y2\nY ~ X"
+    with pytest.warns(AdmissibilityWarning, match=r"rho_A undefined for \['Y'\]"):
+        res = acsi.consistent(
+            data, model=model, n_resamples=30, rng=1, inadmissible="keep"
+        )
+    assert np.isnan(res.rho_a[1])
+    assert np.isnan(res.path("X", "Y"))
+    assert np.isnan(res.estimates.select("path").ci_low[0])
+    assert res.n_inadmissible == 30
+    assert res.n_failed == 0
+    with (
+        pytest.warns(AdmissibilityWarning),
+        pytest.raises(EstimationError, match="30 inadmissible"),
+    ):
+        acsi.consistent(data, model=model, n_resamples=30, rng=1)

@@ -413,6 +413,12 @@ def consistent(
             stacklevel=2,
         )
     failed = [c for c, ok in checks.items() if not ok and c != "converged"]
+    undefined = [lay.latents[k] for k in np.flatnonzero(~np.isfinite(fit.rho_a[0]))]
+    if undefined:
+        failed.append(
+            f"rho_A undefined for {undefined}: the block's indicators do not "
+            "correlate positively (c^2 <= 0), its paths are NaN"
+        )
     if failed:
         warnings.warn(
             f"{_WHERE}: the PLSc solution is inadmissible ({', '.join(failed)}; "
@@ -428,7 +434,10 @@ def consistent(
         def stat(s: FloatArray) -> tuple[FloatArray, BoolArray]:
             r = plsc_batch(s, lay, scheme=opts.scheme)
             v = _vector(r, sample)
-            ok = r.checks[:, 0] & np.all(np.isfinite(v), axis=1)
+            # an undefined rho_A (c^2 <= 0) makes a replicate inadmissible
+            # (NaN statistics), not failed: it is counted with them
+            finite = np.all(np.isfinite(v), axis=1)
+            ok = r.checks[:, 0] & (finite | ~r.admissible)
             return v, ok
 
         result_boot = boot(
