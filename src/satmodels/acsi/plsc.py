@@ -232,69 +232,70 @@ class PLScResult(ResultMixin):
         )
 
 
+Pairs = tuple[tuple[int, int], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class _Rows:
-    """Names, kinds and extractors of the statistic vector."""
+    """Names and kinds of the statistic vector, and the cells it picks."""
 
     names: tuple[str, ...]
     kinds: tuple[str, ...]
+    paths: Pairs
+    total: Pairs
+    indirect: Pairs
+    pairs: Pairs
+    endogenous: tuple[int, ...]
 
 
-def _labels(sample: Sample) -> tuple[_Rows, tuple[tuple[int, int], ...]]:
+def _rows(sample: Sample) -> _Rows:
     lay, spec = sample.lay, sample.spec
     lv = lay.latents
     direct, longer = reachability(lay)
-    total = [
+    total = tuple(
         (int(s), int(t)) for s, t in zip(*np.nonzero(direct | longer), strict=True)
-    ]
-    indirect = [(s, t) for s, t in total if longer[s, t]]
-    pairs = [(i, j) for i in range(lay.j) for j in range(i + 1, lay.j)]
+    )
+    indirect = tuple((s, t) for s, t in total if longer[s, t])
+    pairs = tuple((i, j) for i in range(lay.j) for j in range(i + 1, lay.j))
+    pos = {name: k for k, name in enumerate(lv)}
+    paths = tuple((pos[p.source], pos[p.target]) for p in spec.paths)
+    endo = tuple(k for k in range(lay.j) if lay.predecessors[k].size)
     names: list[str] = []
     kinds: list[str] = []
-    pos = {name: k for k, name in enumerate(lv)}
-    path_pairs = [(pos[p.source], pos[p.target]) for p in spec.paths]
     for kind, items in (
-        ("path", [f"{lv[s]} -> {lv[t]}" for s, t in path_pairs]),
+        ("path", [f"{lv[s]} -> {lv[t]}" for s, t in paths]),
         ("loading", list(lay.indicators)),
         ("weight", list(lay.indicators)),
         ("rho_a", list(lv)),
-        ("r2", [lv[k] for k in range(lay.j) if lay.predecessors[k].size]),
+        ("r2", [lv[k] for k in endo]),
         ("total_effect", [f"{lv[s]} -> {lv[t]}" for s, t in total]),
         ("indirect_effect", [f"{lv[s]} -> {lv[t]}" for s, t in indirect]),
         ("construct_correlation", [f"{lv[i]} ~ {lv[j]}" for i, j in pairs]),
     ):
         names += items
         kinds += [kind] * len(items)
-    return _Rows(tuple(names), tuple(kinds)), (
-        tuple(path_pairs) + tuple(total) + tuple(indirect) + tuple(pairs)
-    )
+    return _Rows(tuple(names), tuple(kinds), paths, total, indirect, pairs, endo)
 
 
-def _vector(r: PLScBatch, sample: Sample) -> FloatArray:
-    lay, spec = sample.lay, sample.spec
-    pos = {name: k for k, name in enumerate(lay.latents)}
-    direct, longer = reachability(lay)
-    total = list(zip(*np.nonzero(direct | longer), strict=True))
-    indirect = [(s, t) for s, t in total if longer[s, t]]
-    pairs = [(i, j) for i in range(lay.j) for j in range(i + 1, lay.j)]
+def _pick(a: FloatArray, idx: Pairs) -> FloatArray:
+    if not idx:
+        return np.zeros((a.shape[0], 0))
+    rows, cols = zip(*idx, strict=True)
+    return a[:, list(rows), list(cols)]
 
-    def pick(a: FloatArray, idx: Sequence[tuple[Any, Any]]) -> FloatArray:
-        if not idx:
-            return np.zeros((a.shape[0], 0))
-        rows, cols = zip(*idx, strict=True)
-        return a[:, list(rows), list(cols)]
 
-    endo = [k for k in range(lay.j) if lay.predecessors[k].size]
+def _vector(r: PLScBatch, rows: _Rows) -> FloatArray:
+    """Stack the statistics of a batch (B, K + 1); the last column: admissible."""
     return np.concatenate(
         [
-            pick(r.paths, [(pos[p.source], pos[p.target]) for p in spec.paths]),
+            _pick(r.paths, rows.paths),
             r.loadings,
             r.weights,
             r.rho_a,
-            r.r_squared[:, endo],
-            pick(r.total, total),
-            pick(r.total - r.paths, indirect),
-            pick(r.correlation, pairs),
+            r.r_squared[:, list(rows.endogenous)],
+            _pick(r.total, rows.total),
+            _pick(r.total - r.paths, rows.indirect),
+            _pick(r.correlation, rows.pairs),
             r.admissible[:, None].astype(np.float64),
         ],
         axis=1,
@@ -402,8 +403,8 @@ def consistent(
     except np.linalg.LinAlgError as exc:
         msg = f"{_WHERE}: the linear algebra failed ({exc})."
         raise EstimationError(msg) from exc
-    rows, _ = _labels(sample)
-    est_full = _vector(fit, sample)[0]
+    rows = _rows(sample)
+    est_full = _vector(fit, rows)[0]
     checks = {c: bool(v) for c, v in zip(CHECKS, fit.checks[0], strict=True)}
     if not checks["converged"]:
         warnings.warn(
@@ -433,7 +434,7 @@ def consistent(
 
         def stat(s: FloatArray) -> tuple[FloatArray, BoolArray]:
             r = plsc_batch(s, lay, scheme=opts.scheme)
-            v = _vector(r, sample)
+            v = _vector(r, rows)
             # an undefined rho_A (c^2 <= 0) makes a replicate inadmissible
             # (NaN statistics), not failed: it is counted with them
             finite = np.all(np.isfinite(v), axis=1)
