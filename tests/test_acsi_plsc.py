@@ -72,6 +72,13 @@ def _check(res: acsi.PLScResult, ref: dict[str, Any]) -> None:
     for name, val in ref["r2"].items():
         assert res.r_squared[res.latents.index(name)] == pytest.approx(val, rel=RTOL)
     assert res.min_eigenvalue == pytest.approx(ref["min_eigenvalue"], rel=1e-5)
+    # cSEM fit(.saturated = FALSE, .type_vcv = "indicator"): verify() code 5
+    assert res.implied_min_eigenvalue == pytest.approx(
+        ref["implied_min_eigenvalue"], rel=1e-6
+    )
+    assert (
+        res.admissibility["implied_correlation_psd"] is not ref["verify_problem"]["5"]
+    )
 
 
 def test_small_model_matches_csem(mobi: Any) -> None:

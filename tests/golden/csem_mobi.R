@@ -69,7 +69,9 @@ plsc <- function(model) {
     indirect_effect = setNames(as.list(eff$Indirect_effect$Estimate),
                                eff$Indirect_effect$Name),
     verify_problem = as.list(setNames(as.logical(v), names(v))),
-    min_eigenvalue = min(eigen(res$Estimates$Construct_VCV)$values)
+    min_eigenvalue = min(eigen(res$Estimates$Construct_VCV)$values),
+    implied_min_eigenvalue = min(eigen(
+      fit(res, .saturated = FALSE, .type_vcv = "indicator"))$values)
   )
 }
 

@@ -24,7 +24,13 @@ composites).
 Admissibility (cSEM ``verify()``): iterations converged; every
 :math:`|\hat\lambda| \le 1`; every :math:`\rho_A \le 1` and defined
 (:math:`\hat c^2 > 0`); every corrected :math:`|r| \le 1`; the corrected
-construct correlation matrix positive semi-definite.
+construct correlation matrix positive semi-definite; the model-implied
+indicator correlation matrix positive semi-definite (cSEM ``fit()``:
+:math:`\Sigma = \Lambda' V \Lambda + \Theta` with the construct matrix
+implied by the structural model, :math:`V = (I - A)^{-1}\Omega(I - A)^{-T}`,
+:math:`\Omega` the exogenous constructs' correlations and the endogenous
+errors' variances :math:`1 - R^2`, unit diagonal; within a composite's
+block the sample correlations).
 
 References
 ----------
@@ -52,6 +58,7 @@ CHECKS: tuple[str, ...] = (
     "rho_a_at_most_1",
     "correlations_at_most_1",
     "construct_correlation_psd",
+    "implied_correlation_psd",
 )
 
 #: Tolerance of the admissibility checks (cSEM uses 1e-8 for the PSD check).
@@ -70,6 +77,7 @@ class PLScBatch:
     total: FloatArray  # (B, J, J)
     r_squared: FloatArray  # (B, J), NaN for exogenous latents
     min_eigenvalue: FloatArray  # (B,) of the corrected correlation matrix
+    implied_min_eigenvalue: FloatArray  # (B,) of the implied indicator matrix
     checks: BoolArray  # (B, len(CHECKS))
     iterations: FloatArray  # (B,)
 
@@ -136,6 +144,8 @@ def plsc_batch(
     with np.errstate(invalid="ignore"):
         total = np.linalg.inv(eye - np.where(np.isfinite(paths), paths, 0.0)) - eye
     total = np.where(finite[:, None, None], total, np.nan)
+    implied_min = _implied_min_eigenvalue(s, safe, paths, r2, loadings, lay)
+    implied_min = np.where(finite, implied_min, np.nan)
     off_abs = np.abs(corr * (1 - eye))
     with np.errstate(invalid="ignore"):
         checks = np.stack(
@@ -145,6 +155,7 @@ def plsc_batch(
                 np.all(rho <= 1 + TOL, axis=1),  # NaN (c^2 <= 0) fails
                 np.all(off_abs <= 1 + TOL, axis=(1, 2)),
                 min_eig >= -TOL,
+                implied_min >= -TOL,
             ],
             axis=1,
         )
@@ -157,6 +168,45 @@ def plsc_batch(
         total=total,
         r_squared=r2,
         min_eigenvalue=min_eig,
+        implied_min_eigenvalue=implied_min,
         checks=checks,
         iterations=fit.iterations.astype(np.float64),
     )
+
+
+def _implied_min_eigenvalue(
+    s: FloatArray,
+    corr: FloatArray,
+    paths: FloatArray,
+    r2: FloatArray,
+    loadings: FloatArray,
+    lay: Layout,
+) -> FloatArray:
+    """Smallest eigenvalue of the model-implied indicator correlations, (B,).
+
+    cSEM's ``fit(.saturated = FALSE, .type_vcv = "indicator")`` (its
+    ``verify()`` code 5), for recursive models.
+    """
+    b = s.shape[0]
+    eye = np.eye(lay.j)
+    a = np.swapaxes(np.where(np.isfinite(paths), paths, 0.0), 1, 2)  # [target, src]
+    exo = np.array([lay.predecessors[k].size == 0 for k in range(lay.j)])
+    omega = np.zeros((b, lay.j, lay.j))
+    both = exo[:, None] & exo[None, :]
+    omega[:, both] = corr[:, both]
+    endo = np.flatnonzero(~exo)
+    omega[:, endo, endo] = 1.0 - np.where(np.isfinite(r2[:, endo]), r2[:, endo], 0.0)
+    inv = np.linalg.inv(eye - a)
+    v = inv @ omega @ np.swapaxes(inv, 1, 2)
+    v = v * (1 - eye) + eye
+    lam = np.where(np.isfinite(loadings), loadings, 0.0)[:, :, None] * lay.mask
+    sigma = lam @ v @ np.swapaxes(lam, 1, 2)
+    p = lay.p
+    idx = np.arange(p)
+    sigma[:, idx, idx] = 1.0
+    for k, members in enumerate(lay.members):
+        if lay.mode_b[k] or members.size < 2:
+            sigma[:, members[:, None], members[None, :]] = s[
+                :, members[:, None], members[None, :]
+            ]
+    return np.asarray(np.linalg.eigvalsh(sigma)[:, 0])

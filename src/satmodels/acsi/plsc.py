@@ -87,9 +87,13 @@ class PLScResult(ResultMixin):
         Every check of :attr:`admissibility` passed.
     admissibility : dict of str to bool
         ``converged``, ``loadings_at_most_1``, ``rho_a_at_most_1``,
-        ``correlations_at_most_1``, ``construct_correlation_psd``.
+        ``correlations_at_most_1``, ``construct_correlation_psd``,
+        ``implied_correlation_psd`` (cSEM ``verify()`` codes 1-5).
     min_eigenvalue : float
         Smallest eigenvalue of the corrected construct correlation matrix.
+    implied_min_eigenvalue : float
+        Smallest eigenvalue of the model-implied indicator correlation
+        matrix (cSEM ``fit()``).
     n_resamples, n_failed, n_inadmissible : int
         Bootstrap replicates drawn, failed (not converged or not finite)
         and inadmissible; both kinds are excluded from the intervals.
@@ -117,6 +121,7 @@ class PLScResult(ResultMixin):
     admissible: bool
     admissibility: dict[str, bool]
     min_eigenvalue: float
+    implied_min_eigenvalue: float
     converged: bool
     n_resamples: int
     n_failed: int
@@ -158,6 +163,7 @@ class PLScResult(ResultMixin):
                 "admissible": self.admissible,
                 "admissibility": self.admissibility,
                 "min_eigenvalue": self.min_eigenvalue,
+                "implied_min_eigenvalue": self.implied_min_eigenvalue,
                 "converged": self.converged,
                 "n_resamples": self.n_resamples,
                 "n_failed": self.n_failed,
@@ -477,6 +483,7 @@ def consistent(
         admissible=all(checks.values()),
         admissibility=checks,
         min_eigenvalue=float(fit.min_eigenvalue[0]),
+        implied_min_eigenvalue=float(fit.implied_min_eigenvalue[0]),
         converged=checks["converged"],
         n_resamples=opts.n_resamples,
         n_failed=0 if result_boot is None else result_boot.n_failed,
