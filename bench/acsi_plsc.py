@@ -70,9 +70,7 @@ def main() -> None:
     say(f"## 1. Bootstrap, {reps} replicates (BCa, grouped-jackknife acceleration)")
     t_pls = best(lambda: acsi.fit(data, model="ecsi", n_resamples=reps, rng=1))
     say(f"acsi.fit (PLS)             : {t_pls:8.3f} s")
-    t_plsc = best(
-        lambda: acsi.consistent(data, model="ecsi", n_resamples=reps, rng=1)
-    )
+    t_plsc = best(lambda: acsi.consistent(data, model="ecsi", n_resamples=reps, rng=1))
     res = acsi.consistent(data, model="ecsi", n_resamples=reps, rng=1)
     say(
         f"acsi.consistent (PLSc)     : {t_plsc:8.3f} s   "

@@ -144,7 +144,9 @@ def plsc_batch(
     with np.errstate(invalid="ignore"):
         total = np.linalg.inv(eye - np.where(np.isfinite(paths), paths, 0.0)) - eye
     total = np.where(finite[:, None, None], total, np.nan)
-    implied_min = _implied_min_eigenvalue(s, safe, paths, r2, loadings, lay)
+    implied_min = _implied_min_eigenvalue(
+        s, safe, paths=paths, r2=r2, loadings=loadings, lay=lay
+    )
     implied_min = np.where(finite, implied_min, np.nan)
     off_abs = np.abs(corr * (1 - eye))
     with np.errstate(invalid="ignore"):
@@ -177,6 +179,7 @@ def plsc_batch(
 def _implied_min_eigenvalue(
     s: FloatArray,
     corr: FloatArray,
+    *,
     paths: FloatArray,
     r2: FloatArray,
     loadings: FloatArray,
