@@ -70,6 +70,8 @@ NOT_DATA_FIRST = {
     "customer_orientation_tree",
     # tracking: one result per wave
     "waves",
+    # acsi.indirect_effects takes a fitted PLS / PLSc result
+    "indirect_effects",
     # model specifications (presets), not fits
     "acsi",
     "ecsi",

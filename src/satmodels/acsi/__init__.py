@@ -23,7 +23,10 @@ from ..scales import Scale, as_scale
 from ._common import as_spec, index_scale
 from ._pls_options import PLSOptions
 from .bootstrap_result import PLSBootstrap
+from .discriminant import HTMTResult, htmt
 from .index import IPMAResult
+from .mediation import MediationResult, indirect_effects
+from .plsc import PLScResult, consistent
 from .presets import acsi, ccsi, ecsi, scsb
 from .result import PLSResult
 from .spec import Block, ModelSpec, Path
@@ -33,15 +36,21 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Block",
+    "HTMTResult",
     "IPMAResult",
+    "MediationResult",
     "ModelSpec",
     "PLSBootstrap",
     "PLSResult",
+    "PLScResult",
     "Path",
     "acsi",
     "ccsi",
+    "consistent",
     "ecsi",
     "fit",
+    "htmt",
+    "indirect_effects",
     "scsb",
 ]
 
