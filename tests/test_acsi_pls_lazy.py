@@ -24,7 +24,6 @@ MODEL = acsi.ModelSpec.from_syntax(
     "B ~ A; C ~ A + B; D ~ B + C"
 )
 COLS = ["a1", "a2", "a3", "b1", "b2", "c1", "c2", "c3", "d1"]
-TOL = {"rtol": 1e-12, "atol": 1e-12}
 
 
 def _data(n: int = 300, seed: int = 5) -> np.ndarray:
@@ -56,7 +55,9 @@ def test_lazy_quality_vifs_and_estimates_equal_eager(scaled: bool) -> None:
         "inner_vif": q.inner_vif(res.latent_correlation, lay),
     }
     for name, value in eager.items():
-        np.testing.assert_allclose(getattr(res, name), value, **TOL, err_msg=name)
+        np.testing.assert_allclose(
+            getattr(res, name), value, rtol=1e-12, atol=1e-12, err_msg=name
+        )
     # the second access returns the cached array
     assert res.rho_a is res.rho_a
     table = build_estimates(
@@ -82,7 +83,9 @@ def test_lazy_quality_vifs_and_estimates_equal_eager(scaled: bool) -> None:
     )
     assert res.estimates.name == table.name
     assert list(res.estimates.kind) == list(table.kind)
-    np.testing.assert_allclose(res.estimates.estimate, table.estimate, **TOL)
+    np.testing.assert_allclose(
+        res.estimates.estimate, table.estimate, rtol=1e-12, atol=1e-12
+    )
 
 
 def test_lazy_values_of_a_bootstrap_fit_and_segments() -> None:
@@ -95,7 +98,9 @@ def test_lazy_values_of_a_bootstrap_fit_and_segments() -> None:
     assert res.segments is not None
     for part in (res, *res.segments.values()):
         lay = layout(MODEL)
-        np.testing.assert_allclose(part.ave, q.ave(part.loadings, lay), **TOL)
+        np.testing.assert_allclose(
+            part.ave, q.ave(part.loadings, lay), rtol=1e-12, atol=1e-12
+        )
     rows = res.estimates.kind
     assert "bca" in set(res.estimates.interval)
     assert {"rho_a", "ave", "htmt"} <= set(rows)
@@ -106,7 +111,9 @@ def test_vectorized_htmt_equals_the_pair_loop() -> None:
     x = _data()
     r = np.corrcoef(x, rowvar=False)
     reps = np.stack([r, np.corrcoef(x[::2], rowvar=False)])
-    np.testing.assert_allclose(q.htmt(reps, lay), q._htmt_loop(reps, lay), **TOL)
+    np.testing.assert_allclose(
+        q.htmt(reps, lay), q._htmt_loop(reps, lay), rtol=1e-12, atol=1e-12
+    )
     # a block whose indicators correlate negatively: NaN in both
     neg = r.copy()
     neg[3, 4] = neg[4, 3] = -0.5
@@ -127,7 +134,9 @@ def test_single_fit_iteration_equals_the_batched_one() -> None:
     for scheme in ("path", "centroid", "factorial"):
         one = pls_weights(s, lay, scheme=scheme)
         two = pls_weights(np.concatenate([s, s]), lay, scheme=scheme)
-        np.testing.assert_allclose(one.weights[0], two.weights[0], **TOL)
+        np.testing.assert_allclose(
+            one.weights[0], two.weights[0], rtol=1e-12, atol=1e-12
+        )
         np.testing.assert_array_equal(one.iterations, two.iterations[:1])
 
 
@@ -141,9 +150,14 @@ def test_batched_regressions_equal_one_solve_per_latent() -> None:
         if not pred.size:
             continue
         beta = _solve(lcor[np.ix_(pred, pred)][None], lcor[pred, k][None, :, None])
-        np.testing.assert_allclose(out["paths"][0][pred, k], beta[0, :, 0], **TOL)
         np.testing.assert_allclose(
-            out["r_squared"][0][k], beta[0, :, 0] @ lcor[pred, k], **TOL
+            out["paths"][0][pred, k], beta[0, :, 0], rtol=1e-12, atol=1e-12
+        )
+        np.testing.assert_allclose(
+            out["r_squared"][0][k],
+            beta[0, :, 0] @ lcor[pred, k],
+            rtol=1e-12,
+            atol=1e-12,
         )
 
 
