@@ -147,12 +147,23 @@ def _scores(
     wr = w / sd[:, None] if scaled else w
     shift = mean @ wr
     n, p = rows.shape
-    out = np.empty((n, wr.shape[1]))
     step = max(256, _SCORE_BLOCK_FLOPS // max(1, p * wr.shape[1]))
-    for lo in range(0, n, step):
-        part = out[lo : lo + step]
-        np.matmul(rows[lo : lo + step], wr, out=part)
-        part -= shift
+    if rows.flags.f_contiguous and not rows.flags.c_contiguous:
+        # column-major rows (a frame's block): blocks of the transposed
+        # product, whose operands stay contiguous in memory
+        out_t = np.empty((wr.shape[1], n))
+        wt, rt = np.ascontiguousarray(wr.T), rows.T
+        for lo in range(0, n, step):
+            part = out_t[:, lo : lo + step]
+            np.matmul(wt, rt[:, lo : lo + step], out=part)
+            part -= shift[:, None]
+        out = out_t.T
+    else:
+        out = np.empty((n, wr.shape[1]))
+        for lo in range(0, n, step):
+            part = out[lo : lo + step]
+            np.matmul(rows[lo : lo + step], wr, out=part)
+            part -= shift
     if complete:
         return out
     bad = np.flatnonzero(np.isnan(out).any(axis=1))
