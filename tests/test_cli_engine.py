@@ -25,11 +25,16 @@ pytest.importorskip("pyarrow")
 pytestmark = pytest.mark.engine
 
 
-def _survey(n: int, seed: int, *, holes: bool) -> str:
-    """A CSV with three pairs, weights (some 0) and, optionally, missing cells."""
+def _survey(n: int, seed: int, *, holes: bool, discrete: bool = True) -> str:
+    """A CSV with three pairs, weights (some 0) and, optionally, missing cells.
+
+    Discrete answers (a 1-10 scale) take the grouped scan, continuous ones
+    (more than ``_FEW`` distinct pairs) the summing scan.
+    """
     rng = np.random.default_rng(seed)
-    e = np.clip(np.round(6 + rng.normal(size=(n, 3)) * 1.5), 1, 10)
-    p = np.clip(np.round(e + 0.4 + rng.normal(size=(n, 3))), 1, 10)
+    digits = 0 if discrete else 6
+    e = np.clip(np.round(6 + rng.normal(size=(n, 3)) * 1.5, digits), 1, 10)
+    p = np.clip(np.round(e + 0.4 + rng.normal(size=(n, 3)), digits), 1, 10)
     w = np.round(rng.uniform(0.2, 3.0, size=n), 3)
     w[::17] = 0.0
     cells = [[f"{v:g}" for v in row] for row in np.column_stack([e, p, w])]
@@ -90,22 +95,35 @@ def _close(a: object, b: object, where: str = "") -> None:
 ARGS = ["--expected", "e1", "e2", "e3", "--perceived", "p1", "p2", "p3"]
 
 
+@pytest.mark.parametrize("discrete", [True, False])
 @pytest.mark.parametrize("holes", [False, True])
 @pytest.mark.parametrize("weights", [False, True])
-def test_engine_equals_in_memory_json(
+def test_engine_equals_in_memory_json(  # noqa: PLR0913, PLR0917
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
     holes: bool,
     weights: bool,
+    discrete: bool,
 ) -> None:
     path = tmp_path / "s.csv"
-    path.write_text(_survey(3000, 1, holes=holes), encoding="utf-8")
+    text = _survey(3000, 1, holes=holes, discrete=discrete)
+    path.write_text(text, encoding="utf-8")
     argv = ["ratio", str(path), *ARGS, "--nan-policy", "omit", "--format", "json"]
     if weights:
         argv += ["--weights", "w"]
+    grouped: list[bool] = []
+    real = _engine._few_values
+
+    def spy(*args: Any, **kwargs: Any) -> bool:
+        out = real(*args, **kwargs)
+        grouped.append(out)
+        return out
+
+    monkeypatch.setattr(_engine, "_few_values", spy)
     fast, slow, used = _both(capsys, monkeypatch, argv)
     assert used == [True]
+    assert grouped == [discrete]
     assert fast[0] == slow[0] == 0
     assert fast[2] == slow[2]
     _close(json.loads(fast[1]), json.loads(slow[1]))

@@ -85,16 +85,13 @@ class Regressions:
     """
 
     target: IntArray  # (K,)
-    rows: IntArray  # (K, m, m) row index into C
-    cols: IntArray  # (K, m, m) column index into C
-    rhs: IntArray  # (K, m) row index of the right-hand side
-    pad: BoolArray  # (K, m, m) padded cells
-    eye: FloatArray  # (K, m, m) identity on the padded diagonal, else 0
-    valid: BoolArray  # (K, m) real (not padded) predecessors
-    flat_pred: IntArray  # predecessors of valid cells, K-major
-    flat_target: IntArray  # their target
-    succ_of: tuple[IntArray, IntArray]  # (successor, latent) pairs of all paths
     isolated: FloatArray  # (J, J) diagonal: 1 for a latent without any path
+    # flat gathers of the padded systems from [C.ravel(), 1, 0] (K, m, m), (K, m)
+    take_a: IntArray
+    take_b: IntArray
+    valid_flat: IntArray  # positions of the real coefficients in (K * m)
+    e_flat: IntArray  # their positions in E.ravel() (pred * J + target)
+    succ_flat: IntArray  # successor * J + latent of every path
 
 
 def _regressions(
@@ -112,18 +109,23 @@ def _regressions(
     pad = ~(valid[:, :, None] & valid[:, None, :])
     eye = np.where(pad, np.eye(m), 0.0)
     tgt = np.asarray(targets, dtype=np.int64)
+    nj = structure.shape[0]
+    one, zero = nj * nj, nj * nj + 1  # the two constants appended to C.ravel()
+    rows = np.broadcast_to(rhs[:, :, None], (nk, m, m))
+    cols = np.broadcast_to(rhs[:, None, :], (nk, m, m))
+    take_a = np.where(pad, np.where(eye > 0, one, zero), rows * nj + cols)
+    take_b = np.where(valid, rhs * nj + tgt[:, None], zero)
+    flat_pred = rhs[valid]
+    flat_target = np.broadcast_to(tgt[:, None], (nk, m))[valid]
+    succ, lat = np.nonzero(structure.T)
     return Regressions(
         target=tgt,
-        rows=np.broadcast_to(rhs[:, :, None], (nk, m, m)).copy(),
-        cols=np.broadcast_to(rhs[:, None, :], (nk, m, m)).copy(),
-        rhs=rhs,
-        pad=pad,
-        eye=eye,
-        valid=valid,
-        flat_pred=rhs[valid],
-        flat_target=np.broadcast_to(tgt[:, None], (nk, m))[valid],
-        succ_of=tuple(np.nonzero(structure.T)),  # type: ignore[arg-type]
         isolated=np.diag(~(structure | structure.T).any(axis=0)).astype(np.float64),
+        take_a=take_a.astype(np.int64),
+        take_b=take_b.astype(np.int64),
+        valid_flat=np.flatnonzero(valid.ravel()),
+        e_flat=flat_pred * nj + flat_target,
+        succ_flat=succ * nj + lat,
     )
 
 
@@ -135,9 +137,20 @@ def regress(c: FloatArray, reg: Regressions) -> FloatArray:
     coefficients of ``target[k]`` on its predecessors (0 in padded cells):
     ``C_pp^{-1} C_pk`` (the normal equations in moments).
     """
-    a = np.where(reg.pad, reg.eye, c[:, reg.rows, reg.cols])
-    b = np.where(reg.valid, c[:, reg.rhs, reg.target[:, None]], 0.0)
-    return _solve(a, b[..., None])[..., 0]
+    a, rhs = _padded(c, reg)
+    return _solve(a, rhs[..., None])[..., 0]
+
+
+def _padded(c: FloatArray, reg: Regressions) -> tuple[FloatArray, FloatArray]:
+    """Gather the padded systems ``[[C_pp, 0], [0, I]]`` and sides ``[C_pk, 0]``.
+
+    Two gathers from ``C`` (flattened, followed by the constants 1 and 0).
+    """
+    b_size = c.shape[0]
+    ext = np.empty((b_size, c.shape[1] * c.shape[2] + 2))
+    ext[:, :-2] = c.reshape(b_size, -1)
+    ext[:, -2:] = (1.0, 0.0)
+    return ext[:, reg.take_a], ext[:, reg.take_b]
 
 
 def layout(spec: ModelSpec) -> Layout:
@@ -224,14 +237,16 @@ def _inner_weights(c: FloatArray, lay: Layout, scheme: str) -> FloatArray:
         return np.sign(c) * adj + isolated
     if scheme == "factorial":
         return c * adj + isolated
+    b = c.shape[0]
     e = np.broadcast_to(isolated, c.shape).copy()
+    flat = e.reshape(b, -1)  # a view: E by [source * J + target]
     reg = lay.regressions
     if reg.target.size:
         # predecessors: the regression of Y_k on them (one batched solve)
-        e[:, reg.flat_pred, reg.flat_target] = regress(c, reg)[:, reg.valid]
+        beta = regress(c, reg).reshape(b, -1)
+        flat[:, reg.e_flat] = beta[:, reg.valid_flat]
     # successors: their covariance with Y_k
-    succ, k = reg.succ_of
-    e[:, succ, k] = c[:, succ, k]
+    flat[:, reg.succ_flat] = c.reshape(b, -1)[:, reg.succ_flat]
     return e
 
 
@@ -363,8 +378,8 @@ def pls_outputs(s: FloatArray, w: FloatArray, lay: Layout) -> dict[str, FloatArr
     reg = lay.regressions
     if reg.target.size:
         beta = regress(lcor, reg)  # (B, K, m), 0 in padded cells
-        paths[:, reg.flat_pred, reg.flat_target] = beta[:, reg.valid]
-        cpk = np.where(reg.valid, lcor[:, reg.rhs, reg.target[:, None]], 0.0)
+        paths.reshape(b, -1)[:, reg.e_flat] = beta.reshape(b, -1)[:, reg.valid_flat]
+        cpk = _padded(lcor, reg)[1]  # 0 in padded cells
         r2[:, reg.target] = np.sum(beta * cpk, axis=2)
     eye = np.eye(nj)
     total = np.linalg.inv(eye - paths) - eye

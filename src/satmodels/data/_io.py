@@ -345,6 +345,9 @@ class _Reader:
 
 
 # ----------------------------------------------------------------- engine
+#: DuckDB's own memory budget (buffers, hash tables; it spills beyond it):
+#: with the interpreter and numpy the command stays under 300 MB.
+_ENGINE_MEMORY = "128MB"
 #: Text of the CSV header looked at before a file is handed to DuckDB.
 _HEAD_BYTES = 1 << 20
 #: Missing-value markers of read_columns in the spellings DuckDB is given
@@ -418,6 +421,7 @@ def engine_source(
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET enable_progress_bar = false")
+        con.execute(f"SET memory_limit = '{_ENGINE_MEMORY}'")
         if suffix in _PARQUET_SUFFIXES or head.startswith(_PARQUET_MAGIC):
             src = _parquet_source(con, str(p), wanted)
         elif suffix in _CSV_SUFFIXES:

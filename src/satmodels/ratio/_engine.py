@@ -49,7 +49,7 @@ import numpy as np
 from .._typing import FloatArray
 from ..stats.moments import MissingReport
 from ._fit import _estimates, _thresholds
-from ._grade import DEFAULT_THRESHOLDS, grade_name
+from ._grade import DEFAULT_THRESHOLDS, grade_codes, grade_name
 from ._kernels import Aggregates
 from ._result import RatioResult
 
@@ -185,6 +185,17 @@ def ratio_from_engine(
     cuts = _thresholds(DEFAULT_THRESHOLDS, names)
     con = src.connection
     try:
+        if _few_values(con, src.relation, a_cols, b_cols):
+            grouped = _grouped(
+                con, src.relation, a_cols, b_cols, w, weighted=weights is not None
+            )
+            sums = _from_groups(
+                grouped, k, cuts=[cuts[nm] for nm in names], scale=scale,
+                weighted=weights is not None, raise_nan=nan_policy == "raise",
+            )  # fmt: skip
+            if sums is None:
+                return None
+            return _result(sums, names, cuts, perceived, expected, confidence_level)
         shift = _pilot(con, src.relation, a_cols, b_cols)
         row = _one(con, _query(src.relation, a_cols, b_cols, w, shift, cuts, names))
     except duckdb.Error:
@@ -232,6 +243,223 @@ def ratio_from_engine(
         weighted=weights is not None,
     )
     return _result(scan, names, cuts, perceived, expected, confidence_level)
+
+
+#: Distinct (a, b) pairs per item (and row means) in the pilot rows below
+#: which the answers are taken as a rating scale: then DuckDB groups the
+#: rows by answer (GROUPING SETS), a hash table of at most a few thousand
+#: groups, and numpy sums the groups; otherwise :func:`_query` sums rows.
+_FEW = 1_000
+
+
+def _few_values(
+    con: Any,  # noqa: ANN401 - a DuckDB connection
+    relation: str,
+    a_cols: list[str],
+    b_cols: list[str],
+) -> bool:
+    k = len(a_cols)
+    parts = [f"count(DISTINCT ({a}, {b}))" for a, b in zip(a_cols, b_cols, strict=True)]
+    parts.append(f"count(DISTINCT (({' + '.join(a_cols)}), ({' + '.join(b_cols)})))")
+    sql = (
+        f"SELECT {', '.join(parts)} FROM "  # noqa: S608 - our own names
+        f"(SELECT * FROM {relation} LIMIT {_PILOT_ROWS})"
+    )
+    row = _one(con, sql) or ()
+    return len(row) == k + 1 and all(v is not None and v <= _FEW for v in row)
+
+
+def _grouped(
+    con: Any,  # noqa: ANN401 - a DuckDB connection
+    relation: str,
+    a_cols: list[str],
+    b_cols: list[str],
+    w: str,
+    *,
+    weighted: bool,
+) -> list[tuple[Any, ...]]:
+    """Weights summed by answer: one scan, GROUPING SETS.
+
+    Sets: each item's (a, b); the row means (A, B) over the items of the
+    rows with every pair observed, with the sums of w C, w^2 C, w^2 C^2 of
+    their mean ratio C; and (any pair observed, w > 0, bad weight) for the
+    missing-data account. Each result row: the keys, ``GROUPING(...)``,
+    count, count of positive weights, sum w, sum w^2 and the three C sums.
+    """
+    k = len(a_cols)
+    ratio = " + ".join(f"{b} / {a}" for a, b in zip(a_cols, b_cols, strict=True))
+    any_pair = ", ".join(
+        f"0 * {a} + 0 * {b}" for a, b in zip(a_cols, b_cols, strict=True)
+    )
+    bad = (
+        f"({w} IS NULL OR isnan({w}) OR isinf({w}) OR {w} < 0)" if weighted else "false"
+    )
+    proj = [
+        *a_cols, *b_cols, f"{w} AS wt",
+        f"(({' + '.join(a_cols)}) / {k}) AS fa",
+        f"(({' + '.join(b_cols)}) / {k}) AS fb",
+        f"(({ratio}) / {k}) AS fc",
+        f"coalesce({any_pair}) IS NOT NULL AS anyobs",
+        f"{w} > 0 AS pos",
+        f"{bad} AS badw",
+    ]  # fmt: skip
+    keys = [*a_cols, *b_cols, "fa", "fb", "anyobs", "pos", "badw"]
+    sets = [f"({a}, {b})" for a, b in zip(a_cols, b_cols, strict=True)]
+    sets += ["(fa, fb)", "(anyobs, pos, badw)"]
+    sql = (
+        f"SELECT {', '.join(keys)}, GROUPING({', '.join(keys)}), count(*), "  # noqa: S608
+        "count_if(wt > 0), sum(wt), sum(wt * wt), sum(wt * fc), "
+        "sum(wt * wt * fc), sum(wt * wt * fc * fc) "
+        f"FROM (SELECT {', '.join(proj)} FROM {relation}) "
+        f"GROUP BY GROUPING SETS ({', '.join(sets)})"
+    )
+    return list(con.execute(sql).fetchall())
+
+
+def _from_groups(
+    rows: list[tuple[Any, ...]],
+    k: int,
+    *,
+    cuts: list[tuple[float, ...]],
+    scale: tuple[float, float] | None,
+    weighted: bool,
+    raise_nan: bool,
+) -> _Sums | None:
+    """Turn the grouped weights into the sums of :func:`_result` (None: refuse).
+
+    Within a group a, b and c = b / a are constants, so each sum over rows
+    is the group's value times its sum of w or w^2; the shifts are the
+    exact weighted means (computed from the groups first).
+    """
+    nkeys = 2 * k + 5
+
+    def gid(*present: int) -> int:
+        return sum(1 << (nkeys - 1 - i) for i in range(nkeys) if i not in present)
+
+    item_gid = {gid(j, k + j): j for j in range(k)}
+    overall_gid, report_gid = (
+        gid(2 * k, 2 * k + 1),
+        gid(2 * k + 2, 2 * k + 3, 2 * k + 4),
+    )
+    items: list[list[tuple[float, float, float, float, float]]] = [[] for _ in range(k)]
+    overall: list[tuple[float, ...]] = []
+    nulls = [0] * (2 * k)  # b..., a...
+    n_rows = no_pair = zero_w = rows_used = 0
+    for row in rows:
+        g = row[nkeys]
+        n_all, n_pos, sw, sww = (
+            float("nan") if v is None else float(v) for v in row[nkeys + 1 : nkeys + 5]
+        )
+        if g in item_gid:
+            j = item_gid[g]
+            a, b = row[j], row[k + j]
+            if a is None or b is None:
+                if a is None:
+                    nulls[k + j] += int(n_all)
+                if b is None:
+                    nulls[j] += int(n_all)
+                continue
+            a, b = float(a), float(b)
+            for x in (a, b):
+                if not -_LARGE <= x <= _LARGE:  # NaN, infinite, too large
+                    return None
+                if scale is not None and not scale[0] <= x <= scale[1]:
+                    return None
+            if a <= 0 or b < 0:
+                return None
+            items[j].append((a, b, n_pos, sw, sww))
+        elif g == overall_gid:
+            if row[2 * k] is None or row[2 * k + 1] is None:
+                continue
+            c_sums = [float("nan") if v is None else float(v) for v in row[nkeys + 5 :]]
+            fa, fb = float(row[2 * k]), float(row[2 * k + 1])
+            overall.append((fa, fb, n_pos, sw, sww, *c_sums))
+        elif g == report_gid:
+            anyobs, pos, badw = row[2 * k + 2 : 2 * k + 5]
+            if badw and weighted:
+                return None
+            n_rows += int(n_all)
+            if not anyobs:
+                no_pair += int(n_all)
+            elif pos:
+                rows_used += int(n_all)
+            else:
+                zero_w += int(n_all)
+    if n_rows == 0 or (raise_nan and any(nulls)):
+        return None
+    blocks, shifts = [], []
+    grades = np.zeros((k, 5))
+    for j in range(k):
+        if not items[j]:
+            return None
+        arr = np.array(items[j])
+        a, b, n_pos, sw, sww = arr.T
+        used = n_pos > 0
+        wsum = sw.sum()
+        if not wsum > 0:
+            return None
+        c = b / a
+        shift = (float(sw @ a / wsum), float(sw @ b / wsum), float(sw @ c / wsum))
+        da, db, dc = a - shift[0], b - shift[1], c - shift[2]
+        blocks.append(_block(n_pos, sw, sww, da, db, dc, dc * dc * sww, dc * sww))
+        shifts.append(shift)
+        codes = grade_codes(c[used], cuts[j])
+        grades[j] = np.bincount(codes, weights=sw[used], minlength=5)
+    if not overall:
+        return None
+    arr = np.array(overall)
+    fa, fb, n_pos, sw, sww, swc, sqc, spc = arr.T
+    wsum = sw.sum()
+    if not wsum > 0:
+        return None
+    shift = (float(sw @ fa / wsum), float(sw @ fb / wsum), float(swc.sum() / wsum))
+    sc = shift[2]
+    da, db = fa - shift[0], fb - shift[1]
+    blocks.append(
+        _block(n_pos, sw, sww, da, db, None, spc - 2 * sc * sqc + sc * sc * sww,
+               sqc - sc * sww, swc - sc * sw)
+    )  # fmt: skip
+    shifts.append(shift)
+    return _Sums(
+        blocks=blocks,
+        shift=shifts,
+        grades=grades,
+        n_rows=n_rows,
+        no_pair=no_pair,
+        zero_w=zero_w,
+        rows_used=rows_used,
+        missing=list(nulls),
+        weighted=weighted,
+    )
+
+
+def _block(  # noqa: PLR0917
+    n_pos: FloatArray,
+    sw: FloatArray,
+    sww: FloatArray,
+    da: FloatArray,
+    db: FloatArray,
+    dc: FloatArray | None,
+    pcc: FloatArray,
+    qc: FloatArray,
+    sc: FloatArray | None = None,
+) -> dict[str, float]:
+    """Return the ``_SUMS`` of one triple from per-group values and weights."""
+    return {
+        "n": float(n_pos.sum()),
+        "sw": float(sw.sum()),
+        "sww": float(sww.sum()),
+        "sa": float(sw @ da),
+        "sb": float(sw @ db),
+        "sc": float(sw @ dc) if dc is not None else float(np.sum(np.asarray(sc))),
+        "qa": float(sww @ da),
+        "qb": float(sww @ db),
+        "qc": float(np.sum(qc)),
+        "paa": float(sww @ (da * da)),
+        "pbb": float(sww @ (db * db)),
+        "pcc": float(np.sum(pcc)),
+        "pab": float(sww @ (da * db)),
+    }
 
 
 def _one(con: Any, sql: str) -> tuple[Any, ...] | None:  # noqa: ANN401 - DuckDB
