@@ -98,7 +98,7 @@ ARGS = ["--expected", "e1", "e2", "e3", "--perceived", "p1", "p2", "p3"]
 @pytest.mark.parametrize("discrete", [True, False])
 @pytest.mark.parametrize("holes", [False, True])
 @pytest.mark.parametrize("weights", [False, True])
-def test_engine_equals_in_memory_json(  # noqa: PLR0913, PLR0917
+def test_engine_equals_in_memory_json(  # noqa: PLR0917
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
