@@ -193,7 +193,7 @@ def main() -> None:
         f"\n## 1. PLS fit from a pandas frame, n = {n:,}, p = {x.shape[1]} "
         "indicators, 6 latents"
     )
-    # interleaved rounds (each candidate once per round, best of 15): on
+    # interleaved rounds (each candidate once per round, median of 15): on
     # this shared machine the load drifts within seconds, and timing the
     # candidates one after the other would compare different moments
     times = interleaved(

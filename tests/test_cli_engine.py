@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from satmodels import cli
+from satmodels import _ratio_scan, cli
 from satmodels.ratio import _engine
 
 pytest.importorskip("duckdb")
@@ -113,14 +113,14 @@ def test_engine_equals_in_memory_json(  # noqa: PLR0917
     if weights:
         argv += ["--weights", "w"]
     grouped: list[bool] = []
-    real = _engine._few_values
+    real = _ratio_scan._few_values
 
     def spy(*args: Any, **kwargs: Any) -> bool:
-        out = real(*args, **kwargs)
+        out = bool(real(*args, **kwargs))
         grouped.append(out)
         return out
 
-    monkeypatch.setattr(_engine, "_few_values", spy)
+    monkeypatch.setattr(_ratio_scan, "_few_values", spy)
     fast, slow, used = _both(capsys, monkeypatch, argv)
     assert used == [True]
     assert grouped == [discrete]

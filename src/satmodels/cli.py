@@ -355,24 +355,31 @@ def _ratio_on_engine(
     src = engine_source(args.file, columns, encoding=args.encoding)
     if src is None:
         return None
-    from .ratio._engine import ratio_from_engine  # noqa: PLC0415
+    from ._ratio_scan import scan  # noqa: PLC0415
 
     try:
-        return ratio_from_engine(
+        sums = scan(
             src,
             columns,
             perceived=list(args.perceived),
             expected=list(args.expected),
-            items=[
-                f"{p}/{e}" for p, e in zip(args.perceived, args.expected, strict=True)
-            ],
             weights=args.weights,
             scale=scale,
-            confidence_level=args.confidence_level,
             nan_policy=args.nan_policy,
         )
     finally:
-        src.connection.close()
+        src.connection.close()  # DuckDB's memory goes before scipy comes
+    if sums is None:
+        return None
+    from .ratio._engine import ratio_from_engine  # noqa: PLC0415
+
+    return ratio_from_engine(
+        sums,
+        perceived=list(args.perceived),
+        expected=list(args.expected),
+        items=[f"{p}/{e}" for p, e in zip(args.perceived, args.expected, strict=True)],
+        confidence_level=args.confidence_level,
+    )
 
 
 def _json(value: object) -> str:

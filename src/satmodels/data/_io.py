@@ -345,9 +345,11 @@ class _Reader:
 
 
 # ----------------------------------------------------------------- engine
-#: DuckDB's own memory budget (buffers, hash tables; it spills beyond it):
-#: with the interpreter and numpy the command stays under 300 MB.
-_ENGINE_MEMORY = "128MB"
+#: DuckDB's own memory budget (a query that needs more fails, and the file
+#: is then read in memory) and threads (each adds reader buffers and hash
+#: tables, ~60 MB).
+_ENGINE_MEMORY = "256MB"
+_ENGINE_THREADS = 2
 #: Text of the CSV header looked at before a file is handed to DuckDB.
 _HEAD_BYTES = 1 << 20
 #: Missing-value markers of read_columns in the spellings DuckDB is given
@@ -422,6 +424,7 @@ def engine_source(
     try:
         con.execute("SET enable_progress_bar = false")
         con.execute(f"SET memory_limit = '{_ENGINE_MEMORY}'")
+        con.execute(f"SET threads = {_ENGINE_THREADS}")
         if suffix in _PARQUET_SUFFIXES or head.startswith(_PARQUET_MAGIC):
             src = _parquet_source(con, str(p), wanted)
         elif suffix in _CSV_SUFFIXES:
