@@ -425,6 +425,7 @@ def engine_source(
         con.execute("SET enable_progress_bar = false")
         con.execute(f"SET memory_limit = '{_ENGINE_MEMORY}'")
         con.execute(f"SET threads = {_ENGINE_THREADS}")
+        con.execute("SET temp_directory = ''")  # never spill into the user's cwd
         if suffix in _PARQUET_SUFFIXES or head.startswith(_PARQUET_MAGIC):
             src = _parquet_source(con, str(p), wanted)
         elif suffix in _CSV_SUFFIXES:
