@@ -20,7 +20,6 @@ from satmodels import _ratio_scan, cli
 from satmodels.ratio import _engine
 
 pytest.importorskip("duckdb")
-pytest.importorskip("pyarrow")
 
 pytestmark = pytest.mark.engine
 
