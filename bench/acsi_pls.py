@@ -4,14 +4,21 @@ Run from the repository root::
 
     /work/venv/bin/python bench/acsi_pls.py
 
-Measured in one run, same data:
+Measured in one run, same data (candidates interleaved, one call each per
+round; the median over the rounds is the figure, the minimum is printed
+too: the machine is shared and its load drifts within seconds):
 
 1. PLS fit of an ACSI-shaped model (6 latents, 16 indicators) from a
    pandas frame at n = 100,000: ``acsi.fit`` (the one read of the frame,
    Moments, PLS, quality, indices; with and without per-respondent scores)
    vs ``np.cov`` of the same 16 columns (target: within 2x) and vs PyPI
    plspm 0.5.7 on the same frame (target: at least 50x faster).
-2. Bootstrap at n = 250: 5,000 replicates with satmodels (target: under
+2. PLS fit with latent scores (the default) at n = 1,000,000 from a numpy
+   array, a pandas frame and a polars frame vs ``np.cov`` of the same
+   array (target: within 2x each).
+3. A small survey, n = 250: ``acsi.fit`` vs ``np.cov`` of the same array
+   (target: within 30x; the fixed per-call cost).
+4. Bootstrap at n = 250: 5,000 replicates with satmodels (target: under
    2 s; at least 100x faster per replicate than plspm, measured here on
    fewer replicates with its two-process bootstrap).
 
@@ -33,6 +40,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import polars as pl
 
 from satmodels import acsi as acsi_module
 from satmodels.acsi import acsi
@@ -104,17 +112,47 @@ def best(fn: Callable[[], object], repeat: int = 3) -> float:
     return min(times)
 
 
-def interleaved(
+def interleaved_runs(
     candidates: dict[str, Callable[[], object]], rounds: int
-) -> dict[str, float]:
-    """Best time of each candidate over ``rounds`` rounds, one call each."""
-    out = dict.fromkeys(candidates, float("inf"))
+) -> dict[str, list[float]]:
+    """Times of each candidate over ``rounds`` rounds, one call each a round."""
+    out: dict[str, list[float]] = {name: [] for name in candidates}
     for _ in range(rounds):
         for name, fn in candidates.items():
             t = time.perf_counter()
             fn()
-            out[name] = min(out[name], time.perf_counter() - t)
+            out[name].append(time.perf_counter() - t)
     return out
+
+
+def interleaved(
+    candidates: dict[str, Callable[[], object]], rounds: int
+) -> dict[str, float]:
+    """Median time of each candidate over ``rounds`` interleaved rounds."""
+    runs = interleaved_runs(candidates, rounds)
+    return {name: float(np.median(v)) for name, v in runs.items()}
+
+
+def ratios(
+    say: Callable[[str], None],
+    runs: dict[str, list[float]],
+    labels: dict[str, str],
+    *,
+    floor: str,
+    target: float,
+) -> None:
+    """Print median (and minimum) time and ratio to ``floor`` of each run."""
+    med = {k: float(np.median(v)) for k, v in runs.items()}
+    low = {k: float(np.min(v)) for k, v in runs.items()}
+    for name, label in labels.items():
+        unit, scale = ("ms", 1e3) if med[floor] < 0.01 else ("s", 1.0)
+        text = f"{label:44s}: {scale * med[name]:8.4f} {unit} (min {scale * low[name]:8.4f})"
+        if name != floor:
+            text += (
+                f"   ratio {med[name] / med[floor]:6.2f}x "
+                f"(by minimum {low[name] / low[floor]:6.2f}x; target <= {target:g}x)"
+            )
+        say(text)
 
 
 def peer(x: np.ndarray, n_boot: int) -> dict[str, float] | None:
@@ -142,7 +180,11 @@ def main() -> None:
     say(
         f"# satmodels ACSI PLS benchmark ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})"
     )
-    say(f"# machine: {os.cpu_count()} cores (shared); numpy {np.__version__}")
+    say(
+        f"# machine: {os.cpu_count()} cores (shared, loaded: load average "
+        f"{' '.join(f'{v:.1f}' for v in os.getloadavg())}); numpy {np.__version__}"
+    )
+    say("# figures: median of interleaved rounds (minimum in parentheses)")
     n = 100_000
     x = simulate(n, 1)
     cols = list(SPEC.indicators)
@@ -151,7 +193,7 @@ def main() -> None:
         f"\n## 1. PLS fit from a pandas frame, n = {n:,}, p = {x.shape[1]} "
         "indicators, 6 latents"
     )
-    # interleaved rounds (each candidate once per round, best of 15): on
+    # interleaved rounds (each candidate once per round, median of 15): on
     # this shared machine the load drifts within seconds, and timing the
     # candidates one after the other would compare different moments
     times = interleaved(
@@ -194,9 +236,60 @@ def main() -> None:
             f"  same estimate? QUAL -> SAT: satmodels {ours:.6f}, plspm {res['path']:.6f}"
         )
 
+    n_big = 1_000_000
+    xb = simulate(n_big, 3)
+    big_pd = pd.DataFrame(xb, columns=cols)
+    big_pl = pl.DataFrame(xb, schema=cols)
+    say(f"\n## 2. PLS fit with latent scores, n = {n_big:,}: array, pandas, polars")
+    runs = interleaved_runs(
+        {
+            "cov": lambda: np.cov(xb, rowvar=False),
+            "array": lambda: acsi_module.fit(
+                xb, model=SPEC, columns=cols, scale=(1, 10)
+            ),
+            "array_noscores": lambda: acsi_module.fit(
+                xb, model=SPEC, columns=cols, scale=(1, 10), scores=False
+            ),
+            "pandas": lambda: acsi_module.fit(big_pd, scale=(1, 10)),
+            "polars": lambda: acsi_module.fit(big_pl, scale=(1, 10)),
+        },
+        rounds=7,
+    )
+    ratios(
+        say,
+        runs,
+        {
+            "cov": "numpy np.cov of the 16 columns (array)",
+            "array": "acsi.fit(array) with scores",
+            "array_noscores": "acsi.fit(array, scores=False)",
+            "pandas": "acsi.fit(pandas frame) with scores",
+            "polars": "acsi.fit(polars frame) with scores",
+        },
+        floor="cov",
+        target=2,
+    )
+
     n_small, b = 250, 5000
     xs = simulate(n_small, 2)
-    say(f"\n## 2. Bootstrap, n = {n_small}, {b} replicates (BCa, indices, HTMT)")
+    say(f"\n## 3. A small survey, n = {n_small}: the fixed cost of a fit")
+    runs = interleaved_runs(
+        {
+            "cov": lambda: np.cov(xs, rowvar=False),
+            "fit": lambda: acsi_module.fit(xs, model=SPEC, columns=cols, scale=(1, 10)),
+        },
+        rounds=400,
+    )
+    ratios(
+        say,
+        runs,
+        {
+            "cov": "numpy np.cov of the 16 columns",
+            "fit": "acsi.fit(array), scores, scale=(1, 10)",
+        },
+        floor="cov",
+        target=30,
+    )
+    say(f"\n## 4. Bootstrap, n = {n_small}, {b} replicates (BCa, indices, HTMT)")
     t_boot = best(
         lambda: acsi_module.fit(
             xs,

@@ -17,7 +17,12 @@ it prints what to look at (headline indices, points to improve first).
 
 ``FILE`` is a comma-separated file with a header row (UTF-8 unless
 ``--encoding`` says otherwise) or a Parquet file (read with pyarrow or
-polars, whichever is installed). ``--format json`` writes valid JSON:
+polars, whichever is installed). When DuckDB is installed, a clean file is
+scanned by DuckDB, which returns only sums: memory does not grow with the
+file (a 200 MB CSV runs in under 300 MB; files under 16 MB are read in
+memory). A file with anything to report
+(an invalid cell, a missing answer under ``--nan-policy raise``, ...) is
+read in memory, which names the problem. ``--format json`` writes valid JSON:
 numbers as numbers, NaN and infinities as ``null``.
 
 Every error ends the command with exit code 2 and ONE line on standard error,
@@ -55,6 +60,11 @@ __all__ = ["main"]
 
 EXIT_ERROR = 2
 _REPORT_SUFFIXES = (".html", ".xlsx", ".json")
+
+
+#: Files at least this large are scanned by DuckDB when it is installed
+#: (smaller ones are read in memory, which is as fast and costs < 200 MB).
+_ENGINE_MIN_BYTES = 16 * 2**20
 
 # Library parameter -> the flag that sets it, to say errors in the user's words.
 _FLAGS = {
@@ -334,6 +344,11 @@ def _run_ratio(args: argparse.Namespace) -> str:
 
     named_by = _check_columns(args)
     scale = _check_scale(args.scale)
+    res = _ratio_on_engine(args, list(named_by), scale)
+    if res is not None:
+        if args.format == "json":
+            return _json(jsonable(res.to_dict()))
+        return str(res.summary())
     cols = read_columns(
         args.file, list(named_by), encoding=args.encoding, named_by=named_by
     )
@@ -403,6 +418,55 @@ def _run_demo(args: argparse.Namespace) -> str:
     if args.format == "json":  # standard output stays one JSON document
         return text
     return f"{text}\nReport written to {args.out}"
+
+
+def _ratio_on_engine(
+    args: argparse.Namespace, columns: list[str], scale: tuple[float, float] | None
+) -> RatioResult | None:
+    """Compute c = b / a of the file in DuckDB, if installed and the file is clean.
+
+    DuckDB scans the file and returns sums, so memory does not grow with
+    the file. None (the file is then read in memory, whose messages name
+    any problem) for a file under ``_ENGINE_MIN_BYTES``, when DuckDB is
+    missing, or when the file has anything the in-memory path would refuse
+    or warn about.
+    """
+    from .data._io import engine_source  # noqa: PLC0415 - keep start-up light
+
+    try:
+        size = Path(args.file).stat().st_size
+    except OSError:
+        return None
+    if size < _ENGINE_MIN_BYTES:
+        return None
+    src = engine_source(args.file, columns, encoding=args.encoding)
+    if src is None:
+        return None
+    from ._ratio_scan import scan  # noqa: PLC0415
+
+    try:
+        sums = scan(
+            src,
+            columns,
+            perceived=list(args.perceived),
+            expected=list(args.expected),
+            weights=args.weights,
+            scale=scale,
+            nan_policy=args.nan_policy,
+        )
+    finally:
+        src.connection.close()  # DuckDB's memory goes before scipy comes
+    if sums is None:
+        return None
+    from .ratio._engine import ratio_from_engine  # noqa: PLC0415
+
+    return ratio_from_engine(
+        sums,
+        perceived=list(args.perceived),
+        expected=list(args.expected),
+        items=[f"{p}/{e}" for p, e in zip(args.perceived, args.expected, strict=True)],
+        confidence_level=args.confidence_level,
+    )
 
 
 def _json(value: object) -> str:

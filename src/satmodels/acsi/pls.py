@@ -49,22 +49,23 @@ from ..exceptions import (
     SatmodelsWarning,
     SmallSampleWarning,
 )
-from ..results._estimates import Estimates, estimates
 from ..scales import Scale
 from ..stats.moments import Moments
 from . import quality as q
-from ._blas import one_blas_thread
 from ._common import MIN_ROWS_FIT, check_scale, rows_of
 from ._pls_boot import bootstrap, labels, stat_vector
+from ._pls_derived import PLSDerived
 from ._pls_kernel import Layout, layout, pls_outputs, pls_weights
 from ._pls_options import PLSOptions
-from .bootstrap_result import KIND, PLSBootstrap
 from .index import indices as _indices
 from .index import raw_weights
 from .result import PLSResult
 from .spec import ModelSpec
 
 __all__ = ["PLSOptions", "fit_pls"]
+
+#: Multiply-adds per block of the scores product (see :func:`_scores`).
+_SCORE_BLOCK_FLOPS = 65_536 * 4
 
 _P = ParamSpec("_P")
 
@@ -84,9 +85,8 @@ def _linalg_failures(fit: Callable[_P, PLSResult]) -> Callable[_P, PLSResult]:
     return wrapped
 
 
-def _matrix(m: Moments, *, scaled: bool, where: str) -> FloatArray:
+def _matrix(m: Moments, sd: FloatArray, *, scaled: bool, where: str) -> FloatArray:
     """Correlation (scaled) or covariance matrix; zero variance is an error."""
-    sd = m.std()
     bad = ~(np.isfinite(sd) & (sd > 0))
     if np.any(bad):
         col = m.columns[int(np.flatnonzero(bad)[0])]
@@ -129,15 +129,43 @@ def _scores(
     sd: FloatArray,
     lay: Layout,
     scaled: bool,
+    complete: bool,
 ) -> FloatArray:
     """Latent scores ``Y = ((X - mean) / sd) W`` in one matrix product.
 
-    A missing answer makes only its own block's score missing: rows with a
-    NaN are recomputed block by block.
+    Computed as ``X (W / sd) - mean (W / sd)`` over blocks of rows that
+    stay in cache: a thin n x p by p x J product is memory-bound, and
+    threaded BLAS made it up to 30x slower on a loaded machine (35 ms
+    threaded vs 2 ms on one thread at n = 100,000). Blocks under
+    ``_SCORE_BLOCK_FLOPS`` multiply-adds run on one thread in OpenBLAS
+    (its ``GEMM_MULTITHREAD_THRESHOLD``), without the cost of limiting the
+    thread pool per call (threadpoolctl scans the loaded libraries, ~3 ms).
+    A missing answer makes only its own block's score missing: when the
+    data have missing cells (``complete`` false), rows with a NaN are
+    recomputed block by block.
     """
     wr = w / sd[:, None] if scaled else w
-    with one_blas_thread():
-        out = np.asarray(rows @ wr - mean @ wr, dtype=np.float64)
+    shift = mean @ wr
+    n, p = rows.shape
+    step = max(256, _SCORE_BLOCK_FLOPS // max(1, p * wr.shape[1]))
+    if rows.flags.f_contiguous and not rows.flags.c_contiguous:
+        # column-major rows (a frame's block): blocks of the transposed
+        # product, whose operands stay contiguous in memory
+        out_t = np.empty((wr.shape[1], n))
+        wt, rt = np.ascontiguousarray(wr.T), rows.T
+        for lo in range(0, n, step):
+            part = out_t[:, lo : lo + step]
+            np.matmul(wt, rt[:, lo : lo + step], out=part)
+            part -= shift[:, None]
+        out = out_t.T
+    else:
+        out = np.empty((n, wr.shape[1]))
+        for lo in range(0, n, step):
+            part = out[lo : lo + step]
+            np.matmul(rows[lo : lo + step], wr, out=part)
+            part -= shift
+    if complete:
+        return out
     bad = np.flatnonzero(np.isnan(out).any(axis=1))
     if bad.size:
         sub = rows[bad] - mean
@@ -213,7 +241,8 @@ def fit_pls(
     0.5.7 (weights, loadings, paths, R², GoF on the ECSI mobi data, path,
     centroid and factorial schemes) and by simulation recovery.
     """
-    m = table.moments(spec.indicators, missing=opts.missing, nan_policy=opts.nan_policy)
+    lay = layout(spec)
+    m = table.moments(lay.indicators, missing=opts.missing, nan_policy=opts.nan_policy)
     if m.n_resamples:
         msg = (
             f"The 'data' parameter of {where} is a batch of {m.n_resamples} "
@@ -222,8 +251,8 @@ def fit_pls(
         raise InputError(msg)
     if declared is not None:
         check_scale(table, m, declared, where)
-    lay = layout(spec)
-    s = _matrix(m, scaled=opts.scaled, where=where)
+    mean, sd = m.mean, m.std()
+    s = _matrix(m, sd, scaled=opts.scaled, where=where)
     n = int(m.count.min()) if m.missing == "pairwise" else m.n
     if n < MIN_ROWS_FIT:
         msg = (
@@ -241,7 +270,6 @@ def fit_pls(
             AdmissibilityWarning,
             stacklevel=3,
         )
-    mean, sd = m.mean, m.std()
     fit = pls_weights(
         s[None], lay, scheme=opts.scheme, tol=opts.tol, max_iter=opts.max_iter
     )
@@ -296,22 +324,17 @@ def fit_pls(
         )
     score_arr = (
         _scores(
-            rows_of(table, spec.indicators),
+            rows_of(table, lay.indicators),
             w,
             mean=mean,
             sd=sd,
             lay=lay,
             scaled=opts.scaled,
+            complete=not any(m.missing_report.column_missing.values()),
         )
         if opts.scores and table.kind == "rows"
         else None
     )
-    quality = {
-        "cronbach_alpha": q.cronbach_alpha(s, lay),
-        "rho_c": q.rho_c(out["loadings"], lay),
-        "rho_a": q.rho_a(corr, w_std, lay),
-        "ave": q.ave(out["loadings"], lay),
-    }
     gof = _gof(out["loadings"], r2, lay)
     htmt = q.htmt(corr[None], lay)[0]
     undefined = [
@@ -327,15 +350,17 @@ def fit_pls(
             SatmodelsWarning,
             stacklevel=3,
         )
-    table_ = _estimates(
-        spec,
-        lay,
+    derived = PLSDerived(
+        spec=spec,
+        lay=lay,
+        s=s,
+        corr=corr,
+        w_std=w_std,
         out=out,
         w_own=w_own,
         adj=adj,
         indices=idx_values,
         htmt=htmt,
-        quality=quality,
         gof=gof,
         boot=boot,
         n=n,
@@ -362,8 +387,6 @@ def fit_pls(
         latent_correlation=out["latent_correlation"],
         gof=gof,
         htmt=htmt,
-        outer_vif=q.outer_vif(corr, lay),
-        inner_vif=q.inner_vif(out["latent_correlation"], lay),
         indicator_mean=mean,
         indicator_std=sd,
         scale=scale,
@@ -372,84 +395,8 @@ def fit_pls(
         converged=bool(fit.converged[0]),
         iterations=int(fit.iterations[0]),
         bootstrap=boot,
-        estimates=table_,
         confidence_level=opts.confidence_level,
-        cronbach_alpha=quality["cronbach_alpha"],
-        rho_c=quality["rho_c"],
-        rho_a=quality["rho_a"],
-        ave=quality["ave"],
         _raw_weights=v,
         _backend=table.backend,
-    )
-
-
-def _estimates(
-    spec: ModelSpec,
-    lay: Layout,
-    *,
-    out: dict[str, FloatArray],
-    w_own: FloatArray,
-    adj: FloatArray,
-    indices: FloatArray,
-    htmt: FloatArray,
-    quality: dict[str, FloatArray],
-    gof: float,
-    boot: PLSBootstrap | None,
-    n: int,
-    level: float,
-    backend: str | None,
-) -> Estimates:
-    """Build the estimates table; bootstrapped rows carry SE, t, p and BCa."""
-    lv = lay.latents
-    pos = {name: k for k, name in enumerate(lv)}
-    labs = labels(lay, spec, with_indices=True)
-    rows: list[tuple[str, str, float]] = []
-    for p in spec.paths:
-        s_, t_ = pos[p.source], pos[p.target]
-        rows.append(("path", f"{p.source} -> {p.target}", out["paths"][s_, t_]))
-    for kind, values in (("loading", out["loadings"]), ("weight", w_own)):
-        rows += [(kind, ind, values[i]) for i, ind in enumerate(lay.indicators)]
-    for kind, key, pairs in (
-        ("total_effect", "total", labs.total),
-        ("indirect_effect", "indirect", labs.indirect),
-    ):
-        rows += [(kind, f"{lv[s_]} -> {lv[t_]}", out[key][s_, t_]) for s_, t_ in pairs]
-    for k in labs.endogenous:
-        rows.append(("r2", lv[k], out["r_squared"][k]))
-    for k in labs.endogenous:
-        rows.append(("adjusted_r2", lv[k], adj[k]))
-    rows += [("index", name, indices[k]) for k, name in enumerate(lv)]
-    rows += [("htmt", f"{lv[i]} ~ {lv[j]}", htmt[i, j]) for i, j in labs.pairs]
-    for kind, values in quality.items():
-        rows += [(kind, name, values[k]) for k, name in enumerate(lv)]
-    rows.append(("gof", "GoF", gof))
-    size = len(rows)
-    se, t, pv = np.full(size, np.nan), np.full(size, np.nan), np.full(size, np.nan)
-    lo, hi = np.full(size, np.nan), np.full(size, np.nan)
-    method = ["none"] * size
-    if boot is not None:
-        where_ = {
-            (KIND[f], lab): k
-            for k, (f, lab) in enumerate(zip(boot.statistic, boot.label, strict=True))
-        }
-        for r, (kind, name, _) in enumerate(rows):
-            b = where_.get((kind, name))
-            if b is None:
-                continue
-            se[r], t[r], pv[r] = boot.se[b], boot.t[b], boot.p_value[b]
-            lo[r], hi[r] = boot.bca_low[b], boot.bca_high[b]
-            method[r] = "bca"
-    return estimates(
-        name=[r[1] for r in rows],
-        estimate=np.array([float(r[2]) for r in rows]),
-        kind=[r[0] for r in rows],
-        confidence_level=level,
-        standard_error=se,
-        statistic=t,
-        pvalue=pv,
-        ci_low=lo,
-        ci_high=hi,
-        n=float(n),
-        interval=method,
-        backend=backend,
+        _derived=derived,
     )

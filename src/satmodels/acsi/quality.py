@@ -110,7 +110,37 @@ def ave(loadings: FloatArray, lay: Layout) -> FloatArray:
 
 
 def htmt(r: FloatArray, lay: Layout) -> FloatArray:
-    """HTMT ratios for a batch of correlation matrices, (B, J, J), NaN diagonal."""
+    """HTMT ratios for a batch of correlation matrices, (B, J, J), NaN diagonal.
+
+    The sums of correlations within and between blocks are the block
+    matrix ``M' R M`` (M the p x J indicator-to-block mask), so all pairs
+    take two small matrix products; a batch holding a NaN correlation takes
+    the block-by-block loop, which confines the NaN to its own pairs.
+    """
+    if not np.isfinite(r).all():
+        return _htmt_loop(r, lay)
+    mask = lay.mask.astype(np.float64)
+    size = mask.sum(axis=0)  # indicators per block
+    blk = mask.T @ r @ mask  # (B, J, J) sums of correlations
+    trace = np.diagonal(r, axis1=1, axis2=2) @ mask  # (B, J)
+    pairs = size * (size - 1)
+    mono = np.where(
+        size > 1,
+        (np.diagonal(blk, axis1=1, axis2=2) - trace) / np.where(pairs > 0, pairs, 1.0),
+        1.0,
+    )
+    hetero = blk / np.outer(size, size)
+    denom = mono[:, :, None] * mono[:, None, :]
+    # not defined when a block's indicators do not correlate positively on
+    # average (Henseler et al. 2015, eq. 6 needs a positive monotrait mean)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(denom > 0, hetero / np.sqrt(denom), np.nan)
+    out[:, np.arange(lay.j), np.arange(lay.j)] = np.nan
+    return out
+
+
+def _htmt_loop(r: FloatArray, lay: Layout) -> FloatArray:
+    """HTMT pair by pair (batches with undefined correlations)."""
     b = r.shape[0]
     mono = np.ones((b, lay.j))
     for k, idx in enumerate(lay.members):
@@ -126,9 +156,6 @@ def htmt(r: FloatArray, lay: Layout) -> FloatArray:
             jj = lay.members[j]
             hetero = r[:, ii[:, None], jj[None, :]].mean(axis=(1, 2))
             denom = mono[:, i] * mono[:, j]
-            # not defined when a block's indicators do not correlate
-            # positively on average (Henseler et al. 2015, eq. 6 needs a
-            # positive monotrait mean): NaN, not an inf or a root of < 0
             with np.errstate(invalid="ignore", divide="ignore"):
                 val = np.where(denom > 0, hetero / np.sqrt(denom), np.nan)
             out[:, i, j] = val

@@ -15,6 +15,7 @@ from ..results._summary import Summary, SummaryTable, table
 from ..scales import Scale
 from ..stats.moments import MissingReport
 from ._common import scale_note as _scale_note
+from ._pls_derived import PLSDerived
 from ._pls_kernel import layout
 from .bootstrap_result import PLSBootstrap
 from .index import IPMAResult
@@ -71,7 +72,8 @@ class PLSResult(ResultMixin):
     gof : float
         Goodness of fit (Tenenhaus et al. 2005, section 4).
     cronbach_alpha, rho_c, rho_a, ave : ndarray, (J,)
-        Reliability and convergent validity per block.
+        Reliability and convergent validity per block (computed on first
+        access, like the VIFs and :attr:`estimates`).
     htmt : ndarray, (J, J)
         Heterotrait-monotrait ratios (NaN diagonal).
     outer_vif : ndarray, (p,)
@@ -121,13 +123,7 @@ class PLSResult(ResultMixin):
     adjusted_r_squared: FloatArray
     latent_correlation: FloatArray
     gof: float
-    cronbach_alpha: FloatArray
-    rho_c: FloatArray
-    rho_a: FloatArray
-    ave: FloatArray
     htmt: FloatArray
-    outer_vif: FloatArray
-    inner_vif: FloatArray
     indicator_mean: FloatArray
     indicator_std: FloatArray
     scale: Scale | None
@@ -136,11 +132,47 @@ class PLSResult(ResultMixin):
     converged: bool
     iterations: int
     bootstrap: PLSBootstrap | None
-    estimates: Estimates
     confidence_level: float
     segments: dict[str, PLSResult] | None = None
     _raw_weights: FloatArray = field(repr=False)
     _backend: str | None = field(default=None, repr=False)
+    _derived: PLSDerived = field(repr=False, compare=False)
+
+    # ---------------------------------------- computed on first access
+    @property
+    def estimates(self) -> Estimates:
+        """Every estimate as a row (see the class docstring); built once."""
+        return self._derived.estimates()
+
+    @property
+    def cronbach_alpha(self) -> FloatArray:
+        """Cronbach's alpha per block (NaN for one-item blocks)."""
+        return self._derived.array("cronbach_alpha")
+
+    @property
+    def rho_c(self) -> FloatArray:
+        """Composite reliability rho_C per block."""
+        return self._derived.array("rho_c")
+
+    @property
+    def rho_a(self) -> FloatArray:
+        """Dijkstra-Henseler rho_A per block."""
+        return self._derived.array("rho_a")
+
+    @property
+    def ave(self) -> FloatArray:
+        """Average variance extracted per block."""
+        return self._derived.array("ave")
+
+    @property
+    def outer_vif(self) -> FloatArray:
+        """VIF of each indicator within its block, (p,)."""
+        return self._derived.array("outer_vif")
+
+    @property
+    def inner_vif(self) -> FloatArray:
+        """VIF of each predecessor per structural regression, (J, J)."""
+        return self._derived.array("inner_vif")
 
     # ----------------------------------------------------------- accessors
     def _lv(self, name: str) -> int:

@@ -511,8 +511,13 @@ def _read_array(data: object, req: _Request) -> Table:
 
     def matrix(cols: Sequence[str]) -> FloatArray:
         idx = [pos[c] for c in cols]
-        out = np.asarray(arr[:, idx], dtype=np.float64)
-        return out if idx != list(range(arr.shape[1])) else np.asarray(out)
+        if idx == list(range(arr.shape[1])):
+            # every column in order: the caller's float64 block itself (a
+            # read-only view, as for frames), not a copy of it
+            out = np.asarray(arr, dtype=np.float64).view()
+            out.flags.writeable = False
+            return out
+        return np.asarray(arr[:, idx], dtype=np.float64)
 
     return _finish_rows(
         names, lambda c: arr[:, pos[c]], matrix, int(arr.shape[0]), req, backend=None

@@ -1,0 +1,170 @@
+"""Benchmark: ``satmodels ratio`` on a CSV larger than one wants in memory.
+
+Run from the repository root::
+
+    python bench/cli_large.py [ROWS] [--in-memory]
+
+Writes (once) a survey CSV of ROWS rows (default 3,600,000: ~200 MB) to
+/tmp with bench/_make_large_csv.py (never committed), then measures in the
+same run, each as the median of a few repetitions:
+
+1. DuckDB itself: one query summing the 13 columns the command reads
+   (``read_csv`` with its own type detection) -- the floor;
+2. ``satmodels ratio FILE --expected e1..e6 --perceived p1..p6 --weights w
+   --scale 1 10`` in a fresh process (DuckDB scans the file and returns
+   sums): wall time, CPU time and peak resident memory;
+3. with ``--in-memory``, once, the same command forced onto the in-memory
+   reader (the path of files under 16 MB, and of every file before).
+
+The machine is shared (2 cores, several engineers): wall times vary with
+the load, which is printed; CPU times are steadier. Output is also written
+to bench/results/cli_large.txt.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "results" / "cli_large.txt"
+PAIRS = 6
+ARGS = [
+    "ratio",
+    "--expected", *[f"e{j}" for j in range(1, PAIRS + 1)],
+    "--perceived", *[f"p{j}" for j in range(1, PAIRS + 1)],
+    "--weights", "w", "--scale", "1", "10",
+]  # fmt: skip
+
+CHILD = r"""
+import json, resource, sys, time
+t0, c0 = time.perf_counter(), time.process_time()
+from satmodels import cli
+if sys.argv[1] == "memory":
+    cli._ENGINE_MIN_BYTES = 1 << 62
+import contextlib, io
+if sys.argv[1] == "imports":  # what the command imports, and nothing else
+    import duckdb, satmodels.ratio, satmodels._ratio_scan, satmodels.data._io
+    code = 0
+else:
+    with contextlib.redirect_stdout(io.StringIO()):
+        code = cli.main(sys.argv[2:])
+print(json.dumps({
+    "code": code,
+    "wall": time.perf_counter() - t0,
+    "cpu": time.process_time() - c0,
+    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+}))
+"""
+
+DUCK = r"""
+import json, resource, sys, time
+import duckdb
+t0, c0 = time.perf_counter(), time.process_time()
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
+cols = sys.argv[2:]
+sql = ("SELECT count(*), " + ", ".join(f"sum({c})" for c in cols)
+       + f" FROM read_csv('{sys.argv[1]}')")
+con.execute(sql).fetchall()
+print(json.dumps({
+    "wall": time.perf_counter() - t0,
+    "cpu": time.process_time() - c0,
+    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+}))
+"""
+
+
+def _run(code: str, *argv: str) -> dict[str, float]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    out = subprocess.run(
+        [sys.executable, "-c", code, *argv],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def _median(runs: list[dict[str, float]], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def main() -> None:
+    """Write the file if needed, time DuckDB and the command, report ratios."""
+    rows = (
+        int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 3_600_000
+    )
+    in_memory = "--in-memory" in sys.argv
+    path = Path(f"/tmp/satmodels_large_{rows}.csv")
+    if not path.exists():
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "_make_large_csv.py"), str(path),
+             str(rows)],
+            check=True,
+        )  # fmt: skip
+    lines: list[str] = []
+
+    def say(text: str) -> None:
+        print(text, flush=True)
+        lines.append(text)
+
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    say(f"# satmodels ratio CLI on a large CSV ({stamp})")
+    say(
+        f"# machine: {os.cpu_count()} cores, shared; load average "
+        f"{' '.join(f'{v:.1f}' for v in os.getloadavg())} at the start"
+    )
+    size = path.stat().st_size
+    say(f"# file: {rows:,} rows x 17 columns, {size / 1e6:.0f} MB (13 columns read)")
+    cols = [f"e{j}" for j in range(1, PAIRS + 1)]
+    cols += [f"p{j}" for j in range(1, PAIRS + 1)]
+    cols.append("w")
+    duck, ours, imports = [], [], []
+    for _ in range(3):  # interleaved: the load drifts within seconds
+        duck.append(_run(DUCK, str(path), *cols))
+        ours.append(_run(CHILD, "engine", ARGS[0], str(path), *ARGS[1:]))
+        assert ours[-1]["code"] == 0, ours[-1]
+        imports.append(_run(CHILD, "imports"))
+    dw, dc = _median(duck, "wall"), _median(duck, "cpu")
+    ow, oc = _median(ours, "wall"), _median(ours, "cpu")
+    say("\nmedian of 3 interleaved runs, each in a fresh process")
+    say(
+        f"DuckDB: sum of the 13 columns        : {dw:6.2f} s wall  {dc:6.2f} s CPU"
+        f"  peak {_median(duck, 'peak_mb'):6.0f} MB"
+    )
+    say(
+        f"satmodels ratio (DuckDB scan + sums): {ow:6.2f} s wall  {oc:6.2f} s CPU"
+        f"  peak {_median(ours, 'peak_mb'):6.0f} MB"
+    )
+    say(
+        f"ratio to DuckDB's own sums          : {ow / dw:6.2f}x wall {oc / dc:6.2f}x "
+        "CPU (target <= 1.5x; CPU includes Python start-up and imports)"
+    )
+    iw, ic = _median(imports, "wall"), _median(imports, "cpu")
+    say(
+        f"of which start-up (imports)         : {iw:6.2f} s wall  {ic:6.2f} s CPU"
+        f"  -> scan and result {(ow - iw) / dw:4.2f}x wall {(oc - ic) / dc:4.2f}x CPU"
+    )
+    say(f"peak memory                         : {max(r['peak_mb'] for r in ours):.0f} MB"
+        " (target < 300 MB)")  # fmt: skip
+    if in_memory:
+        old = _run(CHILD, "memory", ARGS[0], str(path), *ARGS[1:])
+        say(
+            f"in-memory reader (before; one run)  : {old['wall']:6.2f} s wall "
+            f"{old['cpu']:6.2f} s CPU  peak {old['peak_mb']:6.0f} MB"
+        )
+    say(f"# load average at the end: {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
+    out = OUT if rows == 3_600_000 else OUT.with_name(f"cli_large_{rows}.txt")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
