@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from .._typing import FloatArray
 
@@ -102,7 +102,9 @@ def aggregates(
 
 def t_quantile(level: float, n: FloatArray) -> FloatArray:
     """Two-sided t critical value with n - 1 degrees of freedom (NaN if n < 2)."""
-    q = np.asarray(stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1)))
+    # Student t quantile (what scipy.stats.t.ppf computes), without the
+    # cost of importing scipy.stats in the CLI
+    q = np.asarray(special.stdtrit(np.maximum(n - 1, 1), 0.5 + level / 2))
     return np.where(n > 1, q, np.nan)
 
 

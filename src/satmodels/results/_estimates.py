@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from .._typing import FloatArray
 from ..exceptions import InputError
@@ -53,8 +53,8 @@ def _wald(
 ) -> tuple[FloatArray, FloatArray]:
     """Two-sided t (finite ``df``) or normal (infinite ``df``) interval."""
     q = 0.5 + level / 2.0
-    crit = np.where(np.isfinite(df), stats.t.ppf(q, np.where(df > 0, df, 1.0)), 0.0)
-    crit = np.where(np.isfinite(df), crit, stats.norm.ppf(q))
+    crit = np.where(np.isfinite(df), special.stdtrit(np.where(df > 0, df, 1.0), q), 0.0)
+    crit = np.where(np.isfinite(df), crit, special.ndtri(q))
     ok = np.isfinite(se) & (se >= 0) & (~np.isfinite(df) | (df > 0))
     half = np.where(ok, crit * np.where(ok, se, 0.0), np.nan)
     return estimate - half, estimate + half
@@ -350,8 +350,10 @@ def estimates(
     nulls = _float(null, size)
     with np.errstate(divide="ignore", invalid="ignore"):
         t = np.where(usable, (est - nulls) / np.where(usable, se, 1.0), np.nan)
-    tail_t = stats.t.sf(np.abs(t), np.where(np.isfinite(dfs) & (dfs > 0), dfs, 1.0))
-    p = np.where(np.isfinite(dfs), 2.0 * tail_t, 2.0 * stats.norm.sf(np.abs(t)))
+    # scipy.stats' t.sf and norm.sf are these special functions; importing
+    # scipy.special alone keeps the CLI and small fits quick to start
+    tail_t = special.stdtr(np.where(np.isfinite(dfs) & (dfs > 0), dfs, 1.0), -np.abs(t))
+    p = np.where(np.isfinite(dfs), 2.0 * tail_t, 2.0 * special.ndtr(-np.abs(t)))
     p = np.where(usable, p, np.nan)
     return Estimates(
         kind=kinds,
