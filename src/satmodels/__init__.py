@@ -30,7 +30,7 @@ from .exceptions import (
 )
 
 if TYPE_CHECKING:  # the names below load on first use (PEP 562)
-    from . import acsi, csi, datasets, design, kano, servqual, weighting
+    from . import acsi, csi, datasets, design, kano, national, servqual, weighting
     from .acsi import (
         ModelSpec,
         PLSResult,
@@ -138,6 +138,7 @@ _LAZY: dict[str, str] = {
     "weighting": ".weighting",
     "ipa": ".csi",
     "kano": ".kano",
+    "national": ".national",
     "key_drivers": ".csi",
     "nps": ".csi",
     "nps_difference": ".csi",
@@ -222,6 +223,7 @@ __all__ = [
     "ipa",
     "kano",
     "key_drivers",
+    "national",
     "nps",
     "nps_difference",
     "pair_counts",

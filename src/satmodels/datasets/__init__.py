@@ -25,6 +25,7 @@ from ._generator import (
     latent_correlation,
     make_survey,
 )
+from ._national import NationalSurvey, make_national_survey
 
 __all__ = [
     "ACSI_BLOCKS",
@@ -33,9 +34,11 @@ __all__ = [
     "SAMPLE_N",
     "SAMPLE_SEED",
     "SERVQUAL_GAPS",
+    "NationalSurvey",
     "SimulatedSurvey",
     "latent_correlation",
     "load_sample_survey",
+    "make_national_survey",
     "make_survey",
     "sample_survey_csv",
 ]
