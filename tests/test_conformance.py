@@ -79,6 +79,7 @@ NOT_DATA_FIRST = {
 def _public_functions() -> Iterator[tuple[str, Callable[..., Any]]]:
     modules = [satmodels, satmodels.csi, satmodels.kano, satmodels.servqual]
     modules += [satmodels.acsi, satmodels.weighting, satmodels.design]
+    modules += [satmodels.national]
     seen: set[int] = set()
     for mod in modules:
         for name in getattr(mod, "__all__", []):

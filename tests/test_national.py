@@ -153,7 +153,7 @@ def test_compare_by_hand(boot: tuple[Any, Any]) -> None:
 
 
 def test_design_replicates_the_whole_pipeline(survey: NationalSurvey) -> None:
-    from satmodels.design import replicate  # noqa: PLC0415
+    from satmodels.design import replicate
 
     res = _fit(survey, 1, design=DESIGN)
     assert res.variance_method == "JKn"
@@ -272,8 +272,8 @@ def test_errors(survey: NationalSurvey) -> None:
         national.index(frame.lazy(), sizes=survey.revenue, weights="weight")
     with pytest.raises(InputError, match="'first'"):
         national.compare(object(), object())  # type: ignore[arg-type]
+    res = _fit(survey, 1)
     with pytest.raises(InputError, match="'significance_level'"):
-        res = _fit(survey, 1)
         national.compare(res, res, significance_level=1.5)
 
 

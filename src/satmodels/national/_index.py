@@ -15,10 +15,11 @@ every level's variance is design-based.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -31,6 +32,7 @@ from ..acsi._common import as_spec, index_scale
 from ..csi import aggregate
 from ..csi._aggregate import AggregateResult
 from ..data import Table, read
+from ..data._checks import canonical_label
 from ..exceptions import EstimationError, InputError, SatmodelsWarning
 from ..results._estimates import Estimates, estimates
 from ..scales import Scale, as_scale
@@ -47,7 +49,7 @@ Model = ModelSpec | str | Mapping[str, Any]
 class _Setup:
     spec: ModelSpec
     latent: str
-    company: str
+    company: object
     industry: str | Mapping[str, str]
     sector: str | Mapping[str, str]
     sizes: str | Mapping[str, float]
@@ -65,23 +67,38 @@ class _Point:
     aggregate: AggregateResult
     fits: dict[str, PLSResult]
     n: dict[str, int]
+    backend: str | None
 
 
-def _read(data: object, setup: _Setup, weights: object) -> Table:
+def _read(
+    data: object, setup: _Setup, weights: object, columns: Sequence[str] | None
+) -> Table:
     roles: dict[str, Any] = {"model": setup.spec.indicators}
     if isinstance(setup.sizes, str):
         roles["sizes"] = [setup.sizes]
     labels = [c for c in (setup.industry, setup.sector) if isinstance(c, str)]
-    return read(
+    named = isinstance(setup.company, str)
+    if named:
+        # a label column (also of a bare array named by 'columns'), made the
+        # segments below: read refuses a segment column name for an array
+        labels.insert(0, str(setup.company))
+    table = read(
         data,
         where=_WHERE,
+        columns=columns,
         roles=roles,
         weights=weights,
-        segments=setup.company,
-        labels={"by": labels} if labels else None,
+        segments=None if named else setup.company,
+        labels={"company": labels} if labels else None,
         accept=("rows", "lazy"),
         min_rows=3,
     )
+    if not named:
+        return table
+    key = str(setup.company)
+    if table.kind == "lazy":
+        return dataclasses.replace(table, segment_column=key)
+    return dataclasses.replace(table, segments=table.labels[key])
 
 
 def _unit_columns(
@@ -98,17 +115,17 @@ def _unit_columns(
     if cols and table.kind == "lazy":
         import narwhals.stable.v2 as nw  # noqa: PLC0415 - engines only
 
-        key = setup.company
+        key = str(setup.company)
         frame = (
             table.lazy.select(nw.col(key).cast(nw.String), *[nw.col(c) for c in cols])
             .unique()
             .collect()
         )
-        keys = [str(v) for v in frame.get_column(key).to_list()]
+        keys = [canonical_label(v) for v in frame.get_column(key).to_list()]
         values = {c: frame.get_column(c).to_list() for c in cols}
     elif cols:
         assert table.segments is not None  # noqa: S101 - read with segments
-        keys = [str(v) for v in table.segments.tolist()]
+        keys = [canonical_label(v) for v in table.segments.tolist()]
         values = {
             c: (table.column(c) if c == setup.sizes else table.labels[c]).tolist()
             for c in cols
@@ -128,7 +145,7 @@ def _unit_columns(
         if isinstance(given, str):
             out.append(dict(found[given].items()))
         elif isinstance(given, Mapping):
-            out.append({str(k): v for k, v in given.items()})
+            out.append({canonical_label(k): v for k, v in given.items()})
         else:
             msg = (
                 f"The '{param}' parameter of {_WHERE} must be a column name or a "
@@ -159,14 +176,14 @@ def _point(
     *,
     weights: object = None,
     confidence_level: float = 0.95,
+    columns: Sequence[str] | None = None,
     setup: _Setup,
     company_se: Mapping[str, float] | None = None,
     fits: Mapping[str, PLSResult] | None = None,
 ) -> _Point:
     """Company fits from one grouped pass, then the aggregation."""
-    table = _read(data, setup, weights)
+    table = _read(data, setup, weights, columns)
     industry_of, sector_of, size_of = _unit_columns(table, setup)
-    n_of: dict[str, int] = {}
     if fits is None:
         moments = table.moments_by_segment(
             setup.spec.indicators, missing=setup.missing, nan_policy=setup.nan_policy
@@ -174,10 +191,9 @@ def _point(
         fitted: dict[str, PLSResult] = {}
         for c, m in moments.items():
             fitted[c] = acsi_fit(m, model=setup.spec, scale=setup.scale)
-            n_of[c] = int(fitted[c].n)
         fits = fitted
-    else:
-        n_of = {c: int(f.n) for c, f in fits.items()}
+    fits = {canonical_label(c): f for c, f in fits.items()}
+    n_of = {c: int(f.n) for c, f in fits.items()}
     companies = sorted(fits)
     for param, known in (("industry", industry_of), ("sizes", size_of)):
         lost = [c for c in companies if c not in known]
@@ -208,7 +224,7 @@ def _point(
         level_sizes=setup.level_sizes,
         confidence_level=confidence_level,
     )
-    return _Point(agg.estimates, agg, dict(fits), n_of)
+    return _Point(agg.estimates, agg, dict(fits), n_of, table.backend)
 
 
 def _level_sizes(value: object) -> dict[str, Mapping[str, float]] | None:
@@ -249,7 +265,8 @@ def _bootstrap_se(
     fits: dict[str, PLSResult] = {}
     se: dict[str, float] = {}
     inds = setup.spec.indicators
-    for c, part in table.by_segment().items():
+    for label, part in table.by_segment().items():
+        c = canonical_label(label)
         cols = dict(zip(inds, part.matrix(inds).T, strict=True))
         res = acsi_fit(
             cols,
@@ -279,12 +296,13 @@ def index(
     *,
     model: Model = "acsi",
     latent: str = "SAT",
-    company: str = "company",
+    company: object = "company",
     industry: str | Mapping[str, str] = "industry",
     sector: str | Mapping[str, str] = "sector",
     sizes: str | Mapping[str, float] = "revenue",
     level_sizes: Mapping[str, Any] | None = None,
     scale: Scale | tuple[float, float] | None = None,
+    columns: Sequence[str] | None = None,
     weights: object = None,
     design: object = None,
     missing: Literal["listwise", "pairwise"] = "listwise",
@@ -308,8 +326,9 @@ def index(
         preset with its default indicator names).
     latent : str
         The latent whose 0-100 index is aggregated (``"SAT"``: the ACSI).
-    company : str
-        Column of the company labels (the ``segments`` of the fit).
+    company : str or array_like
+        Column of the company labels, or the labels themselves (one per
+        respondent).
     industry : str or mapping
         Column of the industry of each company, or a mapping company ->
         industry.
@@ -328,6 +347,9 @@ def index(
         Answer scale of the 0-100 indices, e.g. ``(1, 10)``. Without it the
         observed minimum and maximum of all indicators (rows in memory
         only; a lazy frame needs it).
+    columns : sequence of str, optional
+        Names of a bare array's columns (labels then are numeric codes), or
+        the columns of a frame to use.
     weights : array_like or str, optional
         Case weights (or take them from ``design``).
     design : Design or ReplicateDesign, optional
@@ -425,7 +447,7 @@ def index(
         nan_policy,
     )  # fmt: skip
     design_weights = getattr(design, "weights", None)
-    table = _read(data, pre, weights if design is None else design_weights)
+    table = _read(data, pre, weights if design is None else design_weights, columns)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SatmodelsWarning)
         chosen = index_scale(table, spec.indicators, declared, _WHERE)
@@ -463,18 +485,22 @@ def index(
             n_resamples=reps or 200,
             rng=gen,
             confidence_level=level,
+            columns=columns,
         )
         point: _Point = rep.result
         est, method, df = rep.estimates, rep.variance_method, rep.df
     elif reps:
         fits, se = _bootstrap_se(table, setup, reps, gen, level)
         point = _point(
-            data, weights=weights, confidence_level=level, setup=setup,
-            company_se=se, fits=fits,
+            data, weights=weights, confidence_level=level, columns=columns,
+            setup=setup, company_se=se, fits=fits,
         )  # fmt: skip
         est, method = point.estimates, "bootstrap"
     else:
-        point = _point(data, weights=weights, confidence_level=level, setup=setup)
+        point = _point(
+            data, weights=weights, confidence_level=level, columns=columns,
+            setup=setup,
+        )  # fmt: skip
         est, method = point.estimates, "none"
     return _assemble(point, est, setup, target, level, method, df)
 
@@ -513,7 +539,7 @@ def _assemble(  # noqa: PLR0917 - private
         df=np.full(len(est), df),
         interval="normal" if math.isinf(df) else "t",
         confidence_level=level,
-        backend=est._backend,
+        backend=point.backend,
     )
     last = len(est) - 1
     return NationalResult(
