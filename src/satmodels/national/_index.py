@@ -36,6 +36,7 @@ from ..data._checks import canonical_label
 from ..exceptions import EstimationError, InputError, SatmodelsWarning
 from ..results._estimates import Estimates, estimates
 from ..scales import Scale, as_scale
+from ..stats.moments import Moments
 from ._result import NationalResult
 
 __all__ = ["index"]
@@ -121,19 +122,23 @@ def _unit_columns(
             .unique()
             .collect()
         )
-        keys = [canonical_label(v) for v in frame.get_column(key).to_list()]
+        keys = frame.get_column(key).to_list()
         values = {c: frame.get_column(c).to_list() for c in cols}
     elif cols:
         assert table.segments is not None  # noqa: S101 - read with segments
-        keys = [canonical_label(v) for v in table.segments.tolist()]
+        keys = table.segments.tolist()
         values = {
             c: (table.column(c) if c == setup.sizes else table.labels[c]).tolist()
             for c in cols
         }
     else:
         keys, values = [], {}
+    canon = {r: canonical_label(r) for r in set(keys)}
     for c in cols:
-        for k, v in zip(keys, values[c], strict=True):
+        # distinct (company, value) pairs first: one check per pair, not row
+        pairs = sorted(set(zip(keys, values[c], strict=True)), key=str)
+        for raw, v in pairs:
+            k = canon[raw]
             if found[c].setdefault(k, v) != v:
                 msg = (
                     f"The column {c!r} of {_WHERE} must hold one value per "
@@ -171,6 +176,44 @@ def _unit_columns(
     )
 
 
+def _split(table: Table) -> dict[str, Table]:
+    """Rows of each company by one stable sort (``Table.by_segment`` masks per label).
+
+    The same rows in the same order as ``Table.by_segment`` (so the same
+    Moments to the last bit), in O(n log n) instead of O(n x companies).
+    """
+    assert table.segments is not None  # noqa: S101 - read with segments
+    assert table.values is not None  # noqa: S101 - rows in memory
+    labels = np.asarray([str(v) for v in table.segments.tolist()], dtype=object)
+    uniq, code = np.unique(labels, return_inverse=True)
+    order = np.argsort(code, kind="stable")
+    bounds = np.searchsorted(code[order], np.arange(uniq.size + 1))
+    parts: dict[str, Table] = {}
+    for g, label in enumerate(uniq.tolist()):
+        rows = order[bounds[g] : bounds[g + 1]]
+        parts[str(label)] = dataclasses.replace(
+            table,
+            values=table.values[rows],
+            weights=None if table.weights is None else table.weights[rows],
+            segments=None,
+            labels={},
+        )
+    return parts
+
+
+def _company_moments(table: Table, setup: _Setup) -> dict[str, Moments]:
+    """Moments of every company: one grouped aggregation on an engine."""
+    inds = setup.spec.indicators
+    if table.kind != "rows":
+        return table.moments_by_segment(
+            inds, missing=setup.missing, nan_policy=setup.nan_policy
+        )
+    return {
+        label: part.moments(inds, missing=setup.missing, nan_policy=setup.nan_policy)
+        for label, part in _split(table).items()
+    }
+
+
 def _point(
     data: object,
     *,
@@ -185,9 +228,7 @@ def _point(
     table = _read(data, setup, weights, columns)
     industry_of, sector_of, size_of = _unit_columns(table, setup)
     if fits is None:
-        moments = table.moments_by_segment(
-            setup.spec.indicators, missing=setup.missing, nan_policy=setup.nan_policy
-        )
+        moments = _company_moments(table, setup)
         fitted: dict[str, PLSResult] = {}
         for c, m in moments.items():
             fitted[c] = acsi_fit(m, model=setup.spec, scale=setup.scale)
@@ -265,7 +306,7 @@ def _bootstrap_se(
     fits: dict[str, PLSResult] = {}
     se: dict[str, float] = {}
     inds = setup.spec.indicators
-    for label, part in table.by_segment().items():
+    for label, part in _split(table).items():
         c = canonical_label(label)
         cols = dict(zip(inds, part.matrix(inds).T, strict=True))
         res = acsi_fit(
