@@ -184,8 +184,8 @@ def _split(table: Table) -> dict[str, Table]:
     """
     assert table.segments is not None  # noqa: S101 - read with segments
     assert table.values is not None  # noqa: S101 - rows in memory
-    labels = np.asarray([str(v) for v in table.segments.tolist()], dtype=object)
-    uniq, code = np.unique(labels, return_inverse=True)
+    # fixed-width text sorts in C (an object array compares in Python)
+    uniq, code = np.unique(table.segments.astype(str), return_inverse=True)
     order = np.argsort(code, kind="stable")
     bounds = np.searchsorted(code[order], np.arange(uniq.size + 1))
     parts: dict[str, Table] = {}
