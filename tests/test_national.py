@@ -285,3 +285,36 @@ def test_generator_truth(survey: NationalSurvey) -> None:
     assert rows["sat1"].max() <= 10
     assert sum(survey.gdp_share.values()) == pytest.approx(1.0)
     assert repr(_fit(survey, 1)).startswith("NationalResult(SAT")
+
+
+def test_replicate_columns_equal_the_design_jackknife() -> None:
+    from satmodels.design import ReplicateDesign, jackknife_weights
+
+    s = make_national_survey(
+        n_companies=3, n_industries=2, n_respondents=40, n_clusters=2, rng=4
+    )
+    rows = s.wave(1)
+    by_design = _fit(s, 1, design=DESIGN)
+    strata = np.unique(rows["stratum"].astype(str), return_inverse=True)[1]
+    pairs = np.char.add(rows["stratum"].astype(str), rows["psu"].astype(str))
+    psu = np.unique(pairs, return_inverse=True)[1]
+    stratum_of_psu = np.zeros(psu.max() + 1, dtype=np.int64)
+    stratum_of_psu[psu] = strata
+    reps, rscales = jackknife_weights(
+        rows["weight"], psu, stratum_of_psu, np.zeros(strata.max() + 1)
+    )
+    names = [f"r{j}" for j in range(reps.shape[1])]
+    data = dict(rows) | dict(zip(names, reps.T, strict=True))
+    given = ReplicateDesign(
+        replicates=tuple(names),
+        method="JKn",
+        weights="weight",
+        rscales=tuple(float(r) for r in rscales),
+    )
+    by_columns = national.index(
+        data, sizes=s.revenue, level_sizes=s.gdp_share, design=given, scale=(1, 10)
+    )
+    assert by_columns.variance_method == "JKn"
+    for lev in by_design.levels:
+        for unit, se in by_design.se_by_unit[lev].items():
+            assert by_columns.se_by_unit[lev][unit] == pytest.approx(se, rel=1e-9)
