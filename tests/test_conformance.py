@@ -68,17 +68,29 @@ NOT_DATA_FIRST = {
     "replicate",
     "jackknife_weights",
     "customer_orientation_tree",
+    # tracking: one result per wave
+    "waves",
+    # acsi.indirect_effects takes a fitted PLS / PLSc result
+    "indirect_effects",
     # model specifications (presets), not fits
     "acsi",
     "ecsi",
     "scsb",
     "ccsi",
+    # figures and matrices, not surveys (issue 15): keyword-only figures
+    "house",
+    "from_figures",
+    "lifetime_value",
+    "retention_effect",
+    "acquisition_vs_retention",
 }
 
 
 def _public_functions() -> Iterator[tuple[str, Callable[..., Any]]]:
     modules = [satmodels, satmodels.csi, satmodels.kano, satmodels.servqual]
     modules += [satmodels.acsi, satmodels.weighting, satmodels.design]
+    modules += [satmodels.qfd, satmodels.value, satmodels.retention]
+    modules += [satmodels.sqi, satmodels.tracking]
     modules += [satmodels.national]
     seen: set[int] = set()
     for mod in modules:

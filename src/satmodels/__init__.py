@@ -30,7 +30,23 @@ from .exceptions import (
 )
 
 if TYPE_CHECKING:  # the names below load on first use (PEP 562)
-    from . import acsi, csi, datasets, design, kano, national, servqual, weighting
+    from . import (
+        acsi,
+        csi,
+        datasets,
+        design,
+        kano,
+        national,
+        plot,
+        qfd,
+        retention,
+        servqual,
+        sqi,
+        study,
+        tracking,
+        value,
+        weighting,
+    )
     from .acsi import (
         ModelSpec,
         PLSResult,
@@ -135,6 +151,8 @@ _LAZY: dict[str, str] = {
     "customer_orientation": ".csi",
     "datasets": ".datasets",
     "design": ".design",
+    "plot": ".plot",
+    "study": ".study",
     "weighting": ".weighting",
     "ipa": ".csi",
     "kano": ".kano",
@@ -144,10 +162,15 @@ _LAZY: dict[str, str] = {
     "nps_difference": ".csi",
     "pair_counts": ".stats.counts",
     "prca": ".csi",
+    "qfd": ".qfd",
     "relative_weights": ".csi",
+    "retention": ".retention",
     "satisfaction_ratio": ".ratio",
     "servqual": ".servqual",
     "shapley_importance": ".csi",
+    "value": ".value",
+    "sqi": ".sqi",
+    "tracking": ".tracking",
 }
 
 
@@ -227,10 +250,17 @@ __all__ = [
     "nps",
     "nps_difference",
     "pair_counts",
+    "plot",
     "prca",
+    "qfd",
     "relative_weights",
+    "retention",
     "satisfaction_ratio",
     "servqual",
     "shapley_importance",
+    "sqi",
+    "study",
+    "tracking",
+    "value",
     "weighting",
 ]

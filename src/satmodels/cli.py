@@ -2,11 +2,18 @@
 
 ::
 
-    satmodels demo [--format text|json]
+    satmodels demo [--format text|json] [--out report.html|.xlsx|.json]
+    satmodels report STUDY.toml|STUDY.json --out report.html|.xlsx|.json
     satmodels ratio FILE --expected COL [COL ...] --perceived COL [COL ...]
                    [--scale MIN MAX] [--weights COL] [--nan-policy raise|omit]
                    [--confidence-level 0.95] [--encoding utf-8]
                    [--format text|json]
+
+``report`` runs a study specification (docs/study.md) and writes its report:
+one self-contained HTML page, an Excel workbook (a sheet per table) or JSON
+following ``study-result.schema.json``, chosen by the suffix of ``--out``;
+it prints what to look at (headline indices, points to improve first).
+``demo --out`` does the same for the bundled sample study.
 
 ``FILE`` is a comma-separated file with a header row (UTF-8 unless
 ``--encoding`` says otherwise) or a Parquet file (read with pyarrow or
@@ -24,12 +31,14 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import importlib.util
 import json
 import math
 import re
 import sys
 import warnings
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import numpy as np
@@ -40,10 +49,12 @@ from .exceptions import SatmodelsError
 if TYPE_CHECKING:
     from .data._io import FileColumns
     from .ratio import RatioResult
+    from .study import StudyResult
 
 __all__ = ["main"]
 
 EXIT_ERROR = 2
+_REPORT_SUFFIXES = (".html", ".xlsx", ".json")
 
 # Library parameter -> the flag that sets it, to say errors in the user's words.
 _FLAGS = {
@@ -103,6 +114,28 @@ def _parser() -> argparse.ArgumentParser:
         "demo", help="run a complete study on the bundled sample survey"
     )
     demo.add_argument("--format", choices=("text", "json"), default="text")
+    demo.add_argument(
+        "--out",
+        metavar="PATH",
+        help="also write the sample study's report: .html, .xlsx or .json",
+    )
+
+    report = sub.add_parser(
+        "report",
+        help="run a study spec (TOML/JSON) and write its report",
+        description=(
+            "Run the analyses of a study specification (TOML or JSON, see "
+            "docs/study.md) and write the report: a self-contained HTML page, "
+            "an Excel workbook or JSON, chosen by the suffix of --out."
+        ),
+    )
+    report.add_argument("spec", help="study specification, .toml or .json")
+    report.add_argument(
+        "--out",
+        required=True,
+        metavar="PATH",
+        help="report file: .html (needs the plot extra), .xlsx (report extra) or .json",
+    )
 
     ratio = sub.add_parser(
         "ratio",
@@ -319,6 +352,59 @@ def _run_ratio(args: argparse.Namespace) -> str:
     return str(res.summary())
 
 
+def _check_out(out: str | None) -> None:
+    """Refuse an --out suffix that names no report format, before any work."""
+    if out is not None and Path(out).suffix.lower() not in _REPORT_SUFFIXES:
+        got = Path(out).suffix or "no suffix"
+        msg = f"--out {out}: the report file must end in .html, .xlsx or .json ({got})"
+        raise SatmodelsError(msg)
+    need = {".html": ("matplotlib", "plot"), ".xlsx": ("openpyxl", "report")}
+    if out is not None and (lib := need.get(Path(out).suffix.lower())):
+        module, extra = lib
+        if importlib.util.find_spec(module) is None:
+            msg = (
+                f"--out {out}: writing it needs {module}, which is not installed; "
+                f'pip install "satmodels[{extra}]"'
+            )
+            raise SatmodelsError(msg)
+
+
+def _write_report(result: StudyResult, out: str) -> None:
+    """Write the report in the format the suffix of ``out`` names."""
+    suffix = Path(out).suffix.lower()
+    if suffix == ".html":
+        result.to_html(out)
+    elif suffix == ".xlsx":
+        result.to_excel(out)
+    else:
+        result.to_json(out)
+
+
+def _run_report(args: argparse.Namespace) -> str:
+    from .study import run  # noqa: PLC0415 - keep start-up light
+
+    _check_out(args.out)
+    result = run(args.spec)
+    _write_report(result, args.out)
+    return f"{result.what_to_look_at()}\n\nReport written to {args.out}"
+
+
+def _run_demo(args: argparse.Namespace) -> str:
+    from .demo import demo_report, sample_study  # noqa: PLC0415
+
+    _check_out(args.out)
+    if args.format == "json" and args.out is None:
+        return demo_report("json")  # the sections only: no study to run
+    study = sample_study()
+    text = demo_report(args.format, study=study)
+    if args.out is None:
+        return text
+    _write_report(study, args.out)
+    if args.format == "json":  # standard output stays one JSON document
+        return text
+    return f"{text}\nReport written to {args.out}"
+
+
 def _json(value: object) -> str:
     """Write valid JSON; NaN and infinities must already be None (jsonable)."""
     return json.dumps(value, indent=2, allow_nan=False)
@@ -350,12 +436,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         warnings.simplefilter("always")
         try:
             if args.command == "demo":
-                from .demo import demo_report  # noqa: PLC0415
-
-                out = demo_report(args.format)
+                out = _run_demo(args)
+            elif args.command == "report":
+                out = _run_report(args)
             else:
                 out = _run_ratio(args)
-        except (SatmodelsError, ValueError, OSError) as exc:
+        except (SatmodelsError, ValueError, OSError, ImportError) as exc:
             print(f"satmodels: error: {_one_line(str(exc))}", file=sys.stderr)
             return EXIT_ERROR
         except KeyboardInterrupt:

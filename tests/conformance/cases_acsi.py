@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from _harness import Case, Columns
 
@@ -32,6 +34,11 @@ def _three_latents(n: int = 120, seed: int = 11) -> Columns:
     return out
 
 
+def _indirect(data: Any, **kwargs: Any) -> acsi.MediationResult:
+    """acsi.indirect_effects of an acsi.fit (it takes the fitted result)."""
+    return acsi.indirect_effects(acsi.fit(data, **kwargs))
+
+
 CASES: list[Case] = [
     Case(
         id="acsi.fit",
@@ -58,5 +65,41 @@ CASES: list[Case] = [
         resample={},
         confidence_level=True,
         rtol=1e-6,
+    ),
+    Case(
+        id="acsi.consistent",
+        call=acsi.consistent,
+        data=_three_latents(),
+        kwargs={"model": MODEL},
+        lazy=True,
+        moments=True,
+        weights=True,
+        resample={"n_resamples": 20},
+        confidence_level=True,
+        rtol=1e-8,
+    ),
+    Case(
+        id="acsi.htmt",
+        call=acsi.htmt,
+        data=_three_latents(),
+        kwargs={"model": MODEL},
+        lazy=True,
+        moments=True,
+        weights=True,
+        resample={"n_resamples": 20},
+        confidence_level=True,
+        rtol=1e-8,
+    ),
+    Case(
+        id="acsi.indirect_effects",
+        call=_indirect,
+        data=_three_latents(),
+        kwargs={"model": MODEL, "scale": (1, 7)},
+        lazy=True,
+        moments=True,
+        weights=True,
+        resample={"n_resamples": 20},
+        confidence_level=True,
+        rtol=1e-8,
     ),
 ]

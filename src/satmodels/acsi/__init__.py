@@ -2,9 +2,10 @@
 
 Specifications (:class:`ModelSpec`, presets :func:`acsi`, :func:`ecsi`,
 :func:`scsb`, :func:`ccsi`) are validated data; :func:`fit` estimates them
-by PLS path modelling or by maximum likelihood (semopy) from the
-indicators' moments. Company indices are aggregated into industry, sector
-and national indices by :func:`satmodels.csi.aggregate`.
+by PLS path modelling or by maximum likelihood (satmodels' own Newton /
+Fisher-scoring kernel, semopy as fallback) from the indicators' moments.
+Company indices are aggregated into industry, sector and national indices
+by :func:`satmodels.csi.aggregate`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ from ..scales import Scale, as_scale
 from ._common import as_spec, index_scale
 from ._pls_options import PLSOptions
 from .bootstrap_result import PLSBootstrap
+from .discriminant import HTMTResult, htmt
 from .index import IPMAResult
+from .mediation import MediationResult, indirect_effects
+from .plsc import PLScResult, consistent
 from .presets import acsi, ccsi, ecsi, scsb
 from .result import PLSResult
 from .spec import Block, ModelSpec, Path
@@ -32,15 +36,21 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Block",
+    "HTMTResult",
     "IPMAResult",
+    "MediationResult",
     "ModelSpec",
     "PLSBootstrap",
     "PLSResult",
+    "PLScResult",
     "Path",
     "acsi",
     "ccsi",
+    "consistent",
     "ecsi",
     "fit",
+    "htmt",
+    "indirect_effects",
     "scsb",
 ]
 
@@ -134,7 +144,10 @@ def fit(
         (:meth:`ModelSpec.from_dict`).
     method : {"pls", "ml"}
         PLS path modelling (Wold 1982; Lohmöller 1989) or maximum likelihood
-        through semopy from the covariance matrix and n (Jöreskog 1973).
+        from the covariance matrix and n (Jöreskog 1973): satmodels' own
+        kernel (exact gradient and Hessian, expected-information standard
+        errors as lavaan), with semopy as the fallback when it does not
+        converge.
     scale : Scale or (min, max), optional
         The answer scale of the 0-100 indices, e.g. ``(1, 10)``; answers are
         checked against it. Without it the observed minimum and maximum of

@@ -91,6 +91,7 @@ def read_columns(
     *,
     encoding: str = "utf-8",
     named_by: Mapping[str, str] | None = None,
+    text: Sequence[str] = (),
 ) -> FileColumns:
     """Read the named numeric columns of a CSV or Parquet file.
 
@@ -107,6 +108,9 @@ def read_columns(
     named_by : mapping of str to str, optional
         How each column was asked for (e.g. ``{"p1": "--perceived"}``), quoted
         next to the column in messages.
+    text : sequence of str
+        Columns of ``columns`` read as labels (e.g. segments): an object
+        array of stripped strings, ``None`` where the cell is missing.
 
     Returns
     -------
@@ -122,7 +126,9 @@ def read_columns(
         ragged rows, a cell that is not a number, or Parquet without pyarrow
         or polars. The message starts with the path.
     """
-    reader = _Reader(str(path), list(dict.fromkeys(columns)), named_by or {})
+    reader = _Reader(
+        str(path), list(dict.fromkeys(columns)), named_by or {}, frozenset(text)
+    )
     p = Path(path)
     if p.is_dir():
         reader.fail("is a directory, not a file; give the CSV or Parquet file")
@@ -148,6 +154,7 @@ class _Reader:
     path: str
     wanted: list[str]
     named_by: Mapping[str, str]
+    text: frozenset[str] = frozenset()
 
     def fail(self, text: str) -> NoReturn:
         """Raise the one error type, the path first, without a chained cause."""
@@ -229,7 +236,7 @@ class _Reader:
             self.fail("the file has a header but no data rows")
         at = np.asarray(lines, dtype=np.int64)
         out = {
-            c: self._numbers(c, values, at)
+            c: _labels(values) if c in self.text else self._numbers(c, values, at)
             for c, values in zip(self.wanted, cells, strict=True)
         }
         return FileColumns(path=self.path, columns=out, lines=at)
@@ -302,6 +309,9 @@ class _Reader:
         for c in self.wanted:
             col = tab.column(c)
             kind = col.type
+            if c in self.text:
+                out[c] = _labels(col.cast(pa.string()).to_pylist())
+                continue
             if not (
                 pa.types.is_integer(kind)
                 or pa.types.is_floating(kind)
@@ -337,11 +347,25 @@ class _Reader:
         out: dict[str, FloatArray] = {}
         for c in self.wanted:
             s = frame.get_column(c)
+            if c in self.text:
+                out[c] = _labels(s.cast(pl.Utf8).to_list())
+                continue
             if not (s.dtype.is_numeric() or s.dtype == pl.Null):
                 self.fail(f"column {self.label(c)} holds {s.dtype}, not numbers")
             values = s.cast(pl.Float64).to_numpy()
             out[c] = np.asarray(values, dtype=np.float64)
         return FileColumns(path=self.path, columns=out)
+
+
+def _labels(values: Sequence[str | None]) -> FloatArray:
+    """Labels as an object array: stripped text, None for a missing cell."""
+    cells = [
+        None if v is None or v.strip().lower() in _MISSING else v.strip()
+        for v in values
+    ]
+    out = np.empty(len(cells), dtype=object)
+    out[:] = cells
+    return out  # labels (objects) share the mapping of float columns
 
 
 def _where(index: int, lines: np.ndarray[Any, Any] | None) -> str:

@@ -11,11 +11,19 @@ from __future__ import annotations
 import csv
 import io
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..exceptions import InputError
+from ._failures import (
+    FAILURE_RATES,
+    FAILURES_SEED,
+    SQI_SEVERITY,
+    SimulatedFailures,
+    make_daily_failures,
+)
 from ._generator import (
     ACSI_BLOCKS,
     ACSI_PATHS,
@@ -30,16 +38,22 @@ from ._national import NationalSurvey, make_national_survey
 __all__ = [
     "ACSI_BLOCKS",
     "ACSI_PATHS",
+    "FAILURES_SEED",
+    "FAILURE_RATES",
     "KANO_CATEGORIES",
     "SAMPLE_N",
     "SAMPLE_SEED",
     "SERVQUAL_GAPS",
+    "SQI_SEVERITY",
     "NationalSurvey",
+    "SimulatedFailures",
     "SimulatedSurvey",
     "latent_correlation",
     "load_sample_survey",
+    "make_daily_failures",
     "make_national_survey",
     "make_survey",
+    "sample_study_path",
     "sample_survey_csv",
 ]
 
@@ -47,6 +61,7 @@ __all__ = [
 SAMPLE_SEED = 20261123
 SAMPLE_N = 500
 _FILE = "sample_survey.csv"
+_STUDY = "sample_study.toml"
 _TEXT_COLUMNS = frozenset({"segment"})
 
 
@@ -117,3 +132,18 @@ def load_sample_survey(backend: str | None = None) -> Any:  # noqa: ANN401
         raise InputError(msg)
     survey = SimulatedSurvey(data=data, n=len(data["sat1"]), seed=SAMPLE_SEED)
     return survey.to_frame(backend)
+
+
+def sample_study_path() -> Path:
+    """Return the path of the bundled sample study spec (``sample_study.toml``).
+
+    The spec runs every analysis of satmodels over the sample survey (its
+    ``data`` is ``sample_survey.csv``, next to it); ``satmodels demo`` runs
+    it with :func:`satmodels.study.run`.
+
+    Examples
+    --------
+    >>> sample_study_path().name
+    'sample_study.toml'
+    """
+    return Path(str(resources.files(__name__).joinpath(_STUDY)))

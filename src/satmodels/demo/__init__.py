@@ -1,6 +1,11 @@
 """The ``satmodels demo`` report: a complete study on the bundled sample survey.
 
-Each section is a :class:`~satmodels.results._summary.Summary` built by the
+The report opens with what to look at: the headline indices and the points
+to improve first of the bundled sample study
+(:func:`satmodels.datasets.sample_study_path`, run by
+:func:`satmodels.study.run`); ``satmodels demo --out report.html`` writes
+that study's full report. Each section is a
+:class:`~satmodels.results._summary.Summary` built by the
 ``section(survey)`` function of one module of this package (one per model,
 written with the public API only); this module strings them together. Demo
 code lives here, never in the model modules.
@@ -10,15 +15,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..datasets import SAMPLE_N, SAMPLE_SEED, load_sample_survey
+from ..datasets import SAMPLE_N, SAMPLE_SEED, load_sample_survey, sample_study_path
 from ..results._base import jsonable
 from ..results._summary import Summary, table
 
-__all__ = ["demo_report", "demo_sections"]
+if TYPE_CHECKING:
+    from ..study import StudyResult
+
+__all__ = ["demo_report", "demo_sections", "sample_study"]
 
 Survey = dict[str, np.ndarray[Any, Any]]
 
@@ -54,8 +62,19 @@ def demo_sections() -> list[tuple[str, Callable[[Survey], Summary]]]:
     ]
 
 
-def demo_report(fmt: str = "text") -> str:
-    """Run every section on the bundled survey and render the report."""
+def sample_study() -> StudyResult:
+    """Run the bundled sample study (every analysis over the sample survey)."""
+    from ..study import run  # noqa: PLC0415 - on demand
+
+    return run(sample_study_path())
+
+
+def demo_report(fmt: str = "text", study: StudyResult | None = None) -> str:
+    """Run every section on the bundled survey and render the report.
+
+    The text starts with what to look at in the sample study (``study``,
+    run when not given); ``fmt="json"`` gives the sections' tables.
+    """
     survey: Survey = load_sample_survey()
     parts = [(name, fn(survey)) for name, fn in demo_sections()]
     if fmt == "json":
@@ -79,4 +98,5 @@ def demo_report(fmt: str = "text") -> str:
             allow_nan=False,
         )
     header = "satmodels demo: a satisfaction study on the bundled sample survey"
-    return "\n\n".join([header, *(str(s) for _, s in parts)]) + "\n"
+    first = (study or sample_study()).what_to_look_at()
+    return "\n\n".join([header, first, *(str(s) for _, s in parts)]) + "\n"

@@ -24,6 +24,9 @@ Charts
 - :func:`gap_bars`: SERVQUAL gaps; :func:`zone_of_tolerance`: adequate and
   desired levels with the perceived point per item.
 - :func:`path_diagram`: the ACSI/ECSI path diagram.
+- :func:`sqi_pareto`, :func:`sqi_series`: the service quality indicator;
+  :func:`control_chart`: its u or EWMA chart; :func:`wave_chart`: any index
+  tracked over waves with control limits.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ if TYPE_CHECKING:  # the charts' signatures for type checkers (loaded lazily)
     from ._path import path_diagram
     from ._ratio import grade_chart
     from ._servqual import gap_bars, zone_of_tolerance
+    from ._sqi import control_chart, sqi_pareto, sqi_series, wave_chart
 
 # public chart -> private module that defines it (loaded on first use)
 _CHARTS: dict[str, str] = {
@@ -54,6 +58,10 @@ _CHARTS: dict[str, str] = {
     "gap_bars": "_servqual",
     "zone_of_tolerance": "_servqual",
     "path_diagram": "_path",
+    "sqi_pareto": "_sqi",
+    "sqi_series": "_sqi",
+    "control_chart": "_sqi",
+    "wave_chart": "_sqi",
 }
 
 __all__ = [  # noqa: RUF022 - helpers first, then the charts
@@ -70,6 +78,10 @@ __all__ = [  # noqa: RUF022 - helpers first, then the charts
     "radar",
     "trend",
     "zone_of_tolerance",
+    "control_chart",
+    "sqi_pareto",
+    "sqi_series",
+    "wave_chart",
 ]
 
 

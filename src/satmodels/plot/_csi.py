@@ -201,31 +201,15 @@ def _same_names(rows: Sequence[_Rows], labels: Sequence[str], where: str) -> Non
 
 
 def _headline(res: object) -> tuple[float, float, float, str]:
-    """Return the headline estimate, its stored interval and the axis label."""
-    if isinstance(res, CSIResult):
-        return res.index, res.ci_low, res.ci_high, f"{res.name} index (0-100)"
-    if isinstance(res, CSMResult):
-        return res.csm, res.ci_low, res.ci_high, "CSM"
-    if isinstance(res, AggregateResult):
-        return res.national, res.ci_low, res.ci_high, "national index"
-    if isinstance(res, NPSResult):
-        return res.nps, res.ci_low, res.ci_high, "NPS"
-    if isinstance(res, CSATResult):
-        return res.csat, res.ci_low, res.ci_high, "CSAT (% satisfied)"
-    if isinstance(res, CESResult):
-        est = res.estimates
-        return (
-            float(est.estimate[0]),
-            float(est.ci_low[0]),
-            float(est.ci_high[0]),
-            "CES (mean answer)",
-        )
-    msg = (
-        "The 'results' parameter of satmodels.plot.trend must hold CSIResult, "
-        "CSMResult, AggregateResult, NPSResult, CSATResult or CESResult "
-        f"objects. Got {type(res).__name__} instead."
-    )
-    raise InputError(msg)
+    """Return the headline estimate, its stored interval and the axis label.
+
+    The rule lives in :func:`satmodels.tracking._headline.headline`, shared
+    with :func:`satmodels.tracking.waves`.
+    """
+    from ..tracking._headline import headline  # noqa: PLC0415 - one rule
+
+    head = headline(res, where="satmodels.plot.trend")
+    return head.estimate, head.ci_low, head.ci_high, head.label
 
 
 def _labelled(

@@ -341,7 +341,7 @@ def rake(
     >>> res = satmodels.weighting.rake(
     ...     survey, margins={"region": {1: 50, 2: 50}, "sex": {1: 40, 2: 60}}
     ... )
-    >>> [round(w, 2) for w in res.weights]
+    >>> [round(float(w), 2) for w in res.weights]
     [20.0, 30.0, 20.0, 30.0]
     """
     where = "rake"
