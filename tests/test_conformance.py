@@ -91,6 +91,7 @@ def _public_functions() -> Iterator[tuple[str, Callable[..., Any]]]:
     modules += [satmodels.acsi, satmodels.weighting, satmodels.design]
     modules += [satmodels.qfd, satmodels.value, satmodels.retention]
     modules += [satmodels.sqi, satmodels.tracking]
+    modules += [satmodels.national]
     seen: set[int] = set()
     for mod in modules:
         for name in getattr(mod, "__all__", []):

@@ -33,6 +33,7 @@ from ._generator import (
     latent_correlation,
     make_survey,
 )
+from ._national import NationalSurvey, make_national_survey
 
 __all__ = [
     "ACSI_BLOCKS",
@@ -44,11 +45,13 @@ __all__ = [
     "SAMPLE_SEED",
     "SERVQUAL_GAPS",
     "SQI_SEVERITY",
+    "NationalSurvey",
     "SimulatedFailures",
     "SimulatedSurvey",
     "latent_correlation",
     "load_sample_survey",
     "make_daily_failures",
+    "make_national_survey",
     "make_survey",
     "sample_study_path",
     "sample_survey_csv",
