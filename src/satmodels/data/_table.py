@@ -142,14 +142,7 @@ class Table:
 
     def rows(self, mask: BoolArray) -> Table:
         """Return the rows where ``mask`` is true (in-memory tables)."""
-        values = self._need_rows("a subset of rows")
-        return replace(
-            self,
-            values=values[mask],
-            weights=None if self.weights is None else self.weights[mask],
-            segments=None if self.segments is None else self.segments[mask],
-            labels={k: v[mask] for k, v in self.labels.items()},
-        )
+        return self._take(np.flatnonzero(mask))
 
     def segment(self, label: str) -> Table:
         """Return the table of one segment (rows or lazy frame)."""
@@ -166,8 +159,33 @@ class Table:
         raise InputError(msg)
 
     def by_segment(self) -> dict[str, Table]:
-        """One table per segment label, in sorted label order."""
-        return {s: self.segment(s) for s in self.segment_labels()}
+        """One table per segment label, in sorted label order.
+
+        Rows in memory are split with one stable sort of the labels (cost
+        n log n whatever the number of segments, where one mask per label
+        costs n times the labels); each part keeps the rows' order.
+        """
+        if self.segments is None:
+            return {s: self.segment(s) for s in self.segment_labels()}
+        labels, inverse = np.unique(self.segments.astype(str), return_inverse=True)
+        order = np.argsort(inverse, kind="stable")
+        bounds = np.searchsorted(inverse[order], np.arange(labels.size + 1))
+        parts: dict[str, Table] = {}
+        for k, label in enumerate(labels.tolist()):
+            rows = order[bounds[k] : bounds[k + 1]]
+            parts[str(label)] = replace(self._take(rows), segments=None)
+        return parts
+
+    def _take(self, rows: np.ndarray[Any, Any]) -> Table:
+        """Return the given rows (indices, in order) of an in-memory table."""
+        values = self._need_rows("a subset of rows")
+        return replace(
+            self,
+            values=values[rows],
+            weights=None if self.weights is None else self.weights[rows],
+            segments=None if self.segments is None else self.segments[rows],
+            labels={k: v[rows] for k, v in self.labels.items()},
+        )
 
     def moments_by_segment(
         self,
