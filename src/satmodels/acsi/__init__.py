@@ -174,8 +174,11 @@ def fit(
         1e-7, SmartPLS's) and iteration limit (default 300). Not taken by
         ``method="ml"``.
     n_resamples : int
-        PLS bootstrap replicates (0: none), fitted as one batch; needs at
-        least 10 respondents. Not taken by ``method="ml"``.
+        Bootstrap replicates (0: none), fitted as one batch; needs at
+        least 10 respondents. With ``method="ml"`` the Wald intervals stay in
+        ``result.estimates`` and ``result.bootstrap`` adds bootstrap standard
+        errors and percentile intervals (every replicate warm-started from
+        the full fit).
     rng : None, int, SeedSequence or Generator
         Randomness of the bootstrap.
     confidence_level : float
@@ -260,13 +263,11 @@ def fit(
     if chosen == "ml":
         given = {"scheme": scheme, "scaled": scaled, "tol": tol, "max_iter": max_iter}
         unknown = [k for k in _PLS_ONLY if given[k] is not None]
-        if reps:
-            unknown.append("n_resamples")
         if unknown:
             msg = (
                 f"{_WHERE}(method='ml') does not take the PLS option(s) "
                 f"{unknown}; its standard errors and Wald intervals come from "
-                "the expected information."
+                "the expected information (and the bootstrap, with n_resamples)."
             )
             raise InputError(msg)
     opts = validated(
@@ -327,6 +328,8 @@ def fit(
             missing=opts.missing,
             nan_policy=opts.nan_policy,
             where=_WHERE,
+            n_resamples=reps,
+            rng=gen,
         )
 
     result = one(table)

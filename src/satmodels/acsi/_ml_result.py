@@ -18,6 +18,8 @@ from .spec import ModelSpec
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from ._ml_bootstrap import MLBootstrap
+
 __all__ = ["ACSIMLResult", "MLEstimate", "MLFitIndices"]
 
 
@@ -165,6 +167,9 @@ class ACSIMLResult(ResultMixin):
         Rows used and excluded when the Moments were computed.
     segments : dict of str to ACSIMLResult, or None
         One fit per segment label (sorted) when ``segments`` was given.
+    bootstrap : MLBootstrap or None
+        Bootstrap standard errors and percentile intervals of the free
+        parameters, R² and indices when ``n_resamples`` was given.
     """
 
     spec: ModelSpec
@@ -186,6 +191,7 @@ class ACSIMLResult(ResultMixin):
     admissibility: tuple[str, ...]
     missing_report: MissingReport
     segments: dict[str, ACSIMLResult] | None = None
+    bootstrap: MLBootstrap | None = field(default=None, repr=False)
     _implied: FloatArray = field(repr=False)
     _sample: FloatArray = field(repr=False)
     _backend: str | None = field(default=None, repr=False)

@@ -119,6 +119,8 @@ def fit_ml(
     nan_policy: str = "omit",
     where: str = "acsi.fit",
     optimizer: str = "numpy",
+    n_resamples: int = 0,
+    rng: np.random.Generator | None = None,
 ) -> ACSIMLResult:
     r"""Fit an ACSI-type model by maximum likelihood (``acsi.fit(method="ml")``).
 
@@ -143,6 +145,12 @@ def fit_ml(
         Missing-data method and policy (see ``acsi.fit``).
     where : str
         Public function named in messages.
+    n_resamples : int
+        Bootstrap replicates (0: none); the result's ``bootstrap`` then holds
+        bootstrap standard errors and percentile intervals
+        (:mod:`satmodels.acsi._ml_bootstrap`).
+    rng : numpy.random.Generator, optional
+        Randomness of the bootstrap.
     optimizer : {"numpy", "semopy"}
         ``"numpy"`` (default): the Fisher-scoring kernel of
         :mod:`satmodels.acsi._ml_kernel`, with semopy as the fallback when
@@ -268,6 +276,30 @@ def fit_ml(
         )
     for m in problems:
         warnings.warn(m, AdmissibilityWarning, stacklevel=3)
+    table_out = _estimates_table(
+        ests, r2, indices, fit, n, confidence_level, table.backend
+    )
+    boot = None
+    if n_resamples:
+        from ._ml_bootstrap import ml_bootstrap  # noqa: PLC0415
+
+        reps = table.bootstrap(
+            indicators,
+            n_resamples=n_resamples,
+            rng=np.random.default_rng() if rng is None else rng,
+            missing=missing,  # type: ignore[arg-type]
+        )
+        boot = ml_bootstrap(
+            spec=spec,
+            base=sem.estimates,
+            parameters=sem.parameters,
+            replicates=reps,
+            n=n,
+            full=table_out,
+            scale=scale,
+            confidence_level=confidence_level,
+            where=where,
+        )
     return ACSIMLResult(
         spec=spec,
         n=n,
@@ -278,9 +310,7 @@ def fit_ml(
         r_squared=r2,
         latent_correlation=corr,
         fit=fit,
-        estimates=_estimates_table(
-            ests, r2, indices, fit, n, confidence_level, table.backend
-        ),
+        estimates=table_out,
         confidence_level=confidence_level,
         scale=scale,
         indices=indices,
@@ -289,6 +319,7 @@ def fit_ml(
         converged=sem.converged,
         admissibility=tuple(problems),
         missing_report=moments.missing_report,
+        bootstrap=boot,
         _implied=sigma,
         _sample=S,
         _backend=table.backend,
