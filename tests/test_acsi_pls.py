@@ -401,8 +401,8 @@ def test_fit_ml_dispatch() -> None:
     x, cols = _small(500)
     res = acsi_mod.fit(x, model=MODEL, columns=cols, method="ml", scale=None)
     assert res.__class__.__name__ == "ACSIMLResult"
-    with pytest.raises(InputError, match=r"PLS option\(s\) \['n_resamples'\]"):
-        acsi_mod.fit(x, model=MODEL, columns=cols, method="ml", n_resamples=10)
+    with pytest.raises(InputError, match=r"PLS option\(s\) \['scheme'\]"):
+        acsi_mod.fit(x, model=MODEL, columns=cols, method="ml", scheme="path")
 
 
 @pytest.mark.parametrize(

@@ -335,5 +335,21 @@ def fit(
     result = one(table)
     if segments is None:
         return result
-    parts = {label: one(part) for label, part in table.by_segment().items()}
+    if table.kind == "lazy" and not reps:
+        # every segment's Moments from one grouped aggregation on the engine
+        # (not one query per segment); the fits need nothing else
+        grouped = table.moments_by_segment(
+            spec.indicators,
+            missing=opts.missing,
+            nan_policy=opts.nan_policy,
+        )
+        by_label = {
+            label: dataclasses.replace(
+                table, kind="moments", statistics=m, lazy=None, segment_column=None
+            )
+            for label, m in grouped.items()
+        }
+    else:
+        by_label = table.by_segment()
+    parts = {label: one(part) for label, part in by_label.items()}
     return dataclasses.replace(result, segments=parts)  # type: ignore[arg-type]
