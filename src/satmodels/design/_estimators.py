@@ -199,6 +199,27 @@ def _fit(  # noqa: PLR0917 - private
     )
 
 
+def _of_items(  # noqa: PLR0917 - private, the two item estimators
+    kind: str,
+    data: object,
+    design: object,
+    items: Sequence[str] | None,
+    columns: Sequence[str] | None,
+    confidence_level: float,
+) -> DesignResult:
+    """Read the items with the design and fit the mean or the total."""
+    where = f"design.{kind}"
+    level = check_confidence_level(confidence_level, where)
+    prep = prepare(
+        data, where=where, columns=columns, roles={"items": items}, design=design
+    )
+    names = prep.names("items")
+    if not names:
+        msg = f"The 'items' parameter of {where} selects no column to estimate."
+        raise InputError(msg)
+    return _fit(kind, prep, names, prep.values("items"), None, level, where)
+
+
 def mean(
     data: object,
     *,
@@ -276,16 +297,7 @@ def mean(
     >>> round(res.estimates.value("score", kind="mean"), 3)
     75.625
     """
-    where = "design.mean"
-    level = check_confidence_level(confidence_level, where)
-    prep = prepare(
-        data, where=where, columns=columns, roles={"items": items}, design=design
-    )
-    names = prep.names("items")
-    if not names:
-        msg = f"The 'items' parameter of {where} selects no column to estimate."
-        raise InputError(msg)
-    return _fit("mean", prep, names, prep.values("items"), None, level, where)
+    return _of_items("mean", data, design, items, columns, confidence_level)
 
 
 def total(
@@ -329,16 +341,7 @@ def total(
     >>> res.estimates.value("complaints", kind="total")
     70.0
     """
-    where = "design.total"
-    level = check_confidence_level(confidence_level, where)
-    prep = prepare(
-        data, where=where, columns=columns, roles={"items": items}, design=design
-    )
-    names = prep.names("items")
-    if not names:
-        msg = f"The 'items' parameter of {where} selects no column to estimate."
-        raise InputError(msg)
-    return _fit("total", prep, names, prep.values("items"), None, level, where)
+    return _of_items("total", data, design, items, columns, confidence_level)
 
 
 def ratio(
