@@ -9,6 +9,7 @@ executed at build time (myst-nb), so every printed number is current.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 from sphinx.application import Sphinx
@@ -39,7 +40,8 @@ myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
 myst_heading_anchors = 3
 
 # --- myst-nb: tutorials run on every build; an error fails the build -------
-nb_execution_mode = "force"
+# NB_EXECUTION_MODE=off skips them while editing the API pages.
+nb_execution_mode = os.environ.get("NB_EXECUTION_MODE", "force")
 nb_execution_timeout = 600
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
