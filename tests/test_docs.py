@@ -50,6 +50,17 @@ def test_api_page_lists_every_public_name(page: str) -> None:
     assert not missing, f"docs/api/{page}.rst does not list {sorted(missing)}"
 
 
+def test_every_public_module_has_an_api_page() -> None:
+    # the command line, the demo report and the engine back ends are not API
+    internal = {"cli", "demo", "engines"}
+    modules = {
+        p.stem if p.is_file() else p.name
+        for p in (ROOT / "src" / "satmodels").iterdir()
+        if not p.name.startswith("_") and (p.suffix == ".py" or p.is_dir())
+    }
+    assert modules - internal - set(PAGES) == set()
+
+
 def test_every_api_page_is_in_the_index() -> None:
     index = (API / "index.rst").read_text(encoding="utf-8")
     assert all(re.search(rf"^   {page}$", index, re.M) for page in PAGES)
