@@ -9,7 +9,7 @@ Rescaling to 0-100 is the linear map
 
 .. math:: y = \frac{x - \min}{\max - \min} \times 100,
 
-as used for the ACSI indices (Fornell et al. 1996, p. 10) where min and max
+as used for the ACSI indices (Fornell et al. 1996 [1]_, p. 10) where min and max
 come from the declared scale, never from the data.
 
 References
