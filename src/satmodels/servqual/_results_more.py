@@ -382,7 +382,7 @@ class ReliabilityResult(ResultMixin):
         ]
         item_rows = [
             (
-                it.id,
+                str(it.id),  # an item number is a label, not a quantity
                 it.dimension,
                 float(self.item_total[i]),
                 float(self.alpha_if_deleted[i]),
