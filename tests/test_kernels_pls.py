@@ -1,0 +1,203 @@
+"""PLS kernel pieces against brute force (kills mutants of ``acsi/_pls_kernel.py``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from satmodels.acsi import ModelSpec, ecsi
+from satmodels.acsi._pls_kernel import layout, pls_outputs, pls_weights
+
+
+def test_layout_against_the_spec() -> None:
+    spec = ecsi()
+    lay = layout(spec)
+    assert lay.latents == spec.latents
+    assert lay.p == len(spec.indicators)
+    assert lay.j == len(spec.latents)
+    for k, lv in enumerate(spec.latents):
+        names = [spec.indicators[i] for i in lay.members[k]]
+        assert names == list(spec.block(lv).indicators)
+        assert [spec.latents[i] for i in lay.predecessors[k]] == sorted(
+            spec.predecessors(lv), key=spec.latents.index
+        )
+        assert [spec.latents[i] for i in lay.successors[k]] == sorted(
+            spec.successors(lv), key=spec.latents.index
+        )
+        assert lay.mode_b[k] == (spec.block(lv).mode == "B")
+    for i, ind in enumerate(spec.indicators):
+        owner = next(lv for lv in spec.latents if ind in spec.block(lv).indicators)
+        assert lay.block[i] == spec.latents.index(owner)
+        assert lay.mask[i].tolist() == [lv == owner for lv in spec.latents]
+    np.testing.assert_array_equal(lay.adjacency, lay.adjacency.T)
+    for path in spec.paths:
+        s, t = spec.latents.index(path.source), spec.latents.index(path.target)
+        assert lay.structure[s, t] and lay.adjacency[t, s]
+    assert int(lay.structure.sum()) == len(spec.paths)
+
+
+# ------------------------------------------------------- a loop-based PLS
+SYNTAX = """
+IMAG =~ i1 + i2 + i3
+EXPE =~ e1 + e2
+QUAL <~ q1 + q2 + q3
+SATI =~ s1 + s2 + s3
+LOYA =~ l1
+LONE =~ z1 + z2
+EXPE ~ IMAG
+QUAL ~ EXPE
+SATI ~ IMAG + EXPE + QUAL
+LOYA ~ SATI + IMAG
+"""
+
+
+def _data(seed: int, n: int = 300) -> tuple[np.ndarray, ModelSpec]:
+    """Raw indicators with a known structure (LONE has no path: isolated)."""
+    spec = ModelSpec.from_syntax(SYNTAX)
+    rng = np.random.default_rng(seed)
+    imag = rng.normal(size=n)
+    expe = 0.6 * imag + 0.8 * rng.normal(size=n)
+    qual = 0.5 * expe + 0.9 * rng.normal(size=n)
+    sati = 0.3 * imag + 0.2 * expe + 0.5 * qual + 0.6 * rng.normal(size=n)
+    loya = 0.7 * sati + 0.1 * imag + 0.7 * rng.normal(size=n)
+    lone = rng.normal(size=n)
+    lat = {"IMAG": imag, "EXPE": expe, "QUAL": qual, "SATI": sati, "LOYA": loya}
+    lat["LONE"] = lone
+    cols = []
+    for lv in spec.latents:
+        for k, _ in enumerate(spec.block(lv).indicators):
+            load = 0.9 - 0.15 * k
+            cols.append(load * lat[lv] + np.sqrt(1 - load**2) * rng.normal(size=n))
+    x = np.column_stack(cols)
+    x[:, spec.indicators.index("i3")] *= -1.0  # a negatively keyed indicator
+    return x, spec
+
+
+def _reference_weights(
+    s: np.ndarray, spec: ModelSpec, scheme: str, tol: float = 1e-7
+) -> tuple[np.ndarray, int]:
+    """Lohmoeller's (1989) iterations, one latent and one indicator at a time."""
+    lvs, inds = spec.latents, spec.indicators
+    j, p = len(lvs), len(inds)
+    members = [[inds.index(i) for i in spec.block(lv).indicators] for lv in lvs]
+    pred = [[lvs.index(q) for q in spec.predecessors(lv)] for lv in lvs]
+    succ = [[lvs.index(q) for q in spec.successors(lv)] for lv in lvs]
+
+    def normalize(w: np.ndarray) -> np.ndarray:
+        out = w.copy()
+        for k in range(j):
+            out[:, k] /= np.sqrt(w[:, k] @ s @ w[:, k])
+        return out
+
+    w = np.zeros((p, j))
+    for k in range(j):
+        w[members[k], k] = 1.0
+    w = normalize(w)
+    done = 300
+    for it in range(1, 301):
+        c = w.T @ s @ w
+        e = np.zeros((j, j))
+        for k in range(j):
+            if not pred[k] and not succ[k]:
+                e[k, k] = 1.0
+            for q in pred[k] + succ[k]:
+                e[q, k] = {"centroid": np.sign(c[q, k]), "factorial": c[q, k]}.get(
+                    scheme, c[q, k]
+                )
+            if scheme == "path" and pred[k]:
+                e[pred[k], k] = np.linalg.solve(
+                    c[np.ix_(pred[k], pred[k])], c[pred[k], k]
+                )
+        new = np.zeros((p, j))
+        for k in range(j):
+            cov = s @ w @ e[:, k]
+            idx = members[k]
+            if spec.block(lvs[k]).mode == "B" and len(idx) > 1:
+                new[idx, k] = np.linalg.solve(s[np.ix_(idx, idx)], cov[idx])
+            else:
+                new[idx, k] = cov[idx]
+        new = normalize(new)
+        delta = np.max(np.abs(new - w))
+        w = new
+        if delta < tol:
+            done = it
+            break
+    load = s @ w
+    for k in range(j):
+        own = [load[i, k] for i in members[k]]
+        votes = sum(np.sign(own))
+        if votes < 0 or (votes == 0 and sum(own) < 0):
+            w[:, k] *= -1.0
+    return w, done
+
+
+@pytest.mark.parametrize("scheme", ["path", "centroid", "factorial"])
+def test_weights_match_a_loop_based_pls(scheme: str) -> None:
+    x, spec = _data(0)
+    lay = layout(spec)
+    s = np.corrcoef(x.T)
+    fit = pls_weights(s[None], lay, scheme=scheme)
+    want, iters = _reference_weights(s, spec, scheme)
+    np.testing.assert_allclose(fit.weights[0], want, rtol=1e-9, atol=1e-12)
+    assert fit.converged.tolist() == [True]
+    assert fit.iterations.tolist() == [iters]
+
+
+def test_batch_equals_separate_fits_and_reports_each_iteration_count() -> None:
+    x, spec = _data(1)
+    lay = layout(spec)
+    # replicates that converge after different numbers of iterations
+    s = np.stack(
+        [
+            np.corrcoef(x[rows].T)
+            for rows in (slice(0, 60), slice(60, 200), slice(None), slice(0, None, 2))
+        ]
+    )
+    fit = pls_weights(s, lay)
+    for b in range(4):
+        want, iters = _reference_weights(s[b], spec, "path")
+        np.testing.assert_allclose(fit.weights[b], want, rtol=1e-9, atol=1e-12)
+        assert fit.iterations[b] == iters
+    assert fit.converged.all()
+    short = pls_weights(s, lay, max_iter=2)
+    assert short.iterations.tolist() == [2, 2, 2, min(2, int(fit.iterations[3]))]
+    assert short.converged.tolist() == [bool(fit.iterations[b] <= 2) for b in range(4)]
+
+
+def test_outputs_match_regressions_on_the_latent_scores() -> None:
+    x, spec = _data(2)
+    lay = layout(spec)
+    s = np.corrcoef(x.T)
+    w = pls_weights(s[None], lay).weights
+    out = pls_outputs(s[None], w, lay)
+    z = (x - x.mean(axis=0)) / x.std(axis=0)
+    y = z @ w[0]  # latent scores, unit variance
+    lvs = spec.latents
+    cross = np.array(
+        [
+            [np.corrcoef(z[:, i], y[:, k])[0, 1] for k in range(len(lvs))]
+            for i in range(z.shape[1])
+        ]
+    )
+    np.testing.assert_allclose(out["cross_loadings"][0], cross, rtol=1e-9, atol=1e-12)
+    own = [cross[i, lay.block[i]] for i in range(z.shape[1])]
+    np.testing.assert_allclose(out["loadings"][0], own, rtol=1e-9)
+    np.testing.assert_allclose(
+        out["latent_correlation"][0], np.corrcoef(y.T), rtol=1e-9, atol=1e-12
+    )
+    paths = np.zeros((len(lvs), len(lvs)))
+    r2 = np.full(len(lvs), np.nan)
+    for k, lv in enumerate(lvs):
+        pred = [lvs.index(q) for q in spec.predecessors(lv)]
+        if not pred:
+            continue
+        beta, *_ = np.linalg.lstsq(y[:, pred], y[:, k], rcond=None)
+        paths[pred, k] = beta
+        resid = y[:, k] - y[:, pred] @ beta
+        r2[k] = 1.0 - resid @ resid / (y[:, k] @ y[:, k])
+    np.testing.assert_allclose(out["paths"][0], paths, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(out["r_squared"][0], r2, rtol=1e-9)
+    # total effects: the sum over all path chains, B + B^2 + B^3 + ...
+    total = sum(np.linalg.matrix_power(paths, m) for m in range(1, len(lvs) + 1))
+    np.testing.assert_allclose(out["total"][0], total, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(out["indirect"][0], total - paths, rtol=1e-9, atol=1e-12)
