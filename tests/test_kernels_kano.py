@@ -267,3 +267,27 @@ def test_weighted_score_moments_use_kish_n() -> None:
         (fa - np.average(fa, weights=w)) * (da - np.average(da, weights=w)), weights=w
     )
     assert cov[0] == pytest.approx(wc * scale, rel=1e-12)
+
+
+def test_score_moments_small_samples() -> None:
+    fs = np.array([4.0, 2.0, 0.0, -1.0, -2.0])
+    ds = np.array([-2.0, -1.0, 0.0, 2.0, 4.0])
+    tables = np.zeros((3, 6, 6))
+    tables[0, 0, 4] = tables[0, 2, 1] = 1.0  # two pairs: ddof=1 variances
+    tables[1, 3, 3] = 1.0  # one pair: no variance
+    n, mf, _, vf, vd, cov = k.score_moments(tables, fs, ds)
+    assert n.tolist() == [2.0, 1.0, 0.0]
+    assert vf[0] == pytest.approx(np.var([4.0, 0.0], ddof=1), rel=1e-15)
+    assert vd[0] == pytest.approx(np.var([4.0, -1.0], ddof=1), rel=1e-15)
+    assert cov[0] == pytest.approx(np.cov([4.0, 0.0], [4.0, -1.0])[0, 1], rel=1e-15)
+    assert np.isnan([vf[1:], vd[1:], cov[1:]]).all()
+    assert np.isnan(mf[2])
+    # weighted: Kish's n below 2 gives no variance even though W - 1 > 0
+    wt = np.zeros((3, 6, 6))
+    wt[0, 0, 4], wt[0, 2, 1] = 3.0, 0.5  # n_eff = 3.5^2 / 9.25 = 1.32
+    wt[1, 0, 4], wt[1, 2, 1] = 1.0, 1.5  # n_eff = 6.25 / 3.25 = 1.92
+    n_eff = np.array([3.5**2 / 9.25, 6.25 / 3.25, 0.0])  # the last: no answer
+    n, mf, _, vf, vd, cov = k.score_moments(wt, fs, ds, n_effective=n_eff)
+    np.testing.assert_array_equal(n, n_eff)
+    assert mf[0] == pytest.approx((3.0 * 4.0 + 0.5 * 0.0) / 3.5, rel=1e-15)
+    assert np.isnan([vf, vd, cov]).all()

@@ -7,6 +7,7 @@ columns with a positive weight.
 
 from __future__ import annotations
 
+import warnings
 from typing import Literal
 
 import numpy as np
@@ -73,6 +74,19 @@ def test_count_kernel_against_a_loop() -> None:
                 assert wsq[j, c] == pytest.approx((ww[rows] ** 2).sum(), rel=1e-13)
         assert counts.dtype == np.int64
         assert wsum.dtype == wsq.dtype == np.float64
+    # the last category of the last column never occurs: still k cells
+    counts, wsum, wsq = count_kernel(np.array([[0, 1], [1, 0]]), 3, w[:2])
+    assert counts.tolist() == [[1, 1, 0], [1, 1, 0]]
+    assert wsum.tolist() == [[w[0], w[1], 0.0], [w[1], w[0], 0.0]]
+    assert wsq.shape == (2, 3)
+    # squares of huge weights overflow to inf without a warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        counts, wsum, wsq = count_kernel(
+            np.array([[0], [0]]), 2, np.array([1e200, 1.0])
+        )
+    assert wsum.tolist() == [[1e200, 0.0]]
+    assert wsq.tolist() == [[np.inf, 0.0]]
 
 
 def test_values_of_columns_reads_a_pandas_partition() -> None:

@@ -150,3 +150,89 @@ def test_reprs_spell_out_the_headline_numbers() -> None:
         f"first: NPS {s1:.2f} (n = 5); second: NPS {s2:.2f} (n = 5); "
         "independent samples (Rocks 2016, sec. 5)."
     ) in text
+
+
+def test_difference_fits_both_samples_at_its_level() -> None:
+    d = nps_difference(A, B, confidence_level=0.9)
+    for side, x in ((d.first, A), (d.second, B)):
+        score, lo, hi = _wald(x, 0.9)
+        assert side.confidence_level == 0.9
+        assert (side.nps, side.ci_low, side.ci_high) == pytest.approx(
+            (score, lo, hi), rel=1e-12
+        )
+
+
+def _wilson(x: float, m: float, level: float) -> tuple[float, float]:
+    """Wilson (1927) score interval of x successes in m trials, by hand."""
+    z = stats.norm.ppf(0.5 + level / 2.0)
+    centre = (x + z * z / 2.0) / (m + z * z)
+    half = z / (m + z * z) * math.sqrt(x * (m - x) / m + z * z / 4.0)
+    return max(centre - half, 0.0), min(centre + half, 1.0)
+
+
+@pytest.mark.parametrize("method", ["wald", "adjusted_wald"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_the_whole_estimates_table_by_hand(method: str, weighted: bool) -> None:
+    rng = np.random.default_rng(8)
+    x = rng.integers(0, 11, 37).astype(float)
+    w = rng.uniform(0.3, 3.0, 37) if weighted else np.ones(37)
+    level = 0.9
+    r = nps(
+        x,
+        weights=w if weighted else None,
+        method=method,  # type: ignore[arg-type]
+        confidence_level=level,
+    )
+    group = np.where(x >= 9, 2, np.where(x <= 6, 0, 1))
+    big_w = w.sum()
+    shares = np.array([w[group == g].sum() / big_w for g in range(3)])
+    n_eff = big_w**2 / (w @ w)
+    score = shares[2] - shares[0]
+    z = stats.norm.ppf(0.95)
+    if method == "wald":
+        zc = np.array([-1.0, 0.0, 1.0])[group]
+        var = float(np.sum(w * w * (zc - score) ** 2) / big_w**2)
+        centre = score
+    else:
+        n_adj = n_eff + 3.0
+        pp = (shares[2] * n_eff + 0.75) / n_adj
+        pd_ = (shares[0] * n_eff + 0.75) / n_adj
+        centre = pp - pd_
+        var = (pp + pd_ - centre**2) / n_adj
+    se = math.sqrt(var)
+    est = r.estimates
+    assert est.kind == ("nps", "share", "share", "share")
+    assert est.name == ("nps", "promoters", "passives", "detractors")
+    assert est.interval == ("normal", "wilson", "wilson", "wilson")
+    assert est.n.tolist() == [37.0] * 4
+    assert r.effective_n == pytest.approx(n_eff, rel=1e-12)
+    np.testing.assert_allclose(
+        est.estimate, 100.0 * np.array([score, *shares[::-1]]), rtol=1e-12
+    )
+    assert est.standard_error[0] == pytest.approx(100.0 * se, rel=1e-12)
+    assert np.isnan(est.standard_error[1:]).all()
+    assert est.statistic[0] == pytest.approx(centre / se, rel=1e-12)
+    assert est.pvalue[0] == pytest.approx(
+        2 * stats.norm.sf(abs(centre / se)), rel=1e-10
+    )
+    assert np.isnan(est.statistic[1:]).all()
+    assert np.isnan(est.pvalue[1:]).all()
+    assert est.ci_low[0] == pytest.approx(100.0 * (centre - z * se), rel=1e-12)
+    assert est.ci_high[0] == pytest.approx(100.0 * (centre + z * se), rel=1e-12)
+    for row, g in zip((1, 2, 3), (2, 1, 0), strict=True):
+        lo, hi = _wilson(shares[g] * n_eff, n_eff, level)
+        assert est.ci_low[row] == pytest.approx(100.0 * lo, rel=1e-12)
+        assert est.ci_high[row] == pytest.approx(100.0 * hi, rel=1e-12)
+    assert (r.promoters, r.passives, r.detractors) == tuple(
+        int((group == g).sum()) for g in (2, 1, 0)
+    )
+
+
+def test_a_standard_error_below_one_point_still_gets_a_test() -> None:
+    # 9999 promoters and 1 detractor: SE = 100 sqrt(4e-4 / 1e4) = 0.02 points
+    x = [10] * 9999 + [0]
+    r = nps(x)
+    se = 100.0 * math.sqrt((1.0 - (0.9998) ** 2) / 10000)
+    assert r.standard_error == pytest.approx(se, rel=1e-9)
+    assert r.estimates.statistic[0] == pytest.approx(99.98 / se, rel=1e-9)
+    assert r.estimates.pvalue[0] == 0.0

@@ -190,3 +190,11 @@ def test_t_interval_by_hand() -> None:
         assert hi[i] == pytest.approx(est[i] + q * se[i], rel=1e-14)
     assert np.isnan(lo[2])
     assert np.isnan(hi[2])
+
+
+def test_welch_df_with_a_zero_df_side_is_zero() -> None:
+    # v1^2 / 0 is a division by zero (silenced): the Welch df is then 0
+    got = k._welch_df(
+        np.array([0.4]), np.array([0.0]), np.array([0.2]), np.array([8.0])
+    )
+    assert got.tolist() == [0.0]

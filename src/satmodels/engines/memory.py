@@ -371,9 +371,9 @@ def match(x: FloatArray, cats: FloatArray) -> tuple[IntArray, Any, Any]:
     """Category index of each value (-1 if none), and the invalid/missing masks."""
     order = np.argsort(cats, kind="stable")
     ordered = cats[order]
-    with np.errstate(invalid="ignore"):
-        pos = np.clip(np.searchsorted(ordered, x), 0, len(cats) - 1)
-        hit = ordered[pos] == x
+    # searchsorted returns 0..len; NaN compares unequal without a warning
+    pos = np.minimum(np.searchsorted(ordered, x), len(cats) - 1)
+    hit = ordered[pos] == x
     nan = np.isnan(x)
     codes = np.where(hit, order[pos], -1).astype(np.int64)
     return codes, ~hit & ~nan, nan
@@ -396,10 +396,11 @@ def count_kernel(
         wc = counts.astype(np.float64)
         return counts, wc, wc.copy()
     wr = np.repeat(w, p)[valid]
-    with np.errstate(over="ignore", invalid="ignore"):
-        wsum = np.bincount(idx, weights=wr, minlength=p * k).reshape(p, k)
+    # weighted bincount returns float64; squares of huge weights overflow to inf
+    wsum = np.bincount(idx, weights=wr, minlength=p * k).reshape(p, k)
+    with np.errstate(over="ignore"):
         wsq = np.bincount(idx, weights=wr * wr, minlength=p * k).reshape(p, k)
-    return counts, wsum.astype(np.float64), wsq.astype(np.float64)
+    return counts, wsum, wsq
 
 
 def values_of_columns(part: Any, cols: Sequence[str]) -> FloatArray:  # noqa: ANN401

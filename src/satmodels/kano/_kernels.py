@@ -248,16 +248,8 @@ def score_moments(
     with np.errstate(invalid="ignore", divide="ignore"):
         mf = (f_marg @ f_scores) / total
         md = (d_marg @ d_scores) / total
-        ef = (
-            f_scores[None, :] - mf[..., None]
-            if mf.ndim == 1
-            else f_scores - mf[..., None]
-        )
-        ed = (
-            d_scores[None, :] - md[..., None]
-            if md.ndim == 1
-            else d_scores - md[..., None]
-        )
+        ef = f_scores - mf[..., None]  # (..., 5): score minus the mean
+        ed = d_scores - md[..., None]
         vf = (f_marg * ef * ef).sum(axis=-1) / denom
         vd = (d_marg * ed * ed).sum(axis=-1) / denom
         cov = np.einsum("...ij,...i,...j->...", block, ef, ed) / denom
