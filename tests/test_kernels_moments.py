@@ -258,3 +258,23 @@ def test_error_messages_name_the_place() -> None:
         InputError, match=r"all 2 row\(s\) were excluded \(\{'zero weight': 2\}\)"
     ):
         Moments.from_data(np.ones((2, 2)), weights=[0.0, 0.0], missing="pairwise")
+
+
+def test_kernel_on_zero_rows_says_the_input_is_empty() -> None:
+    from satmodels import InputError
+    from satmodels.engines.memory import moments
+
+    for missing in ("listwise", "pairwise"):
+        with pytest.raises(
+            InputError,
+            match=r"^The 'data' parameter of f has no usable row: all 0 row\(s\) "
+            r"were excluded \(empty input\)\.$",
+        ):
+            moments(
+                np.empty((0, 2)),
+                ("a", "b"),
+                None,
+                missing=missing,
+                nan_policy="omit",
+                where="f",
+            )  # type: ignore[arg-type]

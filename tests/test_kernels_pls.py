@@ -201,3 +201,42 @@ def test_outputs_match_regressions_on_the_latent_scores() -> None:
     total = sum(np.linalg.matrix_power(paths, m) for m in range(1, len(lvs) + 1))
     np.testing.assert_allclose(out["total"][0], total, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(out["indirect"][0], total - paths, rtol=1e-9, atol=1e-12)
+
+
+def test_solve_falls_back_to_the_pseudo_inverse() -> None:
+    from satmodels.acsi._pls_kernel import _solve
+
+    a = np.array([[[2.0, 1.0], [1.0, 3.0]], [[1.0, 1.0], [1.0, 1.0]]])  # 2nd singular
+    b = np.array([[[1.0], [2.0]], [[2.0], [2.0]]])
+    # one singular matrix in the batch: the whole batch uses pinv, which
+    # equals the solution for the regular one
+    got = _solve(a, b)
+    np.testing.assert_allclose(got[0], np.linalg.solve(a[0], b[0]), rtol=1e-12)
+    np.testing.assert_allclose(got[1], np.linalg.pinv(a[1]) @ b[1], rtol=1e-12)
+    np.testing.assert_allclose(got[1], [[1.0], [1.0]], rtol=1e-12)
+    assert got.dtype == np.float64
+    ok = _solve(a[:1], b[:1])
+    np.testing.assert_allclose(ok[0], np.linalg.solve(a[0], b[0]), rtol=1e-15)
+
+
+def test_signs_follow_the_majority_of_loadings_then_their_sum() -> None:
+    from satmodels.acsi._pls_kernel import _fix_signs
+
+    spec = ModelSpec.from_syntax(
+        "A =~ a1 + a2\nB =~ b1 + b2 + b3\nC =~ c1\nB ~ A\nC ~ B"
+    )
+    lay = layout(spec)
+    s = np.eye(lay.p)[None]  # loadings are then the weights themselves
+    cases = [
+        # (weights a1, a2 | b1, b2, b3 | c1), flip A?, flip B?, flip C?
+        ([0.5, -0.9, 0.2, 0.3, -0.1, 1.0], True, False, False),  # tie, sum < 0
+        ([-0.5, 0.9, -0.2, -0.3, 0.1, -1.0], False, True, True),  # tie, sum > 0
+        ([-0.5, -0.1, 0.2, -0.3, -0.1, 1.0], True, True, False),  # majorities
+    ]
+    for values, fa, fb, fc in cases:
+        w = np.zeros((1, lay.p, lay.j))
+        for i, v in enumerate(values):
+            w[0, i, lay.block[i]] = v
+        got = _fix_signs(w, s, lay)
+        signs = np.array([-1.0 if f else 1.0 for f in (fa, fb, fc)])
+        np.testing.assert_array_equal(got, w * signs[None, None, :])
