@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -290,4 +291,20 @@ def test_score_moments_small_samples() -> None:
     n, mf, _, vf, vd, cov = k.score_moments(wt, fs, ds, n_effective=n_eff)
     np.testing.assert_array_equal(n, n_eff)
     assert mf[0] == pytest.approx((3.0 * 4.0 + 0.5 * 0.0) / 3.5, rel=1e-15)
+    assert np.isnan([vf, vd, cov]).all()
+
+
+def test_one_weighted_answer_gives_no_variance_and_no_warning() -> None:
+    # (3 w) / w rounds to 3 - 4e-16 for this w: the squared deviation is
+    # not exactly 0 and W (n_eff - 1) / n_eff is, so x / 0 must stay silent
+    w = 0.18098541408979257
+    assert (w * 3.0) / w != 3.0
+    tables = np.zeros((1, 6, 6))
+    tables[0, 0, 0] = w
+    fs = np.array([3.0, 2.0, 1.0, 0.0, -1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        n, mf, _, vf, vd, cov = k.score_moments(tables, fs, fs, n_effective=np.ones(1))
+    assert n.tolist() == [1.0]
+    assert mf[0] == pytest.approx(3.0, rel=1e-15)
     assert np.isnan([vf, vd, cov]).all()

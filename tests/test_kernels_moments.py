@@ -277,4 +277,4 @@ def test_kernel_on_zero_rows_says_the_input_is_empty() -> None:
                 missing=missing,
                 nan_policy="omit",
                 where="f",
-            )  # type: ignore[arg-type]
+            )

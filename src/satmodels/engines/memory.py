@@ -396,11 +396,10 @@ def count_kernel(
         wc = counts.astype(np.float64)
         return counts, wc, wc.copy()
     wr = np.repeat(w, p)[valid]
-    # weighted bincount returns float64; squares of huge weights overflow to inf
     wsum = np.bincount(idx, weights=wr, minlength=p * k).reshape(p, k)
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore"):  # squares of huge weights overflow to inf
         wsq = np.bincount(idx, weights=wr * wr, minlength=p * k).reshape(p, k)
-    return counts, wsum, wsq
+    return counts, wsum.astype(np.float64), wsq.astype(np.float64)
 
 
 def values_of_columns(part: Any, cols: Sequence[str]) -> FloatArray:  # noqa: ANN401
