@@ -278,3 +278,30 @@ def test_kernel_on_zero_rows_says_the_input_is_empty() -> None:
                 nan_policy="omit",
                 where="f",
             )
+
+
+@pytest.mark.parametrize("missing", ["listwise", "pairwise"])
+def test_weighted_overflow_is_an_input_error_not_a_warning(missing: Missing) -> None:
+    # values and weights each pass the input checks, w x^2 overflows:
+    # the kernels compute silently and the sums check names the column
+    from satmodels import InputError
+
+    x = np.array([[1e150, 1.0], [-1e150, 2.0], [0.0, 3.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(InputError, match=r"co-moment involving column 'x0'"):
+            Moments.from_data(x, weights=[1e10, 1e10, 1e10], missing=missing)
+
+
+def test_pairwise_moments_keep_their_precision_far_from_zero() -> None:
+    # values near 1e9 with unit spread: without the pilot shift (Chan, Golub
+    # & LeVeque 1983) sums of squares near 1e20 would cancel to noise
+    rng = np.random.default_rng(6)
+    x = 1e9 + rng.normal(size=(200, 3)) * [1.0, 2.0, 0.5]
+    x[rng.random(x.shape) < 0.1] = np.nan
+    m = Moments.from_data(x, missing="pairwise")
+    for i in range(3):
+        for j in range(3):
+            rows = ~np.isnan(x[:, i]) & ~np.isnan(x[:, j])
+            want = np.cov(x[rows, i] - 1e9, x[rows, j] - 1e9)[0, 1]
+            assert m.covariance()[i, j] == pytest.approx(want, rel=1e-6, abs=1e-9)
