@@ -17,14 +17,16 @@ from satmodels import Moments
 from satmodels.engines._protocol import Missing
 
 
-def test_weighted_pairwise_against_a_loop_over_pairs() -> None:
+@pytest.mark.parametrize("scale", [1.0, 1e-3])  # tiny weights: W < 1
+def test_weighted_pairwise_against_a_loop_over_pairs(scale: float) -> None:
     rng = np.random.default_rng(11)
     n, p = 60, 4
     x = rng.normal(size=(n, p)) * [1.0, 2.0, 0.5, 3.0] + [1.0, -2.0, 10.0, 0.0]
     x[rng.random((n, p)) < 0.2] = np.nan
-    w = rng.uniform(0.2, 3.0, n)
+    w = rng.uniform(0.2, 3.0, n) * scale
     w[:3] = 0.0
     m = Moments.from_data(x, weights=w, missing="pairwise")
+    assert m.count.dtype == np.int64
     cov = m.covariance()
     for i in range(p):
         for j in range(p):

@@ -195,7 +195,7 @@ def pairs_from_sums(  # noqa: PLR0917 - six sums of one kernel
     there (the corrected two-pass algorithm, Chan, Golub & LeVeque 1983).
     """
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        m = np.where(wsum > 0, s / wsum, 0.0)
+        m = s / wsum  # NaN where wsum = 0, masked in pmean below
         com = np.where(wsum > 0, prod - s * np.swapaxes(s, -1, -2) / wsum, 0.0)
         pss = np.where(wsum > 0, sq - s * s / wsum, 0.0)
         pss = np.maximum(pss, 0.0)
