@@ -307,3 +307,21 @@ def test_pairwise_moments_keep_their_precision_far_from_zero() -> None:
             rows = ~np.isnan(x[:, i]) & ~np.isnan(x[:, j])
             want = np.cov(x[rows, i] - 1e9, x[rows, j] - 1e9)[0, 1]
             assert m.covariance()[i, j] == pytest.approx(want, rel=1e-6, abs=1e-9)
+
+
+def test_pairs_never_observed_together_hold_zeros_and_merge() -> None:
+    nan = np.nan
+    # columns a and b never share a row; c is seen with both
+    x = np.array([[1.0, nan, 2.0], [3.0, nan, 5.0], [nan, 4.0, 1.0], [nan, 7.0, 2.0]])
+    m = Moments.from_data(x, missing="pairwise")
+    assert m.count[0, 1] == m.count[1, 0] == 0
+    for arr in (m.weight_sum, m.pair_mean, m.comoment, m.pair_sumsq):
+        assert arr[0, 1] == arr[1, 0] == 0.0
+    assert np.isnan(m.covariance()[0, 1])
+    # merged with rows that do observe the pair: exactly those rows' moments
+    y = np.array([[2.0, 1.0, 0.0], [4.0, 5.0, 1.0], [0.0, 2.0, 3.0]])
+    merged = m.merge(Moments.from_data(y, missing="pairwise"))
+    both = Moments.from_data(np.vstack([x, y]), missing="pairwise")
+    np.testing.assert_allclose(merged.covariance(), both.covariance(), rtol=1e-12)
+    np.testing.assert_allclose(merged.pair_mean, both.pair_mean, rtol=1e-12)
+    assert merged.covariance()[0, 1] == pytest.approx(np.cov(y[:, 0], y[:, 1])[0, 1])

@@ -180,11 +180,14 @@ def test_combine_zero_variance_is_zero_not_rounding_noise() -> None:
 
 
 def test_t_interval_by_hand() -> None:
-    est = np.array([1.0, 2.0, 3.0])
-    se = np.array([0.5, 0.25, 1.0])
-    df = np.array([4.0, 30.0, 0.0])
+    est = np.array([1.0, 2.0, 3.0, -1.0])
+    se = np.array([0.5, 0.25, 1.0, 2.0])
+    df = np.array([4.0, 30.0, 0.0, 1.0])
     lo, hi = k._t_interval(est, se, df, 0.9)
-    for i in (0, 1):
+    assert hi[3] == pytest.approx(
+        -1.0 + 2.0 * np.tan(np.pi * 0.45), rel=1e-12
+    )  # Cauchy
+    for i in (0, 1, 3):
         q = stats.t.ppf(0.95, df[i])
         assert lo[i] == pytest.approx(est[i] - q * se[i], rel=1e-14)
         assert hi[i] == pytest.approx(est[i] + q * se[i], rel=1e-14)
