@@ -39,7 +39,7 @@ def test_layout_against_the_spec() -> None:
 # ------------------------------------------------------- a loop-based PLS
 SYNTAX = """
 IMAG =~ i1 + i2 + i3
-EXPE =~ e1 + e2
+EXPE <~ e1 + e2
 QUAL <~ q1 + q2 + q3
 SATI =~ s1 + s2 + s3
 LOYA =~ l1
@@ -131,11 +131,19 @@ def _reference_weights(
     return w, done
 
 
+def _moment_matrix(x: np.ndarray, *, scaled: bool) -> np.ndarray:
+    """Correlations, or covariances of columns given unequal spreads."""
+    if scaled:
+        return np.corrcoef(x.T)
+    return np.cov((x * np.linspace(0.5, 3.0, x.shape[1])).T)
+
+
+@pytest.mark.parametrize("scaled", [True, False])
 @pytest.mark.parametrize("scheme", ["path", "centroid", "factorial"])
-def test_weights_match_a_loop_based_pls(scheme: str) -> None:
+def test_weights_match_a_loop_based_pls(scheme: str, scaled: bool) -> None:
     x, spec = _data(0)
     lay = layout(spec)
-    s = np.corrcoef(x.T)
+    s = _moment_matrix(x, scaled=scaled)
     fit = pls_weights(s[None], lay, scheme=scheme)
     want, iters = _reference_weights(s, spec, scheme)
     np.testing.assert_allclose(fit.weights[0], want, rtol=1e-9, atol=1e-12)
@@ -164,13 +172,17 @@ def test_batch_equals_separate_fits_and_reports_each_iteration_count() -> None:
     assert short.converged.tolist() == [bool(fit.iterations[b] <= 2) for b in range(4)]
 
 
-def test_outputs_match_regressions_on_the_latent_scores() -> None:
+@pytest.mark.parametrize("scaled", [True, False])
+def test_outputs_match_regressions_on_the_latent_scores(scaled: bool) -> None:
     x, spec = _data(2)
     lay = layout(spec)
-    s = np.corrcoef(x.T)
+    s = _moment_matrix(x, scaled=scaled)
     w = pls_weights(s[None], lay).weights
     out = pls_outputs(s[None], w, lay)
-    z = (x - x.mean(axis=0)) / x.std(axis=0)
+    if scaled:
+        z = (x - x.mean(axis=0)) / x.std(axis=0)
+    else:
+        z = (x - x.mean(axis=0)) * np.linspace(0.5, 3.0, x.shape[1])
     y = z @ w[0]  # latent scores, unit variance
     lvs = spec.latents
     cross = np.array(
