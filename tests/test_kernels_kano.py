@@ -308,3 +308,36 @@ def test_one_weighted_answer_gives_no_variance_and_no_warning() -> None:
     assert n.tolist() == [1.0]
     assert mf[0] == pytest.approx(3.0, rel=1e-15)
     assert np.isnan([vf, vd, cov]).all()
+
+
+def test_mode_fong_and_ratios_per_segment_and_attribute() -> None:
+    # (segments, attributes, categories): every reduction is over categories
+    rng = np.random.default_rng(17)
+    counts = rng.integers(0, 5, size=(3, 4, 6)).astype(float)
+    counts[1, 2] = 0.0
+    priority = np.array([1, 0, 2, 3, 4, 5])
+    chosen, tied = k.pick_mode(counts, priority)
+    diff, crit, sig = k.fong(counts, 1.65)
+    better, worse = k.better_worse(counts)
+    for g in range(3):
+        c2, t2 = k.pick_mode(counts[g], priority)
+        np.testing.assert_array_equal(chosen[g], c2)
+        np.testing.assert_array_equal(tied[g], t2)
+        for j in range(4):
+            row = counts[g, j]
+            d1, c1, s1 = k.fong(row[None, :], 1.65)
+            assert diff[g, j] == d1[0]
+            np.testing.assert_array_equal(crit[g, j], c1[0])
+            assert sig[g, j] == s1[0]
+            base = row[:4].sum()
+            if base > 0:
+                assert better[g, j] == pytest.approx((row[0] + row[1]) / base)
+                assert worse[g, j] == pytest.approx(-(row[1] + row[2]) / base)
+
+
+def test_better_worse_of_weighted_counts_below_one() -> None:
+    # weighted category sums can add up to less than one respondent
+    counts = np.array([[0.1, 0.2, 0.3, 0.1, 0.0, 0.05]])
+    better, worse = k.better_worse(counts)
+    assert better[0] == pytest.approx(0.3 / 0.7, rel=1e-15)
+    assert worse[0] == pytest.approx(-0.5 / 0.7, rel=1e-15)

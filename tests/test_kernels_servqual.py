@@ -153,6 +153,8 @@ def test_combine_and_apply_by_hand() -> None:
         ]
     )
     est, se, df, n_min = k._combine(mean, sigma, n, weights)
+    none = k._combine(mean, sigma, n, np.zeros((1, 4)))  # uses no item
+    assert (none[0][0], none[1][0], none[2][0], none[3][0]) == (0.0, 0.0, 0.0, 0.0)
     for r in (0, 1, 3):
         a = weights[r, :3]
         assert est[r] == pytest.approx(a @ mean[:3], rel=1e-15)
