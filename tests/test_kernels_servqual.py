@@ -52,10 +52,12 @@ def _servqual_data(seed: int, missing: float) -> tuple[np.ndarray, np.ndarray]:
     return x, rng.uniform(0.3, 2.5, n)
 
 
-@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("weighted", [False, True, "tiny"])
 @pytest.mark.parametrize("missing", [0.0, 0.15])
-def test_item_stats_against_a_loop(weighted: bool, missing: float) -> None:
+def test_item_stats_against_a_loop(weighted: bool | str, missing: float) -> None:
     x, w = _servqual_data(1, missing)
+    if weighted == "tiny":  # W and sum w^2 below 1
+        w = w * 1e-3
     m = Moments.from_data(x, weights=w if weighted else None, missing="pairwise")
     ww = w if weighted else np.ones(len(x))
     plus, minus = np.array([0, 1, 2]), np.array([3, 4, 5])
@@ -123,13 +125,34 @@ def test_items_without_rows_or_variance() -> None:
             [4.0, 5.0, np.nan, np.nan],
         ]
     )
-    m = Moments.from_data(x, missing="pairwise")
-    mean, var, size, sigma = k._item_stats(m, np.array([0, 1]), np.array([2, 3]))
-    assert mean[0] == -2.0  # one row observes x0 and x2
-    assert np.isnan(mean[1])  # no row observes x1 and x3
-    assert size.tolist() == [1.0, 0.0]
-    assert np.isnan(var).all()
-    assert np.isnan(np.diagonal(sigma)).all()
+    for weights in (None, [0.5, 2.0, 1.5]):
+        m = Moments.from_data(x, weights=weights, missing="pairwise")
+        mean, var, size, sigma = k._item_stats(m, np.array([0, 1]), np.array([2, 3]))
+        assert mean[0] == -2.0  # one row observes x0 and x2
+        assert np.isnan(mean[1])  # no row observes x1 and x3
+        assert size.tolist() == [1.0, 0.0]
+        assert np.isnan(var).all()
+        assert np.isnan(np.diagonal(sigma)).all()
+        assert sigma[0, 1] == sigma[1, 0] == 0.0  # no shared row, no covariance
+
+
+@pytest.mark.parametrize(("delta", "kept"), [(1e-3, True), (4.5e-5, False)])
+def test_a_nearly_constant_gap(delta: float, kept: bool) -> None:
+    # a variance above 1e-10 of the item's spread per degree of freedom is
+    # real and kept; below it, it is rounding of the cancellation: exactly 0
+    rng = np.random.default_rng(4)
+    e = rng.normal(size=101)
+    p = e + 1.0
+    p[0] += delta
+    m = Moments.from_data(np.column_stack([p, e]), missing="pairwise")
+    _, var, _, _ = k._item_stats(m, np.array([0]), np.array([1]))
+    d = p - e
+    spread = np.sum((p - p.mean()) ** 2) + np.sum((e - e.mean()) ** 2)
+    assert (d.var(ddof=1) > 1e-10 * spread / 100) == kept
+    if kept:
+        assert var[0] == pytest.approx(d.var(ddof=1), rel=1e-4)
+    else:
+        assert var[0] == 0.0
 
 
 # ------------------------------------------------------ linear combinations
