@@ -341,3 +341,12 @@ def test_better_worse_of_weighted_counts_below_one() -> None:
     better, worse = k.better_worse(counts)
     assert better[0] == pytest.approx(0.3 / 0.7, rel=1e-15)
     assert worse[0] == pytest.approx(-0.5 / 0.7, rel=1e-15)
+
+
+def test_fong_on_weighted_counts_below_one_respondent() -> None:
+    # n = 0.9 (weighted): a = 0.9, b = 0, crit = 0.5 sqrt(0.9 * 0.9 / 1.8)
+    counts = np.array([[0.9, 0.0, 0.0, 0.0, 0.0, 0.0], [0.5, 0.4, 0.0, 0.0, 0.0, 0.0]])
+    diff, crit, sig = k.fong(counts, 0.5)
+    assert crit[0] == pytest.approx(0.5 * math.sqrt(0.9 * 0.9 / 1.8), rel=1e-15)
+    assert diff[0] == 0.9
+    assert sig.tolist() == [True, False]

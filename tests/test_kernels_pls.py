@@ -167,6 +167,11 @@ def test_batch_equals_separate_fits_and_reports_each_iteration_count() -> None:
         np.testing.assert_allclose(fit.weights[b], want, rtol=1e-9, atol=1e-12)
         assert fit.iterations[b] == iters
     assert fit.converged.all()
+    out = pls_outputs(s, fit.weights, lay)
+    for b in range(4):
+        one = pls_outputs(s[b : b + 1], fit.weights[b : b + 1], lay)
+        for key, value in one.items():
+            np.testing.assert_allclose(out[key][b], value[0], rtol=1e-12, atol=1e-14)
     short = pls_weights(s, lay, max_iter=2)
     assert short.iterations.tolist() == [2, 2, 2, min(2, int(fit.iterations[3]))]
     assert short.converged.tolist() == [bool(fit.iterations[b] <= 2) for b in range(4)]
