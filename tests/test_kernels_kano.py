@@ -58,6 +58,7 @@ CODE_SETS = [
     (123.0, 124.0, 125.0, 126.0, 127.0),  # int8 cannot hold lo + 4 + 1
     (124.0, 125.0, 126.0, 127.0, 128.0),  # lo + 4 outside int8
     (-1.0, 0.0, 1.0, 2.0, 3.0),  # negative lo: not for unsigned input
+    (-129.0, -128.0, -127.0, -126.0, -125.0),  # lo below int8
     (200.0, 201.0, 202.0, 203.0, 204.0),  # float path beyond int8
     (5.0, 4.0, 3.0, 2.0, 1.0),  # descending: sorted search
     (1.0, 2.0, 3.0, 4.0, 6.0),  # a gap
@@ -75,6 +76,8 @@ def test_encode_numeric_against_a_loop(codes: tuple[float, ...], dtype: type) ->
     info = np.iinfo(dtype) if np.issubdtype(dtype, np.integer) else None
     pool = [c for c in codes if info is None or info.min <= c <= info.max]
     extra = [codes[0] - 1.0, codes[-1] + 1.0, max(codes) + 1.0, 0.0, 2.5, 300.0, -300.0]
+    if info is not None:  # the dtype's extremes wrap around in x - lo
+        extra += [float(info.min), float(info.max)]
     extra = [
         v
         for v in extra

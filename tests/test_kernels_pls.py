@@ -74,7 +74,7 @@ def _data(seed: int, n: int = 300) -> tuple[np.ndarray, ModelSpec]:
 
 
 def _reference_weights(
-    s: np.ndarray, spec: ModelSpec, scheme: str, tol: float = 1e-7
+    s: np.ndarray, spec: ModelSpec, scheme: str, tol: float = 1e-7, max_iter: int = 300
 ) -> tuple[np.ndarray, int]:
     """Lohmoeller's (1989) iterations, one latent and one indicator at a time."""
     lvs, inds = spec.latents, spec.indicators
@@ -93,8 +93,8 @@ def _reference_weights(
     for k in range(j):
         w[members[k], k] = 1.0
     w = normalize(w)
-    done = 300
-    for it in range(1, 301):
+    done = max_iter
+    for it in range(1, max_iter + 1):
         c = w.T @ s @ w
         e = np.zeros((j, j))
         for k in range(j):
@@ -173,6 +173,12 @@ def test_batch_equals_separate_fits_and_reports_each_iteration_count() -> None:
         for key, value in one.items():
             np.testing.assert_allclose(out[key][b], value[0], rtol=1e-12, atol=1e-14)
     short = pls_weights(s, lay, max_iter=2)
+    for b in range(4):  # stopped after exactly two iterations
+        want, _ = _reference_weights(s[b], spec, "path", max_iter=2)
+        np.testing.assert_allclose(short.weights[b], want, rtol=1e-9, atol=1e-12)
+    never = pls_weights(s[:1], lay, tol=0.0)  # the default cap: 300
+    assert never.iterations.tolist() == [300]
+    assert never.converged.tolist() == [False]
     assert short.iterations.tolist() == [2, 2, 2, min(2, int(fit.iterations[3]))]
     assert short.converged.tolist() == [bool(fit.iterations[b] <= 2) for b in range(4)]
 
@@ -249,6 +255,7 @@ def test_signs_follow_the_majority_of_loadings_then_their_sum() -> None:
         ([0.5, -0.9, 0.2, 0.3, -0.1, 1.0], True, False, False),  # tie, sum < 0
         ([-0.5, 0.9, -0.2, -0.3, 0.1, -1.0], False, True, True),  # tie, sum > 0
         ([-0.5, -0.1, 0.2, -0.3, -0.1, 1.0], True, True, False),  # majorities
+        ([0.5, -0.5, 0.2, 0.3, 0.1, 1.0], False, False, False),  # tie, sum 0
     ]
     for values, fa, fb, fc in cases:
         w = np.zeros((1, lay.p, lay.j))

@@ -86,18 +86,16 @@ def encode_numeric(
     xf = np.asarray(x, dtype=np.float64)
     missing = np.isnan(xf)
     any_missing = bool(missing.any())
+    # NaN fails every comparison (silently); missing entries are set below
     if consecutive:
         t = xf - c[0]
-        if any_missing:
-            t[missing] = 0.0
         ok = (t >= 0.0) & (t <= 4.0) & (t == np.floor(t))
         idx = t.astype(np.int8) if ok.all() else np.where(ok, t, 0.0).astype(np.int8)
     else:
         order = np.argsort(c)
         sorted_codes = c[order]
-        filled = np.where(missing, sorted_codes[0], xf) if any_missing else xf
-        pos = np.clip(np.searchsorted(sorted_codes, filled), 0, 4)
-        ok = sorted_codes[pos] == filled
+        pos = np.minimum(np.searchsorted(sorted_codes, xf), 4)
+        ok = sorted_codes[pos] == xf
         idx = order[pos].astype(np.int8)
     if any_missing:
         idx[missing] = MISSING
