@@ -229,6 +229,10 @@ def test_missing_report_against_a_loop() -> None:
     unweighted = Moments.from_data(x[:3], columns=cols).missing_report
     assert unweighted.reasons == {"missing value (listwise)": 2}
     assert Moments.from_data(x[:1]).missing_report.reasons == {}
+    complete = Moments.from_data(x[:1], columns=cols).missing_report
+    assert complete.column_missing == {"a": 0, "b": 0, "c": 0}
+    unweighted_pw = Moments.from_data(x[:3], missing="pairwise").missing_report
+    assert unweighted_pw.reasons == {"no observed value": 1}
     assert Moments.from_data(x[:2], missing="pairwise").missing_report.reasons == {}
 
 
