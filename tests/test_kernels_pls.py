@@ -134,8 +134,10 @@ def _reference_weights(
 def _moment_matrix(x: np.ndarray, *, scaled: bool) -> np.ndarray:
     """Correlations, or covariances of columns given unequal spreads."""
     if scaled:
-        return np.corrcoef(x.T)
-    return np.cov((x * np.linspace(0.5, 3.0, x.shape[1])).T)
+        return np.asarray(np.corrcoef(x.T), dtype=np.float64)
+    return np.asarray(
+        np.cov((x * np.linspace(0.5, 3.0, x.shape[1])).T), dtype=np.float64
+    )
 
 
 @pytest.mark.parametrize("scaled", [True, False])
