@@ -195,7 +195,7 @@ def pairs_from_sums(  # noqa: PLR0917 - six sums of one kernel
     there (the corrected two-pass algorithm, Chan, Golub & LeVeque 1983).
     """
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        m = np.where(wsum > 0, s / wsum, 0.0)
+        m = s / wsum  # NaN where wsum = 0, masked in pmean below
         com = np.where(wsum > 0, prod - s * np.swapaxes(s, -1, -2) / wsum, 0.0)
         pss = np.where(wsum > 0, sq - s * s / wsum, 0.0)
         pss = np.maximum(pss, 0.0)
@@ -371,9 +371,9 @@ def match(x: FloatArray, cats: FloatArray) -> tuple[IntArray, Any, Any]:
     """Category index of each value (-1 if none), and the invalid/missing masks."""
     order = np.argsort(cats, kind="stable")
     ordered = cats[order]
-    with np.errstate(invalid="ignore"):
-        pos = np.clip(np.searchsorted(ordered, x), 0, len(cats) - 1)
-        hit = ordered[pos] == x
+    # searchsorted returns 0..len; NaN compares unequal without a warning
+    pos = np.minimum(np.searchsorted(ordered, x), len(cats) - 1)
+    hit = ordered[pos] == x
     nan = np.isnan(x)
     codes = np.where(hit, order[pos], -1).astype(np.int64)
     return codes, ~hit & ~nan, nan
@@ -396,8 +396,8 @@ def count_kernel(
         wc = counts.astype(np.float64)
         return counts, wc, wc.copy()
     wr = np.repeat(w, p)[valid]
-    with np.errstate(over="ignore", invalid="ignore"):
-        wsum = np.bincount(idx, weights=wr, minlength=p * k).reshape(p, k)
+    wsum = np.bincount(idx, weights=wr, minlength=p * k).reshape(p, k)
+    with np.errstate(over="ignore"):  # squares of huge weights overflow to inf
         wsq = np.bincount(idx, weights=wr * wr, minlength=p * k).reshape(p, k)
     return counts, wsum.astype(np.float64), wsq.astype(np.float64)
 

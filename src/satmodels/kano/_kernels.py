@@ -86,18 +86,16 @@ def encode_numeric(
     xf = np.asarray(x, dtype=np.float64)
     missing = np.isnan(xf)
     any_missing = bool(missing.any())
+    # NaN fails every comparison (silently); missing entries are set below
     if consecutive:
         t = xf - c[0]
-        if any_missing:
-            t[missing] = 0.0
         ok = (t >= 0.0) & (t <= 4.0) & (t == np.floor(t))
         idx = t.astype(np.int8) if ok.all() else np.where(ok, t, 0.0).astype(np.int8)
     else:
         order = np.argsort(c)
         sorted_codes = c[order]
-        filled = np.where(missing, sorted_codes[0], xf) if any_missing else xf
-        pos = np.clip(np.searchsorted(sorted_codes, filled), 0, 4)
-        ok = sorted_codes[pos] == filled
+        pos = np.minimum(np.searchsorted(sorted_codes, xf), 4)
+        ok = sorted_codes[pos] == xf
         idx = order[pos].astype(np.int8)
     if any_missing:
         idx[missing] = MISSING
@@ -248,16 +246,8 @@ def score_moments(
     with np.errstate(invalid="ignore", divide="ignore"):
         mf = (f_marg @ f_scores) / total
         md = (d_marg @ d_scores) / total
-        ef = (
-            f_scores[None, :] - mf[..., None]
-            if mf.ndim == 1
-            else f_scores - mf[..., None]
-        )
-        ed = (
-            d_scores[None, :] - md[..., None]
-            if md.ndim == 1
-            else d_scores - md[..., None]
-        )
+        ef = f_scores - mf[..., None]  # (..., 5): score minus the mean
+        ed = d_scores - md[..., None]
         vf = (f_marg * ef * ef).sum(axis=-1) / denom
         vd = (d_marg * ed * ed).sum(axis=-1) / denom
         cov = np.einsum("...ij,...i,...j->...", block, ef, ed) / denom

@@ -62,12 +62,10 @@ def _item_stats(
     weight_sum, weight_sq = m.weight_sum, m.weight_sq_sum
     a = plus
     b = a if minus is None else minus
-    n = count[a, b].astype(np.int64)
+    n = count[a, b]
     if m.weighted:
-        w = weight_sum[a, b].astype(np.float64)
-        q = weight_sq[a, b].astype(np.float64)
-        quad: FloatArray = weight_sq.astype(np.float64)
-    else:
+        w, q, quad = weight_sum[a, b], weight_sq[a, b], weight_sq
+    else:  # unit weights: W = sum w^2 = n
         w = n.astype(np.float64)
         q = w
         quad = count.astype(np.float64)
@@ -80,7 +78,7 @@ def _item_stats(
         mean = pair_mean[a, b] - pair_mean[b, a]
         spread = m.pair_sumsq[a, b] + m.pair_sumsq[b, a]
         with np.errstate(divide="ignore", invalid="ignore"):
-            div = w - q / w if m.weighted else n - 1.0
+            div = w - q / w  # n - 1 without weights (q = w = n)
             var = np.where(div > 0, (spread - 2.0 * comoment[a, b]) / div, np.nan)
             # rounding: a difference that is constant has variance exactly 0
             var = np.where(var <= _RTOL * spread / div, 0.0, var)
@@ -101,7 +99,7 @@ def _item_stats(
         q_ij = np.minimum(q_ij, np.minimum.outer(q, q))
     mean = np.where(n > 0, mean, np.nan)  # no respondent: no estimate
     with np.errstate(divide="ignore", invalid="ignore"):
-        size = np.where(q > 0, w * w / q, 0.0) if m.weighted else w
+        size = np.where(q > 0, w * w / q, 0.0)  # n without weights
         sigma = np.where(q_ij > 0, np.nan_to_num(cross) * q_ij / np.outer(w, w), 0.0)
         diag = np.where((n > 1) & (size > 1), var / size, np.nan)
     idx = np.arange(len(a))
