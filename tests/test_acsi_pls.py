@@ -554,3 +554,26 @@ def test_non_psd_pairwise_matrix_warns() -> None:
             columns=["a1", "a2", "b1"],
             missing="pairwise",
         )
+
+
+def test_undefined_outer_weights_are_refused_not_nan() -> None:
+    """A matrix that is not positive semi-definite can leave a composite
+    with no positive variance: the weights (1 / sqrt(w'Sw)) are undefined,
+    and the fit says so instead of returning NaN estimates (found by
+    mutation testing of _normalize)."""
+    r = np.array(
+        [
+            [1.0, -0.95, -0.34, -0.18],
+            [-0.95, 1.0, -0.26, 0.58],
+            [-0.34, -0.26, 1.0, 0.36],
+            [-0.18, 0.58, 0.36, 1.0],
+        ]
+    )
+    assert np.linalg.eigvalsh(r)[0] < 0
+    m = Moments.from_covariance(r, n=200, mean=[5, 5, 5, 5], columns=list("abcd"))
+    with (
+        warnings.catch_warnings(),
+        pytest.raises(EstimationError, match=r"not positive semi-definite"),
+    ):
+        warnings.simplefilter("ignore")
+        acsi_mod.fit(m, model="X =~ a + b + c; Y =~ d; Y ~ X", scale=(1, 10))

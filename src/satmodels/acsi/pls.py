@@ -282,6 +282,26 @@ def fit_pls(
             stacklevel=3,
         )
     w = fit.weights[0]
+    undefined = [
+        lay.latents[k] for k in range(lay.j) if not np.all(np.isfinite(w[:, k]))
+    ]
+    if undefined:
+        # a composite whose variance w'Sw is not positive (a pairwise matrix
+        # that is not positive semi-definite) has no scale: never fit on
+        smallest = float(np.linalg.eigvalsh(s)[0])
+        advice = (
+            "Use missing='listwise'."
+            if m.missing == "pairwise"
+            else "Check the matrix (a published or merged one may be inconsistent)."
+        )
+        msg = (
+            f"{where} cannot weight the block(s) {undefined}: a composite has a "
+            "variance at or below 0, so the outer weights are not defined; the "
+            f"{'pairwise ' if m.missing == 'pairwise' else ''}indicator matrix is "
+            f"not positive semi-definite (smallest eigenvalue {smallest:.3g}). "
+            f"{advice}"
+        )
+        raise EstimationError(msg)
     out = {k: v[0] for k, v in pls_outputs(s[None], fit.weights, lay).items()}
     w_own = w.sum(axis=1)
     n_pred = np.array([idx.size for idx in lay.predecessors])
