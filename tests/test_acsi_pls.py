@@ -571,9 +571,7 @@ def test_undefined_outer_weights_are_refused_not_nan() -> None:
     )
     assert np.linalg.eigvalsh(r)[0] < 0
     m = Moments.from_covariance(r, n=200, mean=[5, 5, 5, 5], columns=list("abcd"))
-    with (
-        warnings.catch_warnings(),
-        pytest.raises(EstimationError, match=r"not positive semi-definite"),
-    ):
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        acsi_mod.fit(m, model="X =~ a + b + c; Y =~ d; Y ~ X", scale=(1, 10))
+        with pytest.raises(EstimationError, match=r"not positive semi-definite"):
+            acsi_mod.fit(m, model="X =~ a + b + c; Y =~ d; Y ~ X", scale=(1, 10))
