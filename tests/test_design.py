@@ -318,6 +318,10 @@ def test_replicate_refuses_what_it_cannot_do(survey: dict[str, Any]) -> None:
         replicate(nps, survey, design=design, items="score", weights="w")
     with pytest.raises(InputError, match="'method' parameter"):
         replicate(nps, survey, design=design, method="BRR", items="score")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match=r"must take case weights"):
+        replicate(lambda data: data, survey, design=design)
+    with pytest.raises(InputError, match=r"must be a satmodels function"):
+        replicate("nps", survey, design=design)  # type: ignore[arg-type]
     with pytest.raises(InputError, match="finite-population"):
         replicate(
             nps,

@@ -20,6 +20,7 @@ References
 
 from __future__ import annotations
 
+import inspect
 import math
 import warnings
 from collections.abc import Callable
@@ -173,6 +174,23 @@ def _bootstrap_weights(
     return out
 
 
+def _keywords(func: object, where: str) -> set[str]:
+    """Return the keyword parameters ``func`` accepts (all, with ``**kwargs``)."""
+    if not callable(func):
+        msg = (
+            f"The 'func' parameter of {where} must be a satmodels function. "
+            f"Got {type(func).__name__} instead."
+        )
+        raise InputError(msg)
+    try:
+        params = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):  # builtins without a signature
+        return {"weights", "confidence_level"}
+    if any(p.kind is p.VAR_KEYWORD for p in params):
+        return {"weights", "confidence_level"}
+    return {p.name for p in params}
+
+
 def _row_keys(est: Estimates) -> list[tuple[str, str, str | None]]:
     return list(zip(est.kind, est.name, est.segment, strict=True))
 
@@ -257,6 +275,14 @@ def replicate(
     """
     where = "design.replicate"
     level = check_confidence_level(confidence_level, where)
+    takes = _keywords(func, where)
+    if "weights" not in takes:
+        msg = (
+            f"The 'func' parameter of {where} must take case weights "
+            f"('weights='); {getattr(func, '__name__', func)!r} does not."
+        )
+        raise InputError(msg)
+    level_kw = {"confidence_level": level} if "confidence_level" in takes else {}
     if "weights" in options:
         msg = (
             f"{where} takes the weights from the 'design' parameter; remove "
@@ -306,7 +332,7 @@ def replicate(
                 prep.weights, prep.psu, prep.stratum_of_psu, count, gen
             )
             scale, rscales = 1.0 / (count - 1), np.ones(count)
-    full = func(data, weights=prep.weights, confidence_level=level, **options)
+    full = func(data, weights=prep.weights, **level_kw, **options)
     base = full.estimates
     keys = _row_keys(base)
     values = np.empty((reps.shape[1], len(base)))
@@ -315,7 +341,7 @@ def replicate(
         warnings.simplefilter("ignore", SatmodelsWarning)
         for r in range(reps.shape[1]):
             try:
-                got = func(data, weights=reps[:, r], confidence_level=level, **options)
+                got = func(data, weights=reps[:, r], **level_kw, **options)
             except SatmodelsError as exc:
                 msg = f"Replicate {r + 1} of {where} could not be fitted: {exc}"
                 raise EstimationError(msg) from exc
