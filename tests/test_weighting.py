@@ -312,3 +312,28 @@ def test_apply_writes_the_weights_on_the_engine(
     by_array = rake(sample, margins=MARGINS, weights=sample["w"])
     with pytest.raises(InputError, match="given as an array"):
         by_array.apply(frame)
+
+
+def test_trimmed_weights_are_not_applied_by_cell_and_never_negative(
+    sample: dict[str, Any],
+) -> None:
+    pd = pytest.importorskip("pandas")
+    res = rake(sample, margins=MARGINS, weights="w", trim=(0.4, 2.5))
+    with pytest.raises(InputError, match="cannot write trimmed weights"):
+        res.apply(pd.DataFrame(sample))
+    # the lower bound lifts eight small weights; sharing that out drives the
+    # one other untrimmed weight below 0 (survey::trimWeights would return it)
+    w = np.array([0.1] * 8 + [0.7, 12.0])
+    ones = {"g": np.ones(10), "w": w}
+    with pytest.raises(InputError, match="too tight"):
+        rake(ones, margins={"g": {1: float(w.sum())}}, weights="w", trim=(0.5, 20))
+    # every weight outside the bounds: nothing to share the cut with
+    w = np.array([1.0, 1.0, 10.0, 10.0])
+    with pytest.raises(InputError, match="too tight"):
+        rake(
+            {"g": np.ones(4), "w": w},
+            margins={"g": {1: 22.0}},
+            weights="w",
+            trim=(0.9, 1.1),
+        )
+    assert np.isnan(trim(w, 0.9 * 5.5, 1.1 * 5.5)).all()

@@ -105,9 +105,11 @@ def trim(weights: FloatArray, lower: float, upper: float) -> FloatArray:
     outside = (weights < lower) | (weights > upper)
     if not outside.any():
         return weights.copy()
+    inside = ~outside
+    if not inside.any():  # nothing left to share the cut with: undefined
+        return np.full_like(weights, np.nan)
     clipped = np.clip(weights, lower, upper)
     moved = float(np.sum(clipped - weights))
-    inside = ~outside
     out = clipped.copy()
     out[inside] -= moved / int(inside.sum())
     return out

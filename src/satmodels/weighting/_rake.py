@@ -146,6 +146,15 @@ def _finish(
             used = new > 0
             mean = float(new[used].mean())
             cut = trim_weights(new[used], bounds[0] * mean, bounds[1] * mean)
+            if not np.all(cut > 0):  # NaN: every weight was outside the bounds
+                # sharing out what the lower bound added can push the smallest
+                # untrimmed weights to or below 0: never a weight of that kind
+                msg = (
+                    f"The 'trim' parameter of {where} is too tight for these "
+                    f"weights: redistributing what the bounds {bounds} cut leaves "
+                    "weights at or below 0. Widen the bounds."
+                )
+                raise InputError(msg)
             trimmed = int(
                 np.sum((new[used] < bounds[0] * mean) | (new[used] > bounds[1] * mean))
             )

@@ -148,6 +148,13 @@ class WeightingResult(ResultMixin):
                 f"dataframe or lazy frame. Got {type(data).__name__} instead."
             )
             raise InputError(msg)
+        if self.trimmed:
+            msg = (
+                "WeightingResult.apply cannot write trimmed weights: trimming acts "
+                "on each row, not on the cells' factors. Use result.weights, or "
+                "fit without 'trim'."
+            )
+            raise InputError(msg)
         if self._array_weights:
             msg = (
                 "WeightingResult.apply cannot rebuild the weights: the starting "
