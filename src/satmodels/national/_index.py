@@ -176,42 +176,11 @@ def _unit_columns(
     )
 
 
-def _split(table: Table) -> dict[str, Table]:
-    """Rows of each company by one stable sort (``Table.by_segment`` masks per label).
-
-    The same rows in the same order as ``Table.by_segment`` (so the same
-    Moments to the last bit), in O(n log n) instead of O(n x companies).
-    """
-    assert table.segments is not None  # noqa: S101 - read with segments
-    assert table.values is not None  # noqa: S101 - rows in memory
-    # fixed-width text sorts in C (an object array compares in Python)
-    uniq, code = np.unique(table.segments.astype(str), return_inverse=True)
-    order = np.argsort(code, kind="stable")
-    bounds = np.searchsorted(code[order], np.arange(uniq.size + 1))
-    parts: dict[str, Table] = {}
-    for g, label in enumerate(uniq.tolist()):
-        rows = order[bounds[g] : bounds[g + 1]]
-        parts[str(label)] = dataclasses.replace(
-            table,
-            values=table.values[rows],
-            weights=None if table.weights is None else table.weights[rows],
-            segments=None,
-            labels={},
-        )
-    return parts
-
-
 def _company_moments(table: Table, setup: _Setup) -> dict[str, Moments]:
     """Moments of every company: one grouped aggregation on an engine."""
-    inds = setup.spec.indicators
-    if table.kind != "rows":
-        return table.moments_by_segment(
-            inds, missing=setup.missing, nan_policy=setup.nan_policy
-        )
-    return {
-        label: part.moments(inds, missing=setup.missing, nan_policy=setup.nan_policy)
-        for label, part in _split(table).items()
-    }
+    return table.moments_by_segment(
+        setup.spec.indicators, missing=setup.missing, nan_policy=setup.nan_policy
+    )
 
 
 def _point(
@@ -306,7 +275,7 @@ def _bootstrap_se(
     fits: dict[str, PLSResult] = {}
     se: dict[str, float] = {}
     inds = setup.spec.indicators
-    for label, part in _split(table).items():
+    for label, part in table.by_segment().items():
         c = canonical_label(label)
         cols = dict(zip(inds, part.matrix(inds).T, strict=True))
         res = acsi_fit(
