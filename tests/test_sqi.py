@@ -8,6 +8,7 @@ derived weights against statsmodels' OLS/WLS.
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 
@@ -80,6 +81,43 @@ def test_ewma_matches_montgomery_example_9_2() -> None:
     assert res.estimates.interval[row] == "none"
 
 
+# Ross, S. M. (2009), Introduction to Probability and Statistics for Engineers
+# and Scientists, 4th ed., Academic Press, Example 13.6c (p. 570): an EWMA
+# chart with alpha = 2/9 of 25 subgroup averages from a process of mean 10;
+# the published limits 10.94868 / 9.051318 are 10 +- 3 sigma sqrt(alpha /
+# (2 - alpha)) with sigma = 2 / sqrt(5), the subgroup average's SD of
+# Example 13.6a. The published W_t (7 significant digits) and the starred
+# out-of-control points are checked below.
+ROSS_X = [
+    9.617728, 10.25437, 9.867195, 10.79338, 10.60699, 10.48396, 13.33961,
+    9.462969, 10.14556, 11.66342, 11.55484, 11.26203, 12.31473, 9.220009,
+    11.25206, 10.48662, 9.025091, 9.693386, 11.45989, 12.44213, 11.18981,
+    11.56674, 9.869849, 12.11311, 11.48656,
+]  # fmt: skip
+ROSS_W = [
+    9.915051, 9.990456, 9.963064, 10.14758, 10.24967, 10.30174, 10.97682,
+    10.64041, 10.53044, 10.78221, 10.95391, 11.02238, 11.30957, 10.84522,
+    10.93563, 10.83585, 10.43346, 10.269, 10.53364, 10.95775, 11.00932,
+    11.13319, 10.85245, 11.13259, 11.21125,
+]  # fmt: skip
+
+
+def test_ewma_matches_ross_example_13_6c_and_its_signals() -> None:
+    res = sqi.ewma(
+        {"x": ROSS_X},
+        center=10.0,
+        sigma=2 / math.sqrt(5),
+        smoothing=2 / 9,
+        n_sigmas=3.0,
+    )
+    np.testing.assert_allclose(res.statistic, ROSS_W, rtol=1e-6, atol=0)
+    # the exact limits reach the published asymptotic ones by t = 25
+    assert res.ucl[-1] == pytest.approx(10.94868, abs=1e-5)
+    assert res.lcl[-1] == pytest.approx(9.051318, abs=1e-6)
+    # "* = Out of control": 7, 11, 12, 13, 20, 21, 22, 24, 25
+    assert res.out_of_control == ("7", "11", "12", "13", "20", "21", "22", "24", "25")
+
+
 def test_ewma_trial_limits_use_the_moving_range() -> None:
     x = np.array(TABLE_9_1)
     res = sqi.ewma({"x": x})
@@ -114,6 +152,58 @@ def test_u_chart_with_variable_sample_size_matches_montgomery_cloth() -> None:
     np.testing.assert_allclose(res.ucl, u + 3 * np.sqrt(u / np.array(CLOTH_N)))
     np.testing.assert_allclose(res.statistic, np.array(CLOTH_C) / np.array(CLOTH_N))
     assert res.out_of_control == ()
+
+
+def test_laney_u_chart_by_hand() -> None:
+    # Laney (2002): z_t = (u_t - u_bar) / sigma_t, sigma_Z = mean |dz| / 1.128,
+    # limits u_bar +- L sigma_t sigma_Z; computed here with plain floats
+    c = [30.0, 52.0, 41.0, 75.0, 28.0, 60.0]
+    n = [100.0, 120.0, 90.0, 110.0, 80.0, 100.0]
+    res = sqi.u_chart(
+        {"c": c, "n": n}, failures=["c"], opportunities="n", method="laney"
+    )
+    u_bar = sum(c) / sum(n)
+    sig = [math.sqrt(u_bar / k) for k in n]
+    z = [(ci / ni - u_bar) / s for ci, ni, s in zip(c, n, sig, strict=True)]
+    mr = [abs(b - a) for a, b in itertools.pairwise(z)]
+    sigma_z = sum(mr) / len(mr) / 1.128
+    assert res.chart == "laney_u"
+    assert res.sigma == pytest.approx(sigma_z, rel=1e-13)
+    assert sigma_z > 1  # these counts are overdispersed
+    np.testing.assert_allclose(res.ucl, [u_bar + 3 * s * sigma_z for s in sig])
+    np.testing.assert_allclose(
+        res.lcl, [max(u_bar - 3 * s * sigma_z, 0.0) for s in sig]
+    )
+    plain = sqi.u_chart({"c": c, "n": n}, failures=["c"], opportunities="n")
+    assert len(plain.out_of_control) > len(res.out_of_control)
+    assert "Laney" in str(res.summary())
+
+
+def test_laney_keeps_its_false_alarm_rate_on_overdispersed_counts() -> None:
+    # Gamma-Poisson counts over large opportunities: between-period variation
+    # dwarfs the Poisson variance, so the u-chart flags most in-control
+    # periods; Laney's chart stays near the nominal 0.27 %
+    rng = np.random.default_rng(20021)
+    n = rng.integers(5_000, 20_000, size=400).astype(float)
+    rate = 0.02 * rng.gamma(shape=10.0, scale=1 / 10.0, size=n.size)
+    c = rng.poisson(rate * n).astype(float)
+    data = {"c": c, "n": n}
+    plain = sqi.u_chart(data, failures=["c"], opportunities="n")
+    laney = sqi.u_chart(data, failures=["c"], opportunities="n", method="laney")
+    assert plain.signals.mean() > 0.3
+    assert laney.signals.mean() < 0.02
+    assert laney.sigma > 3
+
+
+def test_laney_refuses_what_it_cannot_estimate() -> None:
+    with pytest.raises(InputError, match="'method'"):
+        sqi.u_chart({"c": [1.0, 2.0, 3.0]}, failures=["c"], method="shewhart")
+    with pytest.raises(InputError, match="fewer than three periods"):
+        sqi.u_chart({"c": [1.0, 2.0]}, failures=["c"], method="laney")
+    with pytest.raises(InputError, match="no failure counted"):
+        sqi.u_chart({"c": [0.0, 0.0, 0.0]}, failures=["c"], method="laney")
+    with pytest.raises(InputError, match="sigma_Z"):
+        sqi.u_chart({"c": [4.0, 4.0, 4.0]}, failures=["c"], method="laney")
 
 
 def test_demerit_chart_by_hand() -> None:

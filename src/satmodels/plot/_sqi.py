@@ -184,7 +184,7 @@ def control_chart(result: ControlChartResult, *, ax: Axes | None = None) -> Axes
     created = ax is None
     ax = new_axes(ax, where=where, figsize=(9.0, 4.0))
     x = np.arange(len(result.periods), dtype=np.float64)
-    name = "EWMA" if result.chart == "ewma" else "u"
+    name = {"ewma": "EWMA", "laney_u": "u'"}.get(result.chart, "u")
     ax.plot(x, result.statistic, marker="o", markersize=3, linewidth=0.8, label=name)
     ax.plot(
         x, np.full(x.shape, result.center), color="black", linewidth=1.0, label="center"
@@ -210,11 +210,12 @@ def control_chart(result: ControlChartResult, *, ax: Axes | None = None) -> Axes
     )
     _period_ticks(ax, result.periods)
     ax.legend(fontsize="small")
-    what = (
-        f"EWMA chart (lambda = {result.smoothing:g}, L = {result.n_sigmas:g})"
-        if result.chart == "ewma"
-        else f"u-chart (L = {result.n_sigmas:g})"
-    )
+    if result.chart == "ewma":
+        what = f"EWMA chart (lambda = {result.smoothing:g}, L = {result.n_sigmas:g})"
+    elif result.chart == "laney_u":
+        what = f"Laney u'-chart (L = {result.n_sigmas:g}, sigma_Z = {result.sigma:.3g})"
+    else:
+        what = f"u-chart (L = {result.n_sigmas:g})"
     ax.set_title(f"{what}: {len(flagged)} period(s) out of control")
     if created:  # long period or type labels: keep them on the figure
         _tight(ax)

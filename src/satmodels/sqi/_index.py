@@ -34,6 +34,7 @@ from ._kernels import (
     d2_moving_range,
     ewma_path,
     ewma_sigma,
+    laney_sigma_z,
     ols_slope,
     pareto_shares,
     u_chart_limits,
@@ -263,6 +264,7 @@ def u_chart(
     opportunities: str | None = None,
     period: str | None = None,
     n_sigmas: float = 3.0,
+    method: str = "poisson",
     columns: Sequence[str] | None = None,
     confidence_level: float = 0.95,
     nan_policy: str = "omit",
@@ -272,7 +274,9 @@ def u_chart(
     One failure type of weight 1 gives Montgomery's u-chart of
     nonconformities per unit; several weighted types give his demerit
     chart. Without ``opportunities`` every period has one unit (a c-chart
-    of the index).
+    of the index). ``method="laney"`` gives Laney's u'-chart, whose limits
+    widen by the observed between-period spread when the periods vary more
+    than Poisson counts (large opportunities, overdispersion).
 
     Parameters
     ----------
@@ -280,6 +284,10 @@ def u_chart(
         As in :func:`index`.
     n_sigmas : float, default 3.0
         Width :math:`L` of the limits in standard deviations.
+    method : {"poisson", "laney"}, default "poisson"
+        ``"poisson"``: the limits of the Poisson model (Montgomery);
+        ``"laney"``: Laney's u'-chart, the Poisson limits times
+        :math:`\sigma_Z` (reported as ``result.sigma``).
     confidence_level : float, default 0.95
         Level of the center line's interval.
 
@@ -290,7 +298,9 @@ def u_chart(
     Raises
     ------
     InputError
-        As :func:`index`; ``n_sigmas`` not a positive number.
+        As :func:`index`; ``n_sigmas`` not a positive number; an unknown
+        ``method``; ``method="laney"`` with fewer than three periods or no
+        failure counted (:math:`\sigma_Z` undefined).
 
     Notes
     -----
@@ -306,6 +316,14 @@ def u_chart(
     Montgomery's examples of nonconformities per computer and per roll of
     dyed cloth (``tests/test_sqi.py``).
 
+    Laney's u'-chart (Laney 2002, Quality Engineering 14(4), 531-537)
+    standardizes each rate against those limits,
+    :math:`z_t = (u_t - \bar u) / \sigma_{u_t}`, estimates their spread from
+    the average moving range, :math:`\sigma_Z = \overline{MR}(z) / 1.128`,
+    and charts :math:`\bar u \pm L \sigma_{u_t} \sigma_Z`. Checked by hand
+    and by simulation: on overdispersed counts the u-chart signals in most
+    periods while the u'-chart keeps near its nominal rate.
+
     Examples
     --------
     >>> from satmodels import sqi
@@ -318,6 +336,12 @@ def u_chart(
     where = "sqi.u_chart"
     level = check_confidence_level(confidence_level, where)
     width = check_positive(n_sigmas, "n_sigmas", where)
+    if method not in {"poisson", "laney"}:
+        msg = (
+            f"The 'method' parameter of {where} must be 'poisson' or 'laney'. "
+            f"Got {method!r} instead."
+        )
+        raise InputError(msg)
     got = read_periods(
         data,
         where=where,
@@ -333,6 +357,12 @@ def u_chart(
     opp = np.ones(points.size) if got.opportunities is None else got.opportunities
     center, sigma, lcl, ucl = u_chart_limits(points, var_t, opp, width)
     u = points / opp
+    sigma_z = float("nan")
+    if method == "laney":
+        sigma_z = _laney(u, center, sigma, where)
+        sigma = sigma * sigma_z
+        lcl = np.maximum(center - width * sigma, 0.0)
+        ucl = center + width * sigma
     if not center > 0:
         warnings.warn(
             f"{where}: no failure was counted; the limits are degenerate.",
@@ -354,7 +384,7 @@ def u_chart(
     return ControlChartResult(
         estimates=concat([head, rows]),
         confidence_level=level,
-        chart="u",
+        chart="laney_u" if method == "laney" else "u",
         periods=got.periods,
         observed=u,
         statistic=u,
@@ -364,10 +394,29 @@ def u_chart(
         signals=np.asarray(signals, dtype=bool),
         n_sigmas=width,
         smoothing=None,
-        sigma=float("nan"),
+        sigma=sigma_z,
         missing_report=got.missing_report,
         _backend=got.backend,
     )
+
+
+def _laney(u: FloatArray, center: float, sigma: FloatArray, where: str) -> float:
+    """Laney's sigma_Z, refused where it cannot be estimated."""
+    if u.size < 3 or not center > 0:
+        why = "fewer than three periods" if u.size < 3 else "no failure counted"
+        msg = (
+            f"{where} with method='laney' needs sigma_Z, the moving range of the "
+            f"standardized rates: {why} ({u.size} periods)."
+        )
+        raise InputError(msg)
+    sigma_z = laney_sigma_z(u, center, sigma)
+    if not (np.isfinite(sigma_z) and sigma_z > 0):
+        msg = (
+            f"{where} with method='laney': sigma_Z is {sigma_z!r} (every period "
+            "has the same standardized rate); the limits would be degenerate."
+        )
+        raise InputError(msg)
+    return sigma_z
 
 
 def ewma(

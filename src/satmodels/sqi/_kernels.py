@@ -30,6 +30,7 @@ from .._typing import FloatArray
 __all__ = [
     "d2_moving_range",
     "ewma_path",
+    "laney_sigma_z",
     "ols_slope",
     "pareto_shares",
     "u_chart_limits",
@@ -95,6 +96,23 @@ def u_chart_limits(
     lcl = np.maximum(center - n_sigmas * sigma, 0.0)
     ucl = center + n_sigmas * sigma
     return center, sigma, lcl, ucl
+
+
+def laney_sigma_z(u: FloatArray, center: float, sigma: FloatArray) -> float:
+    r"""Laney's between-period spread :math:`\sigma_Z` of a u'-chart.
+
+    The rates are standardized against the u-chart's own limits,
+    :math:`z_t = (u_t - \bar u) / \sigma_{u_t}`, and their spread is the
+    average moving range over :math:`d_2 = 1.128`,
+
+    .. math:: \sigma_Z = \overline{MR}(z) / 1.128
+
+    (Laney 2002, "Improved control charts for attributes", Quality
+    Engineering 14(4), 531-537; the formula Minitab documents for its
+    Laney U' chart). :math:`\sigma_Z = 1` is the Poisson model; above 1
+    the periods vary more than Poisson counts would (overdispersion).
+    """
+    return d2_moving_range((u - center) / sigma)
 
 
 def ewma_path(x: FloatArray, smoothing: float, center: float) -> FloatArray:

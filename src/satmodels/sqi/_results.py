@@ -166,7 +166,8 @@ class ControlChartResult(EstimatedResult):
         two-sided normal tail (interval ``"none"``: the limits are in
         ``lcl`` / ``ucl``).
     confidence_level : float
-    chart : {"u", "ewma"}
+    chart : {"u", "laney_u", "ewma"}
+        ``"laney_u"``: Laney's u'-chart (``sqi.u_chart(..., method="laney")``).
     periods : tuple of str
     observed : ndarray
         The per-period values charted (u-chart) or smoothed (EWMA): index
@@ -182,7 +183,8 @@ class ControlChartResult(EstimatedResult):
     smoothing : float or None
         EWMA's :math:`\lambda`.
     sigma : float
-        Process standard deviation (EWMA), NaN for a u-chart.
+        Process standard deviation (EWMA); Laney's :math:`\sigma_Z` for a
+        u'-chart; NaN for a u-chart.
     missing_report : MissingReport
     out_of_control : tuple of str
         Labels of the signalling periods (property).
@@ -190,7 +192,7 @@ class ControlChartResult(EstimatedResult):
 
     estimates: Estimates
     confidence_level: float
-    chart: Literal["u", "ewma"]
+    chart: Literal["u", "laney_u", "ewma"]
     periods: tuple[str, ...]
     observed: FloatArray = field(repr=False)
     statistic: FloatArray = field(repr=False)
@@ -226,6 +228,12 @@ class ControlChartResult(EstimatedResult):
             notes = [
                 f"Limits: center +- {self.n_sigmas:g} sqrt(u2 / n_t) "
                 "(Montgomery 2009, sec. 7.3)."
+            ]
+        elif self.chart == "laney_u":
+            title = "Laney u'-chart (demerits per opportunity)"
+            notes = [
+                f"Limits: center +- {self.n_sigmas:g} sigma_Z sqrt(u2 / n_t), "
+                f"sigma_Z = {fmt(self.sigma, 4)} (Laney 2002)."
             ]
         else:
             title = "EWMA chart"
