@@ -25,7 +25,8 @@ from .._typing import FloatArray
 from .._validation import check_confidence_level
 from ..exceptions import InputError, SatmodelsWarning
 from ..results._estimates import concat, estimates
-from ._kernels import replicate_variance, taylor_variance
+from ._kernels import Fitted, replicate_variance, taylor_variance
+from ._lazy import fit_lazy
 from ._prepare import Prepared, prepare
 from ._result import DesignResult
 from ._spec import ReplicateDesign
@@ -92,15 +93,8 @@ def _srs_variance(
     return out
 
 
-def _fit(  # noqa: PLR0917 - private
-    kind: str,
-    prep: Prepared,
-    names: list[str],
-    y: FloatArray,
-    b: FloatArray | None,
-    confidence_level: float,
-    where: str,
-) -> DesignResult:
+def _fit_rows(kind: str, prep: Prepared, y: FloatArray, b: FloatArray | None) -> Fitted:
+    """Estimates and variances from the rows in memory."""
     w = prep.weights
     est, z = _point(kind, y, w, b)
     if isinstance(prep.design, ReplicateDesign):
@@ -133,7 +127,36 @@ def _fit(  # noqa: PLR0917 - private
     answered = (~np.isnan(y) if b is None else ~(np.isnan(y) | np.isnan(b))) & (w > 0)[
         :, None
     ]
-    n_obs = answered.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        srs = _srs_variance(kind, y, w, b, est)
+    return Fitted(
+        estimate=est,
+        variance=var,
+        srs_variance=srs,
+        n_obs=answered.sum(axis=0).astype(np.float64),
+        df=df,
+        method=method,
+        n_psu=n_psu,
+        n_strata=n_strata,
+        n=int(y.shape[0]),
+    )
+
+
+def _fit(  # noqa: PLR0917 - private
+    kind: str,
+    prep: Prepared,
+    names: list[str],
+    values: tuple[Sequence[str], Sequence[str] | None],
+    confidence_level: float,
+    where: str,
+) -> DesignResult:
+    if prep.table.kind == "lazy":
+        fitted = fit_lazy(kind, prep, values[0], values[1], where)
+    else:
+        y = prep.table.matrix(list(values[0]))
+        b = None if values[1] is None else prep.table.matrix(list(values[1]))
+        fitted = _fit_rows(kind, prep, y, b)
+    est, var, n_obs, df = fitted.estimate, fitted.variance, fitted.n_obs, fitted.df
     for j in np.flatnonzero(n_obs == 0):
         msg = (
             f"Column {names[j]!r} of the 'data' parameter of {where} has no "
@@ -148,8 +171,8 @@ def _fit(  # noqa: PLR0917 - private
             "for float64, or a zero denominator). Rescale the column."
         )
         raise InputError(msg)
+    srs = fitted.srs_variance
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        srs = _srs_variance(kind, y, w, b, est)
         deff = np.where((srs > 0) & np.isfinite(srs), var / srs, np.nan)
     undefined = [nm for nm, d in zip(names, deff, strict=True) if not np.isfinite(d)]
     if undefined:
@@ -190,10 +213,10 @@ def _fit(  # noqa: PLR0917 - private
             for nm, d in zip(names, deff, strict=True)
         },
         df=df,
-        variance_method=method,
-        n=int(y.shape[0]),
-        n_psu=n_psu,
-        n_strata=n_strata,
+        variance_method=fitted.method,
+        n=fitted.n,
+        n_psu=fitted.n_psu,
+        n_strata=fitted.n_strata,
         confidence_level=confidence_level,
         _backend=prep.table.backend,
     )
@@ -217,7 +240,7 @@ def _of_items(  # noqa: PLR0917 - private, the two item estimators
     if not names:
         msg = f"The 'items' parameter of {where} selects no column to estimate."
         raise InputError(msg)
-    return _fit(kind, prep, names, prep.values("items"), None, level, where)
+    return _fit(kind, prep, names, (names, None), level, where)
 
 
 def mean(
@@ -405,6 +428,5 @@ def ratio(
         roles={"numerator": num, "denominator": den},
         design=design,
     )
-    a, b = prep.values("numerator"), prep.values("denominator")
     names = [f"{x}/{y}" for x, y in zip(num, den, strict=True)]
-    return _fit("ratio", prep, names, a, b, level, where)
+    return _fit("ratio", prep, names, (num, den), level, where)

@@ -29,11 +29,28 @@ References
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .._typing import FloatArray, IntArray
 
-__all__ = ["replicate_variance", "taylor_variance"]
+__all__ = ["Fitted", "replicate_variance", "taylor_variance"]
+
+
+@dataclass(frozen=True, slots=True)
+class Fitted:
+    """Estimates, variances and design facts, from rows or from PSU sums."""
+
+    estimate: FloatArray
+    variance: FloatArray
+    srs_variance: FloatArray  # simple random sampling with replacement
+    n_obs: FloatArray  # answers of positive weight per statistic
+    df: float
+    method: str
+    n_psu: int
+    n_strata: int
+    n: int
 
 
 def taylor_variance(

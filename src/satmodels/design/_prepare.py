@@ -16,7 +16,7 @@ from ._spec import Design, ReplicateDesign
 
 __all__ = ["Prepared", "prepare"]
 
-_ROWS: tuple[Kind, ...] = ("rows",)
+_ACCEPT: tuple[Kind, ...] = ("rows", "lazy")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +77,19 @@ def prepare(
         roles=full_roles,
         weights=spec.weights,
         labels={"design": labels} if labels else None,
-        accept=_ROWS,
+        accept=_ACCEPT,
         min_rows=2,
     )
+    if table.kind == "lazy":
+        if isinstance(spec, ReplicateDesign):
+            msg = (
+                f"{where} needs the rows in memory for a ReplicateDesign (each "
+                "replicate's estimate is refitted); a Design (strata, clusters, "
+                "fpc) runs on the engine. Collect the frame first."
+            )
+            raise InputError(msg)
+        empty = np.zeros(0)
+        return Prepared(table, empty, None, None, None, None, spec, frozenset(reserved))
     n = table.values.shape[0] if table.values is not None else 0
     w = np.ones(n) if table.weights is None else table.weights
     if isinstance(spec, ReplicateDesign):
