@@ -2,14 +2,13 @@
 
 The issue's size is 200 companies x 2,000 respondents (400,000 rows, the 16
 ACSI indicators) with 200 replicate weights. The point estimate (one
-grouped pass, 200 company fits, the aggregation) runs at full size in
-memory and on DuckDB. Design-based standard errors refit the whole pipeline
-per replicate (``satmodels.design.replicate``); at full size that is 200
-passes over 400,000 rows and 40,000 company fits, more than a few minutes
-on the shared machine, so the replicate part runs at a reduced size
-(``--rep-companies``, ``--rep-respondents``, ``--replicates``) and the
-time per replicate and per company fit is reported (the full size
-follows by proportion).
+grouped pass, 200 company fits, the aggregation) and the design-based
+standard errors with 200 Rao-Wu bootstrap replicates run at full size in
+memory and on DuckDB: the replicates are batched from per-PSU sums
+(national/_batched.py), 40,000 company fits as 200 batched PLS fits. The
+old way, refitting the rows of the whole pipeline per replicate
+(``satmodels.design.replicate``), is timed against it at a reduced size
+(``--rep-companies``, ``--rep-respondents``, ``--refit-replicates``).
 
 The floor is one weighted cross-product pass over the same matrix
 (``X' diag(w) X``, what ``np.cov`` costs). Timings are the best of
@@ -64,7 +63,8 @@ def main(argv: list[str] | None = None) -> str:
     ap.add_argument("--respondents", type=int, default=2000)
     ap.add_argument("--rep-companies", type=int, default=50)
     ap.add_argument("--rep-respondents", type=int, default=500)
-    ap.add_argument("--replicates", type=int, default=40)
+    ap.add_argument("--replicates", type=int, default=200)
+    ap.add_argument("--refit-replicates", type=int, default=20)
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args(argv)
     k, n, reps = args.companies, args.respondents, args.replicates
@@ -145,38 +145,63 @@ def main(argv: list[str] | None = None) -> str:
     except ImportError as exc:
         lines.append(f"DuckDB/polars not installed: {exc}")
 
-    kr, nr = args.rep_companies, args.rep_respondents
+    design = Design(strata="stratum", clusters="psu", weights="weight")
+    dopts = {k: v for k, v in opts.items() if k != "weights"}
     lines += [
         "",
-        f"Design-based SEs (Rao-Wu bootstrap of PSUs, {reps} replicates), reduced "
-        f"size: {kr} companies x {nr:,} respondents ({kr * nr:,} rows)",
+        f"Design-based SEs, Rao-Wu bootstrap of PSUs with {reps} replicates, "
+        f"full size (replicates batched from per-PSU sums; one run each)",
+    ]
+    t0 = time.perf_counter()
+    res = national.index(wave, design=design, n_resamples=reps, rng=1, **dopts)
+    t_full = time.perf_counter() - t0
+    lines.append(
+        f"national.index + {reps} replicates, memory  {t_full:8.3f} s   "
+        f"{1e3 * t_full / k:6.2f} ms/company   ratio {t_full / t_floor:6.1f}x floor"
+        f"   national SE {res.se:.4f} (df {res.df:g})"
+    )
+    try:
+        t0 = time.perf_counter()
+        dres = national.index(rel, design=design, n_resamples=reps, rng=1, **dopts)
+        t_dfull = time.perf_counter() - t0
+        same = abs(dres.se - res.se) / res.se
+        lines.append(
+            f"national.index + {reps} replicates, DuckDB  {t_dfull:8.3f} s   "
+            f"{1e3 * t_dfull / k:6.2f} ms/company   ratio "
+            f"{t_dfull / t_floor:6.1f}x floor   (SE rel. diff vs memory {same:.1e})"
+        )
+    except NameError:
+        pass
+
+    kr, nr, rr = args.rep_companies, args.rep_respondents, args.refit_replicates
+    lines += [
+        "",
+        f"Batched vs refitting every replicate (design.replicate of the "
+        f"pipeline), reduced size: {kr} companies x {nr:,} respondents, "
+        f"{rr} replicates",
     ]
     sr = _survey(kr, nr, 2)
     wr = sr.wave(1)
-    design = Design(strata="stratum", clusters="psu", weights="weight")
     ropts = {"sizes": sr.revenue, "level_sizes": sr.gdp_share, "scale": (1, 10)}
-    xr = np.column_stack([wr[i] for i in ITEMS])
-    wrr = wr["weight"]
-    t_rfloor, _ = best(lambda: xr.T @ (wrr[:, None] * xr), args.repeat)
-    t_point, _ = best(
-        lambda: national.index(wr, weights="weight", **ropts), args.repeat
-    )
     t0 = time.perf_counter()
-    res = national.index(wr, design=design, n_resamples=reps, rng=1, **ropts)
-    t_rep = time.perf_counter() - t0
-    per_rep = t_rep / (reps + 1)
+    fast = national.index(wr, design=design, n_resamples=rr, rng=1, **ropts)
+    t_fast = time.perf_counter() - t0
+    from satmodels.national import _index as pipeline
+
+    batched = pipeline._batched_applies
+    pipeline._batched_applies = lambda *_: False  # type: ignore[assignment]
+    try:
+        t0 = time.perf_counter()
+        slow = national.index(wr, design=design, n_resamples=rr, rng=1, **ropts)
+        t_slow = time.perf_counter() - t0
+    finally:
+        pipeline._batched_applies = batched
     lines.append(
-        f"point estimate                 {t_point:8.3f} s   "
-        f"{1e3 * t_point / kr:6.2f} ms/company   ratio {t_point / t_rfloor:6.1f}x floor"
-    )
-    lines.append(
-        f"{reps} replicates + full fit    {t_rep:8.3f} s   "
-        f"{per_rep:6.3f} s/replicate   {1e3 * per_rep / kr:6.2f} ms/company-fit   "
-        f"national SE {res.se:.3f} (df {res.df:g})"
+        f"batched {t_fast:7.3f} s   refitting {t_slow:7.3f} s   "
+        f"ratio {t_slow / t_fast:5.1f}x   (national SE {fast.se:.6f} vs "
+        f"{slow.se:.6f})"
     )
     lines += [
-        f"full size with 200 replicates: about {201 * t_mem / 60:.0f} min "
-        f"(201 x the in-memory point estimate; the company fits dominate)",
         "",
         f"python {platform.python_version()}, numpy {np.__version__}",
     ]

@@ -39,7 +39,14 @@ from ._kernels import replicate_variance
 from ._prepare import prepare
 from ._spec import Design, ReplicateDesign
 
-__all__ = ["ReplicatedResult", "jackknife_weights", "replicate"]
+__all__ = [
+    "ReplicatedResult",
+    "bootstrap_factors",
+    "jackknife_factors",
+    "jackknife_weights",
+    "replicate",
+    "replicated_table",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -131,36 +138,47 @@ class ReplicatedResult(ResultMixin):
         )
 
 
+def jackknife_factors(
+    stratum_of_psu: IntArray, fraction: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    r"""Factors of the stratified delete-one-PSU jackknife, (PSUs, replicates).
+
+    Replicate :math:`r` drops PSU :math:`r` (factor 0) and multiplies the
+    other PSUs of its stratum :math:`h` by :math:`n_h / (n_h - 1)`; its
+    variance multiplier (rscale) is :math:`(1 - f_h)(n_h - 1) / n_h`
+    (Wolter 2007, eq. 4.5.3; ``survey::jknweights``). A respondent's
+    replicate weight is its weight times its PSU's factor.
+    """
+    n_h = np.bincount(stratum_of_psu).astype(np.float64)
+    h = stratum_of_psu
+    same = h[:, None] == h[None, :]
+    factors = np.where(same, (n_h / (n_h - 1.0))[h][:, None], 1.0)
+    np.fill_diagonal(factors, 0.0)
+    rscales = (1.0 - fraction[h]) * (n_h[h] - 1.0) / n_h[h]
+    return factors, rscales
+
+
 def jackknife_weights(
     weights: FloatArray, psu: IntArray, stratum_of_psu: IntArray, fraction: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
     r"""Stratified delete-one-PSU jackknife (JKn) weights and their rscales.
 
-    Replicate :math:`r` drops PSU :math:`r` (weight 0) and multiplies the
-    other PSUs of its stratum :math:`h` by :math:`n_h / (n_h - 1)`; its
-    variance multiplier is :math:`(1 - f_h)(n_h - 1) / n_h` (Wolter 2007,
-    eq. 4.5.3; ``survey::jknweights``).
+    The weights times :func:`jackknife_factors` of each row's PSU (Wolter
+    2007, eq. 4.5.3; ``survey::jknweights``).
     """
-    n_psu = stratum_of_psu.size
-    n_h = np.bincount(stratum_of_psu).astype(np.float64)
-    row_stratum = stratum_of_psu[psu]
-    reps = np.repeat(weights[:, None], n_psu, axis=1)
-    same = row_stratum[:, None] == stratum_of_psu[None, :]
-    reps *= np.where(same, (n_h / (n_h - 1))[row_stratum][:, None], 1.0)
-    reps[np.arange(psu.size), psu] = 0.0
-    h = stratum_of_psu
-    rscales = (1.0 - fraction[h]) * (n_h[h] - 1.0) / n_h[h]
+    factors, rscales = jackknife_factors(stratum_of_psu, fraction)
+    reps: FloatArray = weights[:, None] * factors[psu]
     return reps, rscales
 
 
-def _bootstrap_weights(
-    weights: FloatArray,
-    psu: IntArray,
-    stratum_of_psu: IntArray,
-    n_resamples: int,
-    rng: np.random.Generator,
+def bootstrap_factors(
+    stratum_of_psu: IntArray, n_resamples: int, rng: np.random.Generator
 ) -> FloatArray:
-    """Rao & Wu (1988) bootstrap with n_h - 1 PSUs drawn per stratum."""
+    """Rao & Wu (1988) bootstrap factors, (PSUs, replicates).
+
+    Each stratum draws :math:`n_h - 1` of its PSUs with replacement; a PSU
+    drawn :math:`m` times gets the factor :math:`m n_h / (n_h - 1)`.
+    """
     n_psu = stratum_of_psu.size
     factors = np.zeros((n_psu, n_resamples))
     for h in range(int(stratum_of_psu.max()) + 1):
@@ -170,8 +188,50 @@ def _bootstrap_weights(
         counts = np.zeros((n_h, n_resamples))
         np.add.at(counts, (draws, np.arange(n_resamples)[None, :]), 1.0)
         factors[members] = counts * n_h / (n_h - 1)
+    return factors
+
+
+def _bootstrap_weights(
+    weights: FloatArray,
+    psu: IntArray,
+    stratum_of_psu: IntArray,
+    n_resamples: int,
+    rng: np.random.Generator,
+) -> FloatArray:
+    """Rao & Wu (1988) bootstrap weights: the weights times the PSU factors."""
+    factors = bootstrap_factors(stratum_of_psu, n_resamples, rng)
     out: FloatArray = weights[:, None] * factors[psu]
     return out
+
+
+def replicated_table(  # noqa: PLR0917 - private, two callers
+    base: Estimates,
+    values: FloatArray,
+    scale: float,
+    rscales: FloatArray,
+    df: float,
+    level: float,
+    *,
+    mse: bool,
+) -> tuple[Estimates, FloatArray]:
+    """Return the table with replication SEs and t intervals, and deff."""
+    var = replicate_variance(base.estimate, values, scale, rscales, mse=mse)
+    own = base.standard_error
+    with np.errstate(invalid="ignore", divide="ignore"):
+        deff = np.where(np.isfinite(own) & (own > 0), var / own**2, math.nan)
+    table_out = estimates(
+        name=list(base.name),
+        estimate=base.estimate,
+        kind=list(base.kind),
+        confidence_level=level,
+        standard_error=np.sqrt(var),
+        n=base.n,
+        df=np.full(len(base), df),
+        interval="t",
+        segment=list(base.segment),
+        backend=base._backend,
+    )
+    return table_out, deff
 
 
 def _keywords(func: object, where: str) -> set[str]:
@@ -352,23 +412,7 @@ def replicate(
                 )
                 raise EstimationError(msg)
             values[r] = got.estimates.estimate
-    var = replicate_variance(base.estimate, values, scale, rscales, mse=mse)
-    se = np.sqrt(var)
-    own = base.standard_error
-    with np.errstate(invalid="ignore", divide="ignore"):
-        deff = np.where(np.isfinite(own) & (own > 0), var / own**2, math.nan)
-    table_out = estimates(
-        name=list(base.name),
-        estimate=base.estimate,
-        kind=list(base.kind),
-        confidence_level=level,
-        standard_error=se,
-        n=base.n,
-        df=np.full(len(base), df),
-        interval="t",
-        segment=list(base.segment),
-        backend=base._backend,
-    )
+    table_out, deff = replicated_table(base, values, scale, rscales, df, level, mse=mse)
     return ReplicatedResult(
         result=full,
         estimates=table_out,

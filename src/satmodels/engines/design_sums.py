@@ -133,9 +133,11 @@ def design_sums(
             )
             raise InputError(msg)
     n_groups = len(out.get_column("__rows").to_list())
-    group_keys = tuple(
-        tuple(str(col[g]) for col in key_values) for g in range(n_groups)
-    )
+    unordered = [tuple(str(col[g]) for col in key_values) for g in range(n_groups)]
+    # the order of the rows in memory (np.unique of "stratum\0cluster"), so
+    # that a random draw over the PSUs is the same on every engine
+    order = sorted(range(n_groups), key=lambda g: "\x00".join(unordered[g]))
+    group_keys = tuple(unordered[g] for g in order)
     p = len(numerators)
     kinds = {name.rsplit("_", 1)[0][2:] for name in labels}
     sums = {
@@ -145,20 +147,19 @@ def design_sums(
                 for j in range(p)
             ],
             dtype=np.float64,
-        ).T.reshape(n_groups, p)
+        ).T.reshape(n_groups, p)[order]
         for label in kinds
     }
 
     def bounds(name: str) -> FloatArray | None:
         if fpc is None:
             return None
-        return np.array(
-            [np.nan if v is None else float(v) for v in out.get_column(name).to_list()]
-        )
+        values = out.get_column(name).to_list()
+        return np.array([np.nan if v is None else float(v) for v in values])[order]
 
     return DesignSums(
         keys=group_keys,
-        rows=np.array(out.get_column("__rows").to_list(), dtype=np.int64),
+        rows=np.array(out.get_column("__rows").to_list(), dtype=np.int64)[order],
         fpc_low=bounds("__lo"),
         fpc_high=bounds("__hi"),
         sums=sums,

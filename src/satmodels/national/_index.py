@@ -33,10 +33,12 @@ from ..csi import aggregate
 from ..csi._aggregate import AggregateResult
 from ..data import Table, read
 from ..data._checks import canonical_label
+from ..design._spec import Design
 from ..exceptions import EstimationError, InputError, SatmodelsWarning
 from ..results._estimates import Estimates, estimates
 from ..scales import Scale, as_scale
 from ..stats.moments import Moments
+from ._bootstrap import _bootstrap_se
 from ._result import NationalResult
 
 __all__ = ["index"]
@@ -72,12 +74,21 @@ class _Point:
 
 
 def _read(
-    data: object, setup: _Setup, weights: object, columns: Sequence[str] | None
+    data: object,
+    setup: _Setup,
+    weights: object,
+    columns: Sequence[str] | None,
+    design: object = None,
 ) -> Table:
     roles: dict[str, Any] = {"model": setup.spec.indicators}
     if isinstance(setup.sizes, str):
         roles["sizes"] = [setup.sizes]
     labels = [c for c in (setup.industry, setup.sector) if isinstance(c, str)]
+    by_design = [getattr(design, k, None) for k in ("strata", "clusters")]
+    labels += [c for c in by_design if isinstance(c, str) and c not in labels]
+    fpc = getattr(design, "fpc", None)
+    if isinstance(fpc, str):
+        roles["design"] = [fpc]
     named = isinstance(setup.company, str)
     if named:
         # a label column (also of a bare array named by 'columns'), made the
@@ -217,8 +228,32 @@ def _point(
             msg = f"{_WHERE}: the {setup.latent} index of company {c!r} is undefined."
             raise EstimationError(msg)
         values.append(v)
+    agg = _aggregate(
+        companies,
+        values,
+        industry_of,
+        sector_of,
+        size_of,
+        setup,
+        confidence_level,
+        company_se,
+    )
+    return _Point(agg.estimates, agg, dict(fits), n_of, table.backend)
+
+
+def _aggregate(  # noqa: PLR0917 - private
+    companies: Sequence[str],
+    values: Sequence[float],
+    industry_of: Mapping[str, str],
+    sector_of: Mapping[str, str],
+    size_of: Mapping[str, float],
+    setup: _Setup,
+    confidence_level: float,
+    company_se: Mapping[str, float] | None = None,
+) -> AggregateResult:
+    """Company indices -> industry -> sector -> nation (csi.aggregate)."""
     cols: dict[str, Any] = {
-        "company": companies,
+        "company": list(companies),
         "industry": [industry_of[c] for c in companies],
         "sector": [sector_of[c] for c in companies],
         "index": np.array(values),
@@ -226,7 +261,7 @@ def _point(
     }
     if company_se is not None:
         cols["se"] = np.array([company_se[c] for c in companies])
-    agg = aggregate(
+    return aggregate(
         cols,
         sizes="revenue",
         se=None if company_se is None else "se",
@@ -234,7 +269,6 @@ def _point(
         level_sizes=setup.level_sizes,
         confidence_level=confidence_level,
     )
-    return _Point(agg.estimates, agg, dict(fits), n_of, table.backend)
 
 
 def _level_sizes(value: object) -> dict[str, Mapping[str, float]] | None:
@@ -260,45 +294,6 @@ def _check_precision(value: object) -> float:
         )
         raise InputError(msg)
     return float(value)  # type: ignore[arg-type]
-
-
-def _bootstrap_se(
-    table: Table, setup: _Setup, reps: int, gen: np.random.Generator, level: float
-) -> tuple[dict[str, PLSResult], dict[str, float]]:
-    """One PLS bootstrap of each company's respondents (independent samples)."""
-    if table.kind != "rows":
-        msg = (
-            f"The 'n_resamples' parameter of {_WHERE} needs the respondent rows "
-            "in memory; for a lazy frame use a replicate design or no bootstrap."
-        )
-        raise InputError(msg)
-    fits: dict[str, PLSResult] = {}
-    se: dict[str, float] = {}
-    inds = setup.spec.indicators
-    for label, part in table.by_segment().items():
-        c = canonical_label(label)
-        cols = dict(zip(inds, part.matrix(inds).T, strict=True))
-        res = acsi_fit(
-            cols,
-            model=setup.spec,
-            scale=setup.scale,
-            weights=part.weights,
-            missing=setup.missing,
-            nan_policy=setup.nan_policy,
-            scores=False,
-            n_resamples=reps,
-            rng=gen,
-            confidence_level=level,
-        )
-        fits[c] = res
-        est = res.estimates
-        row = [
-            k
-            for k in range(len(est))
-            if est.kind[k] == "index" and est.name[k] == setup.latent
-        ]
-        se[c] = float(est.standard_error[row[0]])
-    return fits, se
 
 
 def index(
@@ -457,7 +452,9 @@ def index(
         nan_policy,
     )  # fmt: skip
     design_weights = getattr(design, "weights", None)
-    table = _read(data, pre, weights if design is None else design_weights, columns)
+    table = _read(
+        data, pre, weights if design is None else design_weights, columns, design
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SatmodelsWarning)
         chosen = index_scale(table, spec.indicators, declared, _WHERE)
@@ -480,7 +477,22 @@ def index(
         nan_policy=nan_policy,
     )
     df = math.inf
-    if design is not None:
+    point: _Point
+    if isinstance(design, Design) and _batched_applies(table, setup):
+        from ._batched import design_estimates  # noqa: PLC0415 - a cycle
+
+        point, est, method, df = design_estimates(
+            data,
+            table,
+            setup,
+            design,
+            method="bootstrap" if reps else "JKn",
+            n_resamples=reps,
+            rng=gen,
+            level=level,
+            columns=columns,
+        )
+    elif design is not None:
         from ..design import replicate  # noqa: PLC0415 - scipy on demand
 
         if table.kind != "rows":
@@ -497,7 +509,7 @@ def index(
             confidence_level=level,
             columns=columns,
         )
-        point: _Point = rep.result
+        point = rep.result
         est, method, df = rep.estimates, rep.variance_method, rep.df
     elif reps:
         fits, se = _bootstrap_se(table, setup, reps, gen, level)
@@ -513,6 +525,11 @@ def index(
         )  # fmt: skip
         est, method = point.estimates, "none"
     return _assemble(point, est, setup, target, level, method, df)
+
+
+def _batched_applies(table: Table, setup: _Setup) -> bool:
+    """Tell whether a Design's replicates can be batched (complete rows)."""
+    return table.kind in {"rows", "lazy"} and setup.missing == "listwise"
 
 
 def _assemble(  # noqa: PLR0917 - private
