@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from satmodels.weighting import poststratify, rake
+from satmodels.weighting import calibrate, poststratify, rake
 
 # pytest collects this file as a module (doctests); make the harness importable
 sys.path.insert(0, str(Path(__file__).parent))
@@ -17,6 +17,7 @@ _rng = np.random.default_rng(5)
 _DATA = {
     "region": _rng.integers(1, 4, 60).astype(np.float64),
     "sex": _rng.integers(1, 3, 60).astype(np.float64),
+    "visits": _rng.integers(0, 6, 60).astype(np.float64),
 }
 
 CASES = [
@@ -42,6 +43,20 @@ CASES = [
         data=_DATA,
         kwargs={"strata": "region", "population": {1: 300, 2: 400, 3: 300}},
         lazy=True,
+        moments=False,
+        weights=True,
+        segments=False,
+        confidence_level=False,
+    ),
+    Case(
+        id="weighting.calibrate",
+        call=calibrate,
+        data=_DATA,
+        kwargs={
+            "margins": {"region": {1: 300, 2: 400, 3: 300}},
+            "totals": {"visits": 2600.0},
+        },
+        lazy=False,
         moments=False,
         weights=True,
         segments=False,

@@ -21,8 +21,9 @@ class WeightingResult(ResultMixin):
 
     Attributes
     ----------
-    method : {"rake", "poststratify"}
-        How the weights were computed.
+    method : str
+        How the weights were computed: ``"rake"``, ``"poststratify"`` or
+        ``"calibrate (linear)"`` (``raking``, ``logit``).
     weights : ndarray or None
         The new weight of every row (rows in memory, in the input's order;
         zero-weight rows stay 0). None for a lazy frame: use
@@ -146,6 +147,13 @@ class WeightingResult(ResultMixin):
             msg = (
                 "The 'data' parameter of WeightingResult.apply must be a "
                 f"dataframe or lazy frame. Got {type(data).__name__} instead."
+            )
+            raise InputError(msg)
+        if not self.cells:
+            msg = (
+                "WeightingResult.apply cannot write these weights by cell: "
+                "calibration to numeric totals gives every row its own factor. "
+                "Use result.weights."
             )
             raise InputError(msg)
         if self.trimmed:
