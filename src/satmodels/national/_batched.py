@@ -30,7 +30,9 @@ References
    Stanford CS report STAN-CS-79-773.
 .. [2] Rao, J. N. K., & Wu, C. F. J. (1988). Resampling inference with
    complex survey data. JASA, 83(401), 231-241.
-.. [3] Wolter, K. M. (2007). Introduction to Variance Estimation (2nd ed.).
+.. [3] Korn, E. L., & Graubard, B. I. (1999). Analysis of Health Surveys.
+   Wiley, sec. 5.2 (degrees of freedom of a domain).
+.. [4] Wolter, K. M. (2007). Introduction to Variance Estimation (2nd ed.).
    Springer.
 """
 
@@ -290,7 +292,20 @@ def design_estimates(
             )
             values[r] = agg.estimates.estimate
     df = float(stratum_of_psu.size - fraction.size)
-    est, _ = replicated_table(
-        point.estimates, values, scale, rscales, df, level, mse=False
+    base = point.estimates
+    # a company is a domain: its t interval uses its own PSUs minus strata
+    # (Korn & Graubard 1999, sec. 5.2); the levels above keep the design's
+    own = {c: _domain_df(cell.psu, stratum_of_psu) for c, cell in cells.items()}
+    row_df = np.array(
+        [
+            own.get(str(base.name[k]), df) if base.kind[k] == "company" else df
+            for k in range(len(base))
+        ]
     )
+    est, _ = replicated_table(base, values, scale, rscales, row_df, level, mse=False)
     return point, est, method, df
+
+
+def _domain_df(psu: IntArray, stratum_of_psu: IntArray) -> float:
+    """PSUs holding the domain minus the strata holding them (at least 1)."""
+    return float(max(psu.size - np.unique(stratum_of_psu[psu]).size, 1))

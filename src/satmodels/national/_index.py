@@ -563,7 +563,7 @@ def _assemble(  # noqa: PLR0917 - private
         ci_low=est.ci_low,
         ci_high=est.ci_high,
         n=n_rows,
-        df=np.full(len(est), df),
+        df=np.full(len(est), df) if math.isinf(df) else est.df,
         interval="normal" if math.isinf(df) else "t",
         confidence_level=level,
         backend=point.backend,
