@@ -48,10 +48,21 @@ def test_each_replicate_is_an_independent_fit(fitted: Any) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             ref = satmodels.acsi.fit(one, model=spec, method="ml", scale=(1, 10))
+        std = {
+            (
+                f"std_{e.kind}",
+                e.rhs if e.kind == "loading" else f"{e.rhs} -> {e.lhs}",
+            ): (e.std_estimate)
+            for e in (*ref.loadings, *ref.paths)
+        }
         for i, (kind, name) in enumerate(
             zip(boot.estimates.kind, boot.estimates.name, strict=True)
         ):
-            want = ref.estimates.value(name, kind=kind)
+            want = (
+                std[(kind, name)]
+                if kind.startswith("std_")
+                else ref.estimates.value(name, kind=kind)
+            )
             got = boot.replicates[r, i]
             if np.isfinite(want):
                 assert got == pytest.approx(want, rel=1e-5, abs=1e-7), (kind, name)
@@ -65,10 +76,15 @@ def test_bootstrap_rows_summarise_the_replicates(fitted: Any) -> None:
     j = boot.estimates.name.index("SAT -> LOY")
     col = values[:, j]
     assert boot.estimates.standard_error[j] == pytest.approx(col.std(ddof=1))
-    assert boot.estimates.ci_low[j] == pytest.approx(np.percentile(col, 2.5))
-    assert boot.estimates.ci_high[j] == pytest.approx(np.percentile(col, 97.5))
+    assert boot.percentile_low[j] == pytest.approx(np.percentile(col, 2.5))
+    assert boot.percentile_high[j] == pytest.approx(np.percentile(col, 97.5))
     assert boot.estimates.estimate[j] == fitted.estimates.value("SAT -> LOY", "path")
-    assert set(boot.estimates.interval) == {"percentile"}
+    assert set(boot.estimates.interval) == {"bca"}
+    assert boot.jackknife_groups == 200
+    # the standardized rows carry the full fit's completely standardized values
+    k = boot.estimates.name.index("SAT -> LOY", boot.estimates.kind.index("std_path"))
+    path = next(e for e in fitted.paths if (e.rhs, e.lhs) == ("SAT", "LOY"))
+    assert boot.estimates.estimate[k] == pytest.approx(path.std_estimate)
     # the Wald SE from the expected information is near the bootstrap SE
     wald = fitted.estimates.standard_error[fitted.estimates.name.index("SAT -> LOY")]
     assert boot.estimates.standard_error[j] == pytest.approx(wald, rel=0.35)
@@ -91,3 +107,33 @@ def test_seeded_and_on_a_lazy_frame() -> None:
     assert c.bootstrap.n_resamples == 10
     assert np.isfinite(c.bootstrap.estimates.standard_error[:5]).all()
     assert satmodels.acsi.fit(survey, method="ml", scale=(1, 10)).bootstrap is None
+
+
+def test_bca_intervals_use_an_independent_grouped_jackknife(fitted: Any) -> None:
+    """BCa (Efron & Tibshirani 1993, eq. 14.9-14.15) from cold-start refits of
+    the same 200 leave-one-group-out samples (groups drawn after the
+    bootstrap's draws from the same generator)."""
+    from satmodels.stats.intervals import bca_interval
+
+    spec = fitted.spec
+    survey = load_sample_survey()
+    table = read(survey, where="t", roles={"model": spec.indicators})
+    gen = np.random.default_rng(7)
+    table.bootstrap(spec.indicators, n_resamples=40, rng=gen)
+    n = int(table.n_rows or 0)
+    assign = gen.permutation(n) % 200
+    boot = fitted.bootstrap
+    names = ["SAT -> LOY", "QUAL -> SAT"]
+    cols = [boot.estimates.name.index(nm) for nm in names]
+    jack = np.empty((200, len(names)))
+    for g in range(200):
+        part = table.rows(assign != g).moments(spec.indicators)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = satmodels.acsi.fit(part, model=spec, method="ml", scale=(1, 10))
+        jack[g] = [res.estimates.value(nm, kind="path") for nm in names]
+    low, high = bca_interval(
+        boot.replicates[:, cols], boot.estimates.estimate[cols], jack, 0.95
+    )
+    np.testing.assert_allclose(boot.estimates.ci_low[cols], low, rtol=1e-6)
+    np.testing.assert_allclose(boot.estimates.ci_high[cols], high, rtol=1e-6)

@@ -283,10 +283,11 @@ def fit_ml(
     if n_resamples:
         from ._ml_bootstrap import ml_bootstrap  # noqa: PLC0415
 
+        gen = np.random.default_rng() if rng is None else rng
         reps = table.bootstrap(
             indicators,
             n_resamples=n_resamples,
-            rng=np.random.default_rng() if rng is None else rng,
+            rng=gen,
             missing=missing,  # type: ignore[arg-type]
         )
         boot = ml_bootstrap(
@@ -294,8 +295,14 @@ def fit_ml(
             base=sem.estimates,
             parameters=sem.parameters,
             replicates=reps,
+            jackknife=_jackknife(table, indicators, missing, gen),
             n=n,
             full=table_out,
+            standardized={
+                (f"std_{e.kind}", _name(e)): float(e.std_estimate)
+                for e in ests
+                if e.kind in {"loading", "path"}
+            },
             scale=scale,
             confidence_level=confidence_level,
             where=where,
@@ -324,6 +331,27 @@ def fit_ml(
         _sample=S,
         _backend=table.backend,
     )
+
+
+def _jackknife(
+    table: Table, indicators: tuple[str, ...], missing: str, gen: np.random.Generator
+) -> tuple[FloatArray, FloatArray] | None:
+    """Leave-one-group-out covariances and means for the BCa acceleration.
+
+    The grouped jackknife of the PLS bootstrap (at most 200 groups; Efron &
+    Tibshirani 1993, sec. 11.5), stacked as one batch (divisor n, as the
+    replicates); None for a lazy frame or too few groups.
+    """
+    from ._pls_boot import jackknife  # noqa: PLC0415 - with the bootstrap
+    from ._pls_options import PLSOptions  # noqa: PLC0415
+
+    if table.kind != "rows":
+        return None
+    parts = jackknife(table, indicators, PLSOptions(missing=missing), gen)
+    if len(parts) < 3:
+        return None
+    covs = np.stack([m.covariance(ddof=0) for m in parts])
+    return covs, np.stack([m.mean for m in parts])
 
 
 def _name(e: MLEstimate) -> str:
