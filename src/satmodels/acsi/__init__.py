@@ -25,6 +25,7 @@ from ._pls_options import PLSOptions
 from .bootstrap_result import PLSBootstrap
 from .discriminant import HTMTResult, htmt
 from .index import IPMAResult
+from .invariance import InvarianceResult, invariance
 from .mediation import MediationResult, indirect_effects
 from .plsc import PLScResult, consistent
 from .presets import acsi, ccsi, ecsi, scsb
@@ -38,6 +39,7 @@ __all__ = [
     "Block",
     "HTMTResult",
     "IPMAResult",
+    "InvarianceResult",
     "MediationResult",
     "ModelSpec",
     "PLSBootstrap",
@@ -51,6 +53,7 @@ __all__ = [
     "fit",
     "htmt",
     "indirect_effects",
+    "invariance",
     "scsb",
 ]
 
