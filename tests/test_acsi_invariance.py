@@ -34,6 +34,7 @@ from satmodels.acsi import ModelSpec, ecsi
 from satmodels.acsi._mg_fit import build_maps
 from satmodels.acsi._mg_ml_kernel import (
     GroupData,
+    MGDerivs,
     _local_derivatives,
     _local_objective,
     mg_derivatives,
@@ -41,6 +42,7 @@ from satmodels.acsi._mg_ml_kernel import (
 )
 from satmodels.acsi._ml_kernel import compile_structure
 from satmodels.acsi._ml_optim import start_values
+from satmodels.acsi.multigroup import InvarianceFit
 from satmodels.datasets import load_sample_survey
 from satmodels.exceptions import (
     AdmissibilityWarning,
@@ -119,7 +121,7 @@ def _check_against_lavaan(res: acsi.InvarianceResult, gold: dict[str, Any]) -> N
 
 def _check_estimates(
     res: acsi.InvarianceResult,
-    fit: acsi.InvarianceFit,
+    fit: InvarianceFit,
     gold_rows: list[dict[str, Any]],
     groups: list[str],
 ) -> None:
@@ -213,7 +215,8 @@ def test_equal_flags_follow_the_levels(sample_result: acsi.InvarianceResult) -> 
         fit = sample_result.fits[level]
         free = ~np.isnan(fit.estimates.standard_error)
         kinds = {
-            k for k, eq, f in zip(fit.estimates.kind, fit.equal, free, strict=True)
+            k
+            for k, eq, f in zip(fit.estimates.kind, fit.equal, free, strict=True)
             if eq and f
         }
         assert kinds == shared_kinds
@@ -234,7 +237,11 @@ def test_latent_intercepts_free_only_beyond_the_reference() -> None:
     rows = [
         (seg, name, e, s)
         for k, seg, name, e, s in zip(
-            est.kind, est.segment, est.name, est.estimate, est.standard_error,
+            est.kind,
+            est.segment,
+            est.name,
+            est.estimate,
+            est.standard_error,
             strict=True,
         )
         if k == "latent_intercept"
@@ -277,7 +284,9 @@ def test_simulation_recovers_latent_mean_differences() -> None:
     est = res.fits["scalar"].estimates
     alpha = {
         name: e
-        for k, seg, name, e in zip(est.kind, est.segment, est.name, est.estimate, strict=True)
+        for k, seg, name, e in zip(
+            est.kind, est.segment, est.name, est.estimate, strict=True
+        )
         if k == "latent_intercept" and seg == "g1"
     }
     assert alpha["A"] == pytest.approx(0.4, abs=0.03)
@@ -288,7 +297,9 @@ def test_simulation_recovers_latent_mean_differences() -> None:
 
 def test_non_invariant_intercept_is_rejected_at_the_scalar_level() -> None:
     res = acsi.invariance(
-        _simulate(2_000, shift=0.3, intercept_shift=0.5, seed=2), model=CFA, segments="g"
+        _simulate(2_000, shift=0.3, intercept_shift=0.5, seed=2),
+        model=CFA,
+        segments="g",
     )
     by = {c.nested: c for c in res.comparisons}
     assert by["metric"].pvalue > 0.001
@@ -300,16 +311,20 @@ def test_configural_is_the_segments_fitted_separately() -> None:
     data = _simulate(300, shift=0.2, seed=4)
     res = acsi.invariance(data, model=CFA, segments="g", levels=("configural",))
     single = acsi.fit(data, model=CFA, method="ml", segments="g", scale=None)
-    total = sum(single.segments[s].fit.chi2 for s in ("g0", "g1"))
+    parts = single.segments
+    assert parts is not None
+    total = sum(parts[s].fit.chi2 for s in ("g0", "g1"))
     assert res.fits["configural"].chi2 == pytest.approx(total, rel=1e-8)
     for seg in ("g0", "g1"):
-        ref = single.segments[seg].estimates
+        ref = parts[seg].estimates
         mine = res.fits["configural"].estimates
         for name in ("a2", "a3", "b2", "b3"):
             want = ref.value(name, kind="loading")
             got = [
                 e
-                for k, s, nm, e in zip(mine.kind, mine.segment, mine.name, mine.estimate, strict=True)
+                for k, s, nm, e in zip(
+                    mine.kind, mine.segment, mine.name, mine.estimate, strict=True
+                )
                 if k == "loading" and s == seg and nm == name
             ]
             assert got[0] == pytest.approx(want, rel=1e-6)
@@ -373,14 +388,23 @@ def _point(seed: int) -> tuple[Any, np.ndarray, GroupData]:
     return st, x, data
 
 
+def _derivs(st: Any, x: np.ndarray, data: GroupData) -> MGDerivs:
+    got = _local_derivatives(st, x, data)
+    assert got is not None
+    return got
+
+
 def test_local_gradient_and_hessian_match_finite_differences() -> None:
     st, x, data = _point(1)
-    _, grad, _, hess = _local_derivatives(st, x, data)  # type: ignore[misc]
+    _, grad, _, hess = _derivs(st, x, data)
     eps = 1e-6
     eye = np.eye(x.size)
     num_g = np.array(
         [
-            (_local_objective(st, x + eps * e, data) - _local_objective(st, x - eps * e, data))
+            (
+                _local_objective(st, x + eps * e, data)
+                - _local_objective(st, x - eps * e, data)
+            )
             / (2 * eps)
             for e in eye
         ]
@@ -388,7 +412,7 @@ def test_local_gradient_and_hessian_match_finite_differences() -> None:
     np.testing.assert_allclose(num_g, grad, rtol=1e-6, atol=1e-6 * np.abs(grad).max())
     num_h = np.array(
         [
-            (_local_derivatives(st, x + eps * e, data)[1] - _local_derivatives(st, x - eps * e, data)[1])  # type: ignore[index]
+            (_derivs(st, x + eps * e, data)[1] - _derivs(st, x - eps * e, data)[1])
             / (2 * eps)
             for e in eye
         ]
@@ -426,8 +450,10 @@ def test_levels_share_the_right_number_of_parameters() -> None:
     p, m, q = st.p, st.m, st.q
     n_load = st.spans[0]
     n_theta = q - st.spans[2]
-    free = {lv: 1 + int(build_maps(st, 3, lv)[2].index.max()) for lv in
-            ("configural", "metric", "scalar", "strict")}
+    free = {
+        lv: 1 + int(build_maps(st, 3, lv)[2].index.max())
+        for lv in ("configural", "metric", "scalar", "strict")
+    }
     assert free["configural"] == 3 * (q + p)
     assert free["metric"] == free["configural"] - 2 * n_load
     assert free["scalar"] == free["metric"] - 2 * p + 2 * m
@@ -442,7 +468,13 @@ def test_input_errors_name_the_parameter() -> None:
     one = dict(data, g=np.repeat("x", 100))
     with pytest.raises(InputError, match="at least two segments"):
         acsi.invariance(one, model=CFA, segments="g")
-    for bad in ("metric", ("metric", "configural"), ("metric", "metric"), ("weak",), ()):
+    for bad in (
+        "metric",
+        ("metric", "configural"),
+        ("metric", "metric"),
+        ("weak",),
+        (),
+    ):
         with pytest.raises(InputError, match="'levels'"):
             acsi.invariance(data, model=CFA, segments="g", levels=bad)  # type: ignore[arg-type]
     small = dict(data, g=np.array(["a"] * 97 + ["b"] * 3))
@@ -487,3 +519,17 @@ def test_polars_lazy_frame_gives_the_same_numbers() -> None:
         lazy.estimates.estimate, eager.estimates.estimate, rtol=1e-7
     )
     assert type(lazy.to_frame()).__module__.split(".")[0] == "polars"
+
+
+def test_latent_covariance_not_positive_definite_is_warned() -> None:
+    if not MOBI.exists():
+        pytest.skip("mobi.csv not available")
+    import pandas as pd
+
+    mobi = pd.read_csv(MOBI)
+    mobi["half"] = np.where(np.arange(len(mobi)) % 2 == 0, "half1", "half2")
+    spec = ModelSpec(blocks=ecsi().blocks, paths=())
+    # lavaan: "covariance matrix of latent variables is not positive
+    # definite in group 1" (and 2) at every level
+    with pytest.warns(AdmissibilityWarning, match=r"\['half1', 'half2'\]"):
+        acsi.invariance(mobi, model=spec, segments="half", levels=("configural",))

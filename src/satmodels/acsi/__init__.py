@@ -25,8 +25,8 @@ from ._pls_options import PLSOptions
 from .bootstrap_result import PLSBootstrap
 from .discriminant import HTMTResult, htmt
 from .index import IPMAResult
-from .invariance import InvarianceResult, invariance
 from .mediation import MediationResult, indirect_effects
+from .multigroup import InvarianceResult, invariance
 from .plsc import PLScResult, consistent
 from .presets import acsi, ccsi, ecsi, scsb
 from .result import PLSResult

@@ -1,6 +1,6 @@
 r"""Invariance levels as parameter sharing, their fits and fit statistics.
 
-Private helpers of :mod:`satmodels.acsi.invariance`. The four levels of
+Private helpers of :mod:`satmodels.acsi.multigroup`. The four levels of
 measurement invariance (Meredith 1993; Vandenberg & Lance 2000) are the
 multigroup model of :mod:`._mg_ml_kernel` with more and more local
 parameters shared by all groups:
@@ -51,7 +51,7 @@ from .._typing import FloatArray
 from ._blas import one_blas_thread
 from ._invariance_result import LEVELS
 from ._mg_ml_kernel import GroupData, GroupMap, group_parts, minimize_mg
-from ._ml_kernel import Structure, compile_structure
+from ._ml_kernel import Structure, _parts, compile_structure
 from ._ml_optim import (
     _rows,
     fit_kernel,
@@ -77,6 +77,7 @@ class LevelFit:
     shared: tuple[tuple[bool, ...], ...]  # per group and row: held equal
     sigma: tuple[FloatArray, ...]
     mu: tuple[FloatArray, ...]
+    latent_cov: tuple[FloatArray, ...]
     objective: float
     n_free: int
     converged: bool
@@ -239,7 +240,8 @@ def _level_fit(  # noqa: PLR0917 - private, one call site
     counts = np.zeros(theta.size, dtype=np.intp)
     for gm in maps:
         np.add.at(counts, gm.index[gm.free], 1)
-    rows_all, shared_all, sigmas, mus = [], [], [], []
+    rows_all, shared_all, sigmas, mus, lcovs = [], [], [], [], []
+    dm = sd[st.markers]
     for gm in maps:
         x = _local_of(theta, gm)
         s = np.where(
@@ -251,6 +253,7 @@ def _level_fit(  # noqa: PLR0917 - private, one call site
         cov_rows = _rows(spec, st, xo[:q], so[:q])
         sig, mu, *_ = group_parts(st, x)
         sigmas.append(sig * np.outer(sd, sd))
+        lcovs.append(_parts(st, x[:q])[5] * np.outer(dm, dm))
         mus.append(centre + sd * mu)
         mean_rows = [
             _mean_row(name, xo[q + i], so[q + i], free=True)
@@ -270,6 +273,7 @@ def _level_fit(  # noqa: PLR0917 - private, one call site
         shared=tuple(shared_all),
         sigma=tuple(sigmas),
         mu=tuple(mus),
+        latent_cov=tuple(lcovs),
         objective=float(f),
         n_free=int(theta.size),
         converged=bool(ok),

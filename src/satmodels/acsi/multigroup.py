@@ -131,9 +131,10 @@ def invariance(
     ConvergenceWarning
         The optimiser stopped before the gradient vanished at some level.
     AdmissibilityWarning
-        A negative variance estimate (Heywood case). As lavaan, variances
-        are not bounded at 0, so the fit statistics are those of the
-        unrestricted maximum.
+        A negative variance estimate (Heywood case), or a latent covariance
+        matrix that is not positive definite in a segment (lavaan warns of
+        both). As lavaan, variances are not bounded at 0, so the fit
+        statistics are those of the unrestricted maximum.
 
     Notes
     -----
@@ -194,8 +195,14 @@ def invariance(
     --------
     >>> from satmodels import acsi
     >>> from satmodels.datasets import load_sample_survey
+    >>> import warnings
     >>> survey = load_sample_survey()
-    >>> res = acsi.invariance(survey, model="acsi", segments="segment")
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     res = acsi.invariance(survey, model="acsi", segments="segment")
+    >>> # val1's residual variance is negative in 'west' (metric, scalar)
+    >>> sorted({w.category.__name__ for w in caught})
+    ['AdmissibilityWarning']
     >>> res.levels
     ('configural', 'metric', 'scalar', 'strict')
     >>> # lavaan 0.6: sem(..., group = "segment", group.equal = "loadings")
@@ -436,20 +443,33 @@ def _fit_record(  # noqa: PLR0917 - private, one call site
 
 
 def _heywood(lv: str, lf: LevelFit, labels: tuple[str, ...]) -> list[str]:
-    """Messages for negative variance estimates (Heywood cases)."""
+    """Messages for negative variances and non-PD latent covariance matrices."""
     bad = [
         f"{r[0]} in {label!r} ({r[3]:.3g})"
         for label, rows in zip(labels, lf.rows, strict=True)
         for r in rows
         if r[1] == "~~" and r[0] == r[2] and r[7] and r[3] < 0
     ]
-    if not bad:
-        return []
-    return [
-        f"{_WHERE}: negative variance estimate(s) at the {lv} level (Heywood "
-        f"case): {', '.join(bad)}. The solution is improper; its fit "
-        "statistics are those of the unrestricted maximum (as lavaan)."
+    out = []
+    if bad:
+        out.append(
+            f"{_WHERE}: negative variance estimate(s) at the {lv} level (Heywood "
+            f"case): {', '.join(bad)}. The solution is improper; its fit "
+            "statistics are those of the unrestricted maximum (as lavaan)."
+        )
+    not_pd = [
+        label
+        for label, cov in zip(labels, lf.latent_cov, strict=True)
+        if np.linalg.eigvalsh(cov)[0] < 0
     ]
+    if not_pd:
+        out.append(
+            f"{_WHERE}: the latent covariance matrix is not positive definite "
+            f"at the {lv} level in segment(s) {not_pd} (a latent correlation "
+            "beyond 1 or a negative variance): the constructs are not "
+            "distinguished there; interpret the estimates with caution."
+        )
+    return out
 
 
 def _compare(base: InvarianceFit, nested: InvarianceFit) -> InvarianceTest:
