@@ -50,7 +50,13 @@ from scipy import special
 from .._typing import FloatArray
 from ._blas import one_blas_thread
 from ._invariance_result import LEVELS
-from ._mg_ml_kernel import GroupData, GroupMap, group_parts, minimize_mg
+from ._mg_ml_kernel import (
+    GroupData,
+    GroupMap,
+    group_parts,
+    local_parameters,
+    minimize_mg,
+)
 from ._ml_kernel import Structure, _parts, compile_structure
 from ._ml_optim import (
     _rows,
@@ -169,7 +175,7 @@ def fit_levels(
                 locals_ = _scalar_start(st, locals_, groups)
             theta0 = _gather(locals_, maps, wts)
             theta, f, ok, it, msg, info = minimize_mg(st, theta0, groups, maps)
-            locals_ = [_local_of(theta, gm) for gm in maps]
+            locals_ = [local_parameters(theta, gm) for gm in maps]
             if level in levels:
                 out[level] = _level_fit(
                     spec,
@@ -183,11 +189,6 @@ def fit_levels(
                     total,
                 )
     return out
-
-
-def _local_of(theta: FloatArray, gm: GroupMap) -> FloatArray:
-    ext = np.append(theta, 0.0)
-    return np.asarray(ext[np.where(gm.index >= 0, gm.index, theta.size)])
 
 
 def _scalar_start(
@@ -243,7 +244,7 @@ def _level_fit(  # noqa: PLR0917 - private, one call site
     rows_all, shared_all, sigmas, mus, lcovs = [], [], [], [], []
     dm = sd[st.markers]
     for gm in maps:
-        x = _local_of(theta, gm)
+        x = local_parameters(theta, gm)
         s = np.where(
             gm.free, np.append(se, np.nan)[np.where(gm.free, gm.index, -1)], np.nan
         )

@@ -87,6 +87,7 @@ __all__ = [
     "GroupMap",
     "MGDerivs",
     "group_parts",
+    "local_parameters",
     "mg_derivatives",
     "mg_objective",
     "minimize_mg",
@@ -126,7 +127,8 @@ class GroupMap:
 MGDerivs = tuple[float, FloatArray, FloatArray, FloatArray]
 
 
-def _local(theta: FloatArray, gm: GroupMap) -> FloatArray:
+def local_parameters(theta: FloatArray, gm: GroupMap) -> FloatArray:
+    """Return a group's local parameters (fixed ones 0) from the global vector."""
     ext = np.append(theta, 0.0)
     return np.asarray(ext[np.where(gm.index >= 0, gm.index, theta.size)])
 
@@ -259,7 +261,7 @@ def mg_objective(
     total = sum(g.n for g in groups)
     f = 0.0
     for data, gm in zip(groups, maps, strict=True):
-        fg = _local_objective(structure, _local(theta, gm), data)
+        fg = _local_objective(structure, local_parameters(theta, gm), data)
         if not math.isfinite(fg):
             return math.inf
         f += data.n / total * fg
@@ -280,7 +282,7 @@ def mg_derivatives(
     info = np.zeros((q, q))
     hess = np.zeros((q, q))
     for data, gm in zip(groups, maps, strict=True):
-        got = _local_derivatives(structure, _local(theta, gm), data)
+        got = _local_derivatives(structure, local_parameters(theta, gm), data)
         if got is None:
             return None
         fg, gg, ig, hg = got
