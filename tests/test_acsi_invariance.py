@@ -31,7 +31,7 @@ import pytest
 
 from satmodels import acsi
 from satmodels.acsi import ModelSpec, ecsi
-from satmodels.acsi._mg_fit import build_maps
+from satmodels.acsi._mg_fit import build_maps, start
 from satmodels.acsi._mg_ml_kernel import (
     GroupData,
     MGDerivs,
@@ -53,7 +53,18 @@ from satmodels.exceptions import (
 GOLDEN = json.loads(
     (Path(__file__).parent / "golden" / "lavaan_invariance.json").read_text()
 )
-MOBI = Path("/work/shared/data/ecsi/mobi.csv")
+# beside the repository (docs/conventions), or the machine's shared copy
+MOBI = next(
+    (
+        p
+        for p in (
+            Path(__file__).resolve().parents[1] / "../shared/data/ecsi/mobi.csv",
+            Path("/work/shared/data/ecsi/mobi.csv"),
+        )
+        if p.exists()
+    ),
+    Path("/work/shared/data/ecsi/mobi.csv"),
+)
 TOL = GOLDEN["tolerance"]
 FIT_KEYS = {
     "chi2": "chisq",
@@ -458,6 +469,19 @@ def test_levels_share_the_right_number_of_parameters() -> None:
     assert free["metric"] == free["configural"] - 2 * n_load
     assert free["scalar"] == free["metric"] - 2 * p + 2 * m
     assert free["strict"] == free["scalar"] - 2 * n_theta
+
+
+def test_an_indefinite_start_falls_back_to_the_next_candidate() -> None:
+    st, x, d1 = _point(4)
+    maps = build_maps(st, 2, "strict")
+    bad = x.copy()
+    bad[st.spans[2] : st.q] = -50.0  # residual variances far below 0
+    wts = np.array([0.5, 0.5])
+    got = start(st, ([bad, bad], [x, x]), maps, wts, (d1, d1))
+    assert math.isfinite(mg_objective(st, got, (d1, d1), maps))
+    assert math.isinf(
+        mg_objective(st, start(st, ([bad, bad],), maps, wts, (d1, d1)), (d1, d1), maps)
+    )
 
 
 # ---------------------------------------------------------------- errors

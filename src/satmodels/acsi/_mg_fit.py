@@ -55,6 +55,7 @@ from ._mg_ml_kernel import (
     GroupMap,
     group_parts,
     local_parameters,
+    mg_objective,
     minimize_mg,
 )
 from ._ml_kernel import Structure, _parts, compile_structure
@@ -68,7 +69,14 @@ from ._ml_optim import (
 from ._ml_stats import _rmsea_interval
 from .spec import ModelSpec
 
-__all__ = ["LEVELS", "LevelFit", "build_maps", "fit_levels", "fit_statistics"]
+__all__ = [
+    "LEVELS",
+    "LevelFit",
+    "build_maps",
+    "fit_levels",
+    "fit_statistics",
+    "start",
+]
 
 
 Row = tuple[str, str, str, float, float, float, float, bool]
@@ -168,12 +176,14 @@ def fit_levels(
             single = fit_kernel(spec, gd.cov, max(int(gd.n), 1), structure=st)
             x0 = single.parameters if single.parameters is not None else np.zeros(q)
             locals_.append(np.concatenate([x0, gd.mean, np.zeros(m)]))
+        initial = list(locals_)  # the segments' own (bounded) fits
         out: dict[str, LevelFit] = {}
         for level in LEVELS[: 1 + max(LEVELS.index(lv) for lv in levels)]:
             maps = build_maps(st, len(groups), level)
             if level == "scalar":
                 locals_ = _scalar_start(st, locals_, groups)
-            theta0 = _gather(locals_, maps, wts)
+                initial = _scalar_start(st, initial, groups)
+            theta0 = start(st, (locals_, initial), maps, wts, groups)
             theta, f, ok, it, msg, info = minimize_mg(st, theta0, groups, maps)
             locals_ = [local_parameters(theta, gm) for gm in maps]
             if level in levels:
@@ -189,6 +199,29 @@ def fit_levels(
                     total,
                 )
     return out
+
+
+def start(
+    st: Structure,
+    candidates: tuple[list[FloatArray], ...],
+    maps: tuple[GroupMap, ...],
+    weights: FloatArray,
+    groups: tuple[GroupData, ...],
+) -> FloatArray:
+    """Return the first candidate start whose implied Sigmas are all PD.
+
+    The previous level's solution, averaged over the segments where the
+    next level shares a parameter, can leave a Sigma indefinite (a negative
+    residual variance shared at the strict level); the segments' own fits
+    (variances bounded at 0) are then the start. The last candidate is
+    returned when none is PD (the optimiser then reports it).
+    """
+    theta = _gather(candidates[0], maps, weights)
+    for cand in candidates:
+        theta = _gather(cand, maps, weights)
+        if math.isfinite(mg_objective(st, theta, groups, maps)):
+            break
+    return theta
 
 
 def _scalar_start(
