@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -32,6 +33,22 @@ def _three_latents(n: int = 120, seed: int = 11) -> Columns:
         raw = 0.8 * lat + 0.6 * gen.normal(size=n)
         out[name] = np.clip(np.round(4.0 + 1.3 * raw), 1, 7).astype(float)
     return out
+
+
+def _two_segments(n: int = 300, seed: int = 21) -> Columns:
+    """Three latents as above plus a numeric segment column ``grp`` (0 or 1)."""
+    out = _three_latents(n, seed)
+    out["grp"] = (np.arange(n) % 2).astype(float)
+    return out
+
+
+@functools.wraps(acsi.invariance)  # its signature (nan_policy) for the checks
+def _invariance(data: Any, **kwargs: Any) -> acsi.InvarianceResult:
+    """acsi.invariance; a bare array passes its segment column's values."""
+    if isinstance(data, np.ndarray) and kwargs.get("segments") == "grp":
+        names = list(kwargs["columns"])
+        kwargs["segments"] = data[:, names.index("grp")]
+    return acsi.invariance(data, **kwargs)
 
 
 def _indirect(data: Any, **kwargs: Any) -> acsi.MediationResult:
@@ -101,5 +118,18 @@ CASES: list[Case] = [
         resample={"n_resamples": 20},
         confidence_level=True,
         rtol=1e-8,
+    ),
+    Case(
+        id="acsi.invariance",
+        call=_invariance,
+        data=_two_segments(),
+        kwargs={"model": MODEL, "segments": "grp"},
+        lazy=True,
+        moments=False,
+        weights=True,
+        segments=False,
+        resample={},
+        confidence_level=True,
+        rtol=1e-6,
     ),
 ]

@@ -26,6 +26,7 @@ from .bootstrap_result import PLSBootstrap
 from .discriminant import HTMTResult, htmt
 from .index import IPMAResult
 from .mediation import MediationResult, indirect_effects
+from .multigroup import InvarianceResult, invariance
 from .plsc import PLScResult, consistent
 from .presets import acsi, ccsi, ecsi, scsb
 from .result import PLSResult
@@ -38,6 +39,7 @@ __all__ = [
     "Block",
     "HTMTResult",
     "IPMAResult",
+    "InvarianceResult",
     "MediationResult",
     "ModelSpec",
     "PLSBootstrap",
@@ -51,6 +53,7 @@ __all__ = [
     "fit",
     "htmt",
     "indirect_effects",
+    "invariance",
     "scsb",
 ]
 
