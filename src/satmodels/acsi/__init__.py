@@ -24,6 +24,7 @@ from ._common import as_spec, index_scale
 from ._pls_options import PLSOptions
 from .bootstrap_result import PLSBootstrap
 from .discriminant import HTMTResult, htmt
+from .fit_measures import ModelFitResult, model_fit
 from .index import IPMAResult
 from .mediation import MediationResult, indirect_effects
 from .plsc import PLScResult, consistent
@@ -39,6 +40,7 @@ __all__ = [
     "HTMTResult",
     "IPMAResult",
     "MediationResult",
+    "ModelFitResult",
     "ModelSpec",
     "PLSBootstrap",
     "PLSResult",
@@ -51,6 +53,7 @@ __all__ = [
     "fit",
     "htmt",
     "indirect_effects",
+    "model_fit",
     "scsb",
 ]
 
