@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._typing import BoolArray, FloatArray
+from .._typing import BoolArray, FloatArray, IntArray
 from ._pls_kernel import Layout
 
 __all__ = [
@@ -130,19 +130,28 @@ def _eigen_ratio(s: FloatArray, sigma: FloatArray) -> FloatArray:
 
     Through the Cholesky factor ``S = L L'``: the eigenvalues of the
     symmetric ``L^{-1} Sigma L^{-T}`` (real, as they must be). A batch
-    member whose ``S`` is not positive definite gets NaN.
+    member whose ``S`` is not positive definite, or with a non-finite
+    matrix, gets NaN.
     """
     b, p = s.shape[0], s.shape[1]
     out = np.full((b, p), np.nan)
-    eye = np.eye(p)
-    for k in range(b):  # a failure in one member must not sink the batch
-        try:
-            low = np.linalg.cholesky(s[k])
-        except np.linalg.LinAlgError:
-            continue
-        li = np.linalg.solve(low, eye)
-        m = li @ sigma[k] @ li.T
-        out[k] = np.linalg.eigvalsh(0.5 * (m + m.T))
+    good = np.flatnonzero(
+        np.all(np.isfinite(s), axis=(1, 2)) & np.all(np.isfinite(sigma), axis=(1, 2))
+    )
+
+    def ratio(idx: IntArray) -> FloatArray:
+        li = np.linalg.inv(np.linalg.cholesky(s[idx]))
+        m = li @ sigma[idx] @ np.swapaxes(li, 1, 2)
+        return np.asarray(np.linalg.eigvalsh(0.5 * (m + np.swapaxes(m, 1, 2))))
+
+    try:
+        out[good] = ratio(good)
+    except np.linalg.LinAlgError:
+        for k in good:  # one failure must not sink the batch
+            try:
+                out[k] = ratio(np.array([k]))[0]
+            except np.linalg.LinAlgError:
+                continue
     return out
 
 

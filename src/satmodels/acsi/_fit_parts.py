@@ -229,7 +229,7 @@ def _cov2cor(c: FloatArray) -> FloatArray:
 
 def exact_test(
     parts: Parts,
-    table: Table,
+    table: Table | None,
     *,
     sd: FloatArray,
     sigma: FloatArray,
@@ -253,6 +253,9 @@ def exact_test(
         transformation exists).
     """
     if cov_b is None:
+        if table is None:  # pragma: no cover - callers pass one of the two
+            msg = "exact_test needs the survey table or the replicate covariances"
+            raise ValueError(msg)
         reps = table.bootstrap(
             parts.lay.indicators,
             n_resamples=n_resamples,

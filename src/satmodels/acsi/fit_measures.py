@@ -109,6 +109,9 @@ class ModelFitResult(ResultMixin):
     n_used, n_used_saturated : int
         Replicates in each reference distribution (failed and
         inadmissible replicates are dropped, as cSEM's default).
+    reference, reference_saturated : ndarray, (n_used, 3)
+        The reference distributions: the distances of the replicates
+        (empty without a bootstrap).
     estimates : Estimates
         Kinds ``"fit"`` and ``"fit_saturated"`` (names ``srmr``, ``d_uls``,
         ``d_g``; the p-value of the exact test), ``"critical_value"`` and
@@ -136,6 +139,8 @@ class ModelFitResult(ResultMixin):
     n_resamples: int
     n_used: int
     n_used_saturated: int
+    reference: FloatArray
+    reference_saturated: FloatArray
     estimates: Estimates
     confidence_level: float
     _backend: str | None = field(default=None, repr=False)
@@ -414,6 +419,7 @@ def model_fit(
     pv = np.full(3, np.nan)
     pv_sat = pv.copy()
     n_used = n_used_sat = 0
+    ref = ref_sat = np.zeros((0, 3))
     if reps and isinstance(result, PLScResult) and not result.admissible:
         failed = [c for c, ok in result.admissibility.items() if not ok]
         msg = (
@@ -461,6 +467,7 @@ def model_fit(
             _pvalues(test_sat.replicates, sat_vals),
         )
         n_used, n_used_sat = test.replicates.shape[0], test_sat.replicates.shape[0]
+        ref, ref_sat = test.replicates, test_sat.replicates
     endo = tuple(lay.latents[k] for k in range(lay.j) if lay.predecessors[k].size)
     idx = [lay.latents.index(e) for e in endo]
     r2 = parts.fitted.r2[0, idx]
@@ -528,6 +535,8 @@ def model_fit(
         n_resamples=reps,
         n_used=n_used,
         n_used_saturated=n_used_sat,
+        reference=ref,
+        reference_saturated=ref_sat,
         estimates=concat(parts_tab),
         confidence_level=level,
         _backend=backend,
