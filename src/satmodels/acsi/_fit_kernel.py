@@ -231,4 +231,20 @@ def criteria(
             n * (base + 2 * k * lnln / (n - k - 2)),
             sse / mse - (n - 2 * k),
         ]
-    return np.asarray(np.stack(rows), dtype=np.float64)
+    out = np.stack(rows)
+    # undefined where a logarithm or a ratio has no positive argument: no
+    # residual variance (R² = 1), too few respondents for the denominators
+    defined = np.stack(
+        [
+            sse > 0,
+            (sse > 0) & (n - k - 2 > 0),
+            (sse > 0) & (n - k > 0),
+            sse > 0,
+            n - k > 0,
+            mse > 0,
+            (sse > 0) & (n > 1),
+            (sse > 0) & (n > 1) & (n - k - 2 > 0),
+            mse > 0,
+        ]
+    )
+    return np.asarray(np.where(defined & np.isfinite(out), out, np.nan))

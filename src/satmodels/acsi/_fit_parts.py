@@ -47,7 +47,7 @@ from .plsc import PLScResult
 from .result import PLSResult
 from .spec import ModelSpec, Path
 
-__all__ = ["Estimates4", "Parts", "TestResult", "exact_test", "parts_of"]
+__all__ = ["Estimates4", "Parts", "Reference", "exact_test", "parts_of"]
 
 #: Stop criterion and iteration limit of the refits (bootstrap replicates,
 #: saturated structural model): tighter than the fit's default, so a refit
@@ -214,7 +214,7 @@ def saturated_r2(parts: Parts) -> FloatArray:
 
 
 @dataclass(frozen=True, slots=True)
-class TestResult:
+class Reference:
     """Reference distribution of the distances under exact fit."""
 
     replicates: FloatArray  # (B_used, 3)
@@ -237,7 +237,7 @@ def exact_test(
     n_resamples: int,
     rng: np.random.Generator,
     cov_b: FloatArray | None = None,
-) -> tuple[TestResult, FloatArray]:
+) -> tuple[Reference, FloatArray]:
     """Bollen-Stine bootstrap of the three distances for one implied matrix.
 
     ``sigma`` is the fit's model-implied correlation matrix, ``sd`` the
@@ -297,7 +297,7 @@ def exact_test(
     ok = est.ok & np.all(np.isfinite(values[:, :2]), axis=1)
     keep = ok & est.admissible
     return (
-        TestResult(
+        Reference(
             replicates=values[keep],
             n_failed=int((~ok).sum()),
             n_inadmissible=int((ok & ~est.admissible).sum()),

@@ -474,6 +474,20 @@ def model_fit(
     r2_sat = saturated_r2(parts)[idx]
     k = np.array([lay.predecessors[i].size + 1.0 for i in idx])
     crits = criteria(r2, r2_sat, k, parts.n)
+    undefined = [
+        f"{c}({e})"
+        for i, c in enumerate(CRITERIA)
+        for j, e in enumerate(endo)
+        if np.isnan(crits[i, j])
+    ]
+    if undefined:
+        warnings.warn(
+            f"{_WHERE}: the selection criteria {undefined} are not defined (no "
+            f"residual variance, R2 = 1, or too few respondents, n = {parts.n}, "
+            "for the equation's predictors); they are NaN.",
+            SatmodelsWarning,
+            stacklevel=2,
+        )
     crit_dict = {c: crits[i] for i, c in enumerate(CRITERIA)}
     backend = result._backend
     parts_tab = [
