@@ -483,8 +483,9 @@ def model_fit(
     if undefined:
         warnings.warn(
             f"{_WHERE}: the selection criteria {undefined} are not defined (no "
-            f"residual variance, R2 = 1, or too few respondents, n = {parts.n}, "
-            "for the equation's predictors); they are NaN.",
+            "residual variance: R2 >= 1 in the model or in its saturated "
+            "structural model, an inadmissible solution; or too few respondents, "
+            f"n = {parts.n}, for the equation's predictors); they are NaN.",
             SatmodelsWarning,
             stacklevel=2,
         )
