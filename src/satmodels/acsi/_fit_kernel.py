@@ -196,7 +196,8 @@ def criteria(
 ) -> FloatArray:
     r"""Model-selection criteria of each structural equation, (9, E).
 
-    Sharma, Sarstedt, Shmueli, Kim & Thiele (2019), Table B1, as cSEM's
+    Sharma, Sarstedt, Shmueli, Kim & Thiele (2019, JAIS), Table B1 (GM:
+    Geweke & Meese 1981), as cSEM's
     ``calculateModelSelectionCriteria(.by_equation = TRUE)`` computes them:
     :math:`SSE = (1 - R^2)(n - 1)` (standardized constructs), :math:`k` the
     equation's predecessors plus one (the constant),

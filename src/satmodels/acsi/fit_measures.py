@@ -17,8 +17,8 @@ Henseler 2015) gives each distance's reference distribution under the
 model, its quantiles (critical values HI95, HI99) and a p-value
 :math:`(1 + \#\{d^\ast_b \ge d\}) / (B + 1)` (Davison & Hinkley 1997,
 eq. 4.11). The model-selection criteria per structural equation (AIC,
-AICc, AICu, BIC, FPE, GM, HQ, HQc, Mallows' Cp) follow Sharma et al.
-(2019, Table B1) as cSEM computes them.
+AICc, AICu, BIC, FPE, the Geweke-Meese GM, HQ, HQc, Mallows' Cp) follow
+Sharma et al. (2019, Table B1) as cSEM computes them.
 
 References
 ----------
@@ -33,9 +33,10 @@ References
 .. [3] Bollen, K. A., & Stine, R. A. (1992). Bootstrapping goodness-of-fit
    measures in structural equation models. Sociological Methods &
    Research, 21(2), 205-229.
-.. [4] Sharma, P. N., Shmueli, G., Sarstedt, M., Danks, N., & Ray, S.
-   (2019). Prediction-oriented model selection in partial least squares
-   path modeling. Decision Sciences, 52(3), 567-607.
+.. [4] Sharma, P. N., Sarstedt, M., Shmueli, G., Kim, K. H., & Thiele,
+   K. O. (2019). PLS-based model selection: the role of alternative
+   explanations in information systems research. Journal of the
+   Association for Information Systems, 20(4), 346-397.
 .. [5] Davison, A. C., & Hinkley, D. V. (1997). Bootstrap methods and their
    application. Cambridge University Press.
 """
