@@ -167,18 +167,25 @@ def test_reference_distribution_agrees_with_csem_testomf(
         assert res.estimated[0] > res.critical_values[1, 0]
 
 
-def test_replicates_are_refits_of_transformed_resampled_rows() -> None:
-    """Moments route (T' C_b T) == rows route (resample X S^-1/2 Sigma^1/2)."""
+@pytest.mark.parametrize("scaled", [True, False])
+def test_replicates_are_refits_of_transformed_resampled_rows(scaled: bool) -> None:
+    """Moments route (T' C_b T) == rows route (resample X S^-1/2 Sigma^1/2).
+
+    With ``scaled=False`` PLS runs on covariances: the rows are moved to
+    the implied covariance matrix D Sigma D (D the standard deviations).
+    """
     survey = make_survey(300, rng=5, discrete=False, missing_rate=0.0)
     names = list(acsi.acsi().indicators)
     x = np.column_stack([survey.data[c] for c in names])
-    fit = acsi.fit(x, columns=names, tol=1e-12, max_iter=1000)
+    opts: dict[str, Any] = {"tol": 1e-12, "max_iter": 1000, "scaled": scaled}
+    fit = acsi.fit(x, columns=names, **opts)
     res = acsi.model_fit(fit)
     parts = parts_of(fit)
     gen = np.random.default_rng(0)
-    idx = gen.integers(0, x.shape[0], size=(6, x.shape[0]))
+    idx = gen.integers(0, x.shape[0], size=(5, x.shape[0]))
     cov_b = np.stack([np.cov(x[i].T) for i in idx])
     sd = x.std(axis=0, ddof=1)
+    centred = x - x.mean(axis=0)
     for saturated, sigma in (
         (False, res.implied_correlation),
         (True, res.implied_correlation_saturated),
@@ -189,18 +196,20 @@ def test_replicates_are_refits_of_transformed_resampled_rows() -> None:
             sd=sd,
             sigma=sigma,
             saturated=saturated,
-            n_resamples=6,
+            n_resamples=5,
             rng=gen,
             cov_b=cov_b,
         )
         # the rows, transformed with scipy's matrix square root
-        z = (x - x.mean(axis=0)) / sd
-        s = np.corrcoef(x.T)
-        t = np.real(linalg.inv(linalg.sqrtm(s)) @ linalg.sqrtm(sigma))
+        if scaled:
+            z, s, target = centred / sd, np.corrcoef(x.T), sigma
+        else:
+            z, s, target = centred, np.cov(x.T), sd[:, None] * sigma * sd
+        t = np.real(linalg.inv(linalg.sqrtm(s)) @ linalg.sqrtm(target))
         zt = z @ t
-        np.testing.assert_allclose(np.corrcoef(zt.T), sigma, atol=1e-10)
+        np.testing.assert_allclose(np.cov(zt.T), target, atol=1e-9)
         for b, rows in enumerate(idx):
-            refit = acsi.fit(zt[rows], columns=names, tol=1e-12, max_iter=1000)
+            refit = acsi.fit(zt[rows], columns=names, **opts)
             want = acsi.model_fit(refit)
             got = test.replicates[b]
             np.testing.assert_allclose(

@@ -47,7 +47,15 @@ from .plsc import PLScResult
 from .result import PLSResult
 from .spec import ModelSpec, Path
 
-__all__ = ["Estimates4", "Parts", "Reference", "exact_test", "parts_of"]
+__all__ = [
+    "Estimates4",
+    "Parts",
+    "Reference",
+    "exact_test",
+    "implied_of",
+    "parts_of",
+    "saturated_r2",
+]
 
 #: Stop criterion and iteration limit of the refits (bootstrap replicates,
 #: saturated structural model): tighter than the fit's default, so a refit
@@ -88,7 +96,9 @@ class Parts:
     missing: str
 
 
-def _pls_refit(scheme: str, *, scaled: bool) -> Refit:
+def _pls_refit(scheme: str) -> Refit:
+    """PLS on a batch of the matrices PLS runs on (correlation or covariance)."""
+
     def refit(s: FloatArray, lay: Layout) -> Estimates4:
         fit = pls_weights(s, lay, scheme=scheme, tol=REFIT_TOL, max_iter=REFIT_MAX_ITER)
         out = pls_outputs(s, fit.weights, lay)
@@ -102,11 +112,12 @@ def _pls_refit(scheme: str, *, scaled: bool) -> Refit:
             admissible=np.ones(s.shape[0], dtype=bool),
         )
 
-    del scaled  # the matrix passed is already the one PLS runs on
     return refit
 
 
 def _plsc_refit(scheme: str) -> Refit:
+    """PLSc on a batch of correlation matrices."""
+
     def refit(s: FloatArray, lay: Layout) -> Estimates4:
         r = plsc_batch(s, lay, scheme=scheme, tol=REFIT_TOL, max_iter=REFIT_MAX_ITER)
         return Estimates4(
@@ -143,7 +154,7 @@ def parts_of(result: PLSResult | PLScResult) -> Parts:
                 ok=one,
                 admissible=one,
             ),
-            refit=_pls_refit(result.scheme, scaled=result.scaled),
+            refit=_pls_refit(result.scheme),
             n=result.n,
             missing=result.missing_report.missing,
         )
