@@ -79,8 +79,10 @@ one <- function(res, seed, test = TRUE) {
       statistic = as.list(t_sat$Test_statistic),
       critical_95 = as.list(t_sat$Critical_value[, "95%"]),
       critical_99 = as.list(t_sat$Critical_value[, "99%"]),
-      admissible = t_sat$Information$Number_admissibles,
-      reference = refdist(t_sat)
+      admissible = t_sat$Information$Number_admissibles
+      # no reference distribution: cSEM's testOMF(.saturated = TRUE) computes
+      # the estimated model's distances (calculateSRMR(Est_temp) etc. without
+      # .saturated), so its statistic is the estimated one (see the json)
     )
   ))
 }

@@ -350,14 +350,16 @@ def model_fit(
         Moments, on other data than the fit's, on a pairwise fit with
         missing answers or on fewer than 10 respondents; bad options.
     EstimationError
-        The model-implied matrix is not positive semi-definite (no data
-        have it: no test), or no usable replicate.
+        A test of an inadmissible PLSc solution or of a model-implied
+        matrix that is not positive semi-definite (no data have it), or
+        fewer than two usable replicates.
 
     Warns
     -----
     SatmodelsWarning
-        d_G is undefined (an implied matrix that is not positive definite);
-        it is NaN.
+        d_G is undefined (an implied matrix that is not positive
+        definite), or a selection criterion is (R² >= 1 in the model or its
+        saturated structural model, too few respondents); they are NaN.
 
     Notes
     -----
