@@ -72,6 +72,8 @@ NOT_DATA_FIRST = {
     "waves",
     # acsi.indirect_effects takes a fitted PLS / PLSc result
     "indirect_effects",
+    # acsi.model_fit takes a fitted PLS / PLSc result (data= for its test)
+    "model_fit",
     # model specifications (presets), not fits
     "acsi",
     "ecsi",

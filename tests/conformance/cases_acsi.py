@@ -56,6 +56,15 @@ def _indirect(data: Any, **kwargs: Any) -> acsi.MediationResult:
     return acsi.indirect_effects(acsi.fit(data, **kwargs))
 
 
+def _model_fit(data: Any, **kwargs: Any) -> acsi.ModelFitResult:
+    """acsi.model_fit of an acsi.fit; the exact test reads the same data."""
+    test = {k: kwargs.pop(k) for k in ("n_resamples", "rng") if k in kwargs}
+    level = {k: kwargs.pop(k) for k in ("confidence_level",) if k in kwargs}
+    read = {k: kwargs[k] for k in ("columns", "weights") if k in kwargs}
+    fit = acsi.fit(data, **kwargs)
+    return acsi.model_fit(fit, data=data if test else None, **read, **test, **level)
+
+
 CASES: list[Case] = [
     Case(
         id="acsi.fit",
@@ -131,5 +140,17 @@ CASES: list[Case] = [
         resample={},
         confidence_level=True,
         rtol=1e-6,
+    ),
+    Case(
+        id="acsi.model_fit",
+        call=_model_fit,
+        data=_three_latents(),
+        kwargs={"model": MODEL, "scale": (1, 7)},
+        lazy=True,
+        moments=True,
+        weights=True,
+        resample={"n_resamples": 20},
+        confidence_level=True,
+        rtol=1e-8,
     ),
 ]

@@ -24,6 +24,7 @@ from ._common import as_spec, index_scale
 from ._pls_options import PLSOptions
 from .bootstrap_result import PLSBootstrap
 from .discriminant import HTMTResult, htmt
+from .fit_measures import ModelFitResult, model_fit
 from .index import IPMAResult
 from .mediation import MediationResult, indirect_effects
 from .multigroup import InvarianceResult, invariance
@@ -41,6 +42,7 @@ __all__ = [
     "IPMAResult",
     "InvarianceResult",
     "MediationResult",
+    "ModelFitResult",
     "ModelSpec",
     "PLSBootstrap",
     "PLSResult",
@@ -54,6 +56,7 @@ __all__ = [
     "htmt",
     "indirect_effects",
     "invariance",
+    "model_fit",
     "scsb",
 ]
 

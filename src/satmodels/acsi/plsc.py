@@ -132,6 +132,7 @@ class PLScResult(ResultMixin):
     _boot: Boot | None = field(default=None, repr=False)
     _labels: tuple[str, ...] = field(default=(), repr=False)
     _backend: str | None = field(default=None, repr=False)
+    _corr: FloatArray | None = field(default=None, repr=False, compare=False)
 
     def path(self, source: str, target: str) -> float:
         """Return the consistent path ``source -> target`` (0 if no path)."""
@@ -494,4 +495,5 @@ def consistent(
         _boot=result_boot,
         _labels=rows.names,
         _backend=sample.backend,
+        _corr=sample.corr,
     )
