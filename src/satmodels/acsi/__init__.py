@@ -79,6 +79,7 @@ def fit(
     n_resamples: int = ...,
     rng: np.random.Generator | np.random.SeedSequence | int | None = ...,
     confidence_level: float = ...,
+    robust: Literal["mlm", "mlr"] | None = ...,
 ) -> PLSResult: ...
 
 
@@ -102,6 +103,7 @@ def fit(
     n_resamples: int = ...,
     rng: np.random.Generator | np.random.SeedSequence | int | None = ...,
     confidence_level: float = ...,
+    robust: Literal["mlm", "mlr"] | None = ...,
 ) -> ACSIMLResult: ...
 
 
@@ -124,6 +126,7 @@ def fit(
     n_resamples: int = 0,
     rng: np.random.Generator | np.random.SeedSequence | int | None = None,
     confidence_level: float = 0.95,
+    robust: Literal["mlm", "mlr"] | None = None,
 ) -> PLSResult | ACSIMLResult:
     r"""Fit an ACSI-type model by PLS path modelling or maximum likelihood.
 
@@ -184,6 +187,15 @@ def fit(
     confidence_level : float
         Level of the intervals in ``result.estimates``: BCa bootstrap
         intervals (PLS) or Wald intervals (ML).
+    robust : {None, "mlm", "mlr"}
+        ``method="ml"`` only: standard errors and model test robust to
+        non-normal answers (:doc:`/acsi_robust`). ``"mlm"``: Satorra-Bentler
+        scaled chi-square and sandwich standard errors from the expected
+        information (lavaan ``estimator = "MLM"``); ``"mlr"``:
+        Yuan-Bentler scaled chi-square and Huber-White standard errors from
+        the observed information (lavaan ``"MLR"``). Both add
+        ``result.robust`` (scaled and robust CFI, TLI, RMSEA) and need
+        unweighted rows in memory with ``missing="listwise"``.
 
     Returns
     -------
@@ -260,6 +272,12 @@ def fit(
     reps = check_count(n_resamples, _WHERE, "n_resamples", 0)
     gen = check_rng(rng, _WHERE)
     sc = as_scale(scale, _WHERE)
+    if robust is not None and chosen != "ml":
+        msg = (
+            f"The 'robust' parameter of {_WHERE} applies to method='ml' only. "
+            f"Got robust={robust!r} with method={chosen!r}."
+        )
+        raise InputError(msg)
     if chosen == "ml":
         given = {"scheme": scheme, "scaled": scaled, "tol": tol, "max_iter": max_iter}
         unknown = [k for k in _PLS_ONLY if given[k] is not None]
@@ -330,6 +348,7 @@ def fit(
             where=_WHERE,
             n_resamples=reps,
             rng=gen,
+            robust=robust,
         )
 
     result = one(table)

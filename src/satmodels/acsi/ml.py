@@ -121,6 +121,7 @@ def fit_ml(
     optimizer: str = "numpy",
     n_resamples: int = 0,
     rng: np.random.Generator | None = None,
+    robust: str | None = None,
 ) -> ACSIMLResult:
     r"""Fit an ACSI-type model by maximum likelihood (``acsi.fit(method="ml")``).
 
@@ -156,6 +157,9 @@ def fit_ml(
         :mod:`satmodels.acsi._ml_kernel`, with semopy as the fallback when
         it does not converge; ``"semopy"``: semopy only (the reference
         route, used in tests).
+    robust : {None, "mlm", "mlr"}
+        Robust standard errors and scaled test (Satorra-Bentler or
+        Yuan-Bentler; :mod:`satmodels.acsi._ml_robust`); rows only.
 
     Returns
     -------
@@ -200,6 +204,10 @@ def fit_ml(
     from ._semopy_backend import to_semopy_syntax  # noqa: PLC0415
 
     indicators = spec.indicators
+    if robust is not None:
+        from ._ml_robust import check_robust  # noqa: PLC0415
+
+        check_robust(table, robust, missing, where)
     moments = table.moments(
         indicators,
         missing=missing,  # type: ignore[arg-type]
@@ -300,7 +308,7 @@ def fit_ml(
             confidence_level=confidence_level,
             where=where,
         )
-    return ACSIMLResult(
+    result = ACSIMLResult(
         spec=spec,
         n=n,
         n_note=n_note,
@@ -324,6 +332,11 @@ def fit_ml(
         _sample=S,
         _backend=table.backend,
     )
+    if robust is None:
+        return result
+    from ._ml_robust import apply_robust  # noqa: PLC0415
+
+    return apply_robust(result, table, robust, where)
 
 
 def _name(e: MLEstimate) -> str:
