@@ -79,7 +79,7 @@ def fit(
     n_resamples: int = ...,
     rng: np.random.Generator | np.random.SeedSequence | int | None = ...,
     confidence_level: float = ...,
-    robust: Literal["mlm", "mlr"] | None = ...,
+    robust: None = ...,
 ) -> PLSResult: ...
 
 
@@ -319,6 +319,10 @@ def fit(
             )
             raise InputError(msg) from exc
         raise
+    if robust is not None:  # before the scale check warns about Moments
+        from ._ml_robust import check_robust  # noqa: PLC0415
+
+        check_robust(table, robust, opts.missing, _WHERE)
     scale_ = index_scale(table, spec.indicators, sc, _WHERE)
 
     def one(part: Table) -> PLSResult | ACSIMLResult:

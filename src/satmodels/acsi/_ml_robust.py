@@ -107,7 +107,7 @@ from scipy import special
 
 from .._typing import FloatArray
 from ..data import Table
-from ..exceptions import InputError, SatmodelsWarning
+from ..exceptions import EstimationError, InputError, SatmodelsWarning
 from ..results._base import jsonable
 from ..results._estimates import concat, estimates
 from ..stats._fourth import FourthMoments, from_rows, vech_indices
@@ -222,16 +222,20 @@ def apply_robust(
     fourth = from_rows(rows_of(table, spec.indicators), spec.indicators, where=where)
     st = compile_structure(spec)
     free = _free_vector(result, st)
-    se, rob = robust_parts(
-        robust,
-        st,
-        free,
-        result.sample_covariance,
-        result.n,
-        fourth,
-        chi2=result.fit.chi2,
-        baseline_chi2=result.fit.baseline_chi2,
-    )
+    try:
+        se, rob = robust_parts(
+            robust,
+            st,
+            free,
+            result.sample_covariance,
+            result.n,
+            fourth,
+            chi2=result.fit.chi2,
+            baseline_chi2=result.fit.baseline_chi2,
+        )
+    except np.linalg.LinAlgError as exc:  # pragma: no cover - Sigma and S are PD
+        msg = f"{where} (robust={robust!r}): a singular matrix ({exc})."
+        raise EstimationError(msg) from exc
     labels = parameter_labels(spec, st)
     se_of = {lab: float(s) for lab, s in zip(labels, se, strict=True)}
 

@@ -91,6 +91,7 @@ from ._common import MIN_ROWS_FIT, check_scale, rows_of
 from ._ml_kernel import MLFit
 from ._ml_optim import fit_kernel
 from ._ml_result import ACSIMLResult, MLEstimate, MLFitIndices
+from ._ml_robust import MLRobust
 from ._ml_stats import (
     _admissibility,
     _block_weights,
@@ -103,7 +104,7 @@ from ._ml_stats import (
 )
 from .spec import ModelSpec
 
-__all__ = ["ACSIMLResult", "MLEstimate", "MLFitIndices", "fit_ml"]
+__all__ = ["ACSIMLResult", "MLEstimate", "MLFitIndices", "MLRobust", "fit_ml"]
 
 
 # ---------------------------------------------------------------- public
