@@ -405,6 +405,41 @@ def test_scaled_test_holds_its_level_under_kurtosis() -> None:
     assert abs(rate["mlm"] - 0.05) < abs(rate["normal"] - 0.05)
 
 
+def test_fourth_moments_of_chunks_fit_like_the_rows(
+    sample_fit: tuple[ModelSpec, np.ndarray, ACSIMLResult],
+) -> None:
+    # FourthMoments per chunk, merged, then acsi.fit: the same robust fit as
+    # from the rows (extra columns are dropped by name)
+    spec, x, _ = sample_fit
+    names = (*spec.indicators, "extra")
+    rows = np.column_stack([x, np.arange(len(x), dtype=float)])
+    chunks = [
+        from_rows(rows[a:b], names) for a, b in ((0, 150), (150, 151), (151, 400))
+    ]
+    merged = chunks[0].merge(chunks[1]).merge(chunks[2])
+    for est in ("mlm", "mlr"):
+        whole = _fit(x, spec, robust=est, columns=list(spec.indicators))
+        parts = _fit(merged, spec, robust=est)
+        assert whole.robust is not None
+        assert parts.robust is not None
+        assert parts.n == whole.n == 400
+        assert parts.robust.chi2_scaled == pytest.approx(
+            whole.robust.chi2_scaled, rel=1e-8
+        )
+        assert parts.robust.cfi_robust == pytest.approx(
+            whole.robust.cfi_robust, rel=1e-8
+        )
+        for a, b in zip(parts.loadings, whole.loadings, strict=True):
+            assert a.se == pytest.approx(b.se, rel=1e-7, nan_ok=True)
+    sub = merged.select(["sat2", "expe1"])
+    assert sub.columns == ("sat2", "expe1")
+    np.testing.assert_allclose(
+        sub.gamma(), FourthMoments.from_data(x[:, [10, 0]]).gamma(), rtol=1e-10
+    )
+    with pytest.raises(InputError, match="'columns'"):
+        merged.select(["nope"])
+
+
 # ---------------------------------------------------------------- refusals
 def test_refusals_name_the_parameter() -> None:
     df = _data("sample")

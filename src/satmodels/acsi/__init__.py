@@ -20,6 +20,7 @@ from .._validation import check_confidence_level, check_count, check_rng, valida
 from ..data import Table, read
 from ..exceptions import InputError
 from ..scales import Scale, as_scale
+from ..stats._fourth import FourthMoments
 from ._common import as_spec, index_scale
 from ._pls_options import PLSOptions
 from .bootstrap_result import PLSBootstrap
@@ -132,12 +133,14 @@ def fit(
 
     Parameters
     ----------
-    data : array_like, mapping, dataframe, lazy frame or Moments
+    data : array_like, mapping, dataframe, lazy frame, Moments or FourthMoments
         Respondents x indicators: the model's indicators are found by name
         (an array's columns are named by ``columns``, default ``x0``,
         ``x1``, ...). A lazy frame (polars, DuckDB, Dask, Spark) is reduced
         to moments on its engine; a :class:`~satmodels.stats.Moments` is used
-        as is (no scores, no bootstrap).
+        as is (no scores, no bootstrap); a
+        :class:`~satmodels.stats.FourthMoments` too, and it also serves
+        ``robust=``.
     model : ModelSpec, str or dict
         The model: ``"acsi"`` (default), ``"ecsi"``, ``"scsb"`` or
         ``"ccsi"`` (presets with their default indicator names, see
@@ -189,13 +192,14 @@ def fit(
         intervals (PLS) or Wald intervals (ML).
     robust : {None, "mlm", "mlr"}
         ``method="ml"`` only: standard errors and model test robust to
-        non-normal answers (:doc:`/acsi_robust`). ``"mlm"``: Satorra-Bentler
+        non-normal answers (docs/acsi_robust.md). ``"mlm"``: Satorra-Bentler
         scaled chi-square and sandwich standard errors from the expected
         information (lavaan ``estimator = "MLM"``); ``"mlr"``:
         Yuan-Bentler scaled chi-square and Huber-White standard errors from
         the observed information (lavaan ``"MLR"``). Both add
         ``result.robust`` (scaled and robust CFI, TLI, RMSEA) and need
-        unweighted rows in memory with ``missing="listwise"``.
+        unweighted rows in memory with ``missing="listwise"``, or their
+        :class:`~satmodels.stats.FourthMoments` (merged over chunks).
 
     Returns
     -------
@@ -259,6 +263,9 @@ def fit(
     71.6
     >>> res.estimates.value("SAT -> LOY", kind="path") > 0
     True
+    >>> ml = acsi.fit(survey, method="ml", robust="mlm", scale=(1, 10))
+    >>> round(ml.robust.scaling_factor, 2)  # Satorra-Bentler scaling factor
+    1.03
     """
     chosen = str(method)
     if chosen not in ("pls", "ml"):
@@ -301,6 +308,9 @@ def fit(
         nan_policy=nan_policy,
         scores=scores,
     )
+    fourth = data if isinstance(data, FourthMoments) else None
+    if fourth is not None:  # its Moments for the fit, Gamma for robust=
+        data = fourth.to_moments()
     try:
         table = read(
             data,
@@ -322,7 +332,7 @@ def fit(
     if robust is not None:  # before the scale check warns about Moments
         from ._ml_robust import check_robust  # noqa: PLC0415
 
-        check_robust(table, robust, opts.missing, _WHERE)
+        check_robust(table, robust, opts.missing, _WHERE, fourth=fourth)
     scale_ = index_scale(table, spec.indicators, sc, _WHERE)
 
     def one(part: Table) -> PLSResult | ACSIMLResult:
@@ -353,6 +363,7 @@ def fit(
             n_resamples=reps,
             rng=gen,
             robust=robust,
+            fourth=fourth,
         )
 
     result = one(table)

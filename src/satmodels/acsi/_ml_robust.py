@@ -178,22 +178,32 @@ class MLRobust:
 
 
 # ---------------------------------------------------------------- boundary
-def check_robust(table: Table, robust: str, missing: str, where: str) -> None:
-    """Refuse what robust ML cannot use: statistics, lazy frames, weights, pairwise."""
+def check_robust(
+    table: Table,
+    robust: str,
+    missing: str,
+    where: str,
+    *,
+    fourth: FourthMoments | None = None,
+) -> None:
+    """Refuse what robust ML cannot use: statistics, lazy frames, weights, pairwise.
+
+    Moments are accepted when they came from ``fourth`` (a FourthMoments).
+    """
     if robust not in ROBUST:
         msg = (
             f"The 'robust' parameter of {where} must be None, 'mlm' or 'mlr'. "
             f"Got {robust!r} instead."
         )
         raise InputError(msg)
-    if table.kind != "rows":
+    if table.kind != "rows" and fourth is None:
         source = {"lazy": "a lazy frame", "moments": "Moments"}.get(
             table.kind, table.kind
         )
         msg = (
             f"{where}(robust={robust!r}) needs the rows in memory (fourth-order "
             f"moments); the 'data' parameter is {source}. Collect the rows, "
-            "or fit with robust=None."
+            "pass their satmodels.stats.FourthMoments, or fit with robust=None."
         )
         raise InputError(msg)
     if table.weighted:
@@ -213,13 +223,25 @@ def check_robust(table: Table, robust: str, missing: str, where: str) -> None:
 
 
 def apply_robust(
-    result: ACSIMLResult, table: Table, robust: str, where: str
+    result: ACSIMLResult,
+    table: Table,
+    robust: str,
+    where: str,
+    fourth: FourthMoments | None = None,
 ) -> ACSIMLResult:
-    """Replace the standard errors of ``result`` by robust ones and add the test."""
-    from .ml import _estimates_table  # noqa: PLC0415 - ml imports this module lazily
+    """Replace the standard errors of ``result`` by robust ones and add the test.
+
+    Gamma comes from ``fourth`` when given, else from the rows of ``table``.
+    """
+    from .ml import _estimates_table  # noqa: PLC0415 - ml imports this module
 
     spec = result.spec
-    fourth = from_rows(rows_of(table, spec.indicators), spec.indicators, where=where)
+    if fourth is None:
+        fourth = from_rows(
+            rows_of(table, spec.indicators), spec.indicators, where=where
+        )
+    else:
+        fourth = fourth.select(spec.indicators)
     st = compile_structure(spec)
     free = _free_vector(result, st)
     try:

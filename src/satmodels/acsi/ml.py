@@ -85,6 +85,7 @@ from ..exceptions import (
 )
 from ..results._estimates import Estimates, estimates
 from ..scales import Scale
+from ..stats._fourth import FourthMoments
 from ..stats.moments import Moments
 from ._blas import one_blas_thread
 from ._common import MIN_ROWS_FIT, check_scale, rows_of
@@ -123,6 +124,7 @@ def fit_ml(
     n_resamples: int = 0,
     rng: np.random.Generator | None = None,
     robust: str | None = None,
+    fourth: FourthMoments | None = None,
 ) -> ACSIMLResult:
     r"""Fit an ACSI-type model by maximum likelihood (``acsi.fit(method="ml")``).
 
@@ -160,7 +162,10 @@ def fit_ml(
         route, used in tests).
     robust : {None, "mlm", "mlr"}
         Robust standard errors and scaled test (Satorra-Bentler or
-        Yuan-Bentler; :mod:`satmodels.acsi._ml_robust`); rows only.
+        Yuan-Bentler; :mod:`satmodels.acsi._ml_robust`): rows, or
+        ``fourth``.
+    fourth : FourthMoments, optional
+        The fourth-order moments behind ``table`` (Moments) for ``robust``.
 
     Returns
     -------
@@ -208,7 +213,7 @@ def fit_ml(
     if robust is not None:
         from ._ml_robust import check_robust  # noqa: PLC0415
 
-        check_robust(table, robust, missing, where)
+        check_robust(table, robust, missing, where, fourth=fourth)
     moments = table.moments(
         indicators,
         missing=missing,  # type: ignore[arg-type]
@@ -337,7 +342,7 @@ def fit_ml(
         return result
     from ._ml_robust import apply_robust  # noqa: PLC0415
 
-    return apply_robust(result, table, robust, where)
+    return apply_robust(result, table, robust, where, fourth)
 
 
 def _name(e: MLEstimate) -> str:

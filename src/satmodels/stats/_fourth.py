@@ -65,7 +65,7 @@ References
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -77,6 +77,7 @@ from ._report import MissingReport
 
 if TYPE_CHECKING:
     from ..data._table import Kind
+    from .moments import Moments
 
 __all__ = ["FourthMoments", "vech_indices"]
 
@@ -225,6 +226,62 @@ class FourthMoments:
         )
 
     # ------------------------------------------------------------ read
+    def select(self, columns: Sequence[str]) -> FourthMoments:
+        """Return the moments of a subset of the columns, in the given order.
+
+        Parameters
+        ----------
+        columns : sequence of str
+            Names among :attr:`columns`.
+
+        Returns
+        -------
+        FourthMoments
+
+        Raises
+        ------
+        InputError
+            An unknown column.
+        """
+        names = tuple(columns)
+        unknown = [c for c in names if c not in self.columns]
+        if unknown:
+            msg = (
+                "The 'columns' parameter of FourthMoments.select must name "
+                f"columns of the moments {list(self.columns)}. Got {unknown}."
+            )
+            raise InputError(msg)
+        idx = np.array([self.columns.index(c) for c in names], dtype=np.intp)
+        r, c = vech_indices(len(names))
+        pos = _vech_lookup(len(self.columns))[idx[r], idx[c]]
+        return FourthMoments(
+            columns=names,
+            n=self.n,
+            mean=self.mean[idx],
+            comoment2=self.comoment2[np.ix_(idx, idx)],
+            comoment3=self.comoment3[np.ix_(idx, pos)],
+            comoment4=self.comoment4[np.ix_(pos, pos)],
+            missing_report=self.missing_report,
+        )
+
+    def to_moments(self) -> Moments:
+        """Return the first and second moments as a :class:`Moments`.
+
+        Returns
+        -------
+        Moments
+            Listwise, unweighted, with this object's missing-data report.
+        """
+        from .moments import Moments  # noqa: PLC0415 - moments imports engines
+
+        m = Moments.from_covariance(
+            self.covariance(ddof=1) if self.n > 1 else self.covariance(),
+            n=self.n,
+            mean=self.mean,
+            columns=self.columns,
+        )
+        return replace(m, missing_report=self.missing_report)
+
     def covariance(self, ddof: int = 0) -> FloatArray:
         """Covariance matrix with divisor ``n - ddof`` (default n, as ML)."""
         return np.asarray(self.comoment2 / (self.n - ddof), dtype=np.float64)
@@ -385,3 +442,12 @@ def _merge_sums(
         + four
     )
     return c2, c3, c4
+
+
+def _vech_lookup(p: int) -> np.ndarray[Any, Any]:
+    """Symmetric p x p table of vech positions."""
+    r, c = vech_indices(p)
+    out = np.empty((p, p), dtype=np.intp)
+    out[r, c] = np.arange(r.size)
+    out[c, r] = np.arange(r.size)
+    return out
