@@ -175,7 +175,9 @@ class ACSIMLResult(ResultMixin):
         With ``robust="mlm"`` or ``"mlr"``: the scaled test, its scaling
         factor and the scaled and robust CFI, TLI and RMSEA; the standard
         errors in ``paths``, ``loadings``, ``variances`` and ``estimates``
-        are then the robust (sandwich) ones.
+        are then the robust (sandwich) ones, and ``estimates`` gains the fit
+        rows ``chi2_scaled``, ``scaling_factor``, ``cfi_robust``,
+        ``tli_robust`` and ``rmsea_robust``.
     """
 
     spec: ModelSpec

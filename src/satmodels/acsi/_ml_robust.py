@@ -470,7 +470,7 @@ def _tli(  # noqa: PLR0917 - private
         return math.nan
     t1 = (t - c * df) * df0
     t2 = (t0 - c0 * df0) * df
-    return 1.0 - t1 / t2 if df > 0 and t2 != 0 else math.nan
+    return 1.0 - t1 / t2 if df > 0 and t2 != 0 else 1.0
 
 
 def _inv(a: FloatArray) -> FloatArray:
