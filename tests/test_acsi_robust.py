@@ -17,6 +17,7 @@ References (tests/golden/lavaan_robust.R, lavaan 0.6.14, R 4.2.2):
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import warnings
@@ -25,6 +26,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from satmodels import InputError, Moments, acsi
 from satmodels.acsi import ModelSpec
@@ -105,6 +108,27 @@ def test_fourth_moments_merge_is_exact() -> None:
                 getattr(merged, name), getattr(whole, name), rtol=1e-11, atol=1e-9
             )
     assert left.missing_report.rows_used == 301
+
+
+@given(
+    cuts=st.lists(st.integers(1, 59), min_size=1, max_size=4, unique=True),
+    shift=st.floats(-1e3, 1e3),
+    seed=st.integers(0, 2**16),
+)
+def test_merge_of_any_split_equals_the_whole(
+    cuts: list[int], shift: float, seed: int
+) -> None:
+    # any partition of the rows, merged left to right, gives the whole's
+    # co-moments (Pébay 2008) even when the means are far from zero
+    x = _skewed(60, 3, seed) + shift
+    whole = FourthMoments.from_data(x)
+    bounds = [0, *sorted(cuts), 60]
+    parts = [from_rows(x[a:b], whole.columns) for a, b in itertools.pairwise(bounds)]
+    merged = parts[0]
+    for part in parts[1:]:
+        merged = merged.merge(part)
+    np.testing.assert_allclose(merged.gamma(), whole.gamma(), rtol=1e-8, atol=1e-8)
+    np.testing.assert_allclose(merged.mean, whole.mean, rtol=1e-12)
 
 
 def test_gamma_is_lavaans_nacov_formula() -> None:
