@@ -20,6 +20,7 @@ from .._validation import check_confidence_level, check_count, check_rng, valida
 from ..data import Table, read
 from ..exceptions import InputError
 from ..scales import Scale, as_scale
+from ..stats._fourth import FourthMoments
 from ._common import as_spec, index_scale
 from ._pls_options import PLSOptions
 from .bootstrap_result import PLSBootstrap
@@ -85,6 +86,7 @@ def fit(
     n_resamples: int = ...,
     rng: np.random.Generator | np.random.SeedSequence | int | None = ...,
     confidence_level: float = ...,
+    robust: None = ...,
 ) -> PLSResult: ...
 
 
@@ -108,6 +110,7 @@ def fit(
     n_resamples: int = ...,
     rng: np.random.Generator | np.random.SeedSequence | int | None = ...,
     confidence_level: float = ...,
+    robust: Literal["mlm", "mlr"] | None = ...,
 ) -> ACSIMLResult: ...
 
 
@@ -130,17 +133,20 @@ def fit(
     n_resamples: int = 0,
     rng: np.random.Generator | np.random.SeedSequence | int | None = None,
     confidence_level: float = 0.95,
+    robust: Literal["mlm", "mlr"] | None = None,
 ) -> PLSResult | ACSIMLResult:
     r"""Fit an ACSI-type model by PLS path modelling or maximum likelihood.
 
     Parameters
     ----------
-    data : array_like, mapping, dataframe, lazy frame or Moments
+    data : array_like, mapping, dataframe, lazy frame, Moments or FourthMoments
         Respondents x indicators: the model's indicators are found by name
         (an array's columns are named by ``columns``, default ``x0``,
         ``x1``, ...). A lazy frame (polars, DuckDB, Dask, Spark) is reduced
         to moments on its engine; a :class:`~satmodels.stats.Moments` is used
-        as is (no scores, no bootstrap).
+        as is (no scores, no bootstrap); a
+        :class:`~satmodels.stats.FourthMoments` too, and it also serves
+        ``robust=``.
     model : ModelSpec, str or dict
         The model: ``"acsi"`` (default), ``"ecsi"``, ``"scsb"`` or
         ``"ccsi"`` (presets with their default indicator names, see
@@ -190,6 +196,16 @@ def fit(
     confidence_level : float
         Level of the intervals in ``result.estimates``: BCa bootstrap
         intervals (PLS) or Wald intervals (ML).
+    robust : {None, "mlm", "mlr"}
+        ``method="ml"`` only: standard errors and model test robust to
+        non-normal answers (docs/acsi_robust.md). ``"mlm"``: Satorra-Bentler
+        scaled chi-square and sandwich standard errors from the expected
+        information (lavaan ``estimator = "MLM"``); ``"mlr"``:
+        Yuan-Bentler scaled chi-square and Huber-White standard errors from
+        the observed information (lavaan ``"MLR"``). Both add
+        ``result.robust`` (scaled and robust CFI, TLI, RMSEA) and need
+        unweighted rows in memory with ``missing="listwise"``, or their
+        :class:`~satmodels.stats.FourthMoments` (merged over chunks).
 
     Returns
     -------
@@ -253,6 +269,9 @@ def fit(
     71.6
     >>> res.estimates.value("SAT -> LOY", kind="path") > 0
     True
+    >>> ml = acsi.fit(survey, method="ml", robust="mlm", scale=(1, 10))
+    >>> round(ml.robust.scaling_factor, 2)  # Satorra-Bentler scaling factor
+    1.03
     """
     chosen = str(method)
     if chosen not in ("pls", "ml"):
@@ -266,6 +285,12 @@ def fit(
     reps = check_count(n_resamples, _WHERE, "n_resamples", 0)
     gen = check_rng(rng, _WHERE)
     sc = as_scale(scale, _WHERE)
+    if robust is not None and chosen != "ml":
+        msg = (
+            f"The 'robust' parameter of {_WHERE} applies to method='ml' only. "
+            f"Got robust={robust!r} with method={chosen!r}."
+        )
+        raise InputError(msg)
     if chosen == "ml":
         given = {"scheme": scheme, "scaled": scaled, "tol": tol, "max_iter": max_iter}
         unknown = [k for k in _PLS_ONLY if given[k] is not None]
@@ -289,6 +314,9 @@ def fit(
         nan_policy=nan_policy,
         scores=scores,
     )
+    fourth = data if isinstance(data, FourthMoments) else None
+    if fourth is not None:  # its Moments for the fit, Gamma for robust=
+        data = fourth.to_moments()
     try:
         table = read(
             data,
@@ -307,6 +335,10 @@ def fit(
             )
             raise InputError(msg) from exc
         raise
+    if robust is not None:  # before the scale check warns about Moments
+        from ._ml_robust import check_robust  # noqa: PLC0415
+
+        check_robust(table, robust, opts.missing, _WHERE, fourth=fourth)
     scale_ = index_scale(table, spec.indicators, sc, _WHERE)
 
     def one(part: Table) -> PLSResult | ACSIMLResult:
@@ -336,6 +368,8 @@ def fit(
             where=_WHERE,
             n_resamples=reps,
             rng=gen,
+            robust=robust,
+            fourth=fourth,
         )
 
     result = one(table)

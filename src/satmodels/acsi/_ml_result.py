@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from ._ml_bootstrap import MLBootstrap
+    from ._ml_robust import MLRobust
 
 __all__ = ["ACSIMLResult", "MLEstimate", "MLFitIndices"]
 
@@ -170,6 +171,13 @@ class ACSIMLResult(ResultMixin):
     bootstrap : MLBootstrap or None
         Bootstrap standard errors and percentile intervals of the free
         parameters, R² and indices when ``n_resamples`` was given.
+    robust : MLRobust or None
+        With ``robust="mlm"`` or ``"mlr"``: the scaled test, its scaling
+        factor and the scaled and robust CFI, TLI and RMSEA; the standard
+        errors in ``paths``, ``loadings``, ``variances`` and ``estimates``
+        are then the robust (sandwich) ones, and ``estimates`` gains the fit
+        rows ``chi2_scaled``, ``scaling_factor``, ``cfi_robust``,
+        ``tli_robust`` and ``rmsea_robust``.
     """
 
     spec: ModelSpec
@@ -192,6 +200,7 @@ class ACSIMLResult(ResultMixin):
     missing_report: MissingReport
     segments: dict[str, ACSIMLResult] | None = None
     bootstrap: MLBootstrap | None = field(default=None, repr=False)
+    robust: MLRobust | None = field(default=None, repr=False)
     _implied: FloatArray = field(repr=False)
     _sample: FloatArray = field(repr=False)
     _backend: str | None = field(default=None, repr=False)
@@ -259,6 +268,7 @@ class ACSIMLResult(ResultMixin):
             "converged": self.converged,
             "admissibility": list(self.admissibility),
             "missing_report": self.missing_report.to_dict(),
+            "robust": None if self.robust is None else self.robust.to_dict(),
             "segments": None
             if self.segments is None
             else {k: v.to_dict() for k, v in self.segments.items()},
@@ -347,6 +357,7 @@ class ACSIMLResult(ResultMixin):
 
         tables = [
             head,
+            *([] if self.robust is None else [_robust_table(self.robust)]),
             table(
                 "Latent variables (loadings)",
                 hdr,
@@ -372,8 +383,14 @@ class ACSIMLResult(ResultMixin):
         notes = [
             f"Rows: {miss.rows_used} of {miss.rows_total} used, "
             f"{miss.rows_excluded} excluded" + (f" ({reasons})." if reasons else "."),
-            f"n = {self.n} ({self.n_note}); standard errors from the expected "
-            "information; fit statistics computed by satmodels from S "
+            f"n = {self.n} ({self.n_note}); standard errors from the "
+            + (
+                "expected information"
+                if self.robust is None
+                else f"robust sandwich ({self.robust.estimator.upper()}, "
+                f"{self.robust.information} information)"
+            )
+            + "; fit statistics computed by satmodels from S "
             "and Sigma (Joreskog 1969; Bentler 1990; Steiger 1990; Hu & Bentler "
             "1999).",
             *(f"Warning: {m}" for m in self.admissibility),
@@ -431,3 +448,21 @@ class ACSIMLResult(ResultMixin):
         return path_diagram(
             self, ax=ax, indicators=indicators, intervals=intervals, digits=digits
         )
+
+
+def _robust_table(r: MLRobust) -> Any:  # noqa: ANN401 - a summary table
+    """Tabulate the robust test and indices (``robust="mlm"`` / ``"mlr"``)."""
+    return table(
+        f"Robust test ({r.estimator.upper()}: {r.test})",
+        ["statistic", "value"],
+        [
+            ("chi2 scaled", r.chi2_scaled),
+            ("p-value (scaled)", r.p_scaled),
+            ("scaling factor", r.scaling_factor),
+            ("baseline chi2 scaled", r.baseline_chi2_scaled),
+            ("baseline scaling factor", r.baseline_scaling_factor),
+            ("CFI scaled / robust", f"{r.cfi_scaled:.3f} / {r.cfi_robust:.3f}"),
+            ("TLI scaled / robust", f"{r.tli_scaled:.3f} / {r.tli_robust:.3f}"),
+            ("RMSEA scaled / robust", f"{r.rmsea_scaled:.3f} / {r.rmsea_robust:.3f}"),
+        ],
+    )

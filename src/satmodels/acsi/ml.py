@@ -85,12 +85,14 @@ from ..exceptions import (
 )
 from ..results._estimates import Estimates, estimates
 from ..scales import Scale
+from ..stats._fourth import FourthMoments
 from ..stats.moments import Moments
 from ._blas import one_blas_thread
 from ._common import MIN_ROWS_FIT, check_scale, rows_of
 from ._ml_kernel import MLFit
 from ._ml_optim import fit_kernel
 from ._ml_result import ACSIMLResult, MLEstimate, MLFitIndices
+from ._ml_robust import MLRobust
 from ._ml_stats import (
     _admissibility,
     _block_weights,
@@ -103,7 +105,7 @@ from ._ml_stats import (
 )
 from .spec import ModelSpec
 
-__all__ = ["ACSIMLResult", "MLEstimate", "MLFitIndices", "fit_ml"]
+__all__ = ["ACSIMLResult", "MLEstimate", "MLFitIndices", "MLRobust", "fit_ml"]
 
 
 # ---------------------------------------------------------------- public
@@ -121,6 +123,8 @@ def fit_ml(
     optimizer: str = "numpy",
     n_resamples: int = 0,
     rng: np.random.Generator | None = None,
+    robust: str | None = None,
+    fourth: FourthMoments | None = None,
 ) -> ACSIMLResult:
     r"""Fit an ACSI-type model by maximum likelihood (``acsi.fit(method="ml")``).
 
@@ -156,6 +160,12 @@ def fit_ml(
         :mod:`satmodels.acsi._ml_kernel`, with semopy as the fallback when
         it does not converge; ``"semopy"``: semopy only (the reference
         route, used in tests).
+    robust : {None, "mlm", "mlr"}
+        Robust standard errors and scaled test (Satorra-Bentler or
+        Yuan-Bentler; :mod:`satmodels.acsi._ml_robust`): rows, or
+        ``fourth``.
+    fourth : FourthMoments, optional
+        The fourth-order moments behind ``table`` (Moments) for ``robust``.
 
     Returns
     -------
@@ -200,6 +210,10 @@ def fit_ml(
     from ._semopy_backend import to_semopy_syntax  # noqa: PLC0415
 
     indicators = spec.indicators
+    if robust is not None:
+        from ._ml_robust import check_robust  # noqa: PLC0415
+
+        check_robust(table, robust, missing, where, fourth=fourth)
     moments = table.moments(
         indicators,
         missing=missing,  # type: ignore[arg-type]
@@ -307,7 +321,7 @@ def fit_ml(
             confidence_level=confidence_level,
             where=where,
         )
-    return ACSIMLResult(
+    result = ACSIMLResult(
         spec=spec,
         n=n,
         n_note=n_note,
@@ -331,6 +345,11 @@ def fit_ml(
         _sample=S,
         _backend=table.backend,
     )
+    if robust is None:
+        return result
+    from ._ml_robust import apply_robust  # noqa: PLC0415
+
+    return apply_robust(result, table, robust, where, fourth)
 
 
 def _jackknife(
