@@ -159,3 +159,49 @@ def test_company_intervals_use_the_company_degrees_of_freedom(
     half = stats.t.ppf(0.975, 10) * e.standard_error[k]
     assert e.ci_high[k] - e.estimate[k] == pytest.approx(half, rel=1e-12)
     assert res.half_width[str(e.name[k])] == pytest.approx(half, rel=1e-12)
+
+
+def test_paired_change_uses_the_replicate_differences(
+    survey: NationalSurvey,
+) -> None:
+    # a panel: the same respondents answer again, one point higher on two
+    # quality items of every company, plus a little noise
+    rows1 = survey.wave(1)
+    rng = np.random.default_rng(3)
+    rows2 = dict(rows1)
+    for item in ("qual1", "qual2", "sat1"):
+        shift = rng.normal(0.3, 0.2, rows1[item].size)
+        rows2[item] = np.clip(rows1[item] + shift, 1, 10)
+    fits = [
+        national.index(r, design=DESIGN, n_resamples=40, rng=9, **_opts(survey))
+        for r in (rows1, rows2)
+    ]
+    paired = national.compare(*fits, paired=True)
+    independent = national.compare(*fits)
+    np.testing.assert_allclose(
+        paired.estimates.estimate, independent.estimates.estimate
+    )
+    # the waves are strongly correlated: the paired SE is far smaller
+    assert paired.se < 0.5 * independent.se
+    # by hand from the stored replicates (Rao-Wu: scale 1 / (R - 1))
+    a, b = fits[0]._replicates, fits[1]._replicates
+    assert a is not None
+    assert b is not None
+    d = b.values[:, -1] - a.values[:, -1]
+    assert paired.se == pytest.approx(d.std(ddof=1), rel=1e-12)
+    assert set(paired.estimates.interval) == {"t"}
+    assert paired.estimates.df[-1] == fits[0].df
+
+
+def test_paired_change_needs_the_same_replicates(survey: NationalSurvey) -> None:
+    rows = survey.wave(1)
+    a = national.index(rows, design=DESIGN, n_resamples=20, rng=1, **_opts(survey))
+    b = national.index(rows, design=DESIGN, n_resamples=20, rng=2, **_opts(survey))
+    with pytest.raises(InputError, match="same Design"):
+        national.compare(a, b, paired=True)
+    plain = national.index(rows, weights="weight", **_opts(survey))
+    with pytest.raises(InputError, match="same Design"):
+        national.compare(plain, plain, paired=True)
+    # the same design and seed: the same replicates, a change of 0 with SE 0
+    same = national.compare(a, a, paired=True)
+    assert same.se == 0.0

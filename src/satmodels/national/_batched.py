@@ -65,6 +65,7 @@ from ..results._estimates import Estimates
 from ..scales import Scale
 from ..stats.moments import Moments
 from ._index import _WHERE, _aggregate, _Point, _point, _Setup, _unit_columns
+from ._result import Replicates
 
 __all__ = ["design_estimates"]
 
@@ -156,10 +157,16 @@ def _replicate_index(  # noqa: PLR0917 - private
 
 def _rows_cells(
     table: Table, setup: _Setup, design: Design
-) -> tuple[dict[str, _Cells], IntArray, FloatArray]:
-    """Cells of the rows in memory, and the PSUs' strata and fractions."""
+) -> tuple[dict[str, _Cells], IntArray, FloatArray, tuple[tuple[str, ...], ...]]:
+    """Cells of the rows in memory, the PSUs' strata, fractions and labels."""
     n = int(table.n_rows or 0)
     psu, stratum_of_psu, fraction = _psus(table, design, n, _WHERE)
+    keys = [c for c in (design.strata, design.clusters) if c]
+    first = np.unique(psu, return_index=True)[1]
+    psu_labels = tuple(
+        tuple(str(table.labels[k][i]) for k in keys) if keys else (str(i),)
+        for i in first
+    )
     w = np.ones(n) if table.weights is None else table.weights
     x = table.matrix(list(setup.spec.indicators))
     keep = np.all(np.isfinite(x), axis=1) & (w > 0)
@@ -169,12 +176,12 @@ def _rows_cells(
     for label in sorted(set(labels[keep])):
         rows = np.flatnonzero(keep & (labels == label))
         cells[str(label)] = _cells_of_rows(x[rows], w[rows], psu[rows])
-    return cells, stratum_of_psu, fraction
+    return cells, stratum_of_psu, fraction, psu_labels
 
 
 def _lazy_cells(
     table: Table, setup: _Setup, design: Design
-) -> tuple[dict[str, _Cells], IntArray, FloatArray]:
+) -> tuple[dict[str, _Cells], IntArray, FloatArray, tuple[tuple[str, ...], ...]]:
     """Cells from one grouped aggregation by (company, stratum, cluster)."""
     import narwhals.stable.v2 as nw  # noqa: PLC0415 - engines only
 
@@ -218,7 +225,7 @@ def _lazy_cells(
         )
         for c, got in sorted(grouped.items())
     }
-    return cells, stratum_of_psu, fraction
+    return cells, stratum_of_psu, fraction, psus.keys
 
 
 def design_estimates(
@@ -232,14 +239,14 @@ def design_estimates(
     rng: np.random.Generator,
     level: float,
     columns: Sequence[str] | None,
-) -> tuple[_Point, Estimates, str, float]:
+) -> tuple[_Point, Estimates, str, float, Replicates]:
     """Fit the point pipeline and its design-based table, replicates batched.
 
     The same numbers as :func:`satmodels.design.replicate` of the whole
     pipeline (JKn, or the Rao-Wu bootstrap drawing from ``rng`` in the same
     order), without refitting any rows.
     """
-    cells, stratum_of_psu, fraction = (
+    cells, stratum_of_psu, fraction, psu_labels = (
         _lazy_cells(table, setup, design)
         if table.kind == "lazy"
         else _rows_cells(table, setup, design)
@@ -303,7 +310,8 @@ def design_estimates(
         ]
     )
     est, _ = replicated_table(base, values, scale, rscales, row_df, level, mse=False)
-    return point, est, method, df
+    kept = Replicates(values, factors, tuple(psu_labels), scale, np.asarray(rscales))
+    return point, est, method, df, kept
 
 
 def _domain_df(psu: IntArray, stratum_of_psu: IntArray) -> float:

@@ -3,6 +3,7 @@ r"""Wave-to-wave change of a national index at every level, with z tests."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -37,20 +38,74 @@ def holm(pvalues: FloatArray) -> FloatArray:
     return out
 
 
+def _rows(result: NationalResult) -> dict[tuple[str, str], int]:
+    e = result.estimates
+    return {(str(e.kind[i]), str(e.name[i])): i for i in range(len(e))}
+
+
+def _paired_replicates(
+    first: NationalResult, second: NationalResult
+) -> Callable[[str, str], float]:
+    """SE of a unit's change from the replicate differences of both waves."""
+    a, b = first._replicates, second._replicates
+    same = (
+        a is not None
+        and b is not None
+        and a.psus == b.psus
+        and a.factors.shape == b.factors.shape
+        and bool(np.array_equal(a.factors, b.factors))
+    )
+    if not same or a is None or b is None:
+        msg = (
+            f"The 'paired' parameter of {_WHERE} needs both waves fitted with "
+            "the same Design (the same PSUs and, for the bootstrap, the same "
+            "rng), so that their replicate weights are the same; these waves "
+            "have different or no design replicates."
+        )
+        raise InputError(msg)
+    row_a = {
+        (str(k), str(n)): i
+        for i, (k, n) in enumerate(
+            zip(first.estimates.kind, first.estimates.name, strict=True)
+        )
+    }
+    row_b = {
+        (str(k), str(n)): i
+        for i, (k, n) in enumerate(
+            zip(second.estimates.kind, second.estimates.name, strict=True)
+        )
+    }
+
+    def se(level: str, unit: str) -> float:
+        d = b.values[:, row_b[level, unit]] - a.values[:, row_a[level, unit]]
+        var = a.scale * float(np.sum(a.rscales * (d - d.mean()) ** 2))
+        return math.sqrt(var)
+
+    return se
+
+
 def compare(
     first: NationalResult,
     second: NationalResult,
     *,
+    paired: bool = False,
     significance_level: float = 0.05,
     confidence_level: float = 0.95,
 ) -> ChangeResult:
-    r"""Test the change of every unit's index between two independent waves.
+    r"""Test the change of every unit's index between two waves.
 
     Parameters
     ----------
     first, second : NationalResult
         The two waves (:func:`satmodels.national.index`); units present in
         both are compared, level by level.
+    paired : bool, default False
+        The waves share their PSUs (a panel of sampling points, or of
+        respondents): the change's variance comes from the replicate
+        differences, which carry the covariance of the two waves. Both waves
+        must have been fitted with the same ``Design`` (and, for the
+        bootstrap, the same ``rng``), so that their replicate factors are
+        identical. False: independent samples.
     significance_level : float
         Level below which a Holm-adjusted p-value flags a change.
     confidence_level : float
@@ -64,20 +119,28 @@ def compare(
     ------
     InputError
         A wave that is not a NationalResult, waves with different levels,
-        or a level outside (0, 1).
+        a level outside (0, 1), or ``paired`` waves without the same design
+        replicates.
 
     Notes
     -----
     :math:`\Delta = I_2 - I_1`, :math:`\mathrm{SE}(\Delta) =
     \sqrt{\mathrm{SE}_1^2 + \mathrm{SE}_2^2}` (independent samples in the
     two waves), :math:`z = \Delta / \mathrm{SE}(\Delta)`, two-sided normal
-    p-value; within each level (all companies, all industries, ...) the
+    p-value. Paired waves (Wolter 2007, sec. 2.7): with the replicate values
+    :math:`I_{1r}`, :math:`I_{2r}` of the same replicate weights,
+    :math:`\Delta_r = I_{2r} - I_{1r}` and :math:`\mathrm{SE}(\Delta)^2 =
+    s \sum_r c_r (\Delta_r - \bar\Delta)^2`, so the covariance of the waves
+    is accounted for; the test is then t on the design's degrees of freedom.
+    Within each level (all companies, all industries, ...) the
     p-values are adjusted by Holm's (1979) step-down method, which controls
     the family-wise error rate of the level. A unit without a standard
     error in either wave gets NaN test columns.
 
     References
     ----------
+    .. [2] Wolter, K. M. (2007). Introduction to Variance Estimation (2nd
+       ed.). Springer.
     .. [1] Holm, S. (1979). A simple sequentially rejective multiple test
        procedure. Scandinavian Journal of Statistics, 6(2), 65-70.
 
@@ -124,6 +187,7 @@ def compare(
         )
         raise InputError(msg)
     alpha = float(significance_level)
+    pairs = _paired_replicates(first, second) if paired else None
     kinds: list[str] = []
     names: list[str] = []
     change: list[float] = []
@@ -133,16 +197,22 @@ def compare(
             kinds.append(lev)
             names.append(unit)
             change.append(second.index[lev][unit] - first.index[lev][unit])
-            se.append(
-                math.hypot(first.se_by_unit[lev][unit], second.se_by_unit[lev][unit])
-            )
+            if pairs is None:
+                se.append(
+                    math.hypot(
+                        first.se_by_unit[lev][unit], second.se_by_unit[lev][unit]
+                    )
+                )
+            else:
+                se.append(pairs(lev, unit))
     est = estimates(
         name=names,
         kind=kinds,
         estimate=np.array(change),
         standard_error=np.array(se),
         n=None,
-        interval="normal",
+        df=first.df if paired else None,
+        interval="t" if paired else "normal",
         confidence_level=level,
         backend=first.estimates._backend,
     )

@@ -39,7 +39,7 @@ from ..results._estimates import Estimates, estimates
 from ..scales import Scale, as_scale
 from ..stats.moments import Moments
 from ._bootstrap import _bootstrap_se
-from ._result import NationalResult
+from ._result import NationalResult, Replicates
 
 __all__ = ["index"]
 
@@ -478,10 +478,11 @@ def index(
     )
     df = math.inf
     point: _Point
+    kept: Replicates | None = None
     if isinstance(design, Design) and _batched_applies(table, setup):
         from ._batched import design_estimates  # noqa: PLC0415 - a cycle
 
-        point, est, method, df = design_estimates(
+        point, est, method, df, kept = design_estimates(
             data,
             table,
             setup,
@@ -524,7 +525,7 @@ def index(
             setup=setup,
         )  # fmt: skip
         est, method = point.estimates, "none"
-    return _assemble(point, est, setup, target, level, method, df)
+    return _assemble(point, est, setup, target, level, method, df, kept)
 
 
 def _batched_applies(table: Table, setup: _Setup) -> bool:
@@ -540,6 +541,7 @@ def _assemble(  # noqa: PLR0917 - private
     level: float,
     method: str,
     df: float,
+    kept: Replicates | None = None,
 ) -> NationalResult:
     agg = point.aggregate
     by_level: dict[str, dict[str, float]] = {}
@@ -588,4 +590,5 @@ def _assemble(  # noqa: PLR0917 - private
         imprecise=tuple(sorted(c for c, h in half.items() if h > target)),
         variance_method=method,
         df=df,
+        _replicates=kept,
     )

@@ -12,7 +12,24 @@ from ..results._base import ConfidenceInterval, ResultMixin, jsonable
 from ..results._estimates import Estimates
 from ..results._summary import Summary, table
 
-__all__ = ["ChangeResult", "NationalResult"]
+__all__ = ["ChangeResult", "NationalResult", "Replicates"]
+
+
+@dataclass(frozen=True, slots=True)
+class Replicates:
+    """The design replicates behind a national index (for a paired change).
+
+    ``values`` (R, rows) are the replicate values of the estimates table's
+    rows; ``factors`` (PSUs, R) the PSU factors that made them and ``psus``
+    the PSUs' (stratum, cluster) labels; the variance of a row is
+    ``scale * sum(rscales * (values - values.mean(0)) ** 2)``.
+    """
+
+    values: FloatArray
+    factors: FloatArray
+    psus: tuple[tuple[str, ...], ...]
+    scale: float
+    rscales: FloatArray
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -72,6 +89,7 @@ class NationalResult(ResultMixin):
     imprecise: tuple[str, ...]
     variance_method: str
     df: float
+    _replicates: Replicates | None = field(default=None, repr=False)
 
     def confidence_interval(
         self, confidence_level: float | None = None
