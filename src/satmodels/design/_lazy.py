@@ -31,7 +31,7 @@ from .._typing import FloatArray, IntArray
 from ..engines.design_sums import DesignSums, design_sums
 from ..exceptions import InputError
 from ._kernels import Fitted, taylor_variance
-from ._prepare import Prepared
+from ._prepare import Prepared, stratum_fraction
 from ._spec import Design
 
 __all__ = ["fit_lazy"]
@@ -72,14 +72,7 @@ def _strata(
                     f"to {hi!r} in stratum {level!r}."
                 )
                 raise InputError(msg)
-            f = lo if lo <= 1 else n_h[h] / lo
-            if f > 1:
-                msg = (
-                    f"The fpc column {spec.fpc!r} of the design of {where} says "
-                    f"stratum {level!r} has {lo:g} PSUs in the population, "
-                    f"fewer than the {n_h[h]} sampled."
-                )
-                raise InputError(msg)
+            f = stratum_fraction(lo, int(n_h[h]), spec, str(level), where)
             fraction[h] = f
     return code, fraction, n_h
 

@@ -110,6 +110,21 @@ def prepare(
     )
 
 
+def stratum_fraction(
+    value: float, n_h: int, spec: Design, label: str, where: str
+) -> float:
+    """Return the sampling fraction of a stratum from its fpc (f, or N_h PSUs)."""
+    f = value if value <= 1 else n_h / value
+    if f > 1:
+        msg = (
+            f"The fpc column {spec.fpc!r} of the design of {where} says "
+            f"stratum {label!r} has {value:g} PSUs in the population, "
+            f"fewer than the {n_h} sampled."
+        )
+        raise InputError(msg)
+    return f
+
+
 def _psus(
     table: Table, spec: Design, n: int, where: str
 ) -> tuple[IntArray, IntArray, FloatArray]:
@@ -150,14 +165,6 @@ def _psus(
                     f"in stratum {label!r}."
                 )
                 raise InputError(msg)
-            value = float(values[0])
-            f = value if value <= 1 else n_h[h] / value
-            if f > 1:
-                msg = (
-                    f"The fpc column {spec.fpc!r} of the design of {where} says "
-                    f"stratum {label!r} has {value:g} PSUs in the population, "
-                    f"fewer than the {n_h[h]} sampled."
-                )
-                raise InputError(msg)
+            f = stratum_fraction(float(values[0]), int(n_h[h]), spec, label, where)
             fraction[h] = f
     return psu.astype(np.int64), stratum_of_psu, fraction

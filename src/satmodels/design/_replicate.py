@@ -42,6 +42,7 @@ from ._spec import Design, ReplicateDesign
 __all__ = [
     "ReplicatedResult",
     "bootstrap_factors",
+    "design_factors",
     "jackknife_factors",
     "jackknife_weights",
     "replicate",
@@ -191,17 +192,34 @@ def bootstrap_factors(
     return factors
 
 
-def _bootstrap_weights(
-    weights: FloatArray,
-    psu: IntArray,
+def design_factors(
+    spec: Design,
     stratum_of_psu: IntArray,
+    fraction: FloatArray,
+    *,
+    method: str,
     n_resamples: int,
-    rng: np.random.Generator,
-) -> FloatArray:
-    """Rao & Wu (1988) bootstrap weights: the weights times the PSU factors."""
-    factors = bootstrap_factors(stratum_of_psu, n_resamples, rng)
-    out: FloatArray = weights[:, None] * factors[psu]
-    return out
+    rng: object,
+    where: str,
+    fpc_hint: str,
+) -> tuple[FloatArray, float, FloatArray]:
+    """PSU factors (PSUs, R), scale and rscales of JKn or the Rao-Wu bootstrap.
+
+    The bootstrap takes no finite-population correction (an ``fpc`` is
+    refused, ``fpc_hint`` says what to use instead).
+    """
+    if method == "JKn":
+        factors, rscales = jackknife_factors(stratum_of_psu, fraction)
+        return factors, 1.0, rscales
+    if spec.fpc:
+        msg = (
+            f"The bootstrap of {where} does not apply a finite-population "
+            f"correction; use {fpc_hint} with an fpc."
+        )
+        raise InputError(msg)
+    count = check_count(n_resamples, where, "n_resamples", 2)
+    factors = bootstrap_factors(stratum_of_psu, count, check_rng(rng, where))
+    return factors, 1.0 / (count - 1), np.ones(count)
 
 
 def replicated_table(  # noqa: PLR0917 - private, two callers
@@ -374,24 +392,17 @@ def replicate(
         assert prep.fraction is not None  # noqa: S101
         df = float(prep.stratum_of_psu.size - prep.fraction.size)
         mse, name = False, method
-        if method == "JKn":
-            reps, rscales = jackknife_weights(
-                prep.weights, prep.psu, prep.stratum_of_psu, prep.fraction
-            )
-            scale = 1.0
-        else:
-            if spec.fpc:
-                msg = (
-                    f"The bootstrap of {where} does not apply a finite-population "
-                    "correction; use method='JKn' with an fpc."
-                )
-                raise InputError(msg)
-            count = check_count(n_resamples, where, "n_resamples", 2)
-            gen = check_rng(rng, where)
-            reps = _bootstrap_weights(
-                prep.weights, prep.psu, prep.stratum_of_psu, count, gen
-            )
-            scale, rscales = 1.0 / (count - 1), np.ones(count)
+        factors, scale, rscales = design_factors(
+            spec,
+            prep.stratum_of_psu,
+            prep.fraction,
+            method=method,
+            n_resamples=n_resamples,
+            rng=rng,
+            where=where,
+            fpc_hint="method='JKn'",
+        )
+        reps = prep.weights[:, None] * factors[prep.psu]
     full = func(data, weights=prep.weights, **level_kw, **options)
     base = full.estimates
     keys = _row_keys(base)

@@ -46,7 +46,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._typing import FloatArray, IntArray
-from .._validation import check_count
 from ..acsi._pls_kernel import Layout, layout, pls_weights
 from ..acsi.index import indices, raw_weights
 from ..data import Table
@@ -54,11 +53,7 @@ from ..data._checks import canonical_label
 from ..design import Design
 from ..design._lazy import _strata
 from ..design._prepare import _psus
-from ..design._replicate import (
-    bootstrap_factors,
-    jackknife_factors,
-    replicated_table,
-)
+from ..design._replicate import design_factors, replicated_table
 from ..engines.design_sums import design_sums
 from ..exceptions import EstimationError, InputError, SatmodelsWarning
 from ..results._estimates import Estimates
@@ -251,26 +246,23 @@ def design_estimates(
         if table.kind == "lazy"
         else _rows_cells(table, setup, design)
     )
-    if method == "JKn":
-        if stratum_of_psu.size > _MAX_JACKKNIFE:
-            msg = (
-                f"The design of {_WHERE} has {stratum_of_psu.size} PSUs: the "
-                f"jackknife would need as many replicates (at most "
-                f"{_MAX_JACKKNIFE}); use the bootstrap (n_resamples > 0)."
-            )
-            raise InputError(msg)
-        factors, rscales = jackknife_factors(stratum_of_psu, fraction)
-        scale = 1.0
-    else:
-        if design.fpc:
-            msg = (
-                f"The bootstrap of {_WHERE} does not apply a finite-population "
-                "correction; use n_resamples=0 (the jackknife) with an fpc."
-            )
-            raise InputError(msg)
-        count = check_count(n_resamples, _WHERE, "n_resamples", 2)
-        factors = bootstrap_factors(stratum_of_psu, count, rng)
-        scale, rscales = 1.0 / (count - 1), np.ones(count)
+    if method == "JKn" and stratum_of_psu.size > _MAX_JACKKNIFE:
+        msg = (
+            f"The design of {_WHERE} has {stratum_of_psu.size} PSUs: the "
+            f"jackknife would need as many replicates (at most "
+            f"{_MAX_JACKKNIFE}); use the bootstrap (n_resamples > 0)."
+        )
+        raise InputError(msg)
+    factors, scale, rscales = design_factors(
+        design,
+        stratum_of_psu,
+        fraction,
+        method=method,
+        n_resamples=n_resamples,
+        rng=rng,
+        where=_WHERE,
+        fpc_hint="n_resamples=0 (the jackknife)",
+    )
     point = _point(
         data, weights=design.weights, confidence_level=level, columns=columns,
         setup=setup,
