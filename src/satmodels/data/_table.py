@@ -23,10 +23,12 @@ if TYPE_CHECKING:
     from ..stats.counts import CategoryCounts, PairCounts
     from ..stats.moments import Moments
 
-__all__ = ["Kind", "Table"]
+__all__ = ["Kind", "MomentsNeed", "Table"]
 
 Kind = Literal["rows", "lazy", "moments", "counts"]
 Missing = Literal["listwise", "pairwise"]
+#: The Moments a model asks of each segment: columns, missing, nan_policy.
+MomentsNeed = tuple[tuple[str, ...], Missing, Literal["omit", "raise"]]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -65,6 +67,11 @@ class Table:
         Default ``to_frame`` backend of results: the input's library.
     where : str
         The public function, named in every error message.
+    grouped : tuple of (MomentsNeed, Moments)
+        Moments of this (segment) table already taken by one grouped
+        aggregation of the whole frame (:meth:`by_segment` with
+        ``moments=``); :meth:`moments` answers these requests without a
+        query.
     """
 
     kind: Kind
@@ -81,6 +88,7 @@ class Table:
     statistics: Any = field(default=None, repr=False)
     label_columns: tuple[str, ...] = ()
     backend: str | None = None
+    grouped: tuple[tuple[MomentsNeed, Moments], ...] = field(default=(), repr=False)
 
     # ----------------------------------------------------------- columns
     @property
@@ -158,14 +166,24 @@ class Table:
         msg = f"{self.where} was given no segments."
         raise InputError(msg)
 
-    def by_segment(self) -> dict[str, Table]:
+    def by_segment(self, moments: Sequence[MomentsNeed] = ()) -> dict[str, Table]:
         """One table per segment label, in sorted label order.
 
         Rows in memory are split with one stable sort of the labels (cost
         n log n whatever the number of segments, where one mask per label
         costs n times the labels); each part keeps the rows' order.
+
+        A lazy frame is split into filtered frames. ``moments`` names the
+        Moments the model will ask of every segment: each is taken for all
+        segments at once by one grouped aggregation
+        (:meth:`moments_by_segment`) and kept in the segment's table, so
+        fitting the segments costs a fixed number of engine queries
+        whatever their number (any other statistic is still computed from
+        the segment's filtered frame).
         """
         if self.segments is None:
+            if self.kind == "lazy" and self.segment_column is not None and moments:
+                return self._grouped_parts(moments)
             return {s: self.segment(s) for s in self.segment_labels()}
         labels, inverse = np.unique(self.segments.astype(str), return_inverse=True)
         order = np.argsort(inverse, kind="stable")
@@ -175,6 +193,23 @@ class Table:
             rows = order[bounds[k] : bounds[k + 1]]
             parts[str(label)] = replace(self._take(rows), segments=None)
         return parts
+
+    def _grouped_parts(self, needs: Sequence[MomentsNeed]) -> dict[str, Table]:
+        """Filtered segment tables holding their Moments of ``needs``."""
+        taken: dict[MomentsNeed, dict[str, Moments]] = {}
+        for need in dict.fromkeys(needs):
+            names, missing, nan_policy = need
+            taken[need] = self.moments_by_segment(
+                names, missing=missing, nan_policy=nan_policy
+            )
+        labels = next(iter(taken.values()))
+        return {
+            label: replace(
+                self.segment(label),
+                grouped=tuple((need, got[label]) for need, got in taken.items()),
+            )
+            for label in labels
+        }
 
     def _take(self, rows: np.ndarray[Any, Any]) -> Table:
         """Return the given rows (indices, in order) of an in-memory table."""
@@ -238,6 +273,9 @@ class Table:
         from ..stats.moments import Moments  # noqa: PLC0415
 
         cols = tuple(self.columns if names is None else names)
+        for (got_cols, got_missing, got_policy), got in self.grouped:
+            if got_cols == cols and (got_missing, got_policy) == (missing, nan_policy):
+                return got
         if self.kind == "moments":
             stats: Moments = self.statistics
             return stats if cols == stats.columns else stats.select(cols)

@@ -110,7 +110,7 @@ def zone_of_tolerance(
         confidence_level=confidence_level,
     ).with_sets({"perceived": perceived, "adequate": adequate, "desired": desired})
     tab = read_sets(data, call, columns=columns, weights=weights, segments=segments)
-    return per_segment(tab, lambda sub, _label: _zone_core(sub, call))
+    return per_segment(tab, lambda sub, _label: _zone_core(sub, call), call)
 
 
 def _zone_core(tab: Table, call: Call) -> ZoneResult:
