@@ -168,12 +168,14 @@ def fit_segments(
     result = fit(table, None)
     if table.segments is None and table.segment_column is None:
         return result
-    parts = {s: fit(t, s) for s, t in table.by_segment(moments).items()}
+    parts = {}
+    for label, part in table.by_segment(moments).items():  # no comprehension
+        parts[label] = fit(part, label)  # frame: one stacklevel for every fit
     return dataclasses.replace(result, segments=parts)  # type: ignore[type-var]
 
 
 def segment_note(segments: Mapping[str, object] | None) -> str:
-    """The repr's note of a result's segments ("" without segments)."""
+    """Return the repr's note of a result's segments ("" without segments)."""
     if segments is None:
         return ""
     if len(segments) <= 5:

@@ -195,7 +195,7 @@ class Table:
         return parts
 
     def _grouped_parts(self, needs: Sequence[MomentsNeed]) -> dict[str, Table]:
-        """Filtered segment tables holding their Moments of ``needs``."""
+        """Return filtered segment tables holding their Moments of ``needs``."""
         taken: dict[MomentsNeed, dict[str, Moments]] = {}
         for need in dict.fromkeys(needs):
             names, missing, nan_policy = need

@@ -174,7 +174,7 @@ def per_segment(
 
 
 def survey_need(table: Table, call: Call) -> MomentsNeed:
-    """The Moments :func:`survey` takes of a lazy (segment) table."""
+    """Return the Moments :func:`survey` takes of a (segment) table."""
     cols = tuple(c for s in call.sets.values() for c in s)
     raising = call.nan_policy == "raise"
     if table.kind == "lazy":
