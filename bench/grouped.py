@@ -25,6 +25,7 @@ bench/results/grouped.txt).
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import sys
 import time
@@ -141,10 +142,11 @@ def main(argv: list[str] | None = None) -> str:
                 f"{t_s:8.3f} s   ratio {t_s / t_g:6.1f}x   "
                 f"(max |diff| {_diff(grouped, separate):.1e})"
             )
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     lines += [
         "",
         f"python {sys.version.split()[0]}, numpy {np.__version__}, "
-        f"{platform.machine()}",
+        f"{platform.machine()}; load average at the end {load} (shared machine)",
     ]
     text = "\n".join(lines) + "\n"
     out = Path(__file__).parent / "results" / "grouped.txt"
