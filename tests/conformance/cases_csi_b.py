@@ -80,6 +80,7 @@ CASES: list[Case] = [
         lazy=True,
         moments=True,
         resample={"n_resamples": 20},
+        segments=True,
     ),
     Case(
         id="csi.shapley_importance",
@@ -89,6 +90,7 @@ CASES: list[Case] = [
         lazy=True,
         moments=True,
         resample={"n_resamples": 20},
+        segments=True,
     ),
     Case(
         id="csi.relative_weights",
@@ -98,6 +100,7 @@ CASES: list[Case] = [
         lazy=True,
         moments=True,
         resample={"n_resamples": 20},
+        segments=True,
     ),
     Case(
         id="csi.ipa",
@@ -106,12 +109,14 @@ CASES: list[Case] = [
         kwargs={"items": ["a", "b", "c"], "target": "y", "scale": (1, 7)},
         lazy=True,
         moments=True,
+        segments=True,
     ),
     Case(
         id="csi.prca",
         call=prca,
         data=likert(N * 2, ["a", "b", "y"], seed=6),
         kwargs={"items": ["a", "b"], "target": "y", "scale": Scale.likert(1, 7)},
+        segments=True,
     ),
     Case(
         id="csi.cronbach_alpha",
@@ -120,5 +125,6 @@ CASES: list[Case] = [
         kwargs={"items": ["a", "b", "c"]},
         lazy=True,
         moments=True,
+        segments=True,
     ),
 ]

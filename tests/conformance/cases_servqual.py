@@ -81,6 +81,6 @@ CASES: list[Case] = [
         kwargs={"perceptions": P, "expectations": E, "instrument": INST},
         lazy=True,
         moments=True,
-        segments=False,
+        segments=True,
     ),
 ]

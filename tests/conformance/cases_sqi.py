@@ -63,7 +63,7 @@ CASES = [
         data=_SURVEY,
         kwargs={"target": "sat"},
         weights=True,
-        segments=False,
+        segments=True,
         lazy=False,
         moments=False,
     ),

@@ -47,6 +47,7 @@ __all__ = [
     "check_interval",
     "columns_of",
     "read_sample",
+    "segment_samples",
     "table_of",
 ]
 
@@ -86,6 +87,7 @@ def read_sample(
     n_resamples: int,
     rng: object,
     confidence_level: float,
+    segments: object = None,
 ) -> Sample:
     """Read the survey once and compute the indicators' correlation matrix.
 
@@ -117,8 +119,38 @@ def read_sample(
         columns=columns,
         roles={"model": spec.indicators},
         weights=weights,
+        segments=segments,
         accept=("rows", "lazy", "moments"),
     )
+    return _sample_of(table, spec, opts, gen, where)
+
+
+def segment_samples(sample: Sample, where: str) -> dict[str, Sample]:
+    """One sample per segment label (sorted; empty without segments).
+
+    On a lazy engine every segment's Moments come from one grouped
+    aggregation (:meth:`~satmodels.data.Table.by_segment`); the segments
+    share the sample's random generator.
+    """
+    table, spec, opts = sample.table, sample.spec, sample.opts
+    if table.segments is None and table.segment_column is None:
+        return {}
+    need = (tuple(spec.indicators), opts.missing, opts.nan_policy)
+    parts = table.by_segment([need])
+    return {
+        label: _sample_of(part, spec, opts, sample.rng, where)
+        for label, part in parts.items()
+    }
+
+
+def _sample_of(
+    table: Table,
+    spec: ModelSpec,
+    opts: PLSOptions,
+    gen: np.random.Generator,
+    where: str,
+) -> Sample:
+    """Take the indicators' Moments and correlation matrix of one table."""
     m = table.moments(spec.indicators, missing=opts.missing, nan_policy=opts.nan_policy)
     n = int(m.count.min()) if m.missing == "pairwise" else m.n
     if n < MIN_ROWS_FIT:

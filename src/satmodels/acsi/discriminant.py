@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -57,7 +57,16 @@ from ..results._base import ConfidenceInterval, ResultMixin, jsonable
 from ..results._estimates import Estimates
 from ..results._summary import Summary, table
 from ._pls_kernel import Layout
-from ._replicates import boot, check_interval, columns_of, read_sample, table_of
+from ._replicates import (
+    Interval,
+    Sample,
+    boot,
+    check_interval,
+    columns_of,
+    read_sample,
+    segment_samples,
+    table_of,
+)
 from .spec import ModelSpec
 
 __all__ = ["HTMTResult", "htmt", "htmt_batch"]
@@ -129,6 +138,8 @@ class HTMTResult(ResultMixin):
     estimates : Estimates
         Kinds ``"htmt"`` and ``"htmt2"`` (two-sided bootstrap intervals).
     confidence_level : float
+    segments : dict of str to HTMTResult or None
+        One result per segment label (sorted), when ``segments`` was given.
     """
 
     spec: ModelSpec
@@ -146,6 +157,7 @@ class HTMTResult(ResultMixin):
     n_failed: int
     estimates: Estimates
     confidence_level: float
+    segments: dict[str, HTMTResult] | None = field(default=None, repr=False)
     _backend: str | None = field(default=None, repr=False)
 
     def confidence_interval(
@@ -186,6 +198,9 @@ class HTMTResult(ResultMixin):
                 "confidence_level": self.confidence_level,
                 "estimates": self.estimates.to_dict(),
                 "tests": self._tests(),
+                "segments": None
+                if self.segments is None
+                else {k: v.to_dict() for k, v in self.segments.items()},
             }
         )
         return out
@@ -195,7 +210,8 @@ class HTMTResult(ResultMixin):
         return (
             f"HTMTResult(latents={len(self.latents)}, n={self.n}, "
             f"correlations={self.correlations!r}, max_htmt={top:.3f}, "
-            f"n_resamples={self.n_resamples})"
+            f"n_resamples={self.n_resamples}"
+            f"{'' if self.segments is None else f', {len(self.segments)} segments'})"
         )
 
     def summary(self) -> Summary:
@@ -242,6 +258,7 @@ def htmt(
     thresholds: Sequence[float] = (0.85, 0.90),
     columns: Sequence[str] | None = None,
     weights: object = None,
+    segments: object = None,
     missing: Literal["listwise", "pairwise"] = "listwise",
     nan_policy: Literal["omit", "raise"] = "omit",
     n_resamples: int = 0,
@@ -264,6 +281,10 @@ def htmt(
         Thresholds of the one-sided tests (each in (0, 2)).
     columns, weights, missing, nan_policy
         As for :func:`satmodels.acsi.fit`.
+    segments : array_like or str, optional
+        Segment label per row (or its column); one result per segment in
+        ``result.segments`` (on a lazy engine every segment's Moments from
+        one grouped aggregation).
     n_resamples, rng, confidence_level
         Bootstrap replicates, randomness, level.
     interval : {"bca", "percentile", "normal"}
@@ -331,7 +352,22 @@ def htmt(
         n_resamples=n_resamples,
         rng=rng,
         confidence_level=confidence_level,
+        segments=segments,
     )
+    result = _htmt(sample, how, correlations, thr)
+    parts = segment_samples(sample, _WHERE)
+    if not parts:
+        return result
+    fits = {}
+    for label, part in parts.items():  # no comprehension frame (stacklevel)
+        fits[label] = _htmt(part, how, correlations, thr)
+    return replace(result, segments=fits)
+
+
+def _htmt(
+    sample: Sample, how: Interval, correlations: str, thr: tuple[float, ...]
+) -> HTMTResult:
+    """Compute HTMT, HTMT2 and their bootstrap tests of one sample."""
     lay = sample.lay
     lv = lay.latents
     pairs = [(i, j) for i in range(lay.j) for j in range(i + 1, lay.j)]
@@ -440,7 +476,7 @@ def _warn(
                 "differ. Reverse-code reversed items, or pass "
                 "correlations='absolute'.",
                 SatmodelsWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
     npair = len(pairs)
     undefined = [
@@ -455,5 +491,5 @@ def _warn(
             "that is not positive, or, for HTMT2 of signed correlations, a "
             "correlation that is not positive); NaN.",
             SatmodelsWarning,
-            stacklevel=3,
+            stacklevel=4,
         )

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -42,11 +42,13 @@ from ._pls_boot import reachability
 from ._plsc_kernel import CHECKS, PLScBatch, plsc_batch
 from ._replicates import (
     Boot,
+    Interval,
     Sample,
     boot,
     check_interval,
     columns_of,
     read_sample,
+    segment_samples,
     table_of,
 )
 from .spec import ModelSpec
@@ -103,6 +105,8 @@ class PLScResult(ResultMixin):
         ``"construct_correlation"``.
     confidence_level : float
         Level of the bootstrap intervals.
+    segments : dict of str to PLScResult or None
+        One fit per segment label (sorted), when ``segments`` was given.
     """
 
     spec: ModelSpec
@@ -129,6 +133,7 @@ class PLScResult(ResultMixin):
     estimates: Estimates
     confidence_level: float
     missing_report: MissingReport
+    segments: dict[str, PLScResult] | None = field(default=None, repr=False)
     _boot: Boot | None = field(default=None, repr=False)
     _labels: tuple[str, ...] = field(default=(), repr=False)
     _backend: str | None = field(default=None, repr=False)
@@ -172,6 +177,9 @@ class PLScResult(ResultMixin):
                 "confidence_level": self.confidence_level,
                 "estimates": self.estimates.to_dict(),
                 "missing_report": self.missing_report.to_dict(),
+                "segments": None
+                if self.segments is None
+                else {k: v.to_dict() for k, v in self.segments.items()},
             }
         )
         return out
@@ -184,7 +192,8 @@ class PLScResult(ResultMixin):
         more = ", ..." if len(self.spec.paths) > 6 else ""
         text = (
             f"PLScResult(latents={len(self.latents)}, n={self.n}, "
-            f"admissible={self.admissible}, n_resamples={self.n_resamples},\n"
+            f"admissible={self.admissible}, n_resamples={self.n_resamples}"
+            f"{'' if self.segments is None else f', {len(self.segments)} segments'},\n"
             f"  paths: {paths}{more})"
         )
         return text
@@ -315,6 +324,7 @@ def consistent(
     model: ModelSpec | str | dict[str, Any] = "acsi",
     columns: Sequence[str] | None = None,
     weights: object = None,
+    segments: object = None,
     missing: Literal["listwise", "pairwise"] = "listwise",
     nan_policy: Literal["omit", "raise"] = "omit",
     scheme: Literal["centroid", "factorial", "path"] = "path",
@@ -336,6 +346,10 @@ def consistent(
         blocks are composites (not corrected).
     columns, weights, missing, nan_policy, scheme
         As for :func:`satmodels.acsi.fit`.
+    segments : array_like or str, optional
+        Segment label per row (or its column); one fit per segment in
+        ``result.segments`` (on a lazy engine every segment's Moments from
+        one grouped aggregation).
     n_resamples : int
         Bootstrap replicates (0: none).
     rng : int, SeedSequence or Generator, optional
@@ -403,7 +417,20 @@ def consistent(
         n_resamples=n_resamples,
         rng=rng,
         confidence_level=confidence_level,
+        segments=segments,
     )
+    result = _consistent(sample, how, inadmissible)
+    parts = segment_samples(sample, _WHERE)
+    if not parts:
+        return result
+    fits = {}
+    for label, part in parts.items():  # no comprehension frame (stacklevel)
+        fits[label] = _consistent(part, how, inadmissible)
+    return replace(result, segments=fits)
+
+
+def _consistent(sample: Sample, how: Interval, inadmissible: str) -> PLScResult:
+    """Fit PLSc (and its bootstrap) to one sample."""
     opts, lay = sample.opts, sample.lay
     try:
         fit = plsc_batch(sample.corr[None], lay, scheme=opts.scheme)
@@ -418,7 +445,7 @@ def consistent(
             f"PLS iterations of {_WHERE} did not converge in {opts.max_iter} "
             "iterations; estimates are from the last iteration.",
             ConvergenceWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
     failed = [c for c, ok in checks.items() if not ok and c != "converged"]
     undefined = [lay.latents[k] for k in np.flatnonzero(~np.isfinite(fit.rho_a[0]))]
@@ -434,7 +461,7 @@ def consistent(
             f"{fit.min_eigenvalue[0]:.4g}). Its paths and R² are not to be "
             "read as estimates; see result.admissibility.",
             AdmissibilityWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
     result_boot = None
     if opts.n_resamples:

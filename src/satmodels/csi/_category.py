@@ -416,7 +416,9 @@ def _gather_lazy(
             f"against its points on the engine. Got {scale!r}."
         )
         raise InputError(msg)
-    by_seg = table.by_segment() if table.segment_column is not None else {}
+    # every segment counted by one grouped aggregation on the engine
+    need = ((column,), tuple(float(c) for c in discrete))
+    by_seg = table.by_segment(counts=[need]) if table.segment_column is not None else {}
     found: dict[str, tuple[Sums, int, int]] = {}
     for label, tab in ({"": table} | by_seg).items():
         counts = tab.category_counts(

@@ -408,7 +408,7 @@ def csm(
             means_on_scale(m.columns, m.mean, scale, where)
         return _result(m, scale, level, t.backend, segment, where)
 
-    return fit_segments(tab, fit)
+    return fit_segments(tab, fit, [(tuple(cols), "pairwise", nan_policy)])
 
 
 def _result(  # noqa: PLR0917

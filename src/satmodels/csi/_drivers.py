@@ -58,7 +58,14 @@ from ._driver_kernels import (
     shapley_from_r2,
     subset_r2,
 )
-from ._estimated import EstimatedResult, Refit, check_choice, fmt
+from ._estimated import (
+    EstimatedResult,
+    Refit,
+    check_choice,
+    fit_segments,
+    fmt,
+    segment_note,
+)
 
 __all__ = [
     "DriverMethod",
@@ -108,6 +115,8 @@ class ImportanceResult(EstimatedResult):
         Rows excluded for missing values (listwise) or zero weight.
     ci_low, ci_high : dict of str to float
         The drivers' interval bounds (properties; NaN without a bootstrap).
+    segments : dict of str to ImportanceResult or None
+        One result per segment label (sorted), when ``segments`` was given.
     """
 
     estimates: Estimates
@@ -120,6 +129,7 @@ class ImportanceResult(EstimatedResult):
     n: int
     n_resamples: int = 0
     missing_report: MissingReport | None = None
+    segments: dict[str, ImportanceResult] | None = field(default=None, repr=False)
     _refit: Refit | None = field(default=None, repr=False)
 
     @property
@@ -155,7 +165,8 @@ class ImportanceResult(EstimatedResult):
         more = ", ..." if len(self.importance) > 3 else ""
         return (
             f"ImportanceResult(method={self.method!r}, target={self.target!r}, "
-            f"r_squared={fmt(self.r_squared, 4)}, n={self.n}, {head}{more})"
+            f"r_squared={fmt(self.r_squared, 4)}, n={self.n}, {head}{more}"
+            f"{segment_note(self.segments)})"
         )
 
 
@@ -356,6 +367,7 @@ def key_drivers(
     method: DriverMethod = "shapley",
     columns: Sequence[str] | None = None,
     weights: object = None,
+    segments: object = None,
     nan_policy: Literal["omit", "raise"] = "omit",
     n_resamples: int = 0,
     confidence_level: float = 0.95,
@@ -381,6 +393,11 @@ def key_drivers(
         Names of an array's columns, or the columns of a frame to use.
     weights : array_like or str, optional
         Case weights.
+    segments : array_like or str, optional
+        Segment label per row (or its column); one result per segment in
+        ``result.segments``. On a lazy engine every segment's Moments come
+        from one grouped aggregation (a bootstrap still resamples each
+        segment's frame).
     nan_policy : {"omit", "raise"}
         Listwise exclusion (counted in ``missing_report``) or raise.
     n_resamples : int
@@ -454,17 +471,22 @@ def key_drivers(
         columns=columns,
         roles={"items": items, "target": target},
         weights=weights,
+        segments=segments,
         accept=("rows", "lazy", "moments"),
     )
     names, target = _drivers(table, where)
-    cols = [*names, target]
-    m = table.moments(cols, nan_policy=nan_policy, name="items")
-    reps = None
-    if b > 0:
-        _point(m, names, method, where)  # refuse a singular sample first
-        batch = table.bootstrap(cols, n_resamples=b, rng=gen)
-        reps = _replicates(batch, method, where)
-    return _result(m, names, target, method, level, table.backend, reps, where)
+    cols = (*names, target)
+
+    def fit(part: Table, _segment: str | None) -> ImportanceResult:
+        m = part.moments(cols, nan_policy=nan_policy, name="items")
+        reps = None
+        if b > 0:
+            _point(m, names, method, where)  # refuse a singular sample first
+            batch = part.bootstrap(cols, n_resamples=b, rng=gen)
+            reps = _replicates(batch, method, where)
+        return _result(m, names, target, method, level, table.backend, reps, where)
+
+    return fit_segments(table, fit, [(cols, "listwise", nan_policy)])
 
 
 def shapley_importance(
@@ -474,6 +496,7 @@ def shapley_importance(
     items: Sequence[str] | None = None,
     columns: Sequence[str] | None = None,
     weights: object = None,
+    segments: object = None,
     nan_policy: Literal["omit", "raise"] = "omit",
     n_resamples: int = 0,
     confidence_level: float = 0.95,
@@ -511,6 +534,7 @@ def shapley_importance(
         method="shapley",
         columns=columns,
         weights=weights,
+        segments=segments,
         nan_policy=nan_policy,
         n_resamples=n_resamples,
         confidence_level=confidence_level,
@@ -525,6 +549,7 @@ def relative_weights(
     items: Sequence[str] | None = None,
     columns: Sequence[str] | None = None,
     weights: object = None,
+    segments: object = None,
     nan_policy: Literal["omit", "raise"] = "omit",
     n_resamples: int = 0,
     confidence_level: float = 0.95,
@@ -560,6 +585,7 @@ def relative_weights(
         method="relative_weights",
         columns=columns,
         weights=weights,
+        segments=segments,
         nan_policy=nan_policy,
         n_resamples=n_resamples,
         confidence_level=confidence_level,

@@ -12,7 +12,7 @@ normal interval: :func:`headline_interval`.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 from .._validation import check_confidence_level
@@ -24,6 +24,7 @@ from ..stats.intervals import normal_quantile
 
 if TYPE_CHECKING:
     from ..data import Table
+    from ..data._table import MomentsNeed
     from ..stats.moments import MissingReport
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "fit_segments",
     "fmt",
     "headline_interval",
+    "segment_note",
     "with_segment_rows",
 ]
 
@@ -151,16 +153,34 @@ def headline_interval(
     return ConfidenceInterval(low, high)
 
 
-def fit_segments(table: Table, fit: Callable[[Table, str | None], _R]) -> _R:
+def fit_segments(
+    table: Table,
+    fit: Callable[[Table, str | None], _R],
+    moments: Sequence[MomentsNeed] = (),
+) -> _R:
     """Fit ``table``, then each of its segments into the result's ``segments``.
 
     ``fit(table, segment)`` builds one result (``segment`` None overall).
+    ``moments`` names the Moments each fit takes from its table: on a lazy
+    engine they are taken for every segment by one grouped aggregation
+    (:meth:`~satmodels.data.Table.by_segment`), not one query per segment.
     """
     result = fit(table, None)
-    if not table.segment_labels():
+    if table.segments is None and table.segment_column is None:
         return result
-    parts = {s: fit(t, s) for s, t in table.by_segment().items()}
+    parts = {}
+    for label, part in table.by_segment(moments).items():  # no comprehension
+        parts[label] = fit(part, label)  # frame: one stacklevel for every fit
     return dataclasses.replace(result, segments=parts)  # type: ignore[type-var]
+
+
+def segment_note(segments: Mapping[str, object] | None) -> str:
+    """Return the repr's note of a result's segments ("" without segments)."""
+    if segments is None:
+        return ""
+    if len(segments) <= 5:
+        return f", segments={list(segments)}"
+    return f", {len(segments)} segments"
 
 
 def with_segment_rows(overall: Estimates, parts: Mapping[str, Estimates]) -> Estimates:

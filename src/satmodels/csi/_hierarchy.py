@@ -512,7 +512,7 @@ def csi_index(
             means_on_scale(leaves, m.mean, tree.scale, where)
         return _result(m, tree, entries, amat, ahps, level, t.backend, segment)
 
-    return fit_segments(tab, fit)
+    return fit_segments(tab, fit, [(tuple(leaves), "listwise", nan_policy)])
 
 
 Entry = tuple[CSINode, int, "str | None", float, float]

@@ -26,17 +26,26 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from .._validation import check_nan_policy
-from ..data import read
+from ..data import Table, read
 from ..exceptions import InputError, SatmodelsWarning
 from ..results._estimates import Estimates, concat, estimates
 from ..scales import Scale, as_scale, observed_scale
 from ..stats.moments import MissingReport
 from ._category import check_on_scale
 from ._drivers import DriverMethod, ImportanceResult, derived_importance
-from ._estimated import EstimatedResult, Refit, check_choice, fmt
+from ._estimated import (
+    EstimatedResult,
+    Refit,
+    check_choice,
+    fit_segments,
+    fmt,
+    segment_note,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+
+    from ..data._table import MomentsNeed
 
 __all__ = ["IPAResult", "ipa"]
 
@@ -84,6 +93,8 @@ class IPAResult(EstimatedResult):
     missing_report : MissingReport or None
     drivers : ImportanceResult or None
         The derived-importance result, when importance was derived.
+    segments : dict of str to IPAResult or None
+        One result per segment label (sorted), when ``segments`` was given.
     """
 
     estimates: Estimates
@@ -100,6 +111,7 @@ class IPAResult(EstimatedResult):
     n: int
     missing_report: MissingReport | None = None
     drivers: ImportanceResult | None = None
+    segments: dict[str, IPAResult] | None = field(default=None, repr=False)
     _refit: Refit | None = field(default=None, repr=False)
 
     def plot(self, ax: Axes | None = None) -> Axes:
@@ -162,7 +174,7 @@ class IPAResult(EstimatedResult):
             f"IPAResult({len(self.performance)} attributes, n={self.n}, "
             f"importance={self.importance_source!r}, centre="
             f"({fmt(self.performance_centre, 3)}, {fmt(self.importance_centre, 3)}), "
-            f"concentrate here={focus})"
+            f"concentrate here={focus}{segment_note(self.segments)})"
         )
 
 
@@ -212,6 +224,7 @@ def ipa(
     centre: Literal["data", "scale"] = "data",
     columns: Sequence[str] | None = None,
     weights: object = None,
+    segments: object = None,
     confidence_level: float = 0.95,
     nan_policy: Literal["omit", "raise"] = "omit",
 ) -> IPAResult:
@@ -251,6 +264,10 @@ def ipa(
         Names of an array's columns, or the columns of a frame to use.
     weights : array_like or str, optional
         Case weights.
+    segments : array_like or str, optional
+        Segment label per row (or its column); one grid per segment in
+        ``result.segments`` (its own cross-hairs; on a lazy engine every
+        segment's Moments from one grouped aggregation).
     confidence_level : float
         Level of the performance intervals.
     nan_policy : {"omit", "raise"}
@@ -325,6 +342,7 @@ def ipa(
         columns=columns,
         roles=roles,
         weights=weights,
+        segments=segments,
         accept=("rows", "lazy", "moments"),
     )
     attrs = [c for c in table.role("items") if c not in table.roles.get("target", ())]
@@ -333,114 +351,123 @@ def ipa(
         raise InputError(msg)
     tgt = table.roles["target"][0] if importance is None else None
     needed = list(dict.fromkeys([*attrs, *([tgt] if tgt else []), *stated_cols]))
-    if table.kind == "rows":
-        if sc is not None:
-            check_on_scale(table.matrix(attrs), sc, attrs, where)
-        elif centre == "scale":
-            sc = observed_scale(table.matrix(attrs).ravel(), where)
-    elif centre == "scale" and sc is None:
-        msg = (
-            f"The 'scale' parameter of {where} is needed for centre='scale' "
-            "when 'data' is a lazy frame or Moments (no rows to observe)."
-        )
-        raise InputError(msg)
-    m = table.moments(needed, missing="pairwise", nan_policy=nan_policy)
-    means = dict(zip(m.columns, m.mean.tolist(), strict=True))
-    perf = {a: float(means[a]) for a in attrs}
-    drivers = None
-    if importance is not None:
-        imp = {}
-        for a in attrs:
-            v = importance[a]
-            imp[a] = float(means[v]) if isinstance(v, str) else float(v)
-            seen = m.nobs[m.columns.index(v)] if isinstance(v, str) else 1
-            if not (math.isfinite(imp[a]) and seen > 0):
-                msg = (
-                    f"The 'importance' parameter of {where} names column {v!r} "
-                    f"for item {a!r}, which has no observed value."
-                )
-                raise InputError(msg)
-        source = "stated"
-    else:
-        assert tgt is not None  # noqa: S101 - set above
-        listwise = table.moments([*attrs, tgt], nan_policy=nan_policy)
-        drivers = derived_importance(
-            listwise,
-            attrs,
-            tgt,
-            method=method,
-            confidence_level=level,
-            backend=table.backend,
-            where=where,
-        )
-        imp = dict(drivers.importance)
-        source = f"derived ({method})"
-    pc = float(np.mean(list(perf.values())))
-    ic = float(np.mean(list(imp.values())))
-    if centre == "scale":
-        assert sc is not None  # noqa: S101 - set above
-        pc = (sc.minimum + sc.maximum) / 2
-        if isc is not None:
-            ic = (isc.minimum + isc.maximum) / 2
-    quad = {a: QUADRANTS[(imp[a] >= ic, perf[a] >= pc)] for a in attrs}
-    idx = [m.columns.index(a) for a in attrs]
-    var = m.variance()[idx]
-    n_eff = m.effective_n()[idx] if m.weighted else m.nobs[idx].astype(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        se = np.where(n_eff > 1, np.sqrt(var / n_eff), np.nan)
-    few = [a for a, s_ in zip(attrs, se, strict=True) if not np.isfinite(s_)]
-    if few:
-        msg = (
-            f"{where}: item(s) {few} have fewer than 2 answers; their "
-            "performance has no standard error (NaN interval)."
-        )
-        warnings.warn(msg, SatmodelsWarning, stacklevel=2)
 
-    def build(lv: float) -> Estimates:
-        rows = estimates(
-            kind="performance",
-            name=attrs,
-            estimate=[perf[a] for a in attrs],
-            standard_error=se,
-            statistic=np.full(len(attrs), np.nan),
-            pvalue=np.full(len(attrs), np.nan),
-            df=m.nobs[idx] - 1.0,
-            n=m.nobs[idx],
-            interval="t",
-            confidence_level=lv,
-            backend=table.backend,
-        )
-        if drivers is not None:
-            assert drivers._refit is not None  # noqa: S101 - always set
-            imp_rows = drivers._refit(lv).select("importance")
-        else:
-            imp_rows = estimates(
-                kind="importance",
-                name=attrs,
-                estimate=[imp[a] for a in attrs],
-                interval="none",
-                confidence_level=lv,
-                backend=table.backend,
+    def fit(part: Table, _segment: str | None) -> IPAResult:
+        psc = sc
+        if part.kind == "rows":
+            if psc is not None:
+                check_on_scale(part.matrix(attrs), psc, attrs, where)
+            elif centre == "scale":
+                psc = observed_scale(part.matrix(attrs).ravel(), where)
+        elif centre == "scale" and psc is None:
+            msg = (
+                f"The 'scale' parameter of {where} is needed for centre='scale' "
+                "when 'data' is a lazy frame or Moments (no rows to observe)."
             )
-        return concat([rows, imp_rows])
+            raise InputError(msg)
+        m = part.moments(needed, missing="pairwise", nan_policy=nan_policy)
+        means = dict(zip(m.columns, m.mean.tolist(), strict=True))
+        perf = {a: float(means[a]) for a in attrs}
+        drivers = None
+        if importance is not None:
+            imp = {}
+            for a in attrs:
+                v = importance[a]
+                imp[a] = float(means[v]) if isinstance(v, str) else float(v)
+                seen = m.nobs[m.columns.index(v)] if isinstance(v, str) else 1
+                if not (math.isfinite(imp[a]) and seen > 0):
+                    msg = (
+                        f"The 'importance' parameter of {where} names column {v!r} "
+                        f"for item {a!r}, which has no observed value."
+                    )
+                    raise InputError(msg)
+            source = "stated"
+        else:
+            assert tgt is not None  # noqa: S101 - set above
+            listwise = part.moments([*attrs, tgt], nan_policy=nan_policy)
+            drivers = derived_importance(
+                listwise,
+                attrs,
+                tgt,
+                method=method,
+                confidence_level=level,
+                backend=part.backend,
+                where=where,
+            )
+            imp = dict(drivers.importance)
+            source = f"derived ({method})"
+        pc = float(np.mean(list(perf.values())))
+        ic = float(np.mean(list(imp.values())))
+        if centre == "scale":
+            assert psc is not None  # noqa: S101 - set above
+            pc = (psc.minimum + psc.maximum) / 2
+            if isc is not None:
+                ic = (isc.minimum + isc.maximum) / 2
+        quad = {a: QUADRANTS[(imp[a] >= ic, perf[a] >= pc)] for a in attrs}
+        idx = [m.columns.index(a) for a in attrs]
+        var = m.variance()[idx]
+        n_eff = m.effective_n()[idx] if m.weighted else m.nobs[idx].astype(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            se = np.where(n_eff > 1, np.sqrt(var / n_eff), np.nan)
+        few = [a for a, s_ in zip(attrs, se, strict=True) if not np.isfinite(s_)]
+        if few:
+            msg = (
+                f"{where}: item(s) {few} have fewer than 2 answers; their "
+                "performance has no standard error (NaN interval)."
+            )
+            # fit <- fit_segments <- ipa <- the caller
+            warnings.warn(msg, SatmodelsWarning, stacklevel=4)
 
-    return IPAResult(
-        estimates=build(level),
-        confidence_level=level,
-        performance=perf,
-        performance_100={
-            a: float(sc.rescale(v)) if sc is not None else math.nan
-            for a, v in perf.items()
-        },
-        importance=imp,
-        quadrant=quad,
-        performance_centre=pc,
-        importance_centre=ic,
-        centre=centre,
-        scale=sc,
-        importance_source=source,
-        n=m.missing_report.rows_used,
-        missing_report=m.missing_report,
-        drivers=drivers,
-        _refit=build,
-    )
+        def build(lv: float) -> Estimates:
+            rows = estimates(
+                kind="performance",
+                name=attrs,
+                estimate=[perf[a] for a in attrs],
+                standard_error=se,
+                statistic=np.full(len(attrs), np.nan),
+                pvalue=np.full(len(attrs), np.nan),
+                df=m.nobs[idx] - 1.0,
+                n=m.nobs[idx],
+                interval="t",
+                confidence_level=lv,
+                backend=part.backend,
+            )
+            if drivers is not None:
+                assert drivers._refit is not None  # noqa: S101 - always set
+                imp_rows = drivers._refit(lv).select("importance")
+            else:
+                imp_rows = estimates(
+                    kind="importance",
+                    name=attrs,
+                    estimate=[imp[a] for a in attrs],
+                    interval="none",
+                    confidence_level=lv,
+                    backend=part.backend,
+                )
+            return concat([rows, imp_rows])
+
+        return IPAResult(
+            estimates=build(level),
+            confidence_level=level,
+            performance=perf,
+            performance_100={
+                a: float(psc.rescale(v)) if psc is not None else math.nan
+                for a, v in perf.items()
+            },
+            importance=imp,
+            quadrant=quad,
+            performance_centre=pc,
+            importance_centre=ic,
+            centre=centre,
+            scale=psc,
+            importance_source=source,
+            n=m.missing_report.rows_used,
+            missing_report=m.missing_report,
+            drivers=drivers,
+            _refit=build,
+        )
+
+    needs: list[MomentsNeed] = [(tuple(needed), "pairwise", nan_policy)]
+    if tgt is not None:
+        needs.append(((*attrs, tgt), "listwise", nan_policy))
+    return fit_segments(table, fit, needs)

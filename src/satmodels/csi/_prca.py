@@ -31,14 +31,14 @@ import numpy as np
 
 from .._typing import FloatArray
 from .._validation import check_confidence_level, check_nan_policy
-from ..data import read
+from ..data import Table, read
 from ..exceptions import EstimationError, InputError
 from ..results._estimates import Estimates, estimates
 from ..scales import Scale, as_scale
 from ..stats._entry import _moments_from_values
 from ..stats.moments import MissingReport, Moments
 from ._category import check_on_scale
-from ._estimated import EstimatedResult, Refit
+from ._estimated import EstimatedResult, Refit, fit_segments, segment_note
 
 __all__ = ["PRCAResult", "prca"]
 
@@ -67,6 +67,8 @@ class PRCAResult(EstimatedResult):
     r_squared : float
     n : int
     missing_report : MissingReport or None
+    segments : dict of str to PRCAResult or None
+        One result per segment label (sorted), when ``segments`` was given.
     """
 
     estimates: Estimates
@@ -81,6 +83,7 @@ class PRCAResult(EstimatedResult):
     r_squared: float
     n: int
     missing_report: MissingReport | None = None
+    segments: dict[str, PRCAResult] | None = field(default=None, repr=False)
     _refit: Refit | None = field(default=None, repr=False)
 
     def _title(self) -> str:
@@ -98,7 +101,8 @@ class PRCAResult(EstimatedResult):
     def __repr__(self) -> str:
         return (
             f"PRCAResult({len(self.factor)} attributes, n={self.n}, "
-            f"r_squared={self.r_squared:.3f}, factor={self.factor})"
+            f"r_squared={self.r_squared:.3f}, factor={self.factor}"
+            f"{segment_note(self.segments)})"
         )
 
 
@@ -162,6 +166,7 @@ def prca(
     high: Sequence[float] | None = None,
     columns: Sequence[str] | None = None,
     weights: object = None,
+    segments: object = None,
     confidence_level: float = 0.95,
     nan_policy: Literal["omit", "raise"] = "omit",
 ) -> PRCAResult:
@@ -187,6 +192,9 @@ def prca(
         Names of an array's columns, or the columns of a frame to use.
     weights : array_like or str, optional
         Case weights.
+    segments : array_like or str, optional
+        Segment label per row (or its column); one analysis per segment in
+        ``result.segments``.
     confidence_level : float
         Level of the intervals and of the asymmetry test used to classify.
     nan_policy : {"omit", "raise"}
@@ -256,6 +264,7 @@ def prca(
         columns=columns,
         roles={"items": items, "target": target},
         weights=weights,
+        segments=segments,
         accept=["rows"],
     )
     tgt = table.role("target")[0]
@@ -263,23 +272,27 @@ def prca(
     if not attrs:
         msg = f"The 'items' parameter of {where} must name at least one column."
         raise InputError(msg)
-    perf = table.matrix(attrs)
-    check_on_scale(perf, sc, attrs, where)
-    low_d = np.where(np.isnan(perf), np.nan, np.isin(perf, lows).astype(np.float64))
-    high_d = np.where(np.isnan(perf), np.nan, np.isin(perf, highs).astype(np.float64))
-    design = np.column_stack([low_d, high_d, table.column(tgt)])
+    check_on_scale(table.matrix(attrs), sc, attrs, where)
     dcols = [f"{a}:low" for a in attrs] + [f"{a}:high" for a in attrs] + [tgt]
-    m = _moments_from_values(
-        design,
-        tuple(dcols),
-        table.weights,
-        missing="listwise",
-        nan_policy=nan_policy,
-        backend=table.backend,
-        where=where,
-        name="items",
-    )
-    return _fit(m, attrs, dcols, lows, highs, level, table.backend, where)
+
+    def fit(part: Table, _segment: str | None) -> PRCAResult:
+        perf = part.matrix(attrs)
+        low_d = np.where(np.isnan(perf), np.nan, np.isin(perf, lows).astype(float))
+        high_d = np.where(np.isnan(perf), np.nan, np.isin(perf, highs).astype(float))
+        design = np.column_stack([low_d, high_d, part.column(tgt)])
+        m = _moments_from_values(
+            design,
+            tuple(dcols),
+            part.weights,
+            missing="listwise",
+            nan_policy=nan_policy,
+            backend=part.backend,
+            where=where,
+            name="items",
+        )
+        return _fit(m, attrs, dcols, lows, highs, level, part.backend, where)
+
+    return fit_segments(table, fit)
 
 
 def _fit(  # noqa: PLR0917 - private, one caller

@@ -30,12 +30,19 @@ from typing import Literal
 import numpy as np
 
 from .._validation import check_confidence_level, check_nan_policy
-from ..data import read
+from ..data import Table, read
 from ..exceptions import EstimationError, InputError
 from ..results._estimates import Estimates, estimates
 from ..stats._reliability import _alpha, _alpha_if_deleted, _feldt_interval, _item_total
-from ..stats.moments import MissingReport
-from ._estimated import EstimatedResult, Refit, check_choice, fmt
+from ..stats.moments import MissingReport, Moments
+from ._estimated import (
+    EstimatedResult,
+    Refit,
+    check_choice,
+    fit_segments,
+    fmt,
+    segment_note,
+)
 
 __all__ = ["AlphaResult", "cronbach_alpha"]
 
@@ -62,6 +69,8 @@ class AlphaResult(EstimatedResult):
         The headline row (properties).
     alpha_if_deleted, item_total_correlation : dict of str to float
         The item rows (properties).
+    segments : dict of str to AlphaResult or None
+        One result per segment label (sorted), when ``segments`` was given.
     """
 
     estimates: Estimates
@@ -69,6 +78,7 @@ class AlphaResult(EstimatedResult):
     k: int
     n: int
     missing_report: MissingReport | None = None
+    segments: dict[str, AlphaResult] | None = field(default=None, repr=False)
     _refit: Refit | None = field(default=None, repr=False)
 
     @property
@@ -113,7 +123,7 @@ class AlphaResult(EstimatedResult):
         return (
             f"AlphaResult(alpha={fmt(self.alpha, 4)}, {pct} CI "
             f"[{fmt(self.ci_low, 4)}, {fmt(self.ci_high, 4)}], k={self.k}, "
-            f"n={self.n})"
+            f"n={self.n}{segment_note(self.segments)})"
         )
 
 
@@ -123,6 +133,7 @@ def cronbach_alpha(
     items: Sequence[str] | None = None,
     columns: Sequence[str] | None = None,
     weights: object = None,
+    segments: object = None,
     missing: Literal["listwise", "pairwise"] = "listwise",
     confidence_level: float = 0.95,
     nan_policy: Literal["omit", "raise"] = "omit",
@@ -140,6 +151,10 @@ def cronbach_alpha(
         Names of an array's columns, or the columns of a frame to use.
     weights : array_like or str, optional
         Case weights (the interval then uses the unweighted n).
+    segments : array_like or str, optional
+        Segment label per row (or its column); one alpha per segment in
+        ``result.segments`` (on a lazy engine from one grouped
+        aggregation).
     missing : {"listwise", "pairwise"}
         How the covariance matrix treats missing answers. Pairwise, Feldt's
         interval uses the smallest number of respondents behind any entry
@@ -176,21 +191,32 @@ def cronbach_alpha(
     where = "cronbach_alpha"
     level = check_confidence_level(confidence_level, where)
     check_nan_policy(nan_policy, where, ("omit", "raise"))
-    miss = check_choice(missing, ("listwise", "pairwise"), "missing", where)
+    how = check_choice(missing, ("listwise", "pairwise"), "missing", where)
+    miss: Literal["listwise", "pairwise"] = (
+        "pairwise" if how == "pairwise" else "listwise"
+    )
     table = read(
         data,
         where=where,
         columns=columns,
         roles={"items": items},
         weights=weights,
+        segments=segments,
         accept=("rows", "lazy", "moments"),
     )
-    m = table.moments(
-        table.role("items"),
-        missing=miss,  # type: ignore[arg-type]
-        nan_policy=nan_policy,
-        name="items",
-    )
+    cols = table.role("items")
+
+    def fit(part: Table, _segment: str | None) -> AlphaResult:
+        m = part.moments(cols, missing=miss, nan_policy=nan_policy, name="items")
+        return _fit(m, miss, level, table.backend, where)
+
+    return fit_segments(table, fit, [(cols, miss, nan_policy)])
+
+
+def _fit(
+    m: Moments, miss: str, level: float, backend: str | None, where: str
+) -> AlphaResult:
+    """Alpha, Feldt's interval and the item rows from one set of Moments."""
     k = m.p
     if k < 2:
         msg = f"The 'items' parameter of {where} needs at least 2 items. Got {k}."
@@ -226,7 +252,7 @@ def cronbach_alpha(
             n=n,
             interval=("feldt",) + ("none",) * (2 * k),
             confidence_level=lv,
-            backend=table.backend,
+            backend=backend,
         )
 
     return AlphaResult(

@@ -23,10 +23,16 @@ if TYPE_CHECKING:
     from ..stats.counts import CategoryCounts, PairCounts
     from ..stats.moments import Moments
 
-__all__ = ["Kind", "Table"]
+__all__ = ["CountsNeed", "Kind", "MomentsNeed", "PairsNeed", "Table"]
 
 Kind = Literal["rows", "lazy", "moments", "counts"]
 Missing = Literal["listwise", "pairwise"]
+#: The Moments a model asks of each segment: columns, missing, nan_policy.
+MomentsNeed = tuple[tuple[str, ...], Missing, Literal["omit", "raise"]]
+#: The category counts a model asks of each segment: columns, categories.
+CountsNeed = tuple[tuple[str, ...], tuple[float, ...]]
+#: The joint counts a model asks of each segment: pairs, categories a and b.
+PairsNeed = tuple[tuple[tuple[str, str], ...], tuple[float, ...], tuple[float, ...]]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -65,6 +71,14 @@ class Table:
         Default ``to_frame`` backend of results: the input's library.
     where : str
         The public function, named in every error message.
+    grouped : tuple of (key, statistics)
+        Statistics of this (segment) table already taken by one grouped
+        aggregation of the whole frame (:meth:`by_segment` with
+        ``moments=``, ``counts=`` or ``pairs=``): keys
+        ``("moments", columns, missing, nan_policy)`` give Moments,
+        ``("counts", columns, categories)`` and ``("pairs", pairs,
+        categories_a, categories_b)`` the engine's count sums; they are
+        answered without a query (:meth:`cached`).
     """
 
     kind: Kind
@@ -81,6 +95,7 @@ class Table:
     statistics: Any = field(default=None, repr=False)
     label_columns: tuple[str, ...] = ()
     backend: str | None = None
+    grouped: tuple[tuple[tuple[Any, ...], Any], ...] = field(default=(), repr=False)
 
     # ----------------------------------------------------------- columns
     @property
@@ -158,14 +173,33 @@ class Table:
         msg = f"{self.where} was given no segments."
         raise InputError(msg)
 
-    def by_segment(self) -> dict[str, Table]:
+    def by_segment(
+        self,
+        moments: Sequence[MomentsNeed] = (),
+        *,
+        counts: Sequence[CountsNeed] = (),
+        pairs: Sequence[PairsNeed] = (),
+    ) -> dict[str, Table]:
         """One table per segment label, in sorted label order.
 
         Rows in memory are split with one stable sort of the labels (cost
         n log n whatever the number of segments, where one mask per label
         costs n times the labels); each part keeps the rows' order.
+
+        A lazy frame is split into filtered frames. ``moments``, ``counts``
+        and ``pairs`` name the statistics the model will ask of every
+        segment: each is taken for all segments at once by one grouped
+        aggregation on the engine (:meth:`moments_by_segment`, the grouped
+        counts of :mod:`satmodels.engines.grouped`) and kept in the
+        segment's table, so fitting the segments costs a fixed number of
+        engine queries whatever their number (any other statistic is still
+        computed from the segment's filtered frame; Dask counts each
+        segment's frame).
         """
         if self.segments is None:
+            lazy = self.kind == "lazy" and self.segment_column is not None
+            if lazy and (moments or counts or pairs):
+                return self._grouped_parts(moments, counts, pairs)
             return {s: self.segment(s) for s in self.segment_labels()}
         labels, inverse = np.unique(self.segments.astype(str), return_inverse=True)
         order = np.argsort(inverse, kind="stable")
@@ -175,6 +209,67 @@ class Table:
             rows = order[bounds[k] : bounds[k + 1]]
             parts[str(label)] = replace(self._take(rows), segments=None)
         return parts
+
+    def _grouped_parts(
+        self,
+        moments: Sequence[MomentsNeed],
+        counts: Sequence[CountsNeed],
+        pairs: Sequence[PairsNeed],
+    ) -> dict[str, Table]:
+        """Return filtered segment tables holding their grouped statistics."""
+        from ..engines import (  # noqa: PLC0415
+            lazy_grouped_category_counts,
+            lazy_grouped_pair_counts,
+        )
+
+        taken: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for names, missing, nan_policy in dict.fromkeys(moments):
+            taken[("moments", tuple(names), missing, nan_policy)] = (
+                self.moments_by_segment(names, missing=missing, nan_policy=nan_policy)
+            )
+        for names, cats in dict.fromkeys(counts):
+            got = lazy_grouped_category_counts(
+                self.lazy,
+                columns=list(names),
+                categories=np.asarray(cats, dtype=np.float64),
+                weights=self.weight_column,
+                where=self.where,
+                group=str(self.segment_column),
+            )
+            if got is not None:
+                taken[("counts", tuple(names), tuple(cats))] = got
+        for pq, cats_a, cats_b in dict.fromkeys(pairs):
+            joint = lazy_grouped_pair_counts(
+                self.lazy,
+                pairs=list(pq),
+                categories_a=np.asarray(cats_a, dtype=np.float64),
+                categories_b=np.asarray(cats_b, dtype=np.float64),
+                weights=self.weight_column,
+                where=self.where,
+                group=str(self.segment_column),
+            )
+            if joint is not None:
+                taken[("pairs", tuple(pq), tuple(cats_a), tuple(cats_b))] = joint
+        if taken:
+            labels = sorted({label for got in taken.values() for label in got})
+        else:  # Dask: no grouped counts
+            labels = list(self.segment_labels())
+        return {
+            label: replace(
+                self.segment(label),
+                grouped=tuple(
+                    (key, got[label]) for key, got in taken.items() if label in got
+                ),
+            )
+            for label in labels
+        }
+
+    def cached(self, key: tuple[Any, ...]) -> Any:  # noqa: ANN401 - the statistic
+        """Return the grouped statistics stored under ``key`` (None if absent)."""
+        for got_key, got in self.grouped:
+            if got_key == key:
+                return got
+        return None
 
     def _take(self, rows: np.ndarray[Any, Any]) -> Table:
         """Return the given rows (indices, in order) of an in-memory table."""
@@ -224,6 +319,28 @@ class Table:
             for label, part in self.by_segment().items()
         }
 
+    def counts_by_segment(
+        self,
+        names: Sequence[str] | None = None,
+        *,
+        categories: Sequence[float],
+        nan_policy: Literal["omit", "raise"] = "omit",
+    ) -> dict[str, CategoryCounts]:
+        """Return the CategoryCounts of every segment by label (sorted), one read.
+
+        Rows in memory are split by label; a lazy frame (polars, DuckDB,
+        Spark) is counted on its engine in one grouped aggregation (Dask:
+        one query per segment).
+        """
+        cols = tuple(self.columns if names is None else names)
+        need: CountsNeed = (cols, tuple(float(c) for c in categories))
+        return {
+            label: part.category_counts(
+                cols, categories=categories, nan_policy=nan_policy
+            )
+            for label, part in self.by_segment(counts=[need]).items()
+        }
+
     # --------------------------------------------------------- statistics
     def moments(
         self,
@@ -238,6 +355,10 @@ class Table:
         from ..stats.moments import Moments  # noqa: PLC0415
 
         cols = tuple(self.columns if names is None else names)
+        taken = self.cached(("moments", cols, missing, nan_policy))
+        if taken is not None:
+            given: Moments = taken
+            return given
         if self.kind == "moments":
             stats: Moments = self.statistics
             return stats if cols == stats.columns else stats.select(cols)

@@ -55,7 +55,9 @@ __all__ = [
     "engine_name",
     "lazy_bootstrap",
     "lazy_category_counts",
+    "lazy_grouped_category_counts",
     "lazy_grouped_moments",
+    "lazy_grouped_pair_counts",
     "lazy_moments",
     "lazy_pair_counts",
     "to_lazy",
@@ -148,6 +150,56 @@ def lazy_category_counts(
     from . import grouped  # noqa: PLC0415
 
     return grouped.category_counts(frame, cols, weight, categories, where=where)
+
+
+def lazy_grouped_category_counts(
+    data: object,
+    *,
+    columns: Sequence[str] | None,
+    categories: FloatArray,
+    weights: object,
+    where: str,
+    group: str,
+) -> dict[str, CountSums] | None:
+    """Category counts of every label of ``group`` in one grouped aggregation.
+
+    None for Dask (the caller counts each group's filtered frame).
+    """
+    frame = to_lazy(data)
+    if engine_name(frame) == "dask":
+        return None
+    cols, weight = resolve_columns(frame, columns, weights, where)
+    from . import grouped  # noqa: PLC0415
+
+    return grouped.grouped_category_counts(
+        frame, cols, weight, categories, group, where=where
+    )
+
+
+def lazy_grouped_pair_counts(
+    data: object,
+    *,
+    pairs: Sequence[tuple[str, str]],
+    categories_a: FloatArray,
+    categories_b: FloatArray,
+    weights: object,
+    where: str,
+    group: str,
+) -> dict[str, PairSums] | None:
+    """Joint counts of every label of ``group`` in one grouped aggregation.
+
+    None for Dask (the caller counts each group's filtered frame).
+    """
+    frame = to_lazy(data)
+    if engine_name(frame) == "dask":
+        return None
+    flat = list(dict.fromkeys(c for pair in pairs for c in pair))
+    _, weight = resolve_columns(frame, flat, weights, where)
+    from . import grouped  # noqa: PLC0415
+
+    return grouped.grouped_pair_counts(
+        frame, pairs, weight, categories_a, categories_b, group, where=where
+    )
 
 
 def lazy_pair_counts(

@@ -26,13 +26,21 @@ import narwhals.stable.v2 as nw
 import numpy as np
 
 from .._typing import FloatArray, IntArray
+from ..exceptions import InputError
 from ._frame import W, bad_weight, engine_name, num, raise_bad_weights
 from ._protocol import Cells, CellTotals, CountSums, Invalid, PairSums
 from .memory import match
 
-__all__ = ["category_counts", "cell_totals", "pair_counts", "with_cell_factors"]
+__all__ = [
+    "category_counts",
+    "cell_totals",
+    "grouped_category_counts",
+    "grouped_pair_counts",
+    "pair_counts",
+    "with_cell_factors",
+]
 
-_K, _A, _B, _G = "__k", "__a", "__b", "__g"
+_K, _A, _B, _G, _S = "__k", "__a", "__b", "__g", "__s"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +54,30 @@ class _Groups:
     wq: FloatArray
     a: FloatArray
     b: FloatArray
+    label: np.ndarray[Any, Any] | None = None  # segment label per group
+
+    def split(self, where: str) -> dict[str, _Groups]:
+        """Return the groups of each segment label, in sorted label order."""
+        labels = self.label
+        assert labels is not None  # noqa: S101 - only grouped counts split
+        absent = np.array([v is None for v in labels.tolist()], dtype=bool)
+        if absent.any():
+            rows = int(self.n[(self.unit == 0) & absent].sum())
+            msg = f"The 'segments' parameter of {where} has {rows} missing label(s)."
+            raise InputError(msg)
+        out: dict[str, _Groups] = {}
+        for label in sorted({str(v) for v in labels.tolist()}):
+            mine = labels == label
+            out[label] = _Groups(
+                unit=self.unit[mine],
+                wclass=self.wclass[mine],
+                n=self.n[mine],
+                ws=self.ws[mine],
+                wq=self.wq[mine],
+                a=self.a[mine],
+                b=self.b[mine],
+            )
+        return out
 
 
 def _clean(column: str) -> nw.Expr:
@@ -70,14 +102,19 @@ def _grouped(
     flat: Sequence[str],
     weight: str | None,
     groups: Sequence[Sequence[int]],
+    segment: str | None = None,
 ) -> _Groups:
     """Stack ``groups`` (column indices per counted unit) and count by group.
 
     Each part reads only its own columns (and the weight), cleaned there, so
-    no engine computes a cleaned copy of every column once per part.
+    no engine computes a cleaned copy of every column once per part. With
+    ``segment`` (a label column) every segment is counted in the same
+    aggregation, its label (as a string) one more grouping key.
     """
     keys = [_A, _B][: len(groups[0])]
     extra = [] if weight is None else [_clean(weight).alias(W)]
+    if segment is not None:
+        extra.append(nw.col(segment).cast(nw.String).alias(_S))
     parts = [
         frame.select(
             nw.lit(k, dtype=nw.Int64).alias(_K),
@@ -92,7 +129,7 @@ def _grouped(
             nw.col(W).sum().alias("__ws"),
             (nw.col(W) * nw.col(W)).sum().alias("__wq"),
         ]
-    by = [_K, *keys, _G]
+    by = [_K, *keys, _G] + ([] if segment is None else [_S])
     if engine_name(frame) == "polars":
         # polars runs one small query per unit in parallel (collect_all)
         # faster than over their long union
@@ -125,6 +162,12 @@ def _grouped(
         wq=wq,
         a=values(_A),
         b=values(_B) if len(keys) > 1 else values(_A),
+        label=None
+        if segment is None
+        else np.array(
+            [None if v is None else str(v) for v in out.get_column(_S).to_list()],
+            dtype=object,
+        ),
     )
 
 
@@ -179,6 +222,33 @@ def category_counts(
 ) -> CountSums:
     """Per-column counts of each category by one grouped aggregation."""
     g = _grouped(frame, cols, weight, [[i] for i in range(len(cols))])
+    return _category_sums(g, cols, weight, categories, where)
+
+
+def grouped_category_counts(
+    frame: nw.LazyFrame[Any],
+    cols: tuple[str, ...],
+    weight: str | None,
+    categories: FloatArray,
+    segment: str,
+    *,
+    where: str,
+) -> dict[str, CountSums]:
+    """Per-column counts of every segment label by one grouped aggregation."""
+    g = _grouped(frame, cols, weight, [[i] for i in range(len(cols))], segment)
+    return {
+        label: _category_sums(part, cols, weight, categories, where)
+        for label, part in g.split(where).items()
+    }
+
+
+def _category_sums(
+    g: _Groups,
+    cols: tuple[str, ...],
+    weight: str | None,
+    categories: FloatArray,
+    where: str,
+) -> CountSums:
     codes, bad, nan = match(g.a, categories)
     cells = _cells(
         g, (len(cols), len(categories)), (codes,), nan, weight=weight, where=where
@@ -202,6 +272,37 @@ def pair_counts(
     flat = list(dict.fromkeys(c for pair in pairs for c in pair))
     groups = [[flat.index(a), flat.index(b)] for a, b in pairs]
     g = _grouped(frame, flat, weight, groups)
+    return _pair_sums(g, pairs, weight, categories_a, categories_b, where)
+
+
+def grouped_pair_counts(  # noqa: PLR0917 - mirrors pair_counts
+    frame: nw.LazyFrame[Any],
+    pairs: Sequence[tuple[str, str]],
+    weight: str | None,
+    categories_a: FloatArray,
+    categories_b: FloatArray,
+    segment: str,
+    *,
+    where: str,
+) -> dict[str, PairSums]:
+    """Joint counts per column pair of every segment label, one aggregation."""
+    flat = list(dict.fromkeys(c for pair in pairs for c in pair))
+    groups = [[flat.index(a), flat.index(b)] for a, b in pairs]
+    g = _grouped(frame, flat, weight, groups, segment)
+    return {
+        label: _pair_sums(part, pairs, weight, categories_a, categories_b, where)
+        for label, part in g.split(where).items()
+    }
+
+
+def _pair_sums(  # noqa: PLR0917 - private
+    g: _Groups,
+    pairs: Sequence[tuple[str, str]],
+    weight: str | None,
+    categories_a: FloatArray,
+    categories_b: FloatArray,
+    where: str,
+) -> PairSums:
     shape = (len(pairs), len(categories_a), len(categories_b))
     ca, bad_a, nan_a = match(g.a, categories_a)
     cb, bad_b, nan_b = match(g.b, categories_b)

@@ -398,7 +398,8 @@ def count_groups(
     """Count the answer pairs of all respondents and of each segment.
 
     Rows in memory are encoded once and counted per segment in one pass;
-    a lazy frame is counted on the engine, segment by segment.
+    a lazy frame is counted on the engine, every segment in one grouped
+    aggregation.
 
     Raises
     ------
@@ -416,9 +417,12 @@ def count_groups(
             raise InputError(msg)
         lazy_segs = None
         if t.segment_column is not None:
+            # every segment counted by one grouped aggregation on the engine
+            codes = tuple(float(c) for c in opts.answers.codes)
+            need = (tuple((a, b) for a, b in inp.pairs), codes, codes)
             lazy_segs = {
                 label: Group(count_lazy(sub, inp, opts), None)
-                for label, sub in t.by_segment().items()
+                for label, sub in t.by_segment(pairs=[need]).items()
             }
         return Counted(Group(count_lazy(t, inp, opts), None), lazy_segs, None)
     joint = encode(inp, opts, where)

@@ -270,7 +270,7 @@ def _run(
                 w = wrows[tab.segments == label]
         return _core(sub, call, vector, w)
 
-    return per_segment(tab, fit)
+    return per_segment(tab, fit, call)
 
 
 def _core(

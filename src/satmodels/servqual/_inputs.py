@@ -26,6 +26,8 @@ from .instrument import Instrument
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
+    from ..data._table import MomentsNeed
+
 __all__: list[str] = []
 
 R = TypeVar("R", bound="DataclassInstance")
@@ -150,20 +152,34 @@ def check_call(
     return Call(where, inst, sc, str(nan_policy), level)
 
 
-def per_segment(table: Table, fit: Callable[[Table, str | None], R]) -> R:
+def per_segment(
+    table: Table, fit: Callable[[Table, str | None], R], call: Call | None = None
+) -> R:
     """Fit all respondents and, with segments, each segment (label given).
 
     The segment results go into the ``segments`` field of the overall one.
     Every fit is called at the same stack depth (no comprehension frame),
-    so the warnings of one ``stacklevel`` name the caller's line.
+    so the warnings of one ``stacklevel`` name the caller's line. With the
+    ``call`` whose :func:`survey` each fit takes, a lazy frame's segments
+    get their Moments from one grouped aggregation (not one query each).
     """
     result = fit(table, None)
-    if not table.segment_labels():
+    if table.segments is None and table.segment_column is None:
         return result
+    needs = [] if call is None else [survey_need(table, call)]
     segs = {}
-    for label, sub in table.by_segment().items():
+    for label, sub in table.by_segment(needs).items():
         segs[label] = fit(sub, label)
     return replace(result, segments=segs)
+
+
+def survey_need(table: Table, call: Call) -> MomentsNeed:
+    """Return the Moments :func:`survey` takes of a (segment) table."""
+    cols = tuple(c for s in call.sets.values() for c in s)
+    raising = call.nan_policy == "raise"
+    if table.kind == "lazy":
+        return (cols, "listwise", "raise") if raising else (cols, "pairwise", "omit")
+    return (cols, "listwise", "omit")
 
 
 def read_sets(
@@ -234,12 +250,8 @@ def survey(table: Table, call: Call) -> Survey:
     if table.kind == "lazy":
         # Listwise aggregation is far cheaper on an engine than pairwise;
         # with nan_policy="raise" there is nothing to delete.
-        raising = call.nan_policy == "raise"
-        moments = table.moments(
-            cols,
-            missing="listwise" if raising else "pairwise",
-            nan_policy="raise" if raising else "omit",
-        )
+        cols, missing, policy = survey_need(table, call)
+        moments = table.moments(cols, missing=missing, nan_policy=policy)
     else:
         moments = table.moments(cols)
     _check_means(moments, scale, table.where)

@@ -276,6 +276,8 @@ class ReliabilityResult(ResultMixin):
         Alpha of the dimension without the item.
     confidence_level : float
     missing_report : MissingReport
+    segments : dict of str to ReliabilityResult or None
+        One result per segment label (sorted), when ``segments`` was given.
     """
 
     estimates: Estimates
@@ -286,6 +288,7 @@ class ReliabilityResult(ResultMixin):
     alpha_if_deleted: FloatArray
     confidence_level: float
     missing_report: MissingReport
+    segments: dict[str, ReliabilityResult] | None = field(default=None, repr=False)
     _case_weights: bool = field(default=False, repr=False)
     _backend: str | None = field(default=None, repr=False)
 
@@ -340,10 +343,11 @@ class ReliabilityResult(ResultMixin):
         alphas = ", ".join(
             f"{d} {a:.3f}" for d, a in zip(self.dimensions, self.alpha, strict=True)
         )
+        seg = "" if self.segments is None else f", {len(self.segments)} segments"
         return (
             f"ReliabilityResult(basis={self.basis!r}, "
             f"n={self.missing_report.rows_total}, "
-            f"confidence_level={self.confidence_level})\n  alpha: {alphas[:400]}"
+            f"confidence_level={self.confidence_level}{seg})\n  alpha: {alphas[:400]}"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -364,6 +368,9 @@ class ReliabilityResult(ResultMixin):
             "items": jsonable(items),
             "estimates": self.estimates.to_dict(),
             "missing_report": self.missing_report.to_dict(),
+            "segments": None
+            if self.segments is None
+            else {k: v.to_dict() for k, v in self.segments.items()},
         }
 
     def summary(self) -> Summary:

@@ -110,7 +110,7 @@ def zone_of_tolerance(
         confidence_level=confidence_level,
     ).with_sets({"perceived": perceived, "adequate": adequate, "desired": desired})
     tab = read_sets(data, call, columns=columns, weights=weights, segments=segments)
-    return per_segment(tab, lambda sub, _label: _zone_core(sub, call))
+    return per_segment(tab, lambda sub, _label: _zone_core(sub, call), call)
 
 
 def _zone_core(tab: Table, call: Call) -> ZoneResult:
@@ -178,6 +178,7 @@ def reliability(
     instrument: Instrument = SERVQUAL_22,
     weights: object = None,
     scale: Scale | tuple[float, float] = SEVEN_POINT,
+    segments: object = None,
     columns: Sequence[str] | None = None,
     confidence_level: float = 0.95,
     nan_policy: Literal["omit", "raise"] = "omit",
@@ -195,8 +196,9 @@ def reliability(
         is of the gap scores ``perceptions - expectations``, as
         Parasuraman, Zeithaml & Berry (1988) report SERVQUAL's reliability;
         without, of the perceptions (default columns ``sq_p<item id>``).
-    instrument, weights, scale, columns, confidence_level, nan_policy
-        As in :func:`~satmodels.servqual.gaps`. Each dimension uses the
+    instrument, weights, scale, segments, columns, confidence_level, nan_policy
+        As in :func:`~satmodels.servqual.gaps` (one result per segment in
+        ``result.segments``). Each dimension uses the
         respondents who answered all its items (listwise within the
         dimension); from Moments or a lazy frame, the pairwise covariances
         and the smallest pairwise count.
@@ -262,7 +264,12 @@ def reliability(
         call = call.with_sets(
             {"perceptions": perceptions, "expectations": expectations}
         )
-    tab = read_sets(data, call, columns=columns, weights=weights)
+    tab = read_sets(data, call, columns=columns, weights=weights, segments=segments)
+    return per_segment(tab, lambda sub, _label: _reliability_core(sub, call), call)
+
+
+def _reliability_core(tab: Table, call: Call) -> ReliabilityResult:
+    where = call.where
     sv = survey(tab, call)
     inst, level, sets = call.instrument, call.level, call.sets
     k = inst.n_items

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from .._typing import FloatArray
-from ..csi._estimated import EstimatedResult, Refit, fmt
+from ..csi._estimated import EstimatedResult, Refit, fmt, segment_note
 from ..results._estimates import Estimates
 from ..results._summary import Summary
 from ..stats.moments import MissingReport
@@ -272,6 +272,8 @@ class SeverityResult(EstimatedResult):
     r_squared : float
     n : int
     missing_report : MissingReport or None
+    segments : dict of str to SeverityResult or None
+        One result per segment label (sorted), when ``segments`` was given.
     """
 
     estimates: Estimates
@@ -282,6 +284,7 @@ class SeverityResult(EstimatedResult):
     r_squared: float
     n: int
     missing_report: MissingReport | None
+    segments: dict[str, SeverityResult] | None = field(default=None, repr=False)
     _refit: Refit | None = field(default=None, repr=False)
     _backend: str | None = field(default=None, repr=False)
 
@@ -297,4 +300,5 @@ class SeverityResult(EstimatedResult):
     def __repr__(self) -> str:
         top = ", ".join(f"{k}={fmt(v, 3)}" for k, v in list(self.severity.items())[:4])
         more = ", ..." if len(self.severity) > 4 else ""
-        return f"SeverityResult({top}{more}, n={self.n})"
+        seg = segment_note(self.segments)
+        return f"SeverityResult({top}{more}, n={self.n}{seg})"

@@ -26,7 +26,8 @@ from typing import cast
 import numpy as np
 
 from .._validation import check_confidence_level, check_nan_policy
-from ..data import read
+from ..csi._estimated import fit_segments
+from ..data import Table, read
 from ..exceptions import EstimationError, InputError
 from ..results._estimates import estimates
 from ..stats.moments import MissingReport
@@ -43,6 +44,7 @@ def severity(
     failures: Sequence[str] | None = None,
     columns: Sequence[str] | None = None,
     weights: object = None,
+    segments: object = None,
     confidence_level: float = 0.95,
     nan_policy: str = "omit",
 ) -> SeverityResult:
@@ -61,6 +63,9 @@ def severity(
         Names of a bare array's columns.
     weights : array_like or str, optional
         Case weights (frequency weights for the standard errors).
+    segments : array_like or str, optional
+        Segment label per row (or its column); one set of failure weights
+        per segment in ``result.segments``.
     confidence_level : float, default 0.95
     nan_policy : {"omit", "raise"}
         "omit" drops respondents with a missing cell (listwise, counted).
@@ -102,6 +107,7 @@ def severity(
         columns=columns,
         roles={"target": [target], "failures": failures},
         weights=weights,
+        segments=segments,
         accept=ROWS,
     )
     names = tuple(c for c in table.role("failures") if c != target)
@@ -111,9 +117,25 @@ def severity(
     if not names:
         msg = f"The 'failures' parameter of {where} names no column."
         raise InputError(msg)
-    y = table.column(target)
-    f = table.matrix(list(names))
-    w = np.ones(y.size) if table.weights is None else table.weights
+
+    def fit(part: Table, _segment: str | None) -> SeverityResult:
+        return _fit(part, target, names, level, nan_policy, where)
+
+    return fit_segments(table, fit)
+
+
+def _fit(  # noqa: PLR0917 - private, one caller
+    part: Table,
+    target: str,
+    names: tuple[str, ...],
+    level: float,
+    nan_policy: str,
+    where: str,
+) -> SeverityResult:
+    """Least squares of one (segment) table."""
+    y = part.column(target)
+    f = part.matrix(list(names))
+    w = np.ones(y.size) if part.weights is None else part.weights
     holes = np.isnan(f).any(axis=1) | np.isnan(y)
     if holes.any() and nan_policy == "raise":
         cols = [target, *names]
@@ -165,7 +187,7 @@ def severity(
         df=dof,
         n=y.size,
         confidence_level=level,
-        backend=table.backend,
+        backend=part.backend,
     )
     report = MissingReport(
         rows_total=int(keep.size),
@@ -183,7 +205,7 @@ def severity(
             c: int(np.isnan(col).sum())
             for c, col in zip(
                 [target, *names],
-                np.column_stack([table.column(target), table.matrix(list(names))]).T,
+                np.column_stack([part.column(target), part.matrix(list(names))]).T,
                 strict=True,
             )
         },
@@ -198,5 +220,5 @@ def severity(
         r_squared=r2,
         n=int(y.size),
         missing_report=report,
-        _backend=table.backend,
+        _backend=part.backend,
     )

@@ -178,13 +178,16 @@ class CategoryCounts(ResultMixin):
                 raise InputError(msg)
             return given
         if tab.kind == "lazy":
-            res = lazy_category_counts(
-                tab.lazy,
-                columns=cols,
-                categories=cats,
-                weights=tab.weight_column,
-                where=where,
-            )
+            # a segment's counts may come from one grouped count of all
+            res = tab.cached(("counts", cols, tuple(float(c) for c in cats)))
+            if res is None:
+                res = lazy_category_counts(
+                    tab.lazy,
+                    columns=cols,
+                    categories=cats,
+                    weights=tab.weight_column,
+                    where=where,
+                )
             for bad in res.invalid:
                 if bad is not None:
                     msg = (

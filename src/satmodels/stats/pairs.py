@@ -265,14 +265,18 @@ def _count_pairs(
     names = [f"{a}/{b}" for a, b in opts.pairs]
     flat = list(dict.fromkeys(c for pq in opts.pairs for c in pq))
     if tab.kind == "lazy":
-        res = lazy_pair_counts(
-            tab.lazy,
-            pairs=opts.pairs,
-            categories_a=ca,
-            categories_b=cb,
-            weights=tab.weight_column,
-            where=where,
-        )
+        # a segment's counts may come from one grouped count of all
+        key = ("pairs", tuple(opts.pairs), tuple(map(float, ca)), tuple(map(float, cb)))
+        res = tab.cached(key)
+        if res is None:
+            res = lazy_pair_counts(
+                tab.lazy,
+                pairs=opts.pairs,
+                categories_a=ca,
+                categories_b=cb,
+                weights=tab.weight_column,
+                where=where,
+            )
         for (a, b), bad in zip(opts.pairs, res.invalid, strict=True):
             if bad is not None:
                 msg = (
