@@ -26,6 +26,7 @@ from .bootstrap_result import PLSBootstrap
 from .discriminant import HTMTResult, htmt
 from .index import IPMAResult
 from .mediation import MediationResult, indirect_effects
+from .multigroup import SegmentComparison, compare_segments
 from .plsc import PLScResult, consistent
 from .presets import acsi, ccsi, ecsi, scsb
 from .result import PLSResult
@@ -44,8 +45,10 @@ __all__ = [
     "PLSResult",
     "PLScResult",
     "Path",
+    "SegmentComparison",
     "acsi",
     "ccsi",
+    "compare_segments",
     "consistent",
     "ecsi",
     "fit",
