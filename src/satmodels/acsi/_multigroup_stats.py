@@ -63,6 +63,7 @@ class SegmentStats:
     loadings: FloatArray  # (B, p)
     paths: FloatArray  # (B, P) in the spec's path order
     indices: FloatArray  # (B, J) 0-100 indices (NaN without a scale)
+    composite_weights: FloatArray  # (B, p) the weights MICOM's c compares
     score_mean: FloatArray  # (B, J) pooled composites' mean in the segment
     score_log_variance: FloatArray  # (B, J) their log variance
     ok: BoolArray  # (B,) converged and finite
@@ -113,6 +114,7 @@ def segment_stats(
         loadings=out["loadings"],
         paths=path_values,
         indices=idx,
+        composite_weights=w_own,
         score_mean=score_mean,
         score_log_variance=log_var,
         ok=ok,

@@ -41,6 +41,8 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from .._typing import FloatArray, IntArray
@@ -56,7 +58,7 @@ __all__ = [
 
 
 def permuted_moments(  # noqa: PLR0917 - the kernel's inputs
-    x: FloatArray,
+    xs: Sequence[FloatArray],
     w: FloatArray | None,
     codes: IntArray,
     k: int,
@@ -64,13 +66,15 @@ def permuted_moments(  # noqa: PLR0917 - the kernel's inputs
     gen: np.random.Generator,
     *,
     listwise: bool,
-) -> list[PairMoments]:
+) -> list[list[PairMoments]]:
     """Moments of every segment under ``n_permutations`` label permutations.
 
     Parameters
     ----------
-    x : ndarray, (n, p)
-        The indicators of the usable rows (NaN = missing, pairwise only).
+    xs : sequence of ndarray, each (n, p)
+        Matrices of the same usable rows (NaN = missing, pairwise only),
+        e.g. the answers and the answers standardized within segments; all
+        are permuted with the same labels.
     w : ndarray or None
         Case weights of the rows.
     codes : ndarray of int, (n,)
@@ -87,33 +91,42 @@ def permuted_moments(  # noqa: PLR0917 - the kernel's inputs
 
     Returns
     -------
-    list of PairMoments
-        One batch (B, p, p) per segment code.
+    list of list of PairMoments
+        Per matrix of ``xs``, one batch (B, p, p) per segment code.
     """
-    n, p = x.shape
-    with np.errstate(invalid="ignore"):
-        shift = np.nanmean(x, axis=0) if not listwise else x.mean(axis=0)
-    shift = np.where(np.isfinite(shift), shift, 0.0)
-    x0, obs, wcase = centred_rows(x, w, shift, listwise=listwise)
+    n, p = xs[0].shape
     q = 3 + p + p * p if listwise else 6 * p * p
     row_step = max(1, CHUNK_ELEMENTS // q)
     perm_step = max(1, CHUNK_ELEMENTS // max(n, 1))
     blocks = [(a, min(n, a + row_step)) for a in range(0, n, row_step)]
-    total = np.zeros(q)
-    for a, b in blocks:
-        total += row_products(x0[a:b], obs[a:b], wcase[a:b], listwise).sum(axis=0)
-    sums = [np.zeros((n_permutations, q)) for _ in range(k - 1)]
+    prepared = []
+    for x in xs:
+        with np.errstate(invalid="ignore"):
+            shift = np.nanmean(x, axis=0) if not listwise else x.mean(axis=0)
+        shift = np.where(np.isfinite(shift), shift, 0.0)
+        x0, obs, wcase = centred_rows(x, w, shift, listwise=listwise)
+        total = np.zeros(q)
+        for a, b in blocks:
+            total += row_products(x0[a:b], obs[a:b], wcase[a:b], listwise).sum(axis=0)
+        prepared.append((shift, x0, obs, wcase, total))
+    sums = [[np.zeros((n_permutations, q)) for _ in range(k - 1)] for _ in xs]
     with np.errstate(over="ignore", invalid="ignore"):
         for lo in range(0, n_permutations, perm_step):
             hi = min(n_permutations, lo + perm_step)
             labels = gen.permuted(np.tile(codes, (hi - lo, 1)), axis=1)
             for a, b in blocks:
-                z = row_products(x0[a:b], obs[a:b], wcase[a:b], listwise)
-                part = labels[:, a:b]
-                for g in range(k - 1):
-                    sums[g][lo:hi] += (part == g).astype(np.float64) @ z
-    last = total[None, :] - np.sum(sums, axis=0) if sums else total[None, :]
-    return [sums_to_moments(s, p, shift, listwise=listwise) for s in [*sums, last]]
+                masks = [(labels[:, a:b] == g).astype(np.float64) for g in range(k - 1)]
+                for (_, x0, obs, wcase, _), out in zip(prepared, sums, strict=True):
+                    z = row_products(x0[a:b], obs[a:b], wcase[a:b], listwise)
+                    for g in range(k - 1):
+                        out[g][lo:hi] += masks[g] @ z
+    result = []
+    for (shift, _, _, _, total), out in zip(prepared, sums, strict=True):
+        last = total[None, :] - np.sum(out, axis=0) if out else total[None, :]
+        result.append(
+            [sums_to_moments(s, p, shift, listwise=listwise) for s in [*out, last]]
+        )
+    return result
 
 
 def permutation_pvalue(observed: FloatArray, permuted: FloatArray) -> FloatArray:

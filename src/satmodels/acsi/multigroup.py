@@ -10,9 +10,12 @@ difference between two segments (each pair, when there are more):
   A permutation is a 0/1 weight vector per segment, so the permuted
   segments' moments of all B permutations are one matrix product
   (:mod:`._permutation`) and the B fits run as one batch
-  (:mod:`._pls_kernel`), as the bootstrap does. With more than two
-  segments the p-values of one statistic over the pairs are
-  Holm-adjusted (Holm 1979).
+  (:mod:`._pls_kernel`), as the bootstrap does. Weights, loadings and
+  paths are permuted on the answers standardized within their segment
+  (as cSEM does; segments differing only in indicator means or variances
+  stay exchangeable), the indices and MICOM on the answers themselves.
+  With more than two segments the p-values of one statistic over the
+  pairs are Holm-adjusted (Holm 1979).
 * **PLS-MGA** (Henseler 2007; Henseler, Ringle & Sinkovics 2009; cSEM
   ``.approach_mgd = "Henseler"``), with ``n_resamples``: from each
   segment's bootstrap replicates, the probability
@@ -56,6 +59,7 @@ References
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
@@ -65,7 +69,7 @@ import numpy as np
 from .._typing import FloatArray
 from .._validation import check_confidence_level, check_count, check_rng, validated
 from ..data import Table, read
-from ..engines._protocol import Account, MomentSums
+from ..engines._protocol import Account, MomentSums, PairMoments
 from ..exceptions import InputError
 from ..results._estimates import estimates
 from ..scales import Scale, as_scale
@@ -181,8 +185,13 @@ def compare_segments(
     permutations whose fit converged (``n_failed`` the others), plus one
     (Phipson & Smyth 2010). Statistics that are fixed by construction (the
     weight and loading of a single-indicator block, its c = 1) get no
-    p-value. Rows with a missing indicator are left out before permuting
-    (``missing="listwise"``), so every permutation keeps the segment sizes.
+    p-value. Weights, loadings and paths are permuted on the answers
+    standardized within their own segment (their null hypothesis is the
+    same correlation structure; cSEM's ``testMGD`` does the same), the
+    indices and MICOM's statistics on the answers themselves (cSEM's
+    ``testMICOM``), with the same permutations. Rows with a missing
+    indicator are left out before permuting (``missing="listwise"``), so
+    every permutation keeps the segment sizes.
 
     References
     ----------
@@ -291,10 +300,10 @@ def compare_segments(
             pooled=pooled,
         )
 
-    observed = {
-        label: stats_of(part.moments(inds, missing=opts.missing))
-        for label, part in parts.items()
+    seg_moments = {
+        label: part.moments(inds, missing=opts.missing) for label, part in parts.items()
     }
+    observed = {label: stats_of(m) for label, m in seg_moments.items()}
     pairs = list(itertools.combinations(labels, 2))
     obs_rows = np.stack(
         [_pair_vector(observed[a], observed[b], pooled.corr, lay) for a, b in pairs]
@@ -303,7 +312,7 @@ def compare_segments(
     perm_rows: FloatArray | None = None
     if n_perm:
         permuted, n_failed = _permutations(
-            table, labels, inds, opts.missing, n_perm, gen, stats_of
+            table, labels, seg_moments, opts.missing, n_perm, gen, stats_of
         )
         perm_rows = np.stack(
             [_pair_vector(permuted[a], permuted[b], pooled.corr, lay) for a, b in pairs]
@@ -346,13 +355,23 @@ def _segment_fit(  # noqa: PLR0917 - one segment's fit
 def _permutations(  # noqa: PLR0917
     table: Table,
     labels: tuple[str, ...],
-    inds: tuple[str, ...],
+    observed: dict[str, Moments],
     missing: str,
     n_perm: int,
     gen: np.random.Generator,
     stats_of: Any,  # noqa: ANN401 - the closure above
 ) -> tuple[dict[str, SegmentStats], int]:
-    """Every segment's statistics under ``n_perm`` permutations of the labels."""
+    """Every segment's statistics under ``n_perm`` permutations of the labels.
+
+    Two matrices are permuted with the same labels: the answers (for the
+    0-100 indices and MICOM, whose statistics live in the answers' means
+    and variances) and the answers standardized within their own segment
+    (for weights, loadings and paths, whose null hypothesis is the same
+    correlation structure: segments that differ only in indicator means or
+    variances then stay exchangeable; cSEM's ``testMGD`` permutes its
+    groups' standardized data the same way).
+    """
+    inds = observed[labels[0]].columns
     x = table.matrix(inds)
     w = table.weights
     seg = np.asarray(table.segments).astype(str)
@@ -361,9 +380,15 @@ def _permutations(  # noqa: PLR0917
         keep &= ~np.isnan(x).any(axis=1)
     else:
         keep &= ~np.isnan(x).all(axis=1)
+    x = x[keep]
     codes = np.searchsorted(np.asarray(labels), seg[keep])
-    batches = permuted_moments(
-        x[keep],
+    z = np.empty_like(x)
+    for g, label in enumerate(labels):
+        rows = codes == g
+        m = observed[label]
+        z[rows] = (x[rows] - m.mean) / m.std()
+    raw, std = permuted_moments(
+        (x, z),
         None if w is None else w[keep],
         codes,
         len(labels),
@@ -373,21 +398,20 @@ def _permutations(  # noqa: PLR0917
     )
     out: dict[str, SegmentStats] = {}
     ok = np.ones(n_perm, dtype=bool)
-    for label, pm in zip(labels, batches, strict=True):
-        n_g = int((codes == labels.index(label)).sum())
-        sums = MomentSums(
-            columns=inds,
-            missing="listwise" if missing == "listwise" else "pairwise",
-            weighted=w is not None,
-            moments=pm,
-            account=Account(
-                rows_total=n_g, rows_used=n_g, reasons={}, column_missing={}
-            ),
+    for g, label in enumerate(labels):
+        n_g = int((codes == g).sum())
+        on_raw, on_std = (
+            stats_of(_moments(pm, inds, missing, n_g, weighted=w is not None))
+            for pm in (raw[g], std[g])
         )
-        m = Moments(**moments_fields(sums, where=_WHERE, name="data"))
-        st = stats_of(m)
-        out[label] = st
-        ok &= st.ok
+        out[label] = dataclasses.replace(
+            on_raw,
+            weights=on_std.weights,
+            loadings=on_std.loadings,
+            paths=on_std.paths,
+            ok=on_raw.ok & on_std.ok,
+        )
+        ok &= out[label].ok
     # a permutation whose fit failed in any segment is left out of every test
     for st in out.values():
         for arr in (
@@ -395,11 +419,26 @@ def _permutations(  # noqa: PLR0917
             st.loadings,
             st.paths,
             st.indices,
+            st.composite_weights,
             st.score_mean,
             st.score_log_variance,
         ):
             arr[~ok] = np.nan
     return out, int((~ok).sum())
+
+
+def _moments(
+    pm: PairMoments, inds: tuple[str, ...], missing: str, n: int, *, weighted: bool
+) -> Moments:
+    """Return a batch of permuted moments as :class:`Moments`."""
+    sums = MomentSums(
+        columns=inds,
+        missing="listwise" if missing == "listwise" else "pairwise",
+        weighted=weighted,
+        moments=pm,
+        account=Account(rows_total=n, rows_used=n, reasons={}, column_missing={}),
+    )
+    return Moments(**moments_fields(sums, where=_WHERE, name="data"))
 
 
 def _pair_vector(
@@ -415,7 +454,7 @@ def _pair_vector(
             a.loadings - b.loadings,
             a.paths - b.paths,
             a.indices - b.indices,
-            composite_correlation(a.weights, b.weights, corr, lay),
+            composite_correlation(a.composite_weights, b.composite_weights, corr, lay),
             a.score_mean - b.score_mean,
             a.score_log_variance - b.score_log_variance,
         ],
