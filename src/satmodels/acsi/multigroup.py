@@ -71,12 +71,11 @@ from .._validation import check_confidence_level, check_count, check_rng, valida
 from ..data import Table, read
 from ..engines._protocol import Account, MomentSums, PairMoments
 from ..exceptions import InputError
-from ..results._estimates import estimates
 from ..scales import Scale, as_scale
 from ..stats._moments_kernels import moments_fields
 from ..stats.moments import Moments
 from ._common import as_spec, index_scale
-from ._multigroup_result import SegmentComparison
+from ._multigroup_result import SegmentComparison, assemble
 from ._multigroup_stats import (
     Pooled,
     SegmentStats,
@@ -84,15 +83,10 @@ from ._multigroup_stats import (
     segment_stats,
 )
 from ._permutation import (
-    holm_columns,
-    lower_pvalue,
-    mga_probability,
-    permutation_pvalue,
     permuted_moments,
 )
 from ._pls_kernel import layout
 from ._pls_options import PLSOptions
-from .bootstrap_result import PLSBootstrap
 from .pls import fit_pls
 from .result import PLSResult
 from .spec import ModelSpec
@@ -101,16 +95,6 @@ __all__ = ["SegmentComparison", "compare_segments"]
 
 _WHERE = "acsi.compare_segments"
 _ROWS: tuple[Literal["rows"]] = ("rows",)
-#: Kinds of the compared rows, and which bootstrap family (if any) holds them.
-_KINDS = (
-    ("weight_difference", "weights"),
-    ("loading_difference", "loadings"),
-    ("path_difference", "paths"),
-    ("index_difference", "indices"),
-    ("composite_correlation", None),
-    ("composite_mean_difference", None),
-    ("composite_log_variance_ratio", None),
-)
 
 
 def compare_segments(
@@ -317,7 +301,7 @@ def compare_segments(
         perm_rows = np.stack(
             [_pair_vector(permuted[a], permuted[b], pooled.corr, lay) for a, b in pairs]
         )  # (pairs, B, K)
-    return _assemble(
+    return assemble(
         spec=spec,
         lay=lay,
         labels=labels,
@@ -459,162 +443,4 @@ def _pair_vector(
             a.score_log_variance - b.score_log_variance,
         ],
         axis=1,
-    )
-
-
-def _row_names(spec: ModelSpec, lay: Any) -> tuple[list[str], list[str], list[str]]:  # noqa: ANN401
-    """Kinds, names and bootstrap families of the K compared statistics."""
-    lv = lay.latents
-    groups = (
-        list(lay.indicators),
-        list(lay.indicators),
-        [f"{p.source} -> {p.target}" for p in spec.paths],
-        list(lv),
-        list(lv),
-        list(lv),
-        list(lv),
-    )
-    kinds: list[str] = []
-    names: list[str] = []
-    fams: list[str] = []
-    for (kind, fam), items in zip(_KINDS, groups, strict=True):
-        kinds += [kind] * len(items)
-        names += items
-        fams += [fam or ""] * len(items)
-    return kinds, names, fams
-
-
-def _fixed(lay: Any, kinds: list[str], names: list[str]) -> np.ndarray[Any, Any]:  # noqa: ANN401
-    """Statistics fixed by construction: single-indicator blocks."""
-    single_ind = {lay.indicators[int(m[0])] for m in lay.members if m.size == 1}
-    single_lv = {lay.latents[k] for k, m in enumerate(lay.members) if m.size == 1}
-    out = []
-    for kind, name in zip(kinds, names, strict=True):
-        if kind in ("weight_difference", "loading_difference"):
-            out.append(name in single_ind)
-        elif kind == "composite_correlation":
-            out.append(name in single_lv)
-        else:
-            out.append(False)
-    return np.asarray(out, dtype=bool)
-
-
-def _assemble(
-    *,
-    spec: ModelSpec,
-    lay: Any,  # noqa: ANN401
-    labels: tuple[str, ...],
-    pairs: list[tuple[str, str]],
-    fits: dict[str, PLSResult],
-    pooled_fit: PLSResult,
-    obs_rows: FloatArray,
-    perm_rows: FloatArray | None,
-    n_perm: int,
-    n_failed: int,
-    level: float,
-    scale: Scale | None,
-    table: Table,
-) -> SegmentComparison:
-    kinds, names, fams = _row_names(spec, lay)
-    kk = len(names)
-    n_pairs = len(pairs)
-    is_c = np.array([k == "composite_correlation" for k in kinds])
-    fixed = _fixed(lay, kinds, names)
-    if scale is None:
-        fixed |= np.array([k == "index_difference" for k in kinds])
-    p_raw = np.full((n_pairs, kk), np.nan)
-    low = np.full((n_pairs, kk), np.nan)
-    high = np.full((n_pairs, kk), np.nan)
-    if perm_rows is not None:
-        for i in range(n_pairs):
-            two = permutation_pvalue(obs_rows[i], perm_rows[i])
-            one = lower_pvalue(obs_rows[i], perm_rows[i])
-            p_raw[i] = np.where(is_c, one, two)
-            with np.errstate(invalid="ignore"):
-                qs = np.nanquantile(
-                    perm_rows[i], [(1 - level) / 2, (1 + level) / 2, 1 - level], axis=0
-                )
-            low[i] = np.where(is_c, qs[2], qs[0])
-            high[i] = np.where(is_c, np.nan, qs[1])
-        p_raw[:, fixed] = np.nan
-        low[:, fixed] = np.nan
-        high[:, fixed] = np.nan
-    p_adj = holm_columns(p_raw) if n_pairs > 1 else p_raw
-    se = np.full((n_pairs, kk), np.nan)
-    ci_lo = np.full((n_pairs, kk), np.nan)
-    ci_hi = np.full((n_pairs, kk), np.nan)
-    mga = np.full((n_pairs, kk), np.nan)
-    boot_n = 0
-    boots = {k: f.bootstrap for k, f in fits.items() if f.bootstrap is not None}
-    if len(boots) == len(fits):
-        cols = _boot_columns(boots[labels[0]], fams, names)
-        for i, (a, b) in enumerate(pairs):
-            ba, bb = boots[a], boots[b]
-            boot_n = ba.n_resamples
-            ra, rb = ba._replicates[:, cols], bb._replicates[:, cols]
-            has = np.asarray([c >= 0 for c in cols.tolist()])
-            m = min(ra.shape[0], rb.shape[0])
-            d = ra[:m] - rb[:m]
-            with np.errstate(invalid="ignore"):
-                s = np.std(d, axis=0, ddof=1)
-                qlo, qhi = np.quantile(d, [(1 - level) / 2, (1 + level) / 2], axis=0)
-            prob = mga_probability(ra, rb, ba.estimate[cols], bb.estimate[cols])
-            keep = has & ~fixed
-            se[i] = np.where(keep, s, np.nan)
-            ci_lo[i] = np.where(keep, qlo, np.nan)
-            ci_hi[i] = np.where(keep, qhi, np.nan)
-            mga[i] = np.where(keep, prob, np.nan)
-    sizes = {label: f.n for label, f in fits.items()}
-    seg_col = [f"{a} vs {b}" for a, b in pairs for _ in range(kk)]
-    n_col = [float(sizes[a] + sizes[b]) for a, b in pairs for _ in range(kk)]
-    est_flat = obs_rows.reshape(-1)
-    interval = ["percentile" if np.isfinite(lo) else "none" for lo in ci_lo.reshape(-1)]
-    table_ = estimates(
-        name=names * n_pairs,
-        estimate=est_flat,
-        kind=kinds * n_pairs,
-        confidence_level=level,
-        standard_error=se.reshape(-1),
-        statistic=np.where(np.isfinite(p_adj.reshape(-1)), est_flat, np.nan),
-        pvalue=p_adj.reshape(-1),
-        ci_low=ci_lo.reshape(-1),
-        ci_high=ci_hi.reshape(-1),
-        n=n_col,
-        interval=interval,
-        segment=seg_col,
-        backend=table.backend,
-    )
-    return SegmentComparison(
-        spec=spec,
-        labels=labels,
-        pairs=tuple(f"{a} vs {b}" for a, b in pairs),
-        n=pooled_fit.n,
-        n_by_segment=sizes,
-        n_permutations=n_perm,
-        n_failed=n_failed,
-        n_resamples=boot_n,
-        configural=True,
-        estimates=table_,
-        unadjusted_pvalue=p_raw.reshape(-1),
-        permutation_low=low.reshape(-1),
-        permutation_high=high.reshape(-1),
-        mga_probability=mga.reshape(-1),
-        segments=fits,
-        pooled=pooled_fit,
-        scale=scale,
-        confidence_level=level,
-        _backend=table.backend,
-    )
-
-
-def _boot_columns(
-    boot: PLSBootstrap, fams: list[str], names: list[str]
-) -> np.ndarray[Any, Any]:
-    """Column of each compared statistic in the bootstrap replicates (-1: none)."""
-    where = {
-        (f, lab): i
-        for i, (f, lab) in enumerate(zip(boot.statistic, boot.label, strict=True))
-    }
-    return np.asarray(
-        [where.get((f, nm), -1) for f, nm in zip(fams, names, strict=True)]
     )
