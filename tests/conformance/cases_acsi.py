@@ -169,3 +169,34 @@ CASES: list[Case] = [
         rtol=1e-8,
     ),
 ]
+
+
+def _two_segments() -> Columns:
+    """The three-latent sample with a numeric segment column ``g`` (0 / 1)."""
+    data = _three_latents(160, seed=12)
+    data["g"] = (np.arange(160) % 2).astype(float)
+    return data
+
+
+@functools.wraps(acsi.compare_segments)
+def _compare(data: Any, **kwargs: Any) -> acsi.SegmentComparison:
+    """acsi.compare_segments; an array's segment column is passed by value."""
+    if isinstance(data, np.ndarray) and kwargs.get("columns"):
+        kwargs["segments"] = data[:, list(kwargs["columns"]).index("g")]
+    return acsi.compare_segments(data, **kwargs)
+
+
+CASES.append(
+    Case(
+        id="acsi.compare_segments",
+        call=_compare,
+        data=_two_segments(),
+        kwargs={"model": MODEL, "segments": "g", "scale": (1, 7), "n_permutations": 19},
+        lazy=False,
+        moments=False,
+        weights=True,
+        resample={"n_resamples": 20},
+        confidence_level=True,
+        rtol=1e-8,
+    )
+)

@@ -32,6 +32,7 @@ from .multigroup import InvarianceResult, invariance
 from .plsc import PLScResult, consistent
 from .presets import acsi, ccsi, ecsi, scsb
 from .result import PLSResult
+from .segment_comparison import SegmentComparison, compare_segments
 from .spec import Block, ModelSpec, Path
 
 if TYPE_CHECKING:
@@ -49,8 +50,10 @@ __all__ = [
     "PLSResult",
     "PLScResult",
     "Path",
+    "SegmentComparison",
     "acsi",
     "ccsi",
+    "compare_segments",
     "consistent",
     "ecsi",
     "fit",
