@@ -10,6 +10,8 @@ from _harness import Case, Columns
 from satmodels import acsi
 
 MODEL = "A =~ a1 + a2 + a3; B =~ b1 + b2; C =~ c1 + c2 + c3; B ~ A; C ~ A + B"
+#: A higher-order construct H of the components A and B, explaining C.
+HOC_MODEL = "A =~ a1 + a2 + a3; B =~ b1 + b2; H =~ A + B; C =~ c1 + c2 + c3; C ~ H"
 
 
 def _three_latents(n: int = 120, seed: int = 11) -> Columns:
@@ -95,6 +97,34 @@ CASES: list[Case] = [
         call=_indirect,
         data=_three_latents(),
         kwargs={"model": MODEL, "scale": (1, 7)},
+        lazy=True,
+        moments=True,
+        weights=True,
+        resample={"n_resamples": 20},
+        confidence_level=True,
+        rtol=1e-8,
+    ),
+    Case(
+        id="acsi.higher_order",
+        call=acsi.higher_order,
+        data=_three_latents(),
+        kwargs={"model": HOC_MODEL, "scale": (1, 7)},
+        lazy=True,
+        moments=True,
+        weights=True,
+        resample={"n_resamples": 20},
+        confidence_level=True,
+        rtol=1e-8,
+    ),
+    Case(
+        id="acsi.higher_order[repeated_indicators]",
+        call=acsi.higher_order,
+        data=_three_latents(),
+        kwargs={
+            "model": HOC_MODEL,
+            "approach": "repeated_indicators",
+            "scale": (1, 7),
+        },
         lazy=True,
         moments=True,
         weights=True,

@@ -4,7 +4,8 @@ Specifications (:class:`ModelSpec`, presets :func:`acsi`, :func:`ecsi`,
 :func:`scsb`, :func:`ccsi`) are validated data; :func:`fit` estimates them
 by PLS path modelling or by maximum likelihood (satmodels' own Newton /
 Fisher-scoring kernel, semopy as fallback) from the indicators' moments.
-Company indices are aggregated into industry, sector and national indices
+Higher-order constructs are fitted by :func:`higher_order`. Company
+indices are aggregated into industry, sector and national indices
 by :func:`satmodels.csi.aggregate`.
 """
 
@@ -24,6 +25,7 @@ from ._common import as_spec, index_scale
 from ._pls_options import PLSOptions
 from .bootstrap_result import PLSBootstrap
 from .discriminant import HTMTResult, htmt
+from .hoc import HigherOrderResult, higher_order
 from .index import IPMAResult
 from .mediation import MediationResult, indirect_effects
 from .plsc import PLScResult, consistent
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Block",
     "HTMTResult",
+    "HigherOrderResult",
     "IPMAResult",
     "MediationResult",
     "ModelSpec",
@@ -49,6 +52,7 @@ __all__ = [
     "consistent",
     "ecsi",
     "fit",
+    "higher_order",
     "htmt",
     "indirect_effects",
     "scsb",

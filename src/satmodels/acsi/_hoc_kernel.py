@@ -96,7 +96,7 @@ def _stage(spec: ModelSpec, source: dict[str, str], inds: tuple[str, ...]) -> St
 def _repeated(
     spec: ModelSpec, comps: dict[str, tuple[str, ...]]
 ) -> tuple[ModelSpec, dict[str, str]]:
-    """The repeated-indicators model and the source of each repeated name."""
+    """Return the repeated-indicators model and each repeated name's source."""
     taken = set(spec.indicators) | {b.latent for b in spec.blocks}
     source: dict[str, str] = {}
     blocks: list[Block] = []
@@ -191,7 +191,7 @@ def _covariance(s: FloatArray, sd: FloatArray, *, scaled: bool) -> FloatArray:
 
 
 def _from_covariance(cov: FloatArray, *, scaled: bool) -> tuple[FloatArray, FloatArray]:
-    """The matrix PLS runs on (correlation if scaled) and the sds, batched."""
+    """Return the matrix PLS runs on (correlation if scaled) and the sds."""
     cov = 0.5 * (cov + np.swapaxes(cov, 1, 2))
     sd = np.sqrt(np.clip(np.diagonal(cov, axis1=1, axis2=2), 0.0, None))
     if not scaled:
@@ -211,6 +211,7 @@ def select(
 def composite_weights(
     s: FloatArray,
     sd: FloatArray,
+    *,
     stage: Stage,
     lay: Layout,
     composites: tuple[str, ...],
@@ -256,7 +257,9 @@ def transform(
     s1, _, sd1 = select(s, mean, sd, pl.first.select)
     lay1 = layout(pl.first.spec)
     p = s.shape[1]
-    comp, ok = composite_weights(s1, sd1, pl.first, lay1, pl.composites, p, opts)
+    comp, ok = composite_weights(
+        s1, sd1, stage=pl.first, lay=lay1, composites=pl.composites, p=p, opts=opts
+    )
     b = s.shape[0]
     t = np.zeros((b, p, keep.size + comp.shape[2]))
     t[:, keep, np.arange(keep.size)] = 1.0
@@ -270,7 +273,7 @@ def transform(
 
 
 def row_map(pl: Plan, s: FloatArray, sd: FloatArray, opts: PLSOptions) -> FloatArray:
-    """The p x q map ``T`` of one fit: final variables are ``X T``."""
+    """Return the p x q map ``T`` of one fit: final variables are ``X T``."""
     p = s.shape[0]
     keep = pl.final.select
     t = np.zeros((p, keep.size + len(pl.composites)))
@@ -278,6 +281,8 @@ def row_map(pl: Plan, s: FloatArray, sd: FloatArray, opts: PLSOptions) -> FloatA
     if pl.first is not None:
         s1, _, sd1 = select(s[None], sd[None], sd[None], pl.first.select)
         lay1 = layout(pl.first.spec)
-        comp, _ = composite_weights(s1, sd1, pl.first, lay1, pl.composites, p, opts)
+        comp, _ = composite_weights(
+            s1, sd1, stage=pl.first, lay=lay1, composites=pl.composites, p=p, opts=opts
+        )
         t[:, keep.size :] = comp[0]
     return t

@@ -67,7 +67,6 @@ from ._pls_boot import Transform, bootstrap, labels, stat_vector
 from ._pls_derived import PLSDerived, _Inputs
 from ._pls_kernel import layout
 from ._pls_options import PLSOptions
-from .pls import _scores, fit_pls
 from .result import PLSResult
 from .spec import ModelSpec
 
@@ -168,7 +167,7 @@ class HigherOrderResult(ResultMixin):
         )
 
     def summary(self) -> Summary:
-        """The higher-order measurement, the structural paths and R²."""
+        """Return the higher-order measurement, the structural paths and R²."""
         est = self.estimates
         rows = []
         for h in self.higher_order:
@@ -220,14 +219,14 @@ def _value(est: Estimates, name: str, kind: str) -> float:
     return float("nan")  # pragma: no cover - every component has its rows
 
 
-def _fit_stage(  # noqa: PLR0913 - the pieces of one linear-transform fit
+def _fit_stage(
     table: Table,
     m: Moments,
+    *,
     n: int,
     spec: ModelSpec,
     columns: tuple[str, ...],
     fn: Transform,
-    *,
     opts: PLSOptions,
     scale: Scale | None,
     gen: np.random.Generator,
@@ -239,6 +238,8 @@ def _fit_stage(  # noqa: PLR0913 - the pieces of one linear-transform fit
     indicators' moments and applies ``fn`` in each replicate; scores use
     the rows mapped by ``rows_map`` (a p x q matrix) when rows were given.
     """
+    from .pls import _scores, fit_pls  # noqa: PLC0415 - keeps import light
+
     lay = layout(spec)
     order = np.array([columns.index(c) for c in lay.indicators], dtype=np.int64)
 
@@ -272,9 +273,13 @@ def _fit_stage(  # noqa: PLR0913 - the pieces of one linear-transform fit
         backend=table.backend,
     )
     quiet = opts.model_copy(update={"n_resamples": 0, "scores": False})
-    res = fit_pls(
-        part, spec, opts=quiet, scale=scale, declared=None, rng=gen, where=_WHERE
-    )
+    # composites can be perfectly collinear in degenerate samples: a block
+    # whose unit-weight sum has no variance gets non-finite weights, which
+    # fit_pls refuses with an EstimationError naming the block
+    with np.errstate(invalid="ignore", divide="ignore"):
+        res = fit_pls(
+            part, spec, opts=quiet, scale=scale, declared=None, rng=gen, where=_WHERE
+        )
     boot = None
     if opts.n_resamples:
         labs = labels(lay, spec, with_indices=scale is not None)
@@ -330,7 +335,7 @@ def _mapped_rows(rows: FloatArray, t: FloatArray) -> FloatArray:
     return out
 
 
-def higher_order(  # noqa: PLR0913 - the options of acsi.fit
+def higher_order(
     data: object,
     *,
     model: ModelSpec | str | Mapping[str, Any],
@@ -515,10 +520,10 @@ def higher_order(  # noqa: PLR0913 - the options of acsi.fit
         first = _fit_stage(
             table_,
             m,
-            n,
-            pl.first.spec,
-            pl.first.columns,
-            fn1,
+            n=n,
+            spec=pl.first.spec,
+            columns=pl.first.columns,
+            fn=fn1,
             opts=opts,
             scale=scale_,
             gen=gen,
@@ -534,16 +539,21 @@ def higher_order(  # noqa: PLR0913 - the options of acsi.fit
     final = _fit_stage(
         table_,
         m,
-        n,
-        pl.final.spec,
-        pl.final_columns,
-        fn,
+        n=n,
+        spec=pl.final.spec,
+        columns=pl.final_columns,
+        fn=fn,
         opts=opts,
         scale=scale_,
         gen=gen,
         rows_map=hk.row_map(pl, s0, m.std(), opts),
     )
-    est = final.estimates
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # degenerate samples (perfectly collinear composites): quality
+        # criteria of such a block are NaN (0 / 0), not a foreign warning
+        est = final.estimates
+        if first is not None:
+            first.estimates  # noqa: B018 - built here, under the same errstate
     if first is not None:
         locs = set(pl.composites)
         items = {i for c in pl.composites for i in first.spec.block(c).indicators}

@@ -502,13 +502,7 @@ def _check_higher_order(
                     "(a block lists its own latent)"
                 )
                 raise ValueError(msg)
-            if c in owner:
-                msg = (
-                    f"latent {c!r} is a component of two higher-order latents: "
-                    f"{owner[c]!r} and {b.latent!r}"
-                )
-                raise ValueError(msg)
-            owner[c] = b.latent
+            owner[c] = b.latent  # (in two blocks: refused by the caller)
     for c, hoc in owner.items():
         if c in owner.values():
             msg = (
