@@ -71,7 +71,7 @@ def _data(name: str) -> Any:
     return pd.read_csv(MOBI)
 
 
-def _fit(name: str, mode: str, approach: str, **kw: Any) -> HigherOrderResult:
+def _fit(name: str, mode: str, approach: Any, **kw: Any) -> HigherOrderResult:
     blocks = SURVEY_BLOCKS if name == "survey" else MOBI_BLOCKS
     model = _model(blocks, RESTS[name], OPS[mode])
     return acsi.higher_order(
@@ -93,9 +93,9 @@ def _check(res: PLSResult, ref: dict[str, Any], *, source_rows: bool) -> None:
     assert checked == len(res.spec.paths)
     w = dict(zip(res.indicators, res.outer_weights, strict=True))
     ld = dict(zip(res.indicators, res.loadings, strict=True))
-    for name in w:
+    for name, value in w.items():
         key = name.replace(".PERF", "_PERF")
-        assert w[name] == pytest.approx(ref["weights"][key], abs=ATOL)
+        assert value == pytest.approx(ref["weights"][key], abs=ATOL)
         assert ld[name] == pytest.approx(ref["loadings"][key], abs=ATOL)
     r2 = dict(zip(res.latents, res.r_squared, strict=True))
     for k, v in ref["r2"].items():
@@ -147,7 +147,8 @@ def test_moments_and_lazy_equal_rows() -> None:
     rows = {c: data[c] for c in cols}
     ok = np.all([np.isfinite(rows[c]) for c in cols], axis=0)
     rows = {c: v[ok] for c, v in rows.items()}
-    for approach in CSEM:
+    approaches: list[Any] = list(CSEM)
+    for approach in approaches:
         a = acsi.higher_order(rows, model=model, approach=approach, scale=(1, 10))
         b = acsi.higher_order(
             Moments.from_data(rows), model=model, approach=approach, scale=(1, 10)
@@ -268,7 +269,7 @@ def test_spec_refuses_bad_higher_order(text: str, match: str) -> None:
 def test_fit_refuses_and_higher_order_requires_a_hoc() -> None:
     data = load_sample_survey()
     model = _model(SURVEY_BLOCKS, RESTS["survey"], "=~")
-    with pytest.raises(SpecificationError, match="acsi.higher_order"):
+    with pytest.raises(SpecificationError, match=r"acsi\.higher_order"):
         acsi.fit(data, model=model)
     with pytest.raises(SpecificationError, match="no higher-order block"):
         acsi.higher_order(data, model="acsi")
