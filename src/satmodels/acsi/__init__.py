@@ -28,6 +28,7 @@ from .discriminant import HTMTResult, htmt
 from .hoc import HigherOrderResult, higher_order
 from .index import IPMAResult
 from .mediation import MediationResult, indirect_effects
+from .moderation import ModerationResult, SimpleSlopes, moderation
 from .plsc import PLScResult, consistent
 from .presets import acsi, ccsi, ecsi, scsb
 from .result import PLSResult
@@ -43,10 +44,12 @@ __all__ = [
     "IPMAResult",
     "MediationResult",
     "ModelSpec",
+    "ModerationResult",
     "PLSBootstrap",
     "PLSResult",
     "PLScResult",
     "Path",
+    "SimpleSlopes",
     "acsi",
     "ccsi",
     "consistent",
@@ -55,6 +58,7 @@ __all__ = [
     "higher_order",
     "htmt",
     "indirect_effects",
+    "moderation",
     "scsb",
 ]
 
