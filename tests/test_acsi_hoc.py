@@ -287,3 +287,63 @@ def test_repeated_name_clash_is_refused() -> None:
                 model="A =~ a1; B =~ a1.H; H =~ A + B; Y =~ y; Y ~ H",
                 approach="repeated_indicators",
             )
+
+
+# ------------------------------------------------- self-consistency
+def _complete_survey() -> dict[str, Any]:
+    data = load_sample_survey()
+    cols = [c for items in SURVEY_BLOCKS.values() for c in items]
+    return {c: np.asarray(data[c], dtype=float) for c in cols}
+
+
+@pytest.mark.parametrize("scaled", [True, False])
+def test_repeated_indicators_equal_a_fit_on_repeated_columns(scaled: bool) -> None:
+    rows = _complete_survey()
+    model = _model(SURVEY_BLOCKS, RESTS["survey"], "=~")
+    res = acsi.higher_order(
+        rows, model=model, approach="repeated_indicators", scaled=scaled, tol=1e-12
+    )
+    spec = res.fit.spec
+    dup = dict(rows)
+    for name in spec.block("PERF").indicators:
+        dup[name] = rows[name.split(".")[0]]
+    direct = acsi.fit(dup, model=spec, scaled=scaled, tol=1e-12)
+    np.testing.assert_allclose(res.fit.outer_weights, direct.outer_weights, atol=1e-12)
+    np.testing.assert_allclose(
+        res.fit.path_coefficients, direct.path_coefficients, atol=1e-12
+    )
+    assert res.fit.scores is not None and direct.scores is not None
+    np.testing.assert_allclose(res.fit.scores, direct.scores, atol=1e-10)
+
+
+def test_embedded_two_stage_equals_two_fits_by_hand() -> None:
+    rows = _complete_survey()
+    model = _model(SURVEY_BLOCKS, RESTS["survey"], "<~")
+    res = acsi.higher_order(rows, model=model, tol=1e-12)
+    first = res.first_stage
+    assert first is not None and first.scores is not None
+    staged = dict(rows)
+    for c in ("QUAL", "VAL"):
+        staged[c] = first.scores[:, first.latents.index(c)]
+    second = acsi.fit(staged, model=res.fit.spec, tol=1e-12)
+    np.testing.assert_allclose(
+        res.fit.path_coefficients, second.path_coefficients, atol=1e-12
+    )
+    np.testing.assert_allclose(res.fit.outer_weights, second.outer_weights, atol=1e-12)
+
+
+def test_lazy_bootstrap_and_pairwise() -> None:
+    pl = pytest.importorskip("polars")
+    rows = _complete_survey()
+    model = _model(SURVEY_BLOCKS, RESTS["survey"], "=~")
+    res = acsi.higher_order(
+        pl.DataFrame(rows).lazy(), model=model, scale=(1, 10), n_resamples=30, rng=2
+    )
+    assert res.fit.bootstrap is not None and res.fit.bootstrap.method == "poisson"
+    holes = dict(rows)
+    holes["qual1"] = holes["qual1"].copy()
+    holes["qual1"][::7] = np.nan
+    pw = acsi.higher_order(holes, model=model, scale=(1, 10), missing="pairwise")
+    lw = acsi.higher_order(holes, model=model, scale=(1, 10))
+    assert pw.n < 500 and lw.n < pw.n + 1
+    assert str(pw.fit.summary()) and str(lw.first_stage.summary())  # type: ignore[union-attr]

@@ -221,3 +221,15 @@ def test_result_surface(mobi: Any) -> None:
     assert "index" not in res.estimates.kind
     assert np.isnan(res.simple_slopes.ci_low).all()
     assert res.estimates.select("simple_slope").interval == ("none",) * 3
+
+
+def test_scores_follow_the_input_rows(mobi: Any) -> None:
+    data = mobi.copy()
+    data.loc[3, "CUSA1"] = np.nan
+    res = _moderate(data)
+    assert res.n == len(data) - 1
+    assert res.fit.scores is not None and res.first_stage is not None
+    assert res.fit.scores.shape[0] == len(data)
+    assert np.isnan(res.fit.scores[3]).all()
+    assert np.isfinite(res.fit.scores[4]).all()
+    assert res.missing_report.rows_used == len(data) - 1

@@ -9,6 +9,7 @@ from .._typing import FloatArray
 from ..results._base import ConfidenceInterval, ResultMixin, jsonable
 from ..results._estimates import Estimates
 from ..results._summary import Summary, table
+from ..stats.moments import MissingReport
 from .result import PLSResult
 
 __all__ = ["ModerationResult", "SimpleSlopes"]
@@ -140,7 +141,7 @@ class ModerationResult(ResultMixin):
     interaction_scale: float
     simple_slopes: SimpleSlopes
     n: int
-    missing_report: Any
+    missing_report: MissingReport
     estimates: Estimates
     confidence_level: float
     _backend: str | None = field(default=None, repr=False)

@@ -46,6 +46,7 @@ References
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -55,7 +56,7 @@ import numpy as np
 from .._typing import FloatArray
 from .._validation import check_confidence_level, check_count, check_rng, validated
 from ..data import Table, read
-from ..exceptions import EstimationError, InputError
+from ..exceptions import AdmissibilityWarning, EstimationError, InputError
 from ..results._base import ConfidenceInterval, ResultMixin, jsonable
 from ..results._estimates import Estimates, concat
 from ..results._summary import Summary, table
@@ -169,18 +170,20 @@ class HigherOrderResult(ResultMixin):
     def summary(self) -> Summary:
         """Return the higher-order measurement, the structural paths and R²."""
         est = self.estimates
+        nan = float("nan")
         rows = []
         for h in self.higher_order:
+            reflective = self.spec.block(h).mode == "A"
             for c in self.components[h]:
-                w = _value(est, c, "weight") if self.first_stage else float("nan")
-                ld = _value(est, c, "loading") if self.first_stage else float("nan")
-                path = (
-                    self.fit.path(h, c)
-                    if self.fit.spec.block(h).mode == "A" and not self.first_stage
-                    else self.fit.path(c, h)
-                    if not self.first_stage
-                    else float("nan")
-                )
+                if self.first_stage is not None:  # two-stage: c is an indicator
+                    w, ld, path = (
+                        _value(est, c, "weight"),
+                        _value(est, c, "loading"),
+                        nan,
+                    )
+                else:  # repeated indicators: c is linked by a structural path
+                    w, ld = nan, nan
+                    path = self.fit.path(h, c) if reflective else self.fit.path(c, h)
                 rows.append((h, c, w, ld, path))
         paths = est.select("path")
         path_rows = [
@@ -499,6 +502,18 @@ def higher_order(
     if sc is not None:
         check_scale(table_, m, sc, _WHERE)
     n = int(m.count.min()) if m.missing == "pairwise" else m.n
+    if m.missing == "pairwise" and n >= MIN_ROWS_FIT:
+        with np.errstate(invalid="ignore"):
+            smallest = float(np.linalg.eigvalsh(np.nan_to_num(m.correlation()))[0])
+        if smallest < -1e-10:
+            warnings.warn(
+                f"The pairwise-complete correlation matrix in {_WHERE} is not "
+                "positive semi-definite (different rows behind different pairs); "
+                "R-squared values can exceed 1 and paths can be distorted. "
+                "Consider missing='listwise'.",
+                AdmissibilityWarning,
+                stacklevel=2,
+            )
     if n < MIN_ROWS_FIT:
         msg = (
             f"The 'data' parameter of {_WHERE} has {n} usable respondent(s); a "

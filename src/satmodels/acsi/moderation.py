@@ -374,7 +374,14 @@ def moderation(
         res = dataclasses.replace(
             res, bootstrap=boot, _derived=PLSDerived(**{**inputs, "boot": boot})
         )
-    res = dataclasses.replace(res, missing_report=m.missing_report)
+    # scores of the input rows (NaN for the rows left out)
+    res = dataclasses.replace(
+        res, missing_report=m.missing_report, scores=_all_rows(res.scores, keep)
+    )
+    if first is not None:
+        first = dataclasses.replace(
+            first, missing_report=m.missing_report, scores=_all_rows(first.scores, keep)
+        )
     k_items = [res.indicators.index(c) for c in names]
     scale_ = float(
         product_scale(res.loadings[None, k_items], res.indicator_std[None, k_items])[0]
@@ -402,6 +409,17 @@ def moderation(
         confidence_level=level,
         _backend=tab.backend,
     )
+
+
+def _all_rows(
+    scores: FloatArray | None, keep: np.ndarray[Any, Any]
+) -> FloatArray | None:
+    """Scores aligned with the input rows: NaN in the rows not used."""
+    if scores is None:
+        return None
+    out = np.full((keep.size, scores.shape[1]), np.nan)
+    out[keep] = scores
+    return out
 
 
 def _layout_in(spec: ModelSpec, inds: tuple[str, ...]) -> Any:  # noqa: ANN401 - a Layout
