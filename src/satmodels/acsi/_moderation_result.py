@@ -5,14 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+from scipy import special
+
 from .._typing import FloatArray
 from ..results._base import ConfidenceInterval, ResultMixin, jsonable
-from ..results._estimates import Estimates
+from ..results._estimates import Estimates, estimates
 from ..results._summary import Summary, table
+from ..stats.intervals import summarize
 from ..stats.moments import MissingReport
 from .result import PLSResult
 
-__all__ = ["ModerationResult", "SimpleSlopes"]
+__all__ = ["LEVELS", "ModerationResult", "SimpleSlopes", "slope_rows", "slopes"]
+
+#: Moderator levels of the simple slopes, in standard deviations.
+LEVELS = (-1.0, 0.0, 1.0)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -203,3 +210,122 @@ class ModerationResult(ResultMixin):
                 "moderator (Aiken & West 1991; Henseler & Fassott 2010).",
             ),
         )
+
+
+def slopes(  # noqa: PLR0917 - names of the interaction
+    res: PLSResult,
+    x: str,
+    z: str,
+    y: str,
+    inter: str,
+    scale: float,
+    scale_reps: tuple[FloatArray, FloatArray | None] | None,
+    level: float,
+    backend: str | None,
+) -> tuple[SimpleSlopes, Estimates]:
+    """Return the simple slopes and the interaction effect (product metric)."""
+    lv = np.asarray(LEVELS)
+    bx, bz = res.path(x, y), res.path(z, y)
+    bxz = res.path(inter, y) / scale
+    slope = bx + bxz * lv
+    se = lo = hi = np.full(3, np.nan)
+    eff = (np.nan, np.nan, np.nan)
+    boot = res.bootstrap
+    if boot is not None and scale_reps is not None:
+        lab = list(zip(boot.statistic, boot.label, strict=True))
+        kx = lab.index(("paths", f"{x} -> {y}"))
+        kxz = lab.index(("paths", f"{inter} -> {y}"))
+        s_reps, s_jack = scale_reps
+        reps = boot._replicates
+        rxz = reps[:, kxz] / s_reps
+        jk = boot._jackknife
+        jxz = None if jk is None or s_jack is None else jk[:, kxz] / s_jack
+        iv = summarize(rxz[:, None], np.array([bxz]), _col(jxz), level)
+        eff = (float(iv.se[0]), float(iv.bca_low[0]), float(iv.bca_high[0]))
+        sl_reps = reps[:, [kx]] + rxz[:, None] * lv
+        sl_jack = None if jxz is None or jk is None else jk[:, [kx]] + jxz[:, None] * lv
+        iv = summarize(sl_reps, slope, sl_jack, level)
+        se, lo, hi = iv.se, iv.bca_low, iv.bca_high
+    slopes = SimpleSlopes(
+        predictor=x,
+        moderator=z,
+        outcome=y,
+        moderator_level=lv,
+        slope=slope,
+        intercept=bz * lv,
+        standard_error=se,
+        ci_low=lo,
+        ci_high=hi,
+        confidence_level=level,
+        _backend=backend,
+    )
+    effect = _rows(
+        [f"{inter} -> {y}"],
+        "interaction_effect",
+        np.array([bxz]),
+        np.array([eff[0]]),
+        np.array([eff[1]]),
+        np.array([eff[2]]),
+        n=res.n,
+        bootstrapped=boot is not None,
+        level=level,
+        backend=backend,
+    )
+    return slopes, effect
+
+
+def _col(a: FloatArray | None) -> FloatArray | None:
+    return None if a is None else a[:, None]
+
+
+def slope_rows(sl: SimpleSlopes, n: int, reps: int, backend: str | None) -> Estimates:
+    names = [
+        f"{sl.predictor} -> {sl.outcome} at {sl.moderator} {lv:+g} SD"
+        for lv in sl.moderator_level
+    ]
+    return _rows(
+        names,
+        "simple_slope",
+        sl.slope,
+        sl.standard_error,
+        sl.ci_low,
+        sl.ci_high,
+        n=n,
+        bootstrapped=bool(reps),
+        level=sl.confidence_level,
+        backend=backend,
+    )
+
+
+def _rows(  # noqa: PLR0917 - the columns of a bootstrapped row
+    names: list[str],
+    kind: str,
+    est: FloatArray,
+    se: FloatArray,
+    low: FloatArray,
+    high: FloatArray,
+    *,
+    n: int,
+    bootstrapped: bool,
+    level: float,
+    backend: str | None,
+) -> Estimates:
+    """Estimates rows with bootstrap SE, normal-theory t and p, BCa bounds."""
+    usable = np.isfinite(se) & (se > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(usable, est / np.where(usable, se, 1.0), np.nan)
+    p = np.where(usable, 2.0 * special.ndtr(-np.abs(t)), np.nan)
+    return estimates(
+        name=names,
+        estimate=est,
+        kind=kind,
+        confidence_level=level,
+        standard_error=se,
+        ci_low=low,
+        ci_high=high,
+        statistic=t,
+        pvalue=p,
+        n=float(n),
+        interval="bca" if bootstrapped else "none",
+        backend=backend,
+    )

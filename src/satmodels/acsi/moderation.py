@@ -47,22 +47,20 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
-from scipy import special
 
 from .._typing import FloatArray
 from .._validation import check_confidence_level, check_count, check_rng, validated
 from ..data import Table, read
 from ..exceptions import InputError, SpecificationError
-from ..results._estimates import Estimates, concat, estimates
-from ..stats.intervals import summarize
+from ..results._estimates import concat
 from . import _moderation_kernel as mk
+from . import _moderation_result as mr
 from ._common import MIN_ROWS_BOOTSTRAP, MIN_ROWS_FIT, as_spec
 from ._moderation_result import ModerationResult, SimpleSlopes
 from ._pls_boot import JACKKNIFE_GROUPS, labels, stat_vector, summarize_replicates
 from ._pls_derived import PLSDerived, _Inputs
 from ._pls_kernel import layout
 from ._pls_options import PLSOptions
-from .result import PLSResult
 from .spec import Block, ModelSpec, Path
 
 __all__ = ["ModerationResult", "SimpleSlopes", "moderation"]
@@ -71,8 +69,6 @@ _WHERE = "acsi.moderation"
 _ROWS: tuple[Literal["rows"]] = ("rows",)
 Approach = Literal["two_stage", "orthogonal", "product_indicator"]
 _APPROACHES = ("two_stage", "orthogonal", "product_indicator")
-#: Moderator levels of the simple slopes, in standard deviations.
-LEVELS = (-1.0, 0.0, 1.0)
 
 
 def _spec_with_interaction(
@@ -386,12 +382,12 @@ def moderation(
     scale_ = float(
         product_scale(res.loadings[None, k_items], res.indicator_std[None, k_items])[0]
     )
-    slopes, effect = _slopes(
+    slopes, effect = mr.slopes(
         res, x, z, y, inter, scale_, scale_reps, level, tab.backend
     )
     fe = res.estimates
     body = fe._take([r for r in range(len(fe)) if fe.kind[r] != "index"])
-    est = concat([body, effect, _slope_rows(slopes, n, reps, tab.backend)])
+    est = concat([body, effect, mr.slope_rows(slopes, n, reps, tab.backend)])
     return ModerationResult(
         approach=chosen,
         predictor=x,
@@ -516,122 +512,3 @@ def product_scale(loadings: FloatArray, sd: FloatArray) -> FloatArray:
     lam = np.abs(loadings)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.asarray((lam * sd).sum(axis=1) / lam.sum(axis=1))
-
-
-def _slopes(  # noqa: PLR0917 - names of the interaction
-    res: PLSResult,
-    x: str,
-    z: str,
-    y: str,
-    inter: str,
-    scale: float,
-    scale_reps: tuple[FloatArray, FloatArray | None] | None,
-    level: float,
-    backend: str | None,
-) -> tuple[SimpleSlopes, Estimates]:
-    """Return the simple slopes and the interaction effect (product metric)."""
-    lv = np.asarray(LEVELS)
-    bx, bz = res.path(x, y), res.path(z, y)
-    bxz = res.path(inter, y) / scale
-    slope = bx + bxz * lv
-    se = lo = hi = np.full(3, np.nan)
-    eff = (np.nan, np.nan, np.nan)
-    boot = res.bootstrap
-    if boot is not None and scale_reps is not None:
-        lab = list(zip(boot.statistic, boot.label, strict=True))
-        kx = lab.index(("paths", f"{x} -> {y}"))
-        kxz = lab.index(("paths", f"{inter} -> {y}"))
-        s_reps, s_jack = scale_reps
-        reps = boot._replicates
-        rxz = reps[:, kxz] / s_reps
-        jk = boot._jackknife
-        jxz = None if jk is None or s_jack is None else jk[:, kxz] / s_jack
-        iv = summarize(rxz[:, None], np.array([bxz]), _col(jxz), level)
-        eff = (float(iv.se[0]), float(iv.bca_low[0]), float(iv.bca_high[0]))
-        sl_reps = reps[:, [kx]] + rxz[:, None] * lv
-        sl_jack = None if jxz is None or jk is None else jk[:, [kx]] + jxz[:, None] * lv
-        iv = summarize(sl_reps, slope, sl_jack, level)
-        se, lo, hi = iv.se, iv.bca_low, iv.bca_high
-    slopes = SimpleSlopes(
-        predictor=x,
-        moderator=z,
-        outcome=y,
-        moderator_level=lv,
-        slope=slope,
-        intercept=bz * lv,
-        standard_error=se,
-        ci_low=lo,
-        ci_high=hi,
-        confidence_level=level,
-        _backend=backend,
-    )
-    effect = _rows(
-        [f"{inter} -> {y}"],
-        "interaction_effect",
-        np.array([bxz]),
-        np.array([eff[0]]),
-        np.array([eff[1]]),
-        np.array([eff[2]]),
-        n=res.n,
-        bootstrapped=boot is not None,
-        level=level,
-        backend=backend,
-    )
-    return slopes, effect
-
-
-def _col(a: FloatArray | None) -> FloatArray | None:
-    return None if a is None else a[:, None]
-
-
-def _slope_rows(sl: SimpleSlopes, n: int, reps: int, backend: str | None) -> Estimates:
-    names = [
-        f"{sl.predictor} -> {sl.outcome} at {sl.moderator} {lv:+g} SD"
-        for lv in sl.moderator_level
-    ]
-    return _rows(
-        names,
-        "simple_slope",
-        sl.slope,
-        sl.standard_error,
-        sl.ci_low,
-        sl.ci_high,
-        n=n,
-        bootstrapped=bool(reps),
-        level=sl.confidence_level,
-        backend=backend,
-    )
-
-
-def _rows(  # noqa: PLR0917 - the columns of a bootstrapped row
-    names: list[str],
-    kind: str,
-    est: FloatArray,
-    se: FloatArray,
-    low: FloatArray,
-    high: FloatArray,
-    *,
-    n: int,
-    bootstrapped: bool,
-    level: float,
-    backend: str | None,
-) -> Estimates:
-    """Estimates rows with bootstrap SE, normal-theory t and p, BCa bounds."""
-    usable = np.isfinite(se) & (se > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t = np.where(usable, est / np.where(usable, se, 1.0), np.nan)
-    p = np.where(usable, 2.0 * special.ndtr(-np.abs(t)), np.nan)
-    return estimates(
-        name=names,
-        estimate=est,
-        kind=kind,
-        confidence_level=level,
-        standard_error=se,
-        ci_low=low,
-        ci_high=high,
-        statistic=t,
-        pvalue=p,
-        n=float(n),
-        interval="bca" if bootstrapped else "none",
-        backend=backend,
-    )
