@@ -11,6 +11,8 @@ from _harness import Case, Columns
 from satmodels import acsi
 
 MODEL = "A =~ a1 + a2 + a3; B =~ b1 + b2; C =~ c1 + c2 + c3; B ~ A; C ~ A + B"
+#: A higher-order construct H of the components A and B, explaining C.
+HOC_MODEL = "A =~ a1 + a2 + a3; B =~ b1 + b2; H =~ A + B; C =~ c1 + c2 + c3; C ~ H"
 
 
 def _three_latents(n: int = 120, seed: int = 11) -> Columns:
@@ -168,10 +170,69 @@ CASES: list[Case] = [
         confidence_level=True,
         rtol=1e-8,
     ),
+    Case(
+        id="acsi.higher_order",
+        call=acsi.higher_order,
+        data=_three_latents(),
+        kwargs={"model": HOC_MODEL, "scale": (1, 7)},
+        lazy=True,
+        moments=True,
+        weights=True,
+        resample={"n_resamples": 20},
+        confidence_level=True,
+        rtol=1e-8,
+    ),
+    Case(
+        id="acsi.higher_order[repeated_indicators]",
+        call=acsi.higher_order,
+        data=_three_latents(),
+        kwargs={
+            "model": HOC_MODEL,
+            "approach": "repeated_indicators",
+            "scale": (1, 7),
+        },
+        lazy=True,
+        moments=True,
+        weights=True,
+        resample={"n_resamples": 20},
+        confidence_level=True,
+        rtol=1e-8,
+    ),
+    Case(
+        id="acsi.moderation",
+        call=acsi.moderation,
+        data=_three_latents(),
+        kwargs={
+            "model": "A =~ a1 + a2 + a3; B =~ b1 + b2; C =~ c1 + c2 + c3; C ~ A + B",
+            "predictor": "A",
+            "moderator": "B",
+            "outcome": "C",
+        },
+        weights=True,
+        resample={"n_resamples": 20},
+        confidence_level=True,
+        rtol=1e-8,
+    ),
+    Case(
+        id="acsi.moderation[orthogonal]",
+        call=acsi.moderation,
+        data=_three_latents(),
+        kwargs={
+            "model": "A =~ a1 + a2 + a3; B =~ b1 + b2; C =~ c1 + c2 + c3; C ~ A + B",
+            "predictor": "A",
+            "moderator": "B",
+            "outcome": "C",
+            "approach": "orthogonal",
+        },
+        weights=True,
+        resample={"n_resamples": 20},
+        confidence_level=True,
+        rtol=1e-8,
+    ),
 ]
 
 
-def _two_segments() -> Columns:
+def _two_segments_g() -> Columns:
     """The three-latent sample with a numeric segment column ``g`` (0 / 1)."""
     data = _three_latents(160, seed=12)
     data["g"] = (np.arange(160) % 2).astype(float)
@@ -190,7 +251,7 @@ CASES.append(
     Case(
         id="acsi.compare_segments",
         call=_compare,
-        data=_two_segments(),
+        data=_two_segments_g(),
         kwargs={"model": MODEL, "segments": "g", "scale": (1, 7), "n_permutations": 19},
         lazy=False,
         moments=False,

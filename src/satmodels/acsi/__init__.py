@@ -4,7 +4,8 @@ Specifications (:class:`ModelSpec`, presets :func:`acsi`, :func:`ecsi`,
 :func:`scsb`, :func:`ccsi`) are validated data; :func:`fit` estimates them
 by PLS path modelling or by maximum likelihood (satmodels' own Newton /
 Fisher-scoring kernel, semopy as fallback) from the indicators' moments.
-Company indices are aggregated into industry, sector and national indices
+Higher-order constructs are fitted by :func:`higher_order`. Company
+indices are aggregated into industry, sector and national indices
 by :func:`satmodels.csi.aggregate`.
 """
 
@@ -26,8 +27,10 @@ from ._pls_options import PLSOptions
 from .bootstrap_result import PLSBootstrap
 from .discriminant import HTMTResult, htmt
 from .fit_measures import ModelFitResult, model_fit
+from .hoc import HigherOrderResult, higher_order
 from .index import IPMAResult
 from .mediation import MediationResult, indirect_effects
+from .moderation import ModerationResult, SimpleSlopes, moderation
 from .multigroup import InvarianceResult, invariance
 from .plsc import PLScResult, consistent
 from .presets import acsi, ccsi, ecsi, scsb
@@ -41,26 +44,31 @@ if TYPE_CHECKING:
 __all__ = [
     "Block",
     "HTMTResult",
+    "HigherOrderResult",
     "IPMAResult",
     "InvarianceResult",
     "MediationResult",
     "ModelFitResult",
     "ModelSpec",
+    "ModerationResult",
     "PLSBootstrap",
     "PLSResult",
     "PLScResult",
     "Path",
     "SegmentComparison",
+    "SimpleSlopes",
     "acsi",
     "ccsi",
     "compare_segments",
     "consistent",
     "ecsi",
     "fit",
+    "higher_order",
     "htmt",
     "indirect_effects",
     "invariance",
     "model_fit",
+    "moderation",
     "scsb",
 ]
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from .._typing import FloatArray
 from ..data import Table
-from ..exceptions import InputError, SatmodelsWarning
+from ..exceptions import InputError, SatmodelsWarning, SpecificationError
 from ..scales import Scale, observed_scale
 from ..stats.moments import Moments
 from .presets import preset
@@ -39,19 +39,33 @@ def rows_of(table: Table, indicators: tuple[str, ...]) -> FloatArray:
     return table.matrix() if table.columns == indicators else table.matrix(indicators)
 
 
-def as_spec(model: object, where: str) -> ModelSpec:
+def as_spec(model: object, where: str, *, higher_order: bool = False) -> ModelSpec:
     """Read the ``model`` argument.
+
+    A model with higher-order latents is refused unless ``higher_order``
+    (only :func:`satmodels.acsi.higher_order` fits them).
 
     A :class:`ModelSpec`; a preset name (``"acsi"``, ``"ecsi"``, ``"scsb"``,
     ``"ccsi"``, with their default indicator names); lavaan-style text (any
     string containing ``~``); or a mapping (:meth:`ModelSpec.from_dict`).
     """
     if isinstance(model, ModelSpec):
-        return model
-    if isinstance(model, str):
-        return ModelSpec.from_syntax(model) if "~" in model else preset(model)
-    if isinstance(model, Mapping):
-        return ModelSpec.from_dict(model)
+        spec = model
+    elif isinstance(model, str):
+        spec = ModelSpec.from_syntax(model) if "~" in model else preset(model)
+    elif isinstance(model, Mapping):
+        spec = ModelSpec.from_dict(model)
+    else:
+        spec = None
+    if spec is not None:
+        if spec.higher_order and not higher_order:
+            msg = (
+                f"{where} fits first-order models; the model has the "
+                f"higher-order latent(s) {list(spec.higher_order)} (blocks whose "
+                "indicators are latents). Fit it with acsi.higher_order(...)."
+            )
+            raise SpecificationError(msg)
+        return spec
     msg = (
         f"The 'model' parameter of {where} must be a ModelSpec, a preset name, "
         f"model text or a dict. Got {type(model).__name__} instead."

@@ -17,6 +17,7 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -38,7 +39,23 @@ from .index import indices as _indices
 from .index import raw_weights
 from .spec import ModelSpec
 
-__all__ = ["JACKKNIFE_GROUPS", "Labels", "bootstrap", "labels", "stat_vector"]
+__all__ = [
+    "JACKKNIFE_GROUPS",
+    "Labels",
+    "Transform",
+    "bootstrap",
+    "labels",
+    "stat_vector",
+    "summarize_replicates",
+]
+
+#: A map from a batch of indicator matrices, means and standard deviations
+#: to those of the variables the model is fitted on, with a mask of the
+#: replicates it could transform (higher-order two-stage fits).
+Transform = Callable[
+    [FloatArray, FloatArray, FloatArray],
+    tuple[FloatArray, FloatArray, FloatArray, BoolArray],
+]
 
 #: Largest number of leave-one-out fits for the BCa acceleration; larger
 #: samples use this many leave-one-group-out fits (grouped jackknife).
@@ -213,8 +230,15 @@ def bootstrap(
     estimate: FloatArray,
     gen: np.random.Generator,
     where: str,
+    indicators: tuple[str, ...] | None = None,
+    transform: Transform | None = None,
 ) -> PLSBootstrap:
     """Bootstrap SEs, t, p, percentile and BCa intervals of every statistic.
+
+    ``indicators`` and ``transform``: the replicates resample the moments
+    of ``indicators`` (default: the spec's), which ``transform`` maps to
+    those of the model's variables in every replicate (a two-stage
+    higher-order fit re-runs its first stage in each replicate).
 
     Raises
     ------
@@ -238,7 +262,7 @@ def bootstrap(
             "spread is no standard error."
         )
         raise InputError(msg)
-    inds = spec.indicators
+    inds = spec.indicators if indicators is None else indicators
     labs = labels(lay, spec, with_indices=scale is not None)
     method: Literal["multinomial", "poisson"] = (
         "poisson" if table.kind == "lazy" else "multinomial"
@@ -247,11 +271,14 @@ def bootstrap(
         inds, n_resamples=opts.n_resamples, rng=gen, missing=opts.missing
     )
     s, mean, sd = _arrays(reps, scaled=opts.scaled)
+    pre = np.ones(s.shape[0], dtype=bool)
+    if transform is not None:
+        s, mean, sd, pre = transform(s, mean, sd)
     values, ok = stat_vector(s, mean, sd, lay=lay, labels=labs, opts=opts, scale=scale)
-    good = values[ok]
-    if good.shape[0] < 2:
+    ok &= pre
+    if int(ok.sum()) < 2:
         msg = (
-            f"Only {good.shape[0]} of {opts.n_resamples} bootstrap replicates of "
+            f"Only {int(ok.sum())} of {opts.n_resamples} bootstrap replicates of "
             f"{where} converged; no interval can be formed."
         )
         raise EstimationError(msg)
@@ -259,10 +286,55 @@ def bootstrap(
     jack = None
     if jack_m:
         js, jmean, jsd = _stack(jack_m, scaled=opts.scaled)
+        jpre = np.ones(js.shape[0], dtype=bool)
+        if transform is not None:
+            js, jmean, jsd, jpre = transform(js, jmean, jsd)
         jvals, jok = stat_vector(
             js, jmean, jsd, lay=lay, labels=labs, opts=opts, scale=scale
         )
+        jok &= jpre
         jack = jvals[jok] if jok.sum() >= 3 else None
+    return summarize_replicates(
+        values,
+        ok,
+        estimate,
+        jack,
+        labs=labs,
+        opts=opts,
+        n=n,
+        method=method,
+        backend=table.backend,
+        where=where,
+    )
+
+
+def summarize_replicates(
+    values: FloatArray,
+    ok: BoolArray,
+    estimate: FloatArray,
+    jack: FloatArray | None,
+    *,
+    labs: Labels,
+    opts: PLSOptions,
+    n: int,
+    method: Literal["multinomial", "poisson"],
+    backend: str | None,
+    where: str,
+) -> PLSBootstrap:
+    """Summarize replicate statistics (B, K) into a :class:`PLSBootstrap`.
+
+    Raises
+    ------
+    EstimationError
+        Fewer than two replicates are usable (``ok``).
+    """
+    good = values[ok]
+    if good.shape[0] < 2:
+        msg = (
+            f"Only {good.shape[0]} of {opts.n_resamples} bootstrap replicates of "
+            f"{where} converged; no interval can be formed."
+        )
+        raise EstimationError(msg)
     iv = summarize(good, estimate, jack, opts.confidence_level)
     # A statistic fixed by construction (the loading of a single-indicator
     # block is 1 in every replicate) has a standard error of rounding noise:
@@ -298,7 +370,7 @@ def bootstrap(
             ci_high=iv.bca_high,
             n=float(n),
             interval="bca",
-            backend=table.backend,
+            backend=backend,
         ),
         _replicates=good,
         _jackknife=jack,

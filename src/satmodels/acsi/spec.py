@@ -12,6 +12,7 @@ Syntax (lavaan's operators, Rosseel 2012)::
     SAT =~ sat1 + sat2 + sat3     # reflective block (mode A)
     IMAG <~ img1 + img2           # formative block (mode B)
     SAT ~ EXPE + QUAL + VAL       # structural regression: paths into SAT
+    QUAL =~ PROD + SERV           # higher-order block: its indicators are latents
 
 Lines may be separated by newlines or ``;``; ``#`` starts a comment.
 
@@ -21,6 +22,13 @@ blocks (or named like a latent), a latent without indicators, a duplicated
 block or path, and a cycle in the structural model (PLS path modelling and
 the recursive ML models here need a directed acyclic inner model; Wold
 1982).
+
+A block whose indicators are all latents is a *higher-order* construct
+(a second-order construct of its lower-order components, reflective with
+``=~`` or formative with ``<~``; Becker et al. 2012, Sarstedt et al. 2019);
+its components are first-order blocks without structural paths of their
+own. :attr:`ModelSpec.higher_order` lists them; such a model is fitted by
+:func:`satmodels.acsi.higher_order`.
 
 Presets (:mod:`satmodels.acsi.presets`, where their sources are cited)
 take the user's indicator names: ``acsi`` (Fornell et al. 1996), ``ecsi``
@@ -34,6 +42,11 @@ References
 .. [2] Wold, H. (1982). Soft modeling: the basic design and some
    extensions. In K. G. Joreskog & H. Wold (Eds.), Systems under indirect
    observation, Part II (pp. 1-54). North-Holland.
+.. [3] Becker, J.-M., Klein, K., & Wetzels, M. (2012). Hierarchical latent
+   variable models in PLS-SEM. Long Range Planning, 45(5-6), 359-394.
+.. [4] Sarstedt, M., Hair, J. F., Cheah, J.-H., Becker, J.-M., & Ringle,
+   C. M. (2019). How to specify, estimate, and validate higher-order
+   constructs in PLS-SEM. Australasian Marketing Journal, 27(3), 197-211.
 """
 
 from __future__ import annotations
@@ -209,10 +222,7 @@ class ModelSpec(FrozenModel):
                     )
                     raise ValueError(msg)
                 owner[ind] = b.latent
-        clash = sorted(set(latents) & set(owner))
-        if clash:
-            msg = f"name {clash[0]!r} is used both as a latent and as an indicator"
-            raise ValueError(msg)
+        _check_higher_order(self.blocks, self.paths, latents)
         seen: set[tuple[str, str]] = set()
         for p in self.paths:
             for end in (p.source, p.target):
@@ -248,8 +258,25 @@ class ModelSpec(FrozenModel):
 
     @property
     def indicators(self) -> tuple[str, ...]:
-        """All indicator names, block by block in the order of :attr:`latents`."""
-        return tuple(i for lv in self.latents for i in self.block(lv).indicators)
+        """All indicator names, block by block in the order of :attr:`latents`.
+
+        The manifest variables only: the components of a higher-order
+        block are latents, not columns of the data.
+        """
+        lvs = {b.latent for b in self.blocks}
+        return tuple(
+            i for lv in self.latents for i in self.block(lv).indicators if i not in lvs
+        )
+
+    @property
+    def higher_order(self) -> tuple[str, ...]:
+        """Higher-order latents (blocks whose indicators are latents), in order.
+
+        Empty for a first-order model. Fit such a model with
+        :func:`satmodels.acsi.higher_order`.
+        """
+        lvs = {b.latent for b in self.blocks}
+        return tuple(lv for lv in self.latents if set(self.block(lv).indicators) <= lvs)
 
     @property
     def endogenous(self) -> tuple[str, ...]:
@@ -441,6 +468,58 @@ class ModelSpec(FrozenModel):
     def to_json(self) -> str:
         """Serialise to JSON (the :meth:`to_dict` form)."""
         return json.dumps(self.to_dict())
+
+
+def _check_higher_order(
+    blocks: tuple[Block, ...], paths: Sequence[Path], latents: list[str]
+) -> None:
+    """Higher-order blocks: all components latents, first-order, pathless, once.
+
+    A block whose indicators are latents is a higher-order construct (a
+    second-order construct of its lower-order components; Becker et al.
+    2012; Sarstedt et al. 2019). Its components must be first-order blocks
+    (no third order), each the component of one construct, and carry no
+    structural path (the higher-order construct takes the paths).
+    """
+    lvs = set(latents)
+    owner: dict[str, str] = {}
+    for b in blocks:
+        named = [i for i in b.indicators if i in lvs]
+        if not named:
+            continue
+        if len(named) < len(b.indicators):
+            manifest = next(i for i in b.indicators if i not in lvs)
+            msg = (
+                f"name {named[0]!r} is used both as a latent and as an indicator "
+                f"(block {b.latent!r} mixes latents and the indicator "
+                f"{manifest!r}; a higher-order block lists latents only)"
+            )
+            raise ValueError(msg)
+        for c in named:
+            if c == b.latent:
+                msg = (
+                    f"name {c!r} is used both as a latent and as an indicator "
+                    "(a block lists its own latent)"
+                )
+                raise ValueError(msg)
+            owner[c] = b.latent  # (in two blocks: refused by the caller)
+    for c, hoc in owner.items():
+        if c in owner.values():
+            msg = (
+                f"latent {c!r} is both a higher-order latent and a component of "
+                f"{hoc!r}; only second-order constructs are supported"
+            )
+            raise ValueError(msg)
+    for p in paths:
+        for end in (p.source, p.target):
+            if end in owner:
+                msg = (
+                    f"path {p.source} -> {p.target} names {end!r}, a component "
+                    f"of the higher-order latent {owner[end]!r}; components "
+                    "carry no structural path (put the path on "
+                    f"{owner[end]!r})"
+                )
+                raise ValueError(msg)
 
 
 def _topological(latents: tuple[str, ...], paths: Sequence[Path]) -> tuple[str, ...]:
