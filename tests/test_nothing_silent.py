@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from satmodels import (
+    EstimationError,
     InputError,
     SatmodelsError,
     SatmodelsWarning,
@@ -210,3 +211,20 @@ def test_messages_name_public_parameters_only() -> None:
     text = str(err.value)
     assert "grade" not in text and "'c' parameter" not in text
     assert "expected" in text
+
+
+def test_a_block_whose_items_cancel_is_refused_by_name() -> None:
+    # two items perfectly negatively correlated: the equally weighted start
+    # composite has variance 0 and numpy warned from inside the kernel
+    rng = np.random.default_rng(1)
+    a, b = rng.normal(size=50), rng.normal(size=50)
+    data = {
+        "a1": a,
+        "a2": -a,
+        "b1": b + rng.normal(size=50),
+        "b2": b + rng.normal(size=50),
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RuntimeWarning, no ConvergenceWarning
+        with pytest.raises(EstimationError, match=r"\['A'\].*cancel out"):
+            acsi.fit(data, model="A =~ a1 + a2; B =~ b1 + b2; B ~ A", scale=(-5, 5))

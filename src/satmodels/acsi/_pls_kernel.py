@@ -219,9 +219,11 @@ def _solve(a: FloatArray, b: FloatArray) -> FloatArray:
 def _normalize(w: FloatArray, s: FloatArray) -> FloatArray:
     """Scale each column of W so that ``diag(W' S W) = 1``."""
     var = np.sum(w * (s @ w), axis=1)
+    # a composite of zero variance (items that cancel) gives NaN weights,
+    # which the callers refuse (never a silent number)
     with np.errstate(divide="ignore", invalid="ignore"):
-        scale = 1.0 / np.sqrt(var)
-    return np.asarray(w * scale[:, None, :], dtype=np.float64)
+        scale = np.where(var > 0, 1.0 / np.sqrt(np.where(var > 0, var, 1.0)), np.nan)
+        return np.asarray(w * scale[:, None, :], dtype=np.float64)
 
 
 def _inner_weights(c: FloatArray, lay: Layout, scheme: str) -> FloatArray:

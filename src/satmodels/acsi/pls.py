@@ -273,14 +273,6 @@ def fit_pls(
     fit = pls_weights(
         s[None], lay, scheme=opts.scheme, tol=opts.tol, max_iter=opts.max_iter
     )
-    if not fit.converged[0]:
-        warnings.warn(
-            f"PLS iterations of {where} did not converge in {opts.max_iter} "
-            f"iterations (tol={opts.tol:g}); estimates are from the last "
-            "iteration. Raise max_iter or try scheme='factorial'.",
-            ConvergenceWarning,
-            stacklevel=3,
-        )
     w = fit.weights[0]
     undefined = [
         lay.latents[k] for k in range(lay.j) if not np.all(np.isfinite(w[:, k]))
@@ -289,6 +281,18 @@ def fit_pls(
         # a composite whose variance w'Sw is not positive (a pairwise matrix
         # that is not positive semi-definite) has no scale: never fit on
         smallest = float(np.linalg.eigvalsh(s)[0])
+        if smallest > -1e-10 and m.missing != "pairwise":
+            sums = [float(s[np.ix_(i, i)].sum()) for i in lay.members]
+            cancel = [
+                lay.latents[k] for k, v in enumerate(sums) if v <= 1e-10
+            ] or undefined
+            msg = (
+                f"{where} cannot weight the block(s) {cancel}: a composite has a "
+                "variance of 0, so the outer weights are not defined; its "
+                "indicators cancel out (perfectly negatively correlated items: "
+                "reverse-code the reversed one)."
+            )
+            raise EstimationError(msg)
         advice = (
             "Use missing='listwise'."
             if m.missing == "pairwise"
@@ -302,6 +306,14 @@ def fit_pls(
             f"{advice}"
         )
         raise EstimationError(msg)
+    if not fit.converged[0]:
+        warnings.warn(
+            f"PLS iterations of {where} did not converge in {opts.max_iter} "
+            f"iterations (tol={opts.tol:g}); estimates are from the last "
+            "iteration. Raise max_iter or try scheme='factorial'.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
     out = {k: v[0] for k, v in pls_outputs(s[None], fit.weights, lay).items()}
     w_own = w.sum(axis=1)
     n_pred = np.array([idx.size for idx in lay.predecessors])
