@@ -23,10 +23,13 @@ from ..scales import Scale, as_scale
 from ._common import as_spec, index_scale
 from ._pls_options import PLSOptions
 from .bootstrap_result import PLSBootstrap
+from .cvpat import CVPATResult, cvpat
 from .discriminant import HTMTResult, htmt
+from .effects import EffectSizeResult, effect_sizes
 from .index import IPMAResult
 from .mediation import MediationResult, indirect_effects
 from .plsc import PLScResult, consistent
+from .predict import PredictResult, predict
 from .presets import acsi, ccsi, ecsi, scsb
 from .result import PLSResult
 from .spec import Block, ModelSpec, Path
@@ -36,6 +39,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Block",
+    "CVPATResult",
+    "EffectSizeResult",
     "HTMTResult",
     "IPMAResult",
     "MediationResult",
@@ -44,13 +49,17 @@ __all__ = [
     "PLSResult",
     "PLScResult",
     "Path",
+    "PredictResult",
     "acsi",
     "ccsi",
     "consistent",
+    "cvpat",
     "ecsi",
+    "effect_sizes",
     "fit",
     "htmt",
     "indirect_effects",
+    "predict",
     "scsb",
 ]
 
