@@ -72,6 +72,8 @@ NOT_DATA_FIRST = {
     "waves",
     # acsi.indirect_effects takes a fitted PLS / PLSc result
     "indirect_effects",
+    # acsi.effect_sizes takes a fitted PLS result
+    "effect_sizes",
     # model specifications (presets), not fits
     "acsi",
     "ecsi",

@@ -34,6 +34,11 @@ def _three_latents(n: int = 120, seed: int = 11) -> Columns:
     return out
 
 
+def _effect_sizes(data: Any, **kwargs: Any) -> acsi.EffectSizeResult:
+    """acsi.effect_sizes of an acsi.fit (it takes the fitted result)."""
+    return acsi.effect_sizes(acsi.fit(data, **kwargs))
+
+
 def _indirect(data: Any, **kwargs: Any) -> acsi.MediationResult:
     """acsi.indirect_effects of an acsi.fit (it takes the fitted result)."""
     return acsi.indirect_effects(acsi.fit(data, **kwargs))
@@ -100,6 +105,37 @@ CASES: list[Case] = [
         weights=True,
         resample={"n_resamples": 20},
         confidence_level=True,
+        rtol=1e-8,
+    ),
+    Case(
+        id="acsi.predict",
+        call=acsi.predict,
+        data=_three_latents(),
+        kwargs={"model": MODEL, "folds": 5, "repetitions": 2, "rng": 1},
+        weights=True,
+        resample={"repetitions": 2},
+        confidence_level=False,
+        rtol=1e-8,
+    ),
+    Case(
+        id="acsi.cvpat",
+        call=acsi.cvpat,
+        data=_three_latents(),
+        kwargs={"model": MODEL, "folds": 5, "rng": 1},
+        weights=True,
+        resample={"repetitions": 1},
+        confidence_level=True,
+        rtol=1e-8,
+    ),
+    Case(
+        id="acsi.effect_sizes",
+        call=_effect_sizes,
+        data=_three_latents(),
+        kwargs={"model": MODEL, "scale": (1, 7)},
+        lazy=True,
+        moments=True,
+        weights=True,
+        confidence_level=False,
         rtol=1e-8,
     ),
 ]

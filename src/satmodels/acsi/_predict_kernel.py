@@ -53,7 +53,11 @@ from .._typing import BoolArray, FloatArray, IntArray
 from ._folds import Sums
 from ._pls_kernel import Layout, pls_outputs, pls_weights
 
-__all__ = ["CV", "Maps", "Targets", "cross_validate", "maps", "targets"]
+__all__ = ["CV", "FoldError", "Maps", "Targets", "cross_validate", "maps", "targets"]
+
+
+class FoldError(ValueError):
+    """A training set the PLS model cannot be fitted on (turned into ours)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +121,19 @@ def maps(  # noqa: PLR0917 - the fit's settings
     max_iter: int,
 ) -> Maps:
     """Fit PLS on every training set (one batch) and build the predictors."""
-    corr = train.correlation()
     sd = train.std()
+    bad = ~(np.isfinite(sd) & (sd > 0))
+    if bad.any():
+        fold, col = (int(v) for v in np.argwhere(bad)[0])
+        msg = (
+            f"indicator {lay.indicators[col]!r} does not vary in the training "
+            f"set without fold {fold + 1}"
+        )
+        raise FoldError(msg)
+    corr = train.correlation()
+    if not np.all(np.isfinite(corr)):
+        msg = "a training correlation matrix is not finite (extreme answers)"
+        raise FoldError(msg)
     mean = train.mean
     fit = pls_weights(corr, lay, scheme=scheme, tol=tol, max_iter=max_iter)
     w = fit.weights  # (B, p, J)

@@ -28,13 +28,14 @@ References
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from .._typing import FloatArray
-from ..exceptions import InputError
+from ..exceptions import EstimationError, InputError, SatmodelsWarning
 from ..results._base import ConfidenceInterval, ResultMixin, jsonable
 from ..results._estimates import Estimates, estimates
 from ..results._summary import Summary, table
@@ -155,7 +156,7 @@ def _r2(c: FloatArray, target: int, preds: list[int]) -> float:
         return 0.0
     cpp = c[np.ix_(preds, preds)]
     cpt = c[preds, target]
-    return float(cpt @ np.linalg.solve(cpp, cpt))
+    return float(cpt @ np.linalg.pinv(cpp, hermitian=True) @ cpt)
 
 
 def effect_sizes(result: PLSResult, *, refit: bool = False) -> EffectSizeResult:
@@ -178,6 +179,13 @@ def effect_sizes(result: PLSResult, *, refit: bool = False) -> EffectSizeResult:
     ------
     InputError
         ``result`` is not a PLS fit, or ``refit`` not a bool.
+    EstimationError
+        The linear algebra of a regression or refit failed.
+
+    Warns
+    -----
+    SatmodelsWarning
+        An f² that is not defined (an R² of 1): NaN.
 
     Notes
     -----
@@ -221,33 +229,48 @@ def effect_sizes(result: PLSResult, *, refit: bool = False) -> EffectSizeResult:
     labels: list[str] = []
     incl: list[float] = []
     excl: list[float] = []
-    for t in range(lay.j):
-        preds = [int(v) for v in lay.predecessors[t]]
-        for src in preds:
-            rest = [v for v in preds if v != src]
-            labels.append(f"{lay.latents[src]} -> {lay.latents[t]}")
-            incl.append(float(result.r_squared[t]))
-            if not refit:
-                excl.append(_r2(lcor, t, rest))
-                continue
-            if not rest:
-                excl.append(0.0)
-                continue
-            drop = (lay.latents[src], lay.latents[t])
-            reduced = ModelSpec(
-                blocks=spec.blocks,
-                paths=tuple(p for p in spec.paths if (p.source, p.target) != drop),
-            )
-            rl = layout(reduced)
-            # the reduced spec may order latents (and indicators) differently
-            idx = [lay.indicators.index(i) for i in rl.indicators]
-            sub = s[np.ix_(idx, idx)][None]
-            fit = pls_weights(sub, rl, scheme=result.scheme, tol=1e-10, max_iter=1000)
-            r2 = pls_outputs(sub, fit.weights, rl)["r_squared"][0]
-            excl.append(float(r2[rl.latents.index(lay.latents[t])]))
+    try:
+        for t in range(lay.j):
+            preds = [int(v) for v in lay.predecessors[t]]
+            for src in preds:
+                rest = [v for v in preds if v != src]
+                labels.append(f"{lay.latents[src]} -> {lay.latents[t]}")
+                incl.append(float(result.r_squared[t]))
+                if not refit:
+                    excl.append(_r2(lcor, t, rest))
+                    continue
+                if not rest:
+                    excl.append(0.0)
+                    continue
+                drop = (lay.latents[src], lay.latents[t])
+                reduced = ModelSpec(
+                    blocks=spec.blocks,
+                    paths=tuple(p for p in spec.paths if (p.source, p.target) != drop),
+                )
+                rl = layout(reduced)
+                # the reduced spec may order latents (and indicators) differently
+                idx = [lay.indicators.index(i) for i in rl.indicators]
+                sub = s[np.ix_(idx, idx)][None]
+                fit = pls_weights(
+                    sub, rl, scheme=result.scheme, tol=1e-10, max_iter=1000
+                )
+                r2 = pls_outputs(sub, fit.weights, rl)["r_squared"][0]
+                excl.append(float(r2[rl.latents.index(lay.latents[t])]))
+    except np.linalg.LinAlgError as exc:
+        msg = f"{_WHERE}: the linear algebra failed ({exc})."
+        raise EstimationError(msg) from exc
     r2i, r2e = np.array(incl), np.array(excl)
+    defined = np.isfinite(r2i) & np.isfinite(r2e) & (1.0 - r2i > 1e-12)
     with np.errstate(divide="ignore", invalid="ignore"):
-        f2 = (r2i - r2e) / (1.0 - r2i)
+        f2 = np.where(defined, (r2i - r2e) / (1.0 - r2i), np.nan)
+    if not defined.all():
+        undefined = [lab for lab, ok in zip(labels, defined, strict=True) if not ok]
+        warnings.warn(
+            f"{_WHERE}: f2 of {undefined} is not defined (an R2 of 1, or not "
+            "finite, in the target's regression); it is NaN.",
+            SatmodelsWarning,
+            stacklevel=2,
+        )
     est = estimates(
         name=labels,
         estimate=f2,

@@ -48,7 +48,7 @@ import numpy as np
 from .._typing import FloatArray, IntArray
 from .._validation import check_rng, validated
 from ..data import read
-from ..exceptions import ConvergenceWarning, InputError
+from ..exceptions import ConvergenceWarning, EstimationError, InputError
 from ..results._base import ConfidenceInterval, ResultMixin, jsonable
 from ..results._estimates import Estimates, estimates
 from ..results._summary import Summary, table
@@ -56,7 +56,7 @@ from ..stats.moments import MissingReport
 from ._common import MIN_ROWS_FIT, as_spec
 from ._pls_kernel import Layout, layout
 from ._pls_options import PLSOptions
-from ._predict_kernel import CV, Targets, cross_validate, targets
+from ._predict_kernel import CV, FoldError, Targets, cross_validate, targets
 from .spec import ModelSpec
 
 __all__ = ["PredictResult", "predict"]
@@ -266,19 +266,37 @@ def prepare(
 
 def run(prep: Prepared, *, where: str, standardized: bool = False) -> CV:
     """Cross-validate; warn about training fits that did not converge."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cv = cross_validate(
-            prep.x,
-            prep.w,
-            prep.labels,
-            lay=prep.lay,
-            tg=prep.tg,
-            technique=prep.technique,
-            scheme=prep.opts.scheme,
-            tol=prep.opts.tol,
-            max_iter=prep.opts.max_iter,
-            standardized=standardized,
+    try:
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            cv = cross_validate(
+                prep.x,
+                prep.w,
+                prep.labels,
+                lay=prep.lay,
+                tg=prep.tg,
+                technique=prep.technique,
+                scheme=prep.opts.scheme,
+                tol=prep.opts.tol,
+                max_iter=prep.opts.max_iter,
+                standardized=standardized,
+            )
+    except FoldError as exc:
+        msg = f"{where} cannot fit the PLS model on every training set: {exc}."
+        raise EstimationError(msg) from exc
+    except np.linalg.LinAlgError as exc:
+        msg = f"{where}: the linear algebra of a training fit failed ({exc})."
+        raise EstimationError(msg) from exc
+    bad = [
+        name
+        for name, v in (("PLS", cv.pls), ("LM", cv.lm))
+        if not np.all(np.isfinite(v))
+    ]
+    if bad:
+        msg = (
+            f"{where}: the {' and '.join(bad)} predictions are not finite "
+            "(extreme answers or a singular training matrix)."
         )
+        raise EstimationError(msg)
     if cv.n_unconverged:
         warnings.warn(
             f"{where}: the PLS iterations of {cv.n_unconverged} of {cv.n_fits} "
