@@ -271,3 +271,62 @@ def test_random_folds_are_seeded_and_balanced() -> None:
     np.testing.assert_array_equal(a.rmse["pls"], c.rmse["pls"])
     assert a.predictive_power in ("high", "medium", "low", "none")
     assert "PLSpredict" in str(a.summary())
+
+
+BLIND: dict[str, Any] = json.loads(
+    (Path(__file__).parent / "golden" / "sempls_blindfold.json").read_text()
+)
+
+
+@pytest.mark.parametrize("d", [7, 9])
+def test_blindfold_q2_matches_sempls(mobi: Any, d: int) -> None:
+    res = acsi.blindfold(
+        mobi, model=ECSI, omission_distance=d, tol=1e-12, max_iter=1000
+    )
+    ref = BLIND[f"q2_d{d}"]
+    assert res.latents == tuple(ref)
+    np.testing.assert_allclose(res.q2, [ref[k] for k in res.latents], rtol=1e-9)
+    assert res.estimates.value("SAT", kind="q2") == res.q2[res.latents.index("SAT")]
+
+
+def test_blindfold_by_moments_equals_mean_replaced_refits() -> None:
+    # each round refitted from its mean-replaced rows with acsi.fit
+    import pandas as pd
+
+    cols = list(acsi.acsi().indicators)
+    frame = pd.DataFrame(load_sample_survey())[cols].dropna().reset_index(drop=True)
+    x = frame.to_numpy(float)
+    n, d = len(frame), 6
+    res = acsi.blindfold(frame, omission_distance=d, tol=1e-12, max_iter=1000)
+    spec = acsi.acsi()
+    for k, lv in enumerate(res.latents):
+        items = np.array([cols.index(i) for i in spec.block(lv).indicators])
+        preds = spec.predecessors(lv)
+        sse = sso = 0.0
+        for j in range(d):
+            out = np.arange(j, n, d)
+            xb = x.copy()
+            keep = np.setdiff1d(np.arange(n), out)
+            xb[np.ix_(out, items)] = x[np.ix_(keep, items)].mean(axis=0)
+            fit = acsi.fit(xb, columns=cols, tol=1e-12, max_iter=1000)
+            zb = (xb - xb.mean(axis=0)) / xb.std(axis=0, ddof=1)
+            scores = zb @ _own_weights(fit, cols)
+            pos = [fit.latents.index(p) for p in preds]
+            eta = scores[:, pos] @ fit.path_coefficients[pos, fit.latents.index(lv)]
+            for i in items:
+                lam = fit.loadings[list(fit.indicators).index(cols[i])]
+                pred = xb[:, i].mean() + xb[:, i].std(ddof=1) * lam * eta[out]
+                sse += float(np.sum(((x[out, i] - pred) / x[:, i].std(ddof=1)) ** 2))
+                sso += float(
+                    np.sum((x[out, i] - x[keep, i].mean()) ** 2) / x[:, i].var(ddof=1)
+                )
+        assert res.q2[k] == pytest.approx(1 - sse / sso, rel=1e-8), lv
+
+
+def _own_weights(fit: Any, cols: list[str]) -> np.ndarray[Any, Any]:
+    """Block-diagonal standardized outer weights (p x J) of a fit."""
+    w = np.zeros((len(cols), len(fit.latents)))
+    for k, lv in enumerate(fit.latents):
+        for i in fit.spec.block(lv).indicators:
+            w[cols.index(i), k] = fit.outer_weights[list(fit.indicators).index(i)]
+    return w

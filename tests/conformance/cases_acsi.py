@@ -138,4 +138,13 @@ CASES: list[Case] = [
         confidence_level=False,
         rtol=1e-8,
     ),
+    Case(
+        id="acsi.blindfold",
+        call=acsi.blindfold,
+        data=_three_latents(),
+        kwargs={"model": MODEL, "omission_distance": 7},
+        weights=True,
+        confidence_level=False,
+        rtol=1e-8,
+    ),
 ]

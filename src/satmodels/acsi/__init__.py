@@ -22,6 +22,7 @@ from ..exceptions import InputError
 from ..scales import Scale, as_scale
 from ._common import as_spec, index_scale
 from ._pls_options import PLSOptions
+from .blindfold import BlindfoldResult, blindfold
 from .bootstrap_result import PLSBootstrap
 from .cvpat import CVPATResult, cvpat
 from .discriminant import HTMTResult, htmt
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from .ml import ACSIMLResult
 
 __all__ = [
+    "BlindfoldResult",
     "Block",
     "CVPATResult",
     "EffectSizeResult",
@@ -51,6 +53,7 @@ __all__ = [
     "Path",
     "PredictResult",
     "acsi",
+    "blindfold",
     "ccsi",
     "consistent",
     "cvpat",
