@@ -45,7 +45,6 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
-from scipy import stats
 
 from .._typing import FloatArray, IntArray
 from .._validation import check_confidence_level
@@ -185,6 +184,8 @@ def _test(
     d: FloatArray, w: FloatArray | None, alternative: str
 ) -> tuple[float, float, float, float]:
     """Mean, standard error, t and p of the paired differences ``d``."""
+    from scipy import stats  # noqa: PLC0415 - keeps import light
+
     n = d.size
     if w is None:
         mean = float(d.mean())
