@@ -177,6 +177,9 @@ def maps(  # noqa: PLR0917 - the fit's settings
     )
 
 
+#: Memory for the rows of the repetitions whose fits run as one batch.
+_GROUP_BYTES = 256 * 2**20
+
 #: Multiply-adds per block of a prediction product: below OpenBLAS's
 #: threading threshold, as :func:`satmodels.acsi.pls._scores` (a thin
 #: n x p by p x q product is memory-bound; threaded, it ran 25x slower on
@@ -230,9 +233,10 @@ def cross_validate(
     Per repetition: the rows are sorted by fold once; the fold moments are
     taken in that pass and every training set's moments are the total
     minus its fold's (:func:`._folds.difference`; ``training="rows"``
-    recomputes them from the training rows instead, the naive way); the k
-    PLS fits run as one batch; each held-out fold is predicted by one
-    matrix product on its rows.
+    recomputes them from the training rows instead, the naive way); the
+    PLS fits of all repetitions whose sorted rows fit in 256 MB run as one
+    batch; each held-out fold is predicted by one matrix product on its
+    rows.
     """
     from ._folds import (  # noqa: PLC0415 - sibling kernel
         difference,
@@ -254,39 +258,58 @@ def cross_validate(
     )
     total = total_sums(x, w) if training == "difference" else None
     fits = unconverged = 0
-    for r in range(reps):
-        k = int(labels[r].max()) + 1
-        s = sort_folds(x, w, labels[r], k)
-        if total is not None:
-            train = difference(total, fold_sums(s))
-        else:
-            train = training_from_rows(s)
-        mp = maps(train, lay, tg, technique, scheme, tol, max_iter)
-        fits += k
-        unconverged += int((~mp.converged).sum())
-        # predictions in fold order (one product per fold into one buffer),
-        # then back to row order with one gather
-        inv = np.empty(n, dtype=np.int64)
-        inv[s.order] = np.arange(n)
-        preds = {}
-        for name, coef, const in (
-            ("pls", mp.pls_b, mp.pls_a),
-            ("lm", mp.lm_b, mp.lm_a),
-        ):
-            buf = np.empty((n, q))
-            for f in range(k):
-                lo, hi = int(s.start[f]), int(s.start[f + 1])
-                _affine(s.rows[lo:hi], coef[f], const[f], buf[lo:hi])
-            preds[name] = np.take(buf, inv, axis=0)
-        preds["ia"] = np.take(mp.ia, labels[r], axis=0)
-        sd = np.take(mp.sd, labels[r], axis=0) if sq is not None else None
-        for name, pred in preds.items():
-            acc[name] += pred
+    # repetitions in groups whose sorted rows fit in _GROUP_BYTES: the
+    # training fits of a group run as one batch (at n = 250 all 100 fits)
+    group = max(1, _GROUP_BYTES // max(1, x.nbytes))
+    for g0 in range(0, reps, group):
+        members = range(g0, min(reps, g0 + group))
+        sorted_ = [
+            sort_folds(x, w, labels[r], int(labels[r].max()) + 1) for r in members
+        ]
+        trains = [
+            difference(total, fold_sums(s))
+            if total is not None
+            else training_from_rows(s)
+            for s in sorted_
+        ]
+        sizes = [t.weight.size for t in trains]
+        batch = Sums(
+            weight=np.concatenate([t.weight for t in trains]),
+            weight_sq=np.concatenate([t.weight_sq for t in trains]),
+            mean=np.concatenate([t.mean for t in trains]),
+            comoment=np.concatenate([t.comoment for t in trains]),
+        )
+        mp_all = maps(batch, lay, tg, technique, scheme, tol, max_iter)
+        fits += int(sum(sizes))
+        unconverged += int((~mp_all.converged).sum())
+        offset = 0
+        for r, s, k in zip(members, sorted_, sizes, strict=True):
+            sl = slice(offset, offset + k)
+            offset += k
+            # predictions in fold order (one product per fold into one
+            # buffer), then back to row order with one gather
+            inv = np.empty(n, dtype=np.int64)
+            inv[s.order] = np.arange(n)
+            preds = {}
+            for name, coef, const in (
+                ("pls", mp_all.pls_b[sl], mp_all.pls_a[sl]),
+                ("lm", mp_all.lm_b[sl], mp_all.lm_a[sl]),
+            ):
+                buf = np.empty((n, q))
+                for f in range(k):
+                    lo, hi = int(s.start[f]), int(s.start[f + 1])
+                    _affine(s.rows[lo:hi], coef[f], const[f], buf[lo:hi])
+                preds[name] = np.take(buf, inv, axis=0)
+            preds["ia"] = np.take(mp_all.ia[sl], labels[r], axis=0)
+            for name, pred in preds.items():
+                acc[name] += pred
             if sq is not None:
-                err = y - pred
-                err /= sd
-                err *= err
-                sq[name] += err
+                sd = np.take(mp_all.sd[sl], labels[r], axis=0)
+                for name, pred in preds.items():
+                    err = y - pred
+                    err /= sd
+                    err *= err
+                    sq[name] += err
     scale = 1.0 / reps
     return CV(
         pls=acc["pls"] * scale,
