@@ -330,3 +330,24 @@ def _own_weights(fit: Any, cols: list[str]) -> np.ndarray[Any, Any]:
         for i in fit.spec.block(lv).indicators:
             w[cols.index(i), k] = fit.outer_weights[list(fit.indicators).index(i)]
     return w
+
+
+def test_fold_labels_follow_the_rows_of_data() -> None:
+    # rows left out (a missing answer, a zero weight) take their labels along
+    import pandas as pd
+
+    cols = list(acsi.acsi().indicators)
+    frame = pd.DataFrame(load_sample_survey())[cols].dropna().reset_index(drop=True)
+    n = len(frame)
+    labels = np.random.default_rng(8).integers(0, 4, size=(2, n))
+    holed = frame.copy()
+    holed.loc[3, "sat1"] = np.nan
+    w = np.ones(n)
+    w[7] = 0.0
+    got = acsi.predict(holed, folds=labels, weights=w)
+    keep = np.setdiff1d(np.arange(n), [3, 7])
+    want = acsi.predict(frame.iloc[keep], folds=labels[:, keep])
+    assert got.n == want.n == n - 2
+    np.testing.assert_array_equal(got.fold_labels, want.fold_labels)
+    np.testing.assert_allclose(got.rmse["pls"], want.rmse["pls"], rtol=1e-12)
+    assert got.missing_report.rows_excluded == 2
