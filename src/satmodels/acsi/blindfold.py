@@ -61,7 +61,7 @@ from ..results._summary import Summary, table
 from ..stats.moments import MissingReport
 from ._folds import Sums, difference, fold_sums, sort_folds, total_sums
 from ._predict_kernel import FoldError, maps, targets
-from .predict import prepare
+from ._predict_read import prepare
 from .spec import ModelSpec
 
 __all__ = ["BlindfoldResult", "blindfold"]

@@ -53,7 +53,7 @@ from ..results._base import ConfidenceInterval, ResultMixin, jsonable
 from ..results._estimates import Estimates, estimates
 from ..results._summary import Summary, table
 from ..stats.moments import MissingReport
-from .predict import prepare, run
+from ._predict_read import prepare, run
 from .spec import ModelSpec
 
 __all__ = ["CVPATResult", "cvpat"]
