@@ -290,16 +290,15 @@ def cross_validate(
             # buffer), then back to row order with one gather
             inv = np.empty(n, dtype=np.int64)
             inv[s.order] = np.arange(n)
-            preds = {}
-            for name, coef, const in (
-                ("pls", mp_all.pls_b[sl], mp_all.pls_a[sl]),
-                ("lm", mp_all.lm_b[sl], mp_all.lm_a[sl]),
-            ):
-                buf = np.empty((n, q))
-                for f in range(k):
-                    lo, hi = int(s.start[f]), int(s.start[f + 1])
-                    _affine(s.rows[lo:hi], coef[f], const[f], buf[lo:hi])
-                preds[name] = np.take(buf, inv, axis=0)
+            # PLS and LM side by side: one product per block, one gather
+            coef = np.concatenate([mp_all.pls_b[sl], mp_all.lm_b[sl]], axis=2)
+            const = np.concatenate([mp_all.pls_a[sl], mp_all.lm_a[sl]], axis=1)
+            buf = np.empty((n, 2 * q))
+            for f in range(k):
+                lo, hi = int(s.start[f]), int(s.start[f + 1])
+                _affine(s.rows[lo:hi], coef[f], const[f], buf[lo:hi])
+            both = np.take(buf, inv, axis=0)
+            preds = {"pls": both[:, :q], "lm": both[:, q:]}
             preds["ia"] = np.take(mp_all.ia[sl], labels[r], axis=0)
             for name, pred in preds.items():
                 acc[name] += pred
