@@ -74,6 +74,8 @@ NOT_DATA_FIRST = {
     "indirect_effects",
     # acsi.model_fit takes a fitted PLS / PLSc result (data= for its test)
     "model_fit",
+    # acsi.effect_sizes takes a fitted PLS result
+    "effect_sizes",
     # model specifications (presets), not fits
     "acsi",
     "ecsi",

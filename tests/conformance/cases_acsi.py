@@ -53,6 +53,11 @@ def _invariance(data: Any, **kwargs: Any) -> acsi.InvarianceResult:
     return acsi.invariance(data, **kwargs)
 
 
+def _effect_sizes(data: Any, **kwargs: Any) -> acsi.EffectSizeResult:
+    """acsi.effect_sizes of an acsi.fit (it takes the fitted result)."""
+    return acsi.effect_sizes(acsi.fit(data, **kwargs))
+
+
 def _indirect(data: Any, **kwargs: Any) -> acsi.MediationResult:
     """acsi.indirect_effects of an acsi.fit (it takes the fitted result)."""
     return acsi.indirect_effects(acsi.fit(data, **kwargs))
@@ -261,3 +266,46 @@ CASES.append(
         rtol=1e-8,
     )
 )
+
+CASES += [
+    Case(
+        id="acsi.predict",
+        call=acsi.predict,
+        data=_three_latents(),
+        kwargs={"model": MODEL, "folds": 5, "repetitions": 2, "rng": 1},
+        weights=True,
+        resample={"repetitions": 2},
+        confidence_level=False,
+        rtol=1e-8,
+    ),
+    Case(
+        id="acsi.cvpat",
+        call=acsi.cvpat,
+        data=_three_latents(),
+        kwargs={"model": MODEL, "folds": 5, "rng": 1},
+        weights=True,
+        resample={"repetitions": 1},
+        confidence_level=True,
+        rtol=1e-8,
+    ),
+    Case(
+        id="acsi.effect_sizes",
+        call=_effect_sizes,
+        data=_three_latents(),
+        kwargs={"model": MODEL, "scale": (1, 7)},
+        lazy=True,
+        moments=True,
+        weights=True,
+        confidence_level=False,
+        rtol=1e-8,
+    ),
+    Case(
+        id="acsi.blindfold",
+        call=acsi.blindfold,
+        data=_three_latents(),
+        kwargs={"model": MODEL, "omission_distance": 7},
+        weights=True,
+        confidence_level=False,
+        rtol=1e-8,
+    ),
+]

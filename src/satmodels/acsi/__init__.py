@@ -24,8 +24,11 @@ from ..scales import Scale, as_scale
 from ..stats._fourth import FourthMoments
 from ._common import as_spec, index_scale
 from ._pls_options import PLSOptions
+from .blindfold import BlindfoldResult, blindfold
 from .bootstrap_result import PLSBootstrap
+from .cvpat import CVPATResult, cvpat
 from .discriminant import HTMTResult, htmt
+from .effects import EffectSizeResult, effect_sizes
 from .fit_measures import ModelFitResult, model_fit
 from .hoc import HigherOrderResult, higher_order
 from .index import IPMAResult
@@ -33,6 +36,7 @@ from .mediation import MediationResult, indirect_effects
 from .moderation import ModerationResult, SimpleSlopes, moderation
 from .multigroup import InvarianceResult, invariance
 from .plsc import PLScResult, consistent
+from .predict import PredictResult, predict
 from .presets import acsi, ccsi, ecsi, scsb
 from .result import PLSResult
 from .segment_comparison import SegmentComparison, compare_segments
@@ -42,7 +46,10 @@ if TYPE_CHECKING:
     from .ml import ACSIMLResult
 
 __all__ = [
+    "BlindfoldResult",
     "Block",
+    "CVPATResult",
+    "EffectSizeResult",
     "HTMTResult",
     "HigherOrderResult",
     "IPMAResult",
@@ -55,13 +62,17 @@ __all__ = [
     "PLSResult",
     "PLScResult",
     "Path",
+    "PredictResult",
     "SegmentComparison",
     "SimpleSlopes",
     "acsi",
+    "blindfold",
     "ccsi",
     "compare_segments",
     "consistent",
+    "cvpat",
     "ecsi",
+    "effect_sizes",
     "fit",
     "higher_order",
     "htmt",
@@ -69,6 +80,7 @@ __all__ = [
     "invariance",
     "model_fit",
     "moderation",
+    "predict",
     "scsb",
 ]
 
