@@ -52,6 +52,8 @@ em_block <- function(y, wt = NULL) {
 }
 
 fiml <- function(model, data) {
+  # lavaan's default nlminb stop (rel.tol 1e-10) leaves a gradient of about
+  # 1e-3; a tighter rel.tol makes nlminb report false convergence here
   fit <- sem(model, data = data, missing = "ml", em.h1.iter.max = 100000L,
              em.h1.tol = 1e-13)
   pe <- parameterEstimates(fit)

@@ -277,6 +277,12 @@ def fit(
                 "the expected information (and the bootstrap, with n_resamples)."
             )
             raise InputError(msg)
+    if missing not in ("listwise", "pairwise", "em", "fiml"):
+        msg = (
+            f"The 'missing' parameter of {_WHERE} must be 'listwise', "
+            f"'pairwise', 'em' or 'fiml'. Got {missing!r} instead."
+        )
+        raise InputError(msg)
     fiml = missing == "fiml"
     if fiml and (chosen != "ml" or reps):
         msg = (

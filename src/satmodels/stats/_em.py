@@ -74,6 +74,8 @@ __all__ = ["EMFit", "em_fit", "em_moments", "pattern_loglik", "pattern_sums"]
 TOL = 1e-11
 #: Default iteration limit.
 MAX_ITER = 10_000
+#: A Cholesky pivot below this fraction of the largest variance: singular block.
+_RCOND = 1e-12
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +112,12 @@ def _inverses(
     full = sigma * outer + pad
     try:
         chol = np.linalg.cholesky(full)
+        pivots = np.diagonal(chol, axis1=1, axis2=2) ** 2
+        singular = bool(np.any(pivots <= _RCOND * float(np.max(np.diag(sigma)))))
     except np.linalg.LinAlgError:
-        inv = np.linalg.pinv(full, hermitian=True) - pad
+        singular = True
+    if singular:
+        inv = np.linalg.pinv(full, rcond=_RCOND, hermitian=True) - pad
         sign, logdet = np.linalg.slogdet(full)
         return inv, np.where(sign > 0, logdet, -np.inf)
     logdet = 2.0 * np.sum(np.log(np.diagonal(chol, axis1=1, axis2=2)), axis=1)
