@@ -167,8 +167,16 @@ def memory_patterns(
     xs = x[used]
     ws = None if w is None else w[used]
     obs = ~np.isnan(xs)
-    keys, inverse = np.unique(obs, axis=0, return_inverse=True)
-    inverse = inverse.reshape(-1)
+    if p <= _BITS:  # one integer code per row: a fast 1-D unique
+        codes = obs.astype(np.int64) @ (np.int64(1) << np.arange(p, dtype=np.int64))
+        first, inverse = np.unique(codes, return_index=True, return_inverse=True)[1:]
+        keys = obs[first]
+        lex = np.lexsort(keys.T[::-1])  # the row order of np.unique(axis=0)
+        keys = keys[lex]
+        inverse = np.argsort(lex)[inverse.reshape(-1)]
+    else:
+        keys, inverse = np.unique(obs, axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
     order = np.argsort(inverse, kind="stable")
     bounds = np.searchsorted(inverse[order], np.arange(keys.shape[0] + 1))
     k = keys.shape[0]

@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from .._typing import FloatArray
+from .._typing import BoolArray, FloatArray
 from ..engines import MomentsRequest
 from ..engines.patterns import PatternSums, lazy_patterns, memory_patterns
 from ..exceptions import ConvergenceWarning
@@ -74,6 +74,8 @@ __all__ = ["EMFit", "em_fit", "em_moments", "pattern_loglik", "pattern_sums"]
 TOL = 1e-11
 #: Default iteration limit.
 MAX_ITER = 10_000
+#: Incomplete patterns per block of the E-step (bounds its memory).
+_CHUNK = 2048
 #: A Cholesky pivot below this fraction of the largest variance: singular block.
 _RCOND = 1e-12
 
@@ -89,9 +91,9 @@ class EMFit:
     loglik: float
 
 
-def _padded(ps: PatternSums) -> tuple[FloatArray, FloatArray]:
+def _padded(observed: BoolArray) -> tuple[FloatArray, FloatArray]:
     """Masks ``o o'`` and identity pads of the unobserved columns, (K, p, p)."""
-    mask = ps.observed.astype(np.float64)
+    mask = observed.astype(np.float64)
     p = mask.shape[1]
     pad = np.zeros((mask.shape[0], p, p))
     idx = np.arange(p)
@@ -132,52 +134,103 @@ def pattern_loglik(ps: PatternSums, mu: FloatArray, sigma: FloatArray) -> float:
     \operatorname{tr}(\Sigma_k^{-1}(C_k + W_k d_k d_k^\top))\big)`,
     :math:`d_k = m_k - \mu_{O_k}` (Little & Rubin 2002, eq. 11.1).
     """
-    outer, pad = _padded(ps)
-    inv, logdet = _inverses(sigma, outer, pad)
-    wk = ps.weight_sum
-    d = np.where(ps.observed, ps.mean - mu, 0.0)
-    s = ps.comoment + wk[:, None, None] * (d[:, :, None] * d[:, None, :])
-    q = ps.observed.sum(axis=1)
-    total = float(wk @ (q * math.log(2 * math.pi) + logdet)) + float(np.sum(inv * s))
+    total = 0.0
+    for lo in range(0, ps.n_patterns, _CHUNK):
+        sl = slice(lo, lo + _CHUNK)
+        obs = ps.observed[sl]
+        outer, pad = _padded(obs)
+        inv, logdet = _inverses(sigma, outer, pad)
+        wk = ps.weight_sum[sl]
+        d = np.where(obs, ps.mean[sl] - mu, 0.0)
+        s = ps.comoment[sl] + wk[:, None, None] * (d[:, :, None] * d[:, None, :])
+        q = obs.sum(axis=1)
+        total += float(wk @ (q * math.log(2 * math.pi) + logdet))
+        total += float(np.sum(inv * s))
     return -0.5 * total
 
 
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    """A block of incomplete patterns, padded (see :func:`_padded`)."""
+
+    weight: FloatArray
+    miss: FloatArray
+    wm: FloatArray
+    so: FloatArray
+    outer: FloatArray
+    pad: FloatArray
+
+
+def _estep(
+    sigma: FloatArray, mu: FloatArray, c: _Chunk
+) -> tuple[FloatArray, FloatArray]:
+    """Return the expected complete-data sums of x and x x' of a block."""
+    p = mu.size
+    inv, _ = _inverses(sigma, c.outer, c.pad)
+    # r: rows M of Sigma_MO Sigma_OO^-1 (regression of missing on observed)
+    sinv = sigma @ inv
+    r = c.miss[:, :, None] * sinv
+    h = c.miss * mu - r @ mu  # intercepts a in the missing rows
+    jac = r + (1.0 - c.miss)[:, :, None] * np.eye(p)  # x_O -> expected x
+    jwm = np.einsum("kij,kj->ki", jac, c.wm)
+    t1 = np.sum(c.weight[:, None] * h + jwm, axis=0)
+    resid = c.miss[:, :, None] * (sigma - sinv @ sigma) * c.miss[:, None, :]
+    t2 = np.sum(jac @ c.so @ np.swapaxes(jac, 1, 2), axis=0)
+    cross = np.einsum("ki,kj->ij", h, jwm)
+    t2 += cross + cross.T
+    t2 += np.einsum("k,ki,kj->ij", c.weight, h, h)
+    t2 += np.einsum("k,kij->ij", c.weight, resid)
+    return t1, t2
+
+
 def em_fit(ps: PatternSums, *, tol: float = TOL, max_iter: int = MAX_ITER) -> EMFit:
-    """Run EM on pattern statistics (module docstring), all patterns at once."""
+    """Run EM on pattern statistics (module docstring), patterns in blocks."""
     p = ps.observed.shape[1]
     wk = ps.weight_sum
     total = float(wk.sum())
-    miss = (~ps.observed).astype(np.float64)
-    outer, pad = _padded(ps)
     # start (lavaan): observed means, diagonal of observed variances
     wcol = ps.observed.T.astype(np.float64) @ wk
     with np.errstate(divide="ignore", invalid="ignore"):
         shift = np.where(wcol > 0, (wk @ ps.mean) / wcol, 0.0)
     m = np.where(ps.observed, ps.mean - shift, 0.0)  # centred pattern means
     wm = wk[:, None] * m
-    so = ps.comoment + wm[:, :, None] * m[:, None, :]  # sums of x_O x_O'
-    var0 = np.einsum("kii->i", so)
+    var0 = np.einsum("kii->i", ps.comoment) + np.einsum("ki,ki->i", wm, m)
     with np.errstate(divide="ignore", invalid="ignore"):
         var0 = np.where(wcol > 0, var0 / wcol, 1.0)
     var0 = np.where(np.isfinite(var0) & (var0 > 0), var0, 1.0)
+    complete = ps.observed.all(axis=1)
+    # the complete patterns' sums do not change between iterations
+    t1_fixed = wm[complete].sum(axis=0)
+    t2_fixed = ps.comoment[complete].sum(axis=0) + np.einsum(
+        "ki,kj->ij", wm[complete], m[complete]
+    )
+    part = np.flatnonzero(~complete)
+    chunks = []
+    for lo in range(0, part.size, _CHUNK):
+        k = part[lo : lo + _CHUNK]
+        mk, wmk = m[k], wm[k]
+        obs = ps.observed[k].astype(np.float64)
+        outer, pad = _padded(ps.observed[k])
+        chunks.append(
+            _Chunk(
+                weight=wk[k],
+                miss=1.0 - obs,
+                wm=wmk,
+                so=ps.comoment[k] + wmk[:, :, None] * mk[:, None, :],
+                outer=outer,
+                pad=pad,
+            )
+        )
     mu = np.zeros(p)
     sigma = np.diag(var0)
     converged = False
     it = 0
     for it in range(1, max_iter + 1):  # noqa: B007 - the count is reported
-        inv, _ = _inverses(sigma, outer, pad)
-        # R: rows M of Sigma_MO Sigma_OO^-1 (regression of missing on observed)
-        r = miss[:, :, None] * (sigma @ inv)
-        h = miss * mu - r @ mu  # intercepts a in the missing rows
-        jac = r + (1.0 - miss)[:, :, None] * np.eye(p)  # x_O -> expected x
-        jwm = np.einsum("kij,kj->ki", jac, wm)
-        t1 = np.sum(wk[:, None] * h + jwm, axis=0)
-        resid = miss[:, :, None] * (sigma - sigma @ inv @ sigma) * miss[:, None, :]
-        t2 = np.sum(jac @ so @ np.swapaxes(jac, 1, 2), axis=0)
-        cross = np.einsum("ki,kj->ij", h, jwm)
-        t2 += cross + cross.T
-        t2 += np.einsum("k,ki,kj->ij", wk, h, h)
-        t2 += np.einsum("k,kij->ij", wk, resid)
+        t1, t2 = t1_fixed.copy(), t2_fixed.copy()
+        for c in chunks:
+            a, b = _estep(sigma, mu, c)
+            t1 += a
+            t2 += b
         new_mu = t1 / total
         new_sigma = t2 / total - np.outer(new_mu, new_mu)
         new_sigma = 0.5 * (new_sigma + new_sigma.T)
