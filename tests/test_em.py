@@ -283,3 +283,19 @@ def test_mar_recovery_em_consistent_listwise_biased() -> None:
     assert abs(lw.covariance()[0, 1] - 0.6) > 0.05
     pairwise = Moments.from_data(xy, missing="pairwise")
     assert pairwise.mean[1] > 20 * se  # so does pairwise for y
+
+
+def test_alpha_and_plsc_accept_em() -> None:
+    from satmodels.csi import cronbach_alpha
+
+    x, _ = survey_mar()
+    cols = list(missing_data.SURVEY_ITEMS)
+    sat = [cols.index(c) for c in ("sat1", "sat2", "sat3")]
+    res = cronbach_alpha(x[:, sat], missing="em")
+    cov = Moments.from_data(x[:, sat], missing="em").covariance()
+    k = 3
+    expected = k / (k - 1) * (1 - np.trace(cov) / cov.sum())  # Cronbach (1951)
+    assert res.alpha == pytest.approx(expected, rel=1e-12)
+    assert res.n == 500
+    plsc = acsi.consistent(x, columns=cols, model="acsi", missing="em")
+    assert plsc.missing_report.missing == "em"

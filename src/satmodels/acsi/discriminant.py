@@ -242,7 +242,7 @@ def htmt(
     thresholds: Sequence[float] = (0.85, 0.90),
     columns: Sequence[str] | None = None,
     weights: object = None,
-    missing: Literal["listwise", "pairwise"] = "listwise",
+    missing: Literal["listwise", "pairwise", "em"] = "listwise",
     nan_policy: Literal["omit", "raise"] = "omit",
     n_resamples: int = 0,
     rng: np.random.Generator | np.random.SeedSequence | int | None = None,

@@ -314,7 +314,7 @@ def consistent(
     model: ModelSpec | str | dict[str, Any] = "acsi",
     columns: Sequence[str] | None = None,
     weights: object = None,
-    missing: Literal["listwise", "pairwise"] = "listwise",
+    missing: Literal["listwise", "pairwise", "em"] = "listwise",
     nan_policy: Literal["omit", "raise"] = "omit",
     scheme: Literal["centroid", "factorial", "path"] = "path",
     n_resamples: int = 0,
