@@ -143,10 +143,10 @@ def fit_fiml(
             msg = f"{where}: no starting values for FIML."
             raise EstimationError(msg)
         sol = fiml_fit(st, pats, np.concatenate([start.parameters, h1.mean]))
+        se_all = _standard_errors(sol.hessian, n_eff / float(ps.weight_sum.sum()))
     if not math.isfinite(sol.f):  # pragma: no cover - start is PD
         msg = f"{where} (missing='fiml'): the implied covariance is singular."
         raise EstimationError(msg)
-    se_all = _standard_errors(sol.hessian, n_eff / float(ps.weight_sum.sum()))
     q = st.q
     rows = _rows(spec, st, sol.x, se_all[:q])
     try:

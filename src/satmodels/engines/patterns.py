@@ -130,12 +130,16 @@ class PatternSums:
 
 def _account(
     req: MomentsRequest, x: FloatArray, w: FloatArray | None
-) -> tuple[Account, BoolArray]:
-    """Check the rows, count missing cells and exclusions; return usable rows."""
-    n, p = x.shape
+) -> tuple[Account, BoolArray, BoolArray]:
+    """Check the rows, count missing cells and exclusions.
+
+    Returns the account, the usable rows and the observed cells.
+    """
+    n = x.shape[0]
     obs = ~np.isnan(x)
-    req.check_infinite([int(np.isinf(x[:, i]).sum()) for i in range(p)])
-    column_missing = {c: int(n - obs[:, i].sum()) for i, c in enumerate(req.columns)}
+    req.check_infinite(np.isinf(x).sum(axis=0).tolist())
+    nobs = obs.sum(axis=0)
+    column_missing = {c: int(n - nobs[i]) for i, c in enumerate(req.columns)}
     req.check_missing(column_missing)
     positive = np.ones(n, dtype=bool) if w is None else w > 0
     any_obs = obs.any(axis=1)
@@ -153,7 +157,7 @@ def _account(
         reasons=reasons,
         column_missing=column_missing,
     )
-    return account, used
+    return account, used, obs
 
 
 def memory_patterns(
@@ -161,14 +165,18 @@ def memory_patterns(
 ) -> PatternSums:
     """Pattern statistics of validated rows in memory (NaN = missing)."""
     p = x.shape[1]
-    account, used = _account(req, x, w)
+    account, used, obs = _account(req, x, w)
     if account.rows_used == 0:
         raise req.no_usable_row(account)
-    xs = x[used]
-    ws = None if w is None else w[used]
-    obs = ~np.isnan(xs)
+    if account.rows_used < x.shape[0]:
+        x, obs = x[used], obs[used]
+        w = None if w is None else w[used]
+    xs, ws = x, w
     if p <= _BITS:  # one integer code per row: a fast 1-D unique
-        codes = obs.astype(np.int64) @ (np.int64(1) << np.arange(p, dtype=np.int64))
+        packed = np.packbits(obs, axis=1, bitorder="little").astype(np.int64)
+        codes = np.zeros(obs.shape[0], dtype=np.int64)
+        for j in range(packed.shape[1]):
+            codes |= packed[:, j] << (8 * j)
         first, inverse = np.unique(codes, return_index=True, return_inverse=True)[1:]
         keys = obs[first]
         lex = np.lexsort(keys.T[::-1])  # the row order of np.unique(axis=0)
@@ -181,20 +189,33 @@ def memory_patterns(
     bounds = np.searchsorted(inverse[order], np.arange(keys.shape[0] + 1))
     k = keys.shape[0]
     count = np.diff(bounds).astype(np.int64)
+    # one sorted, shifted copy (NaN -> 0): each pattern is a contiguous block
+    # and its sums are one matrix product (Chan, Golub & LeVeque 1983, eq.
+    # 1.7: co-moment = P - s s' / W for values shifted near their means)
+    shift = _shift(xs, obs)
+    z = xs[order]
+    z -= shift
+    np.copyto(z, 0.0, where=np.isnan(z))
+    wz = None if ws is None else ws[order]
     wsum, wsq = np.zeros(k), np.zeros(k)
     mean, com = np.zeros((k, p)), np.zeros((k, p, p))
     for g in range(k):
-        rows = order[bounds[g] : bounds[g + 1]]
-        cols = np.flatnonzero(keys[g])
-        block = xs[np.ix_(rows, cols)]
-        wr = np.ones(rows.size) if ws is None else ws[rows]
-        total = float(wr.sum())
-        mu = wr @ block / total
-        d = block - mu
-        mean[g, cols] = mu
-        com[g][np.ix_(cols, cols)] = (d * wr[:, None]).T @ d
+        sub = z[bounds[g] : bounds[g + 1]]
+        if wz is None:
+            total = float(sub.shape[0])
+            s = sub.sum(axis=0)
+            prod = sub.T @ sub
+            wsq[g] = total
+        else:
+            wr = wz[bounds[g] : bounds[g + 1]]
+            total = float(wr.sum())
+            s = wr @ sub
+            prod = (sub * wr[:, None]).T @ sub
+            wsq[g] = float(wr @ wr)
+        mask = keys[g]
         wsum[g] = total
-        wsq[g] = float(wr @ wr)
+        mean[g] = np.where(mask, shift + s / total, 0.0)
+        com[g] = (prod - np.outer(s, s) / total) * np.outer(mask, mask)
     return PatternSums(
         columns=req.columns,
         observed=keys.astype(bool),
@@ -206,6 +227,21 @@ def memory_patterns(
         weighted=w is not None,
         account=account,
     )
+
+
+def _shift(x: FloatArray, obs: BoolArray) -> FloatArray:
+    """Observed column means of the first rows: a centring shift near the means.
+
+    Columns unobserved there take the mean of all their rows (0 if none).
+    """
+    head, seen = x[:4096], obs[:4096]
+    count = seen.sum(axis=0)
+    total = np.where(seen, head, 0.0).sum(axis=0)
+    shift = np.where(count > 0, total / np.maximum(count, 1), 0.0)
+    for j in np.flatnonzero(count == 0).tolist():
+        col = x[obs[:, j], j]
+        shift[j] = float(col.mean()) if col.size else 0.0
+    return shift
 
 
 def lazy_patterns(frame: Any, req: MomentsRequest) -> PatternSums:  # noqa: ANN401
@@ -239,26 +275,25 @@ def _expression_patterns(frame: Any, req: MomentsRequest) -> PatternSums:  # noq
             for i in range(start, min(start + _BITS, p))
         ]
         keys.append(nw.sum_horizontal(*bits).alias(f"__key{b}"))
-    wexpr = nw.col(W) if req.weight is not None else nw.lit(1.0)
     d = [
         nw.when(obs[i]).then(nw.col(f"__x{i}") - float(pilot.shift[i])).alias(f"__d{i}")
         for i in range(p)
     ]
-    weight = [nw.col(W)] if req.weight is not None else []
-    flat = (
-        prepared.filter(nw.any_horizontal(*obs, ignore_nulls=True))
-        .select(*keys, *d, *weight)
-        .with_columns(wexpr.alias("__ww"))
-    )
-    ww = nw.col("__ww")
-    aggs = [
-        nw.len().alias("__n"),
-        ww.sum().alias("__ws"),
-        (ww * ww).sum().alias("__wq"),
-    ]
-    aggs += [(ww * nw.col(f"__d{i}")).sum().alias(f"__s{i}") for i in range(p)]
+    flat = prepared.filter(nw.any_horizontal(*obs, ignore_nulls=True))
+    aggs = [nw.len().alias("__n")]
+    if req.weight is None:  # no multiplications by a weight of 1
+        flat = flat.select(*keys, *d)
+        e = [nw.col(f"__d{i}") for i in range(p)]
+    else:  # weighted deviations once per row, then products
+        w = nw.col(W)
+        flat = flat.select(*keys, *d, w).with_columns(
+            *((w * nw.col(f"__d{i}")).alias(f"__e{i}") for i in range(p))
+        )
+        e = [nw.col(f"__e{i}") for i in range(p)]
+        aggs += [w.sum().alias("__ws"), (w * w).sum().alias("__wq")]
+    aggs += [e[i].sum().alias(f"__s{i}") for i in range(p)]
     aggs += [
-        (ww * nw.col(f"__d{i}") * nw.col(f"__d{j}")).sum().alias(f"__p{i}_{j}")
+        (e[i] * nw.col(f"__d{j}")).sum().alias(f"__p{i}_{j}")
         for i in range(p)
         for j in range(i, p)
     ]
@@ -276,7 +311,10 @@ def _expression_patterns(frame: Any, req: MomentsRequest) -> PatternSums:  # noq
     for i in range(p):
         observed[:, i] = (code[:, i // _BITS] >> (i % _BITS)) & 1 == 1
     n = column("__n").round().astype(np.int64)
-    wsum, wsq = column("__ws"), column("__wq")
+    if req.weight is None:
+        wsum = wsq = n.astype(np.float64)
+    else:
+        wsum, wsq = column("__ws"), column("__wq")
     s = np.column_stack([column(f"__s{i}") for i in range(p)])
     prod = np.zeros((k, p, p))
     for i in range(p):
@@ -325,7 +363,7 @@ def _partition(part: Any, req: MomentsRequest) -> PatternSums:  # noqa: ANN401
     if w is not None:
         raise_bad_weights(int((~np.isfinite(w) | (w < 0)).sum()), req.weight, req.where)
     loose = MomentsRequest(req.columns, req.weight, "pairwise", "omit", req.where)
-    account, _ = _account(loose, x, w)
+    account, _, _ = _account(loose, x, w)
     if account.rows_used == 0:
         p = x.shape[1]
         return PatternSums(

@@ -39,6 +39,17 @@ whose means are the EM means and whose ``missing_report`` says
 Checked against lavaan 0.6 (``lavCor(data, missing = "ml")``,
 tests/golden/lavaan_missing.json).
 
+Examples
+--------
+>>> import numpy as np
+>>> from satmodels import Moments
+>>> x = np.array([[1.0, 2.0], [2.0, np.nan], [3.0, 5.0], [4.0, 9.0], [5.0, 8.0]])
+>>> m = Moments.from_data(x, missing="em")
+>>> m.missing_report.missing, m.missing_report.cells_imputed, m.n
+('em', 1, 5)
+>>> Moments.from_data(x).n  # listwise drops the incomplete row
+4
+
 References
 ----------
 .. [1] Dempster, A. P., Laird, N. M., & Rubin, D. B. (1977). Maximum
