@@ -296,6 +296,26 @@ def test_alpha_and_plsc_accept_em() -> None:
     k = 3
     expected = k / (k - 1) * (1 - np.trace(cov) / cov.sum())  # Cronbach (1951)
     assert res.alpha == pytest.approx(expected, rel=1e-12)
-    assert res.n == 500
+    pairs = (~np.isnan(x[:, sat])).astype(int)
+    assert res.n == int((pairs.T @ pairs).min())  # Feldt's n: conservative
     plsc = acsi.consistent(x, columns=cols, model="acsi", missing="em")
     assert plsc.missing_report.missing == "em"
+
+
+def test_em_means_standard_errors_use_the_observed_rows() -> None:
+    """Filled-in cells carry no information in the means' intervals."""
+    x, _ = survey_mar()
+    m = Moments.from_data(x, missing="em")
+    nobs = (~np.isnan(x)).sum(axis=0)
+    np.testing.assert_array_equal(m.nobs, nobs)
+    se = m.estimates.standard_error
+    np.testing.assert_allclose(se, np.sqrt(m.variance() / nobs), rtol=1e-12)
+    both = (~np.isnan(x[:, 0]) & ~np.isnan(x[:, 1])).sum()
+    assert m.count[0, 1] == both
+    np.testing.assert_allclose(m.correlation(), _corr(m.covariance(ddof=0)))
+
+
+def _corr(c: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    d = np.sqrt(np.diag(c))
+    out: np.ndarray[Any, Any] = c / np.outer(d, d)
+    return out

@@ -145,7 +145,8 @@ def cronbach_alpha(
         interval uses the smallest number of respondents behind any entry
         of the matrix (and ``n`` reports it). EM: alpha from the maximum
         likelihood covariance matrix under MAR (Enders 2003, Psychological
-        Methods 8(3), 322-337), ``n`` the rows used.
+        Methods 8(3), 322-337); Feldt's interval, conservatively, from the
+        fewest respondents observing both items of any pair.
     confidence_level : float
     nan_policy : {"omit", "raise"}
         Exclusion (counted in ``missing_report``) or raise.

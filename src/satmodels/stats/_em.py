@@ -32,7 +32,11 @@ variances. Case weights enter every sum (a weighted pseudo-likelihood, as
 lavaan's ``sampling.weights``).
 
 The result is a :class:`~satmodels.stats.Moments` whose covariance with
-``ddof=0`` is the EM estimate (``ddof=1`` rescales it by :math:`W/(W-1)`),
+``ddof=0`` is the EM estimate (``ddof=1`` rescales each entry by
+:math:`W_{ij}/(W_{ij}-1)`, :math:`W_{ij}` the weight of the rows observing
+both columns, which also give ``count`` and the means' standard errors in
+``estimates``: conservative, as if the filled-in cells carried no
+information),
 whose means are the EM means and whose ``missing_report`` says
 ``missing == "em"`` and how many cells were filled in
 (``cells_imputed``: their expected values enter the sufficient statistics).
@@ -320,8 +324,11 @@ def moments_from_patterns(
             stacklevel=4,
         )
     p = len(ps.columns)
-    total = float(ps.weight_sum.sum())
-    rows = int(ps.count.sum())
+    obs = ps.observed.astype(np.float64)
+    both = obs[:, :, None] * obs[:, None, :]  # (K, p, p): pair observed
+    count = np.einsum("k,kij->ij", ps.count.astype(np.float64), both)
+    wsum = np.einsum("k,kij->ij", ps.weight_sum, both)
+    wsq = np.einsum("k,kij->ij", ps.weight_sq_sum, both)
     filled = int(np.sum(ps.count * (p - ps.observed.sum(axis=1))))
     acc = ps.account
     report = MissingReport(
@@ -333,15 +340,21 @@ def moments_from_patterns(
         missing="em",
         cells_imputed=filled,
     )
-    comoment = fit.covariance * total
+    # Each pair keeps the rows (weights) observing both columns, and the
+    # co-moment is the EM covariance times that weight: covariance(ddof=0)
+    # is the EM estimate, the correlation its correlation, and the means'
+    # standard errors (Moments.estimates) use the observed rows of each
+    # column, not the rows EM filled in (conservative).
+    comoment = fit.covariance * wsum
+    sumsq = np.diag(fit.covariance)[:, None] * wsum
     return Moments(
         columns=ps.columns,
-        count=np.full((p, p), rows, dtype=np.int64),
-        weight_sum=np.full((p, p), total),
-        weight_sq_sum=np.full((p, p), float(ps.weight_sq_sum.sum())),
+        count=count.round().astype(np.int64),
+        weight_sum=wsum,
+        weight_sq_sum=wsq,
         pair_mean=np.repeat(fit.mean[:, None], p, axis=1),
         comoment=comoment,
-        pair_sumsq=np.repeat(np.diag(comoment)[:, None], p, axis=1),
+        pair_sumsq=sumsq,
         missing="em",
         weighted=ps.weighted,
         missing_report=report,
