@@ -146,7 +146,10 @@ def test_fit_statistics_match_lavaan(name: str) -> None:
     assert res.fit.srmr == pytest.approx(fm["srmr"], rel=2e-6)
     assert res.fit.rmsea_ci_high == pytest.approx(fm["rmsea.ci.upper"], rel=1e-6)
     assert res.converged
-    assert res.missing_report.missing == "em"
+    assert res.missing_report.missing == "fiml"
+    assert res.missing_report.cells_imputed == 0
+    assert "FIML" in str(res.summary())
+    assert "observed information" in str(res.summary())
 
 
 @pytest.mark.parametrize("name", CASES)

@@ -49,6 +49,7 @@ References
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 from typing import Any
@@ -201,7 +202,9 @@ def fit_fiml(
         scores=score_arr,
         converged=sol.converged,
         admissibility=tuple(problems),
-        missing_report=moments.missing_report,
+        missing_report=dataclasses.replace(
+            moments.missing_report, missing="fiml", cells_imputed=0
+        ),
         _implied=sigma,
         _sample=s_h1,
         _backend=table.backend,

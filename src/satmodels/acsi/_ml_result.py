@@ -307,8 +307,11 @@ class ACSIMLResult(ResultMixin):
     def summary(self) -> Summary:
         """Return a lavaan-style report (fit, loadings, paths, variances, R2)."""
         f = self.fit
+        fiml = self.missing_report.missing == "fiml"
         head = table(
-            "Model test (ML from the covariance matrix)",
+            "Model test (FIML on the observed answers)"
+            if fiml
+            else "Model test (ML from the covariance matrix)",
             ["statistic", "value"],
             [
                 ("observations", self.n),
@@ -372,10 +375,15 @@ class ACSIMLResult(ResultMixin):
         notes = [
             f"Rows: {miss.rows_used} of {miss.rows_total} used, "
             f"{miss.rows_excluded} excluded" + (f" ({reasons})." if reasons else "."),
-            f"n = {self.n} ({self.n_note}); standard errors from the expected "
-            "information; fit statistics computed by satmodels from S "
-            "and Sigma (Joreskog 1969; Bentler 1990; Steiger 1990; Hu & Bentler "
-            "1999).",
+            f"n = {self.n} ({self.n_note}); standard errors from the "
+            + (
+                "observed information; chi2 against the saturated model "
+                "estimated by EM (Arbuckle 1996; Rosseel 2012)."
+                if fiml
+                else "expected information; fit statistics computed by satmodels "
+                "from S and Sigma (Joreskog 1969; Bentler 1990; Steiger 1990; "
+                "Hu & Bentler 1999)."
+            ),
             *(f"Warning: {m}" for m in self.admissibility),
         ]
         notes.append(_scale_note(self.scale))

@@ -28,8 +28,9 @@ class MissingReport(ResultMixin):
         Excluded rows by reason, e.g. ``{"missing value (listwise)": 12}``.
     column_missing : dict of str to int
         Missing (NaN/null) cells per column.
-    missing : {"listwise", "pairwise", "em"}
-        The missing-data method.
+    missing : {"listwise", "pairwise", "em", "fiml"}
+        The missing-data method (``"fiml"``: the model was fitted to the
+        observed answers; nothing was filled in).
     cells_imputed : int
         With ``missing="em"``: missing cells of the rows used whose expected
         values (given the row's observed answers) entered the sufficient
