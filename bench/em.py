@@ -25,6 +25,7 @@ Timings are the best of ``REPEAT`` runs; they are not unit tests. Run with
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 import warnings
@@ -218,6 +219,10 @@ if __name__ == "__main__":
     print(report)
     out = Path(__file__).with_name("results") / "em.txt"
     out.parent.mkdir(exist_ok=True)
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     out.write_text(
-        report + "\n" + f"python {sys.version.split()[0]}, numpy {np.__version__}\n"
+        report
+        + "\n"
+        + f"python {sys.version.split()[0]}, numpy {np.__version__}; "
+        + f"load average at the end {load} on {os.cpu_count()} cores\n"
     )
