@@ -319,3 +319,17 @@ def _corr(c: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     d = np.sqrt(np.diag(c))
     out: np.ndarray[Any, Any] = c / np.outer(d, d)
     return out
+
+
+@pytest.mark.engine
+@pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas")
+def test_spark_equals_memory(spark: Any) -> None:
+    pd = pytest.importorskip("pandas")
+    x, w = survey_mar()
+    cols = [f"c{i}" for i in range(x.shape[1])]
+    frame = pd.DataFrame(x[:200], columns=cols).assign(w=w[:200])
+    ref = Moments.from_data(frame, columns=cols, weights="w", missing="em")
+    sdf = spark.createDataFrame(frame)  # NaN cells stay NaN: both are missing
+    m = Moments.from_data(sdf, columns=cols, weights="w", missing="em")
+    np.testing.assert_allclose(m.covariance(), ref.covariance(), atol=1e-11)
+    assert m.missing_report == ref.missing_report
