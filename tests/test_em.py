@@ -333,3 +333,19 @@ def test_spark_equals_memory(spark: Any) -> None:
     m = Moments.from_data(sdf, columns=cols, weights="w", missing="em")
     np.testing.assert_allclose(m.covariance(), ref.covariance(), atol=1e-11)
     assert m.missing_report == ref.missing_report
+
+
+def test_a_column_observed_in_fewer_than_two_rows_is_refused() -> None:
+    x = np.random.default_rng(0).normal(size=(30, 3))
+    x[1:, 2] = np.nan  # one observed value
+    with pytest.raises(InputError, match="'x2' observed in 1 row"):
+        Moments.from_data(x, missing="em")
+    x[:, 2] = np.nan
+    with pytest.raises(InputError, match="observed in 0 row"):
+        acsi.fit(
+            x,
+            model="A =~ x0 + x1 + x2",
+            method="ml",
+            missing="fiml",
+            scale=(-5, 5),
+        )

@@ -68,7 +68,7 @@ from ..exceptions import (
 )
 from ..results._estimates import Estimates, estimates
 from ..scales import Scale
-from ..stats._em import em_fit, moments_from_patterns, pattern_sums
+from ..stats._em import check_observed, em_fit, moments_from_patterns, pattern_sums
 from ._blas import one_blas_thread
 from ._common import MIN_ROWS_FIT, check_scale, rows_of
 from ._fiml_kernel import fiml_fit, patterns
@@ -85,6 +85,7 @@ from ._ml_stats import (
     _scores,
     _standardize,
 )
+from .ml import _check_covariance
 from .spec import ModelSpec
 
 __all__ = ["fit_fiml"]
@@ -123,17 +124,23 @@ def fit_fiml(
             "indicators; maximum likelihood needs more rows than indicators."
         )
         raise InputError(msg)
+    check_observed(ps, where)
     h1 = em_fit(ps)
     moments = moments_from_patterns(ps, backend=table.backend, where=where, fit=h1)
     if declared is not None:
         check_scale(table, moments, declared, where)
     s_h1 = h1.covariance
-    var = np.diag(s_h1)
-    zero = np.flatnonzero(var <= 1e-12 * max(float(var.max()), 1.0))
-    if zero.size:
+    try:
+        # the saturated model must be regular: finite, no zero variance,
+        # positive definite (else its log-likelihood, chi2 and RMSEA are not)
+        _check_covariance(s_h1, inds, where)
+    except np.linalg.LinAlgError as exc:
+        msg = f"The EM covariance matrix of the 'data' of {where} is not usable: {exc}."
+        raise InputError(msg) from exc
+    if not math.isfinite(h1.loglik):
         msg = (
-            f"The 'data' parameter of {where} has indicator "
-            f"{inds[int(zero[0])]!r} with zero variance; it cannot be modelled."
+            f"The 'data' parameter of {where} gives a singular saturated model "
+            "(EM covariance matrix); FIML cannot test the model against it."
         )
         raise InputError(msg)
     st = compile_structure(spec)
@@ -167,7 +174,7 @@ def fit_fiml(
         if lv in endogenous
     }
     corr = _cov_to_corr(cov_eta)
-    problems = _admissibility(spec, ests, corr, var_eta, var)
+    problems = _admissibility(spec, ests, corr, var_eta, np.diag(s_h1))
     weights = _block_weights(spec, lam, theta)
     indices = _indices(spec, weights, scale, sol.nu)
     score_arr = None

@@ -76,14 +76,21 @@ import numpy as np
 from .._typing import BoolArray, FloatArray
 from ..engines import MomentsRequest
 from ..engines.patterns import PatternSums, lazy_patterns, memory_patterns
-from ..exceptions import ConvergenceWarning
+from ..exceptions import ConvergenceWarning, InputError
 from ._report import MissingReport
 
 if TYPE_CHECKING:
     from ..data._table import Table
     from .moments import Moments
 
-__all__ = ["EMFit", "em_fit", "em_moments", "pattern_loglik", "pattern_sums"]
+__all__ = [
+    "EMFit",
+    "check_observed",
+    "em_fit",
+    "em_moments",
+    "pattern_loglik",
+    "pattern_sums",
+]
 
 #: Default stop: largest standardized change of a mean or covariance.
 TOL = 1e-11
@@ -296,6 +303,21 @@ def pattern_sums(
     return memory_patterns(table.matrix(columns), table.weights, req)
 
 
+def check_observed(ps: PatternSums, where: str, *, name: str = "data") -> None:
+    """Refuse a column observed in fewer than 2 rows: EM cannot estimate it."""
+    nobs = ps.count @ ps.observed.astype(np.int64)
+    low = np.flatnonzero(nobs < 2)
+    if low.size:
+        j = int(low[0])
+        msg = (
+            f"The '{name}' parameter of {where} has column {ps.columns[j]!r} "
+            f"observed in {int(nobs[j])} row(s) of positive weight; "
+            "missing='em' and 'fiml' need at least 2 to estimate its mean and "
+            "variance."
+        )
+        raise InputError(msg)
+
+
 def em_moments(
     table: Table,
     columns: tuple[str, ...],
@@ -305,6 +327,7 @@ def em_moments(
 ) -> Moments:
     """Return the EM estimates of a table's columns as Moments (``missing="em"``)."""
     ps = pattern_sums(table, columns, nan_policy=nan_policy, name=name)
+    check_observed(ps, table.where, name=name)
     return moments_from_patterns(ps, backend=table.backend, where=table.where)
 
 
