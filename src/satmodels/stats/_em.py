@@ -256,7 +256,11 @@ def em_fit(ps: PatternSums, *, tol: float = TOL, max_iter: int = MAX_ITER) -> EM
         new_mu = t1 / total
         new_sigma = t2 / total - np.outer(new_mu, new_mu)
         new_sigma = 0.5 * (new_sigma + new_sigma.T)
-        sd = np.sqrt(np.clip(np.diag(new_sigma), 1e-300, None))
+        # changes relative to each standard deviation; a (near-)constant
+        # column is measured against the largest one (or 1 if all are 0)
+        var = np.diag(new_sigma)
+        sd = np.sqrt(np.maximum(var, 1e-12 * max(float(var.max()), 0.0)))
+        sd[~(sd > 0)] = 1.0
         step = max(
             float(np.max(np.abs(new_mu - mu) / sd)),
             float(np.max(np.abs(new_sigma - sigma) / np.outer(sd, sd))),
