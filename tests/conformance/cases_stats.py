@@ -37,6 +37,15 @@ CASES: list[Case] = [
         confidence_level=False,
     ),
     Case(
+        id="stats.Moments.from_data[em]",
+        call=Moments.from_data,
+        data=likert(60, ["q1", "q2", "q3"], seed=4),
+        kwargs={"missing": "em"},
+        lazy=True,
+        weights=True,
+        confidence_level=False,
+    ),
+    Case(
         id="stats.CategoryCounts.from_data",
         call=CategoryCounts.from_data,
         data=likert(60, ["nps"], lo=0, hi=10, seed=2),

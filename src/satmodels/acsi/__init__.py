@@ -99,7 +99,7 @@ def fit(
     columns: Sequence[str] | None = ...,
     weights: object = ...,
     segments: object = ...,
-    missing: Literal["listwise", "pairwise"] = ...,
+    missing: Literal["listwise", "pairwise", "em", "fiml"] = ...,
     nan_policy: Literal["omit", "raise"] = ...,
     scores: bool = ...,
     scheme: Literal["centroid", "factorial", "path"] | None = ...,
@@ -123,7 +123,7 @@ def fit(
     columns: Sequence[str] | None = ...,
     weights: object = ...,
     segments: object = ...,
-    missing: Literal["listwise", "pairwise"] = ...,
+    missing: Literal["listwise", "pairwise", "em", "fiml"] = ...,
     nan_policy: Literal["omit", "raise"] = ...,
     scores: bool = ...,
     scheme: Literal["centroid", "factorial", "path"] | None = ...,
@@ -146,7 +146,7 @@ def fit(
     columns: Sequence[str] | None = None,
     weights: object = None,
     segments: object = None,
-    missing: Literal["listwise", "pairwise"] = "listwise",
+    missing: Literal["listwise", "pairwise", "em", "fiml"] = "listwise",
     nan_policy: Literal["omit", "raise"] = "omit",
     scores: bool = True,
     scheme: Literal["centroid", "factorial", "path"] | None = None,
@@ -197,8 +197,15 @@ def fit(
         Segment labels per respondent, or the name of their column: one fit
         per label in ``result.segments`` (sorted labels), besides the fit on
         all respondents. Indices of every segment use the same scale.
-    missing : {"listwise", "pairwise"}
-        Drop incomplete rows, or use pairwise-complete moments.
+    missing : {"listwise", "pairwise", "em", "fiml"}
+        Drop incomplete rows, use pairwise-complete moments, or the EM
+        estimates of the indicators' means and covariances (maximum
+        likelihood under normality, missing at random; Dempster, Laird &
+        Rubin 1977). ``"fiml"`` (``method="ml"`` only): full-information
+        maximum likelihood of the model on the observed answers with
+        saturated means (Arbuckle 1996), observed-information standard
+        errors and the chi-square against the EM saturated model, as
+        lavaan's ``missing = "ml"`` (see :mod:`satmodels.acsi._fiml`).
     nan_policy : {"omit", "raise"}
         ``"raise"``: any missing answer is an :class:`InputError`.
     scores : bool
@@ -324,6 +331,21 @@ def fit(
                 "the expected information (and the bootstrap, with n_resamples)."
             )
             raise InputError(msg)
+    if missing not in ("listwise", "pairwise", "em", "fiml"):
+        msg = (
+            f"The 'missing' parameter of {_WHERE} must be 'listwise', "
+            f"'pairwise', 'em' or 'fiml'. Got {missing!r} instead."
+        )
+        raise InputError(msg)
+    fiml = missing == "fiml"
+    if fiml and (chosen != "ml" or reps):
+        msg = (
+            f"The 'missing' parameter of {_WHERE} is 'fiml' (full-information "
+            "maximum likelihood), which needs method='ml' and n_resamples=0. "
+            f"Got method={method!r}, n_resamples={reps}; use missing='em' for "
+            "PLS."
+        )
+        raise InputError(msg)
     opts = validated(
         PLSOptions,
         _WHERE,
@@ -333,7 +355,7 @@ def fit(
         max_iter=300 if max_iter is None else max_iter,
         n_resamples=reps,
         confidence_level=level,
-        missing=missing,
+        missing="listwise" if fiml else missing,
         nan_policy=nan_policy,
         scores=scores,
     )
@@ -377,6 +399,19 @@ def fit(
                 rng=gen,
                 where=_WHERE,
             )
+        if fiml:
+            from ._fiml import fit_fiml  # noqa: PLC0415
+
+            return fit_fiml(
+                part,
+                spec,
+                scale=scale_,
+                declared=sc,
+                confidence_level=level,
+                scores=opts.scores,
+                nan_policy=opts.nan_policy,
+                where=_WHERE,
+            )
         from .ml import fit_ml  # noqa: PLC0415 - semopy is imported lazily
 
         return fit_ml(
@@ -398,7 +433,7 @@ def fit(
     result = one(table)
     if segments is None:
         return result
-    if table.kind == "lazy" and not reps:
+    if table.kind == "lazy" and not reps and not fiml:
         # every segment's Moments from one grouped aggregation on the engine
         # (not one query per segment); the fits need nothing else
         grouped = table.moments_by_segment(

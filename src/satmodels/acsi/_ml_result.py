@@ -317,8 +317,11 @@ class ACSIMLResult(ResultMixin):
     def summary(self) -> Summary:
         """Return a lavaan-style report (fit, loadings, paths, variances, R2)."""
         f = self.fit
+        fiml = self.missing_report.missing == "fiml"
         head = table(
-            "Model test (ML from the covariance matrix)",
+            "Model test (FIML on the observed answers)"
+            if fiml
+            else "Model test (ML from the covariance matrix)",
             ["statistic", "value"],
             [
                 ("observations", self.n),
@@ -385,14 +388,18 @@ class ACSIMLResult(ResultMixin):
             f"{miss.rows_excluded} excluded" + (f" ({reasons})." if reasons else "."),
             f"n = {self.n} ({self.n_note}); standard errors from the "
             + (
-                "expected information"
-                if self.robust is None
-                else f"robust sandwich ({self.robust.estimator.upper()}, "
-                f"{self.robust.information} information)"
-            )
-            + "; fit statistics computed by satmodels from S "
-            "and Sigma (Joreskog 1969; Bentler 1990; Steiger 1990; Hu & Bentler "
-            "1999).",
+                "observed information; chi2 against the saturated model "
+                "estimated by EM (Arbuckle 1996; Rosseel 2012)."
+                if fiml
+                else (
+                    "expected information"
+                    if self.robust is None
+                    else f"robust sandwich ({self.robust.estimator.upper()}, "
+                    f"{self.robust.information} information)"
+                )
+                + "; fit statistics computed by satmodels from S and Sigma "
+                "(Joreskog 1969; Bentler 1990; Steiger 1990; Hu & Bentler 1999)."
+            ),
             *(f"Warning: {m}" for m in self.admissibility),
         ]
         notes.append(_scale_note(self.scale))

@@ -20,6 +20,6 @@ class PLSOptions(FrozenModel):
     max_iter: Annotated[int, Field(ge=1, le=100_000)] = 300
     n_resamples: Annotated[int, Field(ge=0)] = 0
     confidence_level: ConfidenceLevel = 0.95
-    missing: Literal["listwise", "pairwise"] = "listwise"
+    missing: Literal["listwise", "pairwise", "em"] = "listwise"
     nan_policy: Literal["omit", "raise"] = "omit"
     scores: bool = True

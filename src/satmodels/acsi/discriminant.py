@@ -259,7 +259,7 @@ def htmt(
     columns: Sequence[str] | None = None,
     weights: object = None,
     segments: object = None,
-    missing: Literal["listwise", "pairwise"] = "listwise",
+    missing: Literal["listwise", "pairwise", "em"] = "listwise",
     nan_policy: Literal["omit", "raise"] = "omit",
     n_resamples: int = 0,
     rng: np.random.Generator | np.random.SeedSequence | int | None = None,

@@ -460,6 +460,8 @@ def _sample_size(m: Moments) -> tuple[int, str]:
         return n, "Kish effective sample size of the weighted data"
     if m.missing == "pairwise":
         return int(np.min(m.count)), "smallest pairwise count (pairwise deletion)"
+    if m.missing == "em":
+        return int(m.n), "rows used by EM (missing='em')"
     return int(m.n), "complete rows (listwise)"
 
 

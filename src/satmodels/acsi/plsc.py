@@ -325,7 +325,7 @@ def consistent(
     columns: Sequence[str] | None = None,
     weights: object = None,
     segments: object = None,
-    missing: Literal["listwise", "pairwise"] = "listwise",
+    missing: Literal["listwise", "pairwise", "em"] = "listwise",
     nan_policy: Literal["omit", "raise"] = "omit",
     scheme: Literal["centroid", "factorial", "path"] = "path",
     n_resamples: int = 0,

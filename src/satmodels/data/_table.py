@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["CountsNeed", "Kind", "MomentsNeed", "PairsNeed", "Table"]
 
 Kind = Literal["rows", "lazy", "moments", "counts"]
-Missing = Literal["listwise", "pairwise"]
+Missing = Literal["listwise", "pairwise", "em"]
 #: The Moments a model asks of each segment: columns, missing, nan_policy.
 MomentsNeed = tuple[tuple[str, ...], Missing, Literal["omit", "raise"]]
 #: The category counts a model asks of each segment: columns, categories.
@@ -298,7 +298,7 @@ class Table:
         from ..engines import lazy_grouped_moments  # noqa: PLC0415
         from ..stats.moments import Moments  # noqa: PLC0415
 
-        if self.kind == "lazy" and self.segment_column is not None:
+        if self.kind == "lazy" and self.segment_column is not None and missing != "em":
             cols = list(self.columns if names is None else names)
             sums = lazy_grouped_moments(
                 self.lazy,
@@ -362,7 +362,7 @@ class Table:
         if self.kind == "moments":
             stats: Moments = self.statistics
             return stats if cols == stats.columns else stats.select(cols)
-        if self.kind == "lazy":
+        if self.kind == "lazy" and missing != "em":
             from ..stats._entry import lazy_moments  # noqa: PLC0415
 
             return lazy_moments(
@@ -377,6 +377,10 @@ class Table:
             )
         if self.kind == "counts":
             self._need_rows("moments")
+        if missing == "em":
+            from ..stats._em import em_moments  # noqa: PLC0415
+
+            return em_moments(self, cols, nan_policy=nan_policy, name=name)
         m = _moments_from_values(
             self.matrix(cols),
             cols,
@@ -406,6 +410,13 @@ class Table:
         )
 
         cols = tuple(self.columns if names is None else names)
+        if missing == "em":
+            msg = (
+                f"{self.where} cannot bootstrap with missing='em' (EM would "
+                "run once per replicate); use missing='listwise' or "
+                "'pairwise' for the bootstrap, or n_resamples=0."
+            )
+            raise InputError(msg)
         if self.kind == "lazy":
             from ..stats._entry import lazy_poisson_bootstrap  # noqa: PLC0415
 

@@ -16,10 +16,11 @@ from .. import engines
 from .._typing import FloatArray
 from .._validation import validated
 from ..engines import lazy_bootstrap, memory
+from ..engines._protocol import Missing
 from ._counting import CountsInput, PairCountsInput
 from ._moments_kernels import check_options, replicate_sums
 from .counts import CategoryCounts
-from .moments import Missing, Moments
+from .moments import Moments
 from .pairs import PairCounts, _count_pairs
 
 if TYPE_CHECKING:

@@ -79,7 +79,7 @@ def check_choice(
 
 def check_options(missing: object, nan_policy: object, where: str) -> None:
     """Refuse an unknown missing-data method or NaN policy, by name."""
-    check_choice(missing, "missing", ("listwise", "pairwise"), where)
+    check_choice(missing, "missing", ("listwise", "pairwise", "em"), where)
     check_choice(nan_policy, "nan_policy", ("omit", "raise"), where)
 
 

@@ -28,8 +28,13 @@ class MissingReport(ResultMixin):
         Excluded rows by reason, e.g. ``{"missing value (listwise)": 12}``.
     column_missing : dict of str to int
         Missing (NaN/null) cells per column.
-    missing : {"listwise", "pairwise"}
-        The missing-data method.
+    missing : {"listwise", "pairwise", "em", "fiml"}
+        The missing-data method (``"fiml"``: the model was fitted to the
+        observed answers; nothing was filled in).
+    cells_imputed : int
+        With ``missing="em"``: missing cells of the rows used whose expected
+        values (given the row's observed answers) entered the sufficient
+        statistics; 0 otherwise.
     """
 
     rows_total: int
@@ -38,6 +43,7 @@ class MissingReport(ResultMixin):
     reasons: dict[str, int]
     column_missing: dict[str, int]
     missing: str
+    cells_imputed: int = 0
 
     def merge(self, other: MissingReport) -> MissingReport:
         """Sum two reports (of disjoint parts of one data set)."""
@@ -48,6 +54,7 @@ class MissingReport(ResultMixin):
             reasons=summed(self.reasons, other.reasons),
             column_missing=summed(self.column_missing, other.column_missing),
             missing=self.missing,
+            cells_imputed=self.cells_imputed + other.cells_imputed,
         )
 
     def _records(self) -> list[dict[str, object]]:
@@ -63,6 +70,8 @@ class MissingReport(ResultMixin):
             {"item": f"missing cells: {k}", "count": v}
             for k, v in self.column_missing.items()
         ]
+        if self.missing == "em":
+            rows.append({"item": "cells imputed (EM)", "count": self.cells_imputed})
         return rows
 
     def summary(self) -> Summary:

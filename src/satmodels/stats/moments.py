@@ -66,7 +66,7 @@ from ._report import MissingReport
 
 __all__ = ["MissingReport", "Moments"]
 
-Missing = Literal["listwise", "pairwise"]
+Missing = Literal["listwise", "pairwise", "em"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -97,8 +97,10 @@ class Moments(ResultMixin):
     pair_sumsq : ndarray
         ``pair_sumsq[i, j]``: centred weighted sum of squares of column i
         over the rows where i and j are both observed.
-    missing : {"listwise", "pairwise"}
-        How missing values were handled.
+    missing : {"listwise", "pairwise", "em"}
+        How missing values were handled (``"em"``: maximum likelihood
+        estimates under multivariate normality by EM, see
+        :mod:`satmodels.stats._em`).
     weighted : bool
         Whether case weights were given.
     report : MissingReport
@@ -155,9 +157,13 @@ class Moments(ResultMixin):
             Non-negative case weights (survey or post-stratification
             weights): an array with one entry per row, or the name of a
             column of ``data``. Rows with weight 0 are excluded and counted.
-        missing : {"listwise", "pairwise"}
+        missing : {"listwise", "pairwise", "em"}
             Listwise: drop rows with any missing value in ``columns``.
             Pairwise: each pair of columns uses the rows observing both.
+            EM: maximum likelihood means and covariances of multivariate
+            normal data missing at random (Dempster, Laird & Rubin 1977),
+            from per-pattern statistics computed in one pass (on the engine
+            for a lazy frame); the report counts the cells filled in.
         nan_policy : {"omit", "raise"}
             ``"raise"``: any missing value is an :class:`InputError`.
 
@@ -400,6 +406,13 @@ class Moments(ResultMixin):
             msg = (
                 f"Moments.merge needs the same columns. Got {self.columns} "
                 f"and {other.columns}."
+            )
+            raise InputError(msg)
+        if "em" in (self.missing, other.missing):
+            msg = (
+                "Moments.merge cannot merge EM estimates (missing='em'): EM is "
+                "fitted to the whole sample. Compute the Moments of the "
+                "combined data with missing='em' instead."
             )
             raise InputError(msg)
         if other.missing != self.missing:
