@@ -18,6 +18,8 @@ import numpy as np
 
 from .._validation import check_confidence_level, check_count, check_rng, validated
 from ..data import Table, read
+from ..design._keyword import fit_with_design
+from ..design._spec import Design, ReplicateDesign
 from ..exceptions import InputError
 from ..scales import Scale, as_scale
 from ._common import as_spec, index_scale
@@ -71,6 +73,7 @@ def fit(
     scale: Scale | tuple[float, float] | None = ...,
     columns: Sequence[str] | None = ...,
     weights: object = ...,
+    design: Design | ReplicateDesign | None = ...,
     segments: object = ...,
     missing: Literal["listwise", "pairwise"] = ...,
     nan_policy: Literal["omit", "raise"] = ...,
@@ -94,6 +97,7 @@ def fit(
     scale: Scale | tuple[float, float] | None = ...,
     columns: Sequence[str] | None = ...,
     weights: object = ...,
+    design: Design | ReplicateDesign | None = ...,
     segments: object = ...,
     missing: Literal["listwise", "pairwise"] = ...,
     nan_policy: Literal["omit", "raise"] = ...,
@@ -116,6 +120,7 @@ def fit(
     scale: Scale | tuple[float, float] | None = None,
     columns: Sequence[str] | None = None,
     weights: object = None,
+    design: Design | ReplicateDesign | None = None,
     segments: object = None,
     missing: Literal["listwise", "pairwise"] = "listwise",
     nan_policy: Literal["omit", "raise"] = "omit",
@@ -161,6 +166,11 @@ def fit(
         Names of an array's columns, or the columns of a frame to use.
     weights : array_like or str, optional
         Case (survey) weights, or the name of their column.
+    design : Design or ReplicateDesign, optional
+        A survey design (strata, PSUs, fpc and weights, or replicate
+        weights): design-based standard errors with a ``design_effect``
+        column, t intervals on the design's df (docs/design.md). Not
+        with ``weights``; rows in memory.
     segments : array_like or str, optional
         Segment labels per respondent, or the name of their column: one fit
         per label in ``result.segments`` (sorted labels), besides the fit on
@@ -251,6 +261,8 @@ def fit(
     >>> res.estimates.value("SAT -> LOY", kind="path") > 0
     True
     """
+    if design is not None:
+        return fit_with_design(fit, locals())
     chosen = str(method)
     if chosen not in ("pls", "ml"):
         msg = (

@@ -27,6 +27,8 @@ import numpy as np
 
 from .._validation import check_nan_policy
 from ..data import read
+from ..design._keyword import fit_with_design
+from ..design._spec import Design, ReplicateDesign
 from ..exceptions import InputError, SatmodelsWarning
 from ..results._estimates import Estimates, concat, estimates
 from ..scales import Scale, as_scale, observed_scale
@@ -212,6 +214,7 @@ def ipa(
     centre: Literal["data", "scale"] = "data",
     columns: Sequence[str] | None = None,
     weights: object = None,
+    design: Design | ReplicateDesign | None = None,
     confidence_level: float = 0.95,
     nan_policy: Literal["omit", "raise"] = "omit",
 ) -> IPAResult:
@@ -251,6 +254,11 @@ def ipa(
         Names of an array's columns, or the columns of a frame to use.
     weights : array_like or str, optional
         Case weights.
+    design : Design or ReplicateDesign, optional
+        A survey design (strata, PSUs, fpc and weights, or replicate
+        weights): design-based standard errors with a ``design_effect``
+        column, t intervals on the design's df (docs/design.md). Not
+        with ``weights``; rows in memory.
     confidence_level : float
         Level of the performance intervals.
     nan_policy : {"omit", "raise"}
@@ -292,6 +300,8 @@ def ipa(
     >>> r.quadrant["b"]
     'concentrate here'
     """
+    if design is not None:
+        return fit_with_design(ipa, locals())
     where = "ipa"
     method = check_choice(method, _METHODS, "method", where)  # type: ignore[assignment]
     centre = check_choice(centre, ("data", "scale"), "centre", where)  # type: ignore[assignment]

@@ -46,6 +46,7 @@ __all__ = [
     "jackknife_weights",
     "replicate",
     "replicated_table",
+    "run_replicate",
 ]
 
 
@@ -229,6 +230,7 @@ def replicated_table(  # noqa: PLR0917 - private, two callers
         df=np.broadcast_to(np.asarray(df, dtype=np.float64), (len(base),)),
         interval="t",
         segment=list(base.segment),
+        design_effect=deff,
         backend=base._backend,
     )
     return table_out, deff
@@ -335,6 +337,38 @@ def replicate(
     """
     where = "design.replicate"
     level = check_confidence_level(confidence_level, where)
+    if "weights" in options:
+        msg = (
+            f"{where} takes the weights from the 'design' parameter; remove "
+            "'weights' from the function's options."
+        )
+        raise InputError(msg)
+    return run_replicate(
+        func,
+        data,
+        design=design,
+        method=method,
+        n_resamples=n_resamples,
+        rng=rng,
+        level=level,
+        options=options,
+        where=where,
+    )
+
+
+def run_replicate(
+    func: Callable[..., Any],
+    data: object,
+    *,
+    design: object,
+    method: str,
+    n_resamples: int,
+    rng: object,
+    level: float,
+    options: dict[str, Any],
+    where: str,
+) -> ReplicatedResult:
+    """:func:`replicate` after its checks; ``where`` names the caller."""
     takes = _keywords(func, where)
     if "weights" not in takes:
         msg = (
@@ -343,12 +377,6 @@ def replicate(
         )
         raise InputError(msg)
     level_kw = {"confidence_level": level} if "confidence_level" in takes else {}
-    if "weights" in options:
-        msg = (
-            f"{where} takes the weights from the 'design' parameter; remove "
-            "'weights' from the function's options."
-        )
-        raise InputError(msg)
     if method not in {"JKn", "bootstrap"}:
         msg = (
             f"The 'method' parameter of {where} must be 'JKn' or 'bootstrap'. "
@@ -358,6 +386,13 @@ def replicate(
     prep = prepare(
         data, where=where, columns=options.get("columns"), roles={}, design=design
     )
+    if prep.table.kind == "lazy":
+        msg = (
+            f"The 'design' parameter of {where} needs the rows in memory: the "
+            "estimate is refitted once per replicate. Collect the lazy frame "
+            "first (design.mean, total and ratio run on the engine)."
+        )
+        raise InputError(msg)
     spec = prep.design
     if isinstance(spec, ReplicateDesign):
         assert prep.replicates is not None  # noqa: S101
@@ -366,7 +401,7 @@ def replicate(
         rscales = np.asarray(rscales_t)
         mse = spec.mse
         df = float(np.linalg.matrix_rank(reps, tol=1e-5) - 1)
-        name = spec.method
+        name: str = spec.method
     else:
         assert isinstance(spec, Design)  # noqa: S101
         assert prep.psu is not None  # noqa: S101

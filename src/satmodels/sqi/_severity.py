@@ -27,6 +27,8 @@ import numpy as np
 
 from .._validation import check_confidence_level, check_nan_policy
 from ..data import read
+from ..design._keyword import fit_with_design
+from ..design._spec import Design, ReplicateDesign
 from ..exceptions import EstimationError, InputError
 from ..results._estimates import estimates
 from ..stats.moments import MissingReport
@@ -43,6 +45,7 @@ def severity(
     failures: Sequence[str] | None = None,
     columns: Sequence[str] | None = None,
     weights: object = None,
+    design: Design | ReplicateDesign | None = None,
     confidence_level: float = 0.95,
     nan_policy: str = "omit",
 ) -> SeverityResult:
@@ -61,6 +64,11 @@ def severity(
         Names of a bare array's columns.
     weights : array_like or str, optional
         Case weights (frequency weights for the standard errors).
+    design : Design or ReplicateDesign, optional
+        A survey design (strata, PSUs, fpc and weights, or replicate
+        weights): design-based standard errors with a ``design_effect``
+        column, t intervals on the design's df (docs/design.md). Not
+        with ``weights``; rows in memory.
     confidence_level : float, default 0.95
     nan_policy : {"omit", "raise"}
         "omit" drops respondents with a missing cell (listwise, counted).
@@ -90,6 +98,8 @@ def severity(
     >>> round(res.severity["late"], 3), round(res.severity["lost"], 3)
     (4.167, 2.5)
     """
+    if design is not None:
+        return fit_with_design(severity, locals())
     where = "sqi.severity"
     level = check_confidence_level(confidence_level, where)
     check_nan_policy(nan_policy, where, ("omit", "raise"))
