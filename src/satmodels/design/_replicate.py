@@ -36,7 +36,7 @@ from ..results._base import ConfidenceInterval, ResultMixin
 from ..results._estimates import Estimates, estimates
 from ..results._summary import Summary, table
 from ._kernels import replicate_variance
-from ._prepare import prepare
+from ._prepare import prepare, without_design_columns
 from ._spec import Design, ReplicateDesign
 
 __all__ = [
@@ -393,6 +393,9 @@ def run_replicate(
             "first (design.mean, total and ratio run on the engine)."
         )
         raise InputError(msg)
+    data, seen = without_design_columns(data, options.get("columns"), prep.reserved)
+    if seen is not None and "columns" in takes:
+        options = {**options, "columns": seen}
     spec = prep.design
     if isinstance(spec, ReplicateDesign):
         assert prep.replicates is not None  # noqa: S101
