@@ -31,9 +31,11 @@ sys.path.insert(0, str(Path(__file__).parent / "conformance"))
 sys.path.insert(0, str(Path(__file__).parent))
 
 from _harness import Case, load_cases
-from test_design import _csv, _num, _replicate_design
+from test_design import DESIGNS, _csv, _num, _replicate_design
 
 DESIGN = Design(strata="_st", clusters="_psu", weights="_wt")
+#: Functions whose rows are means of codings: Taylor under a Design.
+TAYLOR = {"csi.nps", "csi.csat", "csi.ces"}
 CASES = [
     c
     for c in load_cases()
@@ -77,6 +79,10 @@ def test_the_keyword_is_replicate_and_keeps_the_result_type(
 ) -> None:
     data = _with_design(case, design)
     got = case.call(data, design=design, **_kwargs(case))
+    if isinstance(design, Design) and case.id in TAYLOR:
+        design = REPLICATES  # Taylor rows: test_taylor_rows_are_design_mean
+        data = _with_design(case, design)
+        got = case.call(data, design=design, **_kwargs(case))
     # the function's own options bound first: its 'method' is not replicate's
     ref = replicate(functools.partial(case.call, **_kwargs(case)), data, design=design)
     assert type(got) is type(ref.result)
@@ -127,11 +133,15 @@ def _answers(survey: dict[str, Any], extra: tuple[str, ...] = ()) -> dict[str, A
 @pytest.mark.parametrize(
     ("reference", "design"),
     [
-        ("JKn", Design(strata="stratum", clusters="psu", weights="w")),
-        ("JKn_fpc", Design(strata="stratum", clusters="psu", fpc="fpc", weights="w")),
+        ("taylor", Design(strata="stratum", clusters="psu", weights="w")),
+        (
+            "taylor_fpc",
+            Design(strata="stratum", clusters="psu", fpc="fpc", weights="w"),
+        ),
+        ("unclustered", Design(strata="stratum", weights="w")),
     ],
 )
-def test_nps_under_a_design_matches_survey_jkn(
+def test_nps_under_a_design_matches_survey_taylor(
     reference: str, design: Design, survey: dict[str, Any], expected: Any
 ) -> None:
     res = nps(_answers(survey), items="score", design=design)
@@ -157,10 +167,11 @@ def _coded(survey: dict[str, Any], column: str, values: np.ndarray[Any, Any]) ->
     return {k: v for k, v in survey.items() if k != "score"} | {column: values}
 
 
-@pytest.mark.parametrize("name", ["JK1", "BRR", "Fay"])
+@pytest.mark.parametrize("name", ["taylor_fpc", "unclustered", "JK1", "BRR", "Fay"])
 def test_means_of_codings_equal_design_mean(name: str, survey: dict[str, Any]) -> None:
-    """NPS, its shares, CSAT top-box and the CES mean are design.mean of codings."""
-    design = _replicate_design(name, survey)
+    """NPS, its shares, CSAT top-box and the CES mean are design.mean of codings
+    (Taylor under a Design, replication under replicate weights)."""
+    design = DESIGNS.get(name) or _replicate_design(name, survey)
     score = survey["score"]
     answers = np.clip(np.round(score), 0, 10)
     base = _coded(survey, "ltr", answers)
@@ -231,6 +242,17 @@ def test_segments_and_levels_are_design_based() -> None:
     _same(np.asarray(high), again.estimates.ci_high)
     assert math.isfinite(res.estimates.design_effect[0])
     assert "deff" in str(res.summary())
+    # a segment's NPS is a domain mean: answers outside it missing, PSUs kept
+    data = _small()
+    y = data["ltr"]
+    code = np.select([y >= 9, y <= 6], [100.0, -100.0], 0.0)
+    domain = np.where(data["seg"] == "a", code, np.nan)
+    plain = {k: v for k, v in data.items() if k not in {"seg", "ltr"}}
+    ref = mean(plain | {"y": domain}, design=SMALL, items=["y"])
+    assert res.segments["a"].standard_error == pytest.approx(
+        ref.estimates.select("mean").standard_error[0], rel=1e-12
+    )
+    assert res.segments["a"].nps == pytest.approx(ref.estimates.value("y", "mean"))
 
 
 def test_without_a_design_nothing_changes() -> None:

@@ -7,15 +7,18 @@ is replaced by the design-based one: the same rows, design-based standard
 errors, t intervals on the design's degrees of freedom and a
 ``design_effect`` column. The result keeps the function's own type.
 
-Every statistic uses replication (docs/design.md, "The design keyword"):
-under a :class:`~satmodels.design.Design` the stratified delete-one-PSU
-jackknife (JKn; Wolter 2007, sec. 4.5) with the fpc, under a
-:class:`~satmodels.design.ReplicateDesign` its replicate columns; exactly
-:func:`satmodels.design.replicate`. For a weighted mean (an NPS, a share,
-a CES mean) this is ``survey::svymean`` on ``as.svrepdesign(type =
-"JKn")``, and under a ReplicateDesign it equals
-:func:`satmodels.design.mean` of the coded answers; Taylor variances of
-those means are :func:`satmodels.design.mean` (which also runs on engines).
+Which statistic uses which variance (docs/design.md, "The design keyword"):
+
+* Taylor linearisation under a :class:`~satmodels.design.Design` for the
+  rows that are weighted means of a coding of one answer: ``csi.nps`` (the
+  NPS and its three shares), ``csi.csat`` (top-box share) and ``csi.ces``
+  (mean, agree share); exactly :func:`satmodels.design.mean` of the coded
+  answers (:mod:`._taylor`).
+* Replication for every other statistic, and for every statistic under a
+  :class:`~satmodels.design.ReplicateDesign`: the stratified
+  delete-one-PSU jackknife (JKn; Wolter 2007, sec. 4.5, with the fpc)
+  built from a ``Design``, or the given replicate columns; exactly
+  :func:`satmodels.design.replicate`.
 
 The design effect of a row is its design-based variance over the variance
 the function reports without the design (its case-weighted, model-based
@@ -42,7 +45,10 @@ import numpy as np
 from .._validation import check_confidence_level
 from ..exceptions import InputError
 from ..results._estimates import Estimates, estimates
-from ._replicate import run_replicate
+from ._prepare import prepare, without_design_columns
+from ._replicate import need_rows, run_replicate
+from ._spec import Design
+from ._taylor import CODINGS, taylor_table
 
 __all__ = ["fit_with_design", "with_table"]
 
@@ -103,6 +109,10 @@ def fit_with_design(func: Callable[..., _R], arguments: Mapping[str, Any]) -> _R
         raise InputError(msg)
     args.pop("rng", None)  # randomness only drives the refused resampling
     level = check_confidence_level(args.pop("confidence_level", 0.95), where)
+    if isinstance(design, Design):
+        taylor = _taylor(func, data, design, args, level, where)
+        if taylor is not None:
+            return taylor
     rep = run_replicate(
         func,
         data,
@@ -115,6 +125,31 @@ def fit_with_design(func: Callable[..., _R], arguments: Mapping[str, Any]) -> _R
         where=where,
     )
     out: _R = with_table(rep.result, rep.estimates)
+    return out
+
+
+def _taylor(  # noqa: PLR0917 - private
+    func: Callable[..., _R],
+    data: object,
+    design: Design,
+    args: dict[str, Any],
+    level: float,
+    where: str,
+) -> _R | None:
+    """Return the result with Taylor rows (None: its rows are not means)."""
+    if f"{func.__module__}.{func.__name__}" not in CODINGS:
+        return None
+    prep = prepare(
+        data, where=where, columns=args.get("columns"), roles={}, design=design
+    )
+    need_rows(prep, where)
+    data, seen = without_design_columns(data, args.get("columns"), prep.reserved)
+    options = args if seen is None else {**args, "columns": seen}
+    full = func(data, weights=prep.weights, confidence_level=level, **options)
+    table = taylor_table(func, data, prep, full, options, level)
+    if table is None:
+        return None
+    out: _R = with_table(full, table)
     return out
 
 

@@ -36,7 +36,7 @@ from ..results._base import ConfidenceInterval, ResultMixin
 from ..results._estimates import Estimates, estimates
 from ..results._summary import Summary, table
 from ._kernels import replicate_variance
-from ._prepare import prepare, without_design_columns
+from ._prepare import Prepared, prepare, without_design_columns
 from ._spec import Design, ReplicateDesign
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "bootstrap_factors",
     "jackknife_factors",
     "jackknife_weights",
+    "need_rows",
     "replicate",
     "replicated_table",
     "run_replicate",
@@ -356,6 +357,17 @@ def replicate(
     )
 
 
+def need_rows(prep: Prepared, where: str) -> None:
+    """Refuse a lazy frame: the estimate is refitted on the rows."""
+    if prep.table.kind == "lazy":
+        msg = (
+            f"The 'design' parameter of {where} needs the rows in memory: the "
+            "estimate is refitted with the design's weights. Collect the lazy "
+            "frame first (design.mean, total and ratio run on the engine)."
+        )
+        raise InputError(msg)
+
+
 def run_replicate(
     func: Callable[..., Any],
     data: object,
@@ -386,13 +398,7 @@ def run_replicate(
     prep = prepare(
         data, where=where, columns=options.get("columns"), roles={}, design=design
     )
-    if prep.table.kind == "lazy":
-        msg = (
-            f"The 'design' parameter of {where} needs the rows in memory: the "
-            "estimate is refitted once per replicate. Collect the lazy frame "
-            "first (design.mean, total and ratio run on the engine)."
-        )
-        raise InputError(msg)
+    need_rows(prep, where)
     data, seen = without_design_columns(data, options.get("columns"), prep.reserved)
     if seen is not None and "columns" in takes:
         options = {**options, "columns": seen}
