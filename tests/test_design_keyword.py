@@ -24,7 +24,7 @@ import pytest
 
 from satmodels import InputError
 from satmodels.csi import ces, csat, key_drivers, nps
-from satmodels.design import Design, ReplicateDesign, mean, replicate
+from satmodels.design import Design, ReplicateDesign, mean, ratio, replicate
 from satmodels.ratio import satisfaction_ratio
 
 sys.path.insert(0, str(Path(__file__).parent / "conformance"))
@@ -35,7 +35,7 @@ from test_design import DESIGNS, _csv, _num, _replicate_design
 
 DESIGN = Design(strata="_st", clusters="_psu", weights="_wt")
 #: Functions whose rows are means of codings: Taylor under a Design.
-TAYLOR = {"csi.nps", "csi.csat", "csi.ces"}
+TAYLOR = {"csi.nps", "csi.csat", "csi.ces", "ratio.satisfaction_ratio"}
 CASES = [
     c
     for c in load_cases()
@@ -261,18 +261,43 @@ def test_without_a_design_nothing_changes() -> None:
     assert "design_effect" not in list(res.to_frame().columns)
 
 
-def test_a_ratio_of_means_is_design_based() -> None:
-    gen = np.random.default_rng(2)
-    data = _small() | {
-        "p1": gen.integers(1, 8, 120).astype(float),
-        "e1": gen.integers(1, 8, 120).astype(float),
-    }
-    data.pop("seg")
-    data.pop("ltr")
-    got = satisfaction_ratio(data, perceived=["p1"], expected=["e1"], design=SMALL)
-    ref = replicate(
-        satisfaction_ratio, data, design=SMALL, perceived=["p1"], expected=["e1"]
+@pytest.mark.parametrize("name", ["taylor_fpc", "JK1"])
+def test_a_ratio_of_means_is_design_ratio(name: str, survey: dict[str, Any]) -> None:
+    """c = b/a: the ratio of means is design.ratio, the means design.mean."""
+    design = DESIGNS.get(name) or _replicate_design(name, survey)
+    pairs = np.isfinite(survey["perceived"]) & np.isfinite(survey["expected"])
+    data = {k: v[pairs] for k, v in survey.items() if k != "score"}
+    got = satisfaction_ratio(
+        data, perceived=["perceived"], expected=["expected"], design=design
     )
+    est = got.estimates
+    ref = ratio(data, design=design, numerator="perceived", denominator="expected")
+    i = list(zip(est.kind, est.name, strict=True)).index(
+        ("ratio_of_means", "perceived")
+    )
+    assert est.estimate[i] == pytest.approx(ref.estimates.estimate[0], rel=1e-12)
+    assert est.standard_error[i] == pytest.approx(
+        ref.estimates.standard_error[0], rel=1e-10
+    )
+    means = mean(data, design=design, items=["perceived", "expected"])
+    for kind, item in (("perceived_mean", "perceived"), ("expected_mean", "expected")):
+        row = list(zip(est.kind, est.name, strict=True)).index((kind, "perceived"))
+        j = list(means.estimates.name).index(item)
+        assert est.standard_error[row] == pytest.approx(
+            means.estimates.standard_error[j], rel=1e-10
+        )
+
+
+def test_a_coding_that_misses_the_estimate_falls_back_to_replication(
+    survey: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The guard: missing answers coded 0 miss the NPS, so rows replicate."""
+    import satmodels.design._taylor as taylor
+
+    design = DESIGNS["taylor"]
+    monkeypatch.setattr(taylor, "_code", lambda y, hit: np.where(hit, 100.0, 0.0))
+    got = nps(survey, items="score", design=design)
+    ref = replicate(nps, survey, design=design, items="score")
     _same(got.estimates.standard_error, ref.estimates.standard_error)
 
 

@@ -11,9 +11,11 @@ Which statistic uses which variance (docs/design.md, "The design keyword"):
 
 * Taylor linearisation under a :class:`~satmodels.design.Design` for the
   rows that are weighted means of a coding of one answer: ``csi.nps`` (the
-  NPS and its three shares), ``csi.csat`` (top-box share) and ``csi.ces``
-  (mean, agree share); exactly :func:`satmodels.design.mean` of the coded
-  answers (:mod:`._taylor`).
+  NPS and its three shares), ``csi.csat`` (top-box share), ``csi.ces``
+  (mean, agree share) and ``ratio.satisfaction_ratio`` (c = b/a ratio of
+  means, mean ratio, expectation and perception means); exactly
+  :func:`satmodels.design.mean` or :func:`satmodels.design.ratio` of the
+  coded answers (:mod:`._taylor`).
 * Replication for every other statistic, and for every statistic under a
   :class:`~satmodels.design.ReplicateDesign`: the stratified
   delete-one-PSU jackknife (JKn; Wolter 2007, sec. 4.5, with the fpc)
