@@ -320,3 +320,29 @@ def test_refusals_name_the_parameters() -> None:
     lonely = data | {"region": np.r_[np.ones(119), 2.0]}
     with pytest.raises(InputError, match="single PSU"):
         nps(lonely, items="ltr", design=SMALL)
+
+
+def test_a_segmented_pls_fit_replicates_each_segment() -> None:
+    """A PLS fit's segments are not rows of its table: each is replicated."""
+    from cases_acsi import MODEL, _two_segments
+
+    from satmodels import acsi
+
+    n = 240
+    data = _two_segments(n) | {
+        "st": (np.arange(n) % 2).astype(float),
+        "psu": np.arange(n) % 12.0,
+        "w": np.random.default_rng(1).uniform(1.0, 2.0, n),
+    }
+    design = Design(strata="st", clusters="psu", weights="w")
+    res = acsi.fit(data, model=MODEL, segments="grp", design=design)
+
+    def one_segment(frame: Any, weights: Any = None) -> Any:
+        fit = acsi.fit(frame, weights=weights, model=MODEL, segments="grp")
+        return fit.segments["1.0"]
+
+    ref = replicate(one_segment, data, design=design)
+    sub = res.segments["1.0"]
+    _same(sub.estimates.standard_error, ref.estimates.standard_error)
+    assert sub.estimates.design_effect is not None
+    assert len(res.estimates) == len(ref.estimates)  # its own rows only

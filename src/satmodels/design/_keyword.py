@@ -125,6 +125,7 @@ def fit_with_design(func: Callable[..., _R], arguments: Mapping[str, Any]) -> _R
         level=level,
         options=args,
         where=where,
+        segment_rows=True,
     )
     out: _R = with_table(rep.result, rep.estimates)
     return out
@@ -182,6 +183,7 @@ def with_table(result: Any, table: Estimates) -> Any:  # noqa: ANN401 - any resu
     """
     fields = {f.name for f in dataclasses.fields(result)}
     old: Estimates = result.estimates
+    whole, table = table, table._take(range(len(old)))  # segment rows follow
     changes: dict[str, Any] = {}
     if "estimates" in fields:
         changes["estimates"] = table
@@ -202,9 +204,9 @@ def with_table(result: Any, table: Estimates) -> Any:  # noqa: ANN401 - any resu
     if isinstance(parts, dict) and parts:
         new: dict[Any, Any] = {}
         for label, sub in parts.items():
-            rows_l = [i for i, s in enumerate(table.segment) if s == str(label)]
+            rows_l = [i for i, s in enumerate(whole.segment) if s == str(label)]
             own = sub.estimates
-            taken = table._take(rows_l)
+            taken = whole._take(rows_l)
             if len(rows_l) != len(own) or taken.name != own.name:
                 new[label] = sub
                 continue

@@ -20,6 +20,7 @@ References
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import math
 import warnings
@@ -33,7 +34,7 @@ from .._typing import FloatArray, IntArray
 from .._validation import check_confidence_level, check_count, check_rng
 from ..exceptions import EstimationError, InputError, SatmodelsError, SatmodelsWarning
 from ..results._base import ConfidenceInterval, ResultMixin
-from ..results._estimates import Estimates, estimates
+from ..results._estimates import Estimates, concat, estimates
 from ..results._summary import Summary, table
 from ._kernels import replicate_variance
 from ._prepare import Prepared, prepare, without_design_columns
@@ -254,6 +255,25 @@ def _keywords(func: object, where: str) -> set[str]:
     return {p.name for p in params}
 
 
+def _own_table(result: Any) -> Estimates:  # noqa: ANN401 - any result
+    out: Estimates = result.estimates
+    return out
+
+
+def _with_segment_rows(result: Any) -> Estimates:  # noqa: ANN401 - any result
+    """Return the result's table, then the segment rows it does not carry."""
+    own: Estimates = result.estimates
+    parts = getattr(result, "segments", None)
+    if not isinstance(parts, dict):
+        return own
+    extra = [
+        dataclasses.replace(sub.estimates, segment=(str(label),) * len(sub.estimates))
+        for label, sub in parts.items()
+        if str(label) not in own.segment
+    ]
+    return concat([own, *extra]) if extra else own
+
+
 def _row_keys(est: Estimates) -> list[tuple[str, str, str | None]]:
     return list(zip(est.kind, est.name, est.segment, strict=True))
 
@@ -379,8 +399,15 @@ def run_replicate(
     level: float,
     options: dict[str, Any],
     where: str,
+    segment_rows: bool = False,
 ) -> ReplicatedResult:
-    """:func:`replicate` after its checks; ``where`` names the caller."""
+    """:func:`replicate` after its checks; ``where`` names the caller.
+
+    With ``segment_rows``, the rows of each segment's sub-result that its
+    overall table does not carry (a PLS fit) are replicated too, labelled
+    with their segment (domain estimates, each replicate's segments).
+    """
+    table_of = _with_segment_rows if segment_rows else _own_table
     takes = _keywords(func, where)
     if "weights" not in takes:
         msg = (
@@ -437,7 +464,7 @@ def run_replicate(
             )
             scale, rscales = 1.0 / (count - 1), np.ones(count)
     full = func(data, weights=prep.weights, **level_kw, **options)
-    base = full.estimates
+    base = table_of(full)
     keys = _row_keys(base)
     values = np.empty((reps.shape[1], len(base)))
     with warnings.catch_warnings():
@@ -449,13 +476,14 @@ def run_replicate(
             except SatmodelsError as exc:
                 msg = f"Replicate {r + 1} of {where} could not be fitted: {exc}"
                 raise EstimationError(msg) from exc
-            if _row_keys(got.estimates) != keys:
+            got_table = table_of(got)
+            if _row_keys(got_table) != keys:
                 msg = (
                     f"Replicate {r + 1} of {where} gave a different estimates "
                     "table than the full sample (a segment or row went missing)."
                 )
                 raise EstimationError(msg)
-            values[r] = got.estimates.estimate
+            values[r] = got_table.estimate
     table_out, deff = replicated_table(base, values, scale, rscales, df, level, mse=mse)
     return ReplicatedResult(
         result=full,
