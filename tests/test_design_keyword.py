@@ -279,6 +279,8 @@ def test_a_ratio_of_means_is_design_ratio(name: str, survey: dict[str, Any]) -> 
     assert est.standard_error[i] == pytest.approx(
         ref.estimates.standard_error[0], rel=1e-10
     )
+    # the result's stored standard errors are the table's
+    assert got.ratio_of_means_se[0] == est.standard_error[i]
     means = mean(data, design=design, items=["perceived", "expected"])
     for kind, item in (("perceived_mean", "perceived"), ("expected_mean", "expected")):
         row = list(zip(est.kind, est.name, strict=True)).index((kind, "perceived"))

@@ -173,13 +173,43 @@ def _at_level(table: Estimates, level: float) -> Estimates:
     )
 
 
+def _mapped(value: object, old: Estimates, table: Estimates) -> object:
+    """Map a stored standard error (float, array, dict) to the design's.
+
+    Each stored value is the table's standard error of some row; it becomes
+    that row's design-based standard error. None when a value is not found
+    in the table (the field is then left as it is).
+    """
+
+    def one(v: object) -> float | None:
+        if not isinstance(v, float | np.floating) or not np.isfinite(v):
+            return None
+        rows = np.flatnonzero(old.standard_error == v)
+        return float(table.standard_error[rows[0]]) if rows.size else None
+
+    if isinstance(value, float | np.floating):
+        return one(value)
+    if isinstance(value, np.ndarray) and value.dtype == np.float64:
+        got = [one(v) for v in value.tolist()]
+        if any(g is None for g in got):
+            return None
+        return np.asarray(got, dtype=np.float64)
+    if isinstance(value, dict) and value:
+        mapped = {k: one(v) for k, v in value.items()}
+        if any(g is None for g in mapped.values()):
+            return None
+        return mapped
+    return None
+
+
 def with_table(result: Any, table: Estimates) -> Any:  # noqa: ANN401 - any result
     """Return ``result`` with ``table`` as its estimates.
 
     Also replaces what duplicates the table: the refit at another level (the
     design table's t intervals), a headline ``se`` / ``ci_low`` /
-    ``ci_high`` stored beside it, and each segment's sub-result (the rows
-    of its label).
+    ``ci_high`` stored beside it, other stored standard errors (fields
+    named ``*_se``: each value found in the table's standard errors), and
+    each segment's sub-result (the rows of its label).
     """
     fields = {f.name for f in dataclasses.fields(result)}
     old: Estimates = result.estimates
@@ -200,6 +230,11 @@ def with_table(result: Any, table: Estimates) -> Any:  # noqa: ANN401 - any resu
             if "ci_low" in fields and "ci_high" in fields:
                 changes["ci_low"] = float(table.ci_low[i])
                 changes["ci_high"] = float(table.ci_high[i])
+    for name in fields:
+        if name != "se" and (name.endswith("_se") or name.startswith("se_")):
+            new_se = _mapped(getattr(result, name), old, table)
+            if new_se is not None:
+                changes[name] = new_se
     parts = getattr(result, "segments", None) if "segments" in fields else None
     if isinstance(parts, dict) and parts:
         new: dict[Any, Any] = {}
