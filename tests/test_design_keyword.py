@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from satmodels import InputError
-from satmodels.csi import ces, csat, key_drivers, nps
+from satmodels import InputError, Moments
+from satmodels.csi import ces, csat, csm, key_drivers, nps
 from satmodels.design import Design, ReplicateDesign, mean, ratio, replicate
 from satmodels.ratio import satisfaction_ratio
 
@@ -318,7 +318,11 @@ def test_refusals_name_the_parameters() -> None:
 
     frame = pl.DataFrame({k: v for k, v in data.items() if k != "seg"})
     with pytest.raises(InputError, match="rows in memory"):
-        nps(frame.lazy(), items="ltr", design=SMALL)
+        nps(frame.lazy(), items="ltr", design=SMALL)  # Taylor rows
+    with pytest.raises(InputError, match="rows in memory"):
+        csm(frame.lazy(), items=["ltr"], scale=(0, 10), design=SMALL)  # replicated
+    with pytest.raises(InputError, match="rows"):
+        csm(Moments.from_data({"ltr": data["ltr"]}), scale=(0, 10), design=SMALL)
     lonely = data | {"region": np.r_[np.ones(119), 2.0]}
     with pytest.raises(InputError, match="single PSU"):
         nps(lonely, items="ltr", design=SMALL)

@@ -99,6 +99,16 @@ def fit_with_design(func: Callable[..., _R], arguments: Mapping[str, Any]) -> _R
             "ReplicateDesign(weights=...)). Remove 'weights'."
         )
         raise InputError(msg)
+    from ..stats.counts import CategoryCounts  # noqa: PLC0415 - stats sits below
+    from ..stats.moments import Moments  # noqa: PLC0415
+
+    if isinstance(data, Moments | CategoryCounts):
+        msg = (
+            f"The 'design' parameter of {where} needs the respondents' rows "
+            "(each with its stratum, cluster and weight). Got "
+            f"{type(data).__name__} instead."
+        )
+        raise InputError(msg)
     n_resamples = args.pop("n_resamples", 0)
     if n_resamples not in (0, None):
         msg = (
