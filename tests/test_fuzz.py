@@ -11,6 +11,7 @@ error is a failure. Warnings other than satmodels' own are failures too.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import sys
@@ -24,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from satmodels import SatmodelsError, SatmodelsWarning
+from satmodels.design import Design
 
 sys.path.insert(0, str(Path(__file__).parent / "conformance"))
 
@@ -109,6 +111,52 @@ def test_messy_data_gives_a_right_number_or_a_typed_error(case: Case) -> None:
             warnings.simplefilter("always")
             try:
                 result = case.call(data, **kwargs)
+            except SatmodelsError:
+                return
+            finally:
+                foreign = [
+                    w for w in caught if not issubclass(w.category, SatmodelsWarning)
+                ]
+                assert not foreign, f"foreign warning: {foreign[0].message}"
+        _check_result(result)
+
+    run()
+
+
+DESIGNED = [
+    c
+    for c in CASES
+    if "design" in inspect.signature(c.call).parameters
+    and c.weights
+    and not c.id.startswith("national.")  # national's own Taylor design
+]
+#: Examples per function under a survey design (each refits per PSU).
+DESIGN_EXAMPLES = int(os.environ.get("SATMODELS_FUZZ_DESIGN_EXAMPLES", "40"))
+
+
+@pytest.mark.parametrize("case", DESIGNED, ids=[c.id for c in DESIGNED])
+def test_messy_data_under_a_design(case: Case) -> None:
+    """The design keyword on messy data: a right number or a typed error."""
+
+    @settings(
+        max_examples=DESIGN_EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(messy(case), st.sampled_from([2, 3, 4]))
+    def run(drawn: tuple[dict[str, np.ndarray], Any], clusters: int) -> None:
+        data, weights = drawn
+        n = len(next(iter(data.values())))
+        w = np.ones(n) if weights is None else weights
+        rows = np.arange(n)
+        data = data | {"_st": rows % 2.0, "_psu": rows % (2.0 * clusters), "_w": w}
+        design = Design(strata="_st", clusters="_psu", weights="_w")
+        kwargs = {k: v for k, v in case.kwargs.items() if k != "n_resamples"}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                result = case.call(data, design=design, **kwargs)
             except SatmodelsError:
                 return
             finally:

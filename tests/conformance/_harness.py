@@ -42,6 +42,10 @@ class Case:
         The function takes case ``weights``.
     segments : bool
         The function takes ``segments`` and returns ``result.segments``.
+        (A function whose signature takes ``design`` is held to the survey
+        design keyword without a flag: same result type, design-based
+        table with ``design_effect``, ``weights`` and ``design`` refused
+        together; tests/test_conformance.py.)
     resample : dict
         Keywords that switch on resampling (e.g. ``{"n_resamples": 20}``);
         empty when the function takes no ``rng``.

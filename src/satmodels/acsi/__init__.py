@@ -19,6 +19,8 @@ import numpy as np
 
 from .._validation import check_confidence_level, check_count, check_rng, validated
 from ..data import Table, read
+from ..design._keyword import fit_with_design
+from ..design._spec import Design, ReplicateDesign
 from ..exceptions import InputError
 from ..scales import Scale, as_scale
 from ..stats._fourth import FourthMoments
@@ -98,6 +100,7 @@ def fit(
     scale: Scale | tuple[float, float] | None = ...,
     columns: Sequence[str] | None = ...,
     weights: object = ...,
+    design: Design | ReplicateDesign | None = ...,
     segments: object = ...,
     missing: Literal["listwise", "pairwise", "em", "fiml"] = ...,
     nan_policy: Literal["omit", "raise"] = ...,
@@ -122,6 +125,7 @@ def fit(
     scale: Scale | tuple[float, float] | None = ...,
     columns: Sequence[str] | None = ...,
     weights: object = ...,
+    design: Design | ReplicateDesign | None = ...,
     segments: object = ...,
     missing: Literal["listwise", "pairwise", "em", "fiml"] = ...,
     nan_policy: Literal["omit", "raise"] = ...,
@@ -145,6 +149,7 @@ def fit(
     scale: Scale | tuple[float, float] | None = None,
     columns: Sequence[str] | None = None,
     weights: object = None,
+    design: Design | ReplicateDesign | None = None,
     segments: object = None,
     missing: Literal["listwise", "pairwise", "em", "fiml"] = "listwise",
     nan_policy: Literal["omit", "raise"] = "omit",
@@ -193,6 +198,11 @@ def fit(
         Names of an array's columns, or the columns of a frame to use.
     weights : array_like or str, optional
         Case (survey) weights, or the name of their column.
+    design : Design or ReplicateDesign, optional
+        A survey design (strata, PSUs, fpc and weights, or replicate
+        weights): design-based standard errors with a ``design_effect``
+        column, t intervals on the design's df (docs/design.md). Not
+        with ``weights``; rows in memory.
     segments : array_like or str, optional
         Segment labels per respondent, or the name of their column: one fit
         per label in ``result.segments`` (sorted labels), besides the fit on
@@ -303,6 +313,8 @@ def fit(
     >>> round(ml.robust.scaling_factor, 2)  # Satorra-Bentler scaling factor
     1.03
     """
+    if design is not None:
+        return fit_with_design(fit, locals())
     chosen = str(method)
     if chosen not in ("pls", "ml"):
         msg = (

@@ -82,6 +82,13 @@ class PLSDerived:
         out: FloatArray = self._get(key)
         return out
 
+    def with_estimates(self, table: Estimates) -> PLSDerived:
+        """Return a copy whose estimates table is ``table`` (design keyword)."""
+        out = PLSDerived.__new__(PLSDerived)
+        out._in = self._in
+        out._cache = {**self._cache, "estimates": table}
+        return out
+
     def estimates(self) -> Estimates:
         """Return the estimates table (built on first access)."""
         out: Estimates = self._get("estimates")

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from .._typing import FloatArray
+from ..design._keyword import fit_with_design
+from ..design._spec import Design, ReplicateDesign
 from ..exceptions import InputError, SatmodelsWarning
 from ..results._estimates import Estimates, estimates
 from ..scales import Scale
@@ -266,6 +268,7 @@ def csat(
     scale: Scale | tuple[float, float] | None = None,
     top_box: int = 2,
     weights: object = None,
+    design: Design | ReplicateDesign | None = None,
     segments: object = None,
     confidence_level: float = 0.95,
     nan_policy: Literal["omit", "raise"] = "omit",
@@ -292,6 +295,11 @@ def csat(
         "top-2-box", e.g. 4-5 on 1-5 or 9-10 on 1-10).
     weights, segments, confidence_level, nan_policy
         As in :func:`~satmodels.csi.nps`.
+    design : Design or ReplicateDesign, optional
+        A survey design (strata, PSUs, fpc and weights, or replicate
+        weights): design-based standard errors with a ``design_effect``
+        column, t intervals on the design's df (docs/design.md). Not
+        with ``weights``; rows in memory.
 
     Returns
     -------
@@ -319,6 +327,8 @@ def csat(
     >>> round(r.csat, 2), r.satisfied
     (50.0, 3)
     """
+    if design is not None:
+        return fit_with_design(csat, locals())
     where = "csat"
     level, sc, table = read_answers(
         data,
@@ -381,6 +391,7 @@ def ces(
     scale: Scale | tuple[float, float] | None = None,
     agree_from: float | None = None,
     weights: object = None,
+    design: Design | ReplicateDesign | None = None,
     segments: object = None,
     confidence_level: float = 0.95,
     nan_policy: Literal["omit", "raise"] = "omit",
@@ -404,6 +415,11 @@ def ces(
         above the scale's midpoint (5 on 1-7).
     weights, segments, confidence_level, nan_policy
         As in :func:`~satmodels.csi.nps`.
+    design : Design or ReplicateDesign, optional
+        A survey design (strata, PSUs, fpc and weights, or replicate
+        weights): design-based standard errors with a ``design_effect``
+        column, t intervals on the design's df (docs/design.md). Not
+        with ``weights``; rows in memory.
 
     Returns
     -------
@@ -429,6 +445,8 @@ def ces(
     >>> round(r.mean, 3), round(r.agree, 1)
     (5.0, 66.7)
     """
+    if design is not None:
+        return fit_with_design(ces, locals())
     where = "ces"
     level, sc, table = read_answers(
         data,

@@ -22,6 +22,8 @@ import numpy as np
 from .._typing import FloatArray
 from .._validation import check_confidence_level, validated
 from ..data import Kind, Table, read
+from ..design._keyword import fit_with_design
+from ..design._spec import Design, ReplicateDesign
 from ..exceptions import InputError, SatmodelsWarning
 from ..results._base import ConfidenceInterval, ResultMixin, jsonable
 from ..results._estimates import Estimates, estimates
@@ -294,6 +296,7 @@ def csm(
     scale: Scale | tuple[float, float] = CSM_SEVEN,
     codes: Sequence[float] | None = None,
     weights: object = None,
+    design: Design | ReplicateDesign | None = None,
     segments: object = None,
     confidence_level: float = 0.95,
     nan_policy: Literal["omit", "raise"] = "omit",
@@ -320,6 +323,11 @@ def csm(
         ``(1, 2, 3, 4, 5)`` with FIVE_LEVEL maps 1 -> 0, ..., 5 -> 100).
     weights : array_like or str, optional
         Case weights (or their column).
+    design : Design or ReplicateDesign, optional
+        A survey design (strata, PSUs, fpc and weights, or replicate
+        weights): design-based standard errors with a ``design_effect``
+        column, t intervals on the design's df (docs/design.md). Not
+        with ``weights``; rows in memory.
     segments : array_like or str, optional
         Group label per row (brands, regions); one CSM per segment in
         ``result.segments``.
@@ -360,6 +368,8 @@ def csm(
     >>> r.csm, r.label
     (10.0, 'acceptable')
     """
+    if design is not None:
+        return fit_with_design(csm, locals())
     where = "csm"
     check_confidence_level(confidence_level, where)  # refuses strings, too
     level = validated(

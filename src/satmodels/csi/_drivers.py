@@ -48,6 +48,8 @@ from .._validation import (
     check_rng,
 )
 from ..data import Table, read
+from ..design._keyword import fit_with_design
+from ..design._spec import Design, ReplicateDesign
 from ..exceptions import EstimationError, InputError, SatmodelsWarning
 from ..results._estimates import Estimates, estimates
 from ..stats.intervals import percentile_interval
@@ -367,6 +369,7 @@ def key_drivers(
     method: DriverMethod = "shapley",
     columns: Sequence[str] | None = None,
     weights: object = None,
+    design: Design | ReplicateDesign | None = None,
     segments: object = None,
     nan_policy: Literal["omit", "raise"] = "omit",
     n_resamples: int = 0,
@@ -393,6 +396,11 @@ def key_drivers(
         Names of an array's columns, or the columns of a frame to use.
     weights : array_like or str, optional
         Case weights.
+    design : Design or ReplicateDesign, optional
+        A survey design (strata, PSUs, fpc and weights, or replicate
+        weights): design-based standard errors with a ``design_effect``
+        column, t intervals on the design's df (docs/design.md). Not
+        with ``weights``; rows in memory.
     segments : array_like or str, optional
         Segment label per row (or its column); one result per segment in
         ``result.segments``. On a lazy engine every segment's Moments come
@@ -452,6 +460,8 @@ def key_drivers(
     >>> {k: round(v, 1) for k, v in r.importance.items()}
     {'price': 0.8, 'staff': 0.2}
     """
+    if design is not None:
+        return fit_with_design(key_drivers, locals())
     where = "key_drivers"
     method = check_choice(method, _METHODS, "method", where)  # type: ignore[assignment]
     level = check_confidence_level(confidence_level, where)
@@ -496,6 +506,7 @@ def shapley_importance(
     items: Sequence[str] | None = None,
     columns: Sequence[str] | None = None,
     weights: object = None,
+    design: Design | ReplicateDesign | None = None,
     segments: object = None,
     nan_policy: Literal["omit", "raise"] = "omit",
     n_resamples: int = 0,
@@ -527,6 +538,8 @@ def shapley_importance(
     >>> bool(np.isclose(sum(r.importance.values()), r.r_squared))
     True
     """
+    if design is not None:
+        return fit_with_design(shapley_importance, locals())
     return key_drivers(
         data,
         target=target,
@@ -549,6 +562,7 @@ def relative_weights(
     items: Sequence[str] | None = None,
     columns: Sequence[str] | None = None,
     weights: object = None,
+    design: Design | ReplicateDesign | None = None,
     segments: object = None,
     nan_policy: Literal["omit", "raise"] = "omit",
     n_resamples: int = 0,
@@ -578,6 +592,8 @@ def relative_weights(
     >>> bool(np.isclose(sum(r.importance.values()), r.r_squared))
     True
     """
+    if design is not None:
+        return fit_with_design(relative_weights, locals())
     return key_drivers(
         data,
         target=target,

@@ -29,6 +29,8 @@ import numpy as np
 from .._typing import FloatArray
 from .._validation import check_confidence_level, validated
 from ..data import Kind, Table, read
+from ..design._keyword import fit_with_design
+from ..design._spec import Design, ReplicateDesign
 from ..exceptions import InputError
 from ..results._base import ConfidenceInterval, ResultMixin, jsonable
 from ..results._estimates import Estimates, estimates
@@ -395,6 +397,7 @@ def csi_index(
     tree: CSITree | Mapping[str, Any],
     columns: Sequence[str] | None = None,
     weights: object = None,
+    design: Design | ReplicateDesign | None = None,
     segments: object = None,
     confidence_level: float = 0.95,
     nan_policy: Literal["omit", "raise"] = "omit",
@@ -416,6 +419,11 @@ def csi_index(
         (each leaf must be among them).
     weights : array_like or str, optional
         Case weights (or their column).
+    design : Design or ReplicateDesign, optional
+        A survey design (strata, PSUs, fpc and weights, or replicate
+        weights): design-based standard errors with a ``design_effect``
+        column, t intervals on the design's df (docs/design.md). Not
+        with ``weights``; rows in memory.
     segments : array_like or str, optional
         Segment label per row (or its column); one index per label in
         ``result.segments``.
@@ -476,6 +484,8 @@ def csi_index(
     >>> round(r.index, 2), round(r.scores["product"], 2)
     (77.5, 79.17)
     """
+    if design is not None:
+        return fit_with_design(csi_index, locals())
     where = "csi_index"
     check_confidence_level(confidence_level, where)  # refuses strings, too
     level = validated(

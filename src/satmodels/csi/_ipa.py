@@ -27,6 +27,8 @@ import numpy as np
 
 from .._validation import check_nan_policy
 from ..data import Table, read
+from ..design._keyword import fit_with_design
+from ..design._spec import Design, ReplicateDesign
 from ..exceptions import InputError, SatmodelsWarning
 from ..results._estimates import Estimates, concat, estimates
 from ..scales import Scale, as_scale, observed_scale
@@ -224,6 +226,7 @@ def ipa(
     centre: Literal["data", "scale"] = "data",
     columns: Sequence[str] | None = None,
     weights: object = None,
+    design: Design | ReplicateDesign | None = None,
     segments: object = None,
     confidence_level: float = 0.95,
     nan_policy: Literal["omit", "raise"] = "omit",
@@ -264,6 +267,11 @@ def ipa(
         Names of an array's columns, or the columns of a frame to use.
     weights : array_like or str, optional
         Case weights.
+    design : Design or ReplicateDesign, optional
+        A survey design (strata, PSUs, fpc and weights, or replicate
+        weights): design-based standard errors with a ``design_effect``
+        column, t intervals on the design's df (docs/design.md). Not
+        with ``weights``; rows in memory.
     segments : array_like or str, optional
         Segment label per row (or its column); one grid per segment in
         ``result.segments`` (its own cross-hairs; on a lazy engine every
@@ -309,6 +317,8 @@ def ipa(
     >>> r.quadrant["b"]
     'concentrate here'
     """
+    if design is not None:
+        return fit_with_design(ipa, locals())
     where = "ipa"
     method = check_choice(method, _METHODS, "method", where)  # type: ignore[assignment]
     centre = check_choice(centre, ("data", "scale"), "centre", where)  # type: ignore[assignment]

@@ -26,6 +26,8 @@ import numpy as np
 from scipy import special
 
 from .._validation import check_confidence_level
+from ..design._keyword import fit_with_design
+from ..design._spec import Design, ReplicateDesign
 from ..exceptions import SmallSampleWarning
 from ..results._estimates import Estimates, estimates
 from ..scales import Scale
@@ -352,6 +354,7 @@ def nps(
     items: str | Sequence[str] | None = None,
     columns: Sequence[str] | None = None,
     weights: object = None,
+    design: Design | ReplicateDesign | None = None,
     segments: object = None,
     method: NPSMethod = "wald",
     confidence_level: float = 0.95,
@@ -372,6 +375,11 @@ def nps(
         Names of an array's columns, or the columns of a frame to use.
     weights : array_like or str, optional
         Case weights (or the name of their column).
+    design : Design or ReplicateDesign, optional
+        A survey design (strata, PSUs, fpc and weights, or replicate
+        weights): design-based standard errors with a ``design_effect``
+        column, t intervals on the design's df (docs/design.md). Not
+        with ``weights``; rows in memory.
     segments : array_like or str, optional
         Segment label per row (or a column name); ``result.segments`` holds
         one result per label.
@@ -435,6 +443,8 @@ def nps(
     >>> r.promoters, r.passives, r.detractors
     (5, 3, 2)
     """
+    if design is not None:
+        return fit_with_design(nps, locals())
     where = "nps"
     method = check_choice(method, ("wald", "adjusted_wald"), "method", where)  # type: ignore[assignment]
     level, _, table = read_answers(

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from typing import Literal
 
 from .._validation import validated
+from ..design._keyword import fit_with_design
+from ..design._spec import Design, ReplicateDesign
 from ..exceptions import InputError
 from ..scales import Scale
 from ._hierarchy import CSIResult, csi_index
@@ -113,6 +115,7 @@ def customer_orientation(
     tree: CSITree = CUSTOMER_ORIENTATION,
     columns: Sequence[str] | None = None,
     weights: object = None,
+    design: Design | ReplicateDesign | None = None,
     segments: object = None,
     confidence_level: float = 0.95,
     nan_policy: Literal["omit", "raise"] = "omit",
@@ -133,6 +136,11 @@ def customer_orientation(
         another with :func:`customer_orientation_tree`).
     columns, weights, segments, confidence_level, nan_policy
         As in :func:`csi_index`.
+    design : Design or ReplicateDesign, optional
+        A survey design (strata, PSUs, fpc and weights, or replicate
+        weights): design-based standard errors with a ``design_effect``
+        column, t intervals on the design's df (docs/design.md). Not
+        with ``weights``; rows in memory.
 
     Returns
     -------
@@ -146,6 +154,8 @@ def customer_orientation(
     >>> [(s.total, s.maximum, s.percent) for s in r.nodes if s.depth == 1][:2]
     [(28.0, 35.0, 80.0), (20.0, 25.0, 80.0)]
     """
+    if design is not None:
+        return fit_with_design(customer_orientation, locals())
     return csi_index(
         data,
         tree=tree,

@@ -31,6 +31,8 @@ import numpy as np
 
 from .._validation import check_confidence_level, check_nan_policy
 from ..data import Table, read
+from ..design._keyword import fit_with_design
+from ..design._spec import Design, ReplicateDesign
 from ..exceptions import EstimationError, InputError
 from ..results._estimates import Estimates, estimates
 from ..stats._reliability import _alpha, _alpha_if_deleted, _feldt_interval, _item_total
@@ -133,6 +135,7 @@ def cronbach_alpha(
     items: Sequence[str] | None = None,
     columns: Sequence[str] | None = None,
     weights: object = None,
+    design: Design | ReplicateDesign | None = None,
     segments: object = None,
     missing: Literal["listwise", "pairwise", "em"] = "listwise",
     confidence_level: float = 0.95,
@@ -151,6 +154,11 @@ def cronbach_alpha(
         Names of an array's columns, or the columns of a frame to use.
     weights : array_like or str, optional
         Case weights (the interval then uses the unweighted n).
+    design : Design or ReplicateDesign, optional
+        A survey design (strata, PSUs, fpc and weights, or replicate
+        weights): design-based standard errors with a ``design_effect``
+        column, t intervals on the design's df (docs/design.md). Not
+        with ``weights``; rows in memory.
     segments : array_like or str, optional
         Segment label per row (or its column); one alpha per segment in
         ``result.segments`` (on a lazy engine from one grouped
@@ -191,6 +199,8 @@ def cronbach_alpha(
     >>> round(cronbach_alpha(x).alpha, 4)
     0.9333
     """
+    if design is not None:
+        return fit_with_design(cronbach_alpha, locals())
     where = "cronbach_alpha"
     level = check_confidence_level(confidence_level, where)
     check_nan_policy(nan_policy, where, ("omit", "raise"))

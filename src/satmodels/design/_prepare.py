@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +14,7 @@ from ..data._checks import canonical_label
 from ..exceptions import InputError
 from ._spec import Design, ReplicateDesign
 
-__all__ = ["Prepared", "prepare"]
+__all__ = ["Prepared", "prepare", "without_design_columns"]
 
 _ACCEPT: tuple[Kind, ...] = ("rows", "lazy")
 
@@ -168,3 +168,32 @@ def _psus(
             f = stratum_fraction(float(values[0]), int(n_h[h]), spec, label, where)
             fraction[h] = f
     return psu.astype(np.int64), stratum_of_psu, fraction
+
+
+def without_design_columns(
+    data: object, columns: Sequence[str] | None, reserved: frozenset[str]
+) -> tuple[object, list[str] | None]:
+    """Return the data and ``columns`` a refitted function should see.
+
+    The design's columns (strata, clusters, fpc, weights, replicates) are
+    not answers: a function whose column keywords default to "every column"
+    must not read them. A mapping or frame keeps its object and gets a
+    ``columns`` selection without them; a bare array becomes a mapping of
+    its named columns.
+    """
+    if not reserved:
+        return data, None if columns is None else list(columns)
+    if isinstance(data, Mapping):
+        names = [str(k) for k in (data if columns is None else columns)]
+        return data, [c for c in names if c not in reserved]
+    if isinstance(data, np.ndarray | list | tuple):
+        arr = np.asarray(data)
+        if arr.ndim != 2 or columns is None or len(columns) != arr.shape[1]:
+            return data, None if columns is None else list(columns)
+        mapping = {str(c): arr[:, j] for j, c in enumerate(columns)}
+        return mapping, [c for c in mapping if c not in reserved]
+    from ..data._read import _narwhals  # noqa: PLC0415 - the one reader
+
+    frame = _narwhals(data)
+    names = [str(c) for c in (frame.columns if columns is None else columns)]
+    return data, [c for c in names if c not in reserved]

@@ -20,6 +20,7 @@ References
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import math
 import warnings
@@ -33,10 +34,10 @@ from .._typing import FloatArray, IntArray
 from .._validation import check_confidence_level, check_count, check_rng
 from ..exceptions import EstimationError, InputError, SatmodelsError, SatmodelsWarning
 from ..results._base import ConfidenceInterval, ResultMixin
-from ..results._estimates import Estimates, estimates
+from ..results._estimates import Estimates, concat, estimates
 from ..results._summary import Summary, table
 from ._kernels import replicate_variance
-from ._prepare import prepare
+from ._prepare import Prepared, prepare, without_design_columns
 from ._spec import Design, ReplicateDesign
 
 __all__ = [
@@ -45,8 +46,10 @@ __all__ = [
     "design_factors",
     "jackknife_factors",
     "jackknife_weights",
+    "need_rows",
     "replicate",
     "replicated_table",
+    "run_replicate",
 ]
 
 
@@ -247,6 +250,7 @@ def replicated_table(  # noqa: PLR0917 - private, two callers
         df=np.broadcast_to(np.asarray(df, dtype=np.float64), (len(base),)),
         interval="t",
         segment=list(base.segment),
+        design_effect=deff,
         backend=base._backend,
     )
     return table_out, deff
@@ -267,6 +271,25 @@ def _keywords(func: object, where: str) -> set[str]:
     if any(p.kind is p.VAR_KEYWORD for p in params):
         return {"weights", "confidence_level"}
     return {p.name for p in params}
+
+
+def _own_table(result: Any) -> Estimates:  # noqa: ANN401 - any result
+    out: Estimates = result.estimates
+    return out
+
+
+def _with_segment_rows(result: Any) -> Estimates:  # noqa: ANN401 - any result
+    """Return the result's table, then the segment rows it does not carry."""
+    own: Estimates = result.estimates
+    parts = getattr(result, "segments", None)
+    if not isinstance(parts, dict):
+        return own
+    extra = [
+        dataclasses.replace(sub.estimates, segment=(str(label),) * len(sub.estimates))
+        for label, sub in parts.items()
+        if str(label) not in own.segment
+    ]
+    return concat([own, *extra]) if extra else own
 
 
 def _row_keys(est: Estimates) -> list[tuple[str, str, str | None]]:
@@ -353,6 +376,56 @@ def replicate(
     """
     where = "design.replicate"
     level = check_confidence_level(confidence_level, where)
+    if "weights" in options:
+        msg = (
+            f"{where} takes the weights from the 'design' parameter; remove "
+            "'weights' from the function's options."
+        )
+        raise InputError(msg)
+    return run_replicate(
+        func,
+        data,
+        design=design,
+        method=method,
+        n_resamples=n_resamples,
+        rng=rng,
+        level=level,
+        options=options,
+        where=where,
+    )
+
+
+def need_rows(prep: Prepared, where: str) -> None:
+    """Refuse a lazy frame: the estimate is refitted on the rows."""
+    if prep.table.kind == "lazy":
+        msg = (
+            f"The 'design' parameter of {where} needs the rows in memory: the "
+            "estimate is refitted with the design's weights. Collect the lazy "
+            "frame first (design.mean, total and ratio run on the engine)."
+        )
+        raise InputError(msg)
+
+
+def run_replicate(
+    func: Callable[..., Any],
+    data: object,
+    *,
+    design: object,
+    method: str,
+    n_resamples: int,
+    rng: object,
+    level: float,
+    options: dict[str, Any],
+    where: str,
+    segment_rows: bool = False,
+) -> ReplicatedResult:
+    """:func:`replicate` after its checks; ``where`` names the caller.
+
+    With ``segment_rows``, the rows of each segment's sub-result that its
+    overall table does not carry (a PLS fit) are replicated too, labelled
+    with their segment (domain estimates, each replicate's segments).
+    """
+    table_of = _with_segment_rows if segment_rows else _own_table
     takes = _keywords(func, where)
     if "weights" not in takes:
         msg = (
@@ -361,12 +434,6 @@ def replicate(
         )
         raise InputError(msg)
     level_kw = {"confidence_level": level} if "confidence_level" in takes else {}
-    if "weights" in options:
-        msg = (
-            f"{where} takes the weights from the 'design' parameter; remove "
-            "'weights' from the function's options."
-        )
-        raise InputError(msg)
     if method not in {"JKn", "bootstrap"}:
         msg = (
             f"The 'method' parameter of {where} must be 'JKn' or 'bootstrap'. "
@@ -376,6 +443,10 @@ def replicate(
     prep = prepare(
         data, where=where, columns=options.get("columns"), roles={}, design=design
     )
+    need_rows(prep, where)
+    data, seen = without_design_columns(data, options.get("columns"), prep.reserved)
+    if seen is not None and "columns" in takes:
+        options = {**options, "columns": seen}
     spec = prep.design
     if isinstance(spec, ReplicateDesign):
         assert prep.replicates is not None  # noqa: S101
@@ -384,7 +455,7 @@ def replicate(
         rscales = np.asarray(rscales_t)
         mse = spec.mse
         df = float(np.linalg.matrix_rank(reps, tol=1e-5) - 1)
-        name = spec.method
+        name: str = spec.method
     else:
         assert isinstance(spec, Design)  # noqa: S101
         assert prep.psu is not None  # noqa: S101
@@ -404,7 +475,7 @@ def replicate(
         )
         reps = prep.weights[:, None] * factors[prep.psu]
     full = func(data, weights=prep.weights, **level_kw, **options)
-    base = full.estimates
+    base = table_of(full)
     keys = _row_keys(base)
     values = np.empty((reps.shape[1], len(base)))
     with warnings.catch_warnings():
@@ -416,13 +487,14 @@ def replicate(
             except SatmodelsError as exc:
                 msg = f"Replicate {r + 1} of {where} could not be fitted: {exc}"
                 raise EstimationError(msg) from exc
-            if _row_keys(got.estimates) != keys:
+            got_table = table_of(got)
+            if _row_keys(got_table) != keys:
                 msg = (
                     f"Replicate {r + 1} of {where} gave a different estimates "
                     "table than the full sample (a segment or row went missing)."
                 )
                 raise EstimationError(msg)
-            values[r] = got.estimates.estimate
+            values[r] = got_table.estimate
     table_out, deff = replicated_table(base, values, scale, rscales, df, level, mse=mse)
     return ReplicatedResult(
         result=full,

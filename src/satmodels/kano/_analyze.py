@@ -55,6 +55,8 @@ import numpy.typing as npt
 from .._typing import FloatArray
 from .._validation import check_count, check_rng
 from ..data import Kind
+from ..design._keyword import fit_with_design
+from ..design._spec import Design, ReplicateDesign
 from ..exceptions import InputError
 from ..scales import Scale, as_scale
 from ..stats.moments import MissingReport
@@ -132,6 +134,7 @@ def analyze(
     attributes: str | Sequence[str] | None = None,
     columns: Sequence[str] | None = None,
     weights: object = None,
+    design: Design | ReplicateDesign | None = None,
     segments: object = None,
     importance: str | Sequence[str] | None = None,
     scale: Scale | tuple[float, float] | None = None,
@@ -165,6 +168,11 @@ def analyze(
     weights : array_like or str, optional
         Case weights (or their column): weighted counts, shares and
         coefficients; intervals and Fong's test use Kish's effective n.
+    design : Design or ReplicateDesign, optional
+        A survey design (strata, PSUs, fpc and weights, or replicate
+        weights): design-based standard errors with a ``design_effect``
+        column, t intervals on the design's df (docs/design.md). Not
+        with ``weights``; rows in memory.
     segments : array_like or str, optional
         Segment labels (or their column); the analysis is repeated per
         segment in ``result.segments``.
@@ -230,6 +238,8 @@ def analyze(
     >>> round(float(res.better[0]), 2), round(float(res.worse[0]), 2)
     (0.75, -0.5)
     """
+    if design is not None:
+        return fit_with_design(analyze, locals())
     where = "kano.analyze"
     opts = options(
         where,

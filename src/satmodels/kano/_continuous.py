@@ -39,6 +39,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from .._typing import FloatArray, IntArray
+from ..design._keyword import fit_with_design
+from ..design._spec import Design, ReplicateDesign
 from ..exceptions import InputError
 from ..results._base import ConfidenceInterval, ResultMixin, jsonable
 from ..results._estimates import Estimates, estimates
@@ -311,6 +313,7 @@ def continuous(
     attributes: str | Sequence[str] | None = None,
     columns: Sequence[str] | None = None,
     weights: object = None,
+    design: Design | ReplicateDesign | None = None,
     segments: object = None,
     importance: str | Sequence[str] | None = None,
     scale: Scale | tuple[float, float] | None = None,
@@ -331,6 +334,11 @@ def continuous(
     weights : array_like or str, optional
         Case weights: weighted means and variances; the t intervals use
         Kish's effective n (``se = sd / sqrt(n_eff)``, ``n_eff - 1`` df).
+    design : Design or ReplicateDesign, optional
+        A survey design (strata, PSUs, fpc and weights, or replicate
+        weights): design-based standard errors with a ``design_effect``
+        column, t intervals on the design's df (docs/design.md). Not
+        with ``weights``; rows in memory.
     segments : array_like or str, optional
         Segment labels (or their column): one result per segment.
     importance, scale
@@ -364,6 +372,8 @@ def continuous(
     >>> res.quadrant
     ('O',)
     """
+    if design is not None:
+        return fit_with_design(continuous, locals())
     where = "kano.continuous"
     opts = options(
         where, answers=answers, nan_policy=nan_policy, confidence_level=confidence_level

@@ -38,6 +38,8 @@ import numpy as np
 from .._typing import BoolArray, FloatArray
 from .._validation import check_confidence_level, validated
 from ..data import Kind, Table, read
+from ..design._keyword import fit_with_design
+from ..design._spec import Design, ReplicateDesign
 from ..exceptions import InputError, SmallSampleWarning
 from ..results._estimates import Estimates, estimates
 from ..scales import Scale, as_scale
@@ -63,6 +65,7 @@ def satisfaction_ratio(
     scale: Scale | tuple[float, float] | None = None,
     thresholds: Sequence[float] | Mapping[str, Sequence[float]] = DEFAULT_THRESHOLDS,
     weights: object = None,
+    design: Design | ReplicateDesign | None = None,
     segments: object = None,
     confidence_level: float = 0.95,
     nan_policy: Literal["raise", "omit"] = "raise",
@@ -93,6 +96,11 @@ def satisfaction_ratio(
     weights : array_like or str, optional
         Non-negative case weights, or the name of their column; rows with
         weight 0 are excluded and counted.
+    design : Design or ReplicateDesign, optional
+        A survey design (strata, PSUs, fpc and weights, or replicate
+        weights): design-based standard errors with a ``design_effect``
+        column, t intervals on the design's df (docs/design.md). Not
+        with ``weights``; rows in memory.
     segments : array_like or str, optional
         Segment label per respondent (or its column); one result per label
         in ``result.segments``.
@@ -161,6 +169,8 @@ def satisfaction_ratio(
     >>> res.item_grade
     ('above expectation', 'far below expectation')
     """
+    if design is not None:
+        return fit_with_design(satisfaction_ratio, locals())
     level = check_confidence_level(confidence_level, _WHERE)
     if nan_policy not in ("raise", "omit"):
         msg = (

@@ -97,6 +97,11 @@ class Estimates(ResultMixin):
         The segment of each row, when the result is segmented.
     confidence_level : float
         The level of ``ci_low`` / ``ci_high``, fixed at fit time.
+    design_effect : ndarray or None
+        Under a survey ``design`` (docs/design.md): per row, the
+        design-based variance over the function's own variance (NaN where
+        the function has no standard error); None without a design, and
+        ``to_frame`` then has no ``design_effect`` column.
     """
 
     kind: tuple[str, ...]
@@ -112,6 +117,7 @@ class Estimates(ResultMixin):
     interval: tuple[str, ...]
     segment: tuple[str | None, ...]
     confidence_level: float
+    design_effect: FloatArray | None = field(default=None, repr=False)
     _backend: str | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
@@ -153,6 +159,9 @@ class Estimates(ResultMixin):
             interval=tuple(self.interval[i] for i in rows),
             segment=tuple(self.segment[i] for i in rows),
             confidence_level=self.confidence_level,
+            design_effect=None
+            if self.design_effect is None
+            else self.design_effect[idx],
             _backend=self._backend,
         )
 
@@ -207,6 +216,8 @@ class Estimates(ResultMixin):
                 "n": float(self.n[i]),
                 "interval": self.interval[i],
             }
+            if self.design_effect is not None:
+                row["design_effect"] = float(self.design_effect[i])
             out.append(row)
         return out
 
@@ -230,6 +241,9 @@ class Estimates(ResultMixin):
             f"{pct} CI",
             "n",
         )
+        deff = self.design_effect is not None
+        if deff:
+            head += ("deff",)
         rows = []
         for r in self._records():
             ci = f"[{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}]"
@@ -242,6 +256,8 @@ class Estimates(ResultMixin):
                 ci,
                 r["n"],
             )
+            if deff:
+                cells += (r["design_effect"],)
             rows.append(cells)
         return Summary(title="Estimates", tables=(table("", head, rows),))
 
@@ -289,6 +305,7 @@ def estimates(
     pvalue: object = None,
     null: float | object = 0.0,
     segment: str | Sequence[str | None] | None = None,
+    design_effect: object = None,
     backend: str | None = None,
 ) -> Estimates:
     """Build an :class:`Estimates` table, filling the Wald columns.
@@ -318,6 +335,9 @@ def estimates(
         The null value of the Wald test.
     segment : str or sequence, optional
         Segment of every row (or per row).
+    design_effect : array, optional
+        Per-row design effects of a design-based table (NaN where not
+        defined); omitted without a design.
     backend : {"pandas", "polars"}, optional
         ``to_frame`` default.
     """
@@ -369,6 +389,7 @@ def estimates(
         interval=methods,
         segment=segs,
         confidence_level=float(confidence_level),
+        design_effect=None if design_effect is None else _float(design_effect, size),
         _backend=backend,
     )
 
@@ -379,6 +400,16 @@ def concat(parts: Sequence[Estimates]) -> Estimates:
         msg = "concat needs at least one Estimates table"
         raise ValueError(msg)
     levels = {p.confidence_level for p in parts}
+    deff = (
+        None
+        if all(p.design_effect is None for p in parts)
+        else np.concatenate(
+            [
+                np.full(len(p), np.nan) if p.design_effect is None else p.design_effect
+                for p in parts
+            ]
+        )
+    )
     if len(levels) != 1:
         msg = f"cannot stack estimates at different levels {sorted(levels)}"
         raise ValueError(msg)
@@ -396,5 +427,6 @@ def concat(parts: Sequence[Estimates]) -> Estimates:
         interval=sum((p.interval for p in parts), ()),
         segment=sum((p.segment for p in parts), ()),
         confidence_level=parts[0].confidence_level,
+        design_effect=deff,
         _backend=parts[0]._backend,
     )

@@ -9,6 +9,8 @@ import numpy as np
 
 from .._typing import FloatArray
 from ..data import Table
+from ..design._keyword import fit_with_design
+from ..design._spec import Design, ReplicateDesign
 from ..scales import Scale
 from ._build import Part, dimension_matrix, levels, table, weighted_mean, with_reason
 from ._inputs import (
@@ -38,6 +40,7 @@ def gaps(
     instrument: Instrument = SERVQUAL_22,
     importance: object = None,
     weights: object = None,
+    design: Design | ReplicateDesign | None = None,
     scale: Scale | tuple[float, float] = SEVEN_POINT,
     segments: object = None,
     columns: Sequence[str] | None = None,
@@ -67,6 +70,11 @@ def gaps(
         column name or to an array of length n).
     weights : array_like or str, optional
         Case weights (one per respondent, or a column name).
+    design : Design or ReplicateDesign, optional
+        A survey design (strata, PSUs, fpc and weights, or replicate
+        weights): design-based standard errors with a ``design_effect``
+        column, t intervals on the design's df (docs/design.md). Not
+        with ``weights``; rows in memory.
     scale : Scale or (min, max)
         Answer scale (1-7 Likert by default); answers off it are errors.
     segments : array_like or str, optional
@@ -151,6 +159,8 @@ def gaps(
     >>> round(res.unweighted_score, 4), round(res.weighted_score, 4)
     (-0.5833, -0.7667)
     """
+    if design is not None:
+        return fit_with_design(gaps, locals())
     call = check_call(
         "gaps",
         instrument=instrument,
@@ -173,6 +183,7 @@ def servperf(
     instrument: Instrument = SERVQUAL_22,
     importance: object = None,
     weights: object = None,
+    design: Design | ReplicateDesign | None = None,
     scale: Scale | tuple[float, float] = SEVEN_POINT,
     segments: object = None,
     columns: Sequence[str] | None = None,
@@ -190,6 +201,11 @@ def servperf(
         ``sq_p<item id>``).
     instrument, importance, weights, scale, segments, columns
         As in :func:`gaps`.
+    design : Design or ReplicateDesign, optional
+        A survey design (strata, PSUs, fpc and weights, or replicate
+        weights): design-based standard errors with a ``design_effect``
+        column, t intervals on the design's df (docs/design.md). Not
+        with ``weights``; rows in memory.
     confidence_level, nan_policy
         As in :func:`gaps`.
 
@@ -225,6 +241,8 @@ def servperf(
     >>> res.to_dict()["dimensions"]
     {'speed': 5.0, 'staff': 6.666666666666667}
     """
+    if design is not None:
+        return fit_with_design(servperf, locals())
     call = check_call(
         "servperf",
         instrument=instrument,

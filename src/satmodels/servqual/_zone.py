@@ -9,6 +9,8 @@ import numpy as np
 
 from .._typing import FloatArray
 from ..data import Table
+from ..design._keyword import fit_with_design
+from ..design._spec import Design, ReplicateDesign
 from ..exceptions import InputError
 from ..scales import Scale
 from ..stats._reliability import _alpha, _alpha_if_deleted, _item_total
@@ -33,6 +35,7 @@ def zone_of_tolerance(
     desired: Sequence[str] | None = None,
     instrument: Instrument = SERVQUAL_22,
     weights: object = None,
+    design: Design | ReplicateDesign | None = None,
     scale: Scale | tuple[float, float] = Scale.likert(1, 9),  # noqa: B008 - frozen
     segments: object = None,
     columns: Sequence[str] | None = None,
@@ -50,6 +53,11 @@ def zone_of_tolerance(
         the desired level, one per item in instrument order (required).
     instrument, weights, segments, columns, confidence_level, nan_policy
         As in :func:`~satmodels.servqual.gaps`.
+    design : Design or ReplicateDesign, optional
+        A survey design (strata, PSUs, fpc and weights, or replicate
+        weights): design-based standard errors with a ``design_effect``
+        column, t intervals on the design's df (docs/design.md). Not
+        with ``weights``; rows in memory.
     scale : Scale or (min, max)
         Answer scale; 1-9, as in the three-column format of Parasuraman,
         Zeithaml & Berry (1994), by default.
@@ -102,6 +110,8 @@ def zone_of_tolerance(
     >>> res.item_position
     ('below', 'above')
     """
+    if design is not None:
+        return fit_with_design(zone_of_tolerance, locals())
     call = check_call(
         "zone_of_tolerance",
         instrument=instrument,
@@ -177,6 +187,7 @@ def reliability(
     expectations: Sequence[str] | None = None,
     instrument: Instrument = SERVQUAL_22,
     weights: object = None,
+    design: Design | ReplicateDesign | None = None,
     scale: Scale | tuple[float, float] = SEVEN_POINT,
     segments: object = None,
     columns: Sequence[str] | None = None,
@@ -202,6 +213,11 @@ def reliability(
         respondents who answered all its items (listwise within the
         dimension); from Moments or a lazy frame, the pairwise covariances
         and the smallest pairwise count.
+    design : Design or ReplicateDesign, optional
+        A survey design (strata, PSUs, fpc and weights, or replicate
+        weights): design-based standard errors with a ``design_effect``
+        column, t intervals on the design's df (docs/design.md). Not
+        with ``weights``; rows in memory.
 
     Returns
     -------
@@ -242,6 +258,8 @@ def reliability(
     >>> round(float(res.alpha[0]), 4)
     0.9714
     """
+    if design is not None:
+        return fit_with_design(reliability, locals())
     where = "reliability"
     call = check_call(
         where,

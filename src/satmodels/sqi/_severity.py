@@ -28,6 +28,8 @@ import numpy as np
 from .._validation import check_confidence_level, check_nan_policy
 from ..csi._estimated import fit_segments
 from ..data import Table, read
+from ..design._keyword import fit_with_design
+from ..design._spec import Design, ReplicateDesign
 from ..exceptions import EstimationError, InputError
 from ..results._estimates import estimates
 from ..stats.moments import MissingReport
@@ -44,6 +46,7 @@ def severity(
     failures: Sequence[str] | None = None,
     columns: Sequence[str] | None = None,
     weights: object = None,
+    design: Design | ReplicateDesign | None = None,
     segments: object = None,
     confidence_level: float = 0.95,
     nan_policy: str = "omit",
@@ -63,6 +66,11 @@ def severity(
         Names of a bare array's columns.
     weights : array_like or str, optional
         Case weights (frequency weights for the standard errors).
+    design : Design or ReplicateDesign, optional
+        A survey design (strata, PSUs, fpc and weights, or replicate
+        weights): design-based standard errors with a ``design_effect``
+        column, t intervals on the design's df (docs/design.md). Not
+        with ``weights``; rows in memory.
     segments : array_like or str, optional
         Segment label per row (or its column); one set of failure weights
         per segment in ``result.segments``.
@@ -95,6 +103,8 @@ def severity(
     >>> round(res.severity["late"], 3), round(res.severity["lost"], 3)
     (4.167, 2.5)
     """
+    if design is not None:
+        return fit_with_design(severity, locals())
     where = "sqi.severity"
     level = check_confidence_level(confidence_level, where)
     check_nan_policy(nan_policy, where, ("omit", "raise"))

@@ -30,6 +30,8 @@ from .._validation import (
 )
 from ..data import Table, read
 from ..data._checks import as_names
+from ..design._keyword import fit_with_design
+from ..design._spec import Design, ReplicateDesign
 from ..exceptions import InputError, SatmodelsWarning, SmallSampleWarning
 from ..results._estimates import estimates
 from ..stats.intervals import percentile_interval
@@ -271,6 +273,7 @@ def delivered_value(
     component_weights: Mapping[str, float] | None = None,
     columns: Sequence[str] | None = None,
     weights: object = None,
+    design: Design | ReplicateDesign | None = None,
     segments: object = None,
     confidence_level: float = 0.95,
     n_resamples: int = 0,
@@ -294,6 +297,11 @@ def delivered_value(
         Names of a bare array's columns.
     weights : array_like or str, optional
         Case weights (or their column).
+    design : Design or ReplicateDesign, optional
+        A survey design (strata, PSUs, fpc and weights, or replicate
+        weights): design-based standard errors with a ``design_effect``
+        column, t intervals on the design's df (docs/design.md). Not
+        with ``weights``; rows in memory.
     segments : array_like or str, optional
         Segment (e.g. brand rated) per row: one result per segment in
         ``result.segments``; ``result.compare(reference)`` compares them.
@@ -354,6 +362,8 @@ def delivered_value(
     >>> res.total_value, res.total_cost, res.delivered_value
     (15.0, 9.0, 6.0)
     """
+    if design is not None:
+        return fit_with_design(delivered_value, locals())
     where = _WHERE
     check_confidence_level(confidence_level, where)
     if not _mapping_or_none(component_weights):
