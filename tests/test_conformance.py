@@ -140,6 +140,10 @@ NO_DESIGN = {
     "consistent": "pending: design.replicate(acsi.consistent, ...) meanwhile",
     "htmt": "pending: design.replicate(acsi.htmt, ...) meanwhile",
     "prca": "pending: design.replicate(csi.prca, ...) meanwhile",
+    "predict": "out-of-sample prediction error, not a population estimate",
+    "cvpat": "a test of prediction losses over folds, not a population estimate",
+    "blindfold": "cross-validated redundancy (Q²), not a population estimate",
+    "compare_segments": "permutation test across segments (its own resampling)",
 }
 
 

@@ -56,6 +56,8 @@ import numpy as np
 from .._typing import FloatArray
 from .._validation import check_confidence_level, check_count, check_rng, validated
 from ..data import Table, read
+from ..design._keyword import fit_with_design
+from ..design._spec import Design, ReplicateDesign
 from ..exceptions import AdmissibilityWarning, EstimationError, InputError
 from ..results._base import ConfidenceInterval, ResultMixin, jsonable
 from ..results._estimates import Estimates, concat
@@ -346,6 +348,7 @@ def higher_order(
     scale: Scale | tuple[float, float] | None = None,
     columns: Sequence[str] | None = None,
     weights: object = None,
+    design: Design | ReplicateDesign | None = None,
     missing: Literal["listwise", "pairwise"] = "listwise",
     nan_policy: Literal["omit", "raise"] = "omit",
     scores: bool = True,
@@ -374,6 +377,11 @@ def higher_order(
     scale, columns, weights, missing, nan_policy, scores
         As for :func:`satmodels.acsi.fit`. Case ``weights`` give weighted
         PLS (Becker & Ismail 2016) in both stages.
+    design : Design or ReplicateDesign, optional
+        A survey design (strata, PSUs, fpc and weights, or replicate
+        weights): design-based standard errors with a ``design_effect``
+        column, t intervals on the design's df (docs/design.md). Not
+        with ``weights`` or ``n_resamples``; rows in memory.
     scheme, scaled, tol, max_iter
         PLS options of every stage (as :func:`satmodels.acsi.fit`).
     n_resamples : int
@@ -448,6 +456,8 @@ def higher_order(
     >>> res.fit.path("QUAL", "SAT") > 0
     True
     """
+    if design is not None:
+        return fit_with_design(higher_order, locals())
     chosen = str(approach)
     if chosen not in _APPROACHES:
         msg = (

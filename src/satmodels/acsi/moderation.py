@@ -51,6 +51,8 @@ import numpy as np
 from .._typing import FloatArray
 from .._validation import check_confidence_level, check_count, check_rng, validated
 from ..data import Table, read
+from ..design._keyword import fit_with_design
+from ..design._spec import Design, ReplicateDesign
 from ..exceptions import InputError, SpecificationError
 from ..results._estimates import concat
 from . import _moderation_kernel as mk
@@ -171,6 +173,7 @@ def moderation(
     approach: Approach = "two_stage",
     columns: Sequence[str] | None = None,
     weights: object = None,
+    design: Design | ReplicateDesign | None = None,
     nan_policy: Literal["omit", "raise"] = "omit",
     scheme: Literal["centroid", "factorial", "path"] = "path",
     scaled: bool = True,
@@ -197,6 +200,11 @@ def moderation(
     columns, weights, nan_policy
         As for :func:`satmodels.acsi.fit`; incomplete rows are dropped (and
         counted in ``missing_report``).
+    design : Design or ReplicateDesign, optional
+        A survey design (strata, PSUs, fpc and weights, or replicate
+        weights): design-based standard errors with a ``design_effect``
+        column, t intervals on the design's df (docs/design.md). Not
+        with ``weights`` or ``n_resamples``; rows in memory.
     scheme, scaled, tol, max_iter
         PLS options of every stage.
     n_resamples : int
@@ -258,6 +266,8 @@ def moderation(
     >>> res.simple_slopes.moderator_level.tolist()
     [-1.0, 0.0, 1.0]
     """
+    if design is not None:
+        return fit_with_design(moderation, locals())
     chosen = str(approach)
     if chosen not in _APPROACHES:
         msg = (
