@@ -228,3 +228,39 @@ def test_a_block_whose_items_cancel_is_refused_by_name() -> None:
         warnings.simplefilter("error")  # no RuntimeWarning, no ConvergenceWarning
         with pytest.raises(EstimationError, match=r"\['A'\].*cancel out"):
             acsi.fit(data, model="A =~ a1 + a2; B =~ b1 + b2; B ~ A", scale=(-5, 5))
+
+
+def test_prca_with_collinear_dummies_is_refused() -> None:
+    # the same respondents are low (high) on a and b: the dummies are
+    # collinear and numpy took the root of a negative variance before
+    a = [6, 6, 6, 6, 6, 1, 1, 1, 1, 5, 6, 6]
+    b = [5, 5, 5, 5, 5, 2, 2, 2, 2, 2, 5, 5]
+    y = [4, 4, 4, 4, 4, 1, 1, 1, 1, 3, 4, 4]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(EstimationError, match="collinear"):
+            csi.prca(
+                {"a": a, "b": b, "y": y},
+                items=["a", "b"],
+                target="y",
+                scale=(1, 6),
+                low=[1, 2],
+                high=[5, 6],
+            )
+
+
+def test_prca_exact_fit_warns_and_gives_no_tests() -> None:
+    rng = np.random.default_rng(0)
+    a, b = rng.integers(1, 7, 40), rng.integers(1, 7, 40)
+    y = -1.0 * (a <= 2) + 1.0 * (a >= 5) - 2.0 * (b <= 2) + 0.5 * (b >= 5)
+    with pytest.warns(SatmodelsWarning, match="exactly"):
+        res = csi.prca(
+            {"a": a, "b": b, "y": y},
+            items=["a", "b"],
+            target="y",
+            scale=(1, 6),
+            low=[1, 2],
+            high=[5, 6],
+        )
+    assert res.penalty["b"] == pytest.approx(-2.0)
+    assert np.all(np.isnan(res.estimates.pvalue))

@@ -23,6 +23,7 @@ References
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -32,7 +33,7 @@ import numpy as np
 from .._typing import FloatArray
 from .._validation import check_confidence_level, check_nan_policy
 from ..data import Table, read
-from ..exceptions import EstimationError, InputError
+from ..exceptions import EstimationError, InputError, SatmodelsWarning
 from ..results._estimates import Estimates, estimates
 from ..scales import Scale, as_scale
 from ..stats._entry import _moments_from_values
@@ -318,12 +319,33 @@ def _fit(  # noqa: PLR0917 - private, one caller
     if m.n <= q + 1:
         msg = f"{where} needs more than {q + 1} complete respondents; got {m.n}."
         raise EstimationError(msg)
+    corr = m.correlation()[:-1, :-1]
+    if np.linalg.eigvalsh(corr)[0] < 1e-10:
+        msg = (
+            f"{where}: the dummies {dcols[:-1]} are collinear (one is a linear "
+            "combination of the others: the same respondents are low or high "
+            "on several attributes), so penalties and rewards cannot be told "
+            "apart; choose other 'low'/'high' answers or drop an attribute."
+        )
+        raise EstimationError(msg)
     b, cov, r2 = _ols_from_moments(m)
     pen, rew = b[:k], b[k:]
-    se = np.sqrt(np.diagonal(cov))
-    asym = rew + pen
     idx = np.arange(k)
-    asym_se = np.sqrt(cov[idx, idx] + cov[idx + k, idx + k] + 2 * cov[idx, idx + k])
+    var_b = np.diagonal(cov)
+    var_asym = cov[idx, idx] + cov[idx + k, idx + k] + 2 * cov[idx, idx + k]
+    if np.any(var_b <= 0) or np.any(var_asym <= 0):
+        # an exact fit (R² = 1) leaves no residual variance; rounding can
+        # make the variances slightly negative: never the root of those
+        warnings.warn(
+            f"{where}: the dummies fit the target exactly (R^2 = {r2:.6g}): there "
+            "is no residual variance, so the standard errors are 0 and the "
+            "tests and intervals are undefined (NaN).",
+            SatmodelsWarning,
+            stacklevel=4,
+        )
+    se = np.sqrt(np.maximum(var_b, 0.0))
+    asym = rew + pen
+    asym_se = np.sqrt(np.maximum(var_asym, 0.0))
     dof = float(m.n - q - 1)
 
     def build(lv: float) -> Estimates:
