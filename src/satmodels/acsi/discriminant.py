@@ -52,6 +52,8 @@ from typing import Any, Literal
 import numpy as np
 
 from .._typing import BoolArray, FloatArray
+from ..design._keyword import fit_with_design
+from ..design._spec import Design, ReplicateDesign
 from ..exceptions import InputError, SatmodelsWarning
 from ..results._base import ConfidenceInterval, ResultMixin, jsonable
 from ..results._estimates import Estimates
@@ -258,6 +260,7 @@ def htmt(
     thresholds: Sequence[float] = (0.85, 0.90),
     columns: Sequence[str] | None = None,
     weights: object = None,
+    design: Design | ReplicateDesign | None = None,
     segments: object = None,
     missing: Literal["listwise", "pairwise", "em"] = "listwise",
     nan_policy: Literal["omit", "raise"] = "omit",
@@ -281,6 +284,11 @@ def htmt(
         Thresholds of the one-sided tests (each in (0, 2)).
     columns, weights, missing, nan_policy
         As for :func:`satmodels.acsi.fit`.
+    design : Design or ReplicateDesign, optional
+        A survey design (strata, PSUs, fpc and weights, or replicate
+        weights): design-based standard errors with a ``design_effect``
+        column, t intervals on the design's df (docs/design.md). Not
+        with ``weights`` or ``n_resamples``; rows in memory.
     segments : array_like or str, optional
         Segment label per row (or its column); one result per segment in
         ``result.segments`` (on a lazy engine every segment's Moments from
@@ -323,6 +331,8 @@ def htmt(
     >>> bool(res.htmt[0, 1] > 0)
     True
     """
+    if design is not None:
+        return fit_with_design(htmt, locals())
     how = check_interval(interval, _WHERE)
     if correlations not in ("signed", "absolute"):
         msg = (

@@ -33,6 +33,8 @@ from typing import Any, Literal
 import numpy as np
 
 from .._typing import BoolArray, FloatArray
+from ..design._keyword import fit_with_design
+from ..design._spec import Design, ReplicateDesign
 from ..exceptions import AdmissibilityWarning, ConvergenceWarning, EstimationError
 from ..results._base import ConfidenceInterval, ResultMixin, jsonable
 from ..results._estimates import Estimates
@@ -324,6 +326,7 @@ def consistent(
     model: ModelSpec | str | dict[str, Any] = "acsi",
     columns: Sequence[str] | None = None,
     weights: object = None,
+    design: Design | ReplicateDesign | None = None,
     segments: object = None,
     missing: Literal["listwise", "pairwise", "em"] = "listwise",
     nan_policy: Literal["omit", "raise"] = "omit",
@@ -346,6 +349,11 @@ def consistent(
         blocks are composites (not corrected).
     columns, weights, missing, nan_policy, scheme
         As for :func:`satmodels.acsi.fit`.
+    design : Design or ReplicateDesign, optional
+        A survey design (strata, PSUs, fpc and weights, or replicate
+        weights): design-based standard errors with a ``design_effect``
+        column, t intervals on the design's df (docs/design.md). Not
+        with ``weights`` or ``n_resamples``; rows in memory.
     segments : array_like or str, optional
         Segment label per row (or its column); one fit per segment in
         ``result.segments`` (on a lazy engine every segment's Moments from
@@ -404,6 +412,8 @@ def consistent(
     >>> bool(res.rho_a.max() <= 1)
     True
     """
+    if design is not None:
+        return fit_with_design(consistent, locals())
     how = check_interval(interval, _WHERE)
     sample = read_sample(
         data,

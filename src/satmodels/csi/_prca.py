@@ -33,6 +33,8 @@ import numpy as np
 from .._typing import FloatArray
 from .._validation import check_confidence_level, check_nan_policy
 from ..data import Table, read
+from ..design._keyword import fit_with_design
+from ..design._spec import Design, ReplicateDesign
 from ..exceptions import EstimationError, InputError, SatmodelsWarning
 from ..results._estimates import Estimates, estimates
 from ..scales import Scale, as_scale
@@ -167,6 +169,7 @@ def prca(
     high: Sequence[float] | None = None,
     columns: Sequence[str] | None = None,
     weights: object = None,
+    design: Design | ReplicateDesign | None = None,
     segments: object = None,
     confidence_level: float = 0.95,
     nan_policy: Literal["omit", "raise"] = "omit",
@@ -193,6 +196,11 @@ def prca(
         Names of an array's columns, or the columns of a frame to use.
     weights : array_like or str, optional
         Case weights.
+    design : Design or ReplicateDesign, optional
+        A survey design (strata, PSUs, fpc and weights, or replicate
+        weights): design-based standard errors with a ``design_effect``
+        column, t intervals on the design's df (docs/design.md). Not
+        with ``weights`` or ``n_resamples``; rows in memory.
     segments : array_like or str, optional
         Segment label per row (or its column); one analysis per segment in
         ``result.segments``.
@@ -236,6 +244,8 @@ def prca(
     >>> r.factor
     {'a': 'basic', 'b': 'excitement'}
     """
+    if design is not None:
+        return fit_with_design(prca, locals())
     where = "prca"
     level = check_confidence_level(confidence_level, where)
     check_nan_policy(nan_policy, where, ("omit", "raise"))
@@ -280,9 +290,9 @@ def prca(
         perf = part.matrix(attrs)
         low_d = np.where(np.isnan(perf), np.nan, np.isin(perf, lows).astype(float))
         high_d = np.where(np.isnan(perf), np.nan, np.isin(perf, highs).astype(float))
-        design = np.column_stack([low_d, high_d, part.column(tgt)])
+        dummies = np.column_stack([low_d, high_d, part.column(tgt)])
         m = _moments_from_values(
-            design,
+            dummies,
             tuple(dcols),
             part.weights,
             missing="listwise",
