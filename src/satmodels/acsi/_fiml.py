@@ -66,7 +66,7 @@ from ..exceptions import (
     EstimationError,
     InputError,
 )
-from ..results._estimates import Estimates, estimates
+from ..results._estimates import Estimates
 from ..scales import Scale
 from ..stats._em import check_observed, em_fit, moments_from_patterns, pattern_sums
 from ._blas import one_blas_thread
@@ -362,33 +362,7 @@ def _table(  # noqa: PLR0917 - private, one call site
     level: float,
     backend: str | None,
 ) -> Estimates:
-    """Parameters (with intercepts) with Wald intervals; R2, indices, fit without."""
-    from .ml import _name  # noqa: PLC0415
+    """Return the ML estimates table (intercepts named by their indicator)."""
+    from .ml import _estimates_table  # noqa: PLC0415 - ml imports this module
 
-    names = [e.lhs if e.kind == "intercept" else _name(e) for e in ests]
-    kinds = [e.kind for e in ests]
-    est = [e.estimate for e in ests]
-    se = [e.se if e.free else math.nan for e in ests]
-    method = ["normal"] * len(ests)
-    fit_names = ("chi2", "df", "cfi", "tli", "rmsea", "srmr", "aic", "bic")
-    for kind, items in (
-        ("r2", list(r2.items())),
-        ("index", list(indices.items())),
-        ("fit", [(k, float(getattr(fit, k))) for k in fit_names]),
-    ):
-        for name, value in items:
-            names.append(name)
-            kinds.append(kind)
-            est.append(value)
-            se.append(math.nan)
-            method.append("none")
-    return estimates(
-        name=names,
-        estimate=est,
-        kind=kinds,
-        confidence_level=level,
-        standard_error=se,
-        n=float(n),
-        interval=method,
-        backend=backend,
-    )
+    return _estimates_table(ests, r2, indices, fit, n, level, backend)

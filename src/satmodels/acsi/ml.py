@@ -374,6 +374,8 @@ def _jackknife(
 
 
 def _name(e: MLEstimate) -> str:
+    if e.kind == "intercept":
+        return e.lhs
     if e.kind == "path":
         return f"{e.rhs} -> {e.lhs}"
     if e.kind in {"loading"}:
