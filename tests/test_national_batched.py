@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from satmodels import EstimationError, InputError, national
+from satmodels import EstimationError, InputError, SatmodelsWarning, national
 from satmodels.datasets import NationalSurvey, make_national_survey
 from satmodels.design import Design
 from satmodels.national import _batched
@@ -202,6 +202,9 @@ def test_paired_change_needs_the_same_replicates(survey: NationalSurvey) -> None
     plain = national.index(rows, weights="weight", **_opts(survey))
     with pytest.raises(InputError, match="same Design"):
         national.compare(plain, plain, paired=True)
-    # the same design and seed: the same replicates, a change of 0 with SE 0
-    same = national.compare(a, a, paired=True)
+    # the same design and seed: the same replicates, a change of 0 with SE 0,
+    # whose test is undefined and said to be
+    with pytest.warns(SatmodelsWarning, match="no standard error"):
+        same = national.compare(a, a, paired=True)
     assert same.se == 0.0
+    assert np.isnan(same.estimates.pvalue).all()

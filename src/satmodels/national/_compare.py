@@ -3,13 +3,14 @@ r"""Wave-to-wave change of a national index at every level, with z tests."""
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 
 import numpy as np
 
 from .._typing import FloatArray
 from .._validation import check_confidence_level
-from ..exceptions import InputError
+from ..exceptions import InputError, SatmodelsWarning
 from ..results._estimates import estimates
 from ._result import ChangeResult, NationalResult
 
@@ -135,7 +136,7 @@ def compare(
     Within each level (all companies, all industries, ...) the
     p-values are adjusted by Holm's (1979) step-down method, which controls
     the family-wise error rate of the level. A unit without a standard
-    error in either wave gets NaN test columns.
+    error in either wave gets NaN test columns, with a warning naming it.
 
     References
     ----------
@@ -205,6 +206,18 @@ def compare(
                 )
             else:
                 se.append(pairs(lev, unit))
+    untested = [
+        f"{k} {u}" for k, u, v in zip(kinds, names, se, strict=True) if not v > 0
+    ]
+    if untested:
+        warnings.warn(
+            f"{_WHERE}: no standard error for the change of {untested[:5]}"
+            f"{' ...' if len(untested) > 5 else ''} (a wave without standard "
+            "errors, or paired waves whose replicates give identical values): "
+            "their tests and intervals are NaN.",
+            SatmodelsWarning,
+            stacklevel=2,
+        )
     est = estimates(
         name=names,
         kind=kinds,
