@@ -9,7 +9,7 @@ import numpy as np
 from scipy import special
 
 from .._typing import FloatArray
-from ..results._base import ConfidenceInterval, ResultMixin, jsonable
+from ..results._base import EstimatesResult, ResultMixin, jsonable
 from ..results._estimates import Estimates, estimates
 from ..results._summary import Summary, table
 from ..stats.intervals import summarize
@@ -101,7 +101,7 @@ class SimpleSlopes(ResultMixin):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ModerationResult(ResultMixin):
+class ModerationResult(EstimatesResult):
     r"""A PLS path model with an interaction term.
 
     Attributes
@@ -152,15 +152,6 @@ class ModerationResult(ResultMixin):
     estimates: Estimates
     confidence_level: float
     _backend: str | None = field(default=None, repr=False)
-
-    def confidence_interval(
-        self, confidence_level: float | None = None
-    ) -> ConfidenceInterval:
-        """Interval bounds of every row of :attr:`estimates`."""
-        return self.estimates.confidence_interval(confidence_level)
-
-    def _records(self) -> list[dict[str, object]]:
-        return self.estimates._records()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dictionary: the interaction, the slopes and the estimates."""

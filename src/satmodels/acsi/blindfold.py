@@ -55,7 +55,7 @@ import numpy as np
 
 from .._typing import FloatArray
 from ..exceptions import ConvergenceWarning, EstimationError, InputError
-from ..results._base import ConfidenceInterval, ResultMixin, jsonable
+from ..results._base import EstimatesResult, jsonable
 from ..results._estimates import Estimates, estimates
 from ..results._summary import Summary, table
 from ..stats.moments import MissingReport
@@ -70,7 +70,7 @@ _WHERE = "acsi.blindfold"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class BlindfoldResult(ResultMixin):
+class BlindfoldResult(EstimatesResult):
     """Q² (cross-validated redundancy) of every endogenous construct.
 
     Attributes
@@ -101,15 +101,6 @@ class BlindfoldResult(ResultMixin):
     estimates: Estimates = field(repr=False)
     confidence_level: float = 0.95
     _backend: str | None = field(default=None, repr=False)
-
-    def confidence_interval(
-        self, confidence_level: float | None = None
-    ) -> ConfidenceInterval:
-        """Bounds of every row of :attr:`estimates` (NaN: no intervals)."""
-        return self.estimates.confidence_interval(confidence_level)
-
-    def _records(self) -> list[dict[str, object]]:
-        return self.estimates._records()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dictionary: Q², SSE and SSO per construct."""

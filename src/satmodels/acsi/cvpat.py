@@ -49,7 +49,7 @@ import numpy as np
 from .._typing import FloatArray, IntArray
 from .._validation import check_confidence_level
 from ..exceptions import InputError
-from ..results._base import ConfidenceInterval, ResultMixin, jsonable
+from ..results._base import EstimatesResult, jsonable
 from ..results._estimates import Estimates, estimates
 from ..results._summary import Summary, table
 from ..stats.moments import MissingReport
@@ -62,7 +62,7 @@ _WHERE = "acsi.cvpat"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class CVPATResult(ResultMixin):
+class CVPATResult(EstimatesResult):
     """CVPAT of the PLS model against the IA and LM benchmarks.
 
     Attributes
@@ -109,15 +109,6 @@ class CVPATResult(ResultMixin):
     estimates: Estimates = field(repr=False)
     confidence_level: float
     _backend: str | None = field(default=None, repr=False)
-
-    def confidence_interval(
-        self, confidence_level: float | None = None
-    ) -> ConfidenceInterval:
-        """Two-sided t intervals of the loss differences (fitted level)."""
-        return self.estimates.confidence_interval(confidence_level)
-
-    def _records(self) -> list[dict[str, object]]:
-        return self.estimates._records()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dictionary: settings, losses, tests and estimates."""

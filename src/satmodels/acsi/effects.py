@@ -36,7 +36,7 @@ import numpy as np
 
 from .._typing import FloatArray
 from ..exceptions import EstimationError, InputError, SatmodelsWarning
-from ..results._base import ConfidenceInterval, ResultMixin, jsonable
+from ..results._base import EstimatesResult, jsonable
 from ..results._estimates import Estimates, estimates
 from ..results._summary import Summary, table
 from ._pls_kernel import layout, pls_outputs, pls_weights
@@ -60,7 +60,7 @@ def _label(f2: float) -> str:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class EffectSizeResult(ResultMixin):
+class EffectSizeResult(EstimatesResult):
     """Cohen's f² of every structural path.
 
     Attributes
@@ -90,15 +90,6 @@ class EffectSizeResult(ResultMixin):
     estimates: Estimates = field(repr=False)
     confidence_level: float = 0.95
     _backend: str | None = field(default=None, repr=False)
-
-    def confidence_interval(
-        self, confidence_level: float | None = None
-    ) -> ConfidenceInterval:
-        """Bounds of every row of :attr:`estimates` (NaN: no intervals)."""
-        return self.estimates.confidence_interval(confidence_level)
-
-    def _records(self) -> list[dict[str, object]]:
-        return self.estimates._records()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dictionary: f² and both R² per path."""

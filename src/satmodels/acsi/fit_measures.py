@@ -54,7 +54,7 @@ from .._typing import FloatArray
 from .._validation import check_confidence_level, check_count, check_rng
 from ..data import read
 from ..exceptions import EstimationError, InputError, SatmodelsWarning
-from ..results._base import ConfidenceInterval, ResultMixin, jsonable
+from ..results._base import EstimatesResult, jsonable
 from ..results._estimates import Estimates, concat, estimates
 from ..results._summary import Summary, table
 from ._common import MIN_ROWS_BOOTSTRAP
@@ -73,7 +73,7 @@ _LEVELS = (0.95, 0.99)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ModelFitResult(ResultMixin):
+class ModelFitResult(EstimatesResult):
     """Overall fit of a PLS or PLSc path model.
 
     Attributes
@@ -145,15 +145,6 @@ class ModelFitResult(ResultMixin):
     estimates: Estimates
     confidence_level: float
     _backend: str | None = field(default=None, repr=False)
-
-    def confidence_interval(
-        self, confidence_level: float | None = None
-    ) -> ConfidenceInterval:
-        """Interval bounds of every row of :attr:`estimates` (all NaN: none)."""
-        return self.estimates.confidence_interval(confidence_level)
-
-    def _records(self) -> list[dict[str, object]]:
-        return self.estimates._records()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dictionary: settings, the distances, the test, the table."""

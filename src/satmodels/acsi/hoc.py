@@ -59,7 +59,7 @@ from ..data import Table, read
 from ..design._keyword import fit_with_design
 from ..design._spec import Design, ReplicateDesign
 from ..exceptions import AdmissibilityWarning, EstimationError, InputError
-from ..results._base import ConfidenceInterval, ResultMixin, jsonable
+from ..results._base import EstimatesResult, jsonable
 from ..results._estimates import Estimates, concat
 from ..results._summary import Summary, table
 from ..scales import Scale, as_scale
@@ -81,7 +81,7 @@ _APPROACHES = ("repeated_indicators", "embedded_two_stage", "disjoint_two_stage"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class HigherOrderResult(ResultMixin):
+class HigherOrderResult(EstimatesResult):
     """A PLS path model with higher-order constructs.
 
     Attributes
@@ -134,15 +134,6 @@ class HigherOrderResult(ResultMixin):
             for comps in self.components.values():
                 out.update({c: first[c] for c in comps})
         return out
-
-    def confidence_interval(
-        self, confidence_level: float | None = None
-    ) -> ConfidenceInterval:
-        """Interval bounds of every row of :attr:`estimates`."""
-        return self.estimates.confidence_interval(confidence_level)
-
-    def _records(self) -> list[dict[str, object]]:
-        return self.estimates._records()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dictionary: the approach, the model and the estimates."""

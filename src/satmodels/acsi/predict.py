@@ -45,7 +45,7 @@ from typing import Any, Literal
 import numpy as np
 
 from .._typing import FloatArray, IntArray
-from ..results._base import ConfidenceInterval, ResultMixin, jsonable
+from ..results._base import EstimatesResult, jsonable
 from ..results._estimates import Estimates, estimates
 from ..results._summary import Summary, table
 from ..stats.moments import MissingReport
@@ -65,7 +65,7 @@ def _wmean(v: FloatArray, w: FloatArray | None) -> FloatArray:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class PredictResult(ResultMixin):
+class PredictResult(EstimatesResult):
     """PLSpredict: out-of-sample errors per endogenous indicator.
 
     Attributes
@@ -120,15 +120,6 @@ class PredictResult(ResultMixin):
     estimates: Estimates = field(repr=False)
     confidence_level: float = 0.95
     _backend: str | None = field(default=None, repr=False)
-
-    def confidence_interval(
-        self, confidence_level: float | None = None
-    ) -> ConfidenceInterval:
-        """Bounds of every row of :attr:`estimates` (NaN: no intervals)."""
-        return self.estimates.confidence_interval(confidence_level)
-
-    def _records(self) -> list[dict[str, object]]:
-        return self.estimates._records()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dictionary: settings, metrics per indicator, estimates."""

@@ -19,9 +19,16 @@ import numpy as np
 from ..exceptions import InputError
 
 if TYPE_CHECKING:
+    from ._estimates import Estimates
     from ._summary import Summary
 
-__all__ = ["ConfidenceInterval", "ResultMixin", "jsonable", "records_to_frame"]
+__all__ = [
+    "ConfidenceInterval",
+    "EstimatesResult",
+    "ResultMixin",
+    "jsonable",
+    "records_to_frame",
+]
 
 
 class ConfidenceInterval(NamedTuple):
@@ -124,3 +131,25 @@ class ResultMixin:
 
     def _repr_html_(self) -> str:
         return self.summary().as_html()
+
+
+class EstimatesResult(ResultMixin):
+    """A result whose rows are its ``estimates`` table.
+
+    ``confidence_interval`` and the tidy rows of ``to_frame`` come from the
+    table; subclasses are dataclasses with an ``estimates`` field.
+    """
+
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+        estimates: Estimates
+
+    def confidence_interval(
+        self, confidence_level: float | None = None
+    ) -> ConfidenceInterval:
+        """Return the bounds of every row of ``estimates`` (fitted level default)."""
+        return self.estimates.confidence_interval(confidence_level)
+
+    def _records(self) -> list[dict[str, object]]:
+        return self.estimates._records()
