@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from satmodels import _ratio_scan, cli
+from satmodels.data import _io
 from satmodels.ratio import _engine
 
 pytest.importorskip("duckdb")
@@ -125,6 +126,63 @@ def test_engine_equals_in_memory_json(  # noqa: PLR0917
     assert grouped == [discrete]
     assert fast[0] == slow[0] == 0
     assert fast[2] == slow[2]
+    _close(json.loads(fast[1]), json.loads(slow[1]))
+
+
+@pytest.mark.parametrize("discrete", [True, False])
+def test_markers_after_the_head_are_read_by_a_second_scan(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    discrete: bool,
+) -> None:
+    # DuckDB is given only the missing-value markers of the file's head (a
+    # third faster); a marker first met later ('NA' fails the scan, 'nan'
+    # reads as a NaN the scan refuses) makes it scan again with all of them
+    text = _survey(3000, 4, holes=True, discrete=discrete)
+    path = tmp_path / "s.csv"
+    path.write_text(text, encoding="utf-8")
+    head = len(text.split("\n", 3)[0]) + 1  # the header line only
+    monkeypatch.setattr(_io, "_HEAD_BYTES", head + 40)
+    relations: list[str] = []
+    real = _ratio_scan._scan
+
+    def spy(con: Any, relation: str, *args: Any, **kwargs: Any) -> Any:
+        relations.append(relation)
+        return real(con, relation, *args, **kwargs)
+
+    monkeypatch.setattr(_ratio_scan, "_scan", spy)
+    argv = ["ratio", str(path), *ARGS, "--weights", "w", "--nan-policy", "omit",
+            "--format", "json"]  # fmt: skip
+    fast, slow, used = _both(capsys, monkeypatch, argv)
+    assert used == [True]
+    assert len(relations) == 2
+    assert "'NA'" not in relations[0]
+    assert "'NA'" in relations[1]
+    assert fast[0] == slow[0] == 0
+    _close(json.loads(fast[1]), json.loads(slow[1]))
+
+
+def test_markers_in_the_head_need_one_scan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text(_survey(3000, 5, holes=True), encoding="utf-8")
+    relations: list[str] = []
+    real = _ratio_scan._scan
+
+    def spy(con: Any, relation: str, *args: Any, **kwargs: Any) -> Any:
+        relations.append(relation)
+        return real(con, relation, *args, **kwargs)
+
+    monkeypatch.setattr(_ratio_scan, "_scan", spy)
+    argv = ["ratio", str(path), *ARGS, "--nan-policy", "omit", "--format", "json"]
+    fast, slow, used = _both(capsys, monkeypatch, argv)
+    assert used == [True]
+    assert len(relations) == 1
+    for marker in ("'NA'", "'nan'", "'N/A'", "'null'"):
+        assert marker in relations[0]
+    assert "'NONE'" not in relations[0]
     _close(json.loads(fast[1]), json.loads(slow[1]))
 
 

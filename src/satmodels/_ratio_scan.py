@@ -110,19 +110,43 @@ def scan(
     would raise or warn (see the module docstring) and when DuckDB cannot
     read the file (a ragged row, a cell that is not a number, bytes that
     are not UTF-8, a query over its memory budget, ...), so that the
-    in-memory path can say why.
+    in-memory path can say why. A file whose scan fails or is refused
+    with the missing-value markers of its head is scanned once more with
+    all of them (``src.retry``), so a marker first met late in the file
+    changes the speed, never the result.
     """
+    options: dict[str, Any] = {
+        "perceived": perceived, "expected": expected, "weights": weights,
+        "scale": scale, "nan_policy": nan_policy,
+    }  # fmt: skip
+    sums = _scan(src.connection, src.relation, columns, **options)
+    if sums is None and src.retry is not None:
+        sums = _scan(src.connection, src.retry, columns, **options)
+    return sums
+
+
+def _scan(
+    con: Any,  # noqa: ANN401 - a DuckDB connection
+    relation: str,
+    columns: Sequence[str],
+    *,
+    perceived: Sequence[str],
+    expected: Sequence[str],
+    weights: str | None,
+    scale: tuple[float, float] | None,
+    nan_policy: str,
+) -> Sums | None:
+    """Scan one ``FROM`` item of :func:`scan`'s source."""
     import duckdb  # noqa: PLC0415 - only reached when engine_source found it
 
     q = {c: f"q{k}" for k, c in enumerate(columns)}
     a_cols, b_cols = [q[c] for c in expected], [q[c] for c in perceived]
     w = q[weights] if weights is not None else "1.0"
     k = len(expected)
-    con = src.connection
     try:
-        if _few_values(con, src.relation, a_cols, b_cols):
+        if _few_values(con, relation, a_cols, b_cols):
             grouped = _grouped(
-                con, src.relation, a_cols, b_cols, w, weighted=weights is not None
+                con, relation, a_cols, b_cols, w, weighted=weights is not None
             )
             return _from_groups(
                 grouped, k, scale=scale, weighted=weights is not None,
@@ -132,8 +156,8 @@ def scan(
         from .ratio._grade import DEFAULT_THRESHOLDS  # noqa: PLC0415
 
         cuts = [tuple(DEFAULT_THRESHOLDS)] * k
-        shift = _pilot(con, src.relation, a_cols, b_cols)
-        row = _one(con, _query(src.relation, a_cols, b_cols, w, shift, cuts))
+        shift = _pilot(con, relation, a_cols, b_cols)
+        row = _one(con, _query(relation, a_cols, b_cols, w, shift, cuts))
     except duckdb.Error:
         return None
     if row is None or any(v is None for v in row[: 13 * (k + 1)]):

@@ -41,6 +41,7 @@ import json
 import math
 import re
 import sys
+import threading
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -439,8 +440,15 @@ def _ratio_on_engine(
         return None
     if size < _ENGINE_MIN_BYTES:
         return None
+    # the result's modules (scipy.special among them, a third of a second)
+    # are imported while DuckDB scans, which holds no GIL
+    loader = threading.Thread(
+        target=importlib.import_module, args=("satmodels.ratio._engine",)
+    )
+    loader.start()
     src = engine_source(args.file, columns, encoding=args.encoding)
     if src is None:
+        loader.join()
         return None
     from ._ratio_scan import scan  # noqa: PLC0415
 
@@ -455,7 +463,8 @@ def _ratio_on_engine(
             nan_policy=args.nan_policy,
         )
     finally:
-        src.connection.close()  # DuckDB's memory goes before scipy comes
+        src.connection.close()
+        loader.join()
     if sums is None:
         return None
     from .ratio._engine import ratio_from_engine  # noqa: PLC0415

@@ -401,10 +401,20 @@ class EngineSource:
         A ``FROM`` item whose columns ``q0``, ``q1``, ... are the requested
         columns, in order: DOUBLE, NULL where the cell is missing. A cell
         that is not a number makes the query fail (``duckdb.Error``).
+    retry : str or None
+        The same ``FROM`` item with every missing-value marker, when
+        ``relation`` has only the markers found in the file's first
+        megabyte (each marker costs DuckDB a string comparison per cell:
+        the sixteen cost a third of a scan). A marker first met later
+        fails the scan of ``relation`` (or, spelled as a NaN, makes it
+        refuse the file): scan ``retry`` then, before the file goes to
+        the in-memory reader. None for Parquet, and when the head holds
+        every marker.
     """
 
     connection: Any = field(repr=False)
     relation: str
+    retry: str | None = None
 
 
 def engine_source(
@@ -493,18 +503,39 @@ def _csv_source(
         f"'c{k}': '{'DOUBLE' if h in wanted else 'VARCHAR'}'"
         for k, h in enumerate(header)
     )
-    nulls = ", ".join(f"'{m}'" for m in _NULL_MARKERS)
-    # no sniffing: the reader checks every row against the header (a ragged
-    # row, a cell that is not a number or not UTF-8 is an error, and the
-    # file then goes to read_columns, whose message names it)
-    rel = (
-        f"read_csv({_sql_path(path)}, auto_detect = false, header = true, "
-        "delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
-        f"null_padding = false, columns = {{{types}}}, nullstr = [{nulls}])"
-    )
     cols = ", ".join(f"c{header.index(c)} AS q{k}" for k, c in enumerate(wanted))
-    relation = f"(SELECT {cols} FROM {rel})"  # noqa: S608 - quoted path, our names
-    return EngineSource(connection=con, relation=relation)
+
+    def relation(markers: Sequence[str]) -> str:
+        nulls = ", ".join(f"'{m}'" for m in markers)
+        # no sniffing: the reader checks every row against the header (a
+        # ragged row, a cell that is not a number or not UTF-8 is an error,
+        # and the file then goes to read_columns, whose message names it)
+        rel = (
+            f"read_csv({_sql_path(path)}, auto_detect = false, header = true, "
+            "delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
+            f"null_padding = false, columns = {{{types}}}, nullstr = [{nulls}])"
+        )
+        return f"(SELECT {cols} FROM {rel})"  # noqa: S608 - quoted path, our names
+
+    seen = _markers_in(text)
+    every = relation(_NULL_MARKERS)
+    if len(seen) == len(_NULL_MARKERS):
+        return EngineSource(connection=con, relation=every)
+    return EngineSource(connection=con, relation=relation(seen), retry=every)
+
+
+def _markers_in(text: str) -> tuple[str, ...]:
+    """Return the missing-value markers that are cells of ``text`` (and ``''``).
+
+    A cell counts with and without its surrounding spaces, so a marker is
+    kept whenever DuckDB might meet it in these rows.
+    """
+    cells: set[str] = set()
+    for line in text.splitlines()[1:]:
+        for cell in line.split(","):
+            cells.add(cell)
+            cells.add(cell.strip())
+    return tuple(m for m in _NULL_MARKERS if m == "" or m in cells)
 
 
 def _parquet_source(
