@@ -129,6 +129,11 @@ def check_scale(table: Table, moments: Moments, scale: Scale, where: str) -> Non
     """
     indicators = moments.columns
     if table.kind == "rows":
+        bounds = table.value_bounds
+        if scale.kind == "interval" and bounds is not None:
+            lo, hi = bounds  # of every value read: bounds of the indicators'
+            if np.isnan(lo) or (scale.minimum <= lo and hi <= scale.maximum):
+                return
         rows = rows_of(table, indicators)
         if scale.kind == "interval" and rows.size:
             lo = np.fmin.reduce(rows, axis=None)

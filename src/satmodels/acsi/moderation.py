@@ -338,7 +338,9 @@ def moderation(
     first = None
     quiet = opts.model_copy(update={"n_resamples": 0})
     if chosen == "two_stage":
-        part = dataclasses.replace(tab, values=rows, weights=w, columns=inds)
+        part = dataclasses.replace(
+            tab, values=rows, weights=w, columns=inds, value_bounds=None
+        )
         first = fit_pls(
             part, spec, opts=quiet, scale=None, declared=None, rng=gen, where=_WHERE
         )

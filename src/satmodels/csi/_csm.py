@@ -405,7 +405,7 @@ def csm(
             values[:, [tab.columns.index(c) for c in cols]] = _map_codes(
                 x, codes, scale, cols
             )
-            tab = replace(tab, values=values)
+            tab = replace(tab, values=values, value_bounds=None)
         else:
             check_on_scale(x, cols, scale, where)
     elif codes is not None:

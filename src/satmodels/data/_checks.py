@@ -105,7 +105,9 @@ def check_weights(raw: object, n_rows: int, where: str, source: str) -> FloatArr
     return w
 
 
-def check_magnitude(values: FloatArray, names: Sequence[str], where: str) -> None:
+def check_magnitude(
+    values: FloatArray, names: Sequence[str], where: str
+) -> tuple[float, float] | None:
     """Refuse answers so large that their second moments overflow.
 
     Every model sums squares and cross-products of the answers over the
@@ -113,21 +115,22 @@ def check_magnitude(values: FloatArray, names: Sequence[str], where: str) -> Non
     ``|x| <= sqrt(max_float / n) / 4`` (a margin of 16 for the products of
     centred values). Two cheap passes (max and min ignoring NaN); one row
     has nothing to sum, and infinities are left to the models' own checks,
-    which name them as such.
+    which name them as such. Returns the NaN-ignoring minimum and maximum
+    of all the values (NaN when none is observed; None when not computed),
+    which a model's scale check reuses (``Table.value_bounds``).
     """
     n = values.shape[0]
     if values.size == 0 or n < 2:
-        return
+        return None
     limit = math.sqrt(np.finfo(np.float64).max / n) / 4.0
     with np.errstate(invalid="ignore"):
         # one pass over the whole block settles the common case (a per-column
         # reduction of a C-ordered block costs four times as much)
-        top = max(
-            abs(float(np.fmax.reduce(values, axis=None))),
-            abs(float(np.fmin.reduce(values, axis=None))),
-        )
+        low = float(np.fmin.reduce(values, axis=None))
+        high = float(np.fmax.reduce(values, axis=None))
+        top = max(abs(low), abs(high))
         if not top > limit:  # also NaN: no finite answer at all
-            return
+            return low, high
         hi = np.fmax.reduce(values, axis=0)
         lo = np.fmin.reduce(values, axis=0)
     size = np.fmax(np.abs(hi), np.abs(lo))
@@ -143,6 +146,7 @@ def check_magnitude(values: FloatArray, names: Sequence[str], where: str) -> Non
             "Rescale the column."
         )
         raise InputError(msg)
+    return low, high
 
 
 def label_array(

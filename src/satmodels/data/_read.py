@@ -299,7 +299,7 @@ def _finish_rows(
         raw_s = getter(named["segments"]) if "segments" in named else req.segments
         seg = label_array(raw_s, n_rows, where)
     values = matrix(needed)
-    check_magnitude(values, needed, where)
+    bounds = check_magnitude(values, needed, where)
     label_values = {
         c: label_array(getter(c), n_rows, where, param)
         for param, cols in labels.items()
@@ -316,6 +316,7 @@ def _finish_rows(
         labels=label_values,
         label_columns=tuple(label_values),
         backend=backend,
+        value_bounds=bounds,
     )
 
 

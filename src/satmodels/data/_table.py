@@ -79,6 +79,11 @@ class Table:
         ``("counts", columns, categories)`` and ``("pairs", pairs,
         categories_a, categories_b)`` the engine's count sums; they are
         answered without a query (:meth:`cached`).
+    value_bounds : tuple of float or None
+        Bounds that hold every value of ``values``: the NaN-ignoring
+        minimum and maximum the ingestion checks found (NaN when nothing is
+        observed), kept by a subset of rows or columns, where they still
+        bound the values. None when not known.
     """
 
     kind: Kind
@@ -96,6 +101,7 @@ class Table:
     label_columns: tuple[str, ...] = ()
     backend: str | None = None
     grouped: tuple[tuple[tuple[Any, ...], Any], ...] = field(default=(), repr=False)
+    value_bounds: tuple[float, float] | None = field(default=None, repr=False)
 
     # ----------------------------------------------------------- columns
     @property
