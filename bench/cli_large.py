@@ -9,7 +9,8 @@ Writes (once) a survey CSV of ROWS rows (default 3,600,000: ~200 MB) to
 same run, each as the median of a few repetitions:
 
 1. DuckDB itself: one query summing the 13 columns the command reads
-   (``read_csv`` with its own type detection) -- the floor;
+   (``read_csv`` with its own type detection) -- the floor, timed without
+   and with ``import duckdb`` (the command imports it too);
 2. ``satmodels ratio FILE --expected e1..e6 --perceived p1..p6 --weights w
    --scale 1 10`` in a fresh process (DuckDB scans the file and returns
    sums): wall time, CPU time and peak resident memory;
@@ -64,6 +65,7 @@ print(json.dumps({
 
 DUCK = r"""
 import json, resource, sys, time
+i0, j0 = time.perf_counter(), time.process_time()
 import duckdb
 t0, c0 = time.perf_counter(), time.process_time()
 con = duckdb.connect()
@@ -75,6 +77,8 @@ con.execute(sql).fetchall()
 print(json.dumps({
     "wall": time.perf_counter() - t0,
     "cpu": time.process_time() - c0,
+    "wall_import": time.perf_counter() - i0,
+    "cpu_import": time.process_time() - j0,
     "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
 }))
 """
@@ -146,6 +150,12 @@ def main() -> None:
     say(
         f"ratio to DuckDB's own sums          : {ow / dw:6.2f}x wall {oc / dc:6.2f}x "
         "CPU (target <= 1.5x; CPU includes Python start-up and imports)"
+    )
+    diw, dic = _median(duck, "wall_import"), _median(duck, "cpu_import")
+    say(
+        f"DuckDB's sums with `import duckdb`  : {diw:6.2f} s wall  {dic:6.2f} s CPU"
+        f"  -> ratio {ow / diw:4.2f}x wall {oc / dic:4.2f}x CPU (both import their "
+        "engine)"
     )
     iw, ic = _median(imports, "wall"), _median(imports, "cpu")
     say(
