@@ -129,6 +129,19 @@ def test_engine_equals_in_memory_json(  # noqa: PLR0917
     _close(json.loads(fast[1]), json.loads(slow[1]))
 
 
+def _scanned_relations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the ``FROM`` item of every DuckDB scan of the command."""
+    relations: list[str] = []
+    real = _ratio_scan._scan
+
+    def spy(con: Any, relation: str, *args: Any, **kwargs: Any) -> Any:
+        relations.append(relation)
+        return real(con, relation, *args, **kwargs)
+
+    monkeypatch.setattr(_ratio_scan, "_scan", spy)
+    return relations
+
+
 @pytest.mark.parametrize("discrete", [True, False])
 def test_markers_after_the_head_are_read_by_a_second_scan(
     tmp_path: Path,
@@ -144,14 +157,7 @@ def test_markers_after_the_head_are_read_by_a_second_scan(
     path.write_text(text, encoding="utf-8")
     head = len(text.split("\n", 3)[0]) + 1  # the header line only
     monkeypatch.setattr(_io, "_HEAD_BYTES", head + 40)
-    relations: list[str] = []
-    real = _ratio_scan._scan
-
-    def spy(con: Any, relation: str, *args: Any, **kwargs: Any) -> Any:
-        relations.append(relation)
-        return real(con, relation, *args, **kwargs)
-
-    monkeypatch.setattr(_ratio_scan, "_scan", spy)
+    relations = _scanned_relations(monkeypatch)
     argv = ["ratio", str(path), *ARGS, "--weights", "w", "--nan-policy", "omit",
             "--format", "json"]  # fmt: skip
     fast, slow, used = _both(capsys, monkeypatch, argv)
@@ -168,14 +174,7 @@ def test_markers_in_the_head_need_one_scan(
 ) -> None:
     path = tmp_path / "s.csv"
     path.write_text(_survey(3000, 5, holes=True), encoding="utf-8")
-    relations: list[str] = []
-    real = _ratio_scan._scan
-
-    def spy(con: Any, relation: str, *args: Any, **kwargs: Any) -> Any:
-        relations.append(relation)
-        return real(con, relation, *args, **kwargs)
-
-    monkeypatch.setattr(_ratio_scan, "_scan", spy)
+    relations = _scanned_relations(monkeypatch)
     argv = ["ratio", str(path), *ARGS, "--nan-policy", "omit", "--format", "json"]
     fast, slow, used = _both(capsys, monkeypatch, argv)
     assert used == [True]

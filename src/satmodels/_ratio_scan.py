@@ -115,41 +115,41 @@ def scan(
     all of them (``src.retry``), so a marker first met late in the file
     changes the speed, never the result.
     """
-    options: dict[str, Any] = {
-        "perceived": perceived, "expected": expected, "weights": weights,
-        "scale": scale, "nan_policy": nan_policy,
-    }  # fmt: skip
-    sums = _scan(src.connection, src.relation, columns, **options)
-    if sums is None and src.retry is not None:
-        sums = _scan(src.connection, src.retry, columns, **options)
-    return sums
+    q = {c: f"q{k}" for k, c in enumerate(columns)}
+    a_cols, b_cols = [q[c] for c in expected], [q[c] for c in perceived]
+    w = q[weights] if weights is not None else "1.0"
+    for relation in (src.relation, src.retry):
+        if relation is None:
+            break
+        sums = _scan(
+            src.connection, relation, a_cols, b_cols, w,
+            weighted=weights is not None, scale=scale, nan_policy=nan_policy,
+        )  # fmt: skip
+        if sums is not None:
+            return sums
+    return None
 
 
 def _scan(
     con: Any,  # noqa: ANN401 - a DuckDB connection
     relation: str,
-    columns: Sequence[str],
+    a_cols: list[str],
+    b_cols: list[str],
+    w: str,
     *,
-    perceived: Sequence[str],
-    expected: Sequence[str],
-    weights: str | None,
+    weighted: bool,
     scale: tuple[float, float] | None,
     nan_policy: str,
 ) -> Sums | None:
     """Scan one ``FROM`` item of :func:`scan`'s source."""
     import duckdb  # noqa: PLC0415 - only reached when engine_source found it
 
-    q = {c: f"q{k}" for k, c in enumerate(columns)}
-    a_cols, b_cols = [q[c] for c in expected], [q[c] for c in perceived]
-    w = q[weights] if weights is not None else "1.0"
-    k = len(expected)
+    k = len(a_cols)
     try:
         if _few_values(con, relation, a_cols, b_cols):
-            grouped = _grouped(
-                con, relation, a_cols, b_cols, w, weighted=weights is not None
-            )
+            grouped = _grouped(con, relation, a_cols, b_cols, w, weighted=weighted)
             return _from_groups(
-                grouped, k, scale=scale, weighted=weights is not None,
+                grouped, k, scale=scale, weighted=weighted,
                 raise_nan=nan_policy == "raise",
             )  # fmt: skip
         # continuous answers: the grade counts are summed in SQL
@@ -185,7 +185,7 @@ def _scan(
         pair_min,
         w_stats,
         n_rows,
-        weighted=weights is not None,
+        weighted=weighted,
         scale=scale,
     ):
         return None
@@ -200,7 +200,7 @@ def _scan(
         zero_w=zero_w,
         rows_used=rows_used,
         missing=[n_rows - int(c_) for c_ in count],
-        weighted=weights is not None,
+        weighted=weighted,
     )
 
 
