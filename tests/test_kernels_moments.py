@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from satmodels import Moments
+from satmodels.engines import memory
 from satmodels.engines._protocol import Missing
 
 
@@ -329,3 +330,36 @@ def test_pairs_never_observed_together_hold_zeros_and_merge() -> None:
     np.testing.assert_allclose(merged.covariance(), both.covariance(), rtol=1e-12)
     np.testing.assert_allclose(merged.pair_mean, both.pair_mean, rtol=1e-12)
     assert merged.covariance()[0, 1] == pytest.approx(np.cov(y[:, 0], y[:, 1])[0, 1])
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_listwise_blocks_equal_one_centred_product(order: str, weighted: bool) -> None:
+    # the listwise kernel sums centred blocks of BLOCK_ELEMENTS doubles (many
+    # blocks here, the last one short) and takes the means from one BLAS
+    # pass: it must equal the textbook two-pass product over all rows
+    rng = np.random.default_rng(5)
+    p = 7
+    n = 5 * (memory.BLOCK_ELEMENTS // p) + 123
+    raw = rng.normal(size=(n, p)) * np.arange(1, p + 1) + 1e3 * np.arange(p)
+    x = np.asarray(raw, order=order)  # type: ignore[call-overload]
+    w = rng.uniform(0.1, 4.0, n) if weighted else None
+    m = Moments.from_data(x, weights=w)
+    ww = np.ones(n) if w is None else w
+    mean = (ww @ raw) / ww.sum()
+    d = raw - mean
+    com = (d * ww[:, None]).T @ d
+    np.testing.assert_allclose(m.mean, mean, rtol=1e-13)
+    np.testing.assert_allclose(m.comoment, com, rtol=1e-12, atol=1e-9)
+    assert m.n == n
+    # a NaN takes the detailed path: the row is dropped and counted
+    y = np.array(raw)
+    y[n // 2, 3] = np.nan
+    m2 = Moments.from_data(y, weights=w)
+    keep = np.ones(n, dtype=bool)
+    keep[n // 2] = False
+    wk = ww[keep]
+    mean2 = (wk @ raw[keep]) / wk.sum()
+    d2 = raw[keep] - mean2
+    np.testing.assert_allclose(m2.comoment, (d2 * wk[:, None]).T @ d2, rtol=1e-12)
+    assert m2.n == n - 1
