@@ -14,8 +14,10 @@ same run, each as the median of a few repetitions:
 2. ``satmodels ratio FILE --expected e1..e6 --perceived p1..p6 --weights w
    --scale 1 10`` in a fresh process (DuckDB scans the file and returns
    sums): wall time, CPU time and peak resident memory;
-3. with ``--in-memory``, once, the same command forced onto the in-memory
-   reader (the path of files under 16 MB, and of every file before).
+3. with ``--in-memory``, once each, the same command forced onto the
+   in-memory path (the one a file takes when the scan refuses it): its
+   columns read by DuckDB (``read_columns`` from 16 MB on), and read by
+   the pure-Python reader (files under 16 MB, and every file before).
 
 The machine is shared (2 cores, several engineers): wall times vary with
 the load, which is printed; CPU times are steadier. Output is also written
@@ -46,8 +48,11 @@ CHILD = r"""
 import json, resource, sys, time
 t0, c0 = time.perf_counter(), time.process_time()
 from satmodels import cli
-if sys.argv[1] == "memory":
+if sys.argv[1] in ("memory", "python"):
     cli._ENGINE_MIN_BYTES = 1 << 62
+if sys.argv[1] == "python":
+    from satmodels.data import _io
+    _io._COLUMNS_MIN_BYTES = 1 << 62
 import contextlib, io
 if sys.argv[1] == "imports":  # what the command imports, and nothing else
     import duckdb, satmodels.ratio, satmodels._ratio_scan, satmodels.data._io
@@ -165,11 +170,15 @@ def main() -> None:
     say(f"peak memory                         : {max(r['peak_mb'] for r in ours):.0f} MB"
         " (target < 300 MB)")  # fmt: skip
     if in_memory:
-        old = _run(CHILD, "memory", ARGS[0], str(path), *ARGS[1:])
-        say(
-            f"in-memory reader (before; one run)  : {old['wall']:6.2f} s wall "
-            f"{old['cpu']:6.2f} s CPU  peak {old['peak_mb']:6.0f} MB"
-        )
+        for mode, label in (
+            ("memory", "columns read by DuckDB, in memory"),
+            ("python", "pure-Python reader (the fallback)"),
+        ):
+            old = _run(CHILD, mode, ARGS[0], str(path), *ARGS[1:])
+            say(
+                f"{label:36s}: {old['wall']:6.2f} s wall {old['cpu']:6.2f} s CPU"
+                f"  peak {old['peak_mb']:6.0f} MB (one run)"
+            )
     say(f"# load average at the end: {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
     out = OUT if rows == 3_600_000 else OUT.with_name(f"cli_large_{rows}.txt")
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -134,6 +134,9 @@ def read_columns(
         reader.fail("is a directory, not a file; give the CSV or Parquet file")
     if not p.exists():
         reader.fail("file not found")
+    fast = _columns_on_engine(p, reader, encoding)
+    if fast is not None:
+        return fast
     try:
         raw = p.read_bytes()
     except OSError as exc:
@@ -147,6 +150,77 @@ def read_columns(
             f"unknown file type {shown}; satmodels reads .csv and .parquet files"
         )
     return reader.csv(raw, encoding)
+
+
+def _columns_on_engine(p: Path, reader: _Reader, encoding: str) -> FileColumns | None:
+    """Read a large CSV file's columns with DuckDB (None: read it here).
+
+    The pure-Python reader holds the whole text and every cell as a
+    string (about six times the file); DuckDB parses in C on every core and
+    only the requested columns come back, as float64 arrays (8 bytes a
+    cell). Taken only for a CSV file of at least ``_COLUMNS_MIN_BYTES``
+    that :func:`engine_source` accepts, whose every line is one row (no
+    blank line, no quoted line break: the file's line of each row is then
+    known for messages) and that DuckDB reads without an error; anything
+    else (a cell that is not a number, a ragged row, ...) is left to the
+    reader here, whose messages name the problem. The values are the ones
+    the reader here gives (``tests/test_read_columns_engine.py`` compares
+    them), with one documented difference (``1_000``, see
+    :func:`engine_source`).
+    """
+    try:
+        if (
+            p.stat().st_size < _COLUMNS_MIN_BYTES
+            or p.suffix.lower() not in _CSV_SUFFIXES
+        ):
+            return None
+    except OSError:
+        return None
+    src = engine_source(p, reader.wanted, encoding=encoding, text=sorted(reader.text))
+    if src is None:
+        return None
+    import duckdb  # noqa: PLC0415 - engine_source found it
+
+    con = src.connection
+    got: dict[str, Any] | None = None
+    try:
+        con.execute("RESET memory_limit")  # the columns come back whole
+        for relation in (src.relation, src.retry):
+            if relation is None:
+                break
+            try:
+                got = con.execute(f"SELECT * FROM {relation}").fetchnumpy()  # noqa: S608
+            except duckdb.Error:
+                continue
+            break
+    finally:
+        con.close()
+    if got is None:
+        return None
+    n = len(got["q0"]) if got else 0
+    if n == 0 or _lines_in(p) != n + 1:
+        return None
+    out: dict[str, FloatArray] = {}
+    for k, c in enumerate(reader.wanted):
+        v = got[f"q{k}"]
+        if c in reader.text:
+            cells = np.array(np.ma.getdata(v), dtype=object)
+            cells[np.ma.getmaskarray(v)] = None  # NULL: a missing label
+            out[c] = _labels(cells.tolist())
+        else:
+            out[c] = np.ma.filled(np.ma.asarray(v, dtype=np.float64), np.nan)
+    lines = np.arange(2, n + 2, dtype=np.int64)
+    return FileColumns(path=reader.path, columns=out, lines=lines)
+
+
+def _lines_in(p: Path) -> int:
+    """Return the number of lines of a file (a last line without a newline too)."""
+    count, last = 0, b""
+    with p.open("rb") as fh:
+        while chunk := fh.read(1 << 24):
+            count += chunk.count(b"\n")
+            last = chunk[-1:]
+    return count + (last not in {b"", b"\n"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,6 +447,8 @@ def _labels(values: Sequence[str | None]) -> FloatArray:
 #: is then read in memory) and threads (each adds reader buffers and hash
 #: tables, ~60 MB).
 _ENGINE_MEMORY = "256MB"
+#: CSV files from this size on are read by DuckDB in :func:`read_columns`.
+_COLUMNS_MIN_BYTES = 16 * 2**20
 _ENGINE_THREADS = 2
 #: Text of the CSV header looked at before a file is handed to DuckDB.
 _HEAD_BYTES = 1 << 20
@@ -418,7 +494,11 @@ class EngineSource:
 
 
 def engine_source(
-    path: str | Path, columns: Sequence[str], *, encoding: str = "utf-8"
+    path: str | Path,
+    columns: Sequence[str],
+    *,
+    encoding: str = "utf-8",
+    text: Sequence[str] = (),
 ) -> EngineSource | None:
     """Open a CSV or Parquet file in DuckDB without reading it into memory.
 
@@ -434,7 +514,8 @@ def engine_source(
     surrounding spaces are ignored and the usual spellings of the
     missing-value markers are NULL (a NaN value is left to the caller,
     which counts it). One difference remains: DuckDB reads ``1_000`` as
-    1000, which :func:`read_columns` refuses as not a number.
+    1000, which :func:`read_columns` refuses as not a number. Columns
+    named in ``text`` are read as text (VARCHAR; CSV files only).
 
     Returns
     -------
@@ -461,9 +542,11 @@ def engine_source(
         con.execute(f"SET threads = {_ENGINE_THREADS}")
         con.execute("SET temp_directory = ''")  # never spill into the user's cwd
         if suffix in _PARQUET_SUFFIXES or head.startswith(_PARQUET_MAGIC):
-            src = _parquet_source(con, str(p), wanted)
+            src = None if text else _parquet_source(con, str(p), wanted)
         elif suffix in _CSV_SUFFIXES:
-            src = _csv_source(con, str(p), wanted, head, encoding)
+            src = _csv_source(
+                con, str(p), wanted, head, encoding, text_columns=frozenset(text)
+            )
         else:
             src = None
     except duckdb.Error:
@@ -483,6 +566,8 @@ def _csv_source(
     wanted: list[str],
     head: bytes,
     encoding: str,
+    *,
+    text_columns: frozenset[str] = frozenset(),
 ) -> EngineSource | None:
     try:
         codec = codecs.lookup(encoding).name
@@ -500,7 +585,7 @@ def _csv_source(
     if any(header.count(c) != 1 for c in wanted):
         return None
     types = ", ".join(
-        f"'c{k}': '{'DOUBLE' if h in wanted else 'VARCHAR'}'"
+        f"'c{k}': '{'DOUBLE' if h in wanted and h not in text_columns else 'VARCHAR'}'"
         for k, h in enumerate(header)
     )
     cols = ", ".join(f"c{header.index(c)} AS q{k}" for k, c in enumerate(wanted))
