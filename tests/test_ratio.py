@@ -12,6 +12,7 @@ References checked here:
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -23,6 +24,7 @@ from scipy import optimize, stats
 from satmodels import InputError, RatioResult, SmallSampleWarning
 from satmodels import satisfaction_ratio as _satisfaction_ratio
 from satmodels.ratio import GRADE_LABELS, GRADES, grade
+from satmodels.ratio._kernels import aggregates
 
 
 def satisfaction_ratio(
@@ -426,3 +428,40 @@ def test_single_item_names_may_be_strings() -> None:
     res = _satisfaction_ratio(data, perceived="p", expected="e", items="speed")
     assert res.items == ("speed",)
     assert res.ratio_of_means[0] == pytest.approx(17 / 15)
+
+
+def test_aggregates_equal_exact_sums_per_column() -> None:
+    # the kernels sum masked columns with matrix-vector products; each
+    # aggregate must equal its formula (Cochran 1977, eqs. 6.9 and 6.13)
+    # summed exactly (math.fsum) over the used cells of its column
+    rng = np.random.default_rng(8)
+    n, k = 20_000, 3
+    a = rng.integers(1, 11, (n, k)).astype(float)
+    b = rng.integers(1, 11, (n, k)).astype(float)
+    a[rng.random((n, k)) < 0.05] = np.nan
+    w = rng.uniform(0.2, 3.0, n)
+    w[::13] = 0.0
+    used_b = ~np.isnan(a) & (w > 0)[:, None]
+    c = np.where(used_b, b / np.where(used_b, a, 1.0), np.nan)
+    got = aggregates(a, b, c, used_b.astype(float), w)
+    for j in range(k):
+        m = used_b[:, j]
+        wj, aj, bj, cj = w[m], a[m, j], b[m, j], c[m, j]
+        sw, nj = math.fsum(wj), int(m.sum())
+        abar = math.fsum(wj * aj) / sw
+        bbar = math.fsum(wj * bj) / sw
+        cbar = math.fsum(wj * cj) / sw
+        rom = bbar / abar
+
+        def var(z: np.ndarray) -> float:
+            return nj / (nj - 1) * math.fsum((wj * z) ** 2) / sw**2  # noqa: B023
+
+        assert got.abar[j] == pytest.approx(abar, rel=1e-14)
+        assert got.cbar[j] == pytest.approx(cbar, rel=1e-14)
+        assert got.se_c[j] == pytest.approx(math.sqrt(var(cj - cbar)), rel=1e-12)
+        assert got.se_r[j] == pytest.approx(
+            math.sqrt(var((bj - rom * aj) / abar)), rel=1e-12
+        )
+        vab = nj / (nj - 1) * math.fsum(wj**2 * (aj - abar) * (bj - bbar)) / sw**2
+        assert got.vab[j] == pytest.approx(vab, rel=1e-11)
+        assert got.n[j] == nj

@@ -21,6 +21,7 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import special
@@ -30,30 +31,31 @@ from .._typing import FloatArray
 __all__ = ["Aggregates", "aggregates", "fieller", "t_quantile"]
 
 
-def _linearised_var(z: FloatArray, w: FloatArray, used: FloatArray) -> FloatArray:
-    """Var of a weighted mean: n/(n-1) * sum (w z)^2 / (sum w)^2, per column."""
-    return _cross_var(z, z, w, used)
+def _zeroed(x: FloatArray, unused: np.ndarray[Any, np.dtype[np.bool_]]) -> FloatArray:
+    """Set the cells not used (where ``x`` may be NaN) to 0, in place."""
+    np.copyto(x, 0.0, where=unused)
+    return x
 
 
-def _cross_var(
-    za: FloatArray, zb: FloatArray, w: FloatArray, used: FloatArray
+def _cross_var(  # noqa: PLR0917 - the sums of one variance
+    za: FloatArray,
+    zb: FloatArray,
+    w2: FloatArray,
+    n: FloatArray,
+    wsum: FloatArray,
+    buf: FloatArray,
 ) -> FloatArray:
-    """Covariance of two weighted means (linearisation), per column."""
-    wa = np.where(used > 0, w[:, None] * za, 0.0)
-    wb = np.where(used > 0, w[:, None] * zb, 0.0)
-    wsum = (w[:, None] * used).sum(axis=0)
-    n = used.sum(axis=0)
+    """Covariance of two weighted means (linearisation), per column.
+
+    ``n / (n - 1) * sum_r w_r^2 za_r zb_r / (sum w)^2`` over the used cells:
+    ``za`` and ``zb`` are 0 in the others, so the sum over rows is one
+    matrix-vector product with the squared weights ``w2`` (``buf`` holds
+    the products: no further n x k temporary).
+    """
+    np.multiply(za, zb, out=buf)
     with np.errstate(divide="ignore", invalid="ignore"):
-        v = n / (n - 1) * (wa * wb).sum(axis=0) / wsum**2
+        v = n / (n - 1) * (w2 @ buf) / wsum**2
     return np.where(n > 1, v, np.nan)
-
-
-def _wmean(x: FloatArray, w: FloatArray, used: FloatArray) -> FloatArray:
-    """Weighted mean per column over the used cells (NaN when none)."""
-    wu = w[:, None] * used
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out: FloatArray = (np.where(used > 0, x, 0.0) * wu).sum(axis=0) / wu.sum(axis=0)
-    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,23 +82,36 @@ def aggregates(
     ``used`` (0/1, same shape as ``a``) marks the cells that enter; the
     variances are NaN where fewer than two respondents are used.
     """
-    abar = _wmean(a, w, used)
-    bbar = _wmean(b, w, used)
-    cbar = _wmean(c, w, used)
+    n = used.sum(axis=0)
+    wsum = w @ used
+    unused = used <= 0
     with np.errstate(divide="ignore", invalid="ignore"):
+        # weighted means over the used cells (NaN when none): each masked
+        # copy sums with one matrix-vector product, and is gone after it
+        abar, bbar, cbar = (
+            (w @ _zeroed(np.array(x, dtype=np.float64), unused)) / wsum
+            for x in (a, b, c)
+        )
         rom = bbar / abar
-        se_r = np.sqrt(_linearised_var((b - rom * a) / abar, w, used))
+        za = _zeroed(a - abar, unused)
+        zb = _zeroed(b - bbar, unused)
+        zc = _zeroed(c - cbar, unused)
+        zr = _zeroed((b - rom * a) / abar, unused)
+    w2, buf = w * w, np.empty_like(za)
+    vaa = _cross_var(za, za, w2, n, wsum, buf)
+    vbb = _cross_var(zb, zb, w2, n, wsum, buf)
+    vab = _cross_var(za, zb, w2, n, wsum, buf)
     return Aggregates(
-        n=used.sum(axis=0),
+        n=n,
         abar=abar,
         bbar=bbar,
         cbar=cbar,
         rom=rom,
-        se_c=np.sqrt(_linearised_var(c - cbar, w, used)),
-        se_r=se_r,
-        vaa=_linearised_var(a - abar, w, used),
-        vbb=_linearised_var(b - bbar, w, used),
-        vab=_cross_var(a - abar, b - bbar, w, used),
+        se_c=np.sqrt(_cross_var(zc, zc, w2, n, wsum, buf)),
+        se_r=np.sqrt(_cross_var(zr, zr, w2, n, wsum, buf)),
+        vaa=vaa,
+        vbb=vbb,
+        vab=vab,
     )
 
 
