@@ -45,9 +45,10 @@ import numpy as np
 from .._typing import FloatArray
 from ._frame import INF, W, bad_weight, cleaned, num, raise_bad_weights, xcol
 from ._protocol import Account, Missing, MomentsRequest, MomentSums
+from ._sums import ONE, Term, add, col, mul, sum_all
 from .memory import pairs_from_sums
 
-__all__ = ["Pilot", "moments", "pilot_for", "sum_exprs", "to_moment_sums"]
+__all__ = ["Pilot", "moments", "pilot_for", "sum_terms", "to_moment_sums"]
 
 _USED = "__used"
 
@@ -55,14 +56,14 @@ _USED = "__used"
 COUNT, WSUM, WSQ, S, PROD, SQ = range(6)
 
 
-def _d(i: int) -> nw.Expr:
+def _d(i: int) -> Term:
     """Return internal column i centred by the pilot; null where not used."""
-    return nw.col(f"__d{i}")
+    return col(f"__d{i}")
 
 
-def _z(i: int) -> nw.Expr:
+def _z(i: int) -> Term:
     """Return 0 where column i is used, null elsewhere (null propagation)."""
-    return nw.col(f"__z{i}")
+    return col(f"__z{i}")
 
 
 def _bool_sum(expr: nw.Expr, name: str) -> nw.Expr:
@@ -228,58 +229,62 @@ def _centred(
         for i in range(p)
     ]
     frame = frame.select(*centred, *keep)
-    return frame.with_columns(*((_d(i) * 0.0).alias(f"__z{i}") for i in range(p)))
+    return frame.with_columns(
+        *((nw.col(f"__d{i}") * 0.0).alias(f"__z{i}") for i in range(p))
+    )
 
 
-def sum_exprs(
-    pilot: Pilot, mult: nw.Expr | None, *, with_counts: bool
-) -> tuple[list[nw.Expr], list[_Slot]]:
-    """Build the aggregates giving the (replicate's) shifted raw sums.
+def sum_terms(
+    pilot: Pilot, mult: str | None, *, with_counts: bool
+) -> tuple[list[Term], list[_Slot]]:
+    """Build the terms whose sums give the (replicate's) shifted raw sums.
 
-    They run on the frame from :func:`pilot_for`. ``mult`` multiplies every
-    row's contribution (the Poisson multiplicity; None for 1). Returns the
-    expressions and, in the same order, the slot each result fills.
+    They are summed (:mod:`satmodels.engines._sums`) on the frame from
+    :func:`pilot_for`. ``mult`` names a column multiplying every row's
+    contribution (the Poisson multiplicity; None for 1). Returns the terms
+    and, in the same order, the slot each sum fills.
     """
     p = len(pilot.columns)
-    w = None if pilot.weight is None else nw.col(W)
-    exprs: list[nw.Expr] = []
+    w = None if pilot.weight is None else col(W)
+    terms: list[Term] = []
     slots: list[_Slot] = []
 
-    def add(expr: nw.Expr, slot: _Slot) -> None:
-        exprs.append(expr.alias(f"__a{len(exprs)}"))
+    def add_sum(term: Term, slot: _Slot) -> None:
+        terms.append(term)
         slots.append(slot)
 
-    mw = w if mult is None else (mult if w is None else mult * w)
-    one = nw.lit(1.0) if mult is None else mult
+    m = None if mult is None else col(mult)
+    mw = w if m is None else (m if w is None else mul(m, w))
+    one = ONE if m is None else m
     if pilot.listwise:
         if with_counts:
-            add(one.sum(), _Slot(COUNT, "all"))
-            add((one if w is None else one * w).sum(), _Slot(WSUM, "all"))
-            add((one if w is None else one * w * w).sum(), _Slot(WSQ, "all"))
+            add_sum(one, _Slot(COUNT, "all"))
+            add_sum(one if w is None else mul(one, w), _Slot(WSUM, "all"))
+            add_sum(one if w is None else mul(mul(one, w), w), _Slot(WSQ, "all"))
         for i in range(p):
-            add((_d(i) if mw is None else mw * _d(i)).sum(), _Slot(S, "row", i))
+            add_sum(_d(i) if mw is None else mul(mw, _d(i)), _Slot(S, "row", i))
         for i in range(p):
-            di = _d(i) if mw is None else mw * _d(i)
+            di = _d(i) if mw is None else mul(mw, _d(i))
             for j in range(i, p):
-                add((di * _d(j)).sum(), _Slot(PROD, "sym", i, j))
-        return exprs, slots
+                add_sum(mul(di, _d(j)), _Slot(PROD, "sym", i, j))
+        return terms, slots
     for i in range(p):
         for j in range(i, p):
-            both = _z(i) + _z(j)
-            add((one + both).sum(), _Slot(COUNT, "sym", i, j))
+            both = add(_z(i), _z(j))
+            add_sum(add(one, both), _Slot(COUNT, "sym", i, j))
             if w is not None:
-                add((one * w + both).sum(), _Slot(WSUM, "sym", i, j))
-                add((one * w * w + both).sum(), _Slot(WSQ, "sym", i, j))
-            prod = _d(i) * _d(j)
-            add((prod if mw is None else mw * prod).sum(), _Slot(PROD, "sym", i, j))
+                add_sum(add(mul(one, w), both), _Slot(WSUM, "sym", i, j))
+                add_sum(add(mul(mul(one, w), w), both), _Slot(WSQ, "sym", i, j))
+            prod = mul(_d(i), _d(j))
+            add_sum(prod if mw is None else mul(mw, prod), _Slot(PROD, "sym", i, j))
     for i in range(p):
-        xi = _d(i) if mw is None else mw * _d(i)
-        sqi = xi * _d(i)
+        xi = _d(i) if mw is None else mul(mw, _d(i))
+        sqi = mul(xi, _d(i))
         for j in range(p):
             extra = _z(j) if j != i else None
-            add((xi if extra is None else xi + extra).sum(), _Slot(S, "cell", i, j))
-            add((sqi if extra is None else sqi + extra).sum(), _Slot(SQ, "cell", i, j))
-    return exprs, slots
+            add_sum(xi if extra is None else add(xi, extra), _Slot(S, "cell", i, j))
+            add_sum(sqi if extra is None else add(sqi, extra), _Slot(SQ, "cell", i, j))
+    return terms, slots
 
 
 def to_moment_sums(
@@ -355,7 +360,6 @@ def pilot_for(
 def moments(frame: nw.LazyFrame[Any], req: MomentsRequest) -> MomentSums:
     """Moments of a lazy frame, aggregated on its engine (two passes)."""
     centred, pilot = pilot_for(frame, req)
-    exprs, slots = sum_exprs(pilot, None, with_counts=not pilot.listwise)
-    out = centred.select(*exprs).collect()
-    values = np.array([[num(v) for v in out.row(0)]])
+    terms, slots = sum_terms(pilot, None, with_counts=not pilot.listwise)
+    values = sum_all(centred, terms)[None, :]
     return to_moment_sums(pilot, values, slots, batch=False)

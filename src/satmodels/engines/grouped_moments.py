@@ -24,7 +24,8 @@ import numpy as np
 from ..exceptions import InputError
 from ._frame import W, num, xcol
 from ._protocol import Account, MomentsRequest, MomentSums
-from .expressions import _centred, _first_pass, _prepared, sum_exprs, to_moment_sums
+from ._sums import sum_by
+from .expressions import _centred, _first_pass, _prepared, sum_terms, to_moment_sums
 
 __all__ = ["grouped_moments"]
 
@@ -101,19 +102,11 @@ def grouped_moments(
     pilot = _first_pass(prepared, req)
     accounts = _accounts(prepared, req)
     # a column of ones: a grouped aggregation takes no sum of a literal
-    exprs, slots = sum_exprs(pilot, nw.col("__one"), with_counts=True)
-    out = (
-        _centred(prepared, pilot, extra=[_G])
-        .with_columns(nw.lit(1.0).alias("__one"))
-        .group_by(_G)
-        .agg(*exprs)
-        .collect()
-    )
-    names = [f"__a{k}" for k in range(len(exprs))]
-    labels = [str(v) for v in out.get_column(_G).to_list()]
-    values = np.array(
-        [[num(v) for v in out.get_column(n).to_list()] for n in names]
-    ).T.reshape(len(labels), len(names))
+    terms, slots = sum_terms(pilot, "__one", with_counts=True)
+    centred = _centred(prepared, pilot, extra=[_G])
+    sums = sum_by(centred.with_columns(nw.lit(1.0).alias("__one")), _G, terms)
+    labels = [str(key) for key, _ in sums]
+    values = np.array([v for _, v in sums]).reshape(len(labels), len(terms))
     result: dict[str, MomentSums] = {}
     for k, label in sorted(enumerate(labels), key=lambda t: t[1]):
         account = accounts[label]

@@ -39,9 +39,10 @@ import numpy as np
 
 from ..exceptions import InputError
 from . import dask as dask_engine
-from ._frame import engine_name, num, to_lazy
+from ._frame import engine_name, to_lazy
 from ._protocol import MomentsRequest, MomentSums
-from .expressions import pilot_for, sum_exprs, to_moment_sums
+from ._sums import sum_by
+from .expressions import pilot_for, sum_terms, to_moment_sums
 from .memory import sums_to_moments
 
 __all__ = ["POISSON_MAX", "poisson_bootstrap", "poisson_thresholds"]
@@ -158,10 +159,6 @@ def poisson_bootstrap(
     centred, pilot = pilot_for(frame, req)
     native = _REPLICATORS[engine](centred.to_native(), n_resamples, _seed(rng))
     rep = to_lazy(native).with_columns(_poisson_expr(nw.col("__u")).alias("__k"))
-    exprs, slots = sum_exprs(pilot, nw.col("__k"), with_counts=True)
-    out = rep.group_by("__b").agg(*exprs).sort("__b").collect()
-    names = [f"__a{k}" for k in range(len(slots))]
-    values = np.array(
-        [[num(v) for v in r] for r in out.select(*names).iter_rows()], dtype=np.float64
-    )
+    terms, slots = sum_terms(pilot, "__k", with_counts=True)
+    values = np.array([v for _, v in sum_by(rep, "__b", terms)], dtype=np.float64)
     return to_moment_sums(pilot, values.reshape(-1, len(slots)), slots, batch=True)
