@@ -46,7 +46,7 @@ def _survey(n: int, seed: int) -> str:
     return "e1,p1,e2,p2,w,segment,name\n" + "\n".join(rows) + "\n"
 
 
-def _engine_calls(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+def _engine_calls(monkeypatch: pytest.MonkeyPatch, *, lower: bool = True) -> list[bool]:
     """Say, per read, whether DuckDB gave the columns (threshold lowered to 0)."""
     used: list[bool] = []
     real = _io._columns_on_engine
@@ -57,7 +57,8 @@ def _engine_calls(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
         return out
 
     monkeypatch.setattr(_io, "_columns_on_engine", spy)
-    monkeypatch.setattr(_io, "_COLUMNS_MIN_BYTES", 0)
+    if lower:
+        monkeypatch.setattr(_io, "_COLUMNS_MIN_BYTES", 0)
     return used
 
 
@@ -161,18 +162,10 @@ def test_underscored_numbers_are_the_one_difference(
             _io.read_columns(path, ["e1", "p1"])
 
 
-def test_small_files_and_parquet_stay_with_the_python_reader(
+def test_small_files_stay_with_the_python_reader(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = _write(tmp_path, _survey(50, 4))
-    calls: list[bool] = []
-    real = _io._columns_on_engine
-
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        out = real(*args, **kwargs)
-        calls.append(out is not None)
-        return out
-
-    monkeypatch.setattr(_io, "_columns_on_engine", spy)
+    calls = _engine_calls(monkeypatch, lower=False)
     _io.read_columns(path, COLS, text=["segment"])  # 16 MB threshold
     assert calls == [False]
