@@ -101,10 +101,8 @@ def grouped_moments(
     prepared = _prepared(labelled, req.columns, req.weight, keep=[_G])
     pilot = _first_pass(prepared, req)
     accounts = _accounts(prepared, req)
-    # a column of ones: a grouped aggregation takes no sum of a literal
-    terms, slots = sum_terms(pilot, "__one", with_counts=True)
-    centred = _centred(prepared, pilot, extra=[_G])
-    sums = sum_by(centred.with_columns(nw.lit(1.0).alias("__one")), _G, terms)
+    terms, slots = sum_terms(pilot, None, with_counts=True)
+    sums = sum_by(_centred(prepared, pilot, extra=[_G]), _G, terms)
     labels = [str(key) for key, _ in sums]
     values = np.array([v for _, v in sums]).reshape(len(labels), len(terms))
     result: dict[str, MomentSums] = {}
