@@ -118,9 +118,7 @@ def scan(
     q = {c: f"q{k}" for k, c in enumerate(columns)}
     a_cols, b_cols = [q[c] for c in expected], [q[c] for c in perceived]
     w = q[weights] if weights is not None else "1.0"
-    for relation in (src.relation, src.retry):
-        if relation is None:
-            break
+    for relation in src.relations:
         sums = _scan(
             src.connection, relation, a_cols, b_cols, w,
             weighted=weights is not None, scale=scale, nan_policy=nan_policy,

@@ -185,9 +185,7 @@ def _columns_on_engine(p: Path, reader: _Reader, encoding: str) -> FileColumns |
     got: dict[str, Any] | None = None
     try:
         con.execute("RESET memory_limit")  # the columns come back whole
-        for relation in (src.relation, src.retry):
-            if relation is None:
-                break
+        for relation in src.relations:
             try:
                 got = con.execute(f"SELECT * FROM {relation}").fetchnumpy()  # noqa: S608
             except duckdb.Error:
@@ -491,6 +489,11 @@ class EngineSource:
     connection: Any = field(repr=False)
     relation: str
     retry: str | None = None
+
+    @property
+    def relations(self) -> tuple[str, ...]:
+        """The ``FROM`` items to try in turn: ``relation``, then ``retry``."""
+        return (self.relation,) if self.retry is None else (self.relation, self.retry)
 
 
 def engine_source(

@@ -76,16 +76,26 @@ def _duckdb(frame: nw.LazyFrame[Any]) -> Any:  # noqa: ANN401 - a DuckDB relatio
     return None
 
 
+def _narwhals_sums(
+    frame: nw.LazyFrame[Any], terms: Sequence[Term]
+) -> tuple[nw.LazyFrame[Any], list[nw.Expr]]:
+    """Return the frame with a column of ones and the terms' sums ``__a{k}``.
+
+    An aggregation takes no sum of a bare literal, so 1 is that column.
+    """
+    one = nw.col("__sums_one")
+    exprs = [to_expr(t, one).sum().alias(f"__a{k}") for k, t in enumerate(terms)]
+    return frame.with_columns(nw.lit(1.0).alias("__sums_one")), exprs
+
+
 def sum_all(frame: nw.LazyFrame[Any], terms: Sequence[Term]) -> FloatArray:
     """Sum every term over all rows: one aggregation, a float per term."""
     rel = _duckdb(frame)
     if rel is not None:
         (row,) = rel.aggregate(", ".join(f"sum({to_sql(t)})" for t in terms)).fetchall()
         return np.array([num(v) for v in row], dtype=np.float64)
-    # an aggregation takes no sum of a bare literal: 1 is a column
-    one = nw.col("__sums_one")
-    exprs = [to_expr(t, one).sum().alias(f"__a{k}") for k, t in enumerate(terms)]
-    out = frame.with_columns(nw.lit(1.0).alias("__sums_one")).select(*exprs).collect()
+    with_one, exprs = _narwhals_sums(frame, terms)
+    out = with_one.select(*exprs).collect()
     return np.array([num(v) for v in out.row(0)], dtype=np.float64)
 
 
@@ -99,14 +109,8 @@ def sum_by(
         aggs = ", ".join(f"sum({to_sql(t)})" for t in terms)
         rows = [tuple(r) for r in rel.aggregate(f"{k}, {aggs}", k).fetchall()]
     else:
-        one = nw.col("__sums_one")
-        exprs = [to_expr(t, one).sum().alias(f"__a{j}") for j, t in enumerate(terms)]
-        out = (
-            frame.with_columns(nw.lit(1.0).alias("__sums_one"))
-            .group_by(key)
-            .agg(*exprs)
-            .collect()
-        )
+        with_one, exprs = _narwhals_sums(frame, terms)
+        out = with_one.group_by(key).agg(*exprs).collect()
         names = [key, *(f"__a{j}" for j in range(len(terms)))]
         rows = list(out.select(*names).iter_rows())
     return [
