@@ -20,7 +20,11 @@ and the co-moment is :math:`C = P - s s^\top / W`; the correction term
 Pairwise deletion sums the same products per pair of columns over the rows
 observing both, centred by a pilot mean of each column (the ``x_i + 0 x_j``
 expression is missing whenever either value is, and engines skip missing
-values in sums).
+values in sums). When the first pass finds no missing value, every pair is
+observed in the same rows and the pairwise moments are the listwise ones:
+they are then summed as such (p(p + 1)/2 + p sums instead of about 3p^2,
+which for 44 columns is the difference between a query DuckDB runs in its
+memory budget and one it cannot).
 
 Each aggregate is placed into its array by a typed :class:`_Slot` (array,
 row, column), never by parsing a column name. Category counts are in
@@ -81,6 +85,8 @@ class Pilot:
     shift: FloatArray
     wsum: float
     wsq: float
+    #: Pairwise moments asked for and summed listwise (nothing was missing).
+    as_pairwise: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,20 +140,9 @@ def _first_pass(frame: nw.LazyFrame[Any], req: MomentsRequest) -> Pilot:
     if w is not None:
         exprs.append(_bool_sum(bad_weight(w), "badw"))
     if listwise:
-        used_e = nw.col(_USED)
-        complete = nw.all_horizontal(
-            *(~xcol(i).is_null() for i in range(p)), ignore_nulls=True
-        )
-        exprs.append(_bool_sum(complete, "complete"))
-        exprs.append(_bool_sum(used_e, "used"))
-        if w is not None:
-            exprs.append(_bool_sum(complete & (w == 0), "zero"))
-            exprs.append(nw.when(used_e).then(w).sum().alias("wsum"))
-            exprs.append(nw.when(used_e).then(w * w).sum().alias("wsq"))
-        for i in range(p):
-            term = xcol(i) if w is None else w * xcol(i)
-            exprs.append(nw.when(used_e).then(term).sum().alias(f"sum{i}"))
+        exprs += _listwise_sums(p, w, "")
     else:
+        exprs += _listwise_sums(p, w, "l_")  # the pairwise moments may be these
         obs = [nw.col(f"__o{i}") for i in range(p)]
         any_obs = nw.any_horizontal(*obs, ignore_nulls=True)
         exprs.append(_bool_sum(any_obs, "used"))
@@ -168,6 +163,10 @@ def _first_pass(frame: nw.LazyFrame[Any], req: MomentsRequest) -> Pilot:
         raise_bad_weights(count("badw"), weight, req.where)
     col_missing = {c: count(f"miss{i}") for i, c in enumerate(cols)}
     req.check_missing(col_missing)
+    as_pairwise = not listwise and not any(col_missing.values())
+    if as_pairwise:  # nothing missing: pairwise = listwise
+        listwise = True
+        row = {k[2:]: v for k, v in row.items() if k.startswith("l_")} | {"n": row["n"]}
     reasons: dict[str, int] = {}
     used = count("used")
     sums = np.array([row[f"sum{i}"] for i in range(p)])
@@ -205,7 +204,30 @@ def _first_pass(frame: nw.LazyFrame[Any], req: MomentsRequest) -> Pilot:
         shift=np.nan_to_num(shift, nan=0.0, posinf=np.inf, neginf=-np.inf),
         wsum=float(wsum),
         wsq=float(wsq),
+        as_pairwise=as_pairwise,
     )
+
+
+def _listwise_sums(p: int, w: nw.Expr | None, prefix: str) -> list[nw.Expr]:
+    """Return the first-pass aggregates of listwise deletion (names prefixed)."""
+    used_e = nw.col(_USED)
+    complete = nw.all_horizontal(
+        *(~xcol(i).is_null() for i in range(p)), ignore_nulls=True
+    )
+    exprs = [
+        _bool_sum(complete, f"{prefix}complete"),
+        _bool_sum(used_e, f"{prefix}used"),
+    ]
+    if w is not None:
+        exprs += [
+            _bool_sum(complete & (w == 0), f"{prefix}zero"),
+            nw.when(used_e).then(w).sum().alias(f"{prefix}wsum"),
+            nw.when(used_e).then(w * w).sum().alias(f"{prefix}wsq"),
+        ]
+    for i in range(p):
+        term = xcol(i) if w is None else w * xcol(i)
+        exprs.append(nw.when(used_e).then(term).sum().alias(f"{prefix}sum{i}"))
+    return exprs
 
 
 def _centred(
@@ -326,7 +348,8 @@ def to_moment_sums(
     )
     if not batch:
         res = type(res)(*(np.asarray(a[0]) for a in _fields(res)))
-    missing: Missing = "listwise" if pilot.listwise else "pairwise"
+    listwise = pilot.listwise and not pilot.as_pairwise
+    missing: Missing = "listwise" if listwise else "pairwise"
     return MomentSums(
         columns=pilot.columns,
         missing=missing,
