@@ -17,7 +17,7 @@ CASES = [
         call=satisfaction_ratio,
         data=likert(60, ["p1", "p2", "e1", "e2"], lo=1, hi=7, seed=11),
         kwargs={"perceived": ["p1", "p2"], "expected": ["e1", "e2"], "scale": (1, 7)},
-        lazy=False,  # per-respondent ratios need the rows
+        lazy=True,
         moments=False,
         weights=True,
         segments=True,

@@ -18,6 +18,8 @@ __all__ = [
     "cleaned",
     "engine_name",
     "num",
+    "off_scale",
+    "off_scale_counts",
     "raise_bad_weights",
     "resolve_columns",
     "to_lazy",
@@ -130,6 +132,51 @@ def cleaned(
         exprs.append(clean(weight).alias(W))
     exprs += [nw.col(k) for k in keep]
     return frame.select(*exprs)
+
+
+def off_scale(
+    x: nw.Expr, kind: str, minimum: float, maximum: float, points: Sequence[float]
+) -> nw.Expr:
+    """Return true for a finite answer off a scale (null where ``x`` is null).
+
+    ``kind`` is a :class:`~satmodels.scales.Scale`'s: an interval checks the
+    range, a Likert scale also whole numbers, a levels scale its points.
+    """
+    if kind == "levels":
+        out = ~x.is_in(list(points))
+    else:
+        out = (x < minimum) | (x > maximum)
+        if kind == "likert":
+            out = out | (x.floor() != x)
+    return out & (x.abs() != INF)
+
+
+def off_scale_counts(
+    frame: nw.LazyFrame[Any],
+    cols: Sequence[str],
+    kind: str,
+    bounds: tuple[float, float],
+    points: Sequence[float],
+) -> list[tuple[str, int, float]]:
+    """Count each column's answers off a scale, and their smallest: one query.
+
+    Returns (column, count, smallest) of every column with such answers;
+    NaN is missing, not off the scale; an infinite value is counted.
+    """
+    exprs: list[nw.Expr] = []
+    for i, c in enumerate(cols):
+        x = clean(c)
+        bad = off_scale(x, kind, bounds[0], bounds[1], points) | (x.abs() == INF)
+        exprs += [
+            bad.cast(nw.Int64).sum().alias(f"n{i}"),
+            nw.when(bad).then(x).min().alias(f"v{i}"),
+        ]
+    row = frame.select(*exprs).collect().row(0)
+    return [
+        (c, int(num(row[2 * i])), num(row[2 * i + 1]))
+        for i, c in enumerate(cols)
+        if num(row[2 * i])
+    ]
 
 
 def bad_weight(w: nw.Expr) -> nw.Expr:

@@ -33,7 +33,7 @@ from ._result import RatioResult
 if TYPE_CHECKING:
     from .._ratio_scan import Sums
 
-__all__ = ["ratio_from_engine"]
+__all__ = ["ratio_from_engine", "result_from_sums"]
 
 
 def _aggregates(
@@ -43,7 +43,7 @@ def _aggregates(
     out: dict[str, list[float]] = {k: [] for k in Aggregates.__slots__}
     for s, (sa, sb, sc) in zip(rows, shifts, strict=True):
         n, w_sum, ww = s["n"], s["sw"], s["sww"]
-        d = {x: s[f"s{x}"] / w_sum for x in "abc"}
+        d = {x: s[f"s{x}"] / w_sum if w_sum > 0 else math.nan for x in "abc"}
         mean = {"a": sa + d["a"], "b": sb + d["b"], "c": sc + d["c"]}
 
         def centred(
@@ -56,7 +56,8 @@ def _aggregates(
                 + d[x] * d[y] * s["sww"]
             )
 
-        f = n / (n - 1) / w_sum**2
+        # fewer than two respondents: NaN variances (the caller warns)
+        f = n / (n - 1) / w_sum**2 if n >= 2 else math.nan
         rom = mean["b"] / mean["a"]
         k = sb - rom * sa
         g2 = (
@@ -105,27 +106,35 @@ def ratio_from_engine(
                 grade_codes(c, cuts[names[j]]), weights=sw, minlength=5
             )
         sums.grades = grades
-    return _result(sums, names, cuts, perceived, expected, confidence_level)
+    if any(bl["n"] < 2 for bl in sums.blocks):
+        return None  # the small-sample warnings (or errors): in memory
+    if not all(math.isfinite(v) for bl in sums.blocks for v in bl.values()):
+        return None
+    return result_from_sums(sums, names, cuts, perceived, expected, confidence_level)
 
 
-def _result(  # noqa: PLR0917
+def result_from_sums(  # noqa: PLR0917
     scan: Sums,
     names: tuple[str, ...],
     cuts: dict[str, tuple[float, ...]],
     perceived: Sequence[str],
     expected: Sequence[str],
     confidence_level: float,
-) -> RatioResult | None:
-    """Build the result from the sums (None: too few respondents)."""
+    *,
+    backend: str | None = None,
+    segment: str | None = None,
+) -> RatioResult:
+    """Build the result from the sums (a file's scan or a lazy frame's).
+
+    An item or overall aggregate on fewer than two respondents gets NaN
+    standard errors and intervals (the lazy path warns, as the rows do).
+    """
     k = len(names)
-    if any(bl["n"] < 2 for bl in scan.blocks):
-        return None  # the small-sample warnings (or errors): in memory
-    if not all(math.isfinite(v) for bl in scan.blocks for v in bl.values()):
-        return None
     n_rows = scan.n_rows
-    item = _aggregates(scan.blocks[:-1], scan.shift[:-1])
-    overall = _aggregates(scan.blocks[-1:], scan.shift[-1:])
-    est = _estimates(item, overall, names, confidence_level, None, None)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        item = _aggregates(scan.blocks[:-1], scan.shift[:-1])
+        overall = _aggregates(scan.blocks[-1:], scan.shift[-1:])
+        est = _estimates(item, overall, names, confidence_level, backend, segment)
     reasons = {
         key: v
         for key, v in (("no complete pair", scan.no_pair), ("zero weight", scan.zero_w))

@@ -52,7 +52,7 @@ __all__ = ["satisfaction_ratio"]
 
 _WHERE = "satisfaction_ratio"
 Cuts = dict[str, tuple[float, ...]]
-_ROWS: tuple[Kind, ...] = ("rows",)
+_ACCEPT: tuple[Kind, ...] = ("rows", "lazy")
 
 
 def satisfaction_ratio(
@@ -197,7 +197,7 @@ def satisfaction_ratio(
         roles={"perceived": perceived, "expected": expected},
         weights=weights,
         segments=segments,
-        accept=_ROWS,
+        accept=_ACCEPT,
     )
     p_cols, e_cols = table.role("perceived"), table.role("expected")
     if len(p_cols) != len(e_cols):
@@ -209,14 +209,20 @@ def satisfaction_ratio(
         raise InputError(msg)
     names = _item_names(items, p_cols)
     cuts = _thresholds(thresholds, names)
-    _check_values(table, p_cols, e_cols, sc, nan_policy)
-    result = _fit(table, names, cuts, level, segment=None)
-    if not table.segment_labels():
-        return result
-    parts = {
-        s: _fit(t, names, cuts, level, segment=s) for s, t in table.by_segment().items()
-    }
-    return replace(result, segments=parts)
+    if table.kind == "lazy":
+        result = _fit_lazy(table, names, cuts, level, sc, nan_policy, segment=None)
+        parts = {
+            s: _fit_lazy(t, names, cuts, level, sc, nan_policy, segment=s)
+            for s, t in table.by_segment().items()
+        }
+    else:
+        _check_values(table, p_cols, e_cols, sc, nan_policy)
+        result = _fit(table, names, cuts, level, segment=None)
+        parts = {
+            s: _fit(t, names, cuts, level, segment=s)
+            for s, t in table.by_segment().items()
+        }
+    return replace(result, segments=parts) if parts else result
 
 
 # --------------------------------------------------------------- checks
@@ -383,7 +389,7 @@ def _fit(
         one,
         w[full],
     )
-    _warn_small(item, overall, names, where)
+    _warn_small(item.n, overall.n[0], names, where)
     est = _estimates(item, overall, names, level, table.backend, segment)
     report = _missing_report(table, observed, used_b, w, (*p_cols, *e_cols))
     return RatioResult(
@@ -430,19 +436,44 @@ def _fit(
     )
 
 
+def _fit_lazy(  # noqa: PLR0917 - the pieces of one fit
+    table: Table,
+    names: tuple[str, ...],
+    cuts: Cuts,
+    level: float,
+    sc: Scale | None,
+    nan_policy: str,
+    *,
+    segment: str | None,
+) -> RatioResult:
+    """Fit a lazy frame from two aggregations on its engine."""
+    from ._engine import result_from_sums  # noqa: PLC0415 - it imports this module
+    from ._lazy import lazy_sums  # noqa: PLC0415 - narwhals, engines only
+
+    p_cols, e_cols = table.role("perceived"), table.role("expected")
+    where = _WHERE if segment is None else f"{_WHERE} (segment {segment!r})"
+    sums = lazy_sums(table, names, [cuts[nm] for nm in names], sc, nan_policy, where)
+    res = result_from_sums(
+        sums, names, cuts, p_cols, e_cols, level,
+        backend=table.backend, segment=segment,
+    )  # fmt: skip
+    _warn_small(res.n, res.overall_n, names, where)
+    return res
+
+
 def _warn_small(
-    item: Aggregates, overall: Aggregates, names: tuple[str, ...], where: str
+    item_n: object, overall_n: float, names: tuple[str, ...], where: str
 ) -> None:
-    few = [nm for nm, k in zip(names, item.n, strict=True) if k < 2]
+    few = [nm for nm, k in zip(names, np.asarray(item_n), strict=True) if k < 2]
     if few:
         msg = (
             f"{where}: item(s) {few} rest on one respondent; a standard error and "
             "an interval need at least 2, so they are NaN."
         )
         warnings.warn(msg, SmallSampleWarning, stacklevel=4)
-    elif overall.n[0] < 2:
+    elif overall_n < 2:
         msg = (
-            f"{where}: {int(overall.n[0])} respondent(s) answered every item; the "
+            f"{where}: {int(overall_n)} respondent(s) answered every item; the "
             "overall aggregates need at least 2 for a standard error (NaN)."
         )
         warnings.warn(msg, SmallSampleWarning, stacklevel=4)

@@ -1,0 +1,317 @@
+r"""c = b / a of a lazy frame (DuckDB, polars lazy, PySpark, Dask): engine sums.
+
+:func:`~satmodels.ratio.satisfaction_ratio` on a lazy frame never collects
+the rows. Two aggregations run on the engine:
+
+1. the checks the in-memory path makes (infinite answers, answers off the
+   scale, ``a <= 0``, ``b < 0``, missing answers under
+   ``nan_policy="raise"``, bad weights), the missing-data account and the
+   weighted sums of a, b and c = b / a of every item (and of the
+   respondents' item-averaged a, b, c over those who answered every item);
+2. the sums of :mod:`satmodels._ratio_scan` (``_SUMS``) of the values
+   shifted by the exact weighted means of the first pass, and the weighted
+   grade counts (c < t1, c < t2, c <= t3, c <= t4).
+
+:func:`satmodels.ratio._engine.result_from_sums` turns them into the
+result with the variances of :func:`~satmodels.ratio._kernels.aggregates`
+(Cochran 1977, eqs. 6.9 and 6.13). Shifting by the means first is the
+shifted-data algorithm of Chan, Golub & LeVeque (1983): no large sums
+cancel. The tests check agreement with the rows to 1e-12 on DuckDB,
+polars lazy, Dask and PySpark.
+
+References
+----------
+.. [1] Cochran, W. G. (1977). Sampling Techniques (3rd ed.), ch. 6. Wiley.
+.. [2] Chan, T. F., Golub, G. H., & LeVeque, R. J. (1983). Algorithms for
+   computing the sample variance: analysis and recommendations. The
+   American Statistician, 37(3), 242-247.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import narwhals.stable.v2 as nw
+
+from .._ratio_scan import Sums
+from ..data import Table
+from ..engines._frame import (
+    INF,
+    W,
+    bad_weight,
+    cleaned,
+    num,
+    off_scale,
+    raise_bad_weights,
+)
+from ..exceptions import InputError
+from ..scales import Scale
+
+__all__ = ["lazy_sums"]
+
+_WHERE = "satisfaction_ratio"
+
+
+def _off_scale(x: nw.Expr, scale: Scale) -> nw.Expr:
+    """Return true for a finite answer not on ``scale`` (null where x is)."""
+    return off_scale(x, scale.kind, scale.minimum, scale.maximum, scale.points())
+
+
+def _count(expr: nw.Expr, name: str) -> nw.Expr:
+    return expr.cast(nw.Int64).sum().alias(name)
+
+
+def _prepared(frame: nw.LazyFrame[Any], k: int) -> nw.LazyFrame[Any]:
+    """Add the row flags and derived values the two passes sum.
+
+    ``__o{j}`` (pair j observed), ``__u{j}`` (observed with a positive
+    weight), ``__c{j}`` (b / a), ``__any`` (some pair observed), ``__used``
+    (some pair used), ``__full`` (every pair used) and ``__fa``, ``__fb``,
+    ``__fc`` (the row's item-averaged a, b and c). Computed once a row,
+    they keep every aggregate a small expression (as
+    :mod:`satmodels.engines.expressions` does; Dask evaluates no horizontal
+    expression inside an aggregation).
+    """
+    x = [nw.col(f"__x{i}") for i in range(2 * k)]  # a..., b...
+    obs = [~x[j].is_null() & ~x[k + j].is_null() for j in range(k)]
+    frame = frame.with_columns(
+        *(o.alias(f"__o{j}") for j, o in enumerate(obs)),
+        *((o & (nw.col(W) > 0)).alias(f"__u{j}") for j, o in enumerate(obs)),
+        *((x[k + j] / x[j]).alias(f"__c{j}") for j in range(k)),
+    )
+    observed = [nw.col(f"__o{j}") for j in range(k)]
+    used = [nw.col(f"__u{j}") for j in range(k)]
+    ratios = [nw.col(f"__c{j}") for j in range(k)]
+    return frame.with_columns(
+        nw.any_horizontal(*observed, ignore_nulls=True).alias("__any"),
+        nw.any_horizontal(*used, ignore_nulls=True).alias("__used"),
+        nw.all_horizontal(*used, ignore_nulls=True).alias("__full"),
+        (nw.sum_horizontal(*x[:k]) / k).alias("__fa"),
+        (nw.sum_horizontal(*x[k:]) / k).alias("__fb"),
+        (nw.sum_horizontal(*ratios) / k).alias("__fc"),
+    )
+
+
+def _triples(k: int) -> list[tuple[nw.Expr, nw.Expr, nw.Expr, nw.Expr]]:
+    """Return (used, a, b, c) of every item, then of the row means."""
+    out = [
+        (nw.col(f"__u{j}"), nw.col(f"__x{j}"), nw.col(f"__x{k + j}"), nw.col(f"__c{j}"))
+        for j in range(k)
+    ]
+    out.append((nw.col("__full"), nw.col("__fa"), nw.col("__fb"), nw.col("__fc")))
+    return out
+
+
+def _first_pass(
+    frame: nw.LazyFrame[Any], k: int, scale: Scale | None, *, weighted: bool
+) -> dict[str, float]:
+    """Return the checks, account and raw weighted sums: one aggregation."""
+    x = [nw.col(f"__x{i}") for i in range(2 * k)]  # a..., b...
+    w = nw.col(W)
+    exprs: list[nw.Expr] = [nw.len().alias("rows")]
+    for i, xi in enumerate(x):
+        exprs += [
+            _count(xi.is_null(), f"miss{i}"),
+            _count(xi.abs() == INF, f"inf{i}"),
+        ]
+        if scale is not None:
+            bad = _off_scale(xi, scale)
+            exprs += [
+                _count(bad, f"off{i}"),
+                nw.when(bad).then(xi).min().alias(f"offv{i}"),
+            ]
+    for j in range(k):
+        a, b, o = x[j], x[k + j], nw.col(f"__o{j}")
+        exprs += [
+            _count(o & (a <= 0), f"nonpos{j}"),
+            nw.when(o & (a <= 0)).then(a).min().alias(f"nonposv{j}"),
+            _count(o & (b < 0), f"neg{j}"),
+            nw.when(o & (b < 0)).then(b).min().alias(f"negv{j}"),
+        ]
+    for j, (u, a, b, c) in enumerate(_triples(k)):
+        exprs += [
+            _count(u, f"n{j}"),
+            nw.when(u).then(w).sum().alias(f"sw{j}"),
+            nw.when(u).then(w * a).sum().alias(f"sa{j}"),
+            nw.when(u).then(w * b).sum().alias(f"sb{j}"),
+            nw.when(u).then(w * c).sum().alias(f"sc{j}"),
+        ]
+    any_obs = nw.col("__any")
+    exprs += [_count(~any_obs, "no_pair"), _count(nw.col("__used"), "rows_used")]
+    if weighted:
+        exprs += [
+            _count(bad_weight(w), "badw"),
+            _count(any_obs & (w == 0), "zero_w"),
+        ]
+    out = frame.select(*exprs).collect()
+    return {
+        key: float("nan") if v is None else float(v)
+        for key, v in zip(out.columns, out.row(0), strict=True)
+    }
+
+
+def _check(  # noqa: PLR0917 - the pieces of one check
+    row: dict[str, float],
+    p_cols: Sequence[str],
+    e_cols: Sequence[str],
+    scale: Scale | None,
+    nan_policy: str,
+    weight: str | None,
+) -> None:
+    """Raise what the in-memory checks raise (counts instead of rows)."""
+    k = len(e_cols)
+    raise_bad_weights(int(row.get("badw", 0)), weight, _WHERE)
+    for label, cols, start in (("expected", e_cols, 0), ("perceived", p_cols, k)):
+        for j, col in enumerate(cols):
+            i = start + j
+            if row[f"inf{i}"]:
+                msg = (
+                    f"The '{label}' column {col!r} of {_WHERE} has "
+                    f"{int(row[f'inf{i}'])} infinite value(s)."
+                )
+                raise InputError(msg)
+            if scale is not None and row[f"off{i}"]:
+                msg = (
+                    f"The '{label}' column {col!r} of {_WHERE} has "
+                    f"{int(row[f'off{i}'])} answer(s) outside the "
+                    f"{scale.describe()} scale (the smallest of them: "
+                    f"{row[f'offv{i}']!r})."
+                )
+                raise InputError(msg)
+            if nan_policy == "raise" and row[f"miss{i}"]:
+                msg = (
+                    f"The '{label}' column {col!r} of {_WHERE} has "
+                    f"{int(row[f'miss{i}'])} missing cell(s); pass "
+                    "nan_policy='omit' to drop and count those pairs."
+                )
+                raise InputError(msg)
+    for j in range(k):
+        if row[f"nonpos{j}"]:
+            msg = (
+                f"The 'expected' column {e_cols[j]!r} of {_WHERE} must be positive "
+                f"(c = b / a); {int(row[f'nonpos{j}'])} value(s) are not, the "
+                f"smallest {row[f'nonposv{j}']!r}."
+            )
+            raise InputError(msg)
+    for j in range(k):
+        if row[f"neg{j}"]:
+            msg = (
+                f"The 'perceived' column {p_cols[j]!r} of {_WHERE} must not be "
+                f"negative; {int(row[f'neg{j}'])} value(s) are, the smallest "
+                f"{row[f'negv{j}']!r}."
+            )
+            raise InputError(msg)
+
+
+def _second_pass(
+    frame: nw.LazyFrame[Any],
+    k: int,
+    shift: list[tuple[float, float, float]],
+    cuts: Sequence[Sequence[float]],
+) -> list[float]:
+    """Return the shifted sums (``_SUMS`` order) of every triple, then grades."""
+    w = nw.col(W)
+    ww = w * w
+    triples = _triples(k)
+    exprs: list[nw.Expr] = []
+    for j, (u, a_raw, b_raw, c_raw) in enumerate(triples):
+        sa, sb, sc = shift[j]
+        a, b, c = a_raw - sa, b_raw - sb, c_raw - sc
+
+        def s(e: nw.Expr, name: str, u: nw.Expr = u, j: int = j) -> nw.Expr:
+            return nw.when(u).then(e).sum().alias(f"{name}_{j}")
+
+        exprs += [
+            _count(u, f"n_{j}"),
+            s(w, "sw"), s(ww, "sww"),
+            s(w * a, "sa"), s(w * b, "sb"), s(w * c, "sc"),
+            s(ww * a, "qa"), s(ww * b, "qb"), s(ww * c, "qc"),
+            s(ww * a * a, "paa"), s(ww * b * b, "pbb"), s(ww * c * c, "pcc"),
+            s(ww * a * b, "pab"),
+        ]  # fmt: skip
+    for j in range(k):
+        t1, t2, t3, t4 = (float(t) for t in cuts[j])
+        u, c = triples[j][0], triples[j][3]
+        exprs += [
+            nw.when(u & (c < t1)).then(w).sum().alias(f"g0_{j}"),
+            nw.when(u & (c < t2)).then(w).sum().alias(f"g1_{j}"),
+            nw.when(u & (c <= t3)).then(w).sum().alias(f"g2_{j}"),
+            nw.when(u & (c <= t4)).then(w).sum().alias(f"g3_{j}"),
+        ]
+    out = frame.select(*exprs).collect()
+    return [num(v) for v in out.row(0)]
+
+
+def lazy_sums(  # noqa: PLR0917 - the pieces of one fit
+    table: Table,
+    items: Sequence[str],
+    cuts: Sequence[Sequence[float]],
+    scale: Scale | None,
+    nan_policy: str,
+    where: str,
+) -> Sums:
+    """Check a lazy table and return its sums (:class:`~satmodels._ratio_scan.Sums`).
+
+    Raises
+    ------
+    InputError
+        As the in-memory checks: infinite answers, answers off ``scale``,
+        missing answers under ``nan_policy="raise"``, ``a <= 0``,
+        ``b < 0``, bad weights, an item without respondents (counts in
+        place of rows: a lazy frame has no row order).
+    """
+    import numpy as np  # noqa: PLC0415
+
+    from ._grade import GRADES  # noqa: PLC0415
+
+    p_cols, e_cols = table.role("perceived"), table.role("expected")
+    k = len(e_cols)
+    weight = table.weight_column
+    weighted = weight is not None
+    frame = cleaned(table.lazy, [*e_cols, *p_cols], weight)
+    if not weighted:  # a column of ones: engines sum no bare literal
+        frame = frame.with_columns(nw.lit(1.0).alias(W))
+    frame = _prepared(frame, k)
+    row = _first_pass(frame, k, scale, weighted=weighted)
+    _check(row, p_cols, e_cols, scale, nan_policy, weight)
+    for j in range(k):
+        if not row[f"n{j}"] > 0 or not row[f"sw{j}"] > 0:
+            msg = (
+                f"Item {items[j]!r} of {where} has no respondent with both a "
+                "and b and a positive weight."
+            )
+            raise InputError(msg)
+    shift = [
+        tuple(_mean(row, f"s{x}{j}", f"sw{j}") for x in "abc") for j in range(k + 1)
+    ]
+    vals = _second_pass(frame, k, shift, cuts)  # type: ignore[arg-type]
+    per = 13
+    from .._ratio_scan import _SUMS  # noqa: PLC0415
+
+    blocks = [
+        dict(zip(_SUMS, vals[j * per : (j + 1) * per], strict=True))
+        for j in range(k + 1)
+    ]
+    below = np.array(vals[(k + 1) * per :]).reshape(k, 4)
+    total = np.array([blocks[j]["sw"] for j in range(k)])[:, None]
+    grades = np.diff(np.concatenate([np.zeros((k, 1)), below, total], axis=1))
+    assert grades.shape[1] == len(GRADES)  # noqa: S101 - five levels
+    n_rows = int(row["rows"])
+    return Sums(
+        blocks=blocks,
+        shift=shift,  # type: ignore[arg-type]
+        grades=grades,
+        n_rows=n_rows,
+        no_pair=int(row["no_pair"]),
+        zero_w=int(row.get("zero_w", 0)),
+        rows_used=int(row["rows_used"]),
+        missing=[int(row[f"miss{k + j}"]) for j in range(k)]
+        + [int(row[f"miss{j}"]) for j in range(k)],
+        weighted=weighted,
+    )
+
+
+def _mean(row: dict[str, float], num_key: str, den_key: str) -> float:
+    den = row[den_key]
+    return row[num_key] / den if den > 0 else 0.0
