@@ -39,6 +39,7 @@ from satmodels.csi import (
     nps,
     prca,
 )
+from satmodels.csi import _category as category_module
 from satmodels.stats.counts import CategoryCounts
 
 SCORES = [10, 9, 9, 10, 9, 7, 8, 8, 3, 6]  # 5 promoters, 3 passives, 2 detractors
@@ -142,9 +143,32 @@ def test_top_box_and_effort_on_an_interval_scale() -> None:
     assert r.mean == pytest.approx(np.mean(x))
     with pytest.raises(InputError, match=r"'top_box' parameter of csat"):
         csat(x, scale=cont, top_box=10)
-    # a lazy frame is counted against the points of a discrete scale
-    with pytest.raises(InputError, match=r"'scale' parameter of csat must be a disc"):
-        csat(pl.DataFrame({"q": x}).lazy(), scale=cont)
+    # a lazy frame counts its distinct answers (one DISTINCT on the engine)
+    lazy = pl.DataFrame({"q": x}).lazy()
+    assert csat(lazy, scale=cont).csat == pytest.approx(100 * 2 / 6, rel=1e-14)
+    assert ces(lazy, scale=cont).agree == pytest.approx(100 * 4 / 6, rel=1e-14)
+    assert csat(lazy).scale == csat(x).scale  # no scale: the observed range
+
+
+def test_interval_scale_on_a_lazy_frame_is_checked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cont = Scale.interval(0, 10)
+    frame = pl.DataFrame({"q": [1.0, 2.5, 11.0, None], "w": [1.0, 2.0, 1.0, 1.0]})
+    with pytest.raises(InputError, match=r"outside the \[0, 10\] .* 'q': \[11.0\]"):
+        csat(frame.lazy(), items="q", scale=cont)
+    with pytest.raises(InputError, match="infinite value in column 'q'"):
+        csat(pl.DataFrame({"q": [1.0, math.inf]}).lazy())
+    # an answer seen only with weight 0 is no point to count (as the rows)
+    ok = pl.DataFrame({"q": [9.5, 2.5, 1.0], "w": [1.0, 0.0, 1.0]})
+    got = csat(ok.lazy(), items="q", scale=cont, weights="w", top_box=1)
+    want = csat(ok, items="q", scale=cont, weights="w", top_box=1)
+    assert got.csat == pytest.approx(want.csat, rel=1e-14)
+    assert want.csat == 50.0  # 9.5 is in the top box (above 9), 1.0 is not
+    monkeypatch.setattr(category_module, "MAX_OBSERVED_POINTS", 2)
+    many = pl.DataFrame({"q": np.linspace(0, 10, 9)}).lazy()
+    with pytest.raises(InputError, match="more than 2 distinct answers"):
+        csat(many, scale=cont)
 
 
 def test_no_usable_answer_in_memory() -> None:

@@ -483,6 +483,38 @@ def test_csm_from_moments_and_lazy() -> None:
         csm(df.lazy(), segments=["x"] * 50)
 
 
+def test_csm_codes_and_scale_checks_on_lazy_frames() -> None:
+    duckdb = pytest.importorskip("duckdb")
+    rng = np.random.default_rng(31)
+    raw = rng.integers(1, 6, size=(80, 2)).astype(float)
+    raw[3, 0] = np.nan
+    df = pl.DataFrame(raw, schema=["q1", "q2"]).with_columns(
+        pl.col("q1").fill_nan(None)
+    )
+    eager = csm(raw, columns=["q1", "q2"], scale=FIVE_LEVEL, codes=(1, 2, 3, 4, 5))
+    rel = duckdb.connect().from_arrow(df.to_arrow())
+    for lazy in (df.lazy(), rel):  # codes mapped to 0..100 on the engine
+        r = csm(lazy, scale=FIVE_LEVEL, codes=(1, 2, 3, 4, 5))
+        assert r.items == pytest.approx(eager.items, rel=1e-14)
+        assert r.se == pytest.approx(eager.se, rel=1e-12)
+        assert r.item_n == eager.item_n
+    bad = df.with_columns(pl.col("q2").replace(3.0, 7.0))
+    with pytest.raises(InputError, match=r"'q2' .* outside the .* codes .* 7.0"):
+        csm(bad.lazy(), scale=FIVE_LEVEL, codes=(1, 2, 3, 4, 5))
+    # an off-scale answer whose item mean stays on the scale is still refused
+    pts = np.array(FIVE_LEVEL.points())
+    scored = pl.DataFrame(
+        {c: pts[np.nan_to_num(raw[:, j], nan=1).astype(int) - 1] for j, c in
+         enumerate(["q1", "q2"])}
+    )  # fmt: skip
+    assert csm(scored.lazy(), scale=FIVE_LEVEL).csm == pytest.approx(
+        csm(scored, scale=FIVE_LEVEL).csm, rel=1e-14
+    )
+    with pytest.raises(InputError, match=r"'q1' .* 21 answer\(s\) outside .* 40.0"):
+        csm(scored.with_columns(pl.col("q1").replace(60.0, 40.0)).lazy(),
+            scale=FIVE_LEVEL)  # fmt: skip
+
+
 def test_zero_weight_leaf_still_counts_in_totals() -> None:
     spec = json.loads(json.dumps(TREE_SPEC))
     spec["root"]["children"][0]["children"][0]["weight"] = 0.0

@@ -253,8 +253,14 @@ def _from_counts(
     scale: Scale,
     nan_policy: str,
     where: str,
+    *,
+    points: FloatArray | None = None,
 ) -> tuple[Sums, FloatArray, int, int]:
-    """Per-point sums of one column of a CategoryCounts (+ missing, zero weight)."""
+    """Per-point sums of one column of a CategoryCounts (+ missing, zero weight).
+
+    ``points``: the points to sum at (default: the scale's, or for an
+    interval scale the counted categories).
+    """
     j = cc.columns.index(column)
     cats = np.asarray(cc.categories, dtype=np.float64)
     used = cc.counts[j] > 0
@@ -272,7 +278,7 @@ def _from_counts(
             f"value(s) in column '{column}' and nan_policy='raise'."
         )
         raise InputError(msg)
-    pts = np.asarray(scale.points(), dtype=np.float64)
+    pts = np.asarray(scale.points() if points is None else points, dtype=np.float64)
     if pts.size == 0:  # interval scale: the counted categories are the points
         order = np.argsort(cats)
         pts = cats[order][used[order]]
@@ -322,9 +328,10 @@ def gather(
 
     Rows in memory, a lazy frame (counted on its engine, per segment) and
     :class:`~satmodels.stats.counts.CategoryCounts` give the same sums. An
-    interval scale uses the observed answers as its points (rows and counts
-    only: a lazy frame needs a discrete scale to count against). Without a
-    scale, the observed minimum and maximum are used
+    interval scale uses the observed answers as its points (a lazy frame
+    finds them with one DISTINCT on its engine, up to
+    ``MAX_OBSERVED_POINTS``). Without a scale, the observed minimum and
+    maximum are used
     (:func:`~satmodels.scales.observed_scale`).
     """
     column = _column(table, where)
@@ -409,13 +416,11 @@ def _gather_lazy(
     table: Table, column: str, scale: Scale | None, nan_policy: str, where: str
 ) -> Gathered:
     discrete = np.asarray(() if scale is None else scale.points(), dtype=np.float64)
+    points = discrete
     if scale is None or discrete.size == 0:
-        msg = (
-            f"The 'scale' parameter of {where} must be a discrete Scale "
-            "(Likert or levels) for a lazy frame: the answers are counted "
-            f"against its points on the engine. Got {scale!r}."
-        )
-        raise InputError(msg)
+        # an interval scale (or none): the observed answers are the points,
+        # found by one DISTINCT on the engine
+        discrete, points, scale = _observed_points(table, column, scale, where)
     # every segment counted by one grouped aggregation on the engine
     need = ((column,), tuple(float(c) for c in discrete))
     by_seg = table.by_segment(counts=[need]) if table.segment_column is not None else {}
@@ -426,7 +431,9 @@ def _gather_lazy(
             categories=discrete.tolist(),
             nan_policy="raise" if nan_policy == "raise" else "omit",
         )
-        s, _, miss, zero = _from_counts(counts, column, scale, nan_policy, where)
+        s, _, miss, zero = _from_counts(
+            counts, column, scale, nan_policy, where, points=points
+        )
         found[label] = (s, miss, zero)
     unit = float(found[""][0][1].max())
     scaled = {k: _scaled(v[0], unit) if unit > 0 else v[0] for k, v in found.items()}
@@ -437,7 +444,7 @@ def _gather_lazy(
     parts = _nonempty({k: v for k, v in scaled.items() if k}, where)
     return Gathered(
         total=scaled[""],
-        points=discrete,
+        points=points,
         parts=parts,
         report=report,
         weighted=table.weighted,
@@ -445,6 +452,59 @@ def _gather_lazy(
         segmented=bool(by_seg),
         scale=scale,
     )
+
+
+#: Distinct answers a lazy frame may have under an interval scale (or none):
+#: more are not categories to count (rows in memory take any number).
+MAX_OBSERVED_POINTS = 10_000
+
+
+def _observed_points(
+    table: Table, column: str, scale: Scale | None, where: str
+) -> tuple[FloatArray, FloatArray, Scale]:
+    """Return a lazy frame's distinct answers, the points and the scale.
+
+    As the rows do: every answer is checked against ``scale``; the points
+    are the answers of rows with a positive weight (the other answers are
+    counted, with no weight); without a scale, the points' observed range
+    is the scale (:func:`~satmodels.scales.observed_scale`).
+    """
+    import narwhals.stable.v2 as nw  # noqa: PLC0415 - engines only
+
+    from ..engines._frame import clean  # noqa: PLC0415
+
+    w = table.weight_column
+    keep = nw.lit(value=True) if w is None else clean(w) > 0
+    found = (
+        table.lazy.select(clean(column).alias("x"), keep.alias("keep"))
+        .filter(~nw.col("x").is_null())
+        .unique()
+        .head(2 * MAX_OBSERVED_POINTS + 1)
+        .collect()
+    )
+    x = np.asarray(found.get_column("x").to_list(), dtype=np.float64)
+    kept = np.asarray(found.get_column("keep").to_list(), dtype=bool)
+    if x.size > 2 * MAX_OBSERVED_POINTS:
+        msg = (
+            f"The 'items' column '{column}' of {where} has more than "
+            f"{MAX_OBSERVED_POINTS} distinct answers: on a lazy frame an interval "
+            "scale counts its observed answers, so pass a discrete Scale (Likert "
+            "or levels) or the rows in memory."
+        )
+        raise InputError(msg)
+    bad = np.isinf(x) if scale is None else scale.invalid_mask(x)
+    if bad.any():
+        shown = "an infinite value" if scale is None else scale.describe() + " scale"
+        msg = (
+            f"The 'items' parameter of {where} has answer(s) outside the {shown} "
+            f"in column '{column}': {sorted(x[bad].tolist())[:5]}."
+        )
+        raise InputError(msg)
+    pts = np.unique(x[kept])
+    if pts.size == 0:
+        raise _no_usable(where)
+    sc = scale if scale is not None else observed_scale(pts, where)
+    return np.unique(x), pts, sc
 
 
 def _nonempty(parts: dict[str, Sums], where: str) -> dict[str, Sums]:

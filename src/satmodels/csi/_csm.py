@@ -244,6 +244,60 @@ def _map_codes(
     return np.where(np.isnan(x), np.nan, mapped)
 
 
+def _lazy_codes(
+    tab: Table,
+    cols: Sequence[str],
+    codes: Sequence[float] | None,
+    scale: Scale,
+    where: str,
+) -> Table:
+    """Check a lazy frame's answers (one query); map ``codes`` on the engine.
+
+    Every answer is checked against the scale (or the codes), as the rows
+    are, with its count and smallest value in the message. A code becomes
+    its level's value as ``sum_i v_i [x = c_i]`` (exact: one term is
+    ``v_i``, the others 0; a missing answer stays missing).
+    """
+    import narwhals.stable.v2 as nw  # noqa: PLC0415 - engines only
+
+    from ..engines._frame import clean, off_scale_counts  # noqa: PLC0415
+
+    pts = np.asarray(scale.points(), dtype=np.float64)
+    check = scale
+    if codes is not None:
+        code_arr = np.asarray(codes, dtype=np.float64)
+        if code_arr.ndim != 1 or code_arr.shape[0] != pts.shape[0]:
+            _map_codes(np.empty((0, 0)), codes, scale, cols)  # raises its error
+        check = Scale.levels(sorted(code_arr.tolist()), name="codes")
+    bad = off_scale_counts(
+        tab.lazy, cols, check.kind, (check.minimum, check.maximum), check.points()
+    )
+    if bad:
+        col, n, low = bad[0]
+        name = "codes" if codes is not None else "scale"
+        msg = (
+            f"Column '{col}' of the 'items' parameter of {where} has {n} "
+            f"answer(s) outside the {check.describe()} {name} (the smallest of "
+            f"them: {low!r})."
+        )
+        raise InputError(msg)
+    if codes is None:
+        return tab
+
+    def mapped(c: str) -> nw.Expr:
+        x = clean(c)
+        terms = [
+            (x == float(code)).cast(nw.Float64) * float(v)
+            for code, v in zip(codes, pts, strict=True)
+        ]
+        out = terms[0]
+        for t in terms[1:]:
+            out = out + t
+        return out.alias(c)
+
+    return replace(tab, lazy=tab.lazy.with_columns(*(mapped(c) for c in cols)))
+
+
 def mean_covariance(m: Moments) -> FloatArray:
     r"""Covariance matrix of the (weighted) item means, from Moments.
 
@@ -408,9 +462,8 @@ def csm(
             tab = replace(tab, values=values, value_bounds=None)
         else:
             check_on_scale(x, cols, scale, where)
-    elif codes is not None:
-        msg = f"The 'codes' parameter of {where} needs the rows in memory."
-        raise InputError(msg)
+    elif tab.kind == "lazy":
+        tab = _lazy_codes(tab, cols, codes, scale, where)
 
     def fit(t: Table, segment: str | None) -> CSMResult:
         m = t.moments(cols, missing="pairwise", nan_policy=nan_policy, name="data")
