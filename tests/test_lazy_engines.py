@@ -267,6 +267,33 @@ def test_lazy_null_and_nan_both_missing() -> None:
     np.testing.assert_allclose(m.mean, [2.5, 3.0])
 
 
+def test_pairwise_without_missing_values_is_summed_listwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Nothing missing: every pair has the same rows, so listwise sums serve."""
+    from satmodels.engines import expressions
+
+    sizes: list[int] = []
+    real = expressions.sum_all  # type: ignore[attr-defined]
+
+    def spy(frame: Any, terms: Any) -> Any:
+        sizes.append(len(terms))
+        return real(frame, terms)
+
+    monkeypatch.setattr(expressions, "sum_all", spy)
+    full = {k: np.nan_to_num(v, nan=5.0) for k, v in DATA.items()}
+    for data, p_terms in ((full, 3 + 3 * 4 // 2), (DATA, None)):
+        sizes.clear()
+        got = Moments.from_data(_polars_lazy(data), weights="w", missing="pairwise")
+        want = Moments.from_data(data, weights="w", missing="pairwise")
+        _assert_same(got, want)
+        assert got.missing_report == want.missing_report
+        if p_terms is not None:
+            assert sizes == [p_terms]  # the sums and products of 3 columns
+        else:
+            assert sizes[0] > 3 * 3 * 3  # missing values: the pairwise sums
+
+
 @pytest.mark.parametrize(
     ("data", "kwargs", "pattern"),
     [
