@@ -183,7 +183,8 @@ def _unit_columns(
     return (
         {c: str(v) for c, v in industry_of.items()},
         sector_of,
-        {c: float(v) for c, v in size_of.items()},
+        # a missing size (None on an engine, NaN in memory) stays missing
+        {c: float("nan") if v is None else float(v) for c, v in size_of.items()},
     )
 
 

@@ -335,8 +335,9 @@ class Moments(ResultMixin):
 
     @property
     def mean(self) -> FloatArray:
-        """Column means, shape (p,) (or (B, p))."""
-        return np.diagonal(self.pair_mean, axis1=-2, axis2=-1).copy()
+        """Column means, shape (p,) (or (B, p)); NaN for an unobserved column."""
+        mean = np.diagonal(self.pair_mean, axis1=-2, axis2=-1)
+        return np.where(self.nobs > 0, mean, np.nan)
 
     @property
     def nobs(self) -> np.ndarray[Any, np.dtype[np.int64]]:
