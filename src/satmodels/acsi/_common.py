@@ -142,6 +142,11 @@ def check_scale(table: Table, moments: Moments, scale: Scale, where: str) -> Non
                 return
         scale.check(rows, columns=indicators, name="data", where=where)
         return
+    if table.kind == "lazy":  # every answer, on the engine (one query)
+        from ..data._checks import lazy_on_scale  # noqa: PLC0415
+
+        lazy_on_scale(table, indicators, scale, where)
+        return
     mean = moments.mean
     out_of = (mean < scale.minimum) | (mean > scale.maximum)
     if np.any(out_of):

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from .._typing import FloatArray
+from ..data._checks import lazy_on_scale
 from ..exceptions import InputError
 from ..scales import Scale, check_answered
 
-__all__ = ["check_no_nan", "check_on_scale", "means_on_scale"]
+__all__ = ["check_no_nan", "check_on_scale", "lazy_on_scale", "means_on_scale"]
 
 
 def check_on_scale(

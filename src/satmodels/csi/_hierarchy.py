@@ -38,7 +38,7 @@ from ..results._summary import Summary, table
 from ..stats.intervals import normal_quantile
 from ..stats.moments import MissingReport, Moments
 from ._ahp import AHPResult, InconsistencyWarning, ahp
-from ._common import check_no_nan, check_on_scale, means_on_scale
+from ._common import check_no_nan, check_on_scale, lazy_on_scale, means_on_scale
 from ._csm import mean_covariance
 from ._estimated import check_choice, fit_segments, headline_interval
 from ._options import CSIOptions
@@ -514,6 +514,8 @@ def csi_index(
         if nan_policy == "raise":
             check_no_nan(x, leaves, where)
         check_on_scale(x, leaves, tree.scale, where)
+    elif tab.kind == "lazy":
+        lazy_on_scale(tab, leaves, tree.scale, where)
     entries, amat, ahps = _leaf_weights(tree, on_inconsistent)
 
     def fit(t: Table, segment: str | None) -> CSIResult:

@@ -34,6 +34,7 @@ from ..results._estimates import Estimates, concat, estimates
 from ..scales import Scale, as_scale, observed_scale
 from ..stats.moments import MissingReport
 from ._category import check_on_scale
+from ._common import lazy_on_scale
 from ._drivers import DriverMethod, ImportanceResult, derived_importance
 from ._estimated import (
     EstimatedResult,
@@ -361,6 +362,9 @@ def ipa(
         raise InputError(msg)
     tgt = table.roles["target"][0] if importance is None else None
     needed = list(dict.fromkeys([*attrs, *([tgt] if tgt else []), *stated_cols]))
+
+    if table.kind == "lazy" and sc is not None:  # once, not per segment
+        lazy_on_scale(table, attrs, sc, where)
 
     def fit(part: Table, _segment: str | None) -> IPAResult:
         psc = sc

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .._typing import FloatArray
 from ..exceptions import InputError
+
+if TYPE_CHECKING:
+    from ..scales import Scale
+    from ._table import Table
 
 __all__ = [
     "as_names",
@@ -23,6 +27,7 @@ __all__ = [
     "check_weights",
     "duplicates",
     "label_array",
+    "lazy_on_scale",
     "not_numeric",
 ]
 
@@ -196,3 +201,26 @@ def canonical_label(value: object) -> str:
     if math.isfinite(number) and number.is_integer():
         return str(int(number))
     return text
+
+
+def lazy_on_scale(
+    table: Table, columns: Sequence[str], scale: Scale, where: str
+) -> None:
+    """Lazy frame: check every answer against ``scale`` on the engine (one query).
+
+    As :func:`check_on_scale` does for rows, with the count of answers off
+    the scale and the smallest of them (a lazy frame has no row order).
+    """
+    from ..engines._frame import off_scale_counts  # noqa: PLC0415 - lazy only
+
+    bad = off_scale_counts(
+        table.lazy, columns, scale.kind, (scale.minimum, scale.maximum), scale.points()
+    )
+    if bad:
+        col, n, low = bad[0]
+        msg = (
+            f"The 'data' parameter of {where} has {n} answer(s) outside the "
+            f"{scale.describe()} scale in column {col!r} (the smallest of them: "
+            f"{low!r})."
+        )
+        raise InputError(msg)
