@@ -37,9 +37,10 @@ CHILD = r"""
 import json, resource, sys, time
 t0, c0 = time.perf_counter(), time.process_time()
 import warnings
-from satmodels.study import run, runner
+from satmodels.study import run
+from satmodels.study import _data
 if sys.argv[1] == "memory":
-    runner.ENGINE_MIN_BYTES = 1 << 62
+    _data.ENGINE_MIN_BYTES = 1 << 62
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     res = run(sys.argv[2])

@@ -23,7 +23,7 @@ import pytest
 from satmodels.data._io import engine_source
 from satmodels.datasets import sample_study_path
 from satmodels.exceptions import InputError
-from satmodels.study import StudyResult, load_spec, run, runner
+from satmodels.study import StudyResult, _data, load_spec, run, runner
 
 duckdb = pytest.importorskip("duckdb")
 
@@ -81,7 +81,7 @@ def in_memory() -> StudyResult:
 def test_sample_study_in_the_engine_equals_the_rows(
     in_memory: StudyResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(runner, "ENGINE_MIN_BYTES", 0)
+    monkeypatch.setattr(_data, "ENGINE_MIN_BYTES", 0)
     seen: list[str] = []
     real = runner._RUNNERS["servqual"]
 
@@ -126,8 +126,8 @@ def test_a_marker_first_met_late_is_retried_with_every_marker(
     with pytest.raises(duckdb.Error):  # so the first reading fails
         src.connection.execute(f"SELECT sum(q0) FROM {src.relation}").fetchall()
     src.connection.close()
-    monkeypatch.setattr(runner, "ENGINE_MIN_BYTES", 0)
-    engine = runner._engine(spec, spec.names())
+    monkeypatch.setattr(_data, "ENGINE_MIN_BYTES", 0)
+    engine = _data.stage(spec, spec.names())
     assert engine is not None  # staged on the second try, with every marker
     engine.close()
     _assert_same(run(spec), want)
@@ -139,8 +139,8 @@ def test_a_cell_duckdb_cannot_read_gets_the_readers_message(
     spec = _spec_for(_big_copy(tmp_path, "seven"))
     with pytest.raises(InputError) as in_memory:
         run(spec)
-    monkeypatch.setattr(runner, "ENGINE_MIN_BYTES", 0)
-    assert runner._engine(spec, spec.names()) is None
+    monkeypatch.setattr(_data, "ENGINE_MIN_BYTES", 0)
+    assert _data.stage(spec, spec.names()) is None
     with pytest.raises(InputError) as staged:
         run(spec)
     assert str(staged.value) == str(in_memory.value)
@@ -150,7 +150,7 @@ def test_a_cell_duckdb_cannot_read_gets_the_readers_message(
 def test_a_failing_query_moves_the_rest_to_the_rows(
     in_memory: StudyResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(runner, "ENGINE_MIN_BYTES", 0)
+    monkeypatch.setattr(_data, "ENGINE_MIN_BYTES", 0)
     real = runner._RUNNERS["kano"]
     kinds: list[str] = []
 
@@ -176,7 +176,7 @@ def test_segment_labels_are_trimmed_as_the_reader_trims_them(
     data.write_text(text.replace(",north,", ", north ,"))
     spec = _spec_for(data)
     want = run(spec)
-    monkeypatch.setattr(runner, "ENGINE_MIN_BYTES", 0)
+    monkeypatch.setattr(_data, "ENGINE_MIN_BYTES", 0)
     got = run(spec)
     labels = {k for s in got.sections for k in getattr(
         s.results["main"], "segments", None) or {}}  # fmt: skip

@@ -23,6 +23,7 @@ from .._typing import FloatArray
 from ..exceptions import InputError
 from ._checks import (
     as_names,
+    check_lazy,
     check_magnitude,
     check_unique,
     check_weights,
@@ -188,7 +189,7 @@ def _from_lazy(frame: Any, req: _Request) -> Table:  # noqa: ANN401 - LazyFrame
     for c in needed:
         _check_frame_dtype(c, schema[c], where)
     keep = list(dict.fromkeys([*needed, *named.values(), *label_cols]))
-    bounds = _lazy_checks(frame, needed, named.get("weights"), where)
+    bounds = check_lazy(frame, needed, named.get("weights"), where)
     return Table(
         kind="lazy",
         columns=needed,
@@ -201,83 +202,6 @@ def _from_lazy(frame: Any, req: _Request) -> Table:  # noqa: ANN401 - LazyFrame
         backend=_backend(frame),
         value_bounds=bounds,
     )
-
-
-def _lazy_checks(
-    frame: Any,  # noqa: ANN401 - a narwhals LazyFrame
-    columns: Sequence[str],
-    weight: str | None,
-    where: str,
-) -> tuple[float, float] | None:
-    """Check a lazy frame's weights and answers as the rows are: one query.
-
-    The rows' checks (:func:`check_weights`, :func:`check_magnitude`) on
-    the engine: weights finite and non-negative, their sum and sum of
-    squares representable; answers small enough for float64 sums of
-    squares over the rows. Returns the NaN-ignoring minimum and maximum of
-    the answers (``Table.value_bounds``; NaN when none is observed).
-    """
-    from ..engines._frame import INF, bad_weight, clean, num  # noqa: PLC0415
-
-    exprs: list[nw.Expr] = [nw.len().alias("n")]
-    for i, c in enumerate(columns):
-        x = clean(c)
-        finite = nw.when(x.abs() != INF).then(x)
-        exprs += [finite.min().alias(f"lo{i}"), finite.max().alias(f"hi{i}")]
-    if weight is not None:
-        w = clean(weight)
-        exprs += [
-            bad_weight(w).cast(nw.Int64).sum().alias("bad"),
-            nw.when(~bad_weight(w)).then(w).sum().alias("sw"),
-            nw.when(~bad_weight(w)).then(w * w).sum().alias("sq"),
-            nw.when(~bad_weight(w)).then(w).max().alias("wmax"),
-            nw.when(w > 0).then(w).min().alias("wmin"),
-        ]
-    out = frame.select(*exprs).collect()
-    row = dict(zip(out.columns, out.row(0), strict=True))
-
-    def val(key: str) -> float:
-        v = row[key]
-        return float("nan") if v is None else float(v)
-
-    n = int(num(row["n"]))
-    if weight is not None:
-        n_bad = int(num(row["bad"]))
-        if n_bad:
-            msg = (
-                f"The 'weights' parameter of {where} must be finite and "
-                f"non-negative. Got {n_bad} missing, infinite or negative "
-                f"value(s) in column {weight!r}."
-            )
-            raise InputError(msg)
-        total, squares = num(row["sw"]), num(row["sq"])
-        if not (np.isfinite(total) and np.isfinite(squares)) or (
-            total > 0 and squares == 0
-        ):
-            msg = (
-                f"The 'weights' parameter of {where} cannot be summed in double "
-                f"precision (largest {val('wmax')!r}, smallest positive "
-                f"{val('wmin')!r}): their sum or sum of squares overflows or "
-                "underflows. Divide them by a constant: case weights are "
-                "scale-free."
-            )
-            raise InputError(msg)
-    lows = [val(f"lo{i}") for i in range(len(columns))]
-    highs = [val(f"hi{i}") for i in range(len(columns))]
-    if n >= 2:
-        limit = float(np.sqrt(np.finfo(np.float64).max / n) / 4.0)
-        for c, lo, hi in zip(columns, lows, highs, strict=True):
-            big = hi if abs(hi) >= abs(lo) else lo
-            if abs(big) > limit:
-                msg = (
-                    f"The answers of {where} are too large for float64 sums of "
-                    f"squares over {n} rows: column {c!r} of 'data' holds "
-                    f"{big!r} (limit {limit:.3g}). Rescale the column."
-                )
-                raise InputError(msg)
-    if not columns:
-        return None
-    return float(np.fmin.reduce(lows)), float(np.fmax.reduce(highs))
 
 
 def _check_frame_dtype(column: str, dtype: Any, where: str) -> None:  # noqa: ANN401
