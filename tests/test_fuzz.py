@@ -41,6 +41,16 @@ EXAMPLES = int(os.environ.get("SATMODELS_FUZZ_EXAMPLES", "500"))
 EXTREMES = [0.0, -1.0, 1e-300, 1e300, -1e300, 1e154, np.inf, -np.inf]
 
 
+def _fuzz(examples: int) -> settings:
+    """Derandomized settings: every run sees the same ``examples`` inputs."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+
+
 @st.composite
 def messy(draw: st.DrawFn, case: Case) -> tuple[dict[str, np.ndarray], Any]:
     """Rows resampled from the good sample, then spoiled."""
@@ -95,12 +105,7 @@ def _check_result(result: Any) -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_messy_data_gives_a_right_number_or_a_typed_error(case: Case) -> None:
-    @settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        derandomize=True,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
+    @_fuzz(EXAMPLES)
     @given(messy(case))
     def run(drawn: tuple[dict[str, np.ndarray], Any]) -> None:
         data, weights = drawn
@@ -138,12 +143,7 @@ DESIGN_EXAMPLES = int(os.environ.get("SATMODELS_FUZZ_DESIGN_EXAMPLES", "40"))
 def test_messy_data_under_a_design(case: Case) -> None:
     """The design keyword on messy data: a right number or a typed error."""
 
-    @settings(
-        max_examples=DESIGN_EXAMPLES,
-        deadline=None,
-        derandomize=True,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
+    @_fuzz(DESIGN_EXAMPLES)
     @given(messy(case), st.sampled_from([2, 3, 4]))
     def run(drawn: tuple[dict[str, np.ndarray], Any], clusters: int) -> None:
         data, weights = drawn
@@ -187,12 +187,7 @@ def test_messy_lazy_frame_gives_the_rows_numbers(case: Case) -> None:
     """On a lazy frame: the in-memory numbers, or the same kind of error."""
     pl = pytest.importorskip("polars")
 
-    @settings(
-        max_examples=LAZY_EXAMPLES,
-        deadline=None,
-        derandomize=True,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
+    @_fuzz(LAZY_EXAMPLES)
     @given(messy(case))
     def run(drawn: tuple[dict[str, np.ndarray], Any]) -> None:
         data, weights = drawn

@@ -97,18 +97,25 @@ def check_weights(raw: object, n_rows: int, where: str, source: str) -> FloatArr
         raise InputError(msg)
     with np.errstate(over="ignore", under="ignore"):
         total, squares = float(w.sum()), float(np.dot(w, w))
-    if not (np.isfinite(total) and np.isfinite(squares)) or (
-        total > 0 and squares == 0
-    ):
-        msg = (
-            f"The 'weights' parameter of {where} cannot be summed in double "
-            f"precision (largest {float(w.max())!r}, smallest positive "
-            f"{float(w[w > 0].min())!r}): their sum or sum of squares "
-            "overflows or underflows. Divide them by a constant: case weights "
-            "are scale-free."
-        )
-        raise InputError(msg)
+    if _unsummable(total, squares):
+        raise _unsummable_error(where, float(w.max()), float(w[w > 0].min()))
     return w
+
+
+def _unsummable(total: float, squares: float) -> bool:
+    """Say whether weight sums overflowed, or their squares underflowed."""
+    return not (np.isfinite(total) and np.isfinite(squares)) or (
+        total > 0 and squares == 0
+    )
+
+
+def _unsummable_error(where: str, largest: float, smallest: float) -> InputError:
+    return InputError(
+        f"The 'weights' parameter of {where} cannot be summed in double "
+        f"precision (largest {largest!r}, smallest positive {smallest!r}): "
+        "their sum or sum of squares overflows or underflows. Divide them by "
+        "a constant: case weights are scale-free."
+    )
 
 
 def check_magnitude(
@@ -277,17 +284,8 @@ def check_lazy(
             )
             raise InputError(msg)
         total, squares = num(row["sw"]), num(row["sq"])
-        if not (np.isfinite(total) and np.isfinite(squares)) or (
-            total > 0 and squares == 0
-        ):
-            msg = (
-                f"The 'weights' parameter of {where} cannot be summed in double "
-                f"precision (largest {val('wmax')!r}, smallest positive "
-                f"{val('wmin')!r}): their sum or sum of squares overflows or "
-                "underflows. Divide them by a constant: case weights are "
-                "scale-free."
-            )
-            raise InputError(msg)
+        if _unsummable(total, squares):
+            raise _unsummable_error(where, val("wmax"), val("wmin"))
     lows = [val(f"lo{i}") for i in range(len(columns))]
     highs = [val(f"hi{i}") for i in range(len(columns))]
     if n >= 2:

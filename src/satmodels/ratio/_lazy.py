@@ -186,22 +186,19 @@ def _check(  # noqa: PLR0917 - the pieces of one check
                     "nan_policy='omit' to drop and count those pairs."
                 )
                 raise InputError(msg)
-    for j in range(k):
-        if row[f"nonpos{j}"]:
-            msg = (
-                f"The 'expected' column {e_cols[j]!r} of {_WHERE} must be positive "
-                f"(c = b / a); {int(row[f'nonpos{j}'])} value(s) are not, the "
-                f"smallest {row[f'nonposv{j}']!r}."
-            )
-            raise InputError(msg)
-    for j in range(k):
-        if row[f"neg{j}"]:
-            msg = (
-                f"The 'perceived' column {p_cols[j]!r} of {_WHERE} must not be "
-                f"negative; {int(row[f'neg{j}'])} value(s) are, the smallest "
-                f"{row[f'negv{j}']!r}."
-            )
-            raise InputError(msg)
+    rules = (
+        ("nonpos", "expected", e_cols, "must be positive (c = b / a)"),
+        ("neg", "perceived", p_cols, "must not be negative"),
+    )
+    for key, label, cols, rule in rules:
+        for j, col in enumerate(cols):
+            if row[f"{key}{j}"]:
+                msg = (
+                    f"The '{label}' column {col!r} of {_WHERE} {rule}; "
+                    f"{int(row[f'{key}{j}'])} value(s) are not, the smallest "
+                    f"{row[f'{key}v{j}']!r}."
+                )
+                raise InputError(msg)
 
 
 def _second_pass(
