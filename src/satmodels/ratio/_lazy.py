@@ -195,8 +195,8 @@ def _check(  # noqa: PLR0917 - the pieces of one check
             if row[f"{key}{j}"]:
                 msg = (
                     f"The '{label}' column {col!r} of {_WHERE} {rule}; "
-                    f"{int(row[f'{key}{j}'])} value(s) are not, the smallest "
-                    f"{row[f'{key}v{j}']!r}."
+                    f"{int(row[f'{key}{j}'])} value(s) break this, the "
+                    f"smallest {row[f'{key}v{j}']!r}."
                 )
                 raise InputError(msg)
 
