@@ -183,3 +183,18 @@ def test_segment_labels_are_trimmed_as_the_reader_trims_them(
     assert "north" in labels
     _assert_same(got, want)
     assert np.isfinite(got.headline[0].estimate)
+
+
+def test_a_parquet_file_is_staged_too(
+    in_memory: StudyResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pl = pytest.importorskip("polars")
+    src = sample_study_path()
+    data = tmp_path / "survey.parquet"
+    pl.read_csv(src.parent / "sample_survey.csv").write_parquet(data)
+    spec = _spec_for(data)
+    monkeypatch.setattr(_data, "ENGINE_MIN_BYTES", 0)
+    engine = _data.stage(spec, spec.names())
+    assert engine is not None  # the text segment column too
+    engine.close()
+    _assert_same(run(spec), in_memory)

@@ -518,7 +518,7 @@ def engine_source(
     missing-value markers are NULL (a NaN value is left to the caller,
     which counts it). One difference remains: DuckDB reads ``1_000`` as
     1000, which :func:`read_columns` refuses as not a number. Columns
-    named in ``text`` are read as text (VARCHAR; CSV files only).
+    named in ``text`` are read as text (VARCHAR).
 
     Returns
     -------
@@ -545,7 +545,7 @@ def engine_source(
         con.execute(f"SET threads = {_ENGINE_THREADS}")
         con.execute("SET temp_directory = ''")  # never spill into the user's cwd
         if suffix in _PARQUET_SUFFIXES or head.startswith(_PARQUET_MAGIC):
-            src = None if text else _parquet_source(con, str(p), wanted)
+            src = _parquet_source(con, str(p), wanted, frozenset(text))
         elif suffix in _CSV_SUFFIXES:
             src = _csv_source(
                 con, str(p), wanted, head, encoding, text_columns=frozenset(text)
@@ -630,6 +630,7 @@ def _parquet_source(
     con: Any,  # noqa: ANN401 - a DuckDB connection
     path: str,
     wanted: list[str],
+    text: frozenset[str] = frozenset(),
 ) -> EngineSource | None:
     rel = f"read_parquet({_sql_path(path)})"
     schema = {
@@ -638,10 +639,12 @@ def _parquet_source(
     }
     if any(c not in schema for c in wanted):
         return None
-    if any(not schema[c].upper().startswith(_NUMERIC) for c in wanted):
+    numeric = [c for c in wanted if c not in text]
+    if any(not schema[c].upper().startswith(_NUMERIC) for c in numeric):
         return None
     cols = ", ".join(
-        f"CAST({_ident(c)} AS DOUBLE) AS q{k}" for k, c in enumerate(wanted)
+        f"CAST({_ident(c)} AS {'VARCHAR' if c in text else 'DOUBLE'}) AS q{k}"
+        for k, c in enumerate(wanted)
     )
     relation = f"(SELECT {cols} FROM {rel})"  # noqa: S608 - quoted names
     return EngineSource(connection=con, relation=relation)
