@@ -325,7 +325,8 @@ def _check_lazy_answers(
 
 def _check_means(moments: Moments, scale: Scale, where: str) -> None:
     mean = moments.mean
-    bad = np.isfinite(mean) & ((mean < scale.minimum) | (mean > scale.maximum))
+    seen = moments.nobs > 0  # an unobserved column has no mean to check
+    bad = seen & np.isfinite(mean) & ((mean < scale.minimum) | (mean > scale.maximum))
     if bad.any():
         j = int(np.flatnonzero(bad)[0])
         msg = (

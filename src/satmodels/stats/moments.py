@@ -335,9 +335,8 @@ class Moments(ResultMixin):
 
     @property
     def mean(self) -> FloatArray:
-        """Column means, shape (p,) (or (B, p)); NaN for an unobserved column."""
-        mean = np.diagonal(self.pair_mean, axis1=-2, axis2=-1)
-        return np.where(self.nobs > 0, mean, np.nan)
+        """Column means, shape (p,) (or (B, p))."""
+        return np.diagonal(self.pair_mean, axis1=-2, axis2=-1).copy()
 
     @property
     def nobs(self) -> np.ndarray[Any, np.dtype[np.int64]]:
@@ -366,8 +365,14 @@ class Moments(ResultMixin):
         return np.diagonal(self.covariance(ddof), axis1=-2, axis2=-1).copy()
 
     def std(self, ddof: int = 1) -> FloatArray:
-        """Column standard deviations."""
-        return np.sqrt(self.variance(ddof))
+        """Column standard deviations.
+
+        A variance a rounding error below zero (the centred sum of squares
+        of a constant column is ``P - s^2 / W``, which may end at -1e-17)
+        is 0; NaN stays NaN.
+        """
+        var = self.variance(ddof)
+        return np.sqrt(np.where(var < 0, 0.0, var))
 
     def correlation(self) -> FloatArray:
         """Pearson correlation matrix.
