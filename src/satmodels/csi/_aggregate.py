@@ -413,9 +413,8 @@ def aggregate(
                 raise InputError(msg)
             share = {u: unit_w[u] / total for u in members}
             idx_out[up][g] = sum(share[u] * idx_out[lev][u] for u in members)
-            se_out[up][g] = math.sqrt(
-                sum(share[u] ** 2 * se_out[lev][u] ** 2 for u in members)
-            )
+            # sqrt(sum (share * se)^2) without overflowing its squares
+            se_out[up][g] = math.hypot(*(share[u] * se_out[lev][u] for u in members))
             n_out[up][g] = sum(n_out[lev][u] for u in members)
             new_wsum[g] = sum(wsum[u] for u in members)
             for u in members:
