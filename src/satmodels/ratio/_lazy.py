@@ -33,8 +33,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import narwhals.stable.v2 as nw
+import numpy as np
 
-from .._ratio_scan import Sums
+from .._ratio_scan import _SUMS, Sums
 from ..data import Table
 from ..engines._frame import (
     INF,
@@ -258,10 +259,6 @@ def lazy_sums(  # noqa: PLR0917 - the pieces of one fit
         ``b < 0``, bad weights, an item without respondents (counts in
         place of rows: a lazy frame has no row order).
     """
-    import numpy as np  # noqa: PLC0415
-
-    from ._grade import GRADES  # noqa: PLC0415
-
     p_cols, e_cols = table.role("perceived"), table.role("expected")
     k = len(e_cols)
     weight = table.weight_column
@@ -280,12 +277,12 @@ def lazy_sums(  # noqa: PLR0917 - the pieces of one fit
             )
             raise InputError(msg)
     shift = [
-        tuple(_mean(row, f"s{x}{j}", f"sw{j}") for x in "abc") for j in range(k + 1)
-    ]
-    vals = _second_pass(frame, k, shift, cuts)  # type: ignore[arg-type]
-    per = 13
-    from .._ratio_scan import _SUMS  # noqa: PLC0415
-
+        (_mean(row, f"sa{j}", f"sw{j}"), _mean(row, f"sb{j}", f"sw{j}"),
+         _mean(row, f"sc{j}", f"sw{j}"))
+        for j in range(k + 1)
+    ]  # fmt: skip
+    vals = _second_pass(frame, k, shift, cuts)
+    per = len(_SUMS)
     blocks = [
         dict(zip(_SUMS, vals[j * per : (j + 1) * per], strict=True))
         for j in range(k + 1)
@@ -293,11 +290,10 @@ def lazy_sums(  # noqa: PLR0917 - the pieces of one fit
     below = np.array(vals[(k + 1) * per :]).reshape(k, 4)
     total = np.array([blocks[j]["sw"] for j in range(k)])[:, None]
     grades = np.diff(np.concatenate([np.zeros((k, 1)), below, total], axis=1))
-    assert grades.shape[1] == len(GRADES)  # noqa: S101 - five levels
     n_rows = int(row["rows"])
     return Sums(
         blocks=blocks,
-        shift=shift,  # type: ignore[arg-type]
+        shift=shift,
         grades=grades,
         n_rows=n_rows,
         no_pair=int(row["no_pair"]),
