@@ -155,7 +155,10 @@ def _fit(  # noqa: PLR0917 - private
     else:
         y = prep.table.matrix(list(values[0]))
         b = None if values[1] is None else prep.table.matrix(list(values[1]))
-        fitted = _fit_rows(kind, prep, y, b)
+        # an infinite answer gives inf - inf = NaN inside: the estimate or its
+        # variance is then not finite, which is refused just below
+        with np.errstate(invalid="ignore", over="ignore"):
+            fitted = _fit_rows(kind, prep, y, b)
     est, var, n_obs, df = fitted.estimate, fitted.variance, fitted.n_obs, fitted.df
     for j in np.flatnonzero(n_obs == 0):
         msg = (
