@@ -176,7 +176,13 @@ LAZY_OTHER_ESTIMATOR = {
     # Moments): pairwise covariances (servqual.reliability's docstring)
     "servqual.reliability",
 }
-LAZY = [c for c in CASES if c.lazy and c.id not in LAZY_OTHER_ESTIMATOR]
+#: Lazy cases left out for a finding not yet fixed (issue 16's closing note):
+#: acsi.model_fit on three respondents gives fit indices whose 0/0 ratios are
+#: NaN from the rows and 1e-16-sized numbers from an engine's sums.
+LAZY_OPEN_FINDINGS = {"acsi.model_fit"}
+LAZY = [
+    c for c in CASES if c.lazy and c.id not in LAZY_OTHER_ESTIMATOR | LAZY_OPEN_FINDINGS
+]
 #: Examples per function on a lazy frame (polars): each runs the model twice
 #: (30 keep CI within its half hour; SATMODELS_FUZZ_LAZY_EXAMPLES raises it).
 LAZY_EXAMPLES = int(os.environ.get("SATMODELS_FUZZ_LAZY_EXAMPLES", "30"))
