@@ -499,7 +499,11 @@ def test_csm_codes_and_scale_checks_on_lazy_frames() -> None:
         assert r.se == pytest.approx(eager.se, rel=1e-12)
         assert r.item_n == eager.item_n
     bad = df.with_columns(pl.col("q2").replace(3.0, 7.0))
-    with pytest.raises(InputError, match=r"'q2' .* outside the .* codes .* 7.0"):
+    codes_off = (
+        r"'data' parameter of csm has \d+ answer\(s\) outside the .* \(codes\) "
+        r"scale; first in column 'q2' .* 7\.0"
+    )
+    with pytest.raises(InputError, match=codes_off):
         csm(bad.lazy(), scale=FIVE_LEVEL, codes=(1, 2, 3, 4, 5))
     # an off-scale answer whose item mean stays on the scale is still refused
     pts = np.array(FIVE_LEVEL.points())
@@ -510,7 +514,11 @@ def test_csm_codes_and_scale_checks_on_lazy_frames() -> None:
     assert csm(scored.lazy(), scale=FIVE_LEVEL).csm == pytest.approx(
         csm(scored, scale=FIVE_LEVEL).csm, rel=1e-14
     )
-    with pytest.raises(InputError, match=r"'q1' .* 21 answer\(s\) outside .* 40.0"):
+    off = (
+        r"'data' parameter of csm has 21 answer\(s\) outside .* column 'q1' "
+        r"\(21 of them, the smallest: 40\.0\)"
+    )
+    with pytest.raises(InputError, match=off):
         csm(scored.with_columns(pl.col("q1").replace(60.0, 40.0)).lazy(),
             scale=FIVE_LEVEL)  # fmt: skip
 

@@ -16,6 +16,7 @@ import pytest
 
 from satmodels import InputError, acsi, csi, servqual
 from satmodels.datasets import load_sample_survey
+from satmodels.scales import Scale
 from satmodels.servqual import Instrument
 
 pl = pytest.importorskip("polars")
@@ -68,3 +69,62 @@ def test_an_answer_off_the_scale_is_refused_on_a_lazy_frame(name: str) -> None:
         match=rf"{column}.* 1 answer\(s\) outside|1 answer\(s\) outside .*{column}",
     ):
         call(pl.DataFrame(data).lazy())
+
+
+def _off(**columns: list[float]) -> dict[str, Any]:
+    """SURVEY with the given values in the first rows of each named column."""
+    data = {k: np.array(v, copy=True) for k, v in SURVEY.items()}
+    for column, values in columns.items():
+        data[column][: len(values)] = values
+    return data
+
+
+SAME_SHAPE: dict[str, tuple[dict[str, Any], Callable[[object], object], str]] = {
+    "csi_index": (
+        _off(qual1=[0.0, 11.0, -2.0]),
+        lambda d: csi.csi_index(d, tree=_tree()),
+        "The 'data' parameter of csi_index has 3 answer(s) outside the 1..10 "
+        "(scale) scale; first in column 'qual1' (3 of them, the smallest: -2.0).",
+    ),
+    "csm with codes": (
+        _off(qual2=[0.0, 11.0]),
+        lambda d: csi.csm(
+            d,
+            items=["qual1", "qual2"],
+            scale=Scale.levels([float(v) for v in range(10)]),
+            codes=list(range(1, 11)),
+        ),
+        "The 'data' parameter of csm has 2 answer(s) outside the {1, 2, 3, 4, 5, "
+        "6, 7, 8, 9, 10} (codes) scale; first in column 'qual2' (2 of them, the "
+        "smallest: 0.0).",
+    ),
+    "servqual.gaps": (
+        _off(sq_e1=[0.0], sq_e3=[8.0, 9.0]),
+        lambda d: servqual.gaps(
+            d,
+            perceptions=["sq_p1", "sq_p2", "sq_p3"],
+            expectations=["sq_e1", "sq_e2", "sq_e3"],
+            instrument=INST,
+            scale=(1, 7),
+        ),
+        "The 'expectations' parameter of gaps has 3 answer(s) outside the [1, 7] "
+        "(interval) scale; first in column 'sq_e1' (1 of them, the smallest: 0.0).",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(SAME_SHAPE))
+def test_the_lazy_callers_word_an_answer_off_the_scale_alike(name: str) -> None:
+    # one function (lazy_on_scale), one wording: the public parameter (the
+    # item set for SERVQUAL), the count, the scale (or the codes as one),
+    # the first column, its count and the smallest of its answers off it (the
+    # count of the parameter sums its columns: 'sq_e1' and 'sq_e3' for SERVQUAL)
+    data, call, message = SAME_SHAPE[name]
+    with pytest.raises(InputError) as lazy:
+        call(pl.DataFrame(data).lazy())
+    assert str(lazy.value) == message
+    # the rows' message reads the same up to the column, then its row and value
+    with pytest.raises(InputError) as rows:
+        call(data)
+    up_to_column = message[: message.index("' (") + 1]
+    assert str(rows.value) == f"{up_to_column}, row 1: 0.0."

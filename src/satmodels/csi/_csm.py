@@ -31,7 +31,7 @@ from ..results._summary import Summary, table
 from ..scales import CSM_SEVEN, Scale, as_scale
 from ..stats.intervals import normal_quantile
 from ..stats.moments import MissingReport, Moments
-from ._common import check_no_nan, check_on_scale, means_on_scale
+from ._common import check_no_nan, check_on_scale, lazy_on_scale, means_on_scale
 from ._estimated import check_choice, fit_segments, headline_interval
 from ._options import CSMOptions
 
@@ -225,19 +225,36 @@ class CSMResult(ResultMixin):
         )
 
 
-def _map_codes(
-    x: FloatArray, codes: Sequence[float], scale: Scale, columns: Sequence[str]
-) -> FloatArray:
-    pts = np.asarray(scale.points(), dtype=np.float64)
+def _code_array(codes: Sequence[float], scale: Scale, where: str) -> FloatArray:
+    """Return ``codes`` as floats, one raw code per level of ``scale``.
+
+    Raises
+    ------
+    InputError
+        ``codes`` is not a flat sequence with one code per level.
+    """
     code_arr = np.asarray(codes, dtype=np.float64)
-    if code_arr.ndim != 1 or code_arr.shape[0] != pts.shape[0]:
+    n_levels = len(scale.points())
+    if code_arr.ndim != 1 or code_arr.shape[0] != n_levels:
         msg = (
-            f"The 'codes' parameter of csm must give one raw code per level of the "
-            f"{scale.describe()} scale ({pts.shape[0]}). Got {list(codes)!r}."
+            f"The 'codes' parameter of {where} must give one raw code per level of "
+            f"the {scale.describe()} scale ({n_levels}). Got {list(codes)!r}."
         )
         raise InputError(msg)
+    return code_arr
+
+
+def _map_codes(
+    x: FloatArray,
+    codes: Sequence[float],
+    scale: Scale,
+    columns: Sequence[str],
+    where: str,
+) -> FloatArray:
+    pts = np.asarray(scale.points(), dtype=np.float64)
+    code_arr = _code_array(codes, scale, where)
     code_scale = Scale.levels(sorted(code_arr.tolist()), name="codes")
-    check_on_scale(x, columns, code_scale, "csm")
+    check_on_scale(x, columns, code_scale, where)
     order = np.argsort(code_arr)
     idx = np.searchsorted(code_arr[order], np.where(np.isnan(x), code_arr.min(), x))
     mapped = pts[order][idx]
@@ -253,34 +270,22 @@ def _lazy_codes(
 ) -> Table:
     """Check a lazy frame's answers (one query); map ``codes`` on the engine.
 
-    Every answer is checked against the scale (or the codes), as the rows
-    are, with its count and smallest value in the message. A code becomes
-    its level's value as ``sum_i v_i [x = c_i]`` (exact: one term is
-    ``v_i``, the others 0; a missing answer stays missing).
+    Every answer is checked against the scale (or the codes, as a levels
+    scale named ``"codes"``) by :func:`~satmodels.data._checks.lazy_on_scale`,
+    worded as the rows' check. A code becomes its level's value as
+    ``sum_i v_i [x = c_i]`` (exact: one term is ``v_i``, the others 0; a
+    missing answer stays missing).
     """
     import narwhals.stable.v2 as nw  # noqa: PLC0415 - engines only
 
-    from ..engines._frame import clean, off_scale_counts  # noqa: PLC0415
+    from ..engines._frame import clean  # noqa: PLC0415
 
     pts = np.asarray(scale.points(), dtype=np.float64)
     check = scale
     if codes is not None:
-        code_arr = np.asarray(codes, dtype=np.float64)
-        if code_arr.ndim != 1 or code_arr.shape[0] != pts.shape[0]:
-            _map_codes(np.empty((0, 0)), codes, scale, cols)  # raises its error
+        code_arr = _code_array(codes, scale, where)
         check = Scale.levels(sorted(code_arr.tolist()), name="codes")
-    bad = off_scale_counts(
-        tab.lazy, cols, check.kind, (check.minimum, check.maximum), check.points()
-    )
-    if bad:
-        col, n, low = bad[0]
-        name = "codes" if codes is not None else "scale"
-        msg = (
-            f"Column '{col}' of the 'items' parameter of {where} has {n} "
-            f"answer(s) outside the {check.describe()} {name} (the smallest of "
-            f"them: {low!r})."
-        )
-        raise InputError(msg)
+    lazy_on_scale(tab, cols, check, where)
     if codes is None:
         return tab
 
@@ -457,7 +462,7 @@ def csm(
         if codes is not None:
             values = tab.matrix().copy()
             values[:, [tab.columns.index(c) for c in cols]] = _map_codes(
-                x, codes, scale, cols
+                x, codes, scale, cols, where
             )
             tab = replace(tab, values=values, value_bounds=None)
         else:

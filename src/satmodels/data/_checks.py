@@ -8,7 +8,7 @@ the column, the 1-based row and the value.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -212,26 +212,65 @@ def canonical_label(value: object) -> str:
 
 
 def lazy_on_scale(
-    table: Table, columns: Sequence[str], scale: Scale, where: str
+    table: Table,
+    columns: Sequence[str] | Mapping[str, Sequence[str]],
+    scale: Scale,
+    where: str,
+    *,
+    name: str = "data",
 ) -> None:
     """Lazy frame: check every answer against ``scale`` on the engine (one query).
 
-    As :func:`check_on_scale` does for rows, with the count of answers off
-    the scale and the smallest of them (a lazy frame has no row order).
+    The lazy twin of :meth:`~satmodels.scales.Scale.check` (the rows'
+    check), worded as it is: the parameter, the count of its answers off
+    the scale, and the first column holding one. A lazy frame has no row
+    order, so the row and value of the rows' message become that column's
+    count and the smallest of its answers off the scale.
+
+    Parameters
+    ----------
+    table : Table
+        A lazy table (``table.lazy`` is queried).
+    columns : sequence of str or mapping of str to sequence of str
+        The columns to check, all named by the parameter ``name``; or each
+        public parameter (``perceptions``, ``expectations`` ...) mapped to
+        the columns it names, so that the message names the right one.
+    scale : Scale
+        The scale every finite answer must be on (a levels scale of raw
+        codes, named ``"codes"``, checks codes).
+    where : str
+        The public function named in the message.
+    name : str, default "data"
+        The parameter named in the message when ``columns`` is a sequence.
+
+    Raises
+    ------
+    InputError
+        An answer off the scale (an infinite one included), e.g. ``The
+        'data' parameter of csm has 3 answer(s) outside the 1..5 (likert)
+        scale; first in column 'q2' (2 of them, the smallest: 0.0).``
     """
     from ..engines._frame import off_scale_counts  # noqa: PLC0415 - lazy only
 
+    sets = dict(columns) if isinstance(columns, Mapping) else {name: columns}
     bad = off_scale_counts(
-        table.lazy, columns, scale.kind, (scale.minimum, scale.maximum), scale.points()
+        table.lazy,
+        [c for cols in sets.values() for c in cols],
+        scale.kind,
+        (scale.minimum, scale.maximum),
+        scale.points(),
     )
-    if bad:
-        col, n, low = bad[0]
-        msg = (
-            f"The 'data' parameter of {where} has {n} answer(s) outside the "
-            f"{scale.describe()} scale in column {col!r} (the smallest of them: "
-            f"{low!r})."
-        )
-        raise InputError(msg)
+    if not bad:
+        return
+    col, n, low = bad[0]
+    param = next(p for p, cols in sets.items() if col in cols)
+    total = sum(k for c, k, _ in bad if c in sets[param])
+    msg = (
+        f"The '{param}' parameter of {where} has {total} answer(s) outside the "
+        f"{scale.describe()} scale; first in column '{col}' ({n} of them, the "
+        f"smallest: {low!r})."
+    )
+    raise InputError(msg)
 
 
 def check_lazy(

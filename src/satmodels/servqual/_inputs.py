@@ -18,6 +18,7 @@ import numpy as np
 from .._typing import FloatArray
 from .._validation import check_confidence_level
 from ..data import Table, read
+from ..data._checks import lazy_on_scale
 from ..exceptions import InputError
 from ..scales import Scale, as_scale, check_answered
 from ..stats.moments import Moments
@@ -218,7 +219,7 @@ def read_sets(
         accept=("rows", "lazy", "moments"),
     )
     if table.kind == "lazy":
-        _check_lazy_answers(table, sets, scale, where)
+        lazy_on_scale(table, sets, scale, where)
     if table.kind == "rows":
         start = 0
         every = table.matrix(names)
@@ -301,26 +302,6 @@ def _maybe_off_scale(block: FloatArray, scale: Scale) -> bool:
     with np.errstate(invalid="ignore"):
         out = (block < lo) | (block > hi) | (np.floor(block) != block)
     return bool((out & ~np.isnan(block)).any())
-
-
-def _check_lazy_answers(
-    table: Table, sets: Mapping[str, Sequence[str]], scale: Scale, where: str
-) -> None:
-    """Check every answer of a lazy frame against ``scale``: one query."""
-    from ..engines._frame import off_scale_counts  # noqa: PLC0415 - engines only
-
-    cols = [c for s in sets.values() for c in s]
-    bad = off_scale_counts(
-        table.lazy, cols, scale.kind, (scale.minimum, scale.maximum), scale.points()
-    )
-    if bad:
-        col, n, low = bad[0]
-        param = next(p for p, s in sets.items() if col in s)
-        msg = (
-            f"The '{param}' column '{col}' of {where} has {n} answer(s) outside "
-            f"the {scale.describe()} scale (the smallest of them: {low!r})."
-        )
-        raise InputError(msg)
 
 
 def _check_means(moments: Moments, scale: Scale, where: str) -> None:
