@@ -514,6 +514,93 @@ def test_dask_bootstrap_replicates_exact(dask_client: object) -> None:
         np.testing.assert_allclose(reps.weight_sq_sum[r, 0, 0], k[r] @ (w * w))
 
 
+@pytest.mark.engine
+@pytest.mark.parametrize("missing", ["listwise", "pairwise"])
+def test_duckdb_bootstrap_replicates_exact(missing: str) -> None:
+    """Each DuckDB replicate equals numpy moments under the same multiplicities.
+
+    The documented scheme, regenerated here: one numpy generator seeded
+    from ``rng``, the rows' multiplicities drawn row by row in the
+    relation's order (``poisson(1, size=(n, B))``). The replicate's
+    weighted means and co-moments over the rows each pair observes are
+    then computed directly (no satmodels code), NaN and null alike
+    missing, zero weights and the unanswered row included.
+    """
+    frame = _to_duckdb(DATA, None)
+    b = 25
+    reps = Moments.bootstrap(
+        frame, columns=COLS, weights="w", n_resamples=b, method="poisson",
+        rng=99, missing=missing,  # type: ignore[arg-type]
+    )  # fmt: skip
+    gen = np.random.default_rng(99)
+    seed = int(gen.integers(0, 2**63 - 1))
+    n = len(DATA["w"])
+    k = np.random.default_rng(seed).poisson(1.0, size=(n, b)).T.astype(float)
+    x = np.column_stack([DATA[c] for c in COLS])
+    obs = ~np.isnan(x)
+    if missing == "listwise":
+        obs = np.repeat(obs.all(axis=1, keepdims=True), len(COLS), axis=1)
+    for r in range(b):
+        kw = k[r] * DATA["w"]
+        for i in range(len(COLS)):
+            for j in range(len(COLS)):
+                use = obs[:, i] & obs[:, j] & (kw > 0)
+                wi = kw[use]
+                mi = np.average(x[use, i], weights=wi)
+                mj = np.average(x[use, j], weights=wi)
+                com = wi @ ((x[use, i] - mi) * (x[use, j] - mj))
+                np.testing.assert_allclose(reps.pair_mean[r, i, j], mi, rtol=1e-10)
+                np.testing.assert_allclose(
+                    reps.comoment[r, i, j], com, rtol=1e-9, atol=1e-9
+                )
+                assert reps.count[r, i, j] == int(k[r][use].sum())
+                np.testing.assert_allclose(reps.weight_sum[r, i, j], wi.sum())
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("missing", ["listwise", "pairwise"])
+def test_duckdb_bootstrap_without_pyarrow_hashes_on_the_engine(
+    missing: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The SQL path (rows cross-joined with the replicates, rows drawn 0
+    # times filtered out): reproducible, seeded, and the simulation checks.
+    from satmodels.engines import poisson
+
+    frame = _to_duckdb(DATA, None)
+    monkeypatch.setattr(poisson, "_has_pyarrow", lambda: False)
+    one = _boot(frame, 11, 40, weights="w", missing=missing)
+    two = _boot(frame, 11, 40, weights="w", missing=missing)
+    for f in FIELDS:
+        np.testing.assert_allclose(getattr(one, f), getattr(two, f), rtol=1e-12)
+    assert not np.allclose(one.comoment, _boot(frame, 12, 40, weights="w").comoment)
+    _check_bootstrap_statistics(_boot(frame, 2024, B_STAT, missing=missing), missing)
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("pyarrow", [True, False])
+def test_duckdb_bootstrap_keeps_replicates_that_drew_no_row(
+    pyarrow: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Two rows: a replicate draws neither with probability exp(-2), about
+    # 1 in 7. Such a replicate has no rows left after the filter; it must
+    # still be there, with count 0 and zero sums, in its place.
+    from satmodels.engines import poisson
+
+    monkeypatch.setattr(poisson, "_has_pyarrow", lambda: pyarrow)
+    data = {c: np.array([1.0, 2.0]) for c in COLS}
+    reps = _boot(_to_duckdb(data, None), 5, 60)
+    counts = reps.count[:, 0, 0]
+    assert reps.n_resamples == 60
+    assert (counts == 0).sum() >= 2
+    assert np.all(reps.weight_sum[counts == 0] == 0.0)
+    assert np.all(reps.comoment[counts == 0] == 0.0)
+    # a replicate that drew rows: its mean is that of the rows drawn
+    mean = reps.mean[counts > 0][:, 0]
+    assert np.all((mean >= 1.0) & (mean <= 2.0))
+    assert len(np.unique(mean)) > 1
+
+
 def test_lazy_result_protocol() -> None:
     import json
 

@@ -5,14 +5,17 @@ row r an independent Poisson(1) multiplicity :math:`k_{rb}` in replicate b,
 so every replicate's sums are one more weighted sum over the rows and need
 no global coordination. narwhals has no random expressions, so the
 multiplicities are drawn per engine: Dask partitions run numpy with
-generators spawned from the caller's ``rng``; DuckDB and polars hash a row
-number, the replicate index and a seed drawn from ``rng`` into a uniform;
-PySpark uses ``rand(seed)``. The uniform becomes a Poisson(1) draw by its
+generators spawned from the caller's ``rng``; DuckDB streams its rows to
+numpy in Arrow batches, where one generator seeded from ``rng`` draws
+them row by row (without pyarrow, as polars); polars hashes a row
+number, the replicate index and a seed drawn from ``rng`` into a
+uniform; PySpark uses ``rand(seed)``. The uniform becomes a Poisson(1) draw by its
 inverse CDF, :math:`k = \#\{j : u \ge F(j)\}` (Devroye 1986, X.3.3).
 
 Reproducibility for a fixed ``rng``: Dask, when the partitioning is the same
 (each partition has its own generator); polars and DuckDB, when the row
-order is the same (multiplicities hash the row number); PySpark, when the
+order is the same (and, for DuckDB, pyarrow installed in both runs or
+in neither); PySpark, when the
 partitioning is the same (``rand(seed)`` is per partition). Parallel engines
 may add rows in any order, so repeated runs agree to rounding rather than
 bit for bit.
@@ -37,13 +40,14 @@ from typing import Any
 import narwhals.stable.v2 as nw
 import numpy as np
 
+from .._typing import FloatArray
 from ..exceptions import InputError
 from . import dask as dask_engine
 from ._frame import engine_name, to_lazy
 from ._protocol import MomentsRequest, MomentSums
 from ._sums import sum_by
-from .expressions import pilot_for, sum_terms, to_moment_sums
-from .memory import sums_to_moments
+from .expressions import moments, pilot_for, sum_terms, to_moment_sums
+from .memory import centred_rows, row_products, sums_to_moments
 
 __all__ = ["POISSON_MAX", "poisson_bootstrap", "poisson_thresholds"]
 
@@ -82,43 +86,62 @@ def _poisson_expr(u: nw.Expr) -> nw.Expr:
     return total
 
 
+def _poisson_sql(u: str) -> str:
+    """Render the same draw in SQL: a ``CASE`` ladder (most rows leave early).
+
+    ``k = #{j : u >= F(j)}`` is the first ``j`` with ``u < F(j)`` (the
+    thresholds increase), so both renderings give the same multiplicity.
+    """
+    steps = " ".join(
+        f"WHEN {u} < {t!r} THEN {j}" for j, t in enumerate(poisson_thresholds())
+    )
+    return f"CASE {steps} ELSE {POISSON_MAX} END"
+
+
 def _seed(rng: np.random.Generator) -> int:
     return int(rng.integers(0, 2**31 - 1))
 
 
-def _replicated_polars(native: Any, n_rep: int, seed: int) -> Any:  # noqa: ANN401
+def _with_draws(native: Any) -> nw.LazyFrame[Any]:  # noqa: ANN401
+    """Add the multiplicity ``__k`` drawn from the uniform ``__u``."""
+    return to_lazy(native).with_columns(_poisson_expr(nw.col("__u")).alias("__k"))
+
+
+def _replicated_polars(native: Any, n_rep: int, seed: int) -> nw.LazyFrame[Any]:  # noqa: ANN401
     import polars as pl  # noqa: PLC0415 - optional engine
 
     reps = pl.LazyFrame({"__b": np.arange(n_rep, dtype=np.int64)})
     key = pl.col("__row").cast(pl.UInt64) * n_rep + pl.col("__b").cast(pl.UInt64)
     u = (key.hash(seed) // 2048).cast(pl.Float64) * 2.0**-53
-    return (
+    return _with_draws(
         native.with_row_index("__row")
         .join(reps, how="cross")
         .with_columns(u.alias("__u"))
     )
 
 
-def _replicated_duckdb(native: Any, n_rep: int, seed: int) -> Any:  # noqa: ANN401
-    # Only integers are formatted into the query.
+def _replicated_duckdb(native: Any, n_rep: int, seed: int) -> nw.LazyFrame[Any]:  # noqa: ANN401
+    # Only integers and our own thresholds are formatted into the query.
+    u = f"(hash(t.__row, b.range, {seed}) >> 11)::DOUBLE * pow(2, -53)"
     sql = (
-        "SELECT t.*, b.range AS __b, "  # noqa: S608
-        f"(hash(t.__row, b.range, {seed}) >> 11)::DOUBLE * pow(2, -53) AS __u "
+        f"SELECT t.*, b.range AS __b, {_poisson_sql(u)} AS __k "  # noqa: S608
         "FROM (SELECT *, row_number() OVER () AS __row FROM __src) AS t "
         f"CROSS JOIN range({n_rep}) AS b"
     )
-    return native.query("__src", sql)
+    return to_lazy(native.query("__src", sql))
 
 
-def _replicated_spark(native: Any, n_rep: int, seed: int) -> Any:  # noqa: ANN401
+def _replicated_spark(native: Any, n_rep: int, seed: int) -> nw.LazyFrame[Any]:  # noqa: ANN401
     from pyspark.sql import functions as F  # noqa: N812, PLC0415
 
-    return native.withColumn(
-        "__b", F.explode(F.sequence(F.lit(0), F.lit(n_rep - 1)))
-    ).withColumn("__u", F.rand(seed))
+    return _with_draws(
+        native.withColumn(
+            "__b", F.explode(F.sequence(F.lit(0), F.lit(n_rep - 1)))
+        ).withColumn("__u", F.rand(seed))
+    )
 
 
-_REPLICATORS: dict[str, Callable[[Any, int, int], Any]] = {
+_REPLICATORS: dict[str, Callable[[Any, int, int], nw.LazyFrame[Any]]] = {
     "polars": _replicated_polars,
     "duckdb": _replicated_duckdb,
     "pyspark": _replicated_spark,
@@ -156,9 +179,89 @@ def poisson_bootstrap(
             "supported: dask, duckdb, polars, pyspark."
         )
         raise InputError(msg)
+    if engine == "duckdb" and _has_pyarrow():
+        base = moments(frame, req)
+        shift = np.diagonal(base.moments.pair_mean).copy()
+        total = _streamed_sums(
+            frame.to_native(), cols, weight, shift, n_resamples, rng, listwise=listwise
+        )
+        reps = sums_to_moments(total, len(cols), shift, listwise=listwise)
+        return replace(base, moments=reps, shift=shift)
     centred, pilot = pilot_for(frame, req)
-    native = _REPLICATORS[engine](centred.to_native(), n_resamples, _seed(rng))
-    rep = to_lazy(native).with_columns(_poisson_expr(nw.col("__u")).alias("__k"))
+    rep = _REPLICATORS[engine](centred.to_native(), n_resamples, _seed(rng))
+    # A row drawn 0 times adds 0 to every sum (a missing answer's NULL too,
+    # which the engines' sums skip): about 37% of the rows are dropped
+    # before the aggregation, and a replicate left without rows sums to 0.
+    rep = rep.filter(nw.col("__k") > 0)
     terms, slots = sum_terms(pilot, "__k", with_counts=True)
-    values = np.array([v for _, v in sum_by(rep, "__b", terms)], dtype=np.float64)
-    return to_moment_sums(pilot, values.reshape(-1, len(slots)), slots, batch=True)
+    values = np.zeros((n_resamples, len(slots)))
+    for b, sums in sum_by(rep, "__b", terms):
+        values[int(b)] = sums
+    return to_moment_sums(pilot, values, slots, batch=True)
+
+
+#: Rows per Arrow batch fetched from DuckDB, and the cap (in float64 values)
+#: of each block of multiplicities or row products held in numpy.
+_BATCH_ROWS = 65_536
+_BLOCK_VALUES = 2_000_000
+
+
+def _has_pyarrow() -> bool:
+    try:
+        import pyarrow  # noqa: F401, PLC0415 - DuckDB streams batches through it
+    except ImportError:
+        return False
+    return True
+
+
+def _streamed_sums(  # noqa: PLR0917
+    rel: Any,  # noqa: ANN401 - a DuckDB relation
+    cols: tuple[str, ...],
+    weight: str | None,
+    shift: FloatArray,
+    n_rep: int,
+    rng: np.random.Generator,
+    *,
+    listwise: bool,
+) -> FloatArray:
+    """Replicate sums of a DuckDB relation streamed through numpy, ``(B, q)``.
+
+    DuckDB scans the relation in row order and hands it over in Arrow
+    batches; each block of rows gets its multiplicities from one numpy
+    generator, drawn row by row (``poisson(1, size=(rows, B))``, so the
+    draws do not depend on where the blocks end), and adds
+    ``K @ row_products`` (:func:`~satmodels.engines.memory.row_products`,
+    the Dask engine's per-partition kernel). Memory stays at a few blocks
+    whatever the relation's size; the products run in BLAS, where the
+    same sums as SQL (a ``CROSS JOIN`` of the rows with the replicates)
+    cost DuckDB about twenty times more.
+    """
+    names = [*cols, *([weight] if weight is not None else [])]
+    quoted = ", ".join('CAST("' + c.replace('"', '""') + '" AS DOUBLE)' for c in names)
+    gen = np.random.default_rng(_seed63(rng))
+    p = len(cols)
+    q = 3 + p + p * p if listwise else 6 * p * p
+    step = max(1, min(_BLOCK_VALUES // q, _BLOCK_VALUES // n_rep))
+    out = np.zeros((n_rep, q))
+    proj = rel.project(quoted)
+    # DuckDB 1.4 renamed fetch_arrow_reader (now deprecated) to_arrow_reader
+    reader = getattr(proj, "to_arrow_reader", None) or proj.fetch_arrow_reader
+    for batch in reader(_BATCH_ROWS):
+        arrays = [
+            np.asarray(batch.column(j).to_numpy(zero_copy_only=False), dtype=np.float64)
+            for j in range(len(names))
+        ]
+        x_all = np.column_stack(arrays[:p])
+        w_all = arrays[p] if weight is not None else None
+        for a in range(0, x_all.shape[0], step):
+            x = x_all[a : a + step]
+            w = None if w_all is None else w_all[a : a + step]
+            x0, obs, wcase = centred_rows(x, w, shift, listwise=listwise)
+            z = row_products(x0, obs, wcase, listwise)
+            draws = gen.poisson(1.0, size=(x.shape[0], n_rep))
+            out += np.ascontiguousarray(draws.T, dtype=np.float64) @ z
+    return out
+
+
+def _seed63(rng: np.random.Generator) -> int:
+    return int(rng.integers(0, 2**63 - 1))
