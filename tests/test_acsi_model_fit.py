@@ -427,3 +427,62 @@ def test_result_renders_and_serializes() -> None:
     frame = res.to_frame()
     assert len(frame) == len(res.estimates)
     assert acsi.model_fit(fit).n_resamples == 0
+
+
+# ------------------------------------------- decisions of rounding, not data
+def test_criteria_of_an_exact_fit_are_nan_not_the_log_of_rounding() -> None:
+    # 1 - R² of 1e-15 is what an equation fitted exactly leaves in float64:
+    # its log (about -34.5) depends on how the sums were added, so AIC and
+    # the rest are NaN; 1e-6 is a (tiny) real residual and stays finite.
+    from satmodels.acsi._fit_kernel import criteria
+
+    r2 = np.array([1.0 - 1e-15, 1.0 - 1e-6, 0.5])
+    out = criteria(r2, np.array([0.9, 0.9, 1.0 - 1e-15]), np.full(3, 2.0), 50)
+    assert np.all(np.isnan(out[[0, 1, 2, 3, 6, 7], 0]))  # logarithms of SSE
+    assert np.all(np.isfinite(out[:, 1]))
+    # GM and Mallows' Cp divide by the saturated model's 1 - R² (1e-15: NaN)
+    assert np.all(np.isnan(out[[5, 8], 2]))
+    assert np.all(np.isfinite(out[[0, 4], 2]))
+
+
+def test_d_g_of_a_sample_matrix_singular_to_rounding_is_nan() -> None:
+    # A rank-1 correlation matrix perturbed by 1e-16: Cholesky may succeed,
+    # but the log-eigenvalues of S^-1 Sigma would be about -37, noise.
+    from satmodels.acsi._fit_kernel import distances
+
+    rng = np.random.default_rng(3)
+    v = np.ones((4, 1))
+    s = v @ v.T + 1e-16 * np.diag(rng.uniform(1.0, 2.0, 4))
+    sigma = np.eye(4) * 0.5 + 0.5
+    good = np.eye(4) * 0.4 + 0.6
+    out = distances(np.stack([s, good]), np.stack([sigma, sigma]))
+    assert np.isnan(out[0, 2])
+    assert np.isfinite(out[1, 2]) and out[1, 2] > 0
+
+
+def test_model_fit_on_rank_deficient_rows_warns_and_gives_nan() -> None:
+    # Twelve respondents, seven of them identical (found by the lazy fuzz
+    # test: d_G 1888.9 from the rows, NaN from an engine's sums).
+    data = {
+        "a1": [2, 2, 2, 2, 2, 6, 5, 4, 4, 4, 2, 2],
+        "a2": [3, 3, 3, 3, 3, 6, 5, 3, 4, 3, 3, 3],
+        "a3": [5, 5, 5, 5, 5, 4, 6, 3, 4, 3, 5, 5],
+        "b1": [4, 4, 4, 4, 4, 3, 5, 6, 3, 4, 4, 4],
+        "b2": [6, 6, 6, 6, 6, 4, 5, 5, 4, 6, 6, 6],
+        "c1": [4, 4, 4, 4, 4, 5, 3, 5, 5, 2, 4, 4],
+        "c2": [5, 5, 5, 5, 5, 4, 5, 6, 6, 1, 5, 5],
+        "c3": [4, 4, 4, 4, 4, 3, 3, 5, 6, 1, 4, 4],
+    }
+    x = {k: np.asarray(v, dtype=float) for k, v in data.items()}
+    model = "A =~ a1 + a2 + a3; B =~ b1 + b2; C =~ c1 + c2 + c3; B ~ A; C ~ A + B"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SatmodelsWarning)
+        fit = acsi.fit(x, model=model, scale=(1, 7))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SatmodelsWarning)
+        res = acsi.model_fit(fit)
+    said = " ".join(str(w.message) for w in caught)
+    assert "d_G of the estimated model is undefined" in said
+    assert "singular to rounding" in said
+    d_g = res.estimates.estimate[list(res.estimates.name).index("d_g")]
+    assert np.isnan(d_g)

@@ -169,20 +169,7 @@ def test_messy_data_under_a_design(case: Case) -> None:
     run()
 
 
-#: Lazy cases whose documented estimator differs from the rows' with missing
-#: answers (so the numbers may differ by design, not by rounding).
-LAZY_OTHER_ESTIMATOR = {
-    # rows: alpha listwise within each dimension; a lazy frame (like
-    # Moments): pairwise covariances (servqual.reliability's docstring)
-    "servqual.reliability",
-}
-#: Lazy cases left out for a finding not yet fixed (issue 16's closing note):
-#: acsi.model_fit on three respondents gives fit indices whose 0/0 ratios are
-#: NaN from the rows and 1e-16-sized numbers from an engine's sums.
-LAZY_OPEN_FINDINGS = {"acsi.model_fit"}
-LAZY = [
-    c for c in CASES if c.lazy and c.id not in LAZY_OTHER_ESTIMATOR | LAZY_OPEN_FINDINGS
-]
+LAZY = [c for c in CASES if c.lazy]
 #: Examples per function on a lazy frame (polars): each runs the model twice
 #: (30 keep CI within its half hour; SATMODELS_FUZZ_LAZY_EXAMPLES raises it).
 LAZY_EXAMPLES = int(os.environ.get("SATMODELS_FUZZ_LAZY_EXAMPLES", "30"))

@@ -65,6 +65,13 @@ __all__ = [
 
 #: The distance measures, in the order of :func:`distances`.
 MEASURES: tuple[str, ...] = ("srmr", "d_uls", "d_g")
+#: Residual share 1 - R² at or below which an equation has no residual
+#: variance (its selection criteria are then undefined): about 1e6 machine
+#: epsilons, far above the rounding of a correlation, far below any survey.
+NO_RESIDUAL = 1e-10
+#: Smallest eigenvalue, relative to the largest, of a positive definite
+#: matrix for d_G (a condition number above 1e12 is singular to rounding).
+SINGULAR = 1e-12
 
 #: Model-selection criteria, in the order of :func:`criteria` (cSEM names).
 CRITERIA: tuple[str, ...] = (
@@ -135,9 +142,14 @@ def _eigen_ratio(s: FloatArray, sigma: FloatArray) -> FloatArray:
     """
     b, p = s.shape[0], s.shape[1]
     out = np.full((b, p), np.nan)
-    good = np.flatnonzero(
-        np.all(np.isfinite(s), axis=(1, 2)) & np.all(np.isfinite(sigma), axis=(1, 2))
+    finite = np.all(np.isfinite(s), axis=(1, 2)) & np.all(
+        np.isfinite(sigma), axis=(1, 2)
     )
+    good = np.flatnonzero(finite)
+    # singular to rounding (e.g. fewer distinct respondents than indicators):
+    # a Cholesky factor may still exist, its log-eigenvalues are noise
+    lam = np.linalg.eigvalsh(s[good])
+    good = good[lam[:, 0] > SINGULAR * np.abs(lam[:, -1])]
 
     def ratio(idx: IntArray) -> FloatArray:
         li = np.linalg.inv(np.linalg.cholesky(s[idx]))
@@ -159,7 +171,9 @@ def distances(s: FloatArray, sigma: FloatArray) -> FloatArray:
     """SRMR, d_ULS and d_G of every pair (S, Sigma) of the batch, (B, 3).
 
     d_G is NaN where ``S`` is not positive definite or an eigenvalue of
-    ``S^{-1} Sigma`` is not positive (its logarithm is undefined).
+    ``S^{-1} Sigma`` is not positive (its logarithm is undefined), both
+    judged relative to the largest eigenvalue (``SINGULAR``): the
+    logarithm of an eigenvalue left by rounding is not a distance.
     """
     d = s - sigma
     p = s.shape[1]
@@ -168,7 +182,8 @@ def distances(s: FloatArray, sigma: FloatArray) -> FloatArray:
     d_uls = 0.5 * np.sum(d**2, axis=(1, 2))
     phi = _eigen_ratio(s, sigma)
     with np.errstate(invalid="ignore", divide="ignore"):
-        logs = np.where(phi > 0, np.log(np.where(phi > 0, phi, 1.0)), np.nan)
+        pos = phi > SINGULAR * np.max(np.abs(phi), axis=1, keepdims=True)
+        logs = np.where(pos, np.log(np.where(pos, phi, 1.0)), np.nan)
     d_g = 0.5 * np.sum(logs**2, axis=1)
     return np.stack([srmr, d_uls, d_g], axis=1)
 
@@ -217,6 +232,11 @@ def criteria(
     """
     sse = (1.0 - r2) * (n - 1)
     mse = 1.0 - r2_saturated
+    # A residual share 1 - R² this close to 0 is rounding, not variance: an
+    # equation fitted exactly (e.g. rank-deficient data) leaves 1e-15-sized
+    # noise whose logarithm depends on how the sums were added.
+    sse = np.where(1.0 - r2 > NO_RESIDUAL, sse, 0.0)
+    mse = np.where(mse > NO_RESIDUAL, mse, 0.0)
     ln_n = np.log(n)
     with np.errstate(divide="ignore", invalid="ignore"):
         base = np.log(sse / n)

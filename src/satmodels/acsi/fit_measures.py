@@ -402,8 +402,9 @@ def model_fit(
     for label, vals in (("estimated", est_vals), ("saturated", sat_vals)):
         if not np.isfinite(vals[2]):
             warnings.warn(
-                f"{_WHERE}: d_G of the {label} model is undefined (a model-implied "
-                "correlation matrix that is not positive definite); it is NaN.",
+                f"{_WHERE}: d_G of the {label} model is undefined (the sample "
+                "or the model-implied correlation matrix is not positive "
+                "definite, or singular to rounding); it is NaN.",
                 SatmodelsWarning,
                 stacklevel=2,
             )
@@ -477,8 +478,9 @@ def model_fit(
     if undefined:
         warnings.warn(
             f"{_WHERE}: the selection criteria {undefined} are not defined (no "
-            "residual variance: R2 >= 1 in the model or in its saturated "
-            "structural model, an inadmissible solution; or too few respondents, "
+            "residual variance: R2 within 1e-10 of 1 in the model or in its "
+            "saturated structural model, an exact fit or an inadmissible "
+            "solution; or too few respondents, "
             f"n = {parts.n}, for the equation's predictors); they are NaN.",
             SatmodelsWarning,
             stacklevel=2,
