@@ -291,6 +291,46 @@ def test_reliability_of_gaps_listwise_and_from_moments() -> None:
     assert res2.alpha[1] == pytest.approx(res.alpha[1])
 
 
+@pytest.mark.parametrize("basis", ["gaps", "responses"])
+def test_reliability_on_a_lazy_frame_is_listwise_within_each_dimension(
+    basis: str,
+) -> None:
+    # Missing answers in both dimensions, a reverse-worded item, weights
+    # and segments: the lazy frame gives the rows' numbers (listwise within
+    # each dimension), where it used to give pairwise covariances.
+    pl = pytest.importorskip("polars")
+    inst = Instrument.define(
+        {"a": ["1", "2"], "b": ["3", "4", "5"]}, name="five items", reverse=["4"]
+    )
+    rng = np.random.default_rng(11)
+    e = rng.integers(3, 8, (80, 5)).astype(float)
+    p = np.clip(e - rng.integers(-1, 3, (80, 5)) + rng.integers(0, 2, (80, 1)), 1, 7)
+    p[rng.random((80, 5)) < 0.1] = np.nan
+    e[rng.random((80, 5)) < 0.05] = np.nan
+    data = _pe(p, e, inst) | {
+        "w": rng.uniform(0.5, 2.0, 80),
+        "seg": np.where(np.arange(80) % 3 == 0, "x", "y"),
+    }
+    kw: dict[str, Any] = {"instrument": inst, "weights": "w", "segments": "seg"}
+    if basis == "gaps":
+        kw["expectations"] = _e(inst)
+    rows = reliability(data, **kw)
+    lazy = reliability(pl.DataFrame(data).lazy(), **kw)
+    assert lazy.segments is not None
+    assert rows.segments is not None
+    for got, ref in [
+        (lazy, rows),
+        *zip(lazy.segments.values(), rows.segments.values(), strict=True),
+    ]:
+        np.testing.assert_allclose(got.alpha, ref.alpha, rtol=1e-12)
+        np.testing.assert_allclose(got.item_total, ref.item_total, rtol=1e-12)
+        np.testing.assert_allclose(
+            got.alpha_if_deleted, ref.alpha_if_deleted, rtol=1e-12
+        )
+        assert got.n.tolist() == ref.n.tolist()
+    assert rows.n[0] < 80 and rows.n[1] < rows.n[0] + 20  # both dimensions lose rows
+
+
 # --------------------------------------------------------------- zone
 def test_zone_of_tolerance_by_hand() -> None:
     inst = Instrument.define({"speed": ["s1", "s2"], "staff": ["f1"]})

@@ -154,7 +154,11 @@ def check_call(
 
 
 def per_segment(
-    table: Table, fit: Callable[[Table, str | None], R], call: Call | None = None
+    table: Table,
+    fit: Callable[[Table, str | None], R],
+    call: Call | None = None,
+    *,
+    extra: Sequence[MomentsNeed] = (),
 ) -> R:
     """Fit all respondents and, with segments, each segment (label given).
 
@@ -162,12 +166,13 @@ def per_segment(
     Every fit is called at the same stack depth (no comprehension frame),
     so the warnings of one ``stacklevel`` name the caller's line. With the
     ``call`` whose :func:`survey` each fit takes, a lazy frame's segments
-    get their Moments from one grouped aggregation (not one query each).
+    get their Moments from one grouped aggregation (not one query each),
+    and those of ``extra`` too.
     """
     result = fit(table, None)
     if table.segments is None and table.segment_column is None:
         return result
-    needs = [] if call is None else [survey_need(table, call)]
+    needs = [*([] if call is None else [survey_need(table, call)]), *extra]
     segs = {}
     for label, sub in table.by_segment(needs).items():
         segs[label] = fit(sub, label)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from dataclasses import replace
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from .._typing import FloatArray
+from .._typing import FloatArray, IntArray
 from ..data import Table
 from ..design._keyword import fit_with_design
 from ..design._spec import Design, ReplicateDesign
@@ -21,6 +22,9 @@ from ._inputs import Call, check_call, derived, per_segment, read_sets, survey
 from ._kernels import _item_stats
 from ._results_more import ReliabilityResult, ZoneResult, feldt_estimates
 from .instrument import SERVQUAL_22, Instrument
+
+if TYPE_CHECKING:
+    from ..data._table import MomentsNeed
 
 __all__ = ["reliability", "zone_of_tolerance"]
 
@@ -211,8 +215,9 @@ def reliability(
         As in :func:`~satmodels.servqual.gaps` (one result per segment in
         ``result.segments``). Each dimension uses the
         respondents who answered all its items (listwise within the
-        dimension); from Moments or a lazy frame, the pairwise covariances
-        and the smallest pairwise count.
+        dimension), on a lazy frame too (one aggregation per dimension);
+        from Moments, the pairwise covariances and the smallest pairwise
+        count.
     design : Design or ReplicateDesign, optional
         A survey design (strata, PSUs, fpc and weights, or replicate
         weights): design-based standard errors with a ``design_effect``
@@ -283,7 +288,13 @@ def reliability(
             {"perceptions": perceptions, "expectations": expectations}
         )
     tab = read_sets(data, call, columns=columns, weights=weights, segments=segments)
-    return per_segment(tab, lambda sub, _label: _reliability_core(sub, call), call)
+    extra: list[MomentsNeed] = []
+    if tab.kind == "lazy":
+        tab = _item_variables(tab, call)
+        extra.append((tuple(_item_names(call.instrument.n_items)), "pairwise", "omit"))
+    return per_segment(
+        tab, lambda sub, _label: _reliability_core(sub, call), call, extra=extra
+    )
 
 
 def _reliability_core(tab: Table, call: Call) -> ReliabilityResult:
@@ -296,6 +307,8 @@ def _reliability_core(tab: Table, call: Call) -> ReliabilityResult:
     item_rows = None
     if sv.rows is not None:
         item_rows = sv.rows[:, :k] - sv.rows[:, k:] if gaps_basis else sv.rows
+    elif tab.kind == "lazy":
+        variables = tab.moments(_item_names(k), missing="pairwise")
     else:
         _, var, _, _ = _item_stats(sv.moments, np.arange(k), minus)
         # covariances of the item variables (pairwise), with exact variances
@@ -319,6 +332,10 @@ def _reliability_core(tab: Table, call: Call) -> ReliabilityResult:
             m = derived(tab, block, names, missing="listwise")
             cov = m.covariance()
             n = _size(m)
+        elif tab.kind == "lazy":
+            # within a dimension the pairs share its complete rows (listwise)
+            cov = variables.covariance()[np.ix_(idx, idx)]
+            n = _size_of(variables, idx)
         else:
             cov = cov_all[np.ix_(idx, idx)]
             n = int(np.floor(size_all[np.ix_(idx, idx)].min()))
@@ -344,6 +361,62 @@ def _reliability_core(tab: Table, call: Call) -> ReliabilityResult:
         _case_weights=sv.moments.weighted,
         _backend=tab.backend,
     )
+
+
+def _item_variables(tab: Table, call: Call) -> Table:
+    """Add each item's variable to a lazy frame, missing unless its dimension is.
+
+    Column ``__item<i>`` is item i's gap ``p - e`` (or its answer),
+    reverse-worded items reflected (``T - x``, so a gap changes sign) as
+    :func:`~satmodels.servqual._inputs.survey` reflects the rows, plus
+    ``0 *`` the sum of every variable of its dimension: missing wherever
+    any item of the dimension is. Pairwise Moments of these columns are
+    then, within each dimension, the listwise Moments the rows use.
+    """
+    import narwhals.stable.v2 as nw  # noqa: PLC0415 - lazy frames only
+
+    inst, sets = call.instrument, call.sets
+    total = call.scale.minimum + call.scale.maximum
+    first = sets.get("items") or sets["perceptions"]
+    minus = sets.get("expectations")
+    own = []
+    for i, item in enumerate(inst.items):
+        if minus is not None:
+            gap = nw.col(first[i]) - nw.col(minus[i])
+            own.append(-gap if item.reverse else gap)
+        else:
+            x = nw.col(first[i])
+            own.append(total - x if item.reverse else x)
+    ids = inst.item_ids()
+    exprs = []
+    for d in inst.dimensions:
+        idx = [ids.index(i) for i in inst.item_ids(d)]
+        every = own[idx[0]]
+        for j in idx[1:]:
+            every = every + own[j]
+        zero = 0.0 * every
+        exprs += [(own[i] + zero).cast(nw.Float64).alias(_ITEM + str(i)) for i in idx]
+    exprs.append(nw.lit(0.0, dtype=nw.Float64()).alias(_ANY))
+    return replace(tab, lazy=tab.lazy.with_columns(*exprs))
+
+
+#: Prefix of the item variables :func:`_item_variables` adds to a lazy frame.
+_ITEM = "__item"
+#: A column of zeros beside them: every row has an observed value, so a
+#: survey where no dimension is complete gives NaN alphas, as the rows do,
+#: not "no usable row".
+_ANY = "__item_any"
+
+
+def _item_names(k: int) -> list[str]:
+    return [*(_ITEM + str(i) for i in range(k)), _ANY]
+
+
+def _size_of(m: Moments, idx: IntArray) -> int:
+    """:func:`_size` of the columns ``idx`` of pairwise Moments sharing rows."""
+    if not m.weighted:
+        return int(m.nobs[idx].min())
+    return int(np.floor(float(np.min(m.effective_n()[idx]))))
 
 
 def _size(m: Moments) -> int:
