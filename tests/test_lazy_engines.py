@@ -584,7 +584,8 @@ def test_duckdb_bootstrap_keeps_replicates_that_drew_no_row(
 ) -> None:
     # Two rows: a replicate draws neither with probability exp(-2), about
     # 1 in 7. Such a replicate has no rows left after the filter; it must
-    # still be there, with count 0 and zero sums, in its place.
+    # still be there, with count 0 and zero sums, in its place (and no
+    # mean: NaN, as a replicate drawing no row has in memory).
     from satmodels.engines import poisson
 
     monkeypatch.setattr(poisson, "_has_pyarrow", lambda: pyarrow)
@@ -595,6 +596,7 @@ def test_duckdb_bootstrap_keeps_replicates_that_drew_no_row(
     assert (counts == 0).sum() >= 2
     assert np.all(reps.weight_sum[counts == 0] == 0.0)
     assert np.all(reps.comoment[counts == 0] == 0.0)
+    assert np.all(np.isnan(reps.mean[counts == 0]))
     # a replicate that drew rows: its mean is that of the rows drawn
     mean = reps.mean[counts > 0][:, 0]
     assert np.all((mean >= 1.0) & (mean <= 2.0))

@@ -363,3 +363,31 @@ def test_mapping_and_moments_input() -> None:
     np.testing.assert_array_equal(
         old.comoment, Moments.bootstrap(x, n_resamples=3, rng=0).comoment
     )
+
+
+def test_a_column_nobody_answered_has_a_nan_mean_not_zero() -> None:
+    x = {
+        "a": np.array([1.0, 2.0, 3.0, 4.0]),
+        "b": np.full(4, np.nan),
+        "c": np.array([2.0, np.nan, 4.0, 5.0]),
+    }
+    m = Moments.from_data(x, missing="pairwise")
+    assert m.nobs.tolist() == [4, 0, 3]
+    assert m.mean[0] == pytest.approx(2.5)
+    assert np.isnan(m.mean[1])
+    assert m.mean[2] == pytest.approx(11 / 3)
+    est = m.estimates
+    assert np.isnan(est.estimate[1]) and est.n[1] == 0
+    # weight 0 on every answer of a column: no mean either
+    w = np.array([1.0, 1.0, 0.0, 0.0])
+    y = {"a": np.array([1.0, 2.0, 3.0, 4.0]), "d": np.array([np.nan, np.nan, 7.0, 8.0])}
+    mw = Moments.from_data(y, weights=w, missing="pairwise")
+    assert np.isnan(mw.mean[1]) and mw.mean[0] == pytest.approx(1.5)
+    # the stored 0 stays the neutral value of merge: an unobserved part
+    # merged with an observed one gives the observed part's mean
+    part = Moments.from_data(
+        {"a": [1.0, 2.0], "b": [np.nan, np.nan]}, missing="pairwise"
+    )
+    rest = Moments.from_data({"a": [3.0, 4.0], "b": [5.0, 7.0]}, missing="pairwise")
+    merged = part.merge(rest)
+    assert merged.mean.tolist() == pytest.approx([2.5, 6.0])

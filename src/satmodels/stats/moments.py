@@ -335,8 +335,15 @@ class Moments(ResultMixin):
 
     @property
     def mean(self) -> FloatArray:
-        """Column means, shape (p,) (or (B, p))."""
-        return np.diagonal(self.pair_mean, axis1=-2, axis2=-1).copy()
+        """Column means, shape (p,) (or (B, p)); NaN for a column nobody answered.
+
+        A column without observed rows (or whose rows all have weight 0)
+        has no mean: NaN, never the 0 that ``pair_mean`` stores for it (the
+        neutral value of :meth:`merge`).
+        """
+        mean = np.diagonal(self.pair_mean, axis1=-2, axis2=-1).copy()
+        observed = np.diagonal(self.weight_sum, axis1=-2, axis2=-1) > 0
+        return np.where(observed, mean, np.nan)
 
     @property
     def nobs(self) -> np.ndarray[Any, np.dtype[np.int64]]:
