@@ -165,26 +165,20 @@ def poisson_bootstrap(
     """
     engine = engine_name(frame)
     cols, weight, listwise = req.columns, req.weight, req.listwise
-    if engine == "dask":
-        base = dask_engine.moments(frame, req)
-        shift = np.diagonal(base.moments.pair_mean).copy()
-        total = dask_engine.bootstrap_sums(
-            frame, cols, weight, shift, n_resamples, rng, listwise=listwise
-        )
-        reps = sums_to_moments(total, len(cols), shift, listwise=listwise)
-        return replace(base, moments=reps, shift=shift)
-    if engine not in _REPLICATORS:
+    if engine not in {"dask", *_REPLICATORS}:
         msg = (
             f"{req.where} has no Poisson bootstrap for the {engine!r} engine; "
             "supported: dask, duckdb, polars, pyspark."
         )
         raise InputError(msg)
-    if engine == "duckdb" and _has_pyarrow():
-        base = moments(frame, req)
+    if engine == "dask" or (engine == "duckdb" and _has_pyarrow()):
+        # the rows reach numpy (Dask partitions, DuckDB's Arrow batches):
+        # multiplicities from numpy generators, replicate sums in BLAS
+        dask = engine == "dask"
+        base = (dask_engine.moments if dask else moments)(frame, req)
         shift = np.diagonal(base.moments.pair_mean).copy()
-        total = _streamed_sums(
-            frame.to_native(), cols, weight, shift, n_resamples, rng, listwise=listwise
-        )
+        summed = dask_engine.bootstrap_sums if dask else _streamed_sums
+        total = summed(frame, cols, weight, shift, n_resamples, rng, listwise=listwise)
         reps = sums_to_moments(total, len(cols), shift, listwise=listwise)
         return replace(base, moments=reps, shift=shift)
     centred, pilot = pilot_for(frame, req)
@@ -215,7 +209,7 @@ def _has_pyarrow() -> bool:
 
 
 def _streamed_sums(  # noqa: PLR0917
-    rel: Any,  # noqa: ANN401 - a DuckDB relation
+    frame: nw.LazyFrame[Any],
     cols: tuple[str, ...],
     weight: str | None,
     shift: FloatArray,
@@ -224,7 +218,7 @@ def _streamed_sums(  # noqa: PLR0917
     *,
     listwise: bool,
 ) -> FloatArray:
-    """Replicate sums of a DuckDB relation streamed through numpy, ``(B, q)``.
+    """Replicate sums of a DuckDB frame streamed through numpy, ``(B, q)``.
 
     DuckDB scans the relation in row order and hands it over in Arrow
     batches; each block of rows gets its multiplicities from one numpy
@@ -243,7 +237,7 @@ def _streamed_sums(  # noqa: PLR0917
     q = 3 + p + p * p if listwise else 6 * p * p
     step = max(1, min(_BLOCK_VALUES // q, _BLOCK_VALUES // n_rep))
     out = np.zeros((n_rep, q))
-    proj = rel.project(quoted)
+    proj = frame.to_native().project(quoted)
     # DuckDB 1.4 renamed fetch_arrow_reader (now deprecated) to_arrow_reader
     reader = getattr(proj, "to_arrow_reader", None) or proj.fetch_arrow_reader
     for batch in reader(_BATCH_ROWS):
