@@ -558,6 +558,24 @@ def test_duckdb_bootstrap_replicates_exact(missing: str) -> None:
 
 
 @pytest.mark.engine
+def test_duckdb_bootstrap_draws_do_not_depend_on_the_batches(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Arrow batches of 64 rows and blocks of 5 rows (instead of one batch
+    # and one block for these 300 rows): the same multiplicities (drawn
+    # row by row), so the same replicates.
+    from satmodels.engines import poisson
+
+    frame = _to_duckdb(DATA, None)
+    one = _boot(frame, 3, 30, weights="w", missing="pairwise")
+    monkeypatch.setattr(poisson, "_BATCH_ROWS", 64)
+    monkeypatch.setattr(poisson, "_BLOCK_VALUES", 6 * 9 * 5)  # q = 54 pairwise
+    two = _boot(frame, 3, 30, weights="w", missing="pairwise")
+    for f in FIELDS:
+        np.testing.assert_allclose(getattr(two, f), getattr(one, f), rtol=1e-12)
+
+
+@pytest.mark.engine
 @pytest.mark.parametrize("missing", ["listwise", "pairwise"])
 def test_duckdb_bootstrap_without_pyarrow_hashes_on_the_engine(
     missing: str, monkeypatch: pytest.MonkeyPatch
