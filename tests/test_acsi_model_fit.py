@@ -443,6 +443,9 @@ def test_criteria_of_an_exact_fit_are_nan_not_the_log_of_rounding() -> None:
     # GM and Mallows' Cp divide by the saturated model's 1 - R² (1e-15: NaN)
     assert np.all(np.isnan(out[[5, 8], 2]))
     assert np.all(np.isfinite(out[[0, 4], 2]))
+    # a NaN R² (an equation not estimated) gives NaN criteria, never FPE = 0
+    nan = criteria(np.array([np.nan]), np.array([np.nan]), np.array([2.0]), 50)
+    assert np.all(np.isnan(nan))
 
 
 def test_d_g_of_a_sample_matrix_singular_to_rounding_is_nan() -> None:

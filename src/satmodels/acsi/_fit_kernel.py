@@ -235,8 +235,9 @@ def criteria(
     # A residual share 1 - R² this close to 0 is rounding, not variance: an
     # equation fitted exactly (e.g. rank-deficient data) leaves 1e-15-sized
     # noise whose logarithm depends on how the sums were added.
-    sse = np.where(1.0 - r2 > NO_RESIDUAL, sse, 0.0)
-    mse = np.where(mse > NO_RESIDUAL, mse, 0.0)
+    # (a NaN R² stays NaN: its comparison is false)
+    sse = np.where(1.0 - r2 <= NO_RESIDUAL, 0.0, sse)
+    mse = np.where(mse <= NO_RESIDUAL, 0.0, mse)
     ln_n = np.log(n)
     with np.errstate(divide="ignore", invalid="ignore"):
         base = np.log(sse / n)

@@ -7,18 +7,17 @@ no global coordination. narwhals has no random expressions, so the
 multiplicities are drawn per engine: Dask partitions run numpy with
 generators spawned from the caller's ``rng``; DuckDB streams its rows to
 numpy in Arrow batches, where one generator seeded from ``rng`` draws
-them row by row (without pyarrow, as polars); polars hashes a row
-number, the replicate index and a seed drawn from ``rng`` into a
-uniform; PySpark uses ``rand(seed)``. The uniform becomes a Poisson(1) draw by its
-inverse CDF, :math:`k = \#\{j : u \ge F(j)\}` (Devroye 1986, X.3.3).
+them row by row (without pyarrow, as polars); polars hashes a row number,
+the replicate index and a seed drawn from ``rng`` into a uniform; PySpark
+uses ``rand(seed)``. The uniform becomes a Poisson(1) draw by its inverse
+CDF, :math:`k = \#\{j : u \ge F(j)\}` (Devroye 1986, X.3.3).
 
-Reproducibility for a fixed ``rng``: Dask, when the partitioning is the same
-(each partition has its own generator); polars and DuckDB, when the row
-order is the same (and, for DuckDB, pyarrow installed in both runs or
-in neither); PySpark, when the
-partitioning is the same (``rand(seed)`` is per partition). Parallel engines
-may add rows in any order, so repeated runs agree to rounding rather than
-bit for bit.
+Reproducibility for a fixed ``rng``: Dask, when the partitioning is the
+same (each partition has its own generator); polars and DuckDB, when the
+row order is the same (and, for DuckDB, pyarrow installed in both runs or
+in neither); PySpark, when the partitioning is the same (``rand(seed)`` is
+per partition). Parallel engines may add rows in any order, so repeated
+runs agree to rounding rather than bit for bit.
 
 References
 ----------
@@ -228,7 +227,7 @@ def _streamed_sums(  # noqa: PLR0917
     the Dask engine's per-partition kernel). Memory stays at a few blocks
     whatever the relation's size; the products run in BLAS, where the
     same sums as SQL (a ``CROSS JOIN`` of the rows with the replicates)
-    cost DuckDB about twenty times more.
+    cost DuckDB about four times more (``bench/engines_poisson.py``).
     """
     names = [*cols, *([weight] if weight is not None else [])]
     quoted = ", ".join('CAST("' + c.replace('"', '""') + '" AS DOUBLE)' for c in names)
