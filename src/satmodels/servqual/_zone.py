@@ -215,9 +215,10 @@ def reliability(
         As in :func:`~satmodels.servqual.gaps` (one result per segment in
         ``result.segments``). Each dimension uses the
         respondents who answered all its items (listwise within the
-        dimension), on a lazy frame too (one aggregation per dimension);
-        from Moments, the pairwise covariances and the smallest pairwise
-        count.
+        dimension), on a lazy frame too (one pairwise aggregation of the
+        item variables, each made missing where its dimension is
+        incomplete); from Moments, the pairwise covariances and the
+        smallest pairwise count.
     design : Design or ReplicateDesign, optional
         A survey design (strata, PSUs, fpc and weights, or replicate
         weights): design-based standard errors with a ``design_effect``
