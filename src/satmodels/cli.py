@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import numpy as np
 
+from ._limits import ENGINE_MIN_BYTES
 from ._version import __version__
 from .exceptions import SatmodelsError
 
@@ -65,7 +66,7 @@ _REPORT_SUFFIXES = (".html", ".xlsx", ".json")
 
 #: Files at least this large are scanned by DuckDB when it is installed
 #: (smaller ones are read in memory, which is as fast and costs < 200 MB).
-_ENGINE_MIN_BYTES = 16 * 2**20
+_ENGINE_MIN_BYTES = ENGINE_MIN_BYTES
 
 # Library parameter -> the flag that sets it, to say errors in the user's words.
 _FLAGS = {

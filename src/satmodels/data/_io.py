@@ -37,6 +37,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
+from .._limits import ENGINE_MIN_BYTES
 from .._typing import FloatArray
 from ..exceptions import InputError
 
@@ -446,7 +447,7 @@ def _labels(values: Sequence[str | None]) -> FloatArray:
 #: tables, ~60 MB).
 _ENGINE_MEMORY = "256MB"
 #: CSV files from this size on are read by DuckDB in :func:`read_columns`.
-_COLUMNS_MIN_BYTES = 16 * 2**20
+_COLUMNS_MIN_BYTES = ENGINE_MIN_BYTES
 _ENGINE_THREADS = 2
 #: Text of the CSV header looked at before a file is handed to DuckDB.
 _HEAD_BYTES = 1 << 20

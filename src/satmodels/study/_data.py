@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .._limits import ENGINE_MIN_BYTES as _LIMIT
 from ..exceptions import InputError
 from .spec import StudySpec
 
@@ -66,7 +67,7 @@ class Staged:
 
 
 #: Files from this size are analysed in DuckDB, not read into memory.
-ENGINE_MIN_BYTES = 16 * 2**20
+ENGINE_MIN_BYTES = _LIMIT
 
 
 def stage(study: StudySpec, names: tuple[str, ...]) -> Staged | None:
