@@ -9,6 +9,8 @@ then ``Rscript design_survey.R``.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 
@@ -45,7 +47,9 @@ def main() -> None:
                         expected,
                     )
                 )
-    with open("design_sample.csv", "w", encoding="utf-8") as fh:
+    with (Path(__file__).parent / "design_sample.csv").open(
+        "w", encoding="utf-8"
+    ) as fh:
         fh.write("stratum,psu,fpc,w,score,top,perceived,expected\n")
         for row in rows:
             fh.write(",".join(str(v) for v in row) + "\n")

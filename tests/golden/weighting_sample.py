@@ -6,6 +6,8 @@ Run from this folder: ``python weighting_sample.py`` (seed fixed), then
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 
@@ -17,7 +19,9 @@ def main() -> None:
     age = rng.choice([1, 2, 3], size=n, p=[0.2, 0.5, 0.3])
     sex = rng.choice([1, 2], size=n, p=[0.45, 0.55])
     w = np.round(rng.lognormal(mean=0.0, sigma=0.4, size=n) * 10, 3)
-    with open("weighting_sample.csv", "w", encoding="utf-8") as fh:
+    with (Path(__file__).parent / "weighting_sample.csv").open(
+        "w", encoding="utf-8"
+    ) as fh:
         fh.write("region,age,sex,w\n")
         for row in zip(region, age, sex, w, strict=True):
             fh.write(",".join(str(v) for v in row) + "\n")
