@@ -389,6 +389,36 @@ def test_poisson_thresholds_are_the_poisson_cdf() -> None:
     assert 1.0 - poisson_thresholds()[-1] < 1e-12
 
 
+@pytest.mark.engine
+def test_poisson_sql_ladder_draws_as_the_sum_of_steps() -> None:
+    # The two renderings of k = #{j : u >= F(j)}: DuckDB's CASE ladder and
+    # the narwhals sum of steps (polars, Spark), on every threshold, just
+    # below each, 0 and the largest double below 1.
+    duckdb = pytest.importorskip("duckdb")
+    pl = pytest.importorskip("polars")
+    import narwhals.stable.v2 as nw
+
+    from satmodels.engines.poisson import _poisson_expr, _poisson_sql
+
+    t = np.array(poisson_thresholds())
+    u = np.concatenate([t, np.nextafter(t, 0.0), [0.0, np.nextafter(1.0, 0.0)]])
+    con = duckdb.connect()
+    con.register("grid", pl.DataFrame({"u": u}).to_arrow())
+    ladder = [
+        r[0] for r in con.execute(f"SELECT {_poisson_sql('u')} FROM grid").fetchall()
+    ]
+    steps = (
+        nw.from_native(pl.LazyFrame({"u": u}))
+        .select(_poisson_expr(nw.col("u")).alias("k"))
+        .collect()
+        .get_column("k")
+        .to_list()
+    )
+    assert ladder == [int(k) for k in steps]
+    assert ladder[: t.size] == list(range(1, POISSON_MAX + 1))
+    assert max(ladder) == POISSON_MAX and min(ladder) == 0
+
+
 def _boot(data: object, seed: int, b: int, **kw: Any) -> Moments:
     return Moments.bootstrap(
         data, columns=COLS, n_resamples=b, method="poisson", rng=seed, **kw

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 import narwhals.stable.v2 as nw
@@ -45,7 +44,7 @@ from . import dask as dask_engine
 from ._frame import engine_name, to_lazy
 from ._protocol import MomentsRequest, MomentSums
 from ._sums import sum_by
-from .expressions import moments, pilot_for, sum_terms, to_moment_sums
+from .expressions import pilot_for, sum_terms, to_moment_sums
 from .memory import centred_rows, row_products, sums_to_moments
 
 __all__ = ["POISSON_MAX", "poisson_bootstrap", "poisson_thresholds"]
@@ -173,13 +172,29 @@ def poisson_bootstrap(
     if engine == "dask" or (engine == "duckdb" and _has_pyarrow()):
         # the rows reach numpy (Dask partitions, DuckDB's Arrow batches):
         # multiplicities from numpy generators, replicate sums in BLAS
-        dask = engine == "dask"
-        base = (dask_engine.moments if dask else moments)(frame, req)
-        shift = np.diagonal(base.moments.pair_mean).copy()
-        summed = dask_engine.bootstrap_sums if dask else _streamed_sums
+        if engine == "dask":  # one pass gives the account and the means
+            base = dask_engine.moments(frame, req)
+            shift, account, missing = (
+                np.diagonal(base.moments.pair_mean).copy(),
+                base.account,
+                base.missing,
+            )
+            summed = dask_engine.bootstrap_sums
+        else:  # DuckDB's first pass gives them: no co-moment pass is needed
+            _, pilot = pilot_for(frame, req)
+            shift, account = pilot.shift, pilot.account
+            as_listwise = pilot.listwise and not pilot.as_pairwise
+            missing = "listwise" if as_listwise else "pairwise"
+            summed = _streamed_sums
         total = summed(frame, cols, weight, shift, n_resamples, rng, listwise=listwise)
-        reps = sums_to_moments(total, len(cols), shift, listwise=listwise)
-        return replace(base, moments=reps, shift=shift)
+        return MomentSums(
+            columns=cols,
+            missing=missing,
+            weighted=weight is not None,
+            moments=sums_to_moments(total, len(cols), shift, listwise=listwise),
+            account=account,
+            shift=shift,
+        )
     centred, pilot = pilot_for(frame, req)
     rep = _REPLICATORS[engine](centred.to_native(), n_resamples, _seed(rng))
     # A row drawn 0 times adds 0 to every sum (a missing answer's NULL too,
