@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 
@@ -26,6 +27,33 @@ def test_import_loads_no_model_and_no_scipy_stats() -> None:
         "import sys, satmodels\n"
         "heavy = [m for m in ('scipy.stats', 'satmodels.acsi', 'satmodels.csi',"
         " 'semopy', 'pandas') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("module", ["satmodels.ratio", "satmodels.stats"])
+def test_subpackage_names_resolve(module: str) -> None:
+    mod = importlib.import_module(module)  # names load on first use (PEP 562)
+    for name in mod.__all__:
+        assert getattr(mod, name) is not None
+        assert name in dir(mod)
+    with pytest.raises(AttributeError, match=f"'{module}' has no attribute 'nope'"):
+        _ = mod.nope
+
+
+def test_ratio_result_path_loads_neither_pydantic_nor_narwhals() -> None:
+    # the command line builds its result from DuckDB's sums while DuckDB
+    # scans (cli._ratio_on_engine): every module it loads competes with the
+    # scan for the two cores, so the result path stays numpy and scipy.special
+    code = (
+        "import sys, satmodels.ratio._engine\n"
+        "heavy = [m for m in ('pydantic', 'narwhals', 'satmodels.ratio._fit',"
+        " 'satmodels.design', 'satmodels.data', 'scipy.stats')"
+        " if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )
     out = subprocess.run(

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from satmodels.data import _io
+from satmodels.data import _engine_source, _io
 from satmodels.exceptions import InputError
 
 pytest.importorskip("duckdb")
@@ -108,7 +108,7 @@ def test_markers_after_the_head_are_read_by_a_second_scan(
 ) -> None:
     text = _survey(2000, 2)
     path = _write(tmp_path, text)
-    monkeypatch.setattr(_io, "_HEAD_BYTES", len(text.split("\n", 1)[0]) + 60)
+    monkeypatch.setattr(_engine_source, "_HEAD_BYTES", len(text.split("\n", 1)[0]) + 60)
     used = _engine_calls(monkeypatch)
     fast = _io.read_columns(path, COLS, text=["segment"])
     assert used == [True]

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from satmodels.data._io import engine_source
+from satmodels.data._engine_source import engine_source
 from satmodels.datasets import sample_study_path
 from satmodels.exceptions import InputError
 from satmodels.study import StudyResult, _data, load_spec, run, runner

@@ -47,8 +47,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-import numpy as np
-
 from ._limits import ENGINE_MIN_BYTES
 from ._version import __version__
 from .exceptions import SatmodelsError
@@ -279,6 +277,8 @@ def _check_missing(
     cols: FileColumns, named_by: Mapping[str, str], nan_policy: str
 ) -> None:
     """Refuse an empty weight, and an empty a or b under ``--nan-policy raise``."""
+    import numpy as np  # noqa: PLC0415 - the in-memory path only
+
     for column, flag in named_by.items():
         if flag != "--weights":
             continue
@@ -433,7 +433,7 @@ def _ratio_on_engine(
     missing, or when the file has anything the in-memory path would refuse
     or warn about.
     """
-    from .data._io import engine_source  # noqa: PLC0415 - keep start-up light
+    from .data._engine_source import engine_source  # noqa: PLC0415 - keep start-up light
 
     try:
         size = Path(args.file).stat().st_size
@@ -441,18 +441,18 @@ def _ratio_on_engine(
         return None
     if size < _ENGINE_MIN_BYTES:
         return None
-    # the result's modules (scipy.special among them, a third of a second)
-    # are imported while DuckDB scans, which holds no GIL
+    src = engine_source(args.file, columns, encoding=args.encoding)
+    if src is None:
+        return None
+    from ._ratio_scan import scan  # noqa: PLC0415
+
+    # The result's modules (numpy and scipy.special, a third of a second)
+    # load while DuckDB scans: its query holds no GIL, so they cost only a
+    # share of the two cores, where before the scan they would delay it.
     loader = threading.Thread(
         target=importlib.import_module, args=("satmodels.ratio._engine",)
     )
     loader.start()
-    src = engine_source(args.file, columns, encoding=args.encoding)
-    if src is None:
-        loader.join()
-        return None
-    from ._ratio_scan import scan  # noqa: PLC0415
-
     try:
         sums = scan(
             src,

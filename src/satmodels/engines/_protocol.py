@@ -26,12 +26,13 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
 
+from .._tally import summed
 from .._typing import FloatArray, IntArray
 from ..exceptions import InputError
 
@@ -120,14 +121,6 @@ class Account:
             reasons=summed(self.reasons, other.reasons),
             column_missing=summed(self.column_missing, other.column_missing),
         )
-
-
-def summed(a: Mapping[str, int], b: Mapping[str, int]) -> dict[str, int]:
-    """Add two tallies by key (keys of ``a`` first, then new keys of ``b``)."""
-    out = dict(a)
-    for k, v in b.items():
-        out[k] = out.get(k, 0) + v
-    return out
 
 
 @dataclass(frozen=True, slots=True)

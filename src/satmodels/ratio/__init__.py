@@ -10,9 +10,43 @@ Fieller's interval) and grades it.
 
 from __future__ import annotations
 
-from ._fit import satisfaction_ratio
-from ._grade import DEFAULT_THRESHOLDS, GRADE_LABELS, GRADES, Thresholds, grade
-from ._result import RatioResult
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the names below load on first use (PEP 562)
+    from ._fit import satisfaction_ratio
+    from ._grade import DEFAULT_THRESHOLDS, GRADE_LABELS, GRADES
+    from ._result import RatioResult
+    from ._thresholds import Thresholds, grade
+
+#: Public name -> module that defines it. The result and the grades load
+#: without the fitting function's modules (pydantic, the data layer), so
+#: that the command line's fast path builds its result quickly.
+_LAZY: dict[str, str] = {
+    "DEFAULT_THRESHOLDS": "._grade",
+    "GRADES": "._grade",
+    "GRADE_LABELS": "._grade",
+    "RatioResult": "._result",
+    "Thresholds": "._thresholds",
+    "grade": "._thresholds",
+    "satisfaction_ratio": "._fit",
+}
+
+
+def __getattr__(name: str) -> Any:  # noqa: ANN401 - any public object
+    """Load a public name of this module on first use (PEP 562)."""
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module 'satmodels.ratio' has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "DEFAULT_THRESHOLDS",

@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..stats.moments import MissingReport
-from ._fit import _estimates, _thresholds
+from ..stats._report import MissingReport
 from ._grade import DEFAULT_THRESHOLDS, grade_codes, grade_name
 from ._kernels import Aggregates
 from ._result import RatioResult
+from ._table import estimates_table
 
 if TYPE_CHECKING:
     from .._ratio_scan import Sums
@@ -97,7 +97,10 @@ def ratio_from_engine(
     everything the summary and ``to_dict`` show is there.
     """
     names = tuple(items)
-    cuts = _thresholds(DEFAULT_THRESHOLDS, names)
+    cuts: dict[str, tuple[float, ...]] = {
+        **dict.fromkeys(names, DEFAULT_THRESHOLDS),
+        "overall": DEFAULT_THRESHOLDS,
+    }
     if sums.grades is None:
         assert sums.groups is not None  # noqa: S101 - one of the two is set
         grades = np.zeros((len(names), 5))
@@ -134,7 +137,7 @@ def result_from_sums(  # noqa: PLR0917
     with np.errstate(divide="ignore", invalid="ignore"):
         item = _aggregates(scan.blocks[:-1], scan.shift[:-1])
         overall = _aggregates(scan.blocks[-1:], scan.shift[-1:])
-        est = _estimates(item, overall, names, confidence_level, backend, segment)
+        est = estimates_table(item, overall, names, confidence_level, backend, segment)
     reasons = {
         key: v
         for key, v in (("no complete pair", scan.no_pair), ("zero weight", scan.zero_w))

@@ -41,12 +41,13 @@ from ..data import Kind, Table, read
 from ..design._keyword import fit_with_design
 from ..design._spec import Design, ReplicateDesign
 from ..exceptions import InputError, SmallSampleWarning
-from ..results._estimates import Estimates, estimates
 from ..scales import Scale, as_scale
 from ..stats.moments import MissingReport
-from ._grade import DEFAULT_THRESHOLDS, Thresholds, grade_codes, grade_name
-from ._kernels import Aggregates, aggregates, fieller, t_quantile
+from ._grade import DEFAULT_THRESHOLDS, grade_codes, grade_name
+from ._kernels import aggregates
 from ._result import RatioResult
+from ._table import estimates_table
+from ._thresholds import Thresholds
 
 __all__ = ["satisfaction_ratio"]
 
@@ -390,7 +391,7 @@ def _fit(
         w[full],
     )
     _warn_small(item.n, overall.n[0], names, where)
-    est = _estimates(item, overall, names, level, table.backend, segment)
+    est = estimates_table(item, overall, names, level, table.backend, segment)
     report = _missing_report(table, observed, used_b, w, (*p_cols, *e_cols))
     return RatioResult(
         estimates=est,
@@ -477,55 +478,6 @@ def _warn_small(
             "overall aggregates need at least 2 for a standard error (NaN)."
         )
         warnings.warn(msg, SmallSampleWarning, stacklevel=4)
-
-
-def _estimates(  # noqa: PLR0917
-    item: Aggregates,
-    overall: Aggregates,
-    names: tuple[str, ...],
-    level: float,
-    backend: str | None,
-    segment: str | None,
-) -> Estimates:
-    """Rows: ratio of means (Fieller), mean ratio, mean a, mean b (t)."""
-
-    def cat(x: FloatArray, y: FloatArray) -> FloatArray:
-        return np.concatenate([x, y])
-
-    n = cat(item.n, overall.n)
-    labels = [*names, "overall"]
-    k = len(labels)
-    abar, bbar = cat(item.abar, overall.abar), cat(item.bbar, overall.bbar)
-    vaa, vbb = cat(item.vaa, overall.vaa), cat(item.vbb, overall.vbb)
-    f_lo, f_hi = fieller(abar, bbar, vaa, vbb, cat(item.vab, overall.vab),
-                         t_quantile(level, n))  # fmt: skip
-    with np.errstate(invalid="ignore"):
-        se_a, se_b = np.sqrt(vaa), np.sqrt(vbb)
-    args = {
-        "name": labels * 4,
-        "kind": ["ratio_of_means"] * k
-        + ["mean_ratio"] * k
-        + ["expected_mean"] * k
-        + ["perceived_mean"] * k,
-        "estimate": np.concatenate(
-            [cat(item.rom, overall.rom), cat(item.cbar, overall.cbar), abar, bbar]
-        ),
-        "standard_error": np.concatenate(
-            [cat(item.se_r, overall.se_r), cat(item.se_c, overall.se_c), se_a, se_b]
-        ),
-        "n": np.tile(n, 4),
-        "df": np.tile(n - 1, 4),
-        "interval": ["fieller"] * k + ["t"] * (3 * k),
-        "confidence_level": level,
-        "segment": segment,
-        "backend": backend,
-    }
-    wald = estimates(**args)  # type: ignore[arg-type]
-    return estimates(
-        **args,  # type: ignore[arg-type]
-        ci_low=np.concatenate([f_lo, wald.ci_low[k:]]),
-        ci_high=np.concatenate([f_hi, wald.ci_high[k:]]),
-    )
 
 
 def _missing_report(

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from .._options import check_confidence_level
 from .._typing import FloatArray
-from .._validation import check_confidence_level
 from ..exceptions import InputError
 from ..results._base import ConfidenceInterval, ResultMixin, jsonable
 from ..results._estimates import Estimates
 from ..results._summary import Summary, table
-from ..stats.moments import MissingReport
+from ..stats._report import MissingReport
 from ._grade import GRADE_LABELS, GRADES
 from ._kernels import fieller, t_quantile
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..engines._protocol import summed
+from .._tally import summed
 from ..results._base import ResultMixin
 from ..results._summary import Summary, table
 

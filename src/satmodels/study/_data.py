@@ -38,7 +38,7 @@ class Staged:
     """The spec's file staged by DuckDB: analyses computed in the engine.
 
     A file of at least ``ENGINE_MIN_BYTES`` is not read into memory. DuckDB
-    parses it once (:func:`~satmodels.data._io.engine_source`: the cells
+    parses it once (:func:`~satmodels.data._engine_source.engine_source`: the cells
     as :func:`~satmodels.data._io.read_columns` converts them) and writes
     the columns the study reads to a temporary Parquet file; every analysis
     gets a DuckDB relation on it, and its statistics (Moments, counts, the
@@ -74,7 +74,7 @@ def stage(study: StudySpec, names: tuple[str, ...]) -> Staged | None:
     """Stage the spec's file in DuckDB when it is large (None: read it)."""
     import tempfile  # noqa: PLC0415
 
-    from ..data._io import _ident, engine_source  # noqa: PLC0415
+    from ..data._engine_source import _ident, engine_source  # noqa: PLC0415
 
     if study.data is None:
         return None
