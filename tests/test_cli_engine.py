@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from satmodels import _ratio_scan, cli
-from satmodels.data import _io
+from satmodels.data import _engine_source
 from satmodels.ratio import _engine
 
 pytest.importorskip("duckdb")
@@ -156,7 +156,7 @@ def test_markers_after_the_head_are_read_by_a_second_scan(
     path = tmp_path / "s.csv"
     path.write_text(text, encoding="utf-8")
     head = len(text.split("\n", 3)[0]) + 1  # the header line only
-    monkeypatch.setattr(_io, "_HEAD_BYTES", head + 40)
+    monkeypatch.setattr(_engine_source, "_HEAD_BYTES", head + 40)
     relations = _scanned_relations(monkeypatch)
     argv = ["ratio", str(path), *ARGS, "--weights", "w", "--nan-policy", "omit",
             "--format", "json"]  # fmt: skip
@@ -227,6 +227,13 @@ def test_engine_reads_parquet(
         ("e1,p1\n5,6\n4,9\n", ["--scale", "1", "7"]),  # off the scale
         ("e1,p1,w\n5,6,1\n4,5,\n", ["--weights", "w"]),  # empty weight
         ("e1,p1,w\n5,6,1\n4,5,-2\n", ["--weights", "w"]),  # negative weight
+        ("e1,p1,w\n5,6,1\n4,5,0\n3,4,-2\n", ["--weights", "w"]),  # beside a 0
+        # a negative weight that the positive weights of its group outweigh
+        ("e1,p1,w\n5,6,1\n4,5,2\n4,5,-0.5\n3,4,1\n", ["--weights", "w"]),
+        ("e1,p1,w\n5,6,1\n,,-2\n", ["--weights", "w"]),  # on a row with no pair
+        ("e1,p1,w\n5,6,1\n4,5,nan\n", ["--weights", "w"]),  # NaN weight
+        ("e1,p1,w\n5,6,1\n4,5,inf\n3,4,1\n", ["--weights", "w"]),  # infinite
+        ("e1,p1,w\n5,6,1\n4,5,-inf\n3,4,1\n", ["--weights", "w"]),
         ("e1,p1\n5,6\n", []),  # one respondent: a warning
         ("e1,p1\n", []),  # no rows
         ("e1,p1\n5,6\n4,  \n", []),  # other blanks: read in memory
@@ -250,7 +257,7 @@ def test_refusals_keep_the_in_memory_messages(
 def test_duckdb_reads_underscored_numbers(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # the one documented difference (satmodels.data._io.engine_source):
+    # the one documented difference (satmodels.data._engine_source.engine_source):
     # DuckDB reads 1_000 as 1000, which the in-memory reader refuses
     path = tmp_path / "s.csv"
     path.write_text("e1,p1\n5,6\n4,1_0\n3,3\n", encoding="utf-8")

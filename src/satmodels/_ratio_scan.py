@@ -1,7 +1,7 @@
 r"""c = b / a of a file too large for memory: the sums computed by DuckDB.
 
 The command line (``satmodels ratio FILE``) hands a large CSV or Parquet
-file to DuckDB (:func:`satmodels.data._io.engine_source`); :func:`scan`
+file to DuckDB (:func:`satmodels.data._engine_source.engine_source`); :func:`scan`
 asks it, in one pass over the file, for what
 :func:`~satmodels.ratio.satisfaction_ratio` needs: the weighted sums of
 its aggregates (:mod:`satmodels.ratio._kernels`), the weighted counts of
@@ -41,12 +41,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from ._typing import FloatArray
-
 if TYPE_CHECKING:
-    from .data._io import EngineSource
+    from ._typing import FloatArray
+    from .data._engine_source import EngineSource
 
 __all__ = ["Sums", "scan"]
 
@@ -103,7 +100,7 @@ def scan(
     scale: tuple[float, float] | None,
     nan_policy: str,
 ) -> Sums | None:
-    """Scan a file opened by :func:`~satmodels.data._io.engine_source`.
+    """Scan a file opened by :func:`~satmodels.data._engine_source.engine_source`.
 
     ``columns`` are the file's columns in the order of ``src`` (``q0``,
     ``q1``, ...). Returns the sums, or None whenever the in-memory path
@@ -141,6 +138,7 @@ def _scan(
 ) -> Sums | None:
     """Scan one ``FROM`` item of :func:`scan`'s source."""
     import duckdb  # noqa: PLC0415 - only reached when engine_source found it
+    import numpy as np  # noqa: PLC0415 - loaded while DuckDB scans (cli)
 
     k = len(a_cols)
     try:
@@ -266,32 +264,29 @@ def _grouped(
 ) -> list[tuple[Any, ...]]:
     """Weights summed by answer: one scan, GROUPING SETS.
 
-    Sets: each item's (a, b); the row means (A, B) over the items of the
-    rows with every pair observed, with the sums of w C, w^2 C, w^2 C^2 of
-    their mean ratio C; and (any pair observed, w > 0, bad weight) for the
-    missing-data account. Each result row: the keys, ``GROUPING(...)``,
-    count, count of positive weights, sum w, sum w^2 and the three C sums.
+    Sets: each item's (a, b); and the row means (A, B) over the items of
+    the rows with every pair observed, with the sums of w C, w^2 C,
+    w^2 C^2 of their mean ratio C, split by ``st`` = 2 [any pair
+    observed] + [w > 0] (NULL for a NULL weight) for the missing-data
+    account and the weight checks (a set of its own cost a tenth of the
+    scan). Each result row: the keys, ``GROUPING(...)``, count, count of
+    positive weights, sum w, sum w^2 and the three C sums.
     """
     k = len(a_cols)
     ratio = " + ".join(f"{b} / {a}" for a, b in zip(a_cols, b_cols, strict=True))
     any_pair = ", ".join(
         f"0 * {a} + 0 * {b}" for a, b in zip(a_cols, b_cols, strict=True)
     )
-    bad = (
-        f"({w} IS NULL OR isnan({w}) OR isinf({w}) OR {w} < 0)" if weighted else "false"
-    )
     proj = [
         *a_cols, *b_cols, f"{w} AS wt",
         f"(({' + '.join(a_cols)}) / {k}) AS fa",
         f"(({' + '.join(b_cols)}) / {k}) AS fb",
         f"(({ratio}) / {k}) AS fc",
-        f"coalesce({any_pair}) IS NOT NULL AS anyobs",
-        f"{w} > 0 AS pos",
-        f"{bad} AS badw",
+        f"(coalesce({any_pair}) IS NOT NULL)::INTEGER * 2 + ({w} > 0)::INTEGER AS st",
     ]  # fmt: skip
-    keys = [*a_cols, *b_cols, "fa", "fb", "anyobs", "pos", "badw"]
+    keys = [*a_cols, *b_cols, "fa", "fb", "st"]
     sets = [f"({a}, {b})" for a, b in zip(a_cols, b_cols, strict=True)]
-    sets += ["(fa, fb)", "(anyobs, pos, badw)"]
+    sets.append("(fa, fb, st)")
     sql = (
         f"SELECT {', '.join(keys)}, GROUPING({', '.join(keys)}), count(*), "  # noqa: S608
         "count_if(wt > 0), sum(wt), sum(wt * wt), sum(wt * fc), "
@@ -316,16 +311,15 @@ def _from_groups(
     is the group's value times its sum of w or w^2; the shifts are the
     exact weighted means (computed from the groups first).
     """
-    nkeys = 2 * k + 5
+    import numpy as np  # noqa: PLC0415 - loaded while DuckDB scans (cli)
+
+    nkeys = 2 * k + 3
 
     def gid(*present: int) -> int:
         return sum(1 << (nkeys - 1 - i) for i in range(nkeys) if i not in present)
 
     item_gid = {gid(j, k + j): j for j in range(k)}
-    overall_gid, report_gid = (
-        gid(2 * k, 2 * k + 1),
-        gid(2 * k + 2, 2 * k + 3, 2 * k + 4),
-    )
+    overall_gid = gid(2 * k, 2 * k + 1, 2 * k + 2)
     items: list[list[tuple[float, float, float, float, float]]] = [[] for _ in range(k)]
     overall: list[tuple[float, ...]] = []
     nulls = [0] * (2 * k)  # b..., a...
@@ -354,22 +348,21 @@ def _from_groups(
                 return None
             items[j].append((a, b, n_pos, sw, sww))
         elif g == overall_gid:
+            st = row[2 * k + 2]
+            if weighted and _bad_weights(st, sw):
+                return None
+            n_rows += int(n_all)
+            if st < 2:  # no pair observed
+                no_pair += int(n_all)
+            elif st == 3:  # a pair observed, w > 0
+                rows_used += int(n_all)
+            else:
+                zero_w += int(n_all)
             if row[2 * k] is None or row[2 * k + 1] is None:
                 continue
             c_sums = [float("nan") if v is None else float(v) for v in row[nkeys + 5 :]]
             fa, fb = float(row[2 * k]), float(row[2 * k + 1])
             overall.append((fa, fb, n_pos, sw, sww, *c_sums))
-        elif g == report_gid:
-            anyobs, pos, badw = row[2 * k + 2 : 2 * k + 5]
-            if badw and weighted:
-                return None
-            n_rows += int(n_all)
-            if not anyobs:
-                no_pair += int(n_all)
-            elif pos:
-                rows_used += int(n_all)
-            else:
-                zero_w += int(n_all)
     if n_rows == 0 or (raise_nan and any(nulls)):
         return None
     blocks, shifts = [], []
@@ -418,6 +411,17 @@ def _from_groups(
     )
 
 
+def _bad_weights(st: int | None, w_sum: float) -> bool:
+    """Whether a group of :func:`_grouped`'s last set holds a bad weight.
+
+    ``st`` is NULL for a NULL weight; a NaN or infinite weight makes the
+    group's sum of weights NaN or infinite (DuckDB orders NaN above every
+    number, so it lands among the positive weights); the group of weights
+    <= 0 sums below 0 exactly when one of them is negative.
+    """
+    return st is None or not math.isfinite(w_sum) or (st % 2 == 0 and w_sum < 0)
+
+
 def _block(  # noqa: PLR0917
     n_pos: FloatArray,
     sw: FloatArray,
@@ -430,6 +434,8 @@ def _block(  # noqa: PLR0917
     sc: FloatArray | None = None,
 ) -> dict[str, float]:
     """Return the ``_SUMS`` of one triple from per-group values and weights."""
+    import numpy as np  # noqa: PLC0415 - loaded while DuckDB scans (cli)
+
     return {
         "n": float(n_pos.sum()),
         "sw": float(sw.sum()),
@@ -460,6 +466,8 @@ def _pilot(
     b_cols: list[str],
 ) -> list[tuple[float, float, float]]:
     """Shifts: means of a, b, c over the first rows (per item, then overall)."""
+    import numpy as np  # noqa: PLC0415 - loaded while DuckDB scans (cli)
+
     k = len(a_cols)
     parts = []
     for a, b in zip(a_cols, b_cols, strict=True):
