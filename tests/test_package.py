@@ -60,3 +60,21 @@ def test_ratio_result_path_loads_neither_pydantic_nor_narwhals() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == ""
+
+
+def test_no_model_module_loads_scipy_stats() -> None:
+    # scipy.stats takes about a second to import: a model's first call pays
+    # it only where a function needs it (kano's chi-square test of waves);
+    # the quantiles and tail areas come from scipy.special
+    code = (
+        "import sys, importlib\n"
+        "mods = ('csi', 'kano', 'servqual', 'acsi', 'sqi', 'study', 'national',"
+        " 'tracking', 'value', 'qfd', 'retention', 'weighting', 'design', 'ratio')\n"
+        "for m in mods:\n"
+        "    importlib.import_module('satmodels.' + m)\n"
+        "print('scipy.stats' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"

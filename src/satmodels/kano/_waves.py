@@ -40,7 +40,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from scipy import stats
 
 from .._typing import BoolArray, FloatArray, IntArray
 from .._validation import check_confidence_level, check_count, check_rng
@@ -324,6 +323,8 @@ def _test_one(
         use = "chi2" if (expected >= 5).all() else "monte_carlo"
     x2 = float(_pearson(tab, expected))
     if use == "chi2":
+        from scipy import stats  # noqa: PLC0415 - scipy.stats takes a second to load
+
         res = stats.chi2_contingency(tab, correction=False)
         return float(res.statistic), dof, float(res.pvalue), "chi2"
     first = rng.multivariate_hypergeometric(

@@ -24,7 +24,7 @@ unbiased under data missing completely at random otherwise).
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from .._typing import FloatArray, IntArray
 from ..stats.moments import Moments
@@ -143,7 +143,8 @@ def _t_interval(
 ) -> tuple[FloatArray, FloatArray]:
     """Student t interval ``est -/+ t_{(1+level)/2, df} se``."""
     with np.errstate(invalid="ignore"):
-        q = np.where(df > 0, stats.t.ppf(0.5 + confidence_level / 2.0, df), np.nan)
+        # scipy.stats.t.ppf(p, df) is special.stdtrit(df, p)
+        q = np.where(df > 0, special.stdtrit(df, 0.5 + confidence_level / 2.0), np.nan)
     return est - q * se, est + q * se
 
 

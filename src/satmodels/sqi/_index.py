@@ -23,7 +23,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from .._typing import FloatArray
 from .._validation import check_confidence_level
@@ -241,7 +241,7 @@ def _period_rows(  # noqa: PLR0917 - private, two callers
     ok = np.isfinite(sigma) & (sigma > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(ok, (value - center) / np.where(ok, sigma, 1.0), np.nan)
-    p = np.where(ok, 2.0 * stats.norm.sf(np.abs(z)), np.nan)
+    p = np.where(ok, 2.0 * special.ndtr(-np.abs(z)), np.nan)  # norm.sf(|z|)
     return estimates(
         name=periods,
         estimate=value,

@@ -18,7 +18,7 @@ References
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from .._typing import FloatArray
 
@@ -54,8 +54,9 @@ def _feldt_interval(
     df1 = n - 1.0
     df2 = df1 * (k - 1.0)
     g = 1.0 - confidence_level
-    low = 1.0 - (1.0 - alpha) * float(stats.f.ppf(1.0 - g / 2.0, df1, df2))
-    high = 1.0 - (1.0 - alpha) * float(stats.f.ppf(g / 2.0, df1, df2))
+    # F quantiles: scipy.stats.f.ppf(q, d1, d2) is special.fdtri(d1, d2, q)
+    low = 1.0 - (1.0 - alpha) * float(special.fdtri(df1, df2, 1.0 - g / 2.0))
+    high = 1.0 - (1.0 - alpha) * float(special.fdtri(df1, df2, g / 2.0))
     return low, high
 
 
