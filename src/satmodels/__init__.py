@@ -14,9 +14,9 @@ statistics), :mod:`satmodels.scales`, :mod:`satmodels.datasets`.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ._lazy import attach
 from ._version import __version__
 from .exceptions import (
     AdmissibilityWarning,
@@ -174,27 +174,6 @@ _LAZY: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:  # noqa: ANN401 - any public object
-    """Load a model module or public name on first use (PEP 562).
-
-    ``import satmodels`` stays light (no scipy.stats, no model modules) for
-    products that embed the library; ``satmodels.acsi`` or
-    ``satmodels.Moments`` import what they need when first touched.
-    """
-    module = _LAZY.get(name)
-    if module is None:
-        msg = f"module 'satmodels' has no attribute {name!r}"
-        raise AttributeError(msg)
-    loaded = importlib.import_module(module, __name__)
-    value = loaded if module == f".{name}" else getattr(loaded, name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
-
-
 __all__ = [
     "CSM_SEVEN",
     "FIVE_LEVEL",
@@ -264,3 +243,5 @@ __all__ = [
     "value",
     "weighting",
 ]
+
+__getattr__, __dir__ = attach(__name__, _LAZY, __all__)

@@ -6,8 +6,9 @@ exactly, so they can be computed per chunk, partition or engine and added.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import attach
 
 if TYPE_CHECKING:  # the names below load on first use (PEP 562)
     from ._fourth import FourthMoments
@@ -27,21 +28,6 @@ _LAZY: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:  # noqa: ANN401 - any public object
-    """Load a public name of this module on first use (PEP 562)."""
-    module = _LAZY.get(name)
-    if module is None:
-        msg = f"module 'satmodels.stats' has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
-
-
 __all__ = [
     "CategoryCounts",
     "FourthMoments",
@@ -50,3 +36,5 @@ __all__ = [
     "PairCounts",
     "pair_counts",
 ]
+
+__getattr__, __dir__ = attach(__name__, _LAZY, __all__)
