@@ -185,6 +185,26 @@ def test_markers_in_the_head_need_one_scan(
     _close(json.loads(fast[1]), json.loads(slow[1]))
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "1,2\n3,4\n",  # numbers only: no marker but the empty cell
+        "1,NA\n3, nan \n",
+        "Jonathan,2\nNAN1,4\n",  # markers inside cells are no cells
+        "1, \n3,4\n",  # a cell of one space
+        "1,  \n3,None\r\n",
+        "1,N/A\n,null\n",
+    ],
+)
+def test_markers_of_the_head_are_its_cells(body: str) -> None:
+    # the definition: a marker is kept when it is a cell of a row after the
+    # header, with or without the cell's surrounding spaces
+    cells = {c for line in body.splitlines() for c in line.split(",")}
+    cells |= {c.strip() for c in cells}
+    want = tuple(m for m in _engine_source._NULL_MARKERS if m == "" or m in cells)
+    assert _engine_source._markers_in("a,b\n" + body) == want
+
+
 def test_engine_equals_in_memory_text_and_scale(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -194,8 +194,13 @@ def _markers_in(text: str) -> tuple[str, ...]:
     """Return the missing-value markers that are cells of ``text`` (and ``''``).
 
     A cell counts with and without its surrounding spaces, so a marker is
-    kept whenever DuckDB might meet it in these rows.
+    kept whenever DuckDB might meet it in these rows. A marker that is not
+    even a substring of ``text`` (a space, for ``' '``) is no cell: in a
+    file of numbers that settles every marker without splitting a
+    megabyte into cells (a tenth of a second).
     """
+    if not any((m.strip() or " ") in text for m in _NULL_MARKERS if m):
+        return ("",)
     cells: set[str] = set()
     for line in text.splitlines()[1:]:
         for cell in line.split(","):
