@@ -22,17 +22,21 @@ def test_unknown_names_are_attribute_errors() -> None:
         _ = satmodels.nope
 
 
-def test_import_loads_no_model_and_no_scipy_stats() -> None:
+def _loaded_after(imports: str, modules: tuple[str, ...]) -> list[str]:
+    """Import ``imports`` in a fresh interpreter; return which ``modules`` it loaded."""
     code = (
-        "import sys, satmodels\n"
-        "heavy = [m for m in ('scipy.stats', 'satmodels.acsi', 'satmodels.csi',"
-        " 'semopy', 'pandas') if m in sys.modules]\n"
-        "print(','.join(heavy))\n"
+        f"import sys, importlib\n{imports}\n"
+        f"print(','.join(m for m in {modules!r} if m in sys.modules))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
-    assert out.stdout.strip() == ""
+    return [m for m in out.stdout.strip().split(",") if m]
+
+
+def test_import_loads_no_model_and_no_scipy_stats() -> None:
+    heavy = ("scipy.stats", "satmodels.acsi", "satmodels.csi", "semopy", "pandas")
+    assert _loaded_after("import satmodels", heavy) == []
 
 
 @pytest.mark.parametrize("module", ["satmodels.ratio", "satmodels.stats"])
@@ -49,32 +53,17 @@ def test_ratio_result_path_loads_neither_pydantic_nor_narwhals() -> None:
     # the command line builds its result from DuckDB's sums while DuckDB
     # scans (cli._ratio_on_engine): every module it loads competes with the
     # scan for the two cores, so the result path stays numpy and scipy.special
-    code = (
-        "import sys, satmodels.ratio._engine\n"
-        "heavy = [m for m in ('pydantic', 'narwhals', 'satmodels.ratio._fit',"
-        " 'satmodels.design', 'satmodels.data', 'scipy.stats')"
-        " if m in sys.modules]\n"
-        "print(','.join(heavy))\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert out.stdout.strip() == ""
+    heavy = ("pydantic", "narwhals", "satmodels.ratio._fit", "satmodels.design",
+             "satmodels.data", "scipy.stats")  # fmt: skip
+    assert _loaded_after("import satmodels.ratio._engine", heavy) == []
 
 
 def test_no_model_module_loads_scipy_stats() -> None:
     # scipy.stats takes about a second to import: a model's first call pays
     # it only where a function needs it (kano's chi-square test of waves);
     # the quantiles and tail areas come from scipy.special
-    code = (
-        "import sys, importlib\n"
-        "mods = ('csi', 'kano', 'servqual', 'acsi', 'sqi', 'study', 'national',"
-        " 'tracking', 'value', 'qfd', 'retention', 'weighting', 'design', 'ratio')\n"
-        "for m in mods:\n"
-        "    importlib.import_module('satmodels.' + m)\n"
-        "print('scipy.stats' in sys.modules)\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert out.stdout.strip() == "False"
+    models = ("csi", "kano", "servqual", "acsi", "sqi", "study", "national",
+              "tracking", "value", "qfd", "retention", "weighting", "design",
+              "ratio")  # fmt: skip
+    imports = "\n".join(f"importlib.import_module('satmodels.{m}')" for m in models)
+    assert _loaded_after(imports, ("scipy.stats",)) == []
