@@ -244,4 +244,5 @@ __all__ = [
     "weighting",
 ]
 
-__getattr__, __dir__ = attach(__name__, _LAZY, __all__)
+if not TYPE_CHECKING:  # mypy sees the imports above, and flags unknown names
+    __getattr__, __dir__ = attach(__name__, _LAZY, __all__)

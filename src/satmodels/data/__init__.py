@@ -25,4 +25,5 @@ _LAZY: dict[str, str] = {"Kind": "._table", "Table": "._table", "read": "._read"
 
 __all__ = ["Kind", "Table", "read"]
 
-__getattr__, __dir__ = attach(__name__, _LAZY, __all__)
+if not TYPE_CHECKING:  # mypy sees the imports above, and flags unknown names
+    __getattr__, __dir__ = attach(__name__, _LAZY, __all__)
