@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -61,6 +62,32 @@ def test_ratio_result_path_loads_neither_pydantic_nor_narwhals() -> None:
     heavy = ("pydantic", "narwhals", "satmodels.ratio._fit", "satmodels.design",
              "satmodels.data", "scipy.stats")  # fmt: skip
     assert _loaded_after("import satmodels.ratio._engine", heavy) == []
+
+
+def test_ratio_command_loads_numpy_beside_the_scan(tmp_path: Path) -> None:
+    # numpy (and scipy.special) load in a thread while DuckDB is imported
+    # and scans (cli._ratio_on_engine); imported before, they would delay
+    # the scan by a tenth of a second
+    pytest.importorskip("duckdb")
+    csv = tmp_path / "s.csv"
+    csv.write_text("e1,p1\n" + "".join(f"{1 + r % 5},{1 + r % 7}\n" for r in range(50)))
+    code = (
+        "import sys\nfrom satmodels import cli\n"
+        "cli._ENGINE_MIN_BYTES = 0\nreal = cli._ratio_on_engine\n"
+        "def spy(*a, **k):\n"
+        "    print('numpy before:', 'numpy' in sys.modules, file=sys.stderr)\n"
+        "    res = real(*a, **k)\n"
+        "    print('engine:', res is not None, file=sys.stderr)\n"
+        "    return res\n"
+        "cli._ratio_on_engine = spy\n"
+        f"sys.exit(cli.main(['ratio', {str(csv)!r}, '--expected', 'e1', "
+        "'--perceived', 'p1']))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert "numpy before: False" in out.stderr
+    assert "engine: True" in out.stderr  # the file took the DuckDB path
 
 
 def test_no_model_module_loads_scipy_stats() -> None:

@@ -341,16 +341,19 @@ def _in_flags(message: str, cols: FileColumns, *, rows: bool) -> str:
 
 
 def _run_ratio(args: argparse.Namespace) -> str:
-    from .data._io import read_columns  # noqa: PLC0415 - keep start-up light
-    from .results._base import jsonable  # noqa: PLC0415
-
     named_by = _check_columns(args)
     scale = _check_scale(args.scale)
+    # numpy loads beside DuckDB's work (_ratio_on_engine), not before it:
+    # the modules that import it are imported once the path is known
     res = _ratio_on_engine(args, list(named_by), scale)
+    from .results._base import jsonable  # noqa: PLC0415 - keep start-up light
+
     if res is not None:
         if args.format == "json":
             return _json(jsonable(res.to_dict()))
         return str(res.summary())
+    from .data._io import read_columns  # noqa: PLC0415
+
     cols = read_columns(
         args.file, list(named_by), encoding=args.encoding, named_by=named_by
     )
@@ -441,30 +444,34 @@ def _ratio_on_engine(
         return None
     if size < _ENGINE_MIN_BYTES:
         return None
-    src = engine_source(args.file, columns, encoding=args.encoding)
-    if src is None:
-        return None
-    from ._ratio_scan import scan  # noqa: PLC0415
-
     # The result's modules (numpy and scipy.special, a third of a second)
-    # load while DuckDB scans: its query holds no GIL, so they cost only a
-    # share of the two cores, where before the scan they would delay it.
+    # load in a thread from here on: on the second core while this one
+    # imports DuckDB and reads the file's head, then beside the scan (its
+    # query holds no GIL). The in-memory path, should the scan refuse the
+    # file, needs them too.
     loader = threading.Thread(
         target=importlib.import_module, args=("satmodels.ratio._engine",)
     )
     loader.start()
     try:
-        sums = scan(
-            src,
-            columns,
-            perceived=list(args.perceived),
-            expected=list(args.expected),
-            weights=args.weights,
-            scale=scale,
-            nan_policy=args.nan_policy,
-        )
+        src = engine_source(args.file, columns, encoding=args.encoding)
+        if src is None:
+            return None
+        from ._ratio_scan import scan  # noqa: PLC0415
+
+        try:
+            sums = scan(
+                src,
+                columns,
+                perceived=list(args.perceived),
+                expected=list(args.expected),
+                weights=args.weights,
+                scale=scale,
+                nan_policy=args.nan_policy,
+            )
+        finally:
+            src.connection.close()
     finally:
-        src.connection.close()
         loader.join()
     if sums is None:
         return None
