@@ -95,6 +95,23 @@ def _close(a: object, b: object, where: str = "") -> None:
 ARGS = ["--expected", "e1", "e2", "e3", "--perceived", "p1", "p2", "p3"]
 
 
+@pytest.fixture(params=[True, False], ids=["fanout", "grouping_sets"])
+def form(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Scan answers on a scale with either query of ``_ratio_scan._grouped``.
+
+    DuckDB 2 gets one ``GROUP BY`` per grouping over a streamed CTE, older
+    DuckDB ``GROUPING SETS``; both run here, on the DuckDB installed.
+    """
+    fanout = bool(request.param)
+    real = _ratio_scan._grouped
+
+    def forced(*args: Any, **kwargs: Any) -> Any:
+        return real(*args, **(kwargs | {"fanout": fanout}))
+
+    monkeypatch.setattr(_ratio_scan, "_grouped", forced)
+    return fanout
+
+
 @pytest.mark.parametrize("discrete", [True, False])
 @pytest.mark.parametrize("holes", [False, True])
 @pytest.mark.parametrize("weights", [False, True])
@@ -105,6 +122,7 @@ def test_engine_equals_in_memory_json(  # noqa: PLR0917
     holes: bool,
     weights: bool,
     discrete: bool,
+    form: bool,
 ) -> None:
     path = tmp_path / "s.csv"
     text = _survey(3000, 1, holes=holes, discrete=discrete)
@@ -259,12 +277,13 @@ def test_engine_reads_parquet(
         ("e1,p1\n5,6\n4,  \n", []),  # other blanks: read in memory
     ],
 )
-def test_refusals_keep_the_in_memory_messages(
+def test_refusals_keep_the_in_memory_messages(  # noqa: PLR0917
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
     text: str,
     extra: list[str],
+    form: bool,
 ) -> None:
     path = tmp_path / "s.csv"
     path.write_text(text, encoding="utf-8")
