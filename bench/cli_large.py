@@ -23,7 +23,7 @@ The machine is shared (2 cores, several engineers): wall times vary with
 the load, which is printed; CPU times are steadier, and the paired ratio
 (each run of the command over the DuckDB run just before it) cancels most
 of the drift between runs. satmodels runs from its bytecode, compiled
-first, as an installed package does. Output is also written
+first, as an installed package does (bench/_installed.py). Output is also written
 to bench/results/cli_large.txt.
 """
 
@@ -37,8 +37,12 @@ import sys
 import time
 from pathlib import Path
 
+from _installed import installed_env
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "results" / "cli_large.txt"
+#: satmodels as installed: from its bytecode (bench/_installed.py)
+ENV = installed_env(PYTHONPATH=str(ROOT / "src"))
 PAIRS = 6
 ARGS = [
     "ratio",
@@ -120,17 +124,12 @@ print(json.dumps({
 
 
 def _run(code: str, *argv: str) -> dict[str, float]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    # as installed: satmodels' modules from bytecode (main() compiles them),
-    # as DuckDB's are; a PYTHONDONTWRITEBYTECODE environment would otherwise
-    # have every run compile them from source (30-40 ms)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
     out = subprocess.run(
         [sys.executable, "-c", code, *argv],
         capture_output=True,
         text=True,
         check=True,
-        env=env,
+        env=ENV,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
@@ -155,11 +154,6 @@ def main() -> None:
              str(rows)],
             check=True,
         )  # fmt: skip
-    subprocess.run(
-        [sys.executable, "-m", "compileall", "-q", str(ROOT / "src" / "satmodels")],
-        check=True,
-        env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
-    )
     lines: list[str] = []
 
     def say(text: str) -> None:

@@ -7,7 +7,8 @@ Run from the repository root::
 Each line is the median wall time of REPEATS (default 15) fresh
 interpreters, interleaved, that run one statement and report the time it
 took (``time.perf_counter`` around the statement, so the interpreter's own
-start-up is not counted). Measured in the same run:
+start-up is not counted), satmodels from its bytecode as an installed
+package (bench/_installed.py). Measured in the same run:
 
 - ``import numpy`` (the floor: satmodels cannot load without it, though
   ``import satmodels`` itself does not import it) and ``import scipy.stats``;
@@ -31,8 +32,12 @@ import sys
 import time
 from pathlib import Path
 
+from _installed import installed_env
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "results" / "import_time.txt"
+#: satmodels as installed: from its bytecode (bench/_installed.py)
+ENV = installed_env()
 
 CHILD = r"""
 import json, sys, time
@@ -65,6 +70,7 @@ def _once(stmt: str) -> float:
         capture_output=True,
         text=True,
         check=True,
+        env=ENV,
     )
     return float(json.loads(out.stdout)["wall"])
 
