@@ -9,6 +9,7 @@ and never to DuckDB or numpy, whose bytecode was written at install).
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -17,12 +18,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def installed_env(**extra: str) -> dict[str, str]:
-    """Compile satmodels' bytecode once; return the children's environment."""
+@functools.cache
+def _compiled() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     subprocess.run(
         [sys.executable, "-m", "compileall", "-q", str(ROOT / "src" / "satmodels")],
         check=True,
         env=env,
     )
-    return env | extra
+    return env
+
+
+def installed_env(**extra: str) -> dict[str, str]:
+    """Return the children's environment, satmodels compiled on the first call."""
+    return _compiled() | extra

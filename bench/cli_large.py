@@ -23,8 +23,8 @@ The machine is shared (2 cores, several engineers): wall times vary with
 the load, which is printed; CPU times are steadier, and the paired ratio
 (each run of the command over the DuckDB run just before it) cancels most
 of the drift between runs. satmodels runs from its bytecode, compiled
-first, as an installed package does (bench/_installed.py). Output is also written
-to bench/results/cli_large.txt.
+first, as an installed package does (bench/_installed.py). Output is also
+written to bench/results/cli_large.txt.
 """
 
 from __future__ import annotations
@@ -41,8 +41,6 @@ from _installed import installed_env
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "results" / "cli_large.txt"
-#: satmodels as installed: from its bytecode (bench/_installed.py)
-ENV = installed_env(PYTHONPATH=str(ROOT / "src"))
 PAIRS = 6
 ARGS = [
     "ratio",
@@ -129,7 +127,7 @@ def _run(code: str, *argv: str) -> dict[str, float]:
         capture_output=True,
         text=True,
         check=True,
-        env=ENV,
+        env=installed_env(PYTHONPATH=str(ROOT / "src")),  # from bytecode
     )
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 

@@ -36,8 +36,6 @@ from _installed import installed_env
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "results" / "import_time.txt"
-#: satmodels as installed: from its bytecode (bench/_installed.py)
-ENV = installed_env()
 
 CHILD = r"""
 import json, sys, time
@@ -70,7 +68,7 @@ def _once(stmt: str) -> float:
         capture_output=True,
         text=True,
         check=True,
-        env=ENV,
+        env=installed_env(),  # satmodels from its bytecode
     )
     return float(json.loads(out.stdout)["wall"])
 

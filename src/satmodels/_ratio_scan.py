@@ -144,7 +144,7 @@ def _scan(
     k = len(a_cols)
     try:
         if _few_values(con, relation, a_cols, b_cols):
-            grouped = _grouped(con, relation, a_cols, b_cols, w, weighted=weighted)
+            grouped = _grouped(con, relation, a_cols, b_cols, w)
             return _from_groups(
                 grouped, k, scale=scale, weighted=weighted,
                 raise_nan=nan_policy == "raise",
@@ -261,7 +261,6 @@ def _grouped(
     b_cols: list[str],
     w: str,
     *,
-    weighted: bool,
     fanout: bool | None = None,
 ) -> list[tuple[Any, ...]]:
     """Weights summed by answer, in one scan: a hash table per grouping.
