@@ -65,7 +65,7 @@ def test_ratio_result_path_loads_neither_pydantic_nor_narwhals() -> None:
 
 
 def test_ratio_command_loads_numpy_beside_the_scan(tmp_path: Path) -> None:
-    # numpy (and scipy.special) load in a thread while DuckDB is imported
+    # numpy loads in a thread while DuckDB is imported
     # and scans (cli._ratio_on_engine); imported before, they would delay
     # the scan by a tenth of a second
     pytest.importorskip("duckdb")
@@ -88,6 +88,28 @@ def test_ratio_command_loads_numpy_beside_the_scan(tmp_path: Path) -> None:
     )
     assert "numpy before: False" in out.stderr
     assert "engine: True" in out.stderr  # the file took the DuckDB path
+
+
+def test_ratio_command_on_a_large_file_needs_no_scipy(tmp_path: Path) -> None:
+    # from 100,000 respondents on, the t quantiles and tail areas of the
+    # result come from stats._student: scipy (a fifth of a second of CPU
+    # beside DuckDB's scan) is never imported
+    pytest.importorskip("duckdb")
+    csv = tmp_path / "s.csv"
+    rows = "".join(f"{1 + r % 5},{1 + r % 7}\n" for r in range(100_002))
+    csv.write_text("e1,p1\n" + rows)
+    code = (
+        "import sys\nfrom satmodels import cli\n"
+        "cli._ENGINE_MIN_BYTES = 0\n"
+        f"code = cli.main(['ratio', {str(csv)!r}, '--expected', 'e1', "
+        "'--perceived', 'p1', '--format', 'json'])\n"
+        "print(code, sorted(m for m in sys.modules if m.startswith('scipy')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip().splitlines()[-1] == "0 []"
+    assert '"pvalue"' in out.stdout  # the table has its tests and intervals
 
 
 def test_no_model_module_loads_scipy_stats() -> None:

@@ -444,11 +444,12 @@ def _ratio_on_engine(
         return None
     if size < _ENGINE_MIN_BYTES:
         return None
-    # The result's modules (numpy and scipy.special, a third of a second)
-    # load in a thread from here on: on the second core while this one
-    # imports DuckDB and reads the file's head, then beside the scan (its
-    # query holds no GIL). The in-memory path, should the scan refuse the
-    # file, needs them too.
+    # The result's modules (numpy and the ratio's, 50 ms) load in a thread
+    # from here on, beside DuckDB's import and scan (its query holds no
+    # GIL). From 100,000 respondents on, the result needs no scipy (its
+    # t quantiles come from stats._student); with fewer, scipy.special
+    # loads when the result is built. The in-memory path, should the scan
+    # refuse the file, needs these modules too.
     loader = threading.Thread(
         target=importlib.import_module, args=("satmodels.ratio._engine",)
     )

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import special
 
 from .._typing import FloatArray
+from ..stats._student import t_quantile as student_quantile
 
 __all__ = ["Aggregates", "aggregates", "fieller", "t_quantile"]
 
@@ -116,11 +116,15 @@ def aggregates(
 
 
 def t_quantile(level: float, n: FloatArray) -> FloatArray:
-    """Two-sided t critical value with n - 1 degrees of freedom (NaN if n < 2)."""
-    # Student t quantile (what scipy.stats.t.ppf computes), without the
-    # cost of importing scipy.stats in the CLI
-    q = np.asarray(special.stdtrit(np.maximum(n - 1, 1), 0.5 + level / 2))
-    return np.where(n > 1, q, np.nan)
+    """Two-sided t critical value with n - 1 degrees of freedom (NaN if n < 2).
+
+    Student's t quantile (scipy.stats.t.ppf) from
+    :func:`satmodels.stats._student.t_quantile`: no scipy for a large file.
+    """
+    n = np.asarray(n, dtype=np.float64)
+    out = np.full(n.shape, np.nan)
+    out[n > 1] = student_quantile(n[n > 1] - 1, 0.5 + level / 2)
+    return out
 
 
 def fieller(  # noqa: PLR0917

@@ -2,7 +2,8 @@
 
 Shared by the rows (:func:`~satmodels.ratio.satisfaction_ratio`) and the
 sums of an engine or a file's scan (:mod:`satmodels.ratio._engine`);
-numpy and scipy.special only.
+numpy only, and scipy.special for items with fewer than 100,000
+respondents (:mod:`satmodels.stats._student`).
 """
 
 from __future__ import annotations

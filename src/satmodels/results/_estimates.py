@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import special
 
 from .._typing import FloatArray
 from ..exceptions import InputError
+from ..stats._student import t_cdf, t_quantile
 from ._base import ConfidenceInterval, ResultMixin, jsonable
 from ._summary import Summary, table
 
@@ -51,12 +51,23 @@ def _float(values: object, size: int) -> FloatArray:
 def _wald(
     estimate: FloatArray, se: FloatArray, df: FloatArray, level: float
 ) -> tuple[FloatArray, FloatArray]:
-    """Two-sided t (finite ``df``) or normal (infinite ``df``) interval."""
+    """Two-sided t (finite ``df`` > 0) or normal (``df`` = inf) interval.
+
+    NaN where the standard error is not finite and >= 0 or ``df`` is
+    neither positive nor infinite (a t row without its degrees of freedom
+    gets no interval, not a normal one).
+    """
     q = 0.5 + level / 2.0
-    crit = np.where(np.isfinite(df), special.stdtrit(np.where(df > 0, df, 1.0), q), 0.0)
-    crit = np.where(np.isfinite(df), crit, special.ndtri(q))
-    ok = np.isfinite(se) & (se >= 0) & (~np.isfinite(df) | (df > 0))
-    half = np.where(ok, crit * np.where(ok, se, 0.0), np.nan)
+    with np.errstate(invalid="ignore"):
+        t_rows = np.isfinite(se) & (se >= 0) & np.isfinite(df) & (df > 0)
+        z_rows = np.isfinite(se) & (se >= 0) & np.isposinf(df)
+    crit = np.full(np.shape(estimate), np.nan)
+    crit[t_rows] = t_quantile(df[t_rows], q)
+    if z_rows.any():
+        from scipy import special  # noqa: PLC0415 - normal rows only
+
+        crit[z_rows] = special.ndtri(q)
+    half = crit * np.where(t_rows | z_rows, se, np.nan)
     return estimate - half, estimate + half
 
 
@@ -370,11 +381,15 @@ def estimates(
     nulls = _float(null, size)
     with np.errstate(divide="ignore", invalid="ignore"):
         t = np.where(usable, (est - nulls) / np.where(usable, se, 1.0), np.nan)
-    # scipy.stats' t.sf and norm.sf are these special functions; importing
-    # scipy.special alone keeps the CLI and small fits quick to start
-    tail_t = special.stdtr(np.where(np.isfinite(dfs) & (dfs > 0), dfs, 1.0), -np.abs(t))
-    p = np.where(np.isfinite(dfs), 2.0 * tail_t, 2.0 * special.ndtr(-np.abs(t)))
-    p = np.where(usable, p, np.nan)
+    # two-sided p: 2 P(T > |t|) (scipy.stats' t.sf, from
+    # stats._student), or 2 P(Z > |t|) for the normal rows
+    p = np.full(size, np.nan)
+    t_rows = usable & np.isfinite(dfs)
+    p[t_rows] = 2.0 * t_cdf(dfs[t_rows], -np.abs(t[t_rows]))
+    if (usable & ~t_rows).any():
+        from scipy import special  # noqa: PLC0415 - normal rows only
+
+        p[usable & ~t_rows] = 2.0 * special.ndtr(-np.abs(t[usable & ~t_rows]))
     return Estimates(
         kind=kinds,
         name=names,
