@@ -325,3 +325,50 @@ def test_without_duckdb_the_file_is_read_in_memory(
     fast, slow, used = _both(capsys, monkeypatch, ["ratio", str(path), *ARGS])
     assert used == []
     assert fast == slow
+
+
+@pytest.mark.parametrize("holes", [False, True])
+@pytest.mark.parametrize("discrete", [True, False])
+def test_head_text_judges_the_scale_as_duckdb_does(
+    tmp_path: Path, holes: bool, discrete: bool
+) -> None:
+    # the pilot reads the CSV's first lines in Python (5 ms) instead of
+    # asking DuckDB (35 ms at the command's start): the same decision
+    path = tmp_path / "s.csv"
+    path.write_text(_survey(3000, 2, holes=holes, discrete=discrete), encoding="utf-8")
+    cols = ["e1", "e2", "e3", "p1", "p2", "p3", "w"]
+    src = _engine_source.engine_source(path, cols)
+    assert src is not None
+    try:
+        at = dict(zip(cols, src.positions, strict=True))
+        assert src.positions == (0, 1, 2, 3, 4, 5, 6)
+        text = _ratio_scan._few_in_text(
+            src.head, [at[c] for c in cols[:3]], [at[c] for c in cols[3:6]]
+        )
+        duck = _ratio_scan._few_values(
+            src.connection, src.relation, ["q0", "q1", "q2"], ["q3", "q4", "q5"]
+        )
+        assert text is duck is discrete
+    finally:
+        src.connection.close()
+
+
+def _lines(n: int, row: str = "7,8,x") -> str:
+    return "a,b,name\n" + "".join(f"{row}\n" for _ in range(n))
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (_lines(500), True),
+        (_lines(150), None),  # too few lines to judge: DuckDB's pilot
+        (_lines(500) + '7,8,"a, b"\n' + _lines(10)[9:], None),  # a quote
+        (_lines(500) + "7\n" + _lines(10)[9:], None),  # a short row
+        # 7 and 7.0 are two pairs (a guess on the side of summing rows)
+        (_lines(300, "7,8,x") + _lines(300, " 7.0 ,8,x")[9:], True),
+        ("a,b\n" + "".join(f"{r % 7},{r}\n" for r in range(1000)), False),
+        ("a,b\n" + "".join(f"{1 + r % 9},NA\n" for r in range(1000)), True),
+    ],
+)
+def test_head_text_pilot(text: str, want: bool | None) -> None:
+    assert _ratio_scan._few_in_text(text, [0], [1]) is want

@@ -62,11 +62,20 @@ class EngineSource:
         refuse the file): scan ``retry`` then, before the file goes to
         the in-memory reader. None for Parquet, and when the head holds
         every marker.
+    head : str
+        A CSV's first megabyte as text (header line first), for a caller
+        that can judge its answers from the first rows without asking
+        DuckDB; empty for Parquet.
+    positions : tuple of int
+        Field number (0-based) in ``head``'s lines of ``q0``, ``q1``, ...;
+        empty for Parquet.
     """
 
     connection: Any = field(repr=False)
     relation: str
     retry: str | None = None
+    head: str = field(default="", repr=False)
+    positions: tuple[int, ...] = ()
 
     @property
     def relations(self) -> tuple[str, ...]:
@@ -185,9 +194,12 @@ def _csv_source(
 
     seen = _markers_in(text)
     every = relation(_NULL_MARKERS)
+    at = tuple(header.index(c) for c in wanted)
     if len(seen) == len(_NULL_MARKERS):
-        return EngineSource(connection=con, relation=every)
-    return EngineSource(connection=con, relation=relation(seen), retry=every)
+        return EngineSource(connection=con, relation=every, head=text, positions=at)
+    return EngineSource(
+        connection=con, relation=relation(seen), retry=every, head=text, positions=at
+    )
 
 
 def _markers_in(text: str) -> tuple[str, ...]:
