@@ -10,7 +10,9 @@ same run, each as the median of a few repetitions:
 
 1. DuckDB itself: one query summing the 13 columns the command reads
    (``read_csv`` with its own type detection) -- the floor, timed without
-   and with ``import duckdb`` (the command imports it too);
+   and with ``import duckdb`` (the command imports it too), until its
+   connection is closed (the command closes its own: 7 ms of freeing
+   DuckDB's buffers), and as a whole process;
 2. ``satmodels ratio FILE --expected e1..e6 --perceived p1..p6 --weights w
    --scale 1 10`` in a fresh process (DuckDB scans the file and returns
    sums): wall time, CPU time and peak resident memory;
@@ -111,6 +113,7 @@ else:  # "same": the statistics the command reports, written plainly
     sql = (f"SELECT {', '.join(aggs)} FROM (SELECT {', '.join(proj)} "
            f"FROM read_csv('{sys.argv[1]}'))")
 con.execute(sql).fetchall()
+con.close()  # as the command closes its connection (DuckDB frees its buffers)
 print(json.dumps({
     "wall": time.perf_counter() - t0,
     "cpu": time.process_time() - c0,
@@ -122,14 +125,17 @@ print(json.dumps({
 
 
 def _run(code: str, *argv: str) -> dict[str, float]:
+    env = installed_env(PYTHONPATH=str(ROOT / "src"))  # from bytecode
+    start = time.perf_counter()
     out = subprocess.run(
         [sys.executable, "-c", code, *argv],
         capture_output=True,
         text=True,
         check=True,
-        env=installed_env(PYTHONPATH=str(ROOT / "src")),  # from bytecode
+        env=env,
     )
-    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    took = time.perf_counter() - start  # the process: start-up and exit too
+    return json.loads(out.stdout.strip().splitlines()[-1]) | {"process": took}  # type: ignore[no-any-return]
 
 
 def _median(runs: list[dict[str, float]], key: str) -> float:
@@ -210,6 +216,11 @@ def main() -> None:
     )
     paired = sorted(
         o["wall"] / d["wall_import"] for o, d in zip(ours, duck, strict=True)
+    )
+    dp, op = _median(duck, "process"), _median(ours, "process")
+    say(
+        f"whole processes (interpreter start-up and exit included): DuckDB "
+        f"{dp:.2f} s, satmodels ratio {op:.2f} s -> ratio {op / dp:4.2f}x"
     )
     say(
         f"paired (each run over the DuckDB run just before it, both importing): "
