@@ -24,9 +24,9 @@ unbiased under data missing completely at random otherwise).
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
 
 from .._typing import FloatArray, IntArray
+from ..stats._student import t_quantile
 from ..stats.moments import Moments
 
 __all__: list[str] = []
@@ -142,9 +142,13 @@ def _t_interval(
     est: FloatArray, se: FloatArray, df: FloatArray, confidence_level: float
 ) -> tuple[FloatArray, FloatArray]:
     """Student t interval ``est -/+ t_{(1+level)/2, df} se``."""
+    # scipy.stats.t.ppf(p, df), as every estimates table computes it
+    # (scipy.special.stdtrit below 1e5 df)
+    df = np.asarray(df, dtype=np.float64)
+    q = np.full(df.shape, np.nan)
     with np.errstate(invalid="ignore"):
-        # scipy.stats.t.ppf(p, df) is special.stdtrit(df, p)
-        q = np.where(df > 0, special.stdtrit(df, 0.5 + confidence_level / 2.0), np.nan)
+        has_df = df > 0
+    q[has_df] = t_quantile(df[has_df], 0.5 + confidence_level / 2.0)
     return est - q * se, est + q * se
 
 
