@@ -10,7 +10,10 @@ each group from a filtered frame costs two queries per group.
 The shift is the overall mean, not each group's: the correction term of
 Chan, Golub & LeVeque (1983, eq. 1.7), applied per group with the group's
 own counts, makes the co-moments exact for any shift; a shift near every
-group's mean (one survey scale) keeps the rounding small.
+group's mean (one survey scale) keeps the rounding small. Groups whose
+means lie far from it (squared distance times weight over 1e6 times the
+centred sum of squares, i.e. six digits lost) make the grouped read give
+way to one fit per group.
 """
 
 from __future__ import annotations
@@ -93,10 +96,32 @@ def _accounts(frame: nw.LazyFrame[Any], req: MomentsRequest) -> dict[str, Accoun
     return accounts
 
 
+#: A group whose mean of a column lies so far from the shift that
+#: (mean - shift)^2 times its weight sum exceeds this many times its
+#: centred sum of squares loses more than six digits to the correction
+#: term's cancellation (1e-3 off at means 1e7 apart on a 1-10 spread).
+_CANCEL = 1e6
+
+
+def _far_from_shift(sums: MomentSums, shift: np.ndarray[Any, Any]) -> bool:
+    """Whether a group's centred sums of squares cancel (see ``_CANCEL``)."""
+    m = sums.moments
+    d = np.diagonal(m.pair_mean, axis1=-2, axis2=-1) - shift
+    w = np.diagonal(m.weight_sum, axis1=-2, axis2=-1)
+    m2 = np.diagonal(m.pair_sumsq, axis1=-2, axis2=-1)
+    with np.errstate(invalid="ignore", over="ignore"):
+        return bool(np.any(d * d * w > _CANCEL * np.maximum(m2, 0.0)))
+
+
 def grouped_moments(
     frame: nw.LazyFrame[Any], req: MomentsRequest, group: str
-) -> dict[str, MomentSums]:
-    """Moment sums of each label of column ``group``, in sorted label order."""
+) -> dict[str, MomentSums] | None:
+    """Moment sums of each label of column ``group``, in sorted label order.
+
+    None when a group's means lie too far from the shared shift (groups on
+    different scales, ``_CANCEL``): the caller then fits each group from
+    its own frame, shifted by its own means.
+    """
     labelled = frame.with_columns(nw.col(group).cast(nw.String).alias(_G))
     prepared = _prepared(labelled, req.columns, req.weight, keep=[_G])
     pilot = _first_pass(prepared, req)
@@ -115,4 +140,7 @@ def grouped_moments(
     # a group whose rows are all unusable has no row in the sums
     for label in sorted(set(accounts) - set(labels)):
         raise req.no_usable_row(accounts[label])
+    shift = np.asarray(pilot.shift, dtype=np.float64)
+    if any(_far_from_shift(part, shift) for part in result.values()):
+        return None
     return result
