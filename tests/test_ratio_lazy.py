@@ -225,3 +225,103 @@ def test_one_respondent_warns_and_gives_nan() -> None:
     assert rec[0].filename == __file__  # the warning names the caller's line
     _assert_same(got, ref)
     assert math.isnan(got.ratio_of_means_se[1])
+
+
+@pytest.mark.parametrize("engine", ["polars_lazy", "duckdb"])
+def test_segments_take_two_grouped_queries(
+    engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # seven segments: two grouped aggregations in all (the whole frame's
+    # sums are the segments' merged), where each segment's own frame cost
+    # two aggregations more
+    from satmodels.ratio import _lazy
+
+    calls: list[int] = []
+    real = _lazy._grouped
+
+    def spy(frame: Any, exprs: Any) -> Any:
+        calls.append(len(exprs))
+        return real(frame, exprs)
+
+    def own_pass(*args: Any, **kwargs: Any) -> Any:
+        pytest.fail("a segment's frame was aggregated on its own")
+
+    monkeypatch.setattr(_lazy, "_grouped", spy)
+    monkeypatch.setattr(_lazy, "_first_pass", own_pass)
+    data = DATA | {"seg": np.array([f"s{i % 7}" for i in range(DATA["w"].size)])}
+    got = satisfaction_ratio(ENGINES[engine](data, None), segments="seg", **KW)
+    assert len(calls) == 2
+    ref = satisfaction_ratio(data, segments="seg", **KW)
+    _assert_same(got, ref)
+    assert got.segments is not None
+    assert ref.segments is not None
+    assert list(got.segments) == list(ref.segments) == [f"s{i}" for i in range(7)]
+    for label, part in ref.segments.items():
+        _assert_same(got.segments[label], part)
+
+
+@pytest.mark.parametrize("engine", ["polars_lazy", "duckdb"])
+def test_a_segment_without_respondents_is_named(engine: str) -> None:
+    data = {k: np.array(v, copy=True) for k, v in DATA.items()}
+    data["p2"][data["seg"] == "west"] = np.nan
+    with pytest.raises(InputError, match=r"Item 'price' .* \(segment 'west'\) has no"):
+        satisfaction_ratio(ENGINES[engine](data, None), segments="seg", **KW)
+
+
+@pytest.mark.parametrize("engine", ["polars_lazy", "duckdb"])
+def test_missing_segment_labels_are_refused(engine: str) -> None:
+    data = dict(DATA)
+    seg = DATA["seg"].astype(object)
+    seg[[3, 8]] = None
+    data["seg"] = seg
+    with pytest.raises(InputError, match=r"'segments' .* 2 missing label"):
+        satisfaction_ratio(ENGINES[engine](data, None), segments="seg", **KW)
+
+
+def test_one_respondent_in_a_segment_warns_at_the_caller() -> None:
+    data = {k: np.array(v, copy=True) for k, v in DATA.items()}
+    west = np.flatnonzero(data["seg"] == "west")
+    data["p2"][west[1:]] = np.nan
+    data["p2"][west[0]], data["e2"][west[0]], data["w"][west[0]] = 5.0, 5.0, 1.0
+    with pytest.warns(SmallSampleWarning, match=r"segment 'west'.*\['price'\]") as rec:
+        satisfaction_ratio(_polars_lazy(data, None), segments="seg", **KW)
+    assert rec[0].filename == __file__
+
+
+@pytest.mark.parametrize("engine", ["polars_lazy", "duckdb"])
+def test_a_segment_far_from_the_whole_frame_is_summed_on_its_own(
+    engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # one segment's answers near 1e7, the others near 5: shifted by the
+    # whole frame's means (3.3e6), every segment's variances would lose
+    # three digits (1e-3 off); each is summed again from its own frame
+    from satmodels.ratio import _lazy
+
+    refits: list[str] = []
+    real = _lazy.lazy_sums
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        refits.append(args[-1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_lazy, "lazy_sums", spy)
+    data = {k: np.array(v, copy=True) for k, v in DATA.items()}
+    far = data["seg"] == "west"
+    for c in (*P, *E):
+        data[c] = np.where(far, data[c] + 1e7, data[c])
+    kw = KW | {"scale": None}
+    ref = satisfaction_ratio(data, segments="seg", **kw)
+    got = satisfaction_ratio(ENGINES[engine](data, None), segments="seg", **kw)
+    assert got.segments is not None
+    assert ref.segments is not None
+    for label, part in ref.segments.items():
+        np.testing.assert_allclose(
+            got.segments[label].estimates.standard_error,
+            part.estimates.standard_error,
+            rtol=1e-7,
+        )
+    assert "satisfaction_ratio (segment 'west')" in refits
+    # near segments of one scale share the whole frame's shift (no refit)
+    refits.clear()
+    satisfaction_ratio(ENGINES[engine](DATA, None), segments="seg", **KW)
+    assert refits == []

@@ -127,6 +127,12 @@ MODELS: list[tuple[str, Fit]] = [
         "kano.analyze",
         lambda d, **k: kano.analyze(d, functional=_F, dysfunctional=_D, **k),
     ),
+    (
+        "satisfaction_ratio",
+        lambda d, **k: satmodels.satisfaction_ratio(
+            d, perceived=_P, expected=_E, nan_policy="omit", **k
+        ),
+    ),
 ]
 IDS = [m[0] for m in MODELS]
 ENGINES = ["polars", "duckdb"]

@@ -31,7 +31,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -48,6 +48,9 @@ from ._kernels import aggregates
 from ._result import RatioResult
 from ._table import estimates_table
 from ._thresholds import Thresholds
+
+if TYPE_CHECKING:
+    from .._ratio_scan import Sums
 
 __all__ = ["satisfaction_ratio"]
 
@@ -211,11 +214,7 @@ def satisfaction_ratio(
     names = _item_names(items, p_cols)
     cuts = _thresholds(thresholds, names)
     if table.kind == "lazy":
-        result = _fit_lazy(table, names, cuts, level, sc, nan_policy, segment=None)
-        parts = {
-            s: _fit_lazy(t, names, cuts, level, sc, nan_policy, segment=s)
-            for s, t in table.by_segment().items()
-        }
+        result, parts = _fit_lazy_segments(table, names, cuts, level, sc, nan_policy)
     else:
         _check_values(table, p_cols, e_cols, sc, nan_policy)
         result = _fit(table, names, cuts, level, segment=None)
@@ -437,6 +436,45 @@ def _fit(
     )
 
 
+def _fit_lazy_segments(  # noqa: PLR0917 - the pieces of one fit
+    table: Table,
+    names: tuple[str, ...],
+    cuts: Cuts,
+    level: float,
+    sc: Scale | None,
+    nan_policy: str,
+) -> tuple[RatioResult, dict[str, RatioResult]]:
+    """Fit a lazy frame and its segments: two grouped queries, or two each.
+
+    The segments of a polars, DuckDB or PySpark frame come from one grouped
+    aggregation per pass (:func:`~satmodels.ratio._lazy.lazy_sums_by_segment`);
+    Dask's segments, and a frame without segments, from their own frames.
+    """
+    from ._lazy import lazy_sums_by_segment  # noqa: PLC0415 - narwhals, engines only
+
+    grouped = None
+    if table.segment_column is not None:
+        grouped = lazy_sums_by_segment(
+            table, names, [cuts[nm] for nm in names], sc, nan_policy, _WHERE
+        )
+    if grouped is None:
+        result = _fit_lazy(table, names, cuts, level, sc, nan_policy, segment=None)
+        parts = {
+            s: _fit_lazy(t, names, cuts, level, sc, nan_policy, segment=s)
+            for s, t in table.by_segment().items()
+        }
+        return result, parts
+    whole, by_label = grouped
+    result = _lazy_result(table, whole, names, cuts, level, segment=None)
+    _warn_small(result.n, result.overall_n, names, _WHERE)
+    parts = {}
+    for s, sums in by_label.items():
+        parts[s] = _lazy_result(table, sums, names, cuts, level, segment=s)
+        where = f"{_WHERE} (segment {s!r})"
+        _warn_small(parts[s].n, parts[s].overall_n, names, where)
+    return result, parts
+
+
 def _fit_lazy(  # noqa: PLR0917 - the pieces of one fit
     table: Table,
     names: tuple[str, ...],
@@ -448,36 +486,57 @@ def _fit_lazy(  # noqa: PLR0917 - the pieces of one fit
     segment: str | None,
 ) -> RatioResult:
     """Fit a lazy frame from two aggregations on its engine."""
-    from ._engine import result_from_sums  # noqa: PLC0415 - it imports this module
     from ._lazy import lazy_sums  # noqa: PLC0415 - narwhals, engines only
 
-    p_cols, e_cols = table.role("perceived"), table.role("expected")
     where = _WHERE if segment is None else f"{_WHERE} (segment {segment!r})"
     sums = lazy_sums(table, names, [cuts[nm] for nm in names], sc, nan_policy, where)
-    res = result_from_sums(
-        sums, names, cuts, p_cols, e_cols, level,
-        backend=table.backend, segment=segment,
-    )  # fmt: skip
-    _warn_small(res.n, res.overall_n, names, where)
+    res = _lazy_result(table, sums, names, cuts, level, segment=segment)
+    # the caller's line: _fit_lazy_segments, then satisfaction_ratio
+    _warn_small(res.n, res.overall_n, names, where, stacklevel=5)
     return res
 
 
+def _lazy_result(
+    table: Table,
+    sums: Sums,
+    names: tuple[str, ...],
+    cuts: Cuts,
+    level: float,
+    *,
+    segment: str | None,
+) -> RatioResult:
+    """Turn a lazy frame's (or a segment's) sums into the result."""
+    from ._engine import result_from_sums  # noqa: PLC0415 - it imports this module
+
+    p_cols, e_cols = table.role("perceived"), table.role("expected")
+    return result_from_sums(
+        sums, names, cuts, p_cols, e_cols, level,
+        backend=table.backend, segment=segment,
+    )  # fmt: skip
+
+
 def _warn_small(
-    item_n: object, overall_n: float, names: tuple[str, ...], where: str
+    item_n: object,
+    overall_n: float,
+    names: tuple[str, ...],
+    where: str,
+    *,
+    stacklevel: int = 4,
 ) -> None:
+    """Warn at the caller of satisfaction_ratio (``stacklevel`` frames up)."""
     few = [nm for nm, k in zip(names, np.asarray(item_n), strict=True) if k < 2]
     if few:
         msg = (
             f"{where}: item(s) {few} rest on one respondent; a standard error and "
             "an interval need at least 2, so they are NaN."
         )
-        warnings.warn(msg, SmallSampleWarning, stacklevel=4)
+        warnings.warn(msg, SmallSampleWarning, stacklevel=stacklevel)
     elif overall_n < 2:
         msg = (
             f"{where}: {int(overall_n)} respondent(s) answered every item; the "
             "overall aggregates need at least 2 for a standard error (NaN)."
         )
-        warnings.warn(msg, SmallSampleWarning, stacklevel=4)
+        warnings.warn(msg, SmallSampleWarning, stacklevel=stacklevel)
 
 
 def _missing_report(

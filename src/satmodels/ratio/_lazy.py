@@ -16,8 +16,11 @@ the rows. Two aggregations run on the engine:
 result with the variances of :func:`~satmodels.ratio._kernels.aggregates`
 (Cochran 1977, eqs. 6.9 and 6.13). Shifting by the means first is the
 shifted-data algorithm of Chan, Golub & LeVeque (1983): no large sums
-cancel. The tests check agreement with the rows to 1e-12 on DuckDB,
-polars lazy, Dask and PySpark.
+cancel. With segments, each pass runs once grouped by segment
+(:func:`lazy_sums_by_segment`: two queries whatever the number of
+segments; Dask, whose grouped aggregation takes no conditional sum, fits
+each segment's frame). The tests check agreement with the rows to 1e-12
+on DuckDB, polars lazy, Dask and PySpark.
 
 References
 ----------
@@ -29,6 +32,7 @@ References
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -49,7 +53,7 @@ from ..engines._frame import (
 from ..exceptions import InputError
 from ..scales import Scale
 
-__all__ = ["lazy_sums"]
+__all__ = ["lazy_sums", "lazy_sums_by_segment"]
 
 _WHERE = "satisfaction_ratio"
 
@@ -108,6 +112,15 @@ def _first_pass(
     frame: nw.LazyFrame[Any], k: int, scale: Scale | None, *, weighted: bool
 ) -> dict[str, float]:
     """Return the checks, account and raw weighted sums: one aggregation."""
+    out = frame.select(*_first_exprs(k, scale, weighted=weighted)).collect()
+    return {
+        key: float("nan") if v is None else float(v)
+        for key, v in zip(out.columns, out.row(0), strict=True)
+    }
+
+
+def _first_exprs(k: int, scale: Scale | None, *, weighted: bool) -> list[nw.Expr]:
+    """Return the aggregates of :func:`_first_pass`: counts, sums, minima."""
     x = [nw.col(f"__x{i}") for i in range(2 * k)]  # a..., b...
     w = nw.col(W)
     exprs: list[nw.Expr] = [nw.len().alias("rows")]
@@ -145,11 +158,7 @@ def _first_pass(
             _count(bad_weight(w), "badw"),
             _count(any_obs & (w == 0), "zero_w"),
         ]
-    out = frame.select(*exprs).collect()
-    return {
-        key: float("nan") if v is None else float(v)
-        for key, v in zip(out.columns, out.row(0), strict=True)
-    }
+    return exprs
 
 
 def _check(  # noqa: PLR0917 - the pieces of one check
@@ -209,6 +218,16 @@ def _second_pass(
     cuts: Sequence[Sequence[float]],
 ) -> list[float]:
     """Return the shifted sums (``_SUMS`` order) of every triple, then grades."""
+    out = frame.select(*_second_exprs(k, shift, cuts)).collect()
+    return [num(v) for v in out.row(0)]
+
+
+def _second_exprs(
+    k: int,
+    shift: list[tuple[float, float, float]],
+    cuts: Sequence[Sequence[float]],
+) -> list[nw.Expr]:
+    """Return the sums of :func:`_second_pass` (each additive over rows)."""
     w = nw.col(W)
     ww = w * w
     triples = _triples(k)
@@ -237,8 +256,7 @@ def _second_pass(
             nw.when(u & (c <= t3)).then(w).sum().alias(f"g2_{j}"),
             nw.when(u & (c <= t4)).then(w).sum().alias(f"g3_{j}"),
         ]
-    out = frame.select(*exprs).collect()
-    return [num(v) for v in out.row(0)]
+    return exprs
 
 
 def lazy_sums(  # noqa: PLR0917 - the pieces of one fit
@@ -262,13 +280,147 @@ def lazy_sums(  # noqa: PLR0917 - the pieces of one fit
     p_cols, e_cols = table.role("perceived"), table.role("expected")
     k = len(e_cols)
     weight = table.weight_column
-    weighted = weight is not None
-    frame = cleaned(table.lazy, [*e_cols, *p_cols], weight)
-    if not weighted:  # a column of ones: engines sum no bare literal
-        frame = frame.with_columns(nw.lit(1.0).alias(W))
-    frame = _prepared(frame, k)
-    row = _first_pass(frame, k, scale, weighted=weighted)
+    frame = _frame(table)
+    row = _first_pass(frame, k, scale, weighted=weight is not None)
     _check(row, p_cols, e_cols, scale, nan_policy, weight)
+    shift = _shift(row, items, k, where)
+    return _assemble(row, _second_pass(frame, k, shift, cuts), shift, k, weight)
+
+
+def lazy_sums_by_segment(  # noqa: PLR0917 - the pieces of one fit
+    table: Table,
+    items: Sequence[str],
+    cuts: Sequence[Sequence[float]],
+    scale: Scale | None,
+    nan_policy: str,
+    where: str,
+) -> tuple[Sums, dict[str, Sums]] | None:
+    """Return the sums of the whole table and of every segment: two queries.
+
+    Each pass runs once, grouped by segment; the whole table's first pass
+    is the segments' merged (counts and sums add, minima take the
+    least), and the second pass shifts every segment by the whole table's
+    means, so the segments' shifted sums add up to the whole table's
+    (:mod:`satmodels.engines.grouped_moments` does the same: the
+    variances of :mod:`satmodels.ratio._engine` are exact for any shift,
+    and one near every segment's mean, one survey scale, keeps the
+    rounding small; a segment whose mean is too far for that, see
+    :data:`_CANCEL`, is summed again from its own frame). Two engine
+    queries whatever the number of segments, where fitting each segment's
+    filtered frame costs two per segment.
+    None on Dask, whose grouped aggregation takes no conditional sum (the
+    caller fits the segments' frames).
+
+    Raises
+    ------
+    InputError
+        As :func:`lazy_sums`; and for rows without a segment label, or a
+        segment with an item that has no respondent.
+    """
+    if table.lazy is None or table.segment_column is None:
+        return None
+    if table.lazy.implementation is nw.Implementation.DASK:
+        return None
+    p_cols, e_cols = table.role("perceived"), table.role("expected")
+    k = len(e_cols)
+    weight = table.weight_column
+    frame = _frame(table, group=table.segment_column)
+    rows = _grouped(frame, _first_exprs(k, scale, weighted=weight is not None))
+    if None in rows:
+        msg = (
+            f"The 'segments' parameter of {where} has "
+            f"{round(rows[None]['rows'])} missing label(s)."
+        )
+        raise InputError(msg)
+    first = next(iter(rows.values()))
+    row = {
+        key: float(
+            (np.fmin.reduce if _MINIMUM.match(key) else np.nansum)(
+                np.array([r[key] for r in rows.values()])
+            )
+        )
+        for key in first
+    }
+    _check(row, p_cols, e_cols, scale, nan_policy, weight)
+    shift = _shift(row, items, k, where)
+    labels = sorted(str(label) for label in rows)
+    for label in labels:
+        _shift(rows[label], items, k, f"{where} (segment {label!r})")
+    sums = _grouped(frame, _second_exprs(k, shift, cuts))
+    vals = {label: [num(v) for v in sums[label].values()] for label in labels}
+    total = np.sum(np.array(list(vals.values())), axis=0).tolist()
+    whole = _assemble(row, total, shift, k, weight)
+    parts = {}
+    for label in labels:
+        part = _assemble(rows[label], vals[label], shift, k, weight)
+        if _far_from_shift(part):  # its own frame, shifted by its own means
+            part = lazy_sums(
+                table.segment(label), items, cuts, scale, nan_policy,
+                f"{where} (segment {label!r})",
+            )  # fmt: skip
+        parts[label] = part
+    return whole, parts
+
+
+#: A segment whose weighted mean lies so far from the whole frame's that
+#: (mean - shift)^2 sum w^2 exceeds this many times its centred sum of
+#: squares would lose more than six digits of its variances to the
+#: cancellation: it is summed again from its own frame (two more queries).
+_CANCEL = 1e6
+
+
+def _far_from_shift(sums: Sums) -> bool:
+    """Whether a segment's sums, shifted by the whole frame's means, cancel."""
+    for s in sums.blocks:
+        if not s["sw"] > 0:
+            continue
+        for x in "abc":
+            d = s[f"s{x}"] / s["sw"]
+            centred = s[f"p{x}{x}"] - 2.0 * d * s[f"q{x}"] + d * d * s["sww"]
+            if d * d * s["sww"] > _CANCEL * max(centred, 0.0):
+                return True
+    return False
+
+
+#: First-pass aggregates that are minima (of offending values), not sums.
+_MINIMUM = re.compile(r"^(offv|nonposv|negv)\d+$")
+_G = "__segment"
+
+
+def _frame(table: Table, group: str | None = None) -> nw.LazyFrame[Any]:
+    """Return the cleaned answers, weight (1 when unweighted) and row flags."""
+    p_cols, e_cols = table.role("perceived"), table.role("expected")
+    weight = table.weight_column
+    frame = cleaned(
+        table.lazy, [*e_cols, *p_cols], weight, keep=[] if group is None else [group]
+    )
+    if group is not None:
+        frame = frame.with_columns(nw.col(group).cast(nw.String).alias(_G))
+    if weight is None:  # a column of ones: engines sum no bare literal
+        frame = frame.with_columns(nw.lit(1.0).alias(W))
+    return _prepared(frame, len(e_cols))
+
+
+def _grouped(
+    frame: nw.LazyFrame[Any], exprs: list[nw.Expr]
+) -> dict[str | None, dict[str, float]]:
+    """One aggregation grouped by segment: each label's values (NaN if null)."""
+    out = frame.group_by(_G).agg(*exprs).collect()
+    names = [str(c) for c in out.columns if c != _G]
+    labels = out.get_column(_G).to_list()
+    return {
+        None if label is None else str(label): {
+            c: float("nan") if v is None else float(v)
+            for c, v in zip(names, r, strict=True)
+        }
+        for label, r in zip(labels, out.select(*names).iter_rows(), strict=True)
+    }
+
+
+def _shift(
+    row: dict[str, float], items: Sequence[str], k: int, where: str
+) -> list[tuple[float, float, float]]:
+    """Return the means that shift the second pass; refuse an empty item."""
     for j in range(k):
         if not row[f"n{j}"] > 0 or not row[f"sw{j}"] > 0:
             msg = (
@@ -276,12 +428,21 @@ def lazy_sums(  # noqa: PLR0917 - the pieces of one fit
                 "and b and a positive weight."
             )
             raise InputError(msg)
-    shift = [
+    return [
         (_mean(row, f"sa{j}", f"sw{j}"), _mean(row, f"sb{j}", f"sw{j}"),
          _mean(row, f"sc{j}", f"sw{j}"))
         for j in range(k + 1)
     ]  # fmt: skip
-    vals = _second_pass(frame, k, shift, cuts)
+
+
+def _assemble(
+    row: dict[str, float],
+    vals: list[float],
+    shift: list[tuple[float, float, float]],
+    k: int,
+    weight: str | None,
+) -> Sums:
+    """Return the Sums of a first pass's account and second pass's sums."""
     per = len(_SUMS)
     blocks = [
         dict(zip(_SUMS, vals[j * per : (j + 1) * per], strict=True))
@@ -290,18 +451,17 @@ def lazy_sums(  # noqa: PLR0917 - the pieces of one fit
     below = np.array(vals[(k + 1) * per :]).reshape(k, 4)
     total = np.array([blocks[j]["sw"] for j in range(k)])[:, None]
     grades = np.diff(np.concatenate([np.zeros((k, 1)), below, total], axis=1))
-    n_rows = int(row["rows"])
     return Sums(
         blocks=blocks,
         shift=shift,
         grades=grades,
-        n_rows=n_rows,
+        n_rows=int(row["rows"]),
         no_pair=int(row["no_pair"]),
         zero_w=int(row.get("zero_w", 0)),
         rows_used=int(row["rows_used"]),
         missing=[int(row[f"miss{k + j}"]) for j in range(k)]
         + [int(row[f"miss{j}"]) for j in range(k)],
-        weighted=weighted,
+        weighted=weight is not None,
     )
 
 
