@@ -163,3 +163,36 @@ def test_item_without_answers_on_the_engine() -> None:
         design.mean(
             pl.from_pandas(frame).lazy(), design=DESIGNS["strata"], items=["empty"]
         )
+
+
+@pytest.mark.parametrize("name", list(DESIGNS))
+@pytest.mark.parametrize("kind", ["polars", "duckdb"])
+def test_means_far_from_zero_keep_their_digits(
+    kind: str, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # answers near 1e7 with the spread of a rating scale: raw sums of
+    # squares lost 1e-3 of the standard error without clusters; the PSU
+    # sums are read again, shifted by the means (one more query)
+    from satmodels.design import _lazy as lazy_fit
+
+    frame = _frame().assign(score=lambda f: f["score"] + 1e7)
+    reads: list[object] = []
+    real = lazy_fit.design_sums
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        reads.append(kwargs.get("shift"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(lazy_fit, "design_sums", spy)
+    ref = design.mean(frame, design=DESIGNS[name], items=["score", "top"])
+    got = design.mean(_lazy(kind, frame), design=DESIGNS[name], items=["score", "top"])
+    a, b = got.estimates, ref.estimates
+    assert list(a.name) == list(b.name)
+    for field in ("estimate", "standard_error", "ci_low"):
+        np.testing.assert_allclose(getattr(a, field), getattr(b, field), rtol=1e-9)
+    assert got.design_effect == pytest.approx(ref.design_effect, rel=1e-9)
+    assert len(reads) == 2
+    assert reads[0] is None
+    assert reads[1] == pytest.approx(
+        [ref.estimates.estimate[0], ref.estimates.estimate[1]]
+    )

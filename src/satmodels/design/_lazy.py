@@ -99,6 +99,21 @@ def _linearised(
     return est, u, sq
 
 
+#: Sums of squares of the answers over this many times their centred sum
+#: of squares: the centring would lose more than six digits (answers near
+#: 1e7 with a spread of a rating scale lost 1e-3 of the standard error).
+_CANCEL = 1e6
+
+
+def _cancels(s: dict[str, FloatArray]) -> bool:
+    """Whether a mean's sums of squares would cancel (see ``_CANCEL``)."""
+    wsum = s["wo"].sum(axis=0)
+    wyy = s["wyy"].sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centred = wyy - s["wy"].sum(axis=0) ** 2 / wsum
+        return bool(np.any(wyy > _CANCEL * np.maximum(centred, 0.0)))
+
+
 def _srs(
     kind: str, s: dict[str, FloatArray], est: FloatArray, *, ratio: bool
 ) -> FloatArray:
@@ -137,19 +152,33 @@ def fit_lazy(
     table = prep.table
     keys = [c for c in (spec.strata, spec.clusters) if c]
     clustered = spec.clusters is not None
-    sums = design_sums(
-        table.lazy,
-        keys=keys if clustered else keys[:1],
-        weight=table.weight_column,
-        fpc=spec.fpc,
-        numerators=numerators,
-        denominators=denominators,
-        squares=not clustered,
-        where=where,
-    )
-    code, fraction, n_h = _strata(sums, spec, where)
+
+    def read(shift: Sequence[float] | None = None) -> DesignSums:
+        return design_sums(
+            table.lazy,
+            keys=keys if clustered else keys[:1],
+            weight=table.weight_column,
+            fpc=spec.fpc,
+            numerators=numerators,
+            denominators=denominators,
+            squares=not clustered,
+            where=where,
+            shift=shift,
+        )
+
+    sums = read()
     ratio = denominators is not None
+    shift = None
+    if kind == "mean" and not ratio and _cancels(sums.sums):
+        # answers far from zero for their spread: read again, shifted by
+        # the means (one more query; the PSU totals u are the same)
+        est0, _, _ = _linearised(kind, sums.sums, ratio=False)
+        shift = np.nan_to_num(est0, nan=0.0)
+        sums = read(shift.tolist())
+    code, fraction, n_h = _strata(sums, spec, where)
     est, u, sq = _linearised(kind, sums.sums, ratio=ratio)
+    if shift is not None:
+        est = est + shift
     if clustered:
         var = taylor_variance(u, code, fraction)
     else:
@@ -167,7 +196,9 @@ def fit_lazy(
     return Fitted(
         estimate=est,
         variance=var,
-        srs_variance=_srs(kind, sums.sums, est, ratio=ratio),
+        srs_variance=_srs(
+            kind, sums.sums, est if shift is None else est - shift, ratio=ratio
+        ),
         n_obs=sums.sums["n"].sum(axis=0),
         df=float(n_psu - fraction.size),
         method="taylor",

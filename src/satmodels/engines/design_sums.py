@@ -79,11 +79,16 @@ def design_sums(
     denominators: Sequence[str] | None,
     squares: bool,
     where: str,
+    shift: Sequence[float] | None = None,
 ) -> DesignSums:
     """Weighted sums per group of ``keys`` by one grouped aggregation.
 
     ``n`` counts the answers of positive weight. A missing key label, or a
     missing, infinite or negative weight, is an :class:`InputError`.
+    ``shift`` (one value per numerator) is subtracted from the numerators
+    before the products, so that sums of squares of answers far from zero
+    keep their digits (the shifted-data algorithm of Chan, Golub & LeVeque
+    1983); the sums are then those of ``y - shift``.
     """
     names = [f"__k{i}" for i in range(len(keys))]
     weight_expr = (
@@ -93,7 +98,10 @@ def design_sums(
         *(nw.col(k).cast(nw.String).alias(n) for k, n in zip(keys, names, strict=True)),
         weight_expr,
         *([] if fpc is None else [_clean(fpc).alias("__fpc")]),
-        *(_clean(c).alias(f"__y{j}") for j, c in enumerate(numerators)),
+        *(
+            (_clean(c) - (0.0 if shift is None else float(shift[j]))).alias(f"__y{j}")
+            for j, c in enumerate(numerators)
+        ),
         *(_clean(c).alias(f"__b{j}") for j, c in enumerate(denominators or ())),
     )
     columns: list[nw.Expr] = [
