@@ -28,6 +28,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .._typing import FloatArray, IntArray
+from ..engines._frame import CANCEL
 from ..engines.design_sums import DesignSums, design_sums
 from ..exceptions import InputError
 from ._kernels import Fitted, taylor_variance
@@ -99,19 +100,13 @@ def _linearised(
     return est, u, sq
 
 
-#: Sums of squares of the answers over this many times their centred sum
-#: of squares: the centring would lose more than six digits (answers near
-#: 1e7 with a spread of a rating scale lost 1e-3 of the standard error).
-_CANCEL = 1e6
-
-
 def _cancels(s: dict[str, FloatArray]) -> bool:
-    """Whether a mean's sums of squares would cancel (see ``_CANCEL``)."""
+    """Whether a mean's raw sums of squares would cancel (see ``CANCEL``)."""
     wsum = s["wo"].sum(axis=0)
     wyy = s["wyy"].sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         centred = wyy - s["wy"].sum(axis=0) ** 2 / wsum
-        return bool(np.any(wyy > _CANCEL * np.maximum(centred, 0.0)))
+        return bool(np.any(wyy > CANCEL * np.maximum(centred, 0.0)))
 
 
 def _srs(

@@ -25,7 +25,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 
 from ..exceptions import InputError
-from ._frame import W, num, xcol
+from ._frame import CANCEL, W, num, xcol
 from ._protocol import Account, MomentsRequest, MomentSums
 from ._sums import sum_by
 from .expressions import _centred, _first_pass, _prepared, sum_terms, to_moment_sums
@@ -96,21 +96,14 @@ def _accounts(frame: nw.LazyFrame[Any], req: MomentsRequest) -> dict[str, Accoun
     return accounts
 
 
-#: A group whose mean of a column lies so far from the shift that
-#: (mean - shift)^2 times its weight sum exceeds this many times its
-#: centred sum of squares loses more than six digits to the correction
-#: term's cancellation (1e-3 off at means 1e7 apart on a 1-10 spread).
-_CANCEL = 1e6
-
-
 def _far_from_shift(sums: MomentSums, shift: np.ndarray[Any, Any]) -> bool:
-    """Whether a group's centred sums of squares cancel (see ``_CANCEL``)."""
+    """Whether a group's centred sums of squares cancel (see ``CANCEL``)."""
     m = sums.moments
     d = np.diagonal(m.pair_mean, axis1=-2, axis2=-1) - shift
     w = np.diagonal(m.weight_sum, axis1=-2, axis2=-1)
     m2 = np.diagonal(m.pair_sumsq, axis1=-2, axis2=-1)
     with np.errstate(invalid="ignore", over="ignore"):
-        return bool(np.any(d * d * w > _CANCEL * np.maximum(m2, 0.0)))
+        return bool(np.any(d * d * w > CANCEL * np.maximum(m2, 0.0)))
 
 
 def grouped_moments(
@@ -119,7 +112,7 @@ def grouped_moments(
     """Moment sums of each label of column ``group``, in sorted label order.
 
     None when a group's means lie too far from the shared shift (groups on
-    different scales, ``_CANCEL``): the caller then fits each group from
+    different scales, ``_frame.CANCEL``): the caller then fits each group from
     its own frame, shifted by its own means.
     """
     labelled = frame.with_columns(nw.col(group).cast(nw.String).alias(_G))

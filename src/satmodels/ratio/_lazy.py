@@ -42,6 +42,7 @@ import numpy as np
 from .._ratio_scan import _SUMS, Sums
 from ..data import Table
 from ..engines._frame import (
+    CANCEL,
     INF,
     W,
     bad_weight,
@@ -305,9 +306,9 @@ def lazy_sums_by_segment(  # noqa: PLR0917 - the pieces of one fit
     variances of :mod:`satmodels.ratio._engine` are exact for any shift,
     and one near every segment's mean, one survey scale, keeps the
     rounding small; a segment whose mean is too far for that, see
-    :data:`_CANCEL`, is summed again from its own frame). Two engine
-    queries whatever the number of segments, where fitting each segment's
-    filtered frame costs two per segment.
+    :data:`~satmodels.engines._frame.CANCEL`, is summed again from its own
+    frame). Two engine queries whatever the number of segments, where
+    fitting each segment's filtered frame costs two per segment.
     None on Dask, whose grouped aggregation takes no conditional sum (the
     caller fits the segments' frames).
 
@@ -362,22 +363,20 @@ def lazy_sums_by_segment(  # noqa: PLR0917 - the pieces of one fit
     return whole, parts
 
 
-#: A segment whose weighted mean lies so far from the whole frame's that
-#: (mean - shift)^2 sum w^2 exceeds this many times its centred sum of
-#: squares would lose more than six digits of its variances to the
-#: cancellation: it is summed again from its own frame (two more queries).
-_CANCEL = 1e6
-
-
 def _far_from_shift(sums: Sums) -> bool:
-    """Whether a segment's sums, shifted by the whole frame's means, cancel."""
+    """Whether a segment's sums, shifted by the whole frame's means, cancel.
+
+    (mean - shift)^2 sum w^2 against its centred sum of squares, for a,
+    b and c of every triple (see ``CANCEL``); such a segment is summed
+    again from its own frame (two more queries).
+    """
     for s in sums.blocks:
         if not s["sw"] > 0:
             continue
         for x in "abc":
             d = s[f"s{x}"] / s["sw"]
             centred = s[f"p{x}{x}"] - 2.0 * d * s[f"q{x}"] + d * d * s["sww"]
-            if d * d * s["sww"] > _CANCEL * max(centred, 0.0):
+            if d * d * s["sww"] > CANCEL * max(centred, 0.0):
                 return True
     return False
 
