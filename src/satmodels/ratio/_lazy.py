@@ -47,6 +47,7 @@ from ..engines._frame import (
     W,
     bad_weight,
     cleaned,
+    engine_name,
     num,
     off_scale,
     raise_bad_weights,
@@ -320,7 +321,7 @@ def lazy_sums_by_segment(  # noqa: PLR0917 - the pieces of one fit
     """
     if table.lazy is None or table.segment_column is None:
         return None
-    if table.lazy.implementation is nw.Implementation.DASK:
+    if engine_name(table.lazy) == "dask":
         return None
     p_cols, e_cols = table.role("perceived"), table.role("expected")
     k = len(e_cols)
